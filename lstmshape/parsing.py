@@ -1,0 +1,134 @@
+"""Text to numbers: shapes such as "4,3,10" and single numbers. Knows nothing of tensors or torch.
+
+Every error names the option, the value as typed, the offending token and the rule, so that a user who
+typed ``--input 4,,10`` sees exactly which part to fix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from lstmshape.errors import UnreadableValueError
+
+# torch prints shapes as torch.Size([4, 3, 10]); users paste that, a tuple, a list or 4x3x10.
+_WRAPPERS = re.compile(r"^\s*(?:torch\.Size\(\s*\[(?P<size>.*)\]\s*\)|\((?P<tuple>.*)\)|\[(?P<list>.*)\])\s*$")
+_SEPARATOR = re.compile(r"\s*[,xX×]\s*|\s+")
+_SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
+
+
+def _unwrap(text: str) -> str:
+    match = _WRAPPERS.match(text)
+    if match is None:
+        return text.strip()
+    return next(group for group in match.groups() if group is not None).strip()
+
+
+def parse_shape(
+    text: str, option: str, example: str = "4,3,10", joiner: str = " "
+) -> tuple[int, ...]:
+    """Read a tensor shape such as ``4,3,10``, ``4x3x10``, ``(4, 3, 10)``, ``[4,3,10]``.
+
+    Dimensions may be zero (torch allows an empty batch); the rules of what each tensor needs are
+    checked later, against the module. ``option`` and ``example`` only shape the error message.
+    """
+    body = _unwrap(text)
+    if not body:
+        raise UnreadableValueError(
+            f"{option} is empty: {_SHAPE_FORMS}.",
+            hint=f"Try {option}{joiner}{example}.",
+        )
+    tokens = _SEPARATOR.split(body)
+    dims: list[int] = []
+    for position, token in enumerate(tokens, start=1):
+        if token == "":
+            raise UnreadableValueError(
+                f"{option}{joiner}{text!r}: dimension {position} is empty.",
+                details=[f"{_SHAPE_FORMS[0].upper()}{_SHAPE_FORMS[1:]}."],
+                hint=f"Try {option}{joiner}{example}.",
+            )
+        dims.append(_parse_dimension(token, position, text, f"{option}{joiner}", example))
+    return tuple(dims)
+
+
+def _parse_dimension(token: str, position: int, text: str, label: str, example: str) -> int:
+    if re.fullmatch(r"[+]?\d+", token):
+        return int(token)
+    if re.fullmatch(r"-\d+", token):
+        problem = f"dimension {position} is {token}, and a size cannot be negative"
+    elif re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", token):
+        problem = f"dimension {position} is {token}, not a whole number"
+    else:
+        problem = f"dimension {position} is {token!r}, not a number"
+    raise UnreadableValueError(
+        f"{label}{text!r}: {problem}.",
+        details=[f"{_SHAPE_FORMS[0].upper()}{_SHAPE_FORMS[1:]}."],
+        hint=f"Try {label}{example}.",
+    )
+
+
+def parse_int(text: str, option: str, example: str) -> int:
+    """Read one whole number; its range is the module's rule, checked with the spec."""
+    token = text.strip()
+    if re.fullmatch(r"[+-]?\d+", token):
+        return int(token)
+    kind = "not a whole number" if _is_float(token) else "not a number"
+    raise UnreadableValueError(
+        f"{option} {text!r} is {kind}.",
+        details=[f"{option} takes a whole number."],
+        hint=f"Try {option} {example}.",
+    )
+
+
+def parse_float(text: str, option: str, example: str) -> float:
+    """Read a finite real number such as 0.2 or 1e-1."""
+    token = text.strip()
+    if _is_float(token):
+        value = float(token)
+        if math.isfinite(value):
+            return value
+        problem = "not a finite number"
+    else:
+        problem = "not a number"
+    raise UnreadableValueError(
+        f"{option} {text!r} is {problem}.",
+        details=[f"{option} takes a number such as {example}."],
+        hint=f"Try {option} {example}.",
+    )
+
+
+def _is_float(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_expectation(text: str, names: tuple[str, ...]) -> tuple[str, tuple[int, ...]]:
+    """Read ``NAME=SHAPE`` as in ``--expect h_n=2,3,20``; NAME must be one of ``names``."""
+    name, sep, shape_text = text.partition("=")
+    name = name.strip()
+    listed = ", ".join(names)
+    if not sep or not name:
+        raise UnreadableValueError(
+            f"--expect {text!r} is not NAME=SHAPE.",
+            details=[f"NAME is one of {listed}."],
+            hint="Try --expect output=4,3,20.",
+        )
+    canonical = _canonical_tensor_name(name)
+    if canonical not in names:
+        raise UnreadableValueError(
+            f"--expect {text!r}: this module has no tensor named {name!r}.",
+            details=[f"NAME is one of {listed}."],
+            hint=f"Try --expect output={shape_text.strip() or '4,3,20'}.",
+        )
+    return canonical, parse_shape(shape_text, f"--expect {canonical}", example="4,3,20", joiner="=")
+
+
+def _canonical_tensor_name(name: str) -> str:
+    # "hn", "h0", "h_n" and "H_N" all name torch's h_n; torch's own spelling wins in every output.
+    lowered = name.lower()
+    if re.fullmatch(r"[hc]_?[0n1]", lowered):
+        return f"{lowered[0]}_{lowered[-1]}"
+    return lowered

@@ -1,0 +1,313 @@
+"""The report: plain, frozen data. Every output format (table, JSON, Markdown, plain) is a view of it.
+
+``Report.to_dict()`` is the JSON contract CI pipelines rely on; its keys are documented in the README
+and only ever added to (``schema`` is bumped on any incompatible change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from math import prod
+from typing import Any
+
+from lstmshape.spec import ModuleSpec
+
+SCHEMA_VERSION = 1
+JSONDict = dict[str, Any]
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    """A shape as torch users write it: ``(4, 3, 10)``; one dimension keeps its comma: ``(80,)``."""
+    if len(shape) == 1:
+        return f"({shape[0]},)"
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """One of PyTorch's shape symbols (L, N, H_in, ...) with its value in this configuration."""
+
+    name: str
+    value: int
+    source: str
+    """Where the value comes from, e.g. ``input axis 0`` or ``proj_size (> 0)``."""
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One axis of a tensor: its symbol (``D*num_layers``), its size, and how the size arises."""
+
+    symbol: str
+    size: int
+    derivation: str
+    """The formula with numbers, e.g. ``D=2 × num_layers=2``; equals ``symbol`` when it is atomic."""
+
+    def label(self) -> str:
+        """``D*num_layers=4``: the symbol with its size."""
+        return f"{self.symbol}={self.size}"
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A tensor the forward pass takes or returns, with each axis explained."""
+
+    name: str
+    role: str
+    """``input`` for what forward() takes, ``output`` for what it returns."""
+    dims: tuple[Dim, ...]
+    meaning: str
+    given: bool = False
+    """True when the user passed this tensor's shape (``--h0``) and it fits."""
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The tensor's shape, as ``tensor.shape`` would give it."""
+        return tuple(d.size for d in self.dims)
+
+    @property
+    def formula(self) -> str:
+        """The shape in symbols: ``(D*num_layers, N, H_out)``."""
+        return "(" + ", ".join(d.symbol for d in self.dims) + ")"
+
+    def to_dict(self) -> JSONDict:
+        """JSON view: shape, symbolic formula, and each axis."""
+        return {
+            "shape": list(self.shape),
+            "formula": self.formula,
+            "role": self.role,
+            "given": self.given,
+            "meaning": self.meaning,
+            "dims": [
+                {"symbol": d.symbol, "size": d.size, "derivation": d.derivation} for d in self.dims
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A learnable parameter as torch registers it (``weight_ih_l0_reverse``)."""
+
+    name: str
+    shape: tuple[int, ...]
+    layer: int
+    direction: str
+    """``forward`` or ``reverse``."""
+    rows: str
+    """What the shape is made of, in symbols: ``(4*H_cell, H_in)``."""
+
+    @property
+    def numel(self) -> int:
+        """Number of scalars in the parameter."""
+        return prod(self.shape)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A correspondence between output and h_n that holds for every input: a slice equals a row.
+
+    Stored as data, not text, so the note that states it and the check that proves it with torch
+    are the same object.
+    """
+
+    direction: str
+    time_axis: int
+    """The axis of L in output (0, or 1 with batch_first)."""
+    step: int
+    """The time step, 0 or -1."""
+    features: tuple[int, int] | None
+    """The slice of output's last axis for this direction; None when output is all of it (D=1)."""
+    h_n_row: int
+    """The row of h_n (negative: counted from the end, as users write h_n[-1])."""
+    output_rank: int
+
+    def output_expr(self) -> str:
+        """``output[-1, :, :20]`` or ``output[:, -1]``: the slice of output, in torch indexing."""
+        index = [":"] * self.output_rank
+        index[self.time_axis] = str(self.step)
+        if self.features is not None:
+            start, stop = self.features
+            index[-1] = f":{stop}" if start == 0 else f"{start}:"
+        while index and index[-1] == ":":
+            index.pop()
+        return f"output[{', '.join(index)}]"
+
+    def h_n_expr(self) -> str:
+        """``h_n[-1]``: the row of h_n this slice equals."""
+        return f"h_n[{self.h_n_row}]"
+
+    def text(self) -> str:
+        """The fact as one line: ``output[-1] == h_n[-1]``."""
+        return f"{self.output_expr()} == {self.h_n_expr()}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A fact users need for this configuration. ``id`` is stable for CI; ``text`` is for people."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A shape the user expects (``--expect h_n=2,3,20``) against the computed one."""
+
+    tensor: str
+    expected: tuple[int, ...]
+    computed: tuple[int, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the expected shape equals the computed one."""
+        return self.expected == self.computed
+
+    def to_dict(self) -> JSONDict:
+        """JSON view."""
+        return {
+            "tensor": self.tensor,
+            "expected": list(self.expected),
+            "computed": list(self.computed),
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class TensorCheck:
+    """One tensor as computed by lstmshape and as produced by torch."""
+
+    name: str
+    computed: tuple[int, ...]
+    torch: tuple[int, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether torch produced exactly the computed shape."""
+        return self.computed == self.torch
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A stated correspondence fact, checked numerically on torch's real output."""
+
+    fact: str
+    holds: bool
+    max_abs_diff: float
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a real torch forward pass produced, compared with the report."""
+
+    torch_version: str
+    method: str
+    """What ran, in words: module, dtype, device, mode, and how the input was made."""
+    tensors: tuple[TensorCheck, ...]
+    parameters_ok: bool
+    """torch registered exactly the computed parameter names and shapes, in the same order."""
+    torch_parameters: tuple[tuple[str, tuple[int, ...]], ...]
+    torch_num_parameters: int
+    facts: tuple[FactCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether torch agreed on everything that was checked."""
+        return (
+            all(t.ok for t in self.tensors)
+            and self.parameters_ok
+            and all(f.holds for f in self.facts)
+        )
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, under the report's ``"verified"`` key."""
+        return {
+            "ok": self.ok,
+            "torch_version": self.torch_version,
+            "method": self.method,
+            "tensors": {
+                t.name: {"computed": list(t.computed), "torch": list(t.torch), "ok": t.ok}
+                for t in self.tensors
+            },
+            "parameters_ok": self.parameters_ok,
+            "num_parameters": self.torch_num_parameters,
+            "facts": [
+                {"fact": f.fact, "holds": f.holds, "max_abs_diff": f.max_abs_diff}
+                for f in self.facts
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything lstmshape knows about one module applied to one input."""
+
+    spec: ModuleSpec
+    input_shape: tuple[int, ...]
+    batched: bool
+    symbols: tuple[Symbol, ...]
+    tensors: tuple[Tensor, ...]
+    parameters: tuple[Parameter, ...]
+    facts: tuple[Fact, ...]
+    notes: tuple[Note, ...]
+    expectations: tuple[Expectation, ...] = ()
+    verification: Verification | None = field(default=None)
+
+    @property
+    def module(self) -> str:
+        """torch's class name: ``LSTM``."""
+        return self.spec.kind.name
+
+    @property
+    def num_parameters(self) -> int:
+        """``sum(p.numel() for p in module.parameters())``."""
+        return sum(p.numel for p in self.parameters)
+
+    @property
+    def ok(self) -> bool:
+        """False when an expectation failed or torch disagreed."""
+        verified = self.verification is None or self.verification.ok
+        return verified and all(e.ok for e in self.expectations)
+
+    def tensor(self, name: str) -> Tensor:
+        """The tensor named ``name`` (``h_n``); KeyError if this module has none."""
+        for t in self.tensors:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Each tensor's name with its shape: ``{"input": (4, 3, 10), ...}``."""
+        return {t.name: t.shape for t in self.tensors}
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return iter(self.tensors)
+
+    def to_dict(self) -> JSONDict:
+        """The JSON contract (see the README's "JSON output" section)."""
+        data: JSONDict = {
+            "schema": SCHEMA_VERSION,
+            "module": self.module,
+            "call": self.spec.torch_call(),
+            "config": self.spec.constructor_kwargs(),
+            "input_shape": list(self.input_shape),
+            "batched": self.batched,
+            "symbols": {s.name: {"value": s.value, "source": s.source} for s in self.symbols},
+            "tensors": {t.name: t.to_dict() for t in self.tensors},
+            "parameters": {
+                p.name: {
+                    "shape": list(p.shape),
+                    "numel": p.numel,
+                    "layer": p.layer,
+                    "direction": p.direction,
+                }
+                for p in self.parameters
+            },
+            "num_parameters": self.num_parameters,
+            "facts": [f.text() for f in self.facts],
+            "notes": [{"id": n.id, "text": n.text} for n in self.notes],
+            "expectations": [e.to_dict() for e in self.expectations],
+            "ok": self.ok,
+        }
+        if self.verification is not None:
+            data["verified"] = self.verification.to_dict()
+        return data

@@ -1,0 +1,611 @@
+"""Spec + input shape -> report. Pure functions: no torch, no rich.
+
+The tensor checks run in the order torch's ``LSTM.forward`` runs them (input rank, state ranks, input
+width, hidden[0], hidden[1], sequence length) and carry torch's exact sentence, so the first fault
+lstmshape reports is the one torch would raise for the same tensors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from lstmshape.errors import InvalidModuleError, TensorMismatchError, UnreadableValueError
+from lstmshape.kinds import LSTM, ModuleKind
+from lstmshape.report import (
+    Dim,
+    Expectation,
+    Fact,
+    Note,
+    Parameter,
+    Report,
+    Symbol,
+    Tensor,
+    format_shape,
+)
+from lstmshape.spec import ModuleSpec
+
+Shape = tuple[int, ...]
+
+
+def explain(
+    input: Sequence[int],  # noqa: A002 (torch's name for it)
+    hidden_size: int,
+    *,
+    input_size: int | None = None,
+    num_layers: int = 1,
+    bias: bool = True,
+    batch_first: bool = False,
+    dropout: float = 0.0,
+    bidirectional: bool = False,
+    proj_size: int = 0,
+    h_0: Sequence[int] | None = None,
+    c_0: Sequence[int] | None = None,
+    expect: Mapping[str, Sequence[int]] | None = None,
+    kind: ModuleKind = LSTM,
+) -> Report:
+    """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
+
+    ``input`` is the input tensor's shape; ``input_size`` defaults to its last dimension. ``h_0`` and
+    ``c_0`` are the shapes of the initial states you mean to pass, checked against the module.
+    ``expect`` maps tensor names to the shapes you expect; mismatches are in ``report.expectations``.
+
+    Raises :class:`InvalidModuleError` for arguments torch would refuse and
+    :class:`TensorMismatchError` for a tensor that does not fit the module.
+    """
+    input_shape = tuple(input)
+    derived = input_size is None
+    if input_size is None:
+        input_size = input_shape[-1] if input_shape else 0
+    try:
+        spec = ModuleSpec(
+            input_size=input_size,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bias=bias,
+            batch_first=batch_first,
+            dropout=dropout,
+            bidirectional=bidirectional,
+            proj_size=proj_size,
+            kind=kind,
+        )
+    except InvalidModuleError as error:
+        if derived and input_size <= 0 and "input_size" in (error.torch_says or ""):
+            _check_input_rank(kind, input_shape)
+            error.details += (
+                f"input_size is taken from the input's last dimension: {format_shape(input_shape)}.",
+            )
+        raise
+    return explain_spec(
+        spec,
+        input_shape,
+        h_0=None if h_0 is None else tuple(h_0),
+        c_0=None if c_0 is None else tuple(c_0),
+        expect=expect,
+    )
+
+
+def explain_spec(
+    spec: ModuleSpec,
+    input_shape: Shape,
+    *,
+    h_0: Shape | None = None,
+    c_0: Shape | None = None,
+    expect: Mapping[str, Sequence[int]] | None = None,
+) -> Report:
+    """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
+    check_tensors(spec, input_shape, h_0=h_0, c_0=c_0)
+    batched = len(input_shape) == 3
+    tensors = _tensors(spec, input_shape, given={"h_0": h_0 is not None, "c_0": c_0 is not None})
+    facts = _facts(spec, batched)
+    report = Report(
+        spec=spec,
+        input_shape=input_shape,
+        batched=batched,
+        symbols=_symbols(spec, input_shape),
+        tensors=tensors,
+        parameters=parameters(spec),
+        facts=facts,
+        notes=_notes(spec, input_shape, facts, h_0=h_0, c_0=c_0),
+    )
+    if expect:
+        report = with_expectations(report, expect)
+    return report
+
+
+# --- checks, in torch's order -------------------------------------------------------------------
+
+
+def check_tensors(
+    spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None = None, c_0: Shape | None = None
+) -> None:
+    """Raise :class:`TensorMismatchError` for the first fault torch's forward() would raise.
+
+    A state left out (``None``) is the zeros torch makes; when only one of h_0 and c_0 is given, the
+    other is taken to be of the right shape, so that torch's wording can be predicted exactly.
+    """
+    _check_input_rank(spec.kind, input_shape)
+    batched = len(input_shape) == 3
+    expected = state_shapes(spec, input_shape)
+    given = {"h_0": h_0, "c_0": c_0}
+    states_passed = any(given[name] is not None for name in spec.kind.state_names)
+    if states_passed:
+        _check_state_ranks(spec, input_shape, given, expected)
+    if input_shape[-1] != spec.input_size:
+        width = input_shape[-1]
+        raise TensorMismatchError(
+            f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
+            f"but input_size is {spec.input_size}.",
+            details=[f"H_in = input_size = {spec.input_size} is the width of each time step."],
+            torch_says=f"input.size(-1) must be equal to input_size. "
+            f"Expected {spec.input_size}, got {width}",
+            hint=f"Try --input-size {width} to build the module for this input, or an --input "
+            f"ending in {spec.input_size}.",
+        )
+    for position, name in enumerate(spec.kind.state_names):
+        shape = given[name]
+        if shape is not None and shape != expected[name]:
+            raise _state_size_error(spec, input_shape, name, position, shape, expected[name])
+    length = input_shape[1] if batched and spec.batch_first else input_shape[0]
+    if length == 0:
+        axis = 1 if batched and spec.batch_first else 0
+        ones = list(input_shape)
+        ones[axis] = 1
+        raise TensorMismatchError(
+            f"The input has no time steps: L = 0 (axis {axis} of {format_shape(input_shape)}).",
+            details=["A recurrent layer needs at least one step to produce h_n."],
+            torch_says="Expected sequence length to be larger than 0 in RNN",
+            hint=f"Try --input {','.join(map(str, ones))}.",
+        )
+
+
+def _check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
+    rank = len(input_shape)
+    if rank in (2, 3):
+        return
+    raise TensorMismatchError(
+        f"The input has {rank} dimension{'s' if rank != 1 else ''} {format_shape(input_shape)}, "
+        f"but an {kind.name} takes 3 (batched) or 2 (unbatched).",
+        details=["Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."],
+        torch_says=f"{kind.name}: Expected input to be 2D or 3D, got {rank}D instead",
+        hint="Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).",
+    )
+
+
+def _check_state_ranks(
+    spec: ModuleSpec,
+    input_shape: Shape,
+    given: Mapping[str, Shape | None],
+    expected: Mapping[str, Shape],
+) -> None:
+    batched = len(input_shape) == 3
+    want = 3 if batched else 2
+    ranks = {
+        name: len(given[name] or expected[name]) for name in spec.kind.state_names
+    }
+    wrong = [name for name in spec.kind.state_names if ranks[name] != want]
+    if not wrong:
+        return
+    name = wrong[0]
+    shape = given[name] or expected[name]
+    right = expected[name]
+    flag = "--" + name.replace("_", "")
+    rank_list = ", ".join(f"{ranks[n]}-D" for n in spec.kind.state_names)
+    if batched:
+        torch_says = f"For batched 3-D input, hx and cx should also be 3-D but got ({rank_list}) tensors"
+        details = [
+            f"Batched input {format_shape(input_shape)} needs 3-D states "
+            f"(D*num_layers, N, H): {', '.join(f'{n} {format_shape(expected[n])}' for n in spec.kind.state_names)}."
+        ]
+        hint = f"Try {flag} {','.join(map(str, right))}."
+    else:
+        torch_says = (
+            f"For unbatched 2-D input, hx and cx should also be 2-D but got ({rank_list}) tensors"
+        )
+        details = [
+            f"Unbatched input {format_shape(input_shape)} needs 2-D states (D*num_layers, H), "
+            "with no batch axis."
+        ]
+        length, width = input_shape
+        hint = (
+            f"Try {flag} {','.join(map(str, right))}, or give the input a batch axis: "
+            f"--input {length},1,{width}."
+        )
+    raise TensorMismatchError(
+        f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but {'batched' if batched else 'unbatched'} "
+        f"input needs {want}-D states: {format_shape(right)}.",
+        details=details,
+        torch_says=torch_says,
+        hint=hint,
+    )
+
+
+def _state_size_error(
+    spec: ModuleSpec, input_shape: Shape, name: str, position: int, shape: Shape, right: Shape
+) -> TensorMismatchError:
+    batched = len(input_shape) == 3
+    width_symbol = "H_out" if name == "h_0" else "H_cell"
+    width = spec.H_out if name == "h_0" else spec.H_cell
+    n = batch_size(spec, input_shape)
+    layout = f"(D*num_layers, N, {width_symbol})" if batched else f"(D*num_layers, {width_symbol})"
+    values = f"D={spec.D}, num_layers={spec.num_layers}, " + (f"N={n}, " if batched else "")
+    details = [f"{name} is {layout} with {values}{width_symbol}={width}."]
+    details.extend(_diagnose_state(spec, input_shape, name, shape, right))
+    # torch compares the unbatched states after unsqueeze(1), so its sentence shows 3-D sizes.
+    torch_expected = right if batched else (right[0], 1, right[1])
+    torch_got = shape if batched else (shape[0], 1, shape[1])
+    flag = "--" + name.replace("_", "")
+    return TensorMismatchError(
+        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects {format_shape(right)}.",
+        details=details,
+        torch_says=f"Expected hidden[{position}] size {format_shape(torch_expected)}, "
+        f"got {list(torch_got)}",
+        hint=f"Try {flag} {','.join(map(str, right))}.",
+    )
+
+
+def _diagnose_state(
+    spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape, right: Shape
+) -> list[str]:
+    """Name the likely cause of a state of the wrong size (the common mistakes in USERS.md)."""
+    batched = len(input_shape) == 3
+    causes: list[str] = []
+    rows, want_rows = shape[0], right[0]
+    if rows != want_rows:
+        if spec.D == 2 and rows == spec.num_layers:
+            causes.append(
+                f"It has num_layers={rows} rows; a bidirectional {spec.kind.name} needs one row per "
+                f"layer and direction: D*num_layers = 2*{spec.num_layers} = {want_rows}."
+            )
+        elif spec.D == 1 and rows == 2 * spec.num_layers:
+            causes.append(
+                f"It has 2*num_layers = {rows} rows, as for a bidirectional {spec.kind.name}; "
+                "this one has one direction (add --bidirectional if that was meant)."
+            )
+        else:
+            causes.append(
+                f"Its first axis is D*num_layers = {spec.D}*{spec.num_layers} = {want_rows}, "
+                "one row per layer and direction."
+            )
+    if batched:
+        got_n, want_n = shape[1], right[1]
+        if got_n != want_n:
+            causes.extend(_diagnose_batch(spec, input_shape, name, shape, got_n, want_n))
+    got_w, want_w = shape[-1], right[-1]
+    if got_w != want_w:
+        if name == "h_0" and spec.proj_size > 0 and got_w == spec.hidden_size:
+            causes.append(
+                f"With proj_size={spec.proj_size}, h_0 has H_out = proj_size = {spec.proj_size} "
+                f"features; only c_0 keeps hidden_size = {spec.hidden_size}."
+            )
+        elif name == "c_0" and spec.proj_size > 0 and got_w == spec.proj_size:
+            causes.append(
+                f"c_0 keeps H_cell = hidden_size = {spec.hidden_size} features; proj_size="
+                f"{spec.proj_size} shrinks h only."
+            )
+        else:
+            symbol = "H_out" if name == "h_0" else "H_cell"
+            causes.append(f"Its last axis is {symbol} = {want_w}.")
+    return causes
+
+
+def _diagnose_batch(
+    spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape, got_n: int, want_n: int
+) -> list[str]:
+    if spec.batch_first and shape[0] == want_n and shape[1] == spec.D * spec.num_layers:
+        return [
+            f"batch_first=True reorders input and output only: {name} keeps N in the middle, "
+            f"(D*num_layers, N, ...)."
+        ]
+    other_axis = input_shape[1] if spec.batch_first else input_shape[0]
+    if not spec.batch_first and got_n == other_axis:
+        return [
+            f"Its batch axis is {got_n}, the input's first axis: is the input (N, L, H_in)? "
+            f"Without batch_first=True torch reads {format_shape(input_shape)} as L={input_shape[0]}, "
+            f"N={input_shape[1]} (add --batch-first)."
+        ]
+    source = "x.size(0)" if spec.batch_first else "x.size(1)"
+    cause = f"{name} was built for a batch of {got_n}, but the input has N = {want_n}."
+    if got_n > want_n:
+        cause += " (The last batch of an epoch is often smaller.)"
+    return [cause, f"Build it from the input: torch.zeros(..., {source}, ...)."]
+
+
+def batch_size(spec: ModuleSpec, input_shape: Shape) -> int:
+    """N: the batch size of a batched input; 1 for unbatched input (torch adds the axis inside)."""
+    if len(input_shape) == 2:
+        return 1
+    return input_shape[0] if spec.batch_first else input_shape[1]
+
+
+def state_shapes(spec: ModuleSpec, input_shape: Shape) -> dict[str, Shape]:
+    """The shapes of the initial states the module needs for this input (h_0, and c_0 for an LSTM)."""
+    rows = spec.D * spec.num_layers
+    batch = (batch_size(spec, input_shape),) if len(input_shape) == 3 else ()
+    shapes = {"h_0": (rows, *batch, spec.H_out)}
+    if spec.kind.has_cell_state:
+        shapes["c_0"] = (rows, *batch, spec.H_cell)
+    return shapes
+
+
+# --- the report's parts -------------------------------------------------------------------------
+
+
+def _symbols(spec: ModuleSpec, input_shape: Shape) -> tuple[Symbol, ...]:
+    batched = len(input_shape) == 3
+    length_axis = 1 if batched and spec.batch_first else 0
+    symbols = [Symbol("L", input_shape[length_axis], f"sequence length: input axis {length_axis}")]
+    if batched:
+        batch_axis = 0 if spec.batch_first else 1
+        symbols.append(Symbol("N", input_shape[batch_axis], f"batch size: input axis {batch_axis}"))
+    symbols += [
+        Symbol("H_in", spec.input_size, "input_size: input's last axis"),
+        Symbol("H_cell", spec.H_cell, "hidden_size"),
+        Symbol(
+            "H_out",
+            spec.H_out,
+            "proj_size (> 0)" if spec.proj_size > 0 else "hidden_size (proj_size=0)",
+        ),
+        Symbol("D", spec.D, f"bidirectional={spec.bidirectional}"),
+        Symbol("num_layers", spec.num_layers, "num_layers"),
+    ]
+    return tuple(symbols)
+
+
+def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) -> tuple[Tensor, ...]:
+    batched = len(input_shape) == 3
+    length = input_shape[1] if batched and spec.batch_first else input_shape[0]
+    seq = Dim("L", length, "L")
+    batch = [Dim("N", batch_size(spec, input_shape), "N")] if batched else []
+    rows = Dim("D*num_layers", spec.D * spec.num_layers, f"D={spec.D} × num_layers={spec.num_layers}")
+    h_out = Dim("H_out", spec.H_out, "proj_size" if spec.proj_size > 0 else "hidden_size")
+    h_cell = Dim("H_cell", spec.H_cell, "hidden_size")
+    features = Dim("D*H_out", spec.D * spec.H_out, f"D={spec.D} × H_out={spec.H_out}")
+    h_in = Dim("H_in", spec.input_size, "input_size")
+
+    def time_major(*last: Dim) -> tuple[Dim, ...]:
+        if batched and spec.batch_first:
+            return (*batch, seq, *last)
+        return (seq, *batch, *last)
+
+    directions = "both directions side by side" if spec.D == 2 else "one direction"
+    tensors = [
+        Tensor("input", "input", time_major(h_in), "the input sequence"),
+        Tensor(
+            "h_0",
+            "input",
+            (rows, *batch, h_out),
+            "initial hidden state per layer and direction (zeros if omitted)",
+            given=given["h_0"],
+        ),
+    ]
+    if spec.kind.has_cell_state:
+        tensors.append(
+            Tensor(
+                "c_0",
+                "input",
+                (rows, *batch, h_cell),
+                "initial cell state per layer and direction (zeros if omitted)",
+                given=given["c_0"],
+            )
+        )
+    tensors += [
+        Tensor("output", "output", time_major(features), f"last layer's h_t at every step, {directions}"),
+        Tensor("h_n", "output", (rows, *batch, h_out), "final hidden state of every layer and direction"),
+    ]
+    if spec.kind.has_cell_state:
+        tensors.append(
+            Tensor("c_n", "output", (rows, *batch, h_cell), "final cell state of every layer and direction")
+        )
+    return tuple(tensors)
+
+
+def parameters(spec: ModuleSpec) -> tuple[Parameter, ...]:
+    """The module's parameters with their shapes, in torch's registration order."""
+    gates = spec.kind.gates
+    rows = gates * spec.H_cell
+    g = f"{gates}*H_cell"
+    params: list[Parameter] = []
+    for layer in range(spec.num_layers):
+        in_width, in_symbol = (
+            (spec.input_size, "H_in") if layer == 0 else (spec.D * spec.H_out, "D*H_out")
+        )
+        for direction in range(spec.D):
+            suffix = "_reverse" if direction else ""
+            way = "reverse" if direction else "forward"
+
+            def add(stem: str, shape: Shape, symbols: str) -> None:
+                params.append(Parameter(f"{stem}_l{layer}{suffix}", shape, layer, way, symbols))  # noqa: B023
+
+            add("weight_ih", (rows, in_width), f"({g}, {in_symbol})")
+            add("weight_hh", (rows, spec.H_out), f"({g}, H_out)")
+            if spec.bias:
+                add("bias_ih", (rows,), f"({g},)")
+                add("bias_hh", (rows,), f"({g},)")
+            if spec.proj_size > 0:
+                add("weight_hr", (spec.proj_size, spec.H_cell), "(proj_size, H_cell)")
+    return tuple(params)
+
+
+def _facts(spec: ModuleSpec, batched: bool) -> tuple[Fact, ...]:
+    time_axis = 1 if batched and spec.batch_first else 0
+    rank = 3 if batched else 2
+    if spec.D == 1:
+        return (Fact("forward", time_axis, -1, None, -1, rank),)
+    h = spec.H_out
+    return (
+        Fact("forward", time_axis, -1, (0, h), -2, rank),
+        Fact("reverse", time_axis, 0, (h, 2 * h), -1, rank),
+    )
+
+
+def _notes(
+    spec: ModuleSpec,
+    input_shape: Shape,
+    facts: tuple[Fact, ...],
+    *,
+    h_0: Shape | None,
+    c_0: Shape | None,
+) -> tuple[Note, ...]:
+    batched = len(input_shape) == 3
+    name = spec.kind.name
+    n = batch_size(spec, input_shape)
+    notes: list[Note] = []
+    if batched and spec.batch_first:
+        notes.append(
+            Note(
+                "batch_first_states",
+                "batch_first=True reorders input and output only: h_0, c_0, h_n and c_n keep N in "
+                f"the middle, (D*num_layers, N, H) = ({spec.D * spec.num_layers}, {n}, ...).",
+            )
+        )
+    elif batched:
+        first, second = input_shape[0], input_shape[1]
+        notes.append(
+            Note(
+                "time_first",
+                f"batch_first=False: torch reads {format_shape(input_shape)} as L={first} steps of "
+                f"N={second} sequences. If your tensor is (batch, seq, feature), pass "
+                "batch_first=True (--batch-first): without it torch silently swaps N and L.",
+            )
+        )
+    if not batched:
+        notes.append(
+            Note(
+                "unbatched",
+                f"Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
+                f"the states are 2-D (D*num_layers, H) and output is (L, D*H_out)."
+                + (" batch_first is ignored for unbatched input." if spec.batch_first else ""),
+            )
+        )
+    if n == 0 and batched:
+        notes.append(
+            Note("empty_batch", "N=0: torch accepts an empty batch and returns empty tensors.")
+        )
+    if spec.proj_size > 0:
+        later = (
+            f" Layers above the first take D*H_out = {spec.D * spec.H_out} inputs "
+            f"(weight_ih_l1 is {format_shape((spec.kind.gates * spec.H_cell, spec.D * spec.H_out))})."
+            if spec.num_layers > 1
+            else ""
+        )
+        notes.append(
+            Note(
+                "proj_size",
+                f"proj_size={spec.proj_size}: h_0, h_n and output use H_out = proj_size = "
+                f"{spec.proj_size}, while c_0 and c_n keep H_cell = hidden_size = {spec.H_cell}. "
+                f"weight_hr_l{{k}} {format_shape((spec.proj_size, spec.H_cell))} projects each h_t."
+                + later,
+            )
+        )
+    if spec.D == 2:
+        h = spec.H_out
+        notes.append(
+            Note(
+                "bidirectional_output",
+                f"output's last axis is D*H_out = {2 * h}: [..., :{h}] is the forward direction, "
+                f"[..., {h}:] the backward one, at every step.",
+            )
+        )
+    notes.append(_correspondence_note(spec, facts))
+    notes.append(_layout_note(spec, batched, n))
+    notes.append(_last_layer_note(spec, batched, n))
+    if spec.dropout > 0 and spec.num_layers == 1:
+        notes.append(
+            Note(
+                "dropout_single_layer",
+                f"dropout={spec.dropout} does nothing with num_layers=1: torch applies dropout to "
+                "the outputs of every layer but the last, and warns when there is only one.",
+            )
+        )
+    elif spec.dropout > 0:
+        notes.append(
+            Note(
+                "dropout",
+                f"dropout={spec.dropout} zeroes elements of layers 0 to {spec.num_layers - 2}'s "
+                "outputs in training mode (not the last layer's); it changes no shape.",
+            )
+        )
+    states = spec.kind.state_names
+    if len(states) == 2 and (h_0 is None) != (c_0 is None):
+        passed, missing = ("h_0", "c_0") if h_0 is not None else ("c_0", "h_0")
+        notes.append(
+            Note(
+                "state_tuple",
+                f"An {name} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). "
+                f"Only {passed} was given; {missing} is shown as it must be. Passing a single tensor "
+                "instead of the tuple fails with a rank error from torch.",
+            )
+        )
+    return tuple(notes)
+
+
+def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
+    if spec.D == 1:
+        fact = facts[0]
+        text = (
+            f"{fact.text()}: the last step of output is the last layer's final hidden state "
+            "(output holds the last layer only)."
+        )
+    else:
+        forward, reverse = facts
+        text = (
+            f"{forward.text()} (the forward direction ends at the last step) and "
+            f"{reverse.text()} (the backward direction ends at step 0). So the last step of output "
+            "is not the final state of both directions."
+        )
+    return Note("output_h_n", text)
+
+
+def _layout_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
+    view = (
+        f"({spec.num_layers}, {spec.D}, {n}, {spec.H_out})"
+        if batched
+        else f"({spec.num_layers}, {spec.D}, {spec.H_out})"
+    )
+    if spec.D == 1:
+        order = "h_n[k] is layer k"
+    else:
+        order = "h_n[2*k] is layer k forward, h_n[2*k + 1] layer k backward"
+    cell = ", and c_n alike" if spec.kind.has_cell_state else ""
+    return Note(
+        "h_n_layout",
+        f"h_n rows are layer*D + direction: {order}. "
+        f"h_n.view(num_layers, D{', N' if batched else ''}, H_out) = view{view} "
+        f"separates layers and directions{cell}.",
+    )
+
+
+def _last_layer_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
+    lead = f"({n}, " if batched else "("
+    if spec.D == 1:
+        return Note(
+            "last_layer_state",
+            f"For a classifier, the last layer's final state is h_n[-1], shape {lead}{spec.H_out}).",
+        )
+    dim = 1 if batched else 0
+    text = (
+        f"For a classifier, the last layer's final state is torch.cat([h_n[-2], h_n[-1]], "
+        f"dim={dim}), shape {lead}{2 * spec.H_out})."
+    )
+    if spec.num_layers > 1:
+        text += (
+            f" Not h_n[0] and h_n[1]: with num_layers={spec.num_layers} those are layer 0's "
+            "forward and backward states."
+        )
+    return Note("last_layer_state", text)
+
+
+def with_expectations(report: Report, expect: Mapping[str, Sequence[int]]) -> Report:
+    """The report with each expected shape compared to the computed one."""
+    names = tuple(t.name for t in report.tensors)
+    results = []
+    for name, shape in expect.items():
+        if name not in names:
+            raise UnreadableValueError(
+                f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor.",
+                details=[f"Its tensors are {', '.join(names)}."],
+                hint="Try --expect output=4,3,20.",
+            )
+        results.append(Expectation(name, tuple(shape), report.tensor(name).shape))
+    return replace(report, expectations=tuple(results))

@@ -1,0 +1,133 @@
+"""The module's constructor arguments, validated with torch's own rules before torch is imported.
+
+The checks follow torch.nn.RNNBase.__init__ in its order and quote its messages, so that the first
+fault lstmshape reports is the one torch would raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lstmshape.errors import InvalidModuleError
+from lstmshape.kinds import LSTM, ModuleKind
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """Constructor arguments of a torch recurrent module (torch's names and defaults).
+
+    Building one validates it: an invalid combination raises :class:`InvalidModuleError` with the
+    message torch would give.
+    """
+
+    input_size: int
+    hidden_size: int
+    num_layers: int = 1
+    bias: bool = True
+    batch_first: bool = False
+    dropout: float = 0.0
+    bidirectional: bool = False
+    proj_size: int = 0
+    kind: ModuleKind = field(default=LSTM, compare=True)
+
+    def __post_init__(self) -> None:
+        self._validate()
+
+    @property
+    def D(self) -> int:  # noqa: N802 (torch's symbol)
+        """Number of directions: 2 if bidirectional else 1."""
+        return 2 if self.bidirectional else 1
+
+    @property
+    def H_cell(self) -> int:  # noqa: N802
+        """The cell state's width: hidden_size."""
+        return self.hidden_size
+
+    @property
+    def H_out(self) -> int:  # noqa: N802
+        """The hidden state's width: proj_size if proj_size > 0 else hidden_size."""
+        return self.proj_size if self.proj_size > 0 else self.hidden_size
+
+    def constructor_kwargs(self) -> dict[str, int | float | bool]:
+        """The arguments as ``torch.nn.LSTM(**kwargs)`` takes them (all of them, defaults included)."""
+        return {
+            "input_size": self.input_size,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "bias": self.bias,
+            "batch_first": self.batch_first,
+            "dropout": self.dropout,
+            "bidirectional": self.bidirectional,
+            "proj_size": self.proj_size,
+        }
+
+    def torch_call(self) -> str:
+        """The constructor call as a user would write it: ``nn.LSTM(10, 20, num_layers=2)``."""
+        defaults = ModuleSpec(input_size=1, hidden_size=2, kind=self.kind).constructor_kwargs()
+        args = [str(self.input_size), str(self.hidden_size)]
+        for name, value in self.constructor_kwargs().items():
+            if name not in ("input_size", "hidden_size") and value != defaults[name]:
+                args.append(f"{name}={value!r}")
+        return f"nn.{self.kind.name}({', '.join(args)})"
+
+    def _validate(self) -> None:
+        name = self.kind.name
+        # torch checks dropout first, and rejects bool although bool is a number.
+        if isinstance(self.dropout, bool) or not 0 <= self.dropout <= 1:
+            raise InvalidModuleError(
+                f"dropout={self.dropout} is outside [0, 1]: it is the probability of zeroing an element.",
+                torch_says="dropout should be a number in range [0, 1] representing the probability "
+                "of an element being zeroed",
+                hint="Try --dropout 0.2 (or 0 for no dropout).",
+            )
+        for arg in ("bias", "batch_first", "bidirectional"):
+            value = getattr(self, arg)
+            if not isinstance(value, bool):
+                raise InvalidModuleError(
+                    f"{arg}={value!r} is not a bool.",
+                    torch_says=f"{arg} should be of type bool, got: {type(value).__name__}",
+                    hint=f"Try {arg}=True or {arg}=False.",
+                )
+        for arg in ("input_size", "hidden_size", "num_layers", "proj_size"):
+            value = getattr(self, arg)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidModuleError(
+                    f"{arg}={value!r} is not a whole number.",
+                    torch_says=f"{arg} should be of type int, got: {type(value).__name__}",
+                    hint=f"Try {arg}=20.",
+                )
+        if self.input_size <= 0:
+            raise InvalidModuleError(
+                f"input_size={self.input_size}: the input's features (H_in) must be at least 1.",
+                torch_says="input_size must be greater than zero",
+                hint="Try --input-size 10, or an --input whose last dimension is at least 1.",
+            )
+        if self.hidden_size <= 0:
+            raise InvalidModuleError(
+                f"hidden_size={self.hidden_size}: the hidden state needs at least 1 feature.",
+                torch_says="hidden_size must be greater than zero",
+                hint="Try --hidden 20.",
+            )
+        if self.num_layers <= 0:
+            raise InvalidModuleError(
+                f"num_layers={self.num_layers}: an {name} needs at least one layer.",
+                torch_says="num_layers must be greater than zero",
+                hint="Try --layers 1.",
+            )
+        if self.proj_size < 0:
+            raise InvalidModuleError(
+                f"proj_size={self.proj_size} is negative.",
+                details=["proj_size=0 disables the projection; a positive value projects h."],
+                torch_says="proj_size should be a positive integer or zero to disable projections",
+                hint="Try --proj-size 0.",
+            )
+        if self.proj_size >= self.hidden_size:
+            raise InvalidModuleError(
+                f"proj_size={self.proj_size} is not smaller than hidden_size={self.hidden_size}.",
+                details=["The projection shrinks h from hidden_size to proj_size features."],
+                torch_says="proj_size has to be smaller than hidden_size",
+                hint=f"Try --proj-size {max(self.hidden_size // 2, 1) if self.hidden_size > 1 else 0}"
+                f" (any value from 1 to {self.hidden_size - 1}), or 0 for no projection."
+                if self.hidden_size > 1
+                else "Try --proj-size 0: a hidden_size of 1 leaves no room for a projection.",
+            )
