@@ -12,7 +12,9 @@ import re
 from lstmshape.errors import UnreadableValueError
 
 # torch prints shapes as torch.Size([4, 3, 10]); users paste that, a tuple, a list or 4x3x10.
-_WRAPPERS = re.compile(r"^\s*(?:torch\.Size\(\s*\[(?P<size>.*)\]\s*\)|\((?P<tuple>.*)\)|\[(?P<list>.*)\])\s*$")
+_WRAPPERS = re.compile(
+    r"^\s*(?:torch\.Size\(\s*\[(?P<size>.*)\]\s*\)|\((?P<tuple>.*)\)|\[(?P<list>.*)\])\s*$"
+)
 _SEPARATOR = re.compile(r"\s*[,xX×]\s*|\s+")
 _SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
 
@@ -121,7 +123,7 @@ def parse_expectation(text: str, names: tuple[str, ...]) -> tuple[str, tuple[int
         raise UnreadableValueError(
             f"--expect {text!r}: this module has no tensor named {name!r}.",
             details=[f"NAME is one of {listed}."],
-            hint=f"Try --expect output={shape_text.strip() or '4,3,20'}.",
+            hint="Try --expect output=4,3,20.",
         )
     return canonical, parse_shape(shape_text, f"--expect {canonical}", example="4,3,20", joiner="=")
 

@@ -29,7 +29,7 @@ Shape = tuple[int, ...]
 
 
 def explain(
-    input: Sequence[int],  # noqa: A002 (torch's name for it)
+    input: Sequence[int],
     hidden_size: int,
     *,
     input_size: int | None = None,
@@ -166,7 +166,9 @@ def _check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
     raise TensorMismatchError(
         f"The input has {rank} dimension{'s' if rank != 1 else ''} {format_shape(input_shape)}, "
         f"but an {kind.name} takes 3 (batched) or 2 (unbatched).",
-        details=["Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."],
+        details=[
+            "Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."
+        ],
         torch_says=f"{kind.name}: Expected input to be 2D or 3D, got {rank}D instead",
         hint="Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).",
     )
@@ -180,9 +182,7 @@ def _check_state_ranks(
 ) -> None:
     batched = len(input_shape) == 3
     want = 3 if batched else 2
-    ranks = {
-        name: len(given[name] or expected[name]) for name in spec.kind.state_names
-    }
+    ranks = {name: len(given[name] or expected[name]) for name in spec.kind.state_names}
     wrong = [name for name in spec.kind.state_names if ranks[name] != want]
     if not wrong:
         return
@@ -192,7 +192,9 @@ def _check_state_ranks(
     flag = "--" + name.replace("_", "")
     rank_list = ", ".join(f"{ranks[n]}-D" for n in spec.kind.state_names)
     if batched:
-        torch_says = f"For batched 3-D input, hx and cx should also be 3-D but got ({rank_list}) tensors"
+        torch_says = (
+            f"For batched 3-D input, hx and cx should also be 3-D but got ({rank_list}) tensors"
+        )
         details = [
             f"Batched input {format_shape(input_shape)} needs 3-D states "
             f"(D*num_layers, N, H): {', '.join(f'{n} {format_shape(expected[n])}' for n in spec.kind.state_names)}."
@@ -357,7 +359,9 @@ def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) ->
     length = input_shape[1] if batched and spec.batch_first else input_shape[0]
     seq = Dim("L", length, "L")
     batch = [Dim("N", batch_size(spec, input_shape), "N")] if batched else []
-    rows = Dim("D*num_layers", spec.D * spec.num_layers, f"D={spec.D} × num_layers={spec.num_layers}")
+    rows = Dim(
+        "D*num_layers", spec.D * spec.num_layers, f"D={spec.D} × num_layers={spec.num_layers}"
+    )
     h_out = Dim("H_out", spec.H_out, "proj_size" if spec.proj_size > 0 else "hidden_size")
     h_cell = Dim("H_cell", spec.H_cell, "hidden_size")
     features = Dim("D*H_out", spec.D * spec.H_out, f"D={spec.D} × H_out={spec.H_out}")
@@ -368,14 +372,14 @@ def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) ->
             return (*batch, seq, *last)
         return (seq, *batch, *last)
 
-    directions = "both directions side by side" if spec.D == 2 else "one direction"
+    directions = ", both directions" if spec.D == 2 else ""
     tensors = [
-        Tensor("input", "input", time_major(h_in), "the input sequence"),
+        Tensor("input", "input", time_major(h_in), "the sequence, step by step"),
         Tensor(
             "h_0",
             "input",
             (rows, *batch, h_out),
-            "initial hidden state per layer and direction (zeros if omitted)",
+            "initial hidden state (zeros if omitted)",
             given=given["h_0"],
         ),
     ]
@@ -385,17 +389,19 @@ def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) ->
                 "c_0",
                 "input",
                 (rows, *batch, h_cell),
-                "initial cell state per layer and direction (zeros if omitted)",
+                "initial cell state (zeros if omitted)",
                 given=given["c_0"],
             )
         )
     tensors += [
-        Tensor("output", "output", time_major(features), f"last layer's h_t at every step, {directions}"),
-        Tensor("h_n", "output", (rows, *batch, h_out), "final hidden state of every layer and direction"),
+        Tensor(
+            "output", "output", time_major(features), f"last layer's h_t at every step{directions}"
+        ),
+        Tensor("h_n", "output", (rows, *batch, h_out), "final hidden state, every layer"),
     ]
     if spec.kind.has_cell_state:
         tensors.append(
-            Tensor("c_n", "output", (rows, *batch, h_cell), "final cell state of every layer and direction")
+            Tensor("c_n", "output", (rows, *batch, h_cell), "final cell state, every layer")
         )
     return tuple(tensors)
 
@@ -473,8 +479,8 @@ def _notes(
         notes.append(
             Note(
                 "unbatched",
-                f"Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
-                f"the states are 2-D (D*num_layers, H) and output is (L, D*H_out)."
+                "Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
+                "the states are 2-D (D*num_layers, H) and output is (L, D*H_out)."
                 + (" batch_first is ignored for unbatched input." if spec.batch_first else ""),
             )
         )

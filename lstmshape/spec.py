@@ -34,17 +34,17 @@ class ModuleSpec:
         self._validate()
 
     @property
-    def D(self) -> int:  # noqa: N802 (torch's symbol)
+    def D(self) -> int:
         """Number of directions: 2 if bidirectional else 1."""
         return 2 if self.bidirectional else 1
 
     @property
-    def H_cell(self) -> int:  # noqa: N802
+    def H_cell(self) -> int:
         """The cell state's width: hidden_size."""
         return self.hidden_size
 
     @property
-    def H_out(self) -> int:  # noqa: N802
+    def H_out(self) -> int:
         """The hidden state's width: proj_size if proj_size > 0 else hidden_size."""
         return self.proj_size if self.proj_size > 0 else self.hidden_size
 

@@ -1,0 +1,43 @@
+"""lstmshape: the shapes of PyTorch's nn.LSTM, explained, validated with torch's rules, proven by torch.
+
+The public API imports nothing heavy: torch is loaded only by :func:`verify`.
+"""
+
+from lstmshape.errors import (
+    InvalidModuleError,
+    LstmShapeError,
+    TensorMismatchError,
+    TorchNotInstalledError,
+    UnreadableValueError,
+    VerificationError,
+)
+from lstmshape.report import Report
+from lstmshape.shapes import explain, explain_spec, parameters, state_shapes
+from lstmshape.spec import ModuleSpec
+
+__version__ = "0.1.0"
+
+
+def verify(report: Report, *, seed: int = 0) -> Report:
+    """Run ``report``'s module in torch and return the report with ``verification`` filled in."""
+    from lstmshape.verify import verify as _verify
+
+    return _verify(report, seed=seed)
+
+
+__all__ = [
+    "InvalidModuleError",
+    "LstmShapeError",
+    "ModuleSpec",
+    "Report",
+    "TensorMismatchError",
+    "TorchNotInstalledError",
+    "UnreadableValueError",
+    "VerificationError",
+    "__version__",
+    "explain",
+    "explain_spec",
+    "parameters",
+    "state_shapes",
+    "verify",
+]

@@ -1,0 +1,5 @@
+"""``python -m lstmshape``."""
+
+from lstmshape.cli import main
+
+main()

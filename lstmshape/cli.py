@@ -1,0 +1,201 @@
+"""The command line: options -> spec -> shapes -> (verify) -> render. Thin on purpose.
+
+Every value arrives as text and is read by lstmshape.parsing, so that a bad value gets lstmshape's
+message (option, value, rule, "Try ...") rather than a generic one. Errors go to stderr with exit
+code 2 (unreadable value, module torch would refuse) or 1 (a tensor that does not fit the module, a
+failed expectation, torch disagreeing); results go to stdout.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from lstmshape import __version__
+from lstmshape.errors import LstmShapeError
+from lstmshape.parsing import parse_expectation, parse_float, parse_int, parse_shape
+from lstmshape.render import FORMATS, render
+from lstmshape.report import Report, format_shape
+from lstmshape.shapes import explain
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Explain the shapes of a PyTorch nn.LSTM: input, h_0, c_0, output, h_n, c_n and parameters.",
+)
+
+TENSOR_NAMES = ("input", "h_0", "c_0", "output", "h_n", "c_n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lstmshape {__version__}")
+        raise typer.Exit()
+
+
+def _format(value: str) -> str:
+    lowered = value.lower()
+    if lowered not in FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}.")
+    return lowered
+
+
+@app.command(no_args_is_help=True)
+def lstmshape(
+    input: Annotated[
+        str,
+        typer.Option(
+            "--input",
+            "-i",
+            metavar="SHAPE",
+            help="Input tensor shape: L,N,H_in (N,L,H_in with --batch-first), or L,H_in unbatched. "
+            "Also 4x3x10, (4, 3, 10), [4,3,10].",
+        ),
+    ],
+    hidden: Annotated[
+        str, typer.Option("--hidden", "-H", metavar="INT", help="hidden_size (H_cell).")
+    ],
+    layers: Annotated[str, typer.Option("--layers", "-l", metavar="INT", help="num_layers.")] = "1",
+    bidirectional: Annotated[
+        bool, typer.Option("--bidirectional", "-b", help="bidirectional=True (D=2).")
+    ] = False,
+    batch_first: Annotated[
+        bool,
+        typer.Option("--batch-first", help="batch_first=True: input and output are (N, L, ...)."),
+    ] = False,
+    proj_size: Annotated[
+        str, typer.Option("--proj-size", "-p", metavar="INT", help="proj_size: H_out when > 0.")
+    ] = "0",
+    dropout: Annotated[
+        str, typer.Option("--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1].")
+    ] = "0",
+    no_bias: Annotated[bool, typer.Option("--no-bias", help="bias=False.")] = False,
+    input_size: Annotated[
+        str | None,
+        typer.Option(
+            "--input-size",
+            metavar="INT",
+            help="The module's input_size, when it differs from the input's last dimension.",
+        ),
+    ] = None,
+    h0: Annotated[
+        str | None,
+        typer.Option("--h0", metavar="SHAPE", help="Shape of the h_0 you mean to pass: checked."),
+    ] = None,
+    c0: Annotated[
+        str | None,
+        typer.Option("--c0", metavar="SHAPE", help="Shape of the c_0 you mean to pass: checked."),
+    ] = None,
+    expect: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expect",
+            "-e",
+            metavar="NAME=SHAPE",
+            help="Expected shape, e.g. h_n=2,3,20 (repeatable). Any mismatch exits 1.",
+        ),
+    ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="Run a real torch forward pass and check every shape and fact."
+        ),
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=_format,
+            help="table, json, markdown or plain.",
+        ),
+    ] = "table",
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """Explain every tensor of nn.LSTM for the given arguments and input shape.
+
+    Example: lstmshape --input 4,3,10 --hidden 20 --layers 2
+    """
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        input_shape = parse_shape(input, "--input")
+        report = explain(
+            input_shape,
+            parse_int(hidden, "--hidden", "20"),
+            input_size=None if input_size is None else parse_int(input_size, "--input-size", "10"),
+            num_layers=parse_int(layers, "--layers", "2"),
+            bias=not no_bias,
+            batch_first=batch_first,
+            dropout=parse_float(dropout, "--dropout", "0.2"),
+            bidirectional=bidirectional,
+            proj_size=parse_int(proj_size, "--proj-size", "0"),
+            h_0=None if h0 is None else parse_shape(h0, "--h0", "2,3,20"),
+            c_0=None if c0 is None else parse_shape(c0, "--c0", "2,3,20"),
+            expect=dict(parse_expectation(text, TENSOR_NAMES) for text in expect or ()),
+        )
+        if verify:
+            # Imported here: the explain path never loads the torch-facing module.
+            from lstmshape.verify import verify as run_torch
+
+            report = run_torch(report)
+    except LstmShapeError as error:
+        _print_error(err, error.lines())
+        raise typer.Exit(error.exit_code) from None
+    render(report, fmt, out)
+    if not report.ok:
+        for lines in _failures(report):
+            _print_error(err, lines)
+        raise typer.Exit(1)
+
+
+def _failures(report: Report) -> list[list[str]]:
+    failures = []
+    for e in report.expectations:
+        if e.ok:
+            continue
+        t = report.tensor(e.tensor)
+        failures.append(
+            [
+                f"{e.tensor} is {format_shape(e.computed)}, not the expected {format_shape(e.expected)}.",
+                f"  {e.tensor} is {t.formula} with "
+                + ", ".join(
+                    f"{d.label()}" + (f" ({d.derivation})" if d.derivation != d.symbol else "")
+                    for d in t.dims
+                )
+                + ".",
+                f"  Try --expect {e.tensor}={','.join(map(str, e.computed))}, or change the module's "
+                "arguments.",
+            ]
+        )
+    verification = report.verification
+    if verification is not None and not verification.ok:
+        failures.append(
+            [
+                "torch disagrees with lstmshape (see the 'Verified with torch' table).",
+                f"  {verification.method}",
+                "  Try the same command without --verify, and please report this as a bug.",
+            ]
+        )
+    return failures
+
+
+def _print_error(console: Console, lines: list[str]) -> None:
+    first, *rest = lines
+    # soft_wrap: the terminal wraps long lines, so a copied "Try ..." line stays one line.
+    console.print(Text("Error: ", style="bold red") + Text(first), soft_wrap=True)
+    for line in rest:
+        console.print(Text(line), soft_wrap=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="lstmshape")

@@ -1,0 +1,239 @@
+"""Views of a report: Rich tables, JSON, Markdown, plain text.
+
+The report is first laid out once as neutral sections (title, columns, rows, caption); the table,
+Markdown and plain views only draw those sections, and JSON is ``Report.to_dict()``. So no two formats
+can disagree on a number. Nothing here prints on its own: the caller passes the Console.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from textwrap import wrap
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lstmshape.report import Report, format_shape
+
+FORMATS = ("table", "json", "markdown", "plain")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the report, independent of how it is drawn."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    numeric: tuple[int, ...] = ()
+    """Indexes of columns to right-align."""
+
+
+def heading(report: Report) -> str:
+    """One line naming the module and the input: ``nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10)``."""
+    kind = "batched" if report.batched else "unbatched"
+    return f"{report.spec.torch_call()} on input {format_shape(report.input_shape)} ({kind})"
+
+
+def sections(report: Report) -> list[Section]:
+    """The report laid out as tables, in reading order."""
+    out = [
+        Section(
+            "Tensors",
+            ("tensor", "shape", "axes", "meaning"),
+            tuple(
+                (
+                    t.name,
+                    format_shape(t.shape),
+                    ", ".join(d.label() for d in t.dims),
+                    t.meaning + (" (given, fits)" if t.given else ""),
+                )
+                for t in report.tensors
+            ),
+        ),
+        Section(
+            "Symbols",
+            ("symbol", "value", "from"),
+            tuple((s.name, str(s.value), s.source) for s in report.symbols),
+            numeric=(1,),
+        ),
+        Section(
+            "Parameters",
+            ("parameter", "shape", "in symbols", "count"),
+            tuple(
+                (p.name, format_shape(p.shape), p.rows, f"{p.numel:,}") for p in report.parameters
+            ),
+            caption=f"total {report.num_parameters:,} = sum(p.numel() for p in "
+            f"{report.module.lower()}.parameters())",
+            numeric=(3,),
+        ),
+    ]
+    if report.expectations:
+        out.append(
+            Section(
+                "Expectations",
+                ("tensor", "expected", "computed", "result"),
+                tuple(
+                    (
+                        e.tensor,
+                        format_shape(e.expected),
+                        format_shape(e.computed),
+                        "ok" if e.ok else "MISMATCH",
+                    )
+                    for e in report.expectations
+                ),
+            )
+        )
+    verification = report.verification
+    if verification is not None:
+        rows = [
+            (t.name, format_shape(t.computed), format_shape(t.torch), _verdict(t.ok))
+            for t in verification.tensors
+        ]
+        rows.append(
+            (
+                "parameters",
+                f"{len(report.parameters)} named, {report.num_parameters:,}",
+                f"{len(verification.torch_parameters)} named, "
+                f"{verification.torch_num_parameters:,}",
+                _verdict(verification.parameters_ok),
+            )
+        )
+        rows.extend(
+            (f.fact, "stated", f"max |diff| {f.max_abs_diff:.1g}", _verdict(f.holds))
+            for f in verification.facts
+        )
+        out.append(
+            Section(
+                "Verified with torch",
+                ("check", "lstmshape", "torch", "result"),
+                tuple(rows),
+                caption=verification.method,
+            )
+        )
+    return out
+
+
+def _verdict(ok: bool) -> str:
+    return "agrees" if ok else "DISAGREES"
+
+
+def to_json(report: Report) -> str:
+    """The JSON contract, indented, with a final newline."""
+    return json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+def to_markdown(report: Report) -> str:
+    """GitHub-flavoured Markdown: a heading, one table per section, the notes as a list."""
+    lines = [f"**{_md(heading(report))}**", ""]
+    for section in sections(report):
+        lines += [f"#### {section.title}", ""]
+        lines.append("| " + " | ".join(section.columns) + " |")
+        lines.append(
+            "|"
+            + "|".join(
+                "---:" if i in section.numeric else "---" for i in range(len(section.columns))
+            )
+            + "|"
+        )
+        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in section.rows]
+        if section.caption:
+            lines += ["", _md(section.caption)]
+        lines.append("")
+    lines += ["#### Notes", ""]
+    lines += [f"- {_md(note.text)}" for note in report.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    # '*' would start emphasis (D*num_layers ... 4*H_cell) and '|' would end a cell.
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
+
+
+def to_plain(report: Report, width: int = 100) -> str:
+    """Aligned text with no box drawing and no colour, for logs."""
+    lines = [heading(report), ""]
+    for section in sections(report):
+        widths = [
+            max(len(row[i]) for row in (section.columns, *section.rows))
+            for i in range(len(section.columns))
+        ]
+
+        def line(
+            cells: tuple[str, ...], widths: list[int] = widths, section: Section = section
+        ) -> str:
+            padded = (
+                cell.rjust(w) if i in section.numeric else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            return "  ".join(padded).rstrip()
+
+        lines += [section.title, line(section.columns)]
+        lines += [line(row) for row in section.rows]
+        if section.caption:
+            lines.append(section.caption)
+        lines.append("")
+    lines.append("Notes")
+    for note in report.notes:
+        wrapped = wrap(note.text, width=width - 2) or [""]
+        lines.append(f"- {wrapped[0]}")
+        lines += [f"  {rest}" for rest in wrapped[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def render_table(report: Report, console: Console) -> None:
+    """Draw the report as Rich tables on ``console`` (colour only when it is a terminal)."""
+    console.print(Text(heading(report), style="bold"))
+    for section in sections(report):
+        table = Table(
+            title=section.title,
+            title_justify="left",
+            title_style="bold",
+            caption=section.caption or None,
+            caption_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        for i, column in enumerate(section.columns):
+            # Only the last column (words) wraps: a shape or formula split over lines misreads.
+            last = i == len(section.columns) - 1 and i not in section.numeric
+            table.add_column(
+                column, justify="right" if i in section.numeric else "left", no_wrap=not last
+            )
+        for row in section.rows:
+            # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag.
+            table.add_row(*(_styled(section, i, cell) for i, cell in enumerate(row)))
+        console.print(table)
+    notes = Table.grid(padding=(0, 1))
+    notes.add_column(no_wrap=True)
+    notes.add_column(overflow="fold")
+    for note in report.notes:
+        notes.add_row("•", Text(note.text))
+    console.print(Text("Notes", style="bold"))
+    console.print(notes)
+
+
+def _styled(section: Section, column: int, cell: str) -> Text:
+    style = ""
+    if column == 0:
+        style = "bold"
+    elif section.columns[column] in ("shape", "expected", "computed", "lstmshape", "torch"):
+        style = "cyan"
+    if cell in ("MISMATCH", "DISAGREES"):
+        style = "bold red"
+    elif cell in ("ok", "agrees"):
+        style = "green"
+    return Text(cell, style=style)
+
+
+def render(report: Report, fmt: str, console: Console) -> None:
+    """Write ``report`` to ``console`` in ``fmt``: one of table, json, markdown, plain."""
+    if fmt == "table":
+        render_table(report, console)
+        return
+    text = {"json": to_json, "markdown": to_markdown, "plain": to_plain}[fmt](report)
+    console.out(text, highlight=False, end="")

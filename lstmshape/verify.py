@@ -1,0 +1,181 @@
+"""The proof: build the real torch module, run it, and compare with the report.
+
+This is the only module that imports torch, and only inside :func:`verify`, so that explaining a shape
+never pays torch's start-up (about a second).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from math import prod
+from typing import TYPE_CHECKING, Any
+
+from lstmshape.errors import LstmShapeError, TorchNotInstalledError, VerificationError
+from lstmshape.report import (
+    Fact,
+    FactCheck,
+    Report,
+    TensorCheck,
+    Verification,
+    format_shape,
+)
+
+if TYPE_CHECKING:
+    import torch
+
+# Real tensors are allocated for the forward pass; past this many bytes --verify refuses rather than
+# exhaust the machine's memory.
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+# Tolerance for the numerical checks. The slices compared are the same numbers in torch (observed
+# difference 0.0); the layer-by-layer rerun may take another kernel, hence not exactly zero.
+ATOL = 1e-5
+
+
+def verify(report: Report, *, seed: int = 0) -> Report:
+    """Run ``report``'s module in torch and return the report with ``verification`` filled in.
+
+    Builds the module in eval mode (so dropout cannot perturb the numerical checks), runs one
+    forward pass on random float32 input and states of the computed shapes, and compares every
+    tensor shape, every parameter name and shape, and each stated fact. Raises
+    :class:`TorchNotInstalledError` without torch and :class:`VerificationError` if torch refuses
+    what lstmshape accepted.
+    """
+    _check_budget(report)
+    # torch's import and constructor warnings (NumPy missing, dropout with one layer) are not for the
+    # user in torch's words: the report states what matters of them in its own notes.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch = _import_torch()
+        return _run(torch, report, seed)
+
+
+def _import_torch() -> Any:
+    try:
+        import torch
+    except ImportError as error:
+        raise TorchNotInstalledError(
+            "--verify runs a real torch forward pass, but torch is not installed.",
+            details=[f"Importing torch failed: {error}."],
+            hint="Try pip install 'lstmshape[torch]', or leave out --verify.",
+        ) from error
+    return torch
+
+
+def _check_budget(report: Report) -> None:
+    elements = sum(prod(t.shape) for t in report.tensors) + report.num_parameters
+    # The layer-by-layer rerun holds a second copy of the activations and parameters.
+    needed = 2 * 4 * elements
+    if needed > MEMORY_BUDGET_BYTES:
+        raise LstmShapeError(
+            f"--verify would allocate about {needed / 1024**3:.1f} GiB of real tensors, over the "
+            f"{MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB budget.",
+            details=["The shapes above are computed without torch and do not need --verify."],
+            hint="Try --verify on a smaller L or N with the same module: the shape rules do not "
+            "depend on their size.",
+        )
+
+
+def _run(torch: Any, report: Report, seed: int) -> Report:
+    spec = report.spec
+    torch.manual_seed(seed)
+    module_class = getattr(torch.nn, spec.kind.name)
+    inputs = {t.name: t.shape for t in report.tensors if t.role == "input"}
+    try:
+        module = module_class(**spec.constructor_kwargs()).eval()
+        x = torch.randn(*inputs["input"])
+        states = tuple(torch.randn(*inputs[name]) for name in spec.kind.state_names)
+        with torch.no_grad():
+            output, finals = module(x, states if len(states) > 1 else states[0])
+            finals = finals if isinstance(finals, tuple) else (finals,)
+            layer_checks = _check_layers(torch, report, module, x, states, finals)
+    except (RuntimeError, ValueError) as error:
+        # lstmshape's checks passed, so this is lstmshape's bug, not the user's: say so plainly.
+        raise VerificationError(
+            f"torch refused what lstmshape accepted: {spec.torch_call()} on input "
+            f"{format_shape(report.input_shape)}.",
+            torch_says=str(error),
+            hint="Try the same command without --verify, and please report this as a bug.",
+        ) from error
+
+    produced = {"input": x, "output": output}
+    produced.update(zip(spec.kind.state_names, states, strict=True))
+    final_names = ("h_n", "c_n") if spec.kind.has_cell_state else ("h_n",)
+    produced.update(zip(final_names, finals, strict=True))
+    tensors = tuple(
+        TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
+    )
+    torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
+    facts = tuple(_check_fact(torch, fact, output, finals[0]) for fact in report.facts)
+    verification = Verification(
+        torch_version=str(torch.__version__),
+        method=(
+            f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one "
+            f"forward pass on random input and {', '.join(spec.kind.state_names)} of the computed "
+            f"shapes (seed {seed}); then each layer run alone to check the h_n rows."
+        ),
+        tensors=tensors,
+        parameters_ok=torch_parameters == tuple((p.name, p.shape) for p in report.parameters),
+        torch_parameters=torch_parameters,
+        torch_num_parameters=sum(int(p.numel()) for p in module.parameters()),
+        facts=(*facts, *layer_checks),
+    )
+    return replace(report, verification=verification)
+
+
+def _check_fact(torch: Any, fact: Fact, output: torch.Tensor, h_n: torch.Tensor) -> FactCheck:
+    part = output.select(fact.time_axis, fact.step)
+    if fact.features is not None:
+        start, stop = fact.features
+        part = part[..., start:stop]
+    return _compare(torch, fact.text(), part, h_n[fact.h_n_row])
+
+
+def _check_layers(
+    torch: Any,
+    report: Report,
+    module: Any,
+    x: torch.Tensor,
+    states: tuple[torch.Tensor, ...],
+    finals: tuple[torch.Tensor, ...],
+) -> list[FactCheck]:
+    """Run each layer alone, with the full module's weights, to prove h_n[k*D + d] is layer k, d.
+
+    Layer k gets the previous layer's output (eval mode: no dropout between layers) and the rows
+    [k*D, (k+1)*D) of the initial states; its final states must equal the same rows of h_n and c_n.
+    """
+    spec = report.spec
+    d = spec.D
+    module_class = type(module)
+    layer_input = x
+    checks = []
+    for k in range(spec.num_layers):
+        kwargs = spec.constructor_kwargs()
+        kwargs.update(input_size=layer_input.shape[-1], num_layers=1, dropout=0.0)
+        single = module_class(**kwargs).eval()
+        single.load_state_dict(
+            {
+                p.name.replace(f"_l{k}", "_l0", 1): getattr(module, p.name)
+                for p in report.parameters
+                if p.layer == k
+            }
+        )
+        rows = slice(k * d, (k + 1) * d)
+        layer_states = tuple(s[rows] for s in states)
+        layer_input, layer_finals = single(
+            layer_input, layer_states if len(layer_states) > 1 else layer_states[0]
+        )
+        layer_finals = layer_finals if isinstance(layer_finals, tuple) else (layer_finals,)
+        names = ("h_n", "c_n")
+        for name, mine, full in zip(names, layer_finals, finals, strict=False):
+            where = f"{name}[{k * d}:{(k + 1) * d}]" if d == 2 else f"{name}[{k}]"
+            label = f"{where} == layer {k} run alone"
+            checks.append(_compare(torch, label, mine, full[rows]))
+    return checks
+
+
+def _compare(torch: Any, label: str, a: torch.Tensor, b: torch.Tensor) -> FactCheck:
+    if a.shape != b.shape:
+        return FactCheck(label, False, float("inf"))
+    diff = float((a - b).abs().max()) if a.numel() else 0.0
+    return FactCheck(label, diff <= ATOL, diff)
