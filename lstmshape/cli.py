@@ -8,6 +8,9 @@ failed expectation, torch disagreeing); results go to stdout.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -197,5 +200,19 @@ def _print_error(console: Console, lines: list[str]) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="lstmshape")
+    """Console-script entry point (``lstmshape`` and ``python -m lstmshape``)."""
+    try:
+        app(prog_name="lstmshape")
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    else:  # pragma: no cover (Typer always exits through SystemExit)
+        code = 0
+    # Tearing the interpreter down costs 20 ms after Typer, pydantic and Rich, and 0.3 s after torch,
+    # and frees nothing the OS would not. None of them registers exit hooks, so once the output is
+    # flushed the process leaves at once. Only the console entry point does this; the app itself
+    # (CliRunner, library use) exits normally.
+    for stream in (sys.stdout, sys.stderr):
+        # The reader may have closed the pipe (| head), or the stream may be closed already.
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)
