@@ -1,0 +1,211 @@
+"""Torch is the oracle: over a wide random space, every shape, parameter, count, acceptance and
+error message lstmshape states is compared with what torch really does.
+
+These tests import torch at module level on purpose: without torch they fail, never skip.
+They compare with torch directly, not through lstmshape.verify, so a bug there cannot hide one here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from lstmshape import ModuleSpec, explain
+from lstmshape.errors import InvalidModuleError, TensorMismatchError
+from lstmshape.shapes import state_shapes
+from tests.conftest import import_torch
+
+torch = import_torch()
+Shape = tuple[int, ...]
+
+
+@st.composite
+def configs(draw: st.DrawFn) -> dict[str, Any]:
+    """Valid nn.LSTM arguments and a fitting input: unbatched, batch_first, bidirectional,
+    proj_size, several layers, no bias, dropout, and every combination of them."""
+    hidden = draw(st.integers(1, 24))
+    input_size = draw(st.integers(1, 24))
+    batch_first = draw(st.booleans())
+    length = draw(st.integers(1, 6))
+    batch = draw(st.integers(0, 5))
+    batched = draw(st.booleans())
+    if batched:
+        shape: Shape = (batch, length, input_size) if batch_first else (length, batch, input_size)
+    else:
+        shape = (length, input_size)
+    return {
+        "input": shape,
+        "hidden_size": hidden,
+        "num_layers": draw(st.integers(1, 4)),
+        "bias": draw(st.booleans()),
+        "batch_first": batch_first,
+        "dropout": draw(st.sampled_from([0.0, 0.25, 1.0])),
+        "bidirectional": draw(st.booleans()),
+        "proj_size": draw(st.integers(0, hidden - 1)) if draw(st.booleans()) else 0,
+    }
+
+
+def build(spec: ModuleSpec) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dropout with one layer: stated in lstmshape's notes
+        return torch.nn.LSTM(**spec.constructor_kwargs()).eval()
+
+
+ALL_AT_ONCE = {
+    "input": (5, 3, 7),
+    "hidden_size": 9,
+    "num_layers": 3,
+    "bias": False,
+    "batch_first": True,
+    "dropout": 0.25,
+    "bidirectional": True,
+    "proj_size": 4,
+}
+
+
+@given(configs(), st.booleans())
+@example(ALL_AT_ONCE, True)
+@example({**ALL_AT_ONCE, "input": (5, 7)}, False)
+def test_every_shape_and_parameter_matches_torch(config: dict[str, Any], pass_states: bool) -> None:
+    report = explain(**config)
+    lstm = build(report.spec)
+    x = torch.randn(*config["input"])
+    computed = report.shapes()
+    states = (torch.randn(*computed["h_0"]), torch.randn(*computed["c_0"]))
+    with torch.no_grad():
+        output, (h_n, c_n) = lstm(x, states) if pass_states else lstm(x)
+
+    assert computed == {
+        "input": tuple(x.shape),
+        "h_0": tuple(states[0].shape),
+        "c_0": tuple(states[1].shape),
+        "output": tuple(output.shape),
+        "h_n": tuple(h_n.shape),
+        "c_n": tuple(c_n.shape),
+    }
+    assert [(p.name, p.shape) for p in report.parameters] == [
+        (name, tuple(p.shape)) for name, p in lstm.named_parameters()
+    ]
+    assert report.num_parameters == sum(p.numel() for p in lstm.parameters())
+    # Every stated fact holds on torch's numbers (h_n and output are the same values: exact).
+    for fact in report.facts:
+        part = output.select(fact.time_axis, fact.step)
+        if fact.features is not None:
+            part = part[..., fact.features[0] : fact.features[1]]
+        assert torch.equal(part, h_n[fact.h_n_row]), fact.text()
+
+
+@given(configs())
+def test_dims_multiply_out_from_their_symbols(config: dict[str, Any]) -> None:
+    report = explain(**config)
+    symbols = {s.name: s.value for s in report.symbols}
+    for tensor in report.tensors:
+        for dim in tensor.dims:
+            value = 1
+            for factor in dim.symbol.split("*"):
+                value *= symbols[factor]
+            assert value == dim.size, (tensor.name, dim)
+
+
+# --- the constructor: torch refuses exactly what lstmshape refuses, in torch's words -------------
+
+
+@given(
+    input_size=st.integers(-2, 6),
+    hidden_size=st.integers(-2, 6),
+    num_layers=st.integers(-1, 3),
+    proj_size=st.integers(-2, 7),
+    dropout=st.sampled_from([-0.5, 0.0, 0.5, 1.0, 1.5]),
+    bidirectional=st.booleans(),
+)
+def test_constructor_rules_match_torch(**kwargs: Any) -> None:
+    torch_error = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.nn.LSTM(**kwargs)
+    except (ValueError, TypeError) as error:
+        torch_error = str(error)
+    try:
+        ModuleSpec(**kwargs)
+        ours = None
+    except InvalidModuleError as error:
+        ours = error.torch_says
+    assert ours == torch_error
+
+
+# --- the forward pass: torch refuses exactly the tensors lstmshape refuses -----------------------
+
+
+@st.composite
+def near_shapes(draw: st.DrawFn, right: Shape) -> Shape:
+    """A shape near ``right``: itself, one axis off, or another rank."""
+    choice = draw(st.sampled_from(["same", "axis", "rank"]))
+    if choice == "same":
+        return right
+    if choice == "axis":
+        i = draw(st.integers(0, len(right) - 1))
+        return (*right[:i], draw(st.integers(0, 9)), *right[i + 1 :])
+    return tuple(draw(st.lists(st.integers(0, 6), min_size=1, max_size=4)))
+
+
+@st.composite
+def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape | None]:
+    config = draw(configs())
+    config["input_size"] = draw(st.sampled_from([config["input"][-1], draw(st.integers(1, 9))]))
+    if draw(st.booleans()):
+        config["input"] = tuple(draw(st.lists(st.integers(0, 5), min_size=1, max_size=4)))
+    shape = config["input"]
+    if len(shape) in (2, 3):
+        spec = ModuleSpec(
+            **{k: v for k, v in config.items() if k != "input"},
+        )
+        right = state_shapes(spec, shape)
+    else:
+        right = {"h_0": (1, 1), "c_0": (1, 1)}
+    h_0 = draw(st.none() | near_shapes(right["h_0"]))
+    c_0 = draw(st.none() | near_shapes(right["c_0"]))
+    return config, h_0, c_0
+
+
+@given(tensor_cases())
+@example(({"input": (4, 3, 10), "hidden_size": 20, "num_layers": 2}, (1, 3, 20), None))
+@example(({"input": (4, 10), "hidden_size": 20, "num_layers": 2}, (2, 1, 20), (2, 1, 20)))
+@example(({"input": (4, 3, 10), "hidden_size": 20}, (1, 20), None))
+@example(({"input": (0, 3, 10), "hidden_size": 20}, None, None))
+@example(({"input": (4, 3, 10, 1), "hidden_size": 20, "input_size": 1}, None, None))
+@example(({"input": (4, 3, 8), "hidden_size": 20, "input_size": 10}, None, None))
+def test_tensor_checks_match_torch(case: tuple[dict[str, Any], Shape | None, Shape | None]) -> None:
+    config, h_0, c_0 = case
+    input_shape = config["input"]
+    ours: str | None = None
+    try:
+        explain(**config, h_0=h_0, c_0=c_0)
+    except TensorMismatchError as error:
+        ours = error.torch_says
+        assert error.exit_code == 1
+
+    spec_args = {k: v for k, v in config.items() if k != "input"}
+    spec_args.setdefault("input_size", input_shape[-1])
+    lstm = build(ModuleSpec(**spec_args))
+    if h_0 is None and c_0 is None:
+        hx = None
+    else:
+        # lstmshape's rule for a state left out: the zeros of the right shape (or any, when the
+        # input's rank already fails).
+        right = (
+            state_shapes(ModuleSpec(**spec_args), input_shape)
+            if len(input_shape) in (2, 3)
+            else {"h_0": (1, 1), "c_0": (1, 1)}
+        )
+        hx = (torch.zeros(*(h_0 or right["h_0"])), torch.zeros(*(c_0 or right["c_0"])))
+    theirs: str | None = None
+    try:
+        with torch.no_grad():
+            lstm(torch.zeros(*input_shape), hx)
+    except (RuntimeError, ValueError) as error:
+        theirs = str(error)
+    assert ours == theirs

@@ -1,0 +1,67 @@
+"""--verify: torch agrees on a random sample, and each of its checks can fail when a claim is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import given, settings
+
+from lstmshape import explain, verify
+from lstmshape.report import Fact, Parameter
+from tests.conftest import import_torch
+from tests.test_against_torch import configs
+
+torch = import_torch()
+
+
+@settings(max_examples=60)
+@given(configs())
+def test_verify_agrees_on_random_configs(config: dict[str, Any]) -> None:
+    report = verify(explain(**config))
+    v = report.verification
+    assert v is not None
+    assert v.ok, v
+    assert v.torch_version == torch.__version__
+    assert v.torch_num_parameters == report.num_parameters
+    assert [t.name for t in v.tensors] == ["input", "h_0", "c_0", "output", "h_n", "c_n"]
+    # One output/h_n check per direction, then h_n and c_n for every layer run alone.
+    spec = report.spec
+    assert len(v.facts) == spec.D + 2 * spec.num_layers
+    assert report.to_dict()["verified"]["ok"] is True
+
+
+def test_verify_catches_a_wrong_fact() -> None:
+    report = explain((4, 3, 10), 20, num_layers=2, bidirectional=True)
+    # The classic mistake: the last step of output is NOT the backward direction's final state.
+    wrong = Fact("reverse", 0, -1, (20, 40), -1, 3)
+    checked = verify(replace(report, facts=(*report.facts[:1], wrong))).verification
+    assert checked is not None
+    assert [f.holds for f in checked.facts[:2]] == [True, False]
+    assert not checked.ok
+
+
+def test_verify_catches_wrong_parameters_and_shapes() -> None:
+    report = explain((4, 3, 10), 20)
+    bad_param = Parameter("weight_ih_l0", (80, 11), 0, "forward", "(4*H_cell, H_in)")
+    checked = verify(replace(report, parameters=(bad_param, *report.parameters[1:]))).verification
+    assert checked is not None
+    assert not checked.parameters_ok
+    assert not checked.ok
+
+
+def test_layer_rows_are_checked_by_running_each_layer_alone() -> None:
+    report = verify(explain((6, 2, 5), 7, num_layers=3, bidirectional=True, proj_size=3))
+    assert report.verification is not None
+    labels = [f.fact for f in report.verification.facts]
+    assert labels == [
+        "output[-1, :, :3] == h_n[-2]",
+        "output[0, :, 3:] == h_n[-1]",
+        "h_n[0:2] == layer 0 run alone",
+        "c_n[0:2] == layer 0 run alone",
+        "h_n[2:4] == layer 1 run alone",
+        "c_n[2:4] == layer 1 run alone",
+        "h_n[4:6] == layer 2 run alone",
+        "c_n[4:6] == layer 2 run alone",
+    ]
+    assert report.verification.ok
