@@ -17,7 +17,8 @@ def test_japanese_tutorial_stacked_lstm() -> None:
     assert report.shapes()["c_n"] == (2, 3, 20)
     # "the last layer's hidden state equals the last time step of output"
     assert [f.text() for f in report.facts] == ["output[-1] == h_n[-1]"]
-    assert report.verification is not None and report.verification.ok
+    assert report.verification is not None
+    assert report.verification.ok
 
 
 def test_french_tutorial_bidirectional_batch_first() -> None:
@@ -31,7 +32,8 @@ def test_french_tutorial_bidirectional_batch_first() -> None:
         "output[:, -1, :6] == h_n[-2]",
         "output[:, 0, 6:] == h_n[-1]",
     ]
-    assert report.verification is not None and report.verification.ok
+    assert report.verification is not None
+    assert report.verification.ok
     # Its classifier concatenates h_n[0] and h_n[1]: right here (one layer), and the note says when not.
     last = next(n.text for n in report.notes if n.id == "last_layer_state")
     assert "torch.cat([h_n[-2], h_n[-1]], dim=1), shape (1, 12)" in last
@@ -43,4 +45,5 @@ def test_spanish_tutorial_two_layers() -> None:
     assert report.shapes()["output"] == (5, 2, 6)
     assert report.shapes()["h_n"] == (2, 2, 6)
     # "the last time step of output matches the last layer of hn"
-    assert report.verification is not None and report.verification.ok
+    assert report.verification is not None
+    assert report.verification.ok
