@@ -47,7 +47,7 @@ def _format(value: str) -> str:
     return lowered
 
 
-@app.command(no_args_is_help=True)
+@app.command()
 def lstmshape(
     input: Annotated[
         str,

@@ -40,18 +40,19 @@ class CliResult:
     output: str
 
 
+def invoke(args: str | list[str]) -> CliResult:
+    """Run the lstmshape command line in-process: invoke("--input 4,3,10 --hidden 20")."""
+    argv = shlex.split(args) if isinstance(args, str) else args
+    result = CliRunner(env=CLI_ENV).invoke(app, argv, prog_name="lstmshape")
+    # A user's mistake must never surface as an exception (a traceback in the real CLI).
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr, result.output)
+
+
 @pytest.fixture
 def run() -> Callable[..., CliResult]:
-    """Run the lstmshape command line in-process: run("--input 4,3,10 --hidden 20")."""
-
-    def invoke(args: str | list[str]) -> CliResult:
-        argv = shlex.split(args) if isinstance(args, str) else args
-        result = CliRunner(env=CLI_ENV).invoke(app, argv, prog_name="lstmshape")
-        # A user's mistake must never surface as an exception (a traceback in the real CLI).
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return CliResult(result.exit_code, result.stdout, result.stderr, result.output)
-
+    """The command line, as a fixture: run("--input 4,3,10 --hidden 20")."""
     return invoke
 
 

@@ -1,0 +1,391 @@
+"""The command line: every option, format and error path, with exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import UPDATE, CliResult, invoke
+
+Run = Callable[..., CliResult]
+GOLDEN = Path(__file__).parent / "golden"
+MISSION = "--input 4,3,10 --hidden 20 --layers 2"
+
+# Rendered output, compared byte for byte at 80 columns with no colour. LSTMSHAPE_UPDATE=1 rewrites.
+GOLDEN_CASES = {
+    "mission_table": MISSION,
+    "mission_markdown": f"{MISSION} --format markdown",
+    "mission_plain": f"{MISSION} --format plain",
+    "mission_json": f"{MISSION} --format json",
+    "mission_verify": f"{MISSION} --verify",
+    "bidirectional_proj_batch_first": "--input 3,4,10 --hidden 20 --layers 2 --bidirectional "
+    "--proj-size 5 --batch-first",
+    "unbatched_batch_first_dropout": "--input 7,3 --hidden 5 --batch-first --dropout 0.5",
+    "expect_plain": f"{MISSION} --format plain --expect output=4,3,20 --expect h_n=2,3,20",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
+def test_golden_output(run: Run, name: str) -> None:
+    result = run(GOLDEN_CASES[name])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    path = GOLDEN / f"{name}.txt"
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(result.stdout)
+    assert result.stdout == path.read_text()
+
+
+def test_console_script_and_module_share_the_app(run: Run) -> None:
+    result = run(MISSION)
+    assert result.stdout.startswith("nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10) (batched)\n")
+    for expected in ("h_n      (2, 3, 20)", "output   (4, 3, 20)", "total 5,920"):
+        assert expected in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "shapes"),
+    [
+        ("-i 4x3x10 -H 20 -l 2", {"output": [4, 3, 20], "h_n": [2, 3, 20]}),
+        ("--input '(4, 3, 10)' --hidden 20 -b", {"output": [4, 3, 40], "h_n": [2, 3, 20]}),
+        ("--input [4,3,10] --hidden 20 -p 5", {"h_n": [1, 3, 5], "c_n": [1, 3, 20]}),
+        ("--input 3,4,10 --hidden 20 --batch-first", {"output": [3, 4, 20], "h_n": [1, 3, 20]}),
+        ("--input 4,3,8 --hidden 20 --input-size 8", {"input": [4, 3, 8]}),
+        ("--input 4,10 --hidden 20", {"output": [4, 20], "h_n": [1, 20]}),
+        ("--input 4,3,10 --hidden 20 --h0 1,3,20 --c0 1,3,20", {"h_0": [1, 3, 20]}),
+    ],
+)
+def test_options_reach_the_report(run: Run, args: str, shapes: dict[str, list[int]]) -> None:
+    result = run(f"{args} --format json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    for name, shape in shapes.items():
+        assert data["tensors"][name]["shape"] == shape
+
+
+def test_flags_reach_the_config(run: Run) -> None:
+    data = json.loads(
+        run("--input 4,3,10 --hidden 20 --layers 3 --no-bias --dropout 0.1 -f JSON").stdout
+    )
+    assert data["config"] == {
+        "input_size": 10,
+        "hidden_size": 20,
+        "num_layers": 3,
+        "bias": False,
+        "batch_first": False,
+        "dropout": 0.1,
+        "bidirectional": False,
+        "proj_size": 0,
+    }
+    assert all(not name.startswith("bias_") for name in data["parameters"])
+
+
+def test_json_contract(run: Run) -> None:
+    data = json.loads(run(f"{MISSION} --format json --verify").stdout)
+    assert data["schema"] == 1
+    assert data["module"] == "LSTM"
+    assert data["batched"] is True
+    assert data["num_parameters"] == 5920
+    assert data["tensors"]["h_n"]["shape"] == [2, 3, 20]
+    assert data["tensors"]["h_n"]["dims"][0] == {
+        "symbol": "D*num_layers",
+        "size": 2,
+        "derivation": "D=1 × num_layers=2",
+    }
+    assert data["parameters"]["weight_ih_l1"]["shape"] == [80, 20]
+    assert {n["id"] for n in data["notes"]} >= {"output_h_n", "h_n_layout", "last_layer_state"}
+    assert data["verified"]["ok"] is True
+    assert data["verified"]["tensors"]["c_n"] == {
+        "computed": [2, 3, 20],
+        "torch": [2, 3, 20],
+        "ok": True,
+    }
+    assert data["ok"] is True
+
+
+def test_given_states_are_marked(run: Run) -> None:
+    data = json.loads(run(f"{MISSION} --h0 2,3,20 --format json").stdout)
+    assert data["tensors"]["h_0"]["given"] is True
+    assert data["tensors"]["c_0"]["given"] is False
+    assert "state_tuple" in {n["id"] for n in data["notes"]}
+
+
+def test_expectation_failure_exits_1_with_report_on_stdout(run: Run) -> None:
+    result = run(f"{MISSION} --expect output=4,3,40 --expect h_n=2,3,20 --format json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert [e["ok"] for e in data["expectations"]] == [False, True]
+    assert result.stderr == (
+        "Error: output is (4, 3, 20), not the expected (4, 3, 40).\n"
+        "  output is (L, N, D*H_out) with L=4, N=3, D*H_out=20 (D=1 × H_out=20).\n"
+        "  Try --expect output=4,3,20, or change the module's arguments.\n"
+    )
+
+
+def test_version_and_help(run: Run) -> None:
+    assert run("--version").stdout.startswith("lstmshape ")
+    help_text = run("--help").stdout
+    for option in ("--input", "--hidden", "--layers", "--bidirectional", "--batch-first",
+                   "--proj-size", "--dropout", "--no-bias", "--input-size", "--h0", "--c0",
+                   "--expect", "--verify", "--format"):  # fmt: skip
+        assert option in help_text
+    no_args = run("")  # a usage error on stderr, which points to --help
+    assert (no_args.exit_code, no_args.stdout) == (2, "")
+    assert "Missing option" in no_args.stderr
+
+
+# Every error path: exit code and the exact message on stderr, nothing on stdout.
+ERRORS = {
+    "--input 4,,10 --hidden 20": (
+        2,
+        "Error: --input '4,,10': dimension 2 is empty.\n"
+        "  A shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10].\n"
+        "  Try --input 4,3,10.\n",
+    ),
+    "--input 4,3,10 --hidden -3": (
+        2,
+        "Error: hidden_size=-3: the hidden state needs at least 1 feature.\n"
+        "  torch says: hidden_size must be greater than zero\n"
+        "  Try --hidden 20.\n",
+    ),
+    "--input 4,3,10 --hidden abc": (
+        2,
+        "Error: --hidden 'abc' is not a number.\n"
+        "  --hidden takes a whole number.\n"
+        "  Try --hidden 20.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --dropout 2": (
+        2,
+        "Error: dropout=2.0 is outside [0, 1]: it is the probability of zeroing an element.\n"
+        "  torch says: dropout should be a number in range [0, 1] representing the probability "
+        "of an element being zeroed\n"
+        "  Try --dropout 0.2 (or 0 for no dropout).\n",
+    ),
+    "--input 4,3,10 --hidden 20 --layers 0": (
+        2,
+        "Error: num_layers=0: an LSTM needs at least one layer.\n"
+        "  torch says: num_layers must be greater than zero\n"
+        "  Try --layers 1.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --proj-size 20": (
+        2,
+        "Error: proj_size=20 is not smaller than hidden_size=20.\n"
+        "  The projection shrinks h from hidden_size to proj_size features.\n"
+        "  torch says: proj_size has to be smaller than hidden_size\n"
+        "  Try --proj-size 10 (any value from 1 to 19), or 0 for no projection.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --proj-size -1": (
+        2,
+        "Error: proj_size=-1 is negative.\n"
+        "  proj_size=0 disables the projection; a positive value projects h.\n"
+        "  torch says: proj_size should be a positive integer or zero to disable projections\n"
+        "  Try --proj-size 0.\n",
+    ),
+    "--input 4,3,0 --hidden 20": (
+        2,
+        "Error: input_size=0: the input's features (H_in) must be at least 1.\n"
+        "  input_size is taken from the input's last dimension: (4, 3, 0).\n"
+        "  torch says: input_size must be greater than zero\n"
+        "  Try --input-size 10, or an --input whose last dimension is at least 1.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --dropout nan": (
+        2,
+        "Error: --dropout 'nan' is not a finite number.\n"
+        "  --dropout takes a number such as 0.2.\n"
+        "  Try --dropout 0.2.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --expect hidden=1": (
+        2,
+        "Error: --expect 'hidden=1': this module has no tensor named 'hidden'.\n"
+        "  NAME is one of input, h_0, c_0, output, h_n, c_n.\n"
+        "  Try --expect output=4,3,20.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --layers 2 --bidirectional --h0 1,3,20": (
+        1,
+        "Error: h_0 has shape (1, 3, 20) but this LSTM expects (4, 3, 20).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=2, num_layers=2, N=3, H_out=20.\n"
+        "  Its first axis is D*num_layers = 2*2 = 4, one row per layer and direction.\n"
+        "  torch says: Expected hidden[0] size (4, 3, 20), got [1, 3, 20]\n"
+        "  Try --h0 4,3,20.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --layers 2 --bidirectional --h0 2,3,20": (
+        1,
+        "Error: h_0 has shape (2, 3, 20) but this LSTM expects (4, 3, 20).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=2, num_layers=2, N=3, H_out=20.\n"
+        "  It has num_layers=2 rows; a bidirectional LSTM needs one row per layer and direction: "
+        "D*num_layers = 2*2 = 4.\n"
+        "  torch says: Expected hidden[0] size (4, 3, 20), got [2, 3, 20]\n"
+        "  Try --h0 4,3,20.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --h0 2,3,20": (
+        1,
+        "Error: h_0 has shape (2, 3, 20) but this LSTM expects (1, 3, 20).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=3, H_out=20.\n"
+        "  It has 2*num_layers = 2 rows, as for a bidirectional LSTM; this one has one direction "
+        "(add --bidirectional if that was meant).\n"
+        "  torch says: Expected hidden[0] size (1, 3, 20), got [2, 3, 20]\n"
+        "  Try --h0 1,3,20.\n",
+    ),
+    "--input 4,8,256 --hidden 256 --h0 1,32,256": (
+        1,
+        "Error: h_0 has shape (1, 32, 256) but this LSTM expects (1, 8, 256).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=8, H_out=256.\n"
+        "  h_0 was built for a batch of 32, but the input has N = 8. (The last batch of an epoch "
+        "is often smaller.)\n"
+        "  Build it from the input: torch.zeros(..., x.size(1), ...).\n"
+        "  torch says: Expected hidden[0] size (1, 8, 256), got [1, 32, 256]\n"
+        "  Try --h0 1,8,256.\n",
+    ),
+    "--input 3,4,10 --hidden 20 --h0 1,3,20": (
+        1,
+        "Error: h_0 has shape (1, 3, 20) but this LSTM expects (1, 4, 20).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=4, H_out=20.\n"
+        "  Its batch axis is 3, the input's first axis: is the input (N, L, H_in)? Without "
+        "batch_first=True torch reads (3, 4, 10) as L=3, N=4 (add --batch-first).\n"
+        "  torch says: Expected hidden[0] size (1, 4, 20), got [1, 3, 20]\n"
+        "  Try --h0 1,4,20.\n",
+    ),
+    "--input 3,4,10 --hidden 20 --batch-first --h0 3,1,20": (
+        1,
+        "Error: h_0 has shape (3, 1, 20) but this LSTM expects (1, 3, 20).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=3, H_out=20.\n"
+        "  Its first axis is D*num_layers = 1*1 = 1, one row per layer and direction.\n"
+        "  batch_first=True reorders input and output only: h_0 keeps N in the middle, "
+        "(D*num_layers, N, ...).\n"
+        "  torch says: Expected hidden[0] size (1, 3, 20), got [3, 1, 20]\n"
+        "  Try --h0 1,3,20.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --proj-size 5 --h0 1,3,20": (
+        1,
+        "Error: h_0 has shape (1, 3, 20) but this LSTM expects (1, 3, 5).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=3, H_out=5.\n"
+        "  With proj_size=5, h_0 has H_out = proj_size = 5 features; only c_0 keeps hidden_size "
+        "= 20.\n"
+        "  torch says: Expected hidden[0] size (1, 3, 5), got [1, 3, 20]\n"
+        "  Try --h0 1,3,5.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --proj-size 5 --c0 1,3,5": (
+        1,
+        "Error: c_0 has shape (1, 3, 5) but this LSTM expects (1, 3, 20).\n"
+        "  c_0 is (D*num_layers, N, H_cell) with D=1, num_layers=1, N=3, H_cell=20.\n"
+        "  c_0 keeps H_cell = hidden_size = 20 features; proj_size=5 shrinks h only.\n"
+        "  torch says: Expected hidden[1] size (1, 3, 20), got [1, 3, 5]\n"
+        "  Try --c0 1,3,20.\n",
+    ),
+    "--input 4,10 --hidden 20 --layers 2 --h0 2,1,20": (
+        1,
+        "Error: h_0 has shape (2, 1, 20) (3-D), but unbatched input needs 2-D states: (2, 20).\n"
+        "  Unbatched input (4, 10) needs 2-D states (D*num_layers, H), with no batch axis.\n"
+        "  torch says: For unbatched 2-D input, hx and cx should also be 2-D but got (3-D, 2-D) "
+        "tensors\n"
+        "  Try --h0 2,20, or give the input a batch axis: --input 4,1,10.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --h0 1,20 --c0 1,20": (
+        1,
+        "Error: h_0 has shape (1, 20) (2-D), but batched input needs 3-D states: (1, 3, 20).\n"
+        "  Batched input (4, 3, 10) needs 3-D states (D*num_layers, N, H): h_0 (1, 3, 20), "
+        "c_0 (1, 3, 20).\n"
+        "  torch says: For batched 3-D input, hx and cx should also be 3-D but got (2-D, 2-D) "
+        "tensors\n"
+        "  Try --h0 1,3,20.\n",
+    ),
+    "--input 4,10 --hidden 20 --h0 2,20": (
+        1,
+        "Error: h_0 has shape (2, 20) but this LSTM expects (1, 20).\n"
+        "  h_0 is (D*num_layers, H_out) with D=1, num_layers=1, H_out=20.\n"
+        "  It has 2*num_layers = 2 rows, as for a bidirectional LSTM; this one has one direction "
+        "(add --bidirectional if that was meant).\n"
+        "  torch says: Expected hidden[0] size (1, 1, 20), got [2, 1, 20]\n"
+        "  Try --h0 1,20.\n",
+    ),
+    "--input 4,3,8 --hidden 20 --input-size 10": (
+        1,
+        "Error: The input has 8 features per step (last axis of (4, 3, 8)), but input_size is 10.\n"
+        "  H_in = input_size = 10 is the width of each time step.\n"
+        "  torch says: input.size(-1) must be equal to input_size. Expected 10, got 8\n"
+        "  Try --input-size 8 to build the module for this input, or an --input ending in 10.\n",
+    ),
+    "--input 0,3,10 --hidden 20": (
+        1,
+        "Error: The input has no time steps: L = 0 (axis 0 of (0, 3, 10)).\n"
+        "  A recurrent layer needs at least one step to produce h_n.\n"
+        "  torch says: Expected sequence length to be larger than 0 in RNN\n"
+        "  Try --input 1,3,10.\n",
+    ),
+    "--input 3,0,10 --hidden 20 --batch-first": (
+        1,
+        "Error: The input has no time steps: L = 0 (axis 1 of (3, 0, 10)).\n"
+        "  A recurrent layer needs at least one step to produce h_n.\n"
+        "  torch says: Expected sequence length to be larger than 0 in RNN\n"
+        "  Try --input 3,1,10.\n",
+    ),
+    "--input 4,3,10,1 --hidden 20 --input-size 1": (
+        1,
+        "Error: The input has 4 dimensions (4, 3, 10, 1), but an LSTM takes 3 (batched) or 2 "
+        "(unbatched).\n"
+        "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in).\n"
+        "  torch says: LSTM: Expected input to be 2D or 3D, got 4D instead\n"
+        "  Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("args", list(ERRORS))
+def test_error_paths(run: Run, args: str) -> None:
+    code, stderr = ERRORS[args]
+    result = run(args)
+    assert (result.exit_code, result.stderr, result.stdout) == (code, stderr, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("--hidden 20", "Missing option '--input'"),
+        ("--input 4,3,10", "Missing option '--hidden'"),
+        (f"{MISSION} --format xml", "'xml' is not one of table, json, markdown, plain."),
+        (f"{MISSION} --bogus", "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_exit_2(run: Run, args: str, message: str) -> None:
+    result = run(args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in " ".join(result.stderr.replace("│", " ").split())
+
+
+def test_verify_without_torch_names_the_install_command(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)  # any 'import torch' now fails
+    result = run(f"{MISSION} --verify")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "Error: --verify runs a real torch forward pass, but torch is not installed.\n"
+    )
+    assert result.stderr.endswith("  Try pip install 'lstmshape[torch]', or leave out --verify.\n")
+
+
+TOKENS = st.sampled_from(
+    ["--input", "--hidden", "--layers", "--proj-size", "--dropout", "--h0", "--c0", "--expect",
+     "--input-size", "--format", "--bidirectional", "--batch-first", "--no-bias", "-i", "-H",
+     "4,3,10", "4,,10", "20", "-3", "0", "abc", "2", "1.5", "nan", "output=4,3,20", "h_n=x",
+     "4x3", "(4, 3, 10)", "json", "plain", "", "=", "1,3,20", "0,0,0", "99999999999999999999"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(TOKENS, max_size=10))
+def test_no_argument_list_gives_a_traceback(argv: list[str]) -> None:
+    result = invoke(argv)  # re-raises anything but SystemExit
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code:
+        assert result.stderr

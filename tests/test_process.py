@@ -1,0 +1,97 @@
+"""The real process: the explain path never imports torch, --verify leaks none of torch's warnings,
+and both entry points (console script, python -m) behave as the in-process CLI does."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MISSION = ["--input", "4,3,10", "--hidden", "20", "--layers", "2"]
+ENV = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+
+
+def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, env=ENV, check=False)
+
+
+def python(code: str) -> subprocess.CompletedProcess[str]:
+    return run(sys.executable, "-c", code)
+
+
+def lstmshape(*args: str) -> subprocess.CompletedProcess[str]:
+    return run(sys.executable, "-m", "lstmshape", *args)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "plain"])
+def test_explain_path_leaves_torch_out_of_sys_modules(fmt: str) -> None:
+    code = f"""
+import sys
+from lstmshape.cli import app
+try:
+    app({[*MISSION, "--format", fmt, "--h0", "2,3,20", "--expect", "h_n=2,3,20"]!r})
+except SystemExit as done:
+    assert done.code == 0, done.code
+print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
+"""
+    result = python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith("torch loaded: False")
+
+
+def test_library_import_and_explain_leave_torch_out() -> None:
+    result = python(
+        "import sys, lstmshape; lstmshape.explain((4, 3, 10), 20).to_dict(); "
+        "print('torch' in sys.modules, 'lstmshape.verify' in sys.modules)"
+    )
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_explain_path_works_with_torch_unimportable() -> None:
+    result = python(
+        "import sys; sys.modules['torch'] = None\n"
+        "sys.argv = ['lstmshape', '--input', '4,3,10', '--hidden', '20']\n"
+        "from lstmshape.cli import app\n"
+        "app(prog_name='lstmshape')"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "h_n " in result.stdout
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--dropout", "0.5", "--layers", "1"], ["--proj-size", "5", "--bidirectional"]],
+    ids=["plain", "dropout-one-layer", "proj-size"],
+)
+def test_verify_prints_none_of_torchs_warnings(extra: list[str]) -> None:
+    # torch warns at import (NumPy missing), for dropout with one layer, and for proj_size on oneDNN.
+    result = lstmshape(*MISSION, *extra, "--verify", "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["verified"]["ok"] is True
+
+
+def test_console_script_matches_module() -> None:
+    script = shutil.which("lstmshape", path=str(Path(sys.executable).parent))
+    assert script is not None, "the lstmshape console script is not installed"
+    by_script = run(script, *MISSION)
+    by_module = lstmshape(*MISSION)
+    assert by_script.returncode == by_module.returncode == 0
+    assert by_script.stdout == by_module.stdout
+    assert "total 5,920" in by_script.stdout
+
+
+def test_exit_codes_through_the_real_entry_point() -> None:
+    def code(*args: str) -> int:
+        return lstmshape(*args).returncode
+
+    assert code(*MISSION) == 0
+    assert code(*MISSION, "--expect", "output=1,2,3") == 1
+    assert code(*MISSION, "--h0", "1,3,20") == 1
+    assert code("--input", "4,,10", "--hidden", "20") == 2
+    assert code(*MISSION, "--verify", "--expect", "h_n=2,3,20") == 0
