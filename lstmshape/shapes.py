@@ -476,11 +476,13 @@ def _notes(
             )
         )
     if not batched:
+        states = state_shapes(spec, input_shape)
         notes.append(
             Note(
                 "unbatched",
                 "Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
-                "the states are 2-D (D*num_layers, H) and output is (L, D*H_out)."
+                f"the states are 2-D (D*num_layers, H), here h_0 {format_shape(states['h_0'])}, "
+                f"and output is (L, D*H_out) = {format_shape((input_shape[0], spec.D * spec.H_out))}."
                 + (" batch_first is ignored for unbatched input." if spec.batch_first else ""),
             )
         )
@@ -583,16 +585,17 @@ def _layout_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
 
 
 def _last_layer_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
-    lead = f"({n}, " if batched else "("
+    lead = (n,) if batched else ()
     if spec.D == 1:
         return Note(
             "last_layer_state",
-            f"For a classifier, the last layer's final state is h_n[-1], shape {lead}{spec.H_out}).",
+            "For a classifier, the last layer's final state is h_n[-1], shape "
+            f"{format_shape((*lead, spec.H_out))}.",
         )
     dim = 1 if batched else 0
     text = (
         f"For a classifier, the last layer's final state is torch.cat([h_n[-2], h_n[-1]], "
-        f"dim={dim}), shape {lead}{2 * spec.H_out})."
+        f"dim={dim}), shape {format_shape((*lead, 2 * spec.H_out))}."
     )
     if spec.num_layers > 1:
         text += (
