@@ -476,12 +476,12 @@ def _notes(
             )
         )
     if not batched:
-        states = state_shapes(spec, input_shape)
+        needed = state_shapes(spec, input_shape)
         notes.append(
             Note(
                 "unbatched",
                 "Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
-                f"the states are 2-D (D*num_layers, H), here h_0 {format_shape(states['h_0'])}, "
+                f"the states are 2-D (D*num_layers, H), here h_0 {format_shape(needed['h_0'])}, "
                 f"and output is (L, D*H_out) = {format_shape((input_shape[0], spec.D * spec.H_out))}."
                 + (" batch_first is ignored for unbatched input." if spec.batch_first else ""),
             )
