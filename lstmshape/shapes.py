@@ -530,8 +530,8 @@ def _notes(
         notes.append(
             Note(
                 "dropout",
-                f"dropout={spec.dropout} zeroes elements of layers 0 to {spec.num_layers - 2}'s "
-                "outputs in training mode (not the last layer's); it changes no shape.",
+                f"dropout={spec.dropout} zeroes elements of the output of every layer but the last "
+                f"({_layer_range(spec.num_layers - 1)}) in training mode; it changes no shape.",
             )
         )
     states = spec.kind.state_names
@@ -546,6 +546,10 @@ def _notes(
             )
         )
     return tuple(notes)
+
+
+def _layer_range(count: int) -> str:
+    return "layer 0" if count == 1 else f"layers 0 to {count - 1}"
 
 
 def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
