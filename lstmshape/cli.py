@@ -56,7 +56,7 @@ def lstmshape(
             "-i",
             metavar="SHAPE",
             help="Input tensor shape: L,N,H_in (N,L,H_in with --batch-first), or L,H_in unbatched. "
-            "Also 4x3x10, (4, 3, 10), [4,3,10].",
+            "Also 4x3x10, (4, 3, 10), [4,3,10], torch.Size([4, 3, 10]).",
         ),
     ],
     hidden: Annotated[
@@ -64,11 +64,13 @@ def lstmshape(
     ],
     layers: Annotated[str, typer.Option("--layers", "-l", metavar="INT", help="num_layers.")] = "1",
     bidirectional: Annotated[
-        bool, typer.Option("--bidirectional", "-b", help="bidirectional=True (D=2).")
+        bool, typer.Option("--bidirectional", "-b", metavar=" ", help="bidirectional=True (D=2).")
     ] = False,
     batch_first: Annotated[
         bool,
-        typer.Option("--batch-first", help="batch_first=True: input and output are (N, L, ...)."),
+        typer.Option(
+            "--batch-first", metavar=" ", help="batch_first=True: input and output are (N, L, ...)."
+        ),
     ] = False,
     proj_size: Annotated[
         str, typer.Option("--proj-size", "-p", metavar="INT", help="proj_size: H_out when > 0.")
@@ -76,7 +78,7 @@ def lstmshape(
     dropout: Annotated[
         str, typer.Option("--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1].")
     ] = "0",
-    no_bias: Annotated[bool, typer.Option("--no-bias", help="bias=False.")] = False,
+    no_bias: Annotated[bool, typer.Option("--no-bias", metavar=" ", help="bias=False.")] = False,
     input_size: Annotated[
         str | None,
         typer.Option(
@@ -105,7 +107,9 @@ def lstmshape(
     verify: Annotated[
         bool,
         typer.Option(
-            "--verify", help="Run a real torch forward pass and check every shape and fact."
+            "--verify",
+            metavar=" ",
+            help="Run a real torch forward pass and check every shape and fact.",
         ),
     ] = False,
     fmt: Annotated[

@@ -17,6 +17,8 @@ _WRAPPERS = re.compile(
 )
 _SEPARATOR = re.compile(r"\s*[,xX×]\s*|\s+")
 _SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
+# torch stores sizes as int64: a larger value cannot even be passed to torch.empty().
+INT64_MAX = 2**63 - 1
 
 
 def _unwrap(text: str) -> str:
@@ -42,10 +44,10 @@ def parse_shape(
         )
     tokens = _SEPARATOR.split(body)
     dims: list[int] = []
-    for position, token in enumerate(tokens, start=1):
+    for position, token in enumerate(tokens):
         if token == "":
             raise UnreadableValueError(
-                f"{option}{joiner}{text!r}: dimension {position} is empty.",
+                f"{option}{joiner}{text!r}: axis {position} is empty.",
                 details=[f"{_SHAPE_FORMS[0].upper()}{_SHAPE_FORMS[1:]}."],
                 hint=f"Try {option}{joiner}{example}.",
             )
@@ -54,14 +56,16 @@ def parse_shape(
 
 
 def _parse_dimension(token: str, position: int, text: str, label: str, example: str) -> int:
-    if re.fullmatch(r"[+]?\d+", token):
+    if re.fullmatch(r"[+]?\d+", token) and int(token) > INT64_MAX:
+        problem = f"axis {position} is {token}, over torch's largest size (2**63 - 1)"
+    elif re.fullmatch(r"[+]?\d+", token):
         return int(token)
-    if re.fullmatch(r"-\d+", token):
-        problem = f"dimension {position} is {token}, and a size cannot be negative"
+    elif re.fullmatch(r"-\d+", token):
+        problem = f"axis {position} is {token}, and a size cannot be negative"
     elif re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", token):
-        problem = f"dimension {position} is {token}, not a whole number"
+        problem = f"axis {position} is {token}, not a whole number"
     else:
-        problem = f"dimension {position} is {token!r}, not a number"
+        problem = f"axis {position} is {token!r}, not a number"
     raise UnreadableValueError(
         f"{label}{text!r}: {problem}.",
         details=[f"{_SHAPE_FORMS[0].upper()}{_SHAPE_FORMS[1:]}."],
@@ -72,9 +76,12 @@ def _parse_dimension(token: str, position: int, text: str, label: str, example: 
 def parse_int(text: str, option: str, example: str) -> int:
     """Read one whole number; its range is the module's rule, checked with the spec."""
     token = text.strip()
-    if re.fullmatch(r"[+-]?\d+", token):
+    if re.fullmatch(r"[+-]?\d+", token) and abs(int(token)) <= INT64_MAX:
         return int(token)
-    kind = "not a whole number" if _is_float(token) else "not a number"
+    if re.fullmatch(r"[+-]?\d+", token):
+        kind = "over torch's largest size (2**63 - 1)"
+    else:
+        kind = "not a whole number" if _is_float(token) else "not a number"
     raise UnreadableValueError(
         f"{option} {text!r} is {kind}.",
         details=[f"{option} takes a whole number."],

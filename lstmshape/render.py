@@ -19,6 +19,8 @@ from rich.text import Text
 from lstmshape.report import Report, format_shape
 
 FORMATS = ("table", "json", "markdown", "plain")
+# The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
+_FULL_WIDTH = 80
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Section:
     caption: str = ""
     numeric: tuple[int, ...] = ()
     """Indexes of columns to right-align."""
+    words: tuple[int, ...] = ()
+    """Indexes of columns of words, which may wrap; the others (names, shapes, numbers, verdicts)
+    are never wrapped or cut."""
+    formulas: tuple[int, ...] = ()
+    """Indexes of word columns holding formulas: kept on one line down to 80 columns."""
 
 
 def heading(report: Report) -> str:
@@ -54,12 +61,15 @@ def sections(report: Report) -> list[Section]:
                 )
                 for t in report.tensors
             ),
+            words=(2, 3),
+            formulas=(2,),
         ),
         Section(
             "Symbols",
             ("symbol", "value", "from"),
             tuple((s.name, str(s.value), s.source) for s in report.symbols),
             numeric=(1,),
+            words=(2,),
         ),
         Section(
             "Parameters",
@@ -70,6 +80,7 @@ def sections(report: Report) -> list[Section]:
             caption=f"total {report.num_parameters:,} = sum(p.numel() for p in "
             f"{report.module.lower()}.parameters())",
             numeric=(3,),
+            words=(2,),
         ),
     ]
     if report.expectations:
@@ -96,15 +107,14 @@ def sections(report: Report) -> list[Section]:
         ]
         rows.append(
             (
-                "parameters",
-                f"{len(report.parameters)} named, {report.num_parameters:,}",
-                f"{len(verification.torch_parameters)} named, "
+                "parameters: names, shapes, total",
+                f"{report.num_parameters:,}",
                 f"{verification.torch_num_parameters:,}",
                 _verdict(verification.parameters_ok),
             )
         )
         rows.extend(
-            (f.fact, "stated", f"max |diff| {f.max_abs_diff:.1g}", _verdict(f.holds))
+            (f.fact, "stated", f"|diff| {f.max_abs_diff:.1g}", _verdict(f.holds))
             for f in verification.facts
         )
         out.append(
@@ -113,6 +123,7 @@ def sections(report: Report) -> list[Section]:
                 ("check", "lstmshape", "torch", "result"),
                 tuple(rows),
                 caption=verification.method,
+                words=(0,),
             )
         )
     return out
@@ -193,21 +204,25 @@ def render_table(report: Report, console: Console) -> None:
             title=section.title,
             title_justify="left",
             title_style="bold",
-            caption=section.caption or None,
-            caption_justify="left",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
         )
         for i, column in enumerate(section.columns):
-            # Only the last column (words) wraps: a shape or formula split over lines misreads.
-            last = i == len(section.columns) - 1 and i not in section.numeric
             table.add_column(
-                column, justify="right" if i in section.numeric else "left", no_wrap=not last
+                column,
+                justify="right" if i in section.numeric else "left",
+                no_wrap=i not in section.words
+                or (i in section.formulas and console.width >= _FULL_WIDTH),
+                # A word wider than a narrow column is broken, never cut with an ellipsis.
+                overflow="fold" if i in section.words else "ellipsis",
             )
         for row in section.rows:
             # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag.
             table.add_row(*(_styled(section, i, cell) for i, cell in enumerate(row)))
         console.print(table)
+        if section.caption:
+            # Below the table at the console's width, not the table's: the total stays on one line.
+            console.print(Text(section.caption))
     notes = Table.grid(padding=(0, 1))
     notes.add_column(no_wrap=True)
     notes.add_column(overflow="fold")

@@ -516,6 +516,7 @@ def _notes(
             )
         )
     notes.append(_correspondence_note(spec, facts))
+    notes.append(_gates_note(spec))
     notes.append(_layout_note(spec, batched, n))
     notes.append(_last_layer_note(spec, batched, n))
     if spec.dropout > 0 and spec.num_layers == 1:
@@ -546,6 +547,17 @@ def _notes(
             )
         )
     return tuple(notes)
+
+
+def _gates_note(spec: ModuleSpec) -> Note:
+    kind = spec.kind
+    gates = ", ".join(kind.gate_names)
+    return Note(
+        "gates",
+        f"weight_ih_l{{k}} and weight_hh_l{{k}} stack the {kind.gates} gates ({gates}) along their "
+        f"first axis: {kind.gates}*H_cell = {kind.gates * spec.H_cell} rows, H_cell = "
+        f"{spec.H_cell} for each gate.",
+    )
 
 
 def _layer_range(count: int) -> str:

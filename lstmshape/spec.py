@@ -7,9 +7,14 @@ fault lstmshape reports is the one torch would raise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import prod
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.kinds import LSTM, ModuleKind
+from lstmshape.parsing import INT64_MAX
+
+# torch allocates parameters as float32 unless told otherwise.
+_FLOAT32_BYTES = 4
 
 
 @dataclass(frozen=True)
@@ -130,4 +135,36 @@ class ModuleSpec:
                 f" (any value from 1 to {self.hidden_size - 1}), or 0 for no projection."
                 if self.hidden_size > 1
                 else "Try --proj-size 0: a hidden_size of 1 leaves no room for a projection.",
+            )
+        self._check_storage()
+
+    def _check_storage(self) -> None:
+        """Refuse what torch.empty refuses: a parameter whose size overflows torch's int64 sizes.
+
+        torch allocates in registration order (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr,
+        then the next layer, whose weight_ih alone has another width), so the first parameter that
+        fails here is the one torch names.
+        """
+        rows = self.kind.gates * self.hidden_size
+        shapes: list[tuple[int, ...]] = [(rows, self.input_size), (rows, self.H_out)]
+        shapes += [(rows,), (rows,)] if self.bias else []
+        shapes += [(self.proj_size, self.hidden_size)] if self.proj_size > 0 else []
+        shapes += [(rows, self.D * self.H_out)] if self.num_layers > 1 else []
+        for shape in shapes:
+            too_long = [i for i, size in enumerate(shape, start=1) if size > INT64_MAX]
+            if too_long:
+                # torch's first line, as it prints it (a C++ trace follows it).
+                torch_says = (
+                    f"empty(): argument 'size' failed to unpack the object at pos {too_long[0]} "
+                    'with error "Overflow when unpacking long long'
+                )
+            elif prod(shape) * _FLOAT32_BYTES > INT64_MAX:
+                torch_says = f"Storage size calculation overflowed with sizes={list(shape)}"
+            else:
+                continue
+            raise InvalidModuleError(
+                f"A parameter of shape {shape} would not fit in torch's 64-bit sizes.",
+                details=["torch cannot allocate it on any device, even without data."],
+                torch_says=torch_says,
+                hint="Try smaller sizes.",
             )

@@ -57,23 +57,37 @@ def _import_torch() -> Any:
         raise TorchNotInstalledError(
             "--verify runs a real torch forward pass, but torch is not installed.",
             details=[f"Importing torch failed: {error}."],
-            hint="Try pip install 'lstmshape[torch]', or leave out --verify.",
+            hint="Try pip install 'lstmshape[torch]' (or pip install torch), or leave out --verify.",
         ) from error
     return torch
 
 
 def _check_budget(report: Report) -> None:
-    elements = sum(prod(t.shape) for t in report.tensors) + report.num_parameters
+    parameters = report.num_parameters
+    activations = sum(prod(t.shape) for t in report.tensors)
     # The layer-by-layer rerun holds a second copy of the activations and parameters.
-    needed = 2 * 4 * elements
-    if needed > MEMORY_BUDGET_BYTES:
-        raise LstmShapeError(
-            f"--verify would allocate about {needed / 1024**3:.1f} GiB of real tensors, over the "
-            f"{MEMORY_BUDGET_BYTES / 1024**3:.0f} GiB budget.",
-            details=["The shapes above are computed without torch and do not need --verify."],
-            hint="Try --verify on a smaller L or N with the same module: the shape rules do not "
-            "depend on their size.",
+    needed = 2 * 4 * (activations + parameters)
+    if needed <= MEMORY_BUDGET_BYTES:
+        return
+    if 4 * parameters > MEMORY_BUDGET_BYTES:
+        cause = f"the parameters alone are {_size(4 * parameters)} in float32"
+        hint = (
+            "Try --verify with a smaller --hidden or --input-size: the rules do not depend on them."
         )
+    else:
+        cause = f"the input, states and output are {_size(4 * activations)} in float32"
+        hint = "Try --verify with a smaller L or N: the shape rules do not depend on them."
+    raise LstmShapeError(
+        f"--verify would allocate about {_size(needed)} of real tensors, over its "
+        f"{_size(MEMORY_BUDGET_BYTES)} budget: {cause}.",
+        details=["The shapes above are computed without torch and do not need --verify."],
+        hint=hint,
+    )
+
+
+def _size(nbytes: int) -> str:
+    gib = nbytes / 1024**3
+    return f"{gib:.1f} GiB" if gib < 1e6 else f"{gib:.2g} GiB"
 
 
 def _run(torch: Any, report: Report, seed: int) -> Report:

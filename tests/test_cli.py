@@ -43,6 +43,23 @@ def test_golden_output(run: Run, name: str) -> None:
     assert result.stdout == path.read_text()
 
 
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--input 100000,512,64 --hidden 8 --layers 4 --bidirectional --proj-size 3 --batch-first",
+        "--input 50,32,128 --hidden 256 --layers 3 --bidirectional --verify",
+        f"{MISSION} --expect output=4,3,20",
+    ],
+)
+def test_table_never_cuts_a_cell(args: str, columns: int) -> None:
+    # Rich cuts a cell that does not fit with an ellipsis; words may wrap, but nothing is cut.
+    result = invoke(args, columns=columns)
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns
+
+
 def test_console_script_and_module_share_the_app(run: Run) -> None:
     result = run(MISSION)
     assert result.stdout.startswith("nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10) (batched)\n")
@@ -146,7 +163,7 @@ def test_version_and_help(run: Run) -> None:
 ERRORS = {
     "--input 4,,10 --hidden 20": (
         2,
-        "Error: --input '4,,10': dimension 2 is empty.\n"
+        "Error: --input '4,,10': axis 1 is empty.\n"
         "  A shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10].\n"
         "  Try --input 4,3,10.\n",
     ),
@@ -195,6 +212,21 @@ ERRORS = {
         "  input_size is taken from the input's last dimension: (4, 3, 0).\n"
         "  torch says: input_size must be greater than zero\n"
         "  Try --input-size 10, or an --input whose last dimension is at least 1.\n",
+    ),
+    "--input 4,3,10 --hidden 1099511627776": (
+        2,
+        "Error: A parameter of shape (4398046511104, 1099511627776) would not fit in torch's "
+        "64-bit sizes.\n"
+        "  torch cannot allocate it on any device, even without data.\n"
+        "  torch says: Storage size calculation overflowed with sizes=[4398046511104, "
+        "1099511627776]\n"
+        "  Try smaller sizes.\n",
+    ),
+    "--input 4,3,10 --hidden 99999999999999999999": (
+        2,
+        "Error: --hidden '99999999999999999999' is over torch's largest size (2**63 - 1).\n"
+        "  --hidden takes a whole number.\n"
+        "  Try --hidden 20.\n",
     ),
     "--input 4,3,10 --hidden 20 --dropout nan": (
         2,
@@ -361,6 +393,30 @@ def test_usage_errors_exit_2(run: Run, args: str, message: str) -> None:
     assert message in " ".join(result.stderr.replace("│", " ").split())
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            "--input 4,3,10 --hidden 100000 --verify",
+            "Error: --verify would allocate about 298.1 GiB of real tensors, over its 2.0 GiB "
+            "budget: the parameters alone are 149.0 GiB in float32.\n"
+            "  The shapes above are computed without torch and do not need --verify.\n"
+            "  Try --verify with a smaller --hidden or --input-size: the rules do not depend on them.\n",
+        ),
+        (
+            "--input 100000,512,64 --hidden 8 --verify",
+            "Error: --verify would allocate about 27.5 GiB of real tensors, over its 2.0 GiB "
+            "budget: the input, states and output are 13.7 GiB in float32.\n"
+            "  The shapes above are computed without torch and do not need --verify.\n"
+            "  Try --verify with a smaller L or N: the shape rules do not depend on them.\n",
+        ),
+    ],
+)
+def test_verify_refuses_tensors_over_its_memory_budget(run: Run, args: str, message: str) -> None:
+    result = run(args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
 def test_verify_without_torch_names_the_install_command(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -371,7 +427,9 @@ def test_verify_without_torch_names_the_install_command(
     assert result.stderr.startswith(
         "Error: --verify runs a real torch forward pass, but torch is not installed.\n"
     )
-    assert result.stderr.endswith("  Try pip install 'lstmshape[torch]', or leave out --verify.\n")
+    assert result.stderr.endswith(
+        "  Try pip install 'lstmshape[torch]' (or pip install torch), or leave out --verify.\n"
+    )
 
 
 TOKENS = st.sampled_from(

@@ -35,13 +35,18 @@ def test_shape_spellings(text: str, shape: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("4,,10", "--input '4,,10': dimension 2 is empty."),
+        ("4,,10", "--input '4,,10': axis 1 is empty."),
         ("", "--input is empty: a shape is whole numbers"),
         ("()", "--input is empty: a shape is whole numbers"),
-        ("4,-3,10", "--input '4,-3,10': dimension 2 is -3, and a size cannot be negative."),
-        ("4,3.5,10", "--input '4,3.5,10': dimension 2 is 3.5, not a whole number."),
-        ("4,abc,10", "--input '4,abc,10': dimension 2 is 'abc', not a number."),
-        ("4,3,10,", "--input '4,3,10,': dimension 4 is empty."),
+        ("4,-3,10", "--input '4,-3,10': axis 1 is -3, and a size cannot be negative."),
+        ("4,3.5,10", "--input '4,3.5,10': axis 1 is 3.5, not a whole number."),
+        ("4,abc,10", "--input '4,abc,10': axis 1 is 'abc', not a number."),
+        (
+            "4,3,9223372036854775808",
+            "--input '4,3,9223372036854775808': axis 2 is 9223372036854775808, over torch's "
+            "largest size (2**63 - 1).",
+        ),
+        ("4,3,10,", "--input '4,3,10,': axis 3 is empty."),
     ],
 )
 def test_bad_shapes_name_option_value_and_token(text: str, message: str) -> None:
@@ -64,6 +69,10 @@ def test_int_and_float() -> None:
         (lambda: parse_int("abc", "--hidden", "20"), "--hidden 'abc' is not a number."),
         (lambda: parse_int("2.5", "--layers", "2"), "--layers '2.5' is not a whole number."),
         (lambda: parse_float("x", "--dropout", "0.2"), "--dropout 'x' is not a number."),
+        (
+            lambda: parse_int("99999999999999999999", "--hidden", "20"),
+            "--hidden '99999999999999999999' is over torch's largest size (2**63 - 1).",
+        ),
         (lambda: parse_float("nan", "--dropout", "0.2"), "--dropout 'nan' is not a finite number."),
         (lambda: parse_float("inf", "--dropout", "0.2"), "--dropout 'inf' is not a finite number."),
     ],
@@ -93,7 +102,7 @@ def test_expectations(text: str, parsed: tuple[str, tuple[int, ...]]) -> None:
         ("output", "--expect 'output' is not NAME=SHAPE."),
         ("=4,3,20", "--expect '=4,3,20' is not NAME=SHAPE."),
         ("hidden=4,3,20", "--expect 'hidden=4,3,20': this module has no tensor named 'hidden'."),
-        ("output=4,,20", "--expect output='4,,20': dimension 2 is empty."),
+        ("output=4,,20", "--expect output='4,,20': axis 1 is empty."),
     ],
 )
 def test_bad_expectations(text: str, message: str) -> None:

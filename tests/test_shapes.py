@@ -178,6 +178,7 @@ def test_notes_appear_exactly_when_they_apply() -> None:
     assert _note_ids(input=(4, 3, 10)) == [
         "time_first",
         "output_h_n",
+        "gates",
         "h_n_layout",
         "last_layer_state",
     ]
@@ -201,6 +202,8 @@ def test_notes_carry_the_numbers() -> None:
     assert "H_cell = hidden_size = 20" in text["proj_size"]
     assert "weight_ih_l1 is (80, 10)" in text["proj_size"]
     assert "view(2, 2, 3, 5)" in text["h_n_layout"]
+    assert "stack the 4 gates (input, forget, cell, output)" in text["gates"]
+    assert "4*H_cell = 80 rows" in text["gates"]
     assert "torch.cat([h_n[-2], h_n[-1]], dim=1), shape (3, 10)" in text["last_layer_state"]
     # The popular recipe h_n[0], h_n[1] is right only for one layer (USERS.md, mistake 4).
     assert "Not h_n[0] and h_n[1]" in text["last_layer_state"]
