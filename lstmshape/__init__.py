@@ -4,16 +4,18 @@ The public API imports nothing heavy: torch is loaded only by :func:`verify`.
 """
 
 from lstmshape.errors import (
+    ExpectationError,
     InvalidModuleError,
     LstmShapeError,
     TensorMismatchError,
     TorchNotInstalledError,
     UnreadableValueError,
     VerificationError,
+    VerifyBudgetError,
 )
 from lstmshape.report import Report
-from lstmshape.shapes import explain, explain_spec, parameters, state_shapes
-from lstmshape.spec import ModuleSpec
+from lstmshape.shapes import explain, explain_spec, state_shapes
+from lstmshape.spec import ModuleSpec, Parameter
 
 __version__ = "0.1.0"
 
@@ -26,18 +28,20 @@ def verify(report: Report, *, seed: int = 0) -> Report:
 
 
 __all__ = [
+    "ExpectationError",
     "InvalidModuleError",
     "LstmShapeError",
     "ModuleSpec",
+    "Parameter",
     "Report",
     "TensorMismatchError",
     "TorchNotInstalledError",
     "UnreadableValueError",
     "VerificationError",
+    "VerifyBudgetError",
     "__version__",
     "explain",
     "explain_spec",
-    "parameters",
     "state_shapes",
     "verify",
 ]

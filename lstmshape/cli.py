@@ -19,9 +19,9 @@ from rich.text import Text
 
 from lstmshape import __version__
 from lstmshape.errors import LstmShapeError
+from lstmshape.kinds import LSTM
 from lstmshape.parsing import parse_expectation, parse_float, parse_int, parse_shape
 from lstmshape.render import FORMATS, render
-from lstmshape.report import Report, format_shape
 from lstmshape.shapes import explain
 
 app = typer.Typer(
@@ -30,8 +30,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Explain the shapes of a PyTorch nn.LSTM: input, h_0, c_0, output, h_n, c_n and parameters.",
 )
-
-TENSOR_NAMES = ("input", "h_0", "c_0", "output", "h_n", "c_n")
 
 
 def _version(value: bool) -> None:
@@ -147,7 +145,7 @@ def lstmshape(
             proj_size=parse_int(proj_size, "--proj-size", "0"),
             h_0=None if h0 is None else parse_shape(h0, "--h0", "2,3,20"),
             c_0=None if c0 is None else parse_shape(c0, "--c0", "2,3,20"),
-            expect=dict(parse_expectation(text, TENSOR_NAMES) for text in expect or ()),
+            expect=[parse_expectation(text, LSTM.tensor_names) for text in expect or ()],
         )
         if verify:
             # Imported here: the explain path never loads the torch-facing module.
@@ -158,41 +156,11 @@ def lstmshape(
         _print_error(err, error.lines())
         raise typer.Exit(error.exit_code) from None
     render(report, fmt, out)
-    if not report.ok:
-        for lines in _failures(report):
-            _print_error(err, lines)
-        raise typer.Exit(1)
-
-
-def _failures(report: Report) -> list[list[str]]:
-    failures = []
-    for e in report.expectations:
-        if e.ok:
-            continue
-        t = report.tensor(e.tensor)
-        failures.append(
-            [
-                f"{e.tensor} is {format_shape(e.computed)}, not the expected {format_shape(e.expected)}.",
-                f"  {e.tensor} is {t.formula} with "
-                + ", ".join(
-                    f"{d.label()}" + (f" ({d.derivation})" if d.derivation != d.symbol else "")
-                    for d in t.dims
-                )
-                + ".",
-                f"  Try --expect {e.tensor}={','.join(map(str, e.computed))}, or change the module's "
-                "arguments.",
-            ]
-        )
-    verification = report.verification
-    if verification is not None and not verification.ok:
-        failures.append(
-            [
-                "torch disagrees with lstmshape (see the 'Verified with torch' table).",
-                f"  {verification.method}",
-                "  Try the same command without --verify, and please report this as a bug.",
-            ]
-        )
-    return failures
+    failures = report.failures()
+    for failure in failures:
+        _print_error(err, failure.lines())
+    if failures:
+        raise typer.Exit(max(failure.exit_code for failure in failures))
 
 
 def _print_error(console: Console, lines: list[str]) -> None:

@@ -8,7 +8,7 @@ the colour and the "Error:" prefix; the library never prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class LstmShapeError(Exception):
@@ -55,9 +55,16 @@ class UnreadableValueError(LstmShapeError):
 
 
 class InvalidModuleError(LstmShapeError):
-    """Constructor arguments that torch would refuse when building the module."""
+    """Constructor arguments that torch would refuse when building the module.
+
+    ``argument`` names the constructor argument at fault (``hidden_size``), as torch's message does.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, argument: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.argument = argument
 
 
 class TensorMismatchError(LstmShapeError):
@@ -66,8 +73,20 @@ class TensorMismatchError(LstmShapeError):
     exit_code = 1
 
 
+class ExpectationError(LstmShapeError):
+    """A tensor's shape is not the one the user expected (``--expect``)."""
+
+    exit_code = 1
+
+
+class VerifyBudgetError(LstmShapeError):
+    """--verify would allocate more real tensors than its memory budget allows."""
+
+    exit_code = 2
+
+
 class TorchNotInstalledError(LstmShapeError):
-    """--verify was asked for, but torch cannot be imported."""
+    """--verify was asked for, but torch is not installed or cannot be imported."""
 
     exit_code = 2
 

@@ -29,6 +29,16 @@ class ModuleKind:
         """The initial states the forward pass takes, in torch's order."""
         return ("h_0", "c_0") if self.has_cell_state else ("h_0",)
 
+    @property
+    def final_names(self) -> tuple[str, ...]:
+        """The final states the forward pass returns after output, in torch's order."""
+        return ("h_n", "c_n") if self.has_cell_state else ("h_n",)
+
+    @property
+    def tensor_names(self) -> tuple[str, ...]:
+        """Every tensor of a forward pass: what it takes, then what it returns."""
+        return ("input", *self.state_names, "output", *self.final_names)
+
 
 LSTM = ModuleKind(
     name="LSTM",

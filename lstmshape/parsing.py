@@ -10,6 +10,7 @@ import math
 import re
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.spec import INT64_MAX
 
 # torch prints shapes as torch.Size([4, 3, 10]); users paste that, a tuple, a list or 4x3x10.
 _WRAPPERS = re.compile(
@@ -17,8 +18,6 @@ _WRAPPERS = re.compile(
 )
 _SEPARATOR = re.compile(r"\s*[,xX×]\s*|\s+")
 _SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
-# torch stores sizes as int64: a larger value cannot even be passed to torch.empty().
-INT64_MAX = 2**63 - 1
 
 
 def _unwrap(text: str) -> str:

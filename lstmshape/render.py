@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.report import Report, format_shape
+from lstmshape.spec import Parameter
 
 FORMATS = ("table", "json", "markdown", "plain")
 # The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
@@ -74,9 +75,7 @@ def sections(report: Report) -> list[Section]:
         Section(
             "Parameters",
             ("parameter", "shape", "in symbols", "count"),
-            tuple(
-                (p.name, format_shape(p.shape), p.rows, f"{p.numel:,}") for p in report.parameters
-            ),
+            _parameter_rows(report),
             caption=f"total {report.num_parameters:,} = sum(p.numel() for p in "
             f"{report.module.lower()}.parameters())",
             numeric=(3,),
@@ -127,6 +126,31 @@ def sections(report: Report) -> list[Section]:
             )
         )
     return out
+
+
+# Up to this many layers every parameter is listed; a deeper stack lists layers 0, 1 and the last,
+# since every layer above the first repeats layer 1's shapes (JSON always lists all of them).
+_LAYERS_LISTED = 4
+
+
+def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
+    def row(p: Parameter) -> tuple[str, ...]:
+        return (p.name, format_shape(p.shape), p.rows, f"{p.numel:,}")
+
+    layers = report.spec.num_layers
+    if layers <= _LAYERS_LISTED:
+        return tuple(row(p) for p in report.parameters)
+    middle = [p for p in report.parameters if 2 <= p.layer < layers - 1]
+    return (
+        *(row(p) for p in report.parameters if p.layer < 2),
+        (
+            f"... layers 2 to {layers - 2}",
+            "as layer 1",
+            f"{len(middle):,} parameters",
+            f"{sum(p.numel for p in middle):,}",
+        ),
+        *(row(p) for p in report.parameters if p.layer == layers - 1),
+    )
 
 
 def _verdict(ok: bool) -> str:

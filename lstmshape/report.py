@@ -6,12 +6,11 @@ and only ever added to (``schema`` is bumped on any incompatible change).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from math import prod
 from typing import Any
 
-from lstmshape.spec import ModuleSpec
+from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
+from lstmshape.spec import ModuleSpec, Parameter
 
 SCHEMA_VERSION = 1
 JSONDict = dict[str, Any]
@@ -82,24 +81,6 @@ class Tensor:
                 {"symbol": d.symbol, "size": d.size, "derivation": d.derivation} for d in self.dims
             ],
         }
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A learnable parameter as torch registers it (``weight_ih_l0_reverse``)."""
-
-    name: str
-    shape: tuple[int, ...]
-    layer: int
-    direction: str
-    """``forward`` or ``reverse``."""
-    rows: str
-    """What the shape is made of, in symbols: ``(4*H_cell, H_in)``."""
-
-    @property
-    def numel(self) -> int:
-        """Number of scalars in the parameter."""
-        return prod(self.shape)
 
 
 @dataclass(frozen=True)
@@ -279,8 +260,35 @@ class Report:
         """Each tensor's name with its shape: ``{"input": (4, 3, 10), ...}``."""
         return {t.name: t.shape for t in self.tensors}
 
-    def __iter__(self) -> Iterator[Tensor]:
-        return iter(self.tensors)
+    def failures(self) -> list[LstmShapeError]:
+        """Why the report is not ok, as errors: each failed expectation, then torch disagreeing."""
+        failures: list[LstmShapeError] = []
+        for e in self.expectations:
+            if e.ok:
+                continue
+            t = self.tensor(e.tensor)
+            axes = ", ".join(
+                d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "")
+                for d in t.dims
+            )
+            failures.append(
+                ExpectationError(
+                    f"{e.tensor} is {format_shape(e.computed)}, not the expected "
+                    f"{format_shape(e.expected)}.",
+                    details=[f"{e.tensor} is {t.formula} with {axes}."],
+                    hint=f"Try --expect {e.tensor}={','.join(map(str, e.computed))}, or change the "
+                    "module's arguments.",
+                )
+            )
+        if self.verification is not None and not self.verification.ok:
+            failures.append(
+                VerificationError(
+                    "torch disagrees with lstmshape (see the 'Verified with torch' table).",
+                    details=[self.verification.method],
+                    hint="Try the same command without --verify, and please report this as a bug.",
+                )
+            )
+        return failures
 
     def to_dict(self) -> JSONDict:
         """The JSON contract (see the README's "JSON output" section)."""

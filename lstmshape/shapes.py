@@ -7,8 +7,8 @@ lstmshape reports is the one torch would raise for the same tensors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from lstmshape.errors import InvalidModuleError, TensorMismatchError, UnreadableValueError
 from lstmshape.kinds import LSTM, ModuleKind
@@ -17,7 +17,6 @@ from lstmshape.report import (
     Expectation,
     Fact,
     Note,
-    Parameter,
     Report,
     Symbol,
     Tensor,
@@ -26,6 +25,7 @@ from lstmshape.report import (
 from lstmshape.spec import ModuleSpec
 
 Shape = tuple[int, ...]
+Expected = Mapping[str, Sequence[int]] | Iterable[tuple[str, Sequence[int]]]
 
 
 def explain(
@@ -41,14 +41,15 @@ def explain(
     proj_size: int = 0,
     h_0: Sequence[int] | None = None,
     c_0: Sequence[int] | None = None,
-    expect: Mapping[str, Sequence[int]] | None = None,
+    expect: Expected | None = None,
     kind: ModuleKind = LSTM,
 ) -> Report:
     """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
 
     ``input`` is the input tensor's shape; ``input_size`` defaults to its last dimension. ``h_0`` and
     ``c_0`` are the shapes of the initial states you mean to pass, checked against the module.
-    ``expect`` maps tensor names to the shapes you expect; mismatches are in ``report.expectations``.
+    ``expect`` gives the shapes you expect, as a mapping or (name, shape) pairs; the comparisons are
+    in ``report.expectations`` and any mismatch in ``report.failures()``.
 
     Raises :class:`InvalidModuleError` for arguments torch would refuse and
     :class:`TensorMismatchError` for a tensor that does not fit the module.
@@ -70,11 +71,13 @@ def explain(
             kind=kind,
         )
     except InvalidModuleError as error:
-        if derived and input_size <= 0 and "input_size" in (error.torch_says or ""):
+        if derived and error.argument == "input_size" and input_size <= 0:
+            # The user gave no input_size: the fault is the input's last axis, so say that.
             _check_input_rank(kind, input_shape)
             error.details += (
-                f"input_size is taken from the input's last dimension: {format_shape(input_shape)}.",
+                f"input_size is taken from the input's last axis: {format_shape(input_shape)}.",
             )
+            error.hint = "Try an --input whose last axis (H_in) is at least 1, such as 4,3,10."
         raise
     return explain_spec(
         spec,
@@ -91,26 +94,47 @@ def explain_spec(
     *,
     h_0: Shape | None = None,
     c_0: Shape | None = None,
-    expect: Mapping[str, Sequence[int]] | None = None,
+    expect: Expected | None = None,
 ) -> Report:
     """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
     check_tensors(spec, input_shape, h_0=h_0, c_0=c_0)
-    batched = len(input_shape) == 3
-    tensors = _tensors(spec, input_shape, given={"h_0": h_0 is not None, "c_0": c_0 is not None})
-    facts = _facts(spec, batched)
+    layout = Layout.of(spec, input_shape)
+    facts = _facts(spec, layout)
     report = Report(
         spec=spec,
         input_shape=input_shape,
-        batched=batched,
-        symbols=_symbols(spec, input_shape),
-        tensors=tensors,
-        parameters=parameters(spec),
+        batched=layout.batched,
+        symbols=_symbols(spec, layout),
+        tensors=_tensors(spec, layout, given={"h_0": h_0 is not None, "c_0": c_0 is not None}),
+        parameters=spec.parameters(),
         facts=facts,
-        notes=_notes(spec, input_shape, facts, h_0=h_0, c_0=c_0),
+        notes=_notes(spec, layout, facts, h_0=h_0, c_0=c_0),
     )
     if expect:
         report = with_expectations(report, expect)
     return report
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where L and N sit in an input of rank 2 or 3 for this module: worked out once, used by all."""
+
+    input_shape: Shape
+    batched: bool
+    time_axis: int
+    """The axis of L in input and output: 1 with batch_first on batched input, else 0."""
+    length: int
+    """L."""
+    batch: int
+    """N; 1 for unbatched input, which torch gives a batch of one inside."""
+
+    @classmethod
+    def of(cls, spec: ModuleSpec, input_shape: Shape) -> Layout:
+        """The layout of ``input_shape`` (rank 2 or 3) for ``spec``."""
+        batched = len(input_shape) == 3
+        time_axis = 1 if batched and spec.batch_first else 0
+        batch = input_shape[1 - time_axis] if batched else 1
+        return cls(input_shape, batched, time_axis, input_shape[time_axis], batch)
 
 
 # --- checks, in torch's order -------------------------------------------------------------------
@@ -125,34 +149,36 @@ def check_tensors(
     other is taken to be of the right shape, so that torch's wording can be predicted exactly.
     """
     _check_input_rank(spec.kind, input_shape)
-    batched = len(input_shape) == 3
+    layout = Layout.of(spec, input_shape)
     expected = state_shapes(spec, input_shape)
     given = {"h_0": h_0, "c_0": c_0}
-    states_passed = any(given[name] is not None for name in spec.kind.state_names)
-    if states_passed:
-        _check_state_ranks(spec, input_shape, given, expected)
+    if any(given[name] is not None for name in spec.kind.state_names):
+        _check_state_ranks(spec, layout, given, expected)
     if input_shape[-1] != spec.input_size:
         width = input_shape[-1]
+        fitting = _shape_arg((*input_shape[:-1], spec.input_size))
         raise TensorMismatchError(
             f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
             f"but input_size is {spec.input_size}.",
             details=[f"H_in = input_size = {spec.input_size} is the width of each time step."],
             torch_says=f"input.size(-1) must be equal to input_size. "
             f"Expected {spec.input_size}, got {width}",
-            hint=f"Try --input-size {width} to build the module for this input, or an --input "
-            f"ending in {spec.input_size}.",
+            # torch builds no module with input_size=0, so never suggest it.
+            hint=f"Try --input-size {width} to build the module for this input, or --input "
+            f"{fitting}."
+            if width > 0
+            else f"Try --input {fitting}.",
         )
     for position, name in enumerate(spec.kind.state_names):
         shape = given[name]
         if shape is not None and shape != expected[name]:
-            raise _state_size_error(spec, input_shape, name, position, shape, expected[name])
-    length = input_shape[1] if batched and spec.batch_first else input_shape[0]
-    if length == 0:
-        axis = 1 if batched and spec.batch_first else 0
+            raise _state_size_error(spec, layout, name, position, shape, expected[name])
+    if layout.length == 0:
         ones = list(input_shape)
-        ones[axis] = 1
+        ones[layout.time_axis] = 1
         raise TensorMismatchError(
-            f"The input has no time steps: L = 0 (axis {axis} of {format_shape(input_shape)}).",
+            f"The input has no time steps: L = 0 (axis {layout.time_axis} of "
+            f"{format_shape(input_shape)}).",
             details=["A recurrent layer needs at least one step to produce h_n."],
             torch_says="Expected sequence length to be larger than 0 in RNN",
             hint=f"Try --input {','.join(map(str, ones))}.",
@@ -174,32 +200,42 @@ def _check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
     )
 
 
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "")
+
+
+def _shape_arg(shape: Shape) -> str:
+    return ",".join(map(str, shape))
+
+
 def _check_state_ranks(
     spec: ModuleSpec,
-    input_shape: Shape,
+    layout: Layout,
     given: Mapping[str, Shape | None],
     expected: Mapping[str, Shape],
 ) -> None:
-    batched = len(input_shape) == 3
-    want = 3 if batched else 2
-    ranks = {name: len(given[name] or expected[name]) for name in spec.kind.state_names}
-    wrong = [name for name in spec.kind.state_names if ranks[name] != want]
+    names = spec.kind.state_names
+    want = 3 if layout.batched else 2
+    # torch reads both ranks at once; a state left out counts as the right one.
+    shapes = {name: given[name] or expected[name] for name in names}
+    wrong = [name for name in names if len(shapes[name]) != want]
     if not wrong:
         return
     name = wrong[0]
-    shape = given[name] or expected[name]
-    right = expected[name]
-    flag = "--" + name.replace("_", "")
-    rank_list = ", ".join(f"{ranks[n]}-D" for n in spec.kind.state_names)
-    if batched:
+    shape = shapes[name]
+    rank_list = ", ".join(f"{len(shapes[n])}-D" for n in names)
+    fixes = " ".join(f"{_flag(n)} {_shape_arg(expected[n])}" for n in wrong)
+    input_shape = layout.input_shape
+    if layout.batched:
         torch_says = (
             f"For batched 3-D input, hx and cx should also be 3-D but got ({rank_list}) tensors"
         )
+        states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
         details = [
-            f"Batched input {format_shape(input_shape)} needs 3-D states "
-            f"(D*num_layers, N, H): {', '.join(f'{n} {format_shape(expected[n])}' for n in spec.kind.state_names)}."
+            f"Batched input {format_shape(input_shape)} needs 3-D states (D*num_layers, N, H): "
+            f"{states}."
         ]
-        hint = f"Try {flag} {','.join(map(str, right))}."
+        hint = f"Try {fixes}."
     else:
         torch_says = (
             f"For unbatched 2-D input, hx and cx should also be 2-D but got ({rank_list}) tensors"
@@ -208,14 +244,16 @@ def _check_state_ranks(
             f"Unbatched input {format_shape(input_shape)} needs 2-D states (D*num_layers, H), "
             "with no batch axis."
         ]
-        length, width = input_shape
-        hint = (
-            f"Try {flag} {','.join(map(str, right))}, or give the input a batch axis: "
-            f"--input {length},1,{width}."
-        )
+        hint = f"Try {fixes}"
+        if all(len(given[n] or ()) == 3 for n in names if given[n] is not None):
+            # States built for a batch: giving the input a batch axis of 1 fits them instead.
+            length, width = input_shape
+            hint += f", or give the input a batch axis: --input {length},1,{width}"
+        hint += "."
     raise TensorMismatchError(
-        f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but {'batched' if batched else 'unbatched'} "
-        f"input needs {want}-D states: {format_shape(right)}.",
+        f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
+        f"{'batched' if layout.batched else 'unbatched'} input needs {want}-D states: "
+        f"{format_shape(expected[name])}.",
         details=details,
         torch_says=torch_says,
         hint=hint,
@@ -223,34 +261,37 @@ def _check_state_ranks(
 
 
 def _state_size_error(
-    spec: ModuleSpec, input_shape: Shape, name: str, position: int, shape: Shape, right: Shape
+    spec: ModuleSpec, layout: Layout, name: str, position: int, shape: Shape, right: Shape
 ) -> TensorMismatchError:
-    batched = len(input_shape) == 3
     width_symbol = "H_out" if name == "h_0" else "H_cell"
     width = spec.H_out if name == "h_0" else spec.H_cell
-    n = batch_size(spec, input_shape)
-    layout = f"(D*num_layers, N, {width_symbol})" if batched else f"(D*num_layers, {width_symbol})"
-    values = f"D={spec.D}, num_layers={spec.num_layers}, " + (f"N={n}, " if batched else "")
-    details = [f"{name} is {layout} with {values}{width_symbol}={width}."]
-    details.extend(_diagnose_state(spec, input_shape, name, shape, right))
+    shown = (
+        f"(D*num_layers, N, {width_symbol})"
+        if layout.batched
+        else f"(D*num_layers, {width_symbol})"
+    )
+    values = f"D={spec.D}, num_layers={spec.num_layers}, " + (
+        f"N={layout.batch}, " if layout.batched else ""
+    )
+    details = [f"{name} is {shown} with {values}{width_symbol}={width}."]
+    details.extend(_diagnose_state(spec, layout, name, shape, right))
     # torch compares the unbatched states after unsqueeze(1), so its sentence shows 3-D sizes.
-    torch_expected = right if batched else (right[0], 1, right[1])
-    torch_got = shape if batched else (shape[0], 1, shape[1])
-    flag = "--" + name.replace("_", "")
+    torch_expected = right if layout.batched else (right[0], 1, right[1])
+    torch_got = shape if layout.batched else (shape[0], 1, shape[1])
     return TensorMismatchError(
-        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects {format_shape(right)}.",
+        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
+        f"{format_shape(right)}.",
         details=details,
         torch_says=f"Expected hidden[{position}] size {format_shape(torch_expected)}, "
         f"got {list(torch_got)}",
-        hint=f"Try {flag} {','.join(map(str, right))}.",
+        hint=f"Try {_flag(name)} {_shape_arg(right)}.",
     )
 
 
 def _diagnose_state(
-    spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape, right: Shape
+    spec: ModuleSpec, layout: Layout, name: str, shape: Shape, right: Shape
 ) -> list[str]:
     """Name the likely cause of a state of the wrong size (the common mistakes in USERS.md)."""
-    batched = len(input_shape) == 3
     causes: list[str] = []
     rows, want_rows = shape[0], right[0]
     if rows != want_rows:
@@ -269,10 +310,8 @@ def _diagnose_state(
                 f"Its first axis is D*num_layers = {spec.D}*{spec.num_layers} = {want_rows}, "
                 "one row per layer and direction."
             )
-    if batched:
-        got_n, want_n = shape[1], right[1]
-        if got_n != want_n:
-            causes.extend(_diagnose_batch(spec, input_shape, name, shape, got_n, want_n))
+    if layout.batched and shape[1] != right[1]:
+        causes.extend(_diagnose_batch(spec, layout, name, shape))
     got_w, want_w = shape[-1], right[-1]
     if got_w != want_w:
         if name == "h_0" and spec.proj_size > 0 and got_w == spec.hidden_size:
@@ -291,20 +330,19 @@ def _diagnose_state(
     return causes
 
 
-def _diagnose_batch(
-    spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape, got_n: int, want_n: int
-) -> list[str]:
+def _diagnose_batch(spec: ModuleSpec, layout: Layout, name: str, shape: Shape) -> list[str]:
+    got_n, want_n = shape[1], layout.batch
+    input_shape = layout.input_shape
     if spec.batch_first and shape[0] == want_n and shape[1] == spec.D * spec.num_layers:
         return [
             f"batch_first=True reorders input and output only: {name} keeps N in the middle, "
             f"(D*num_layers, N, ...)."
         ]
-    other_axis = input_shape[1] if spec.batch_first else input_shape[0]
-    if not spec.batch_first and got_n == other_axis:
+    if not spec.batch_first and got_n == input_shape[0]:
         return [
             f"Its batch axis is {got_n}, the input's first axis: is the input (N, L, H_in)? "
-            f"Without batch_first=True torch reads {format_shape(input_shape)} as L={input_shape[0]}, "
-            f"N={input_shape[1]} (add --batch-first)."
+            f"Without batch_first=True torch reads {format_shape(input_shape)} as "
+            f"L={input_shape[0]}, N={input_shape[1]} (add --batch-first)."
         ]
     source = "x.size(0)" if spec.batch_first else "x.size(1)"
     cause = f"{name} was built for a batch of {got_n}, but the input has N = {want_n}."
@@ -313,17 +351,11 @@ def _diagnose_batch(
     return [cause, f"Build it from the input: torch.zeros(..., {source}, ...)."]
 
 
-def batch_size(spec: ModuleSpec, input_shape: Shape) -> int:
-    """N: the batch size of a batched input; 1 for unbatched input (torch adds the axis inside)."""
-    if len(input_shape) == 2:
-        return 1
-    return input_shape[0] if spec.batch_first else input_shape[1]
-
-
 def state_shapes(spec: ModuleSpec, input_shape: Shape) -> dict[str, Shape]:
     """The shapes of the initial states the module needs for this input (h_0, and c_0 for an LSTM)."""
+    layout = Layout.of(spec, input_shape)
     rows = spec.D * spec.num_layers
-    batch = (batch_size(spec, input_shape),) if len(input_shape) == 3 else ()
+    batch = (layout.batch,) if layout.batched else ()
     shapes = {"h_0": (rows, *batch, spec.H_out)}
     if spec.kind.has_cell_state:
         shapes["c_0"] = (rows, *batch, spec.H_cell)
@@ -333,13 +365,10 @@ def state_shapes(spec: ModuleSpec, input_shape: Shape) -> dict[str, Shape]:
 # --- the report's parts -------------------------------------------------------------------------
 
 
-def _symbols(spec: ModuleSpec, input_shape: Shape) -> tuple[Symbol, ...]:
-    batched = len(input_shape) == 3
-    length_axis = 1 if batched and spec.batch_first else 0
-    symbols = [Symbol("L", input_shape[length_axis], f"sequence length: input axis {length_axis}")]
-    if batched:
-        batch_axis = 0 if spec.batch_first else 1
-        symbols.append(Symbol("N", input_shape[batch_axis], f"batch size: input axis {batch_axis}"))
+def _symbols(spec: ModuleSpec, layout: Layout) -> tuple[Symbol, ...]:
+    symbols = [Symbol("L", layout.length, f"sequence length: input axis {layout.time_axis}")]
+    if layout.batched:
+        symbols.append(Symbol("N", layout.batch, f"batch size: input axis {1 - layout.time_axis}"))
     symbols += [
         Symbol("H_in", spec.input_size, "input_size: input's last axis"),
         Symbol("H_cell", spec.H_cell, "hidden_size"),
@@ -354,11 +383,9 @@ def _symbols(spec: ModuleSpec, input_shape: Shape) -> tuple[Symbol, ...]:
     return tuple(symbols)
 
 
-def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) -> tuple[Tensor, ...]:
-    batched = len(input_shape) == 3
-    length = input_shape[1] if batched and spec.batch_first else input_shape[0]
-    seq = Dim("L", length, "L")
-    batch = [Dim("N", batch_size(spec, input_shape), "N")] if batched else []
+def _tensors(spec: ModuleSpec, layout: Layout, given: Mapping[str, bool]) -> tuple[Tensor, ...]:
+    seq = Dim("L", layout.length, "L")
+    batch = [Dim("N", layout.batch, "N")] if layout.batched else []
     rows = Dim(
         "D*num_layers", spec.D * spec.num_layers, f"D={spec.D} × num_layers={spec.num_layers}"
     )
@@ -368,7 +395,7 @@ def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) ->
     h_in = Dim("H_in", spec.input_size, "input_size")
 
     def time_major(*last: Dim) -> tuple[Dim, ...]:
-        if batched and spec.batch_first:
+        if layout.time_axis == 1:
             return (*batch, seq, *last)
         return (seq, *batch, *last)
 
@@ -406,87 +433,56 @@ def _tensors(spec: ModuleSpec, input_shape: Shape, given: Mapping[str, bool]) ->
     return tuple(tensors)
 
 
-def parameters(spec: ModuleSpec) -> tuple[Parameter, ...]:
-    """The module's parameters with their shapes, in torch's registration order."""
-    gates = spec.kind.gates
-    rows = gates * spec.H_cell
-    g = f"{gates}*H_cell"
-    params: list[Parameter] = []
-    for layer in range(spec.num_layers):
-        in_width, in_symbol = (
-            (spec.input_size, "H_in") if layer == 0 else (spec.D * spec.H_out, "D*H_out")
-        )
-        for direction in range(spec.D):
-            suffix = "_reverse" if direction else ""
-            way = "reverse" if direction else "forward"
-
-            def add(stem: str, shape: Shape, symbols: str) -> None:
-                params.append(Parameter(f"{stem}_l{layer}{suffix}", shape, layer, way, symbols))  # noqa: B023
-
-            add("weight_ih", (rows, in_width), f"({g}, {in_symbol})")
-            add("weight_hh", (rows, spec.H_out), f"({g}, H_out)")
-            if spec.bias:
-                add("bias_ih", (rows,), f"({g},)")
-                add("bias_hh", (rows,), f"({g},)")
-            if spec.proj_size > 0:
-                add("weight_hr", (spec.proj_size, spec.H_cell), "(proj_size, H_cell)")
-    return tuple(params)
-
-
-def _facts(spec: ModuleSpec, batched: bool) -> tuple[Fact, ...]:
-    time_axis = 1 if batched and spec.batch_first else 0
-    rank = 3 if batched else 2
+def _facts(spec: ModuleSpec, layout: Layout) -> tuple[Fact, ...]:
+    rank = 3 if layout.batched else 2
     if spec.D == 1:
-        return (Fact("forward", time_axis, -1, None, -1, rank),)
+        return (Fact("forward", layout.time_axis, -1, None, -1, rank),)
     h = spec.H_out
     return (
-        Fact("forward", time_axis, -1, (0, h), -2, rank),
-        Fact("reverse", time_axis, 0, (h, 2 * h), -1, rank),
+        Fact("forward", layout.time_axis, -1, (0, h), -2, rank),
+        Fact("reverse", layout.time_axis, 0, (h, 2 * h), -1, rank),
     )
 
 
 def _notes(
     spec: ModuleSpec,
-    input_shape: Shape,
+    layout: Layout,
     facts: tuple[Fact, ...],
     *,
     h_0: Shape | None,
     c_0: Shape | None,
 ) -> tuple[Note, ...]:
-    batched = len(input_shape) == 3
-    name = spec.kind.name
-    n = batch_size(spec, input_shape)
+    input_shape = layout.input_shape
     notes: list[Note] = []
-    if batched and spec.batch_first:
+    if layout.batched and spec.batch_first:
         notes.append(
             Note(
                 "batch_first_states",
                 "batch_first=True reorders input and output only: h_0, c_0, h_n and c_n keep N in "
-                f"the middle, (D*num_layers, N, H) = ({spec.D * spec.num_layers}, {n}, ...).",
+                f"the middle, (D*num_layers, N, H) = ({spec.D * spec.num_layers}, {layout.batch}, ...).",
             )
         )
-    elif batched:
-        first, second = input_shape[0], input_shape[1]
+    elif layout.batched:
         notes.append(
             Note(
                 "time_first",
-                f"batch_first=False: torch reads {format_shape(input_shape)} as L={first} steps of "
-                f"N={second} sequences. If your tensor is (batch, seq, feature), pass "
+                f"batch_first=False: torch reads {format_shape(input_shape)} as L={layout.length} "
+                f"steps of N={layout.batch} sequences. If your tensor is (batch, seq, feature), pass "
                 "batch_first=True (--batch-first): without it torch silently swaps N and L.",
             )
         )
-    if not batched:
+    else:
         needed = state_shapes(spec, input_shape)
         notes.append(
             Note(
                 "unbatched",
                 "Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
                 f"the states are 2-D (D*num_layers, H), here h_0 {format_shape(needed['h_0'])}, "
-                f"and output is (L, D*H_out) = {format_shape((input_shape[0], spec.D * spec.H_out))}."
+                f"and output is (L, D*H_out) = {format_shape((layout.length, spec.D * spec.H_out))}."
                 + (" batch_first is ignored for unbatched input." if spec.batch_first else ""),
             )
         )
-    if n == 0 and batched:
+    if layout.batched and layout.batch == 0:
         notes.append(
             Note("empty_batch", "N=0: torch accepts an empty batch and returns empty tensors.")
         )
@@ -517,8 +513,8 @@ def _notes(
         )
     notes.append(_correspondence_note(spec, facts))
     notes.append(_gates_note(spec))
-    notes.append(_layout_note(spec, batched, n))
-    notes.append(_last_layer_note(spec, batched, n))
+    notes.append(_layout_note(spec, layout))
+    notes.append(_last_layer_note(spec, layout))
     if spec.dropout > 0 and spec.num_layers == 1:
         notes.append(
             Note(
@@ -535,33 +531,42 @@ def _notes(
                 f"({_layer_range(spec.num_layers - 1)}) in training mode; it changes no shape.",
             )
         )
-    states = spec.kind.state_names
-    if len(states) == 2 and (h_0 is None) != (c_0 is None):
-        passed, missing = ("h_0", "c_0") if h_0 is not None else ("c_0", "h_0")
-        notes.append(
-            Note(
-                "state_tuple",
-                f"An {name} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). "
-                f"Only {passed} was given; {missing} is shown as it must be. Passing a single tensor "
-                "instead of the tuple fails with a rank error from torch.",
-            )
-        )
+    given = {"h_0": h_0, "c_0": c_0}
+    passed = [n for n in spec.kind.state_names if given[n] is not None]
+    if len(spec.kind.state_names) == 2 and len(passed) == 1:
+        notes.append(_state_tuple_note(spec, layout, passed[0], given[passed[0]] or ()))
     return tuple(notes)
 
 
-def _gates_note(spec: ModuleSpec) -> Note:
-    kind = spec.kind
-    gates = ", ".join(kind.gate_names)
-    return Note(
-        "gates",
-        f"weight_ih_l{{k}} and weight_hh_l{{k}} stack the {kind.gates} gates ({gates}) along their "
-        f"first axis: {kind.gates}*H_cell = {kind.gates * spec.H_cell} rows, H_cell = "
-        f"{spec.H_cell} for each gate.",
+def _state_tuple_note(spec: ModuleSpec, layout: Layout, passed: str, shape: Shape) -> Note:
+    """torch takes the states as one tuple; say exactly how passing one tensor alone fails."""
+    name = spec.kind.name
+    missing = "c_0" if passed == "h_0" else "h_0"
+    text = (
+        f"An {name} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). Only "
+        f"{passed} was given; {missing} is shown as it must be."
     )
+    failure = single_state_failure(layout.batched, shape)
+    if failure:
+        text += f" Passing {passed} alone, {name.lower()}(input, {passed}), fails with: {failure}"
+    return Note("state_tuple", text)
 
 
-def _layer_range(count: int) -> str:
-    return "layer 0" if count == 1 else f"layers 0 to {count - 1}"
+def single_state_failure(batched: bool, shape: Shape) -> str | None:
+    """What torch raises when one state tensor of ``shape`` is passed where the (h_0, c_0) tuple
+    belongs: it indexes the tensor, reading shape[1:] twice, or fails at index 1.
+
+    None when torch would not fail at that point (a state of the wrong rank to begin with).
+    """
+    want = 3 if batched else 2
+    if len(shape) != want:
+        return None
+    if shape[0] < 2:
+        # torch reads hx[0] and then, for its message, hx[1]: the first missing row fails.
+        return f"index {shape[0]} is out of bounds for dimension 0 with size {shape[0]}"
+    rank = f"{want - 1}-D"
+    kind = "batched 3-D" if batched else "unbatched 2-D"
+    return f"For {kind} input, hx and cx should also be {want}-D but got ({rank}, {rank}) tensors"
 
 
 def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
@@ -581,34 +586,59 @@ def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
     return Note("output_h_n", text)
 
 
-def _layout_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
-    view = (
-        f"({spec.num_layers}, {spec.D}, {n}, {spec.H_out})"
-        if batched
-        else f"({spec.num_layers}, {spec.D}, {spec.H_out})"
+def _gates_note(spec: ModuleSpec) -> Note:
+    kind = spec.kind
+    gates = ", ".join(kind.gate_names)
+    return Note(
+        "gates",
+        f"weight_ih_l{{k}} and weight_hh_l{{k}} stack the {kind.gates} gates ({gates}) along their "
+        f"first axis: {kind.gates}*H_cell = {kind.gates * spec.H_cell} rows, H_cell = "
+        f"{spec.H_cell} for each gate.",
     )
+
+
+def _layer_range(count: int) -> str:
+    return "layer 0" if count == 1 else f"layers 0 to {count - 1}"
+
+
+def state_views(spec: ModuleSpec, layout: Layout) -> dict[str, Shape]:
+    """The shapes that separate layers and directions: h_n.view(num_layers, D, N, H_out), ..."""
+    batch = (layout.batch,) if layout.batched else ()
+    views = {"h_n": (spec.num_layers, spec.D, *batch, spec.H_out)}
+    if spec.kind.has_cell_state:
+        views["c_n"] = (spec.num_layers, spec.D, *batch, spec.H_cell)
+    return views
+
+
+def _layout_note(spec: ModuleSpec, layout: Layout) -> Note:
     if spec.D == 1:
         order = "h_n[k] is layer k"
     else:
         order = "h_n[2*k] is layer k forward, h_n[2*k + 1] layer k backward"
-    cell = ", and c_n alike" if spec.kind.has_cell_state else ""
-    return Note(
-        "h_n_layout",
-        f"h_n rows are layer*D + direction: {order}. "
-        f"h_n.view(num_layers, D{', N' if batched else ''}, H_out) = view{view} "
-        f"separates layers and directions{cell}.",
+    views = state_views(spec, layout)
+    n = ", N" if layout.batched else ""
+    text = (
+        f"h_n rows are layer*D + direction: {order}. h_n.view(num_layers, D{n}, H_out) = "
+        f"view{format_shape(views['h_n'])} separates layers and directions"
     )
+    if "c_n" in views and views["c_n"] == views["h_n"]:
+        text += ", and c_n alike."
+    elif "c_n" in views:
+        text += f"; c_n.view(num_layers, D{n}, H_cell) = view{format_shape(views['c_n'])}."
+    else:
+        text += "."
+    return Note("h_n_layout", text)
 
 
-def _last_layer_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
-    lead = (n,) if batched else ()
+def _last_layer_note(spec: ModuleSpec, layout: Layout) -> Note:
+    lead = (layout.batch,) if layout.batched else ()
     if spec.D == 1:
         return Note(
             "last_layer_state",
             "For a classifier, the last layer's final state is h_n[-1], shape "
             f"{format_shape((*lead, spec.H_out))}.",
         )
-    dim = 1 if batched else 0
+    dim = 1 if layout.batched else 0
     text = (
         f"For a classifier, the last layer's final state is torch.cat([h_n[-2], h_n[-1]], "
         f"dim={dim}), shape {format_shape((*lead, 2 * spec.H_out))}."
@@ -621,11 +651,12 @@ def _last_layer_note(spec: ModuleSpec, batched: bool, n: int) -> Note:
     return Note("last_layer_state", text)
 
 
-def with_expectations(report: Report, expect: Mapping[str, Sequence[int]]) -> Report:
-    """The report with each expected shape compared to the computed one."""
+def with_expectations(report: Report, expect: Expected) -> Report:
+    """The report with each expected shape compared to the computed one (repeats are all kept)."""
     names = tuple(t.name for t in report.tensors)
+    pairs = expect.items() if isinstance(expect, Mapping) else expect
     results = []
-    for name, shape in expect.items():
+    for name, shape in pairs:
         if name not in names:
             raise UnreadableValueError(
                 f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor.",

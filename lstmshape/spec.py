@@ -11,10 +11,29 @@ from math import prod
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.kinds import LSTM, ModuleKind
-from lstmshape.parsing import INT64_MAX
 
+# torch stores sizes as int64: a larger value cannot even be passed to torch.empty().
+INT64_MAX = 2**63 - 1
 # torch allocates parameters as float32 unless told otherwise.
 _FLOAT32_BYTES = 4
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A learnable parameter as torch registers it (``weight_ih_l0_reverse``)."""
+
+    name: str
+    shape: tuple[int, ...]
+    layer: int
+    direction: str
+    """``forward`` or ``reverse``."""
+    rows: str
+    """What the shape is made of, in symbols: ``(4*H_cell, H_in)``."""
+
+    @property
+    def numel(self) -> int:
+        """Number of scalars in the parameter."""
+        return prod(self.shape)
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,7 @@ class ModuleSpec:
         if isinstance(self.dropout, bool) or not 0 <= self.dropout <= 1:
             raise InvalidModuleError(
                 f"dropout={self.dropout} is outside [0, 1]: it is the probability of zeroing an element.",
+                argument="dropout",
                 torch_says="dropout should be a number in range [0, 1] representing the probability "
                 "of an element being zeroed",
                 hint="Try --dropout 0.2 (or 0 for no dropout).",
@@ -90,6 +110,7 @@ class ModuleSpec:
             if not isinstance(value, bool):
                 raise InvalidModuleError(
                     f"{arg}={value!r} is not a bool.",
+                    argument=arg,
                     torch_says=f"{arg} should be of type bool, got: {type(value).__name__}",
                     hint=f"Try {arg}=True or {arg}=False.",
                 )
@@ -98,30 +119,35 @@ class ModuleSpec:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidModuleError(
                     f"{arg}={value!r} is not a whole number.",
+                    argument=arg,
                     torch_says=f"{arg} should be of type int, got: {type(value).__name__}",
                     hint=f"Try {arg}=20.",
                 )
         if self.input_size <= 0:
             raise InvalidModuleError(
                 f"input_size={self.input_size}: the input's features (H_in) must be at least 1.",
+                argument="input_size",
                 torch_says="input_size must be greater than zero",
                 hint="Try --input-size 10, or an --input whose last dimension is at least 1.",
             )
         if self.hidden_size <= 0:
             raise InvalidModuleError(
                 f"hidden_size={self.hidden_size}: the hidden state needs at least 1 feature.",
+                argument="hidden_size",
                 torch_says="hidden_size must be greater than zero",
                 hint="Try --hidden 20.",
             )
         if self.num_layers <= 0:
             raise InvalidModuleError(
                 f"num_layers={self.num_layers}: an {name} needs at least one layer.",
+                argument="num_layers",
                 torch_says="num_layers must be greater than zero",
                 hint="Try --layers 1.",
             )
         if self.proj_size < 0:
             raise InvalidModuleError(
                 f"proj_size={self.proj_size} is negative.",
+                argument="proj_size",
                 details=["proj_size=0 disables the projection; a positive value projects h."],
                 torch_says="proj_size should be a positive integer or zero to disable projections",
                 hint="Try --proj-size 0.",
@@ -129,42 +155,70 @@ class ModuleSpec:
         if self.proj_size >= self.hidden_size:
             raise InvalidModuleError(
                 f"proj_size={self.proj_size} is not smaller than hidden_size={self.hidden_size}.",
+                argument="proj_size",
                 details=["The projection shrinks h from hidden_size to proj_size features."],
                 torch_says="proj_size has to be smaller than hidden_size",
-                hint=f"Try --proj-size {max(self.hidden_size // 2, 1) if self.hidden_size > 1 else 0}"
-                f" (any value from 1 to {self.hidden_size - 1}), or 0 for no projection."
+                hint=f"Try --proj-size {self.hidden_size // 2} (1 to {self.hidden_size - 1}), "
+                "or 0 for no projection."
                 if self.hidden_size > 1
                 else "Try --proj-size 0: a hidden_size of 1 leaves no room for a projection.",
             )
         self._check_storage()
 
+    def parameters(self, layers: range | None = None) -> tuple[Parameter, ...]:
+        """The parameters torch registers, in its order; only those of ``layers`` if given."""
+        gates = self.kind.gates
+        rows = gates * self.H_cell
+        g = f"{gates}*H_cell"
+        params: list[Parameter] = []
+        for layer in layers if layers is not None else range(self.num_layers):
+            in_width, in_symbol = (
+                (self.input_size, "H_in") if layer == 0 else (self.D * self.H_out, "D*H_out")
+            )
+            for direction in range(self.D):
+                suffix, way = ("_reverse", "reverse") if direction else ("", "forward")
+                shapes: list[tuple[str, tuple[int, ...], str]] = [
+                    ("weight_ih", (rows, in_width), f"({g}, {in_symbol})"),
+                    ("weight_hh", (rows, self.H_out), f"({g}, H_out)"),
+                ]
+                if self.bias:
+                    shapes += [("bias_ih", (rows,), f"({g},)"), ("bias_hh", (rows,), f"({g},)")]
+                if self.proj_size > 0:
+                    shapes.append(
+                        ("weight_hr", (self.proj_size, self.H_cell), "(proj_size, H_cell)")
+                    )
+                params += [
+                    Parameter(f"{stem}_l{layer}{suffix}", shape, layer, way, symbols)
+                    for stem, shape, symbols in shapes
+                ]
+        return tuple(params)
+
     def _check_storage(self) -> None:
         """Refuse what torch.empty refuses: a parameter whose size overflows torch's int64 sizes.
 
-        torch allocates in registration order (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr,
-        then the next layer, whose weight_ih alone has another width), so the first parameter that
-        fails here is the one torch names.
+        Layers above the first repeat layer 1's shapes, so layers 0 and 1 hold every distinct one.
         """
-        rows = self.kind.gates * self.hidden_size
-        shapes: list[tuple[int, ...]] = [(rows, self.input_size), (rows, self.H_out)]
-        shapes += [(rows,), (rows,)] if self.bias else []
-        shapes += [(self.proj_size, self.hidden_size)] if self.proj_size > 0 else []
-        shapes += [(rows, self.D * self.H_out)] if self.num_layers > 1 else []
-        for shape in shapes:
-            too_long = [i for i, size in enumerate(shape, start=1) if size > INT64_MAX]
+        for param in self.parameters(layers=range(min(self.num_layers, 2))):
+            too_long = [i for i, size in enumerate(param.shape, start=1) if size > INT64_MAX]
             if too_long:
                 # torch's first line, as it prints it (a C++ trace follows it).
-                torch_says = (
+                says = (
                     f"empty(): argument 'size' failed to unpack the object at pos {too_long[0]} "
                     'with error "Overflow when unpacking long long'
                 )
-            elif prod(shape) * _FLOAT32_BYTES > INT64_MAX:
-                torch_says = f"Storage size calculation overflowed with sizes={list(shape)}"
+            elif param.numel * _FLOAT32_BYTES > INT64_MAX:
+                says = f"Storage size calculation overflowed with sizes={list(param.shape)}"
             else:
                 continue
+            sizes = {"input_size": self.input_size, "hidden_size": self.hidden_size}
             raise InvalidModuleError(
-                f"A parameter of shape {shape} would not fit in torch's 64-bit sizes.",
-                details=["torch cannot allocate it on any device, even without data."],
-                torch_says=torch_says,
+                f"{param.name} would have shape {param.shape}, more than torch's 64-bit sizes can "
+                "count: no device can hold it.",
+                argument=max(sizes, key=lambda name: sizes[name]),
+                details=[
+                    "torch names it so on the meta device (shapes only); on a real device, "
+                    "allocating the parameters before it may fail first, for lack of memory."
+                ],
+                torch_says=says,
                 hint="Try smaller sizes.",
             )

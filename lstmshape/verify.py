@@ -11,7 +11,7 @@ from dataclasses import replace
 from math import prod
 from typing import TYPE_CHECKING, Any
 
-from lstmshape.errors import LstmShapeError, TorchNotInstalledError, VerificationError
+from lstmshape.errors import TorchNotInstalledError, VerificationError, VerifyBudgetError
 from lstmshape.report import (
     Fact,
     FactCheck,
@@ -59,12 +59,24 @@ def _import_torch() -> Any:
             details=[f"Importing torch failed: {error}."],
             hint="Try pip install 'lstmshape[torch]' (or pip install torch), or leave out --verify.",
         ) from error
+    except OSError as error:  # a broken install: a shared library missing or unloadable
+        raise TorchNotInstalledError(
+            "--verify runs a real torch forward pass, but torch is installed and cannot be loaded.",
+            details=[f"Importing torch failed: {error}."],
+            hint="Try reinstalling torch (pip install --force-reinstall torch), or leave out --verify.",
+        ) from error
     return torch
 
 
 def _check_budget(report: Report) -> None:
+    spec = report.spec
     parameters = report.num_parameters
-    activations = sum(prod(t.shape) for t in report.tensors)
+    shapes = report.shapes()
+    steps = prod(shapes["output"][:-1])  # L*N (or L unbatched)
+    # Tensors in and out, plus the gate pre-activations torch holds for one layer, (L, N, G*H_cell).
+    activations = (
+        sum(prod(shape) for shape in shapes.values()) + steps * spec.kind.gates * spec.H_cell
+    )
     # The layer-by-layer rerun holds a second copy of the activations and parameters.
     needed = 2 * 4 * (activations + parameters)
     if needed <= MEMORY_BUDGET_BYTES:
@@ -75,12 +87,12 @@ def _check_budget(report: Report) -> None:
             "Try --verify with a smaller --hidden or --input-size: the rules do not depend on them."
         )
     else:
-        cause = f"the input, states and output are {_size(4 * activations)} in float32"
+        cause = f"the tensors of the forward pass are {_size(4 * activations)} in float32"
         hint = "Try --verify with a smaller L or N: the shape rules do not depend on them."
-    raise LstmShapeError(
+    raise VerifyBudgetError(
         f"--verify would allocate about {_size(needed)} of real tensors, over its "
         f"{_size(MEMORY_BUDGET_BYTES)} budget: {cause}.",
-        details=["The shapes above are computed without torch and do not need --verify."],
+        details=["lstmshape computes the shapes without torch: the same command without --verify."],
         hint=hint,
     )
 
@@ -114,8 +126,7 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
 
     produced = {"input": x, "output": output}
     produced.update(zip(spec.kind.state_names, states, strict=True))
-    final_names = ("h_n", "c_n") if spec.kind.has_cell_state else ("h_n",)
-    produced.update(zip(final_names, finals, strict=True))
+    produced.update(zip(spec.kind.final_names, finals, strict=True))
     tensors = tuple(
         TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
     )
@@ -180,8 +191,7 @@ def _check_layers(
             layer_input, layer_states if len(layer_states) > 1 else layer_states[0]
         )
         layer_finals = layer_finals if isinstance(layer_finals, tuple) else (layer_finals,)
-        names = ("h_n", "c_n")
-        for name, mine, full in zip(names, layer_finals, finals, strict=False):
+        for name, mine, full in zip(spec.kind.final_names, layer_finals, finals, strict=True):
             where = f"{name}[{k * d}:{(k + 1) * d}]" if d == 2 else f"{name}[{k}]"
             label = f"{where} == layer {k} run alone"
             checks.append(_compare(torch, label, mine, full[rows]))

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec, explain
 from lstmshape.errors import InvalidModuleError, TensorMismatchError
-from lstmshape.shapes import state_shapes
+from lstmshape.report import format_shape
+from lstmshape.shapes import Layout, single_state_failure, state_shapes, state_views
 from tests.conftest import import_torch
 
 torch = import_torch()
@@ -96,6 +97,40 @@ def test_every_shape_and_parameter_matches_torch(config: dict[str, Any], pass_st
         if fact.features is not None:
             part = part[..., fact.features[0] : fact.features[1]]
         assert torch.equal(part, h_n[fact.h_n_row]), fact.text()
+
+
+@given(configs())
+def test_notes_claims_hold_in_torch(config: dict[str, Any]) -> None:
+    """What the notes state beyond the facts: the views that split h_n and c_n by layer and
+    direction, and how torch fails when one state tensor is passed instead of the tuple."""
+    report = explain(**config)
+    spec = report.spec
+    layout = Layout.of(spec, report.input_shape)
+    lstm = build(spec)
+    x = torch.randn(*report.input_shape)
+    shapes = report.shapes()
+    h_0, c_0 = torch.randn(*shapes["h_0"]), torch.randn(*shapes["c_0"])
+    with torch.no_grad():
+        _, (h_n, c_n) = lstm(x, (h_0, c_0))
+    views = state_views(spec, layout)
+    # The view is legal, and [k, d] is row k*D + d (the layout the notes state).
+    for name, final in (("h_n", h_n), ("c_n", c_n)):
+        view = final.view(*views[name])
+        for k in range(spec.num_layers):
+            for d in range(spec.D):
+                assert torch.equal(view[k, d], final[k * spec.D + d])
+    assert f"view{format_shape(views['h_n'])}" in next(
+        n.text for n in report.notes if n.id == "h_n_layout"
+    )
+    # lstm(x, h_0) instead of lstm(x, (h_0, c_0)): torch indexes h_0 and fails as stated.
+    stated = single_state_failure(layout.batched, shapes["h_0"])
+    try:
+        with torch.no_grad():
+            lstm(x, h_0)
+        happened = None
+    except (RuntimeError, IndexError) as error:
+        happened = str(error)
+    assert happened == stated
 
 
 @given(configs())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import json
+import re
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +31,7 @@ GOLDEN_CASES = {
     "--proj-size 5 --batch-first",
     "unbatched_batch_first_dropout": "--input 7,3 --hidden 5 --batch-first --dropout 0.5",
     "expect_plain": f"{MISSION} --format plain --expect output=4,3,20 --expect h_n=2,3,20",
+    "deep_stack_plain": "--input 4,3,10 --hidden 20 --layers 6 --format plain",
 }
 
 
@@ -58,13 +62,6 @@ def test_table_never_cuts_a_cell(args: str, columns: int) -> None:
     assert result.exit_code == 0
     assert "…" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= columns
-
-
-def test_console_script_and_module_share_the_app(run: Run) -> None:
-    result = run(MISSION)
-    assert result.stdout.startswith("nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10) (batched)\n")
-    for expected in ("h_n      (2, 3, 20)", "output   (4, 3, 20)", "total 5,920"):
-        assert expected in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -197,7 +194,7 @@ ERRORS = {
         "Error: proj_size=20 is not smaller than hidden_size=20.\n"
         "  The projection shrinks h from hidden_size to proj_size features.\n"
         "  torch says: proj_size has to be smaller than hidden_size\n"
-        "  Try --proj-size 10 (any value from 1 to 19), or 0 for no projection.\n",
+        "  Try --proj-size 10 (1 to 19), or 0 for no projection.\n",
     ),
     "--input 4,3,10 --hidden 20 --proj-size -1": (
         2,
@@ -209,15 +206,23 @@ ERRORS = {
     "--input 4,3,0 --hidden 20": (
         2,
         "Error: input_size=0: the input's features (H_in) must be at least 1.\n"
-        "  input_size is taken from the input's last dimension: (4, 3, 0).\n"
+        "  input_size is taken from the input's last axis: (4, 3, 0).\n"
         "  torch says: input_size must be greater than zero\n"
-        "  Try --input-size 10, or an --input whose last dimension is at least 1.\n",
+        "  Try an --input whose last axis (H_in) is at least 1, such as 4,3,10.\n",
+    ),
+    "--input 4,3,0 --hidden 20 --input-size 10": (
+        1,
+        "Error: The input has 0 features per step (last axis of (4, 3, 0)), but input_size is 10.\n"
+        "  H_in = input_size = 10 is the width of each time step.\n"
+        "  torch says: input.size(-1) must be equal to input_size. Expected 10, got 0\n"
+        "  Try --input 4,3,10.\n",
     ),
     "--input 4,3,10 --hidden 1099511627776": (
         2,
-        "Error: A parameter of shape (4398046511104, 1099511627776) would not fit in torch's "
-        "64-bit sizes.\n"
-        "  torch cannot allocate it on any device, even without data.\n"
+        "Error: weight_hh_l0 would have shape (4398046511104, 1099511627776), more than torch's "
+        "64-bit sizes can count: no device can hold it.\n"
+        "  torch names it so on the meta device (shapes only); on a real device, allocating the "
+        "parameters before it may fail first, for lack of memory.\n"
         "  torch says: Storage size calculation overflowed with sizes=[4398046511104, "
         "1099511627776]\n"
         "  Try smaller sizes.\n",
@@ -327,7 +332,15 @@ ERRORS = {
         "c_0 (1, 3, 20).\n"
         "  torch says: For batched 3-D input, hx and cx should also be 3-D but got (2-D, 2-D) "
         "tensors\n"
-        "  Try --h0 1,3,20.\n",
+        "  Try --h0 1,3,20 --c0 1,3,20.\n",
+    ),
+    "--input 4,10 --hidden 20 --h0 20": (
+        1,
+        "Error: h_0 has shape (20,) (1-D), but unbatched input needs 2-D states: (1, 20).\n"
+        "  Unbatched input (4, 10) needs 2-D states (D*num_layers, H), with no batch axis.\n"
+        "  torch says: For unbatched 2-D input, hx and cx should also be 2-D but got (1-D, 2-D) "
+        "tensors\n"
+        "  Try --h0 1,20.\n",
     ),
     "--input 4,10 --hidden 20 --h0 2,20": (
         1,
@@ -343,7 +356,7 @@ ERRORS = {
         "Error: The input has 8 features per step (last axis of (4, 3, 8)), but input_size is 10.\n"
         "  H_in = input_size = 10 is the width of each time step.\n"
         "  torch says: input.size(-1) must be equal to input_size. Expected 10, got 8\n"
-        "  Try --input-size 8 to build the module for this input, or an --input ending in 10.\n",
+        "  Try --input-size 8 to build the module for this input, or --input 4,3,10.\n",
     ),
     "--input 0,3,10 --hidden 20": (
         1,
@@ -377,6 +390,57 @@ def test_error_paths(run: Run, args: str) -> None:
     assert (result.exit_code, result.stderr, result.stdout) == (code, stderr, "")
 
 
+# Following the "Try ..." line of an error must clear it: no hint may send the user in a circle.
+# Exempt: hints that can only show an example, not the user's own numbers.
+GENERIC_HINTS = {"--input 4,3,10,1 --hidden 20 --input-size 1"}
+
+
+def _hinted(stderr: str) -> list[tuple[str, str]]:
+    """The options of the first suggestion on the Try line: "Try --h0 1,3,20 --c0 1,3,20."."""
+    line = next(line for line in stderr.splitlines() if line.strip().startswith("Try "))
+    first = re.split(r",? or | to | \(", line.strip()[4:])[0].rstrip(".,")
+    return re.findall(r"(--[a-z0-9-]+)[ =](\S+)", first) if first.startswith("--") else []
+
+
+@pytest.mark.parametrize(
+    "args", [a for a in ERRORS if _hinted(ERRORS[a][1]) and a not in GENERIC_HINTS]
+)
+def test_following_the_hint_clears_the_error(args: str) -> None:
+    argv = shlex.split(args)
+    for option, value in _hinted(ERRORS[args][1]):
+        if option in argv:
+            argv[argv.index(option) + 1] = value
+        else:
+            argv += [option, value]
+    result = invoke(argv)
+    assert result.exit_code == 0, (argv, result.stderr)
+
+
+def test_every_repeated_expectation_is_checked(run: Run) -> None:
+    result = run(f"{MISSION} -e h_n=2,3,20 -e h_n=9,9,9 --format json")
+    assert result.exit_code == 1
+    assert [e["ok"] for e in json.loads(result.stdout)["expectations"]] == [True, False]
+    assert result.stderr.startswith("Error: h_n is (2, 3, 20), not the expected (9, 9, 9).\n")
+
+
+def test_broken_torch_is_an_error_not_a_traceback(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class BrokenTorch(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "torch":
+                raise OSError("libtorch_cpu.so: cannot open shared object file")
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [BrokenTorch(), *sys.meta_path])
+    result = run(f"{MISSION} --verify")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: --verify runs a real torch forward pass, but torch is installed and cannot be "
+        "loaded.\n  Importing torch failed: libtorch_cpu.so: cannot open shared object file.\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -400,14 +464,14 @@ def test_usage_errors_exit_2(run: Run, args: str, message: str) -> None:
             "--input 4,3,10 --hidden 100000 --verify",
             "Error: --verify would allocate about 298.1 GiB of real tensors, over its 2.0 GiB "
             "budget: the parameters alone are 149.0 GiB in float32.\n"
-            "  The shapes above are computed without torch and do not need --verify.\n"
+            "  lstmshape computes the shapes without torch: the same command without --verify.\n"
             "  Try --verify with a smaller --hidden or --input-size: the rules do not depend on them.\n",
         ),
         (
             "--input 100000,512,64 --hidden 8 --verify",
-            "Error: --verify would allocate about 27.5 GiB of real tensors, over its 2.0 GiB "
-            "budget: the input, states and output are 13.7 GiB in float32.\n"
-            "  The shapes above are computed without torch and do not need --verify.\n"
+            "Error: --verify would allocate about 39.7 GiB of real tensors, over its 2.0 GiB "
+            "budget: the tensors of the forward pass are 19.8 GiB in float32.\n"
+            "  lstmshape computes the shapes without torch: the same command without --verify.\n"
             "  Try --verify with a smaller L or N: the shape rules do not depend on them.\n",
         ),
     ],

@@ -170,29 +170,78 @@ def test_correspondence_facts(args: dict[str, object], facts: list[str]) -> None
     assert all(fact in note for fact in facts)
 
 
-def _note_ids(**args: object) -> list[str]:
-    return [n.id for n in explain(hidden_size=20, **args).notes]  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        (
+            {"input": (4, 3, 10)},
+            ["time_first", "output_h_n", "gates", "h_n_layout", "last_layer_state"],
+        ),
+        (
+            {"input": (3, 4, 10), "batch_first": True},
+            ["batch_first_states", "output_h_n", "gates", "h_n_layout", "last_layer_state"],
+        ),
+        (
+            {"input": (4, 10)},
+            ["unbatched", "output_h_n", "gates", "h_n_layout", "last_layer_state"],
+        ),
+        (
+            {"input": (4, 0, 10)},
+            ["time_first", "empty_batch", "output_h_n", "gates", "h_n_layout", "last_layer_state"],
+        ),
+        (
+            {"input": (4, 3, 10), "proj_size": 5, "bidirectional": True},
+            [
+                "time_first",
+                "proj_size",
+                "bidirectional_output",
+                "output_h_n",
+                "gates",
+                "h_n_layout",
+                "last_layer_state",
+            ],
+        ),
+        (
+            {"input": (4, 3, 10), "dropout": 0.5},
+            [
+                "time_first",
+                "output_h_n",
+                "gates",
+                "h_n_layout",
+                "last_layer_state",
+                "dropout_single_layer",
+            ],
+        ),
+        (
+            {"input": (4, 3, 10), "dropout": 0.5, "num_layers": 2},
+            ["time_first", "output_h_n", "gates", "h_n_layout", "last_layer_state", "dropout"],
+        ),
+        (
+            {"input": (4, 3, 10), "h_0": (1, 3, 20)},
+            ["time_first", "output_h_n", "gates", "h_n_layout", "last_layer_state", "state_tuple"],
+        ),
+        (
+            {"input": (4, 3, 10), "h_0": (1, 3, 20), "c_0": (1, 3, 20)},
+            ["time_first", "output_h_n", "gates", "h_n_layout", "last_layer_state"],
+        ),
+    ],
+)
+def test_notes_appear_exactly_when_they_apply(args: dict[str, object], ids: list[str]) -> None:
+    assert [n.id for n in explain(hidden_size=20, **args).notes] == ids  # type: ignore[arg-type]
 
 
-def test_notes_appear_exactly_when_they_apply() -> None:
-    assert _note_ids(input=(4, 3, 10)) == [
-        "time_first",
-        "output_h_n",
-        "gates",
-        "h_n_layout",
-        "last_layer_state",
-    ]
-    assert "batch_first_states" in _note_ids(input=(3, 4, 10), batch_first=True)
-    assert "time_first" not in _note_ids(input=(3, 4, 10), batch_first=True)
-    unbatched = explain((4, 10), 20, batch_first=True).notes
-    assert any("batch_first is ignored for unbatched input" in n.text for n in unbatched)
-    assert "proj_size" in _note_ids(input=(4, 3, 10), proj_size=5)
-    assert "bidirectional_output" in _note_ids(input=(4, 3, 10), bidirectional=True)
-    assert "dropout_single_layer" in _note_ids(input=(4, 3, 10), dropout=0.5)
-    assert "dropout" in _note_ids(input=(4, 3, 10), dropout=0.5, num_layers=2)
-    assert "empty_batch" in _note_ids(input=(4, 0, 10))
-    assert "state_tuple" in _note_ids(input=(4, 3, 10), h_0=(1, 3, 20))
-    assert "state_tuple" not in _note_ids(input=(4, 3, 10), h_0=(1, 3, 20), c_0=(1, 3, 20))
+def test_unbatched_batch_first_is_said_to_be_ignored() -> None:
+    notes = explain((4, 10), 20, batch_first=True).notes
+    assert any("batch_first is ignored for unbatched input" in n.text for n in notes)
+    assert not any("ignored" in n.text for n in explain((4, 10), 20).notes)
+
+
+def test_state_tuple_note_quotes_torchs_failure() -> None:
+    one_row = explain((4, 3, 10), 20, h_0=(1, 3, 20)).notes[-1].text
+    assert one_row.endswith("fails with: index 1 is out of bounds for dimension 0 with size 1")
+    two_rows = explain((4, 3, 10), 20, num_layers=2, c_0=(2, 3, 20)).notes[-1].text
+    assert "Only c_0 was given; h_0 is shown as it must be." in two_rows
+    assert two_rows.endswith("should also be 3-D but got (2-D, 2-D) tensors")
 
 
 def test_notes_carry_the_numbers() -> None:
@@ -202,6 +251,7 @@ def test_notes_carry_the_numbers() -> None:
     assert "H_cell = hidden_size = 20" in text["proj_size"]
     assert "weight_ih_l1 is (80, 10)" in text["proj_size"]
     assert "view(2, 2, 3, 5)" in text["h_n_layout"]
+    assert "c_n.view(num_layers, D, N, H_cell) = view(2, 2, 3, 20)" in text["h_n_layout"]
     assert "stack the 4 gates (input, forget, cell, output)" in text["gates"]
     assert "4*H_cell = 80 rows" in text["gates"]
     assert "torch.cat([h_n[-2], h_n[-1]], dim=1), shape (3, 10)" in text["last_layer_state"]

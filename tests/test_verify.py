@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 
 from lstmshape import explain, verify
-from lstmshape.report import Fact, Parameter
+from lstmshape.report import Fact
+from lstmshape.spec import Parameter
 from tests.conftest import import_torch
 from tests.test_against_torch import configs
 
