@@ -102,3 +102,18 @@ def test_exit_codes_through_the_real_entry_point() -> None:
     assert code(*MISSION, "--h0", "1,3,20") == 1
     assert code("--input", "4,,10", "--hidden", "20") == 2
     assert code(*MISSION, "--verify", "--expect", "h_n=2,3,20") == 0
+
+
+def test_a_host_running_the_cli_in_process_keeps_its_process() -> None:
+    # runpy runs lstmshape's __main__ inside this script: the fast exit must not end the host.
+    result = python(
+        "import runpy, sys\n"
+        "sys.argv = ['lstmshape', '--input', '4,3,10', '--hidden', '20']\n"
+        "try:\n"
+        "    runpy.run_module('lstmshape', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    print('host still running, exit', done.code, file=sys.stderr)\n"
+    )
+    assert result.returncode == 0
+    assert result.stderr == "host still running, exit 0\n"
+    assert "h_n " in result.stdout
