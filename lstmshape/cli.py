@@ -19,9 +19,14 @@ from rich.console import Console
 from rich.text import Text
 
 from lstmshape import __version__
-from lstmshape.errors import LstmShapeError
-from lstmshape.kinds import LSTM
-from lstmshape.parsing import parse_expectation, parse_float, parse_int, parse_shape
+from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
+from lstmshape.parsing import (
+    parse_expectation,
+    parse_float,
+    parse_int,
+    parse_module,
+    parse_shape,
+)
 from lstmshape.render import FORMATS, render
 from lstmshape.shapes import explain
 
@@ -29,7 +34,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Explain the shapes of a PyTorch nn.LSTM: input, h_0, c_0, output, h_n, c_n and parameters.",
+    help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter.",
 )
 
 
@@ -61,6 +66,18 @@ def lstmshape(
     hidden: Annotated[
         str, typer.Option("--hidden", "-H", metavar="INT", help="hidden_size (H_cell).")
     ],
+    module: Annotated[
+        str,
+        typer.Option(
+            "--module", "-m", metavar="MODULE", help="LSTM, GRU or RNN, in any letter case."
+        ),
+    ] = "LSTM",
+    nonlinearity: Annotated[
+        str | None,
+        typer.Option(
+            "--nonlinearity", metavar="tanh|relu", help="RNN's nonlinearity. [default: tanh]"
+        ),
+    ] = None,
     layers: Annotated[str, typer.Option("--layers", "-l", metavar="INT", help="num_layers.")] = "1",
     bidirectional: Annotated[
         bool, typer.Option("--bidirectional", "-b", metavar=" ", help="bidirectional=True (D=2).")
@@ -72,8 +89,14 @@ def lstmshape(
         ),
     ] = False,
     proj_size: Annotated[
-        str, typer.Option("--proj-size", "-p", metavar="INT", help="proj_size: H_out when > 0.")
-    ] = "0",
+        str | None,
+        typer.Option(
+            "--proj-size",
+            "-p",
+            metavar="INT",
+            help="proj_size: H_out when > 0 (LSTM only). [default: 0]",
+        ),
+    ] = None,
     dropout: Annotated[
         str, typer.Option("--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1].")
     ] = "0",
@@ -126,13 +149,27 @@ def lstmshape(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = None,
 ) -> None:
-    """Explain every tensor of nn.LSTM for the given arguments and input shape.
+    """Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN) for the given arguments and input.
 
     Example: lstmshape --input 4,3,10 --hidden 20 --layers 2
     """
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     try:
+        kind = parse_module(module)
+        if nonlinearity is not None and not kind.has_nonlinearity:
+            raise UnreadableValueError(
+                f"--nonlinearity {nonlinearity} is nn.RNN's argument; {kind.a} has none.",
+                hint="Try without --nonlinearity, or --module RNN.",
+            )
+        if proj_size is not None and not kind.supports_proj_size:
+            # torch refuses the argument itself for GRU and RNN, even proj_size=0.
+            raise InvalidModuleError(
+                f"--proj-size {proj_size}: only an LSTM projects its hidden state.",
+                argument="proj_size",
+                torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
+                hint="Try without --proj-size, or --module LSTM.",
+            )
         input_shape = parse_shape(input, "--input")
         report = explain(
             input_shape,
@@ -143,10 +180,12 @@ def lstmshape(
             batch_first=batch_first,
             dropout=parse_float(dropout, "--dropout", "0.2"),
             bidirectional=bidirectional,
-            proj_size=parse_int(proj_size, "--proj-size", "0"),
+            proj_size=0 if proj_size is None else parse_int(proj_size, "--proj-size", "0"),
+            nonlinearity="tanh" if nonlinearity is None else nonlinearity,
+            module=kind,
             h_0=None if h0 is None else parse_shape(h0, "--h0", "2,3,20"),
             c_0=None if c0 is None else parse_shape(c0, "--c0", "2,3,20"),
-            expect=[parse_expectation(text, LSTM.tensor_names) for text in expect or ()],
+            expect=[parse_expectation(text, kind.tensor_names) for text in expect or ()],
         )
         if verify:
             # Imported here: the explain path never loads the torch-facing module.

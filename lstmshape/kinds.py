@@ -1,7 +1,8 @@
 """The recurrent module family as data: what differs between members is a row here, not a branch.
 
 Gate counts and names are torch's: nn.LSTM stacks W_ii|W_if|W_ig|W_io into weight_ih, so weight_ih has
-gates * hidden_size rows. GRU (3 gates), RNN (1) and the cells join as further rows.
+gates * hidden_size rows; nn.GRU stacks W_ir|W_iz|W_in; nn.RNN has one matrix. Where torch words a
+fault differently for a member, the wording is a row field too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,26 @@ class ModuleKind:
     has_cell_state: bool
     """Whether there is a cell state c (c_0 in, c_n out) besides h."""
     supports_proj_size: bool
-    """Whether proj_size > 0 is allowed."""
+    """Whether proj_size is a constructor argument (torch refuses it, even 0, for GRU and RNN)."""
+    has_nonlinearity: bool = False
+    """Whether ``nonlinearity`` ('tanh' or 'relu') is a constructor argument (RNN)."""
+    input_rank_error: str = "{name}: Expected input to be 2D or 3D, got {rank}D instead"
+    """torch's sentence for an input of rank other than 2 or 3."""
+
+    @property
+    def a(self) -> str:
+        """The name with its article, as a sentence says it: "an LSTM", "a GRU", "an RNN"."""
+        return f"{'a' if self.name.startswith('G') else 'an'} {self.name}"
+
+    @property
+    def A(self) -> str:
+        """The same at the start of a sentence: "An LSTM", "A GRU"."""
+        return self.a[0].upper() + self.a[1:]
+
+    @property
+    def width_symbol(self) -> str:
+        """The symbol of hidden_size in this member's docs: H_cell beside a cell state, else H_out."""
+        return "H_cell" if self.has_cell_state else "H_out"
 
     @property
     def state_names(self) -> tuple[str, ...]:
@@ -48,4 +68,27 @@ LSTM = ModuleKind(
     supports_proj_size=True,
 )
 
-KINDS: dict[str, ModuleKind] = {kind.name: kind for kind in (LSTM,)}
+GRU = ModuleKind(
+    name="GRU",
+    gates=3,
+    gate_names=("reset", "update", "new"),
+    has_cell_state=False,
+    supports_proj_size=False,
+)
+
+RNN = ModuleKind(
+    name="RNN",
+    gates=1,
+    gate_names=(),
+    has_cell_state=False,
+    supports_proj_size=False,
+    has_nonlinearity=True,
+    input_rank_error="{name}: Expected input to be 2D or 3D, got {rank}D tensor instead",
+)
+
+KINDS: dict[str, ModuleKind] = {kind.name: kind for kind in (LSTM, GRU, RNN)}
+
+
+def kind_named(name: str) -> ModuleKind:
+    """The member called ``name``, in any letter case (``gru``); KeyError if there is none."""
+    return KINDS[name.upper()]

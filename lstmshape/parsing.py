@@ -10,6 +10,7 @@ import math
 import re
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.kinds import KINDS, ModuleKind, kind_named
 from lstmshape.spec import INT64_MAX
 
 # torch prints shapes as torch.Size([4, 3, 10]); users paste that, a tuple, a list or 4x3x10.
@@ -140,3 +141,14 @@ def _canonical_tensor_name(name: str) -> str:
     if re.fullmatch(r"[hc]_?[0n1]", lowered):
         return f"{lowered[0]}_{lowered[-1]}"
     return lowered
+
+
+def parse_module(text: str) -> ModuleKind:
+    """Read ``--module``: one of torch's recurrent classes, in any letter case (``gru``)."""
+    try:
+        return kind_named(text.strip())
+    except KeyError:
+        raise UnreadableValueError(
+            f"--module {text!r} is not one of {', '.join(KINDS)}.",
+            hint="Try --module LSTM, --module GRU or --module RNN.",
+        ) from None

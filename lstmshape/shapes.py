@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from lstmshape.errors import InvalidModuleError, TensorMismatchError, UnreadableValueError
-from lstmshape.kinds import LSTM, ModuleKind
+from lstmshape.kinds import KINDS, LSTM, ModuleKind, kind_named
 from lstmshape.report import (
     Dim,
     Expectation,
@@ -39,12 +39,16 @@ def explain(
     dropout: float = 0.0,
     bidirectional: bool = False,
     proj_size: int = 0,
+    nonlinearity: str = "tanh",
     h_0: Sequence[int] | None = None,
     c_0: Sequence[int] | None = None,
     expect: Expected | None = None,
-    kind: ModuleKind = LSTM,
+    module: str | ModuleKind = LSTM,
 ) -> Report:
     """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
+
+    ``module`` is ``"LSTM"`` (default), ``"GRU"`` or ``"RNN"``, in any letter case; ``nonlinearity``
+    is RNN's.
 
     ``input`` is the input tensor's shape; ``input_size`` defaults to its last dimension. ``h_0`` and
     ``c_0`` are the shapes of the initial states you mean to pass, checked against the module.
@@ -54,6 +58,7 @@ def explain(
     Raises :class:`InvalidModuleError` for arguments torch would refuse and
     :class:`TensorMismatchError` for a tensor that does not fit the module.
     """
+    kind = module if isinstance(module, ModuleKind) else _kind(module)
     input_shape = tuple(input)
     derived = input_size is None
     if input_size is None:
@@ -68,6 +73,7 @@ def explain(
             dropout=dropout,
             bidirectional=bidirectional,
             proj_size=proj_size,
+            nonlinearity=nonlinearity,
             kind=kind,
         )
     except InvalidModuleError as error:
@@ -152,6 +158,12 @@ def check_tensors(
     layout = Layout.of(spec, input_shape)
     expected = state_shapes(spec, input_shape)
     given = {"h_0": h_0, "c_0": c_0}
+    if c_0 is not None and not spec.kind.has_cell_state:
+        raise UnreadableValueError(
+            f"{spec.kind.A} has no cell state, so there is no c_0 to pass.",
+            details=["Its forward pass takes (input, h_0) and returns (output, h_n)."],
+            hint="Try without --c0, or --module LSTM.",
+        )
     if any(given[name] is not None for name in spec.kind.state_names):
         _check_state_ranks(spec, layout, given, expected)
     if input_shape[-1] != spec.input_size:
@@ -191,11 +203,11 @@ def _check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
         return
     raise TensorMismatchError(
         f"The input has {rank} dimension{'s' if rank != 1 else ''} {format_shape(input_shape)}, "
-        f"but an {kind.name} takes 3 (batched) or 2 (unbatched).",
+        f"but {kind.a} takes 3 (batched) or 2 (unbatched).",
         details=[
             "Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."
         ],
-        torch_says=f"{kind.name}: Expected input to be 2D or 3D, got {rank}D instead",
+        torch_says=kind.input_rank_error.format(name=kind.name, rank=rank),
         hint="Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).",
     )
 
@@ -226,10 +238,17 @@ def _check_state_ranks(
     rank_list = ", ".join(f"{len(shapes[n])}-D" for n in names)
     fixes = " ".join(f"{_flag(n)} {_shape_arg(expected[n])}" for n in wrong)
     input_shape = layout.input_shape
-    if layout.batched:
+    kind_of_input = "batched 3-D" if layout.batched else "unbatched 2-D"
+    if len(names) == 1:
         torch_says = (
-            f"For batched 3-D input, hx and cx should also be 3-D but got ({rank_list}) tensors"
+            f"For {kind_of_input} input, hx should also be {want}-D but got {len(shape)}-D tensor"
         )
+    else:
+        torch_says = (
+            f"For {kind_of_input} input, hx and cx should also be {want}-D but got ({rank_list}) "
+            "tensors"
+        )
+    if layout.batched:
         states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
         details = [
             f"Batched input {format_shape(input_shape)} needs 3-D states (D*num_layers, N, H): "
@@ -237,9 +256,6 @@ def _check_state_ranks(
         ]
         hint = f"Try {fixes}."
     else:
-        torch_says = (
-            f"For unbatched 2-D input, hx and cx should also be 2-D but got ({rank_list}) tensors"
-        )
         details = [
             f"Unbatched input {format_shape(input_shape)} needs 2-D states (D*num_layers, H), "
             "with no batch axis."
@@ -282,10 +298,25 @@ def _state_size_error(
         f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
         f"{format_shape(right)}.",
         details=details,
-        torch_says=f"Expected hidden[{position}] size {format_shape(torch_expected)}, "
+        torch_says=f"Expected {_hidden_label(spec, position)} size {format_shape(torch_expected)}, "
         f"got {list(torch_got)}",
         hint=f"Try {_flag(name)} {_shape_arg(right)}.",
     )
+
+
+def _hidden_label(spec: ModuleSpec, position: int) -> str:
+    # torch names the states of an LSTM hidden[0] and hidden[1]; a GRU's or RNN's is "hidden".
+    return f"hidden[{position}]" if spec.kind.has_cell_state else "hidden"
+
+
+def _kind(name: str) -> ModuleKind:
+    try:
+        return kind_named(name)
+    except KeyError:
+        raise UnreadableValueError(
+            f"module={name!r} is not one of torch's recurrent modules here: {', '.join(KINDS)}.",
+            hint="Try --module LSTM, --module GRU or --module RNN.",
+        ) from None
 
 
 def _diagnose_state(
@@ -371,12 +402,17 @@ def _symbols(spec: ModuleSpec, layout: Layout) -> tuple[Symbol, ...]:
         symbols.append(Symbol("N", layout.batch, f"batch size: input axis {1 - layout.time_axis}"))
     symbols += [
         Symbol("H_in", spec.input_size, "input_size: input's last axis"),
-        Symbol("H_cell", spec.H_cell, "hidden_size"),
-        Symbol(
-            "H_out",
-            spec.H_out,
-            "proj_size (> 0)" if spec.proj_size > 0 else "hidden_size (proj_size=0)",
-        ),
+    ]
+    if spec.kind.has_cell_state:
+        symbols.append(Symbol("H_cell", spec.H_cell, "hidden_size"))
+    if spec.proj_size > 0:
+        h_out_source = "proj_size (> 0)"
+    elif spec.kind.supports_proj_size:
+        h_out_source = "hidden_size (proj_size=0)"
+    else:
+        h_out_source = "hidden_size"
+    symbols += [
+        Symbol("H_out", spec.H_out, h_out_source),
         Symbol("D", spec.D, f"bidirectional={spec.bidirectional}"),
         Symbol("num_layers", spec.num_layers, "num_layers"),
     ]
@@ -453,13 +489,15 @@ def _notes(
     c_0: Shape | None,
 ) -> tuple[Note, ...]:
     input_shape = layout.input_shape
+    states = [*spec.kind.state_names, *spec.kind.final_names]
     notes: list[Note] = []
     if layout.batched and spec.batch_first:
         notes.append(
             Note(
                 "batch_first_states",
-                "batch_first=True reorders input and output only: h_0, c_0, h_n and c_n keep N in "
-                f"the middle, (D*num_layers, N, H) = ({spec.D * spec.num_layers}, {layout.batch}, ...).",
+                f"batch_first=True reorders input and output only: {_listed(states)} keep N "
+                f"in the middle, (D*num_layers, N, H) = ({spec.D * spec.num_layers}, "
+                f"{layout.batch}, ...).",
             )
         )
     elif layout.batched:
@@ -543,7 +581,7 @@ def _state_tuple_note(spec: ModuleSpec, layout: Layout, passed: str, shape: Shap
     name = spec.kind.name
     missing = "c_0" if passed == "h_0" else "h_0"
     text = (
-        f"An {name} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). Only "
+        f"{spec.kind.A} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). Only "
         f"{passed} was given; {missing} is shown as it must be."
     )
     failure = single_state_failure(layout.batched, shape)
@@ -588,13 +626,25 @@ def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
 
 def _gates_note(spec: ModuleSpec) -> Note:
     kind = spec.kind
+    h = kind.width_symbol
+    if kind.gates == 1:
+        return Note(
+            "gates",
+            f"An RNN has no gates: weight_ih_l{{k}} and weight_hh_l{{k}} have {h} = {spec.H_cell} "
+            f"rows, and h_t = {spec.nonlinearity}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh).",
+        )
     gates = ", ".join(kind.gate_names)
     return Note(
         "gates",
         f"weight_ih_l{{k}} and weight_hh_l{{k}} stack the {kind.gates} gates ({gates}) along their "
-        f"first axis: {kind.gates}*H_cell = {kind.gates * spec.H_cell} rows, H_cell = "
+        f"first axis: {kind.gates}*{h} = {kind.gates * spec.H_cell} rows, {h} = "
         f"{spec.H_cell} for each gate.",
     )
+
+
+def _listed(names: Sequence[str]) -> str:
+    """ "h_0, c_0, h_n and c_n"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _layer_range(count: int) -> str:

@@ -52,6 +52,7 @@ class ModuleSpec:
     dropout: float = 0.0
     bidirectional: bool = False
     proj_size: int = 0
+    nonlinearity: str = "tanh"
     kind: ModuleKind = field(default=LSTM, compare=True)
 
     def __post_init__(self) -> None:
@@ -72,18 +73,25 @@ class ModuleSpec:
         """The hidden state's width: proj_size if proj_size > 0 else hidden_size."""
         return self.proj_size if self.proj_size > 0 else self.hidden_size
 
-    def constructor_kwargs(self) -> dict[str, int | float | bool]:
-        """The arguments as ``torch.nn.LSTM(**kwargs)`` takes them (all of them, defaults included)."""
-        return {
+    def constructor_kwargs(self) -> dict[str, int | float | bool | str]:
+        """The arguments as ``torch.nn.LSTM(**kwargs)`` takes them (all of them, defaults included;
+        only those the class has: torch refuses proj_size for GRU and RNN, even 0)."""
+        kwargs: dict[str, int | float | bool | str] = {
             "input_size": self.input_size,
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
-            "bias": self.bias,
-            "batch_first": self.batch_first,
-            "dropout": self.dropout,
-            "bidirectional": self.bidirectional,
-            "proj_size": self.proj_size,
         }
+        if self.kind.has_nonlinearity:
+            kwargs["nonlinearity"] = self.nonlinearity
+        kwargs.update(
+            bias=self.bias,
+            batch_first=self.batch_first,
+            dropout=self.dropout,
+            bidirectional=self.bidirectional,
+        )
+        if self.kind.supports_proj_size:
+            kwargs["proj_size"] = self.proj_size
+        return kwargs
 
     def torch_call(self) -> str:
         """The constructor call as a user would write it: ``nn.LSTM(10, 20, num_layers=2)``."""
@@ -95,7 +103,30 @@ class ModuleSpec:
         return f"nn.{self.kind.name}({', '.join(args)})"
 
     def _validate(self) -> None:
-        name = self.kind.name
+        # nn.GRU and nn.RNN check these in their own __init__, before RNNBase's checks.
+        if self.proj_size != 0 and not self.kind.supports_proj_size:
+            raise InvalidModuleError(
+                f"proj_size={self.proj_size}: only an LSTM projects its hidden state; "
+                f"{self.kind.a} has no proj_size.",
+                argument="proj_size",
+                torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
+                hint="Try without --proj-size, or --module LSTM.",
+            )
+        if self.kind.has_nonlinearity and self.nonlinearity not in ("tanh", "relu"):
+            raise InvalidModuleError(
+                f"nonlinearity={self.nonlinearity!r}: an RNN applies tanh or relu.",
+                argument="nonlinearity",
+                torch_says=f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.",
+                hint="Try --nonlinearity tanh (the default) or --nonlinearity relu.",
+            )
+        if not self.kind.has_nonlinearity and self.nonlinearity != "tanh":
+            raise InvalidModuleError(
+                f"nonlinearity={self.nonlinearity!r}: only nn.RNN takes a nonlinearity; {self.kind.a}'s "
+                "gates fix their own.",
+                argument="nonlinearity",
+                torch_says="RNNBase.__init__() got an unexpected keyword argument 'nonlinearity'",
+                hint="Try without --nonlinearity, or --module RNN.",
+            )
         # torch checks dropout first, and rejects bool although bool is a number.
         if isinstance(self.dropout, bool) or not 0 <= self.dropout <= 1:
             raise InvalidModuleError(
@@ -139,7 +170,7 @@ class ModuleSpec:
             )
         if self.num_layers <= 0:
             raise InvalidModuleError(
-                f"num_layers={self.num_layers}: an {name} needs at least one layer.",
+                f"num_layers={self.num_layers}: {self.kind.a} needs at least one layer.",
                 argument="num_layers",
                 torch_says="num_layers must be greater than zero",
                 hint="Try --layers 1.",
@@ -169,7 +200,7 @@ class ModuleSpec:
         """The parameters torch registers, in its order; only those of ``layers`` if given."""
         gates = self.kind.gates
         rows = gates * self.H_cell
-        g = f"{gates}*H_cell"
+        g = self.kind.width_symbol if gates == 1 else f"{gates}*{self.kind.width_symbol}"
         params: list[Parameter] = []
         for layer in layers if layers is not None else range(self.num_layers):
             in_width, in_symbol = (
