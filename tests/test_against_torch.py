@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec, explain
 from lstmshape.errors import InvalidModuleError, TensorMismatchError
+from lstmshape.kinds import KINDS
 from lstmshape.report import format_shape
 from lstmshape.shapes import Layout, single_state_failure, state_shapes, state_views
 from tests.conftest import import_torch
@@ -37,7 +38,9 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         shape: Shape = (batch, length, input_size) if batch_first else (length, batch, input_size)
     else:
         shape = (length, input_size)
-    return {
+    module = draw(st.sampled_from(["LSTM", "GRU", "RNN"]))
+    config = {
+        "module": module,
         "input": shape,
         "hidden_size": hidden,
         "num_layers": draw(st.integers(1, 4)),
@@ -45,17 +48,31 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         "batch_first": batch_first,
         "dropout": draw(st.sampled_from([0.0, 0.25, 1.0])),
         "bidirectional": draw(st.booleans()),
-        "proj_size": draw(st.integers(0, hidden - 1)) if draw(st.booleans()) else 0,
     }
+    if module == "LSTM":
+        config["proj_size"] = draw(st.integers(0, hidden - 1)) if draw(st.booleans()) else 0
+    if module == "RNN":
+        config["nonlinearity"] = draw(st.sampled_from(["tanh", "relu"]))
+    return config
+
+
+def call(module: Any, x: Any, states: tuple[Any, ...] | None) -> tuple[Any, tuple[Any, ...]]:
+    """module(x, states) the way each class takes its states; the finals always as a tuple."""
+    if states is None:
+        output, finals = module(x)
+    else:
+        output, finals = module(x, states if len(states) > 1 else states[0])
+    return output, finals if isinstance(finals, tuple) else (finals,)
 
 
 def build(spec: ModuleSpec) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dropout with one layer: stated in lstmshape's notes
-        return torch.nn.LSTM(**spec.constructor_kwargs()).eval()
+        return getattr(torch.nn, spec.kind.name)(**spec.constructor_kwargs()).eval()
 
 
 ALL_AT_ONCE = {
+    "module": "LSTM",
     "input": (5, 3, 7),
     "hidden_size": 9,
     "num_layers": 3,
@@ -72,31 +89,30 @@ ALL_AT_ONCE = {
 @example({**ALL_AT_ONCE, "input": (5, 7)}, False)
 def test_every_shape_and_parameter_matches_torch(config: dict[str, Any], pass_states: bool) -> None:
     report = explain(**config)
-    lstm = build(report.spec)
+    kind = report.spec.kind
+    module = build(report.spec)
     x = torch.randn(*config["input"])
     computed = report.shapes()
-    states = (torch.randn(*computed["h_0"]), torch.randn(*computed["c_0"]))
+    states = tuple(torch.randn(*computed[name]) for name in kind.state_names)
     with torch.no_grad():
-        output, (h_n, c_n) = lstm(x, states) if pass_states else lstm(x)
+        output, finals = call(module, x, states if pass_states else None)
 
     assert computed == {
         "input": tuple(x.shape),
-        "h_0": tuple(states[0].shape),
-        "c_0": tuple(states[1].shape),
+        **{name: tuple(t.shape) for name, t in zip(kind.state_names, states, strict=True)},
         "output": tuple(output.shape),
-        "h_n": tuple(h_n.shape),
-        "c_n": tuple(c_n.shape),
+        **{name: tuple(t.shape) for name, t in zip(kind.final_names, finals, strict=True)},
     }
     assert [(p.name, p.shape) for p in report.parameters] == [
-        (name, tuple(p.shape)) for name, p in lstm.named_parameters()
+        (name, tuple(p.shape)) for name, p in module.named_parameters()
     ]
-    assert report.num_parameters == sum(p.numel() for p in lstm.parameters())
+    assert report.num_parameters == sum(p.numel() for p in module.parameters())
     # Every stated fact holds on torch's numbers (h_n and output are the same values: exact).
     for fact in report.facts:
         part = output.select(fact.time_axis, fact.step)
         if fact.features is not None:
             part = part[..., fact.features[0] : fact.features[1]]
-        assert torch.equal(part, h_n[fact.h_n_row]), fact.text()
+        assert torch.equal(part, finals[0][fact.h_n_row]), fact.text()
 
 
 @given(configs())
@@ -106,15 +122,15 @@ def test_notes_claims_hold_in_torch(config: dict[str, Any]) -> None:
     report = explain(**config)
     spec = report.spec
     layout = Layout.of(spec, report.input_shape)
-    lstm = build(spec)
+    module = build(spec)
     x = torch.randn(*report.input_shape)
     shapes = report.shapes()
-    h_0, c_0 = torch.randn(*shapes["h_0"]), torch.randn(*shapes["c_0"])
+    states = tuple(torch.randn(*shapes[name]) for name in spec.kind.state_names)
     with torch.no_grad():
-        _, (h_n, c_n) = lstm(x, (h_0, c_0))
+        _, finals = call(module, x, states)
     views = state_views(spec, layout)
     # The view is legal, and [k, d] is row k*D + d (the layout the notes state).
-    for name, final in (("h_n", h_n), ("c_n", c_n)):
+    for name, final in zip(spec.kind.final_names, finals, strict=True):
         view = final.view(*views[name])
         for k in range(spec.num_layers):
             for d in range(spec.D):
@@ -122,15 +138,16 @@ def test_notes_claims_hold_in_torch(config: dict[str, Any]) -> None:
     assert f"view{format_shape(views['h_n'])}" in next(
         n.text for n in report.notes if n.id == "h_n_layout"
     )
-    # lstm(x, h_0) instead of lstm(x, (h_0, c_0)): torch indexes h_0 and fails as stated.
-    stated = single_state_failure(layout.batched, shapes["h_0"])
-    try:
-        with torch.no_grad():
-            lstm(x, h_0)
-        happened = None
-    except (RuntimeError, IndexError) as error:
-        happened = str(error)
-    assert happened == stated
+    if spec.kind.has_cell_state:
+        # lstm(x, h_0) instead of lstm(x, (h_0, c_0)): torch indexes h_0 and fails as stated.
+        stated = single_state_failure(layout.batched, shapes["h_0"])
+        try:
+            with torch.no_grad():
+                module(x, states[0])
+            happened = None
+        except (RuntimeError, IndexError) as error:
+            happened = str(error)
+        assert happened == stated
 
 
 @given(configs())
@@ -149,6 +166,8 @@ def test_dims_multiply_out_from_their_symbols(config: dict[str, Any]) -> None:
 
 
 @given(
+    module=st.sampled_from(["LSTM", "GRU", "RNN"]),
+    nonlinearity=st.sampled_from(["tanh", "relu", "sigmoid"]),
     input_size=st.integers(-2, 6),
     hidden_size=st.integers(-2, 6),
     num_layers=st.integers(-1, 3),
@@ -157,31 +176,74 @@ def test_dims_multiply_out_from_their_symbols(config: dict[str, Any]) -> None:
     bidirectional=st.booleans(),
 )
 @example(
-    input_size=10, hidden_size=2**40, num_layers=1, proj_size=0, dropout=0.0, bidirectional=False
+    module="LSTM",
+    nonlinearity="tanh",
+    input_size=10,
+    hidden_size=2**40,
+    num_layers=1,
+    proj_size=0,
+    dropout=0.0,
+    bidirectional=False,
 )
 @example(
-    input_size=2**62, hidden_size=4, num_layers=1, proj_size=0, dropout=0.0, bidirectional=False
+    module="LSTM",
+    nonlinearity="tanh",
+    input_size=2**62,
+    hidden_size=4,
+    num_layers=1,
+    proj_size=0,
+    dropout=0.0,
+    bidirectional=False,
 )
 @example(
-    input_size=3, hidden_size=2**62, num_layers=2, proj_size=0, dropout=0.0, bidirectional=True
+    module="GRU",
+    nonlinearity="tanh",
+    input_size=3,
+    hidden_size=2**62,
+    num_layers=2,
+    proj_size=0,
+    dropout=0.0,
+    bidirectional=True,
 )
 @example(
-    input_size=3, hidden_size=2**31, num_layers=2, proj_size=2**30, dropout=0.0, bidirectional=True
+    module="LSTM",
+    nonlinearity="tanh",
+    input_size=3,
+    hidden_size=2**31,
+    num_layers=2,
+    proj_size=2**30,
+    dropout=0.0,
+    bidirectional=True,
 )
 @example(
-    input_size=3, hidden_size=2**29, num_layers=2, proj_size=0, dropout=0.0, bidirectional=True
+    module="LSTM",
+    nonlinearity="tanh",
+    input_size=3,
+    hidden_size=2**29,
+    num_layers=2,
+    proj_size=0,
+    dropout=0.0,
+    bidirectional=True,
 )
-def test_constructor_rules_match_torch(**kwargs: Any) -> None:
+def test_constructor_rules_match_torch(module: str, nonlinearity: str, **kwargs: Any) -> None:
+    kind = KINDS[module]
+    # lstmshape's proj_size=0 and nonlinearity="tanh" mean "not passed": pass them to torch only
+    # where they would be passed.
+    torch_kwargs = dict(kwargs)
+    if not kind.supports_proj_size and kwargs["proj_size"] == 0:
+        del torch_kwargs["proj_size"]
+    if kind.has_nonlinearity or nonlinearity != "tanh":
+        torch_kwargs["nonlinearity"] = nonlinearity
     torch_error = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # The meta device runs torch's size checks without allocating a byte.
-            torch.nn.LSTM(**kwargs, device="meta")
+            getattr(torch.nn, module)(**torch_kwargs, device="meta")
     except (ValueError, TypeError, RuntimeError) as error:
         torch_error = str(error).splitlines()[0]  # some carry a C++ trace after the first line
     try:
-        ModuleSpec(**kwargs)
+        ModuleSpec(**kwargs, nonlinearity=nonlinearity, kind=kind)
         ours = None
     except InvalidModuleError as error:
         ours = error.torch_says
@@ -203,6 +265,13 @@ def near_shapes(draw: st.DrawFn, right: Shape) -> Shape:
     return tuple(draw(st.lists(st.integers(0, 6), min_size=1, max_size=4)))
 
 
+def spec_of(config: dict[str, Any]) -> ModuleSpec:
+    """The ModuleSpec of a config as explain() reads it (input_size from the input by default)."""
+    args = {k: v for k, v in config.items() if k not in ("input", "module")}
+    args.setdefault("input_size", config["input"][-1] if config["input"] else 0)
+    return ModuleSpec(**args, kind=KINDS[config.get("module", "LSTM")])
+
+
 @st.composite
 def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape | None]:
     config = draw(configs())
@@ -210,15 +279,10 @@ def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape |
     if draw(st.booleans()):
         config["input"] = tuple(draw(st.lists(st.integers(0, 5), min_size=1, max_size=4)))
     shape = config["input"]
-    if len(shape) in (2, 3):
-        spec = ModuleSpec(
-            **{k: v for k, v in config.items() if k != "input"},
-        )
-        right = state_shapes(spec, shape)
-    else:
-        right = {"h_0": (1, 1), "c_0": (1, 1)}
+    spec = spec_of(config)
+    right = state_shapes(spec, shape) if len(shape) in (2, 3) else {"h_0": (1, 1), "c_0": (1, 1)}
     h_0 = draw(st.none() | near_shapes(right["h_0"]))
-    c_0 = draw(st.none() | near_shapes(right["c_0"]))
+    c_0 = draw(st.none() | near_shapes(right["c_0"])) if spec.kind.has_cell_state else None
     return config, h_0, c_0
 
 
@@ -229,6 +293,12 @@ def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape |
 @example(({"input": (0, 3, 10), "hidden_size": 20}, None, None))
 @example(({"input": (4, 3, 10, 1), "hidden_size": 20, "input_size": 1}, None, None))
 @example(({"input": (4, 3, 8), "hidden_size": 20, "input_size": 10}, None, None))
+@example(({"module": "GRU", "input": (4, 3, 10), "hidden_size": 20}, (1, 20), None))
+@example(({"module": "RNN", "input": (4, 10), "hidden_size": 20}, (1, 1, 20), None))
+@example(
+    ({"module": "RNN", "input": (4, 3, 10, 1), "hidden_size": 20, "input_size": 1}, None, None)
+)
+@example(({"module": "GRU", "input": (4, 3, 10), "hidden_size": 20}, (1, 2, 20), None))
 def test_tensor_checks_match_torch(case: tuple[dict[str, Any], Shape | None, Shape | None]) -> None:
     config, h_0, c_0 = case
     input_shape = config["input"]
@@ -238,24 +308,25 @@ def test_tensor_checks_match_torch(case: tuple[dict[str, Any], Shape | None, Sha
     except TensorMismatchError as error:  # exit code 1: the module is valid, a tensor does not fit
         ours = error.torch_says
 
-    spec_args = {k: v for k, v in config.items() if k != "input"}
-    spec_args.setdefault("input_size", input_shape[-1])
-    lstm = build(ModuleSpec(**spec_args))
+    spec = spec_of(config)
+    module = build(spec)
+    names = spec.kind.state_names
     if h_0 is None and c_0 is None:
         hx = None
     else:
         # lstmshape's rule for a state left out: the zeros of the right shape (or any, when the
         # input's rank already fails).
         right = (
-            state_shapes(ModuleSpec(**spec_args), input_shape)
+            state_shapes(spec, input_shape)
             if len(input_shape) in (2, 3)
             else {"h_0": (1, 1), "c_0": (1, 1)}
         )
-        hx = (torch.zeros(*(h_0 or right["h_0"])), torch.zeros(*(c_0 or right["c_0"])))
+        given = {"h_0": h_0, "c_0": c_0}
+        hx = tuple(torch.zeros(*(given[n] or right[n])) for n in names)
     theirs: str | None = None
     try:
         with torch.no_grad():
-            lstm(torch.zeros(*input_shape), hx)
+            call(module, torch.zeros(*input_shape), hx)
     except (RuntimeError, ValueError) as error:
         theirs = str(error)
     assert ours == theirs

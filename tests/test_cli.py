@@ -32,6 +32,9 @@ GOLDEN_CASES = {
     "unbatched_batch_first_dropout": "--input 7,3 --hidden 5 --batch-first --dropout 0.5",
     "expect_plain": f"{MISSION} --format plain --expect output=4,3,20 --expect h_n=2,3,20",
     "deep_stack_plain": "--input 4,3,10 --hidden 20 --layers 6 --format plain",
+    "gru_bidirectional_table": "--module gru --input 4,3,10 --hidden 20 --layers 2 --bidirectional",
+    "rnn_relu_batch_first_plain": "--module RNN --nonlinearity relu --input 3,4,10 --hidden 20 "
+    "--batch-first --format plain",
 }
 
 
@@ -82,6 +85,36 @@ def test_options_reach_the_report(run: Run, args: str, shapes: dict[str, list[in
     data = json.loads(result.stdout)
     for name, shape in shapes.items():
         assert data["tensors"][name]["shape"] == shape
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "tensors", "num_parameters"),
+    [
+        (
+            "--module GRU",
+            {"input_size": 10, "hidden_size": 20, "num_layers": 1, "bias": True,
+             "batch_first": False, "dropout": 0.0, "bidirectional": False},
+            ["input", "h_0", "output", "h_n"],
+            1920,
+        ),
+        (
+            "--module rnn --nonlinearity relu",
+            {"input_size": 10, "hidden_size": 20, "num_layers": 1, "nonlinearity": "relu",
+             "bias": True, "batch_first": False, "dropout": 0.0, "bidirectional": False},
+            ["input", "h_0", "output", "h_n"],
+            640,
+        ),
+    ],
+)  # fmt: skip
+def test_gru_and_rnn_json(
+    run: Run, args: str, config: dict[str, object], tensors: list[str], num_parameters: int
+) -> None:
+    data = json.loads(run(f"--input 4,3,10 --hidden 20 {args} --format json").stdout)
+    assert data["module"] == args.split()[1].upper()
+    assert data["config"] == config
+    assert list(data["tensors"]) == tensors
+    assert data["num_parameters"] == num_parameters
+    assert "H_cell" not in data["symbols"]
 
 
 def test_flags_reach_the_config(run: Run) -> None:
@@ -232,6 +265,65 @@ ERRORS = {
         "Error: --hidden '99999999999999999999' is over torch's largest size (2**63 - 1).\n"
         "  --hidden takes a whole number.\n"
         "  Try --hidden 20.\n",
+    ),
+    "--module GRU --input 4,3,10 --hidden 20 --proj-size 0": (
+        2,
+        "Error: --proj-size 0: only an LSTM projects its hidden state.\n"
+        "  torch says: proj_size argument is only supported for LSTM, not RNN or GRU\n"
+        "  Try without --proj-size, or --module LSTM.\n",
+    ),
+    "--module RNN --input 4,3,10 --hidden 20 --nonlinearity sigmoid": (
+        2,
+        "Error: nonlinearity='sigmoid': an RNN applies tanh or relu.\n"
+        "  torch says: Unknown nonlinearity 'sigmoid'. Select from 'tanh' or 'relu'.\n"
+        "  Try --nonlinearity tanh (the default) or --nonlinearity relu.\n",
+    ),
+    "--module GRU --input 4,3,10 --hidden 20 --nonlinearity relu": (
+        2,
+        "Error: --nonlinearity relu is nn.RNN's argument; a GRU has none.\n"
+        "  Try without --nonlinearity, or --module RNN.\n",
+    ),
+    "--module CNN --input 4,3,10 --hidden 20": (
+        2,
+        "Error: --module 'CNN' is not one of LSTM, GRU, RNN.\n"
+        "  Try --module LSTM, --module GRU or --module RNN.\n",
+    ),
+    "--module GRU --input 4,3,10 --hidden 20 --c0 1,3,20": (
+        2,
+        "Error: A GRU has no cell state, so there is no c_0 to pass.\n"
+        "  Its forward pass takes (input, h_0) and returns (output, h_n).\n"
+        "  Try without --c0, or --module LSTM.\n",
+    ),
+    "--module GRU --input 4,3,10 --hidden 20 --expect c_n=1,3,20": (
+        2,
+        "Error: --expect 'c_n=1,3,20': this module has no tensor named 'c_n'.\n"
+        "  NAME is one of input, h_0, output, h_n.\n"
+        "  Try --expect output=4,3,20.\n",
+    ),
+    "--module gru --input 4,3,10 --hidden 20 --h0 1,20": (
+        1,
+        "Error: h_0 has shape (1, 20) (2-D), but batched input needs 3-D states: (1, 3, 20).\n"
+        "  Batched input (4, 3, 10) needs 3-D states (D*num_layers, N, H): h_0 (1, 3, 20).\n"
+        "  torch says: For batched 3-D input, hx should also be 3-D but got 2-D tensor\n"
+        "  Try --h0 1,3,20.\n",
+    ),
+    "--module RNN --input 4,8,10 --hidden 20 --h0 1,32,20": (
+        1,
+        "Error: h_0 has shape (1, 32, 20) but this RNN expects (1, 8, 20).\n"
+        "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=8, H_out=20.\n"
+        "  h_0 was built for a batch of 32, but the input has N = 8. (The last batch of an epoch "
+        "is often smaller.)\n"
+        "  Build it from the input: torch.zeros(..., x.size(1), ...).\n"
+        "  torch says: Expected hidden size (1, 8, 20), got [1, 32, 20]\n"
+        "  Try --h0 1,8,20.\n",
+    ),
+    "--module RNN --input 4,3,10,1 --hidden 20 --input-size 1": (
+        1,
+        "Error: The input has 4 dimensions (4, 3, 10, 1), but an RNN takes 3 (batched) or 2 "
+        "(unbatched).\n"
+        "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in).\n"
+        "  torch says: RNN: Expected input to be 2D or 3D, got 4D tensor instead\n"
+        "  Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).\n",
     ),
     "--input 4,3,10 --hidden 20 --dropout nan": (
         2,
@@ -392,7 +484,10 @@ def test_error_paths(run: Run, args: str) -> None:
 
 # Following the "Try ..." line of an error must clear it: no hint may send the user in a circle.
 # Exempt: hints that can only show an example, not the user's own numbers.
-GENERIC_HINTS = {"--input 4,3,10,1 --hidden 20 --input-size 1"}
+GENERIC_HINTS = {
+    "--input 4,3,10,1 --hidden 20 --input-size 1",
+    "--module RNN --input 4,3,10,1 --hidden 20 --input-size 1",
+}
 
 
 def _hinted(stderr: str) -> list[tuple[str, str]]:

@@ -83,6 +83,24 @@ CASES: list[tuple[dict[str, object], dict[str, Shape], int]] = [
         },
         64 * 8 + 64 * 16,
     ),
+    # GRU: 3 gates, no cell state; RNN: one matrix each.
+    (
+        {"input": (4, 3, 10), "hidden_size": 20, "num_layers": 2, "module": "GRU"},
+        {"h_0": (2, 3, 20), "output": (4, 3, 20), "h_n": (2, 3, 20)},
+        (60 * 10 + 60 * 20 + 120) + (60 * 20 + 60 * 20 + 120),
+    ),
+    (
+        {
+            "input": (3, 4, 10),
+            "hidden_size": 20,
+            "module": "rnn",
+            "bidirectional": True,
+            "batch_first": True,
+            "nonlinearity": "relu",
+        },
+        {"h_0": (2, 3, 20), "output": (3, 4, 40), "h_n": (2, 3, 20)},
+        2 * (20 * 10 + 20 * 20 + 40),
+    ),
     # An empty batch is valid in torch.
     (
         {"input": (4, 0, 10), "hidden_size": 20},

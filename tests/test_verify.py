@@ -25,10 +25,10 @@ def test_verify_agrees_on_random_configs(config: dict[str, Any]) -> None:
     assert v.ok, v
     assert v.torch_version == torch.__version__
     assert v.torch_num_parameters == report.num_parameters
-    assert [t.name for t in v.tensors] == ["input", "h_0", "c_0", "output", "h_n", "c_n"]
-    # One output/h_n check per direction, then h_n and c_n for every layer run alone.
     spec = report.spec
-    assert len(v.facts) == spec.D + 2 * spec.num_layers
+    assert [t.name for t in v.tensors] == list(spec.kind.tensor_names)
+    # One output/h_n check per direction, then h_n (and c_n) for every layer run alone.
+    assert len(v.facts) == spec.D + len(spec.kind.final_names) * spec.num_layers
     assert report.to_dict()["verified"]["ok"] is True
 
 
@@ -66,3 +66,15 @@ def test_layer_rows_are_checked_by_running_each_layer_alone() -> None:
         "c_n[4:6] == layer 2 run alone",
     ]
     assert report.verification.ok
+
+
+def test_verify_runs_gru_and_rnn() -> None:
+    for module in ("GRU", "RNN"):
+        report = verify(explain((6, 2, 5), 7, num_layers=2, bidirectional=True, module=module))
+        assert report.verification is not None
+        assert report.verification.ok
+        assert [f.fact for f in report.verification.facts][2:] == [
+            "h_n[0:2] == layer 0 run alone",
+            "h_n[2:4] == layer 1 run alone",
+        ]
+        assert report.verification.method.startswith(f"torch {torch.__version__}: nn.{module}(")
