@@ -59,7 +59,8 @@ def lstmshape(
             "--input",
             "-i",
             metavar="SHAPE",
-            help="Input tensor shape: L,N,H_in (N,L,H_in with --batch-first), or L,H_in unbatched. "
+            help="Input tensor shape: L,N,H_in (N,L,H_in with --batch-first), or L,H_in unbatched; "
+            "for a cell N,H_in or H_in. "
             "Also 4x3x10, (4, 3, 10), [4,3,10], torch.Size([4, 3, 10]).",
         ),
     ],
@@ -69,7 +70,10 @@ def lstmshape(
     module: Annotated[
         str,
         typer.Option(
-            "--module", "-m", metavar="MODULE", help="LSTM, GRU or RNN, in any letter case."
+            "--module",
+            "-m",
+            metavar="MODULE",
+            help="LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell, in any letter case.",
         ),
     ] = "LSTM",
     nonlinearity: Annotated[
@@ -163,11 +167,13 @@ def lstmshape(
                 hint="Try without --nonlinearity, or --module RNN.",
             )
         if proj_size is not None and not kind.supports_proj_size:
-            # torch refuses the argument itself for GRU and RNN, even proj_size=0.
+            # torch refuses the argument itself, even proj_size=0.
             raise InvalidModuleError(
                 f"--proj-size {proj_size}: only an LSTM projects its hidden state.",
                 argument="proj_size",
-                torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
+                torch_says=f"{kind.name}.__init__() got an unexpected keyword argument 'proj_size'"
+                if kind.is_cell
+                else "proj_size argument is only supported for LSTM, not RNN or GRU",
                 hint="Try without --proj-size, or --module LSTM.",
             )
         input_shape = parse_shape(input, "--input")

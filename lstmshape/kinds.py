@@ -27,7 +27,13 @@ class ModuleKind:
     has_nonlinearity: bool = False
     """Whether ``nonlinearity`` ('tanh' or 'relu') is a constructor argument (RNN)."""
     input_rank_error: str = "{name}: Expected input to be 2D or 3D, got {rank}D instead"
-    """torch's sentence for an input of rank other than 2 or 3."""
+    """torch's sentence for an input of the wrong rank."""
+    is_cell: bool = False
+    """A cell (LSTMCell, ...) runs one time step per call: no sequence, layers or directions."""
+    state_rank_error: str = ""
+    """A cell's sentence for a state of the wrong rank ({idx} is the state's index)."""
+    sequence_module: str = ""
+    """For a cell, the sequence module that loops it: LSTMCell -> LSTM."""
 
     @property
     def a(self) -> str:
@@ -51,13 +57,15 @@ class ModuleKind:
 
     @property
     def final_names(self) -> tuple[str, ...]:
-        """The final states the forward pass returns after output, in torch's order."""
-        return ("h_n", "c_n") if self.has_cell_state else ("h_n",)
+        """The states the forward pass returns: h_n (c_n) after output, or a cell's h_1 (c_1)."""
+        suffix = "1" if self.is_cell else "n"
+        return (f"h_{suffix}", f"c_{suffix}") if self.has_cell_state else (f"h_{suffix}",)
 
     @property
     def tensor_names(self) -> tuple[str, ...]:
         """Every tensor of a forward pass: what it takes, then what it returns."""
-        return ("input", *self.state_names, "output", *self.final_names)
+        output = () if self.is_cell else ("output",)
+        return ("input", *self.state_names, *output, *self.final_names)
 
 
 LSTM = ModuleKind(
@@ -86,9 +94,51 @@ RNN = ModuleKind(
     input_rank_error="{name}: Expected input to be 2D or 3D, got {rank}D tensor instead",
 )
 
-KINDS: dict[str, ModuleKind] = {kind.name: kind for kind in (LSTM, GRU, RNN)}
+_CELL_INPUT_RANK = "{name}: Expected input to be 1D or 2D, got {rank}D instead"
+
+LSTM_CELL = ModuleKind(
+    name="LSTMCell",
+    gates=4,
+    gate_names=LSTM.gate_names,
+    has_cell_state=True,
+    supports_proj_size=False,
+    input_rank_error=_CELL_INPUT_RANK,
+    is_cell=True,
+    state_rank_error="LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {rank}D instead",
+    sequence_module="LSTM",
+)
+
+GRU_CELL = ModuleKind(
+    name="GRUCell",
+    gates=3,
+    gate_names=GRU.gate_names,
+    has_cell_state=False,
+    supports_proj_size=False,
+    input_rank_error=_CELL_INPUT_RANK,
+    is_cell=True,
+    state_rank_error="GRUCell: Expected hidden to be 1D or 2D, got {rank}D instead",
+    sequence_module="GRU",
+)
+
+RNN_CELL = ModuleKind(
+    name="RNNCell",
+    gates=1,
+    gate_names=(),
+    has_cell_state=False,
+    supports_proj_size=False,
+    has_nonlinearity=True,
+    input_rank_error=_CELL_INPUT_RANK,
+    is_cell=True,
+    state_rank_error="RNNCell: Expected hidden to be 1D or 2D, got {rank}D instead",
+    sequence_module="RNN",
+)
+
+KINDS: dict[str, ModuleKind] = {
+    kind.name: kind for kind in (LSTM, GRU, RNN, LSTM_CELL, GRU_CELL, RNN_CELL)
+}
 
 
 def kind_named(name: str) -> ModuleKind:
-    """The member called ``name``, in any letter case (``gru``); KeyError if there is none."""
-    return KINDS[name.upper()]
+    """The member called ``name``, in any letter case (``gru``, ``lstmcell``); KeyError if none."""
+    by_upper = {kind.name.upper(): kind for kind in KINDS.values()}
+    return by_upper[name.upper()]

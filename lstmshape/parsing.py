@@ -150,5 +150,5 @@ def parse_module(text: str) -> ModuleKind:
     except KeyError:
         raise UnreadableValueError(
             f"--module {text!r} is not one of {', '.join(KINDS)}.",
-            hint="Try --module LSTM, --module GRU or --module RNN.",
+            hint="Try --module LSTM, or GRU, RNN, LSTMCell, GRUCell, RNNCell.",
         ) from None

@@ -13,6 +13,9 @@ from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.spec import ModuleSpec, Parameter
 
 SCHEMA_VERSION = 1
+# Tolerance of the numerical checks --verify runs. The output/h_n slices are the same numbers in torch
+# (difference 0.0); a layer or cell rerun may take another kernel and round differently (about 1e-7).
+ATOL = 1e-5
 JSONDict = dict[str, Any]
 
 

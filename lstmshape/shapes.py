@@ -103,6 +103,8 @@ def explain_spec(
     expect: Expected | None = None,
 ) -> Report:
     """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
+    if spec.kind.is_cell:
+        return explain_cell(spec, input_shape, h_0=h_0, c_0=c_0, expect=expect)
     check_tensors(spec, input_shape, h_0=h_0, c_0=c_0)
     layout = Layout.of(spec, input_shape)
     facts = _facts(spec, layout)
@@ -384,6 +386,12 @@ def _diagnose_batch(spec: ModuleSpec, layout: Layout, name: str, shape: Shape) -
 
 def state_shapes(spec: ModuleSpec, input_shape: Shape) -> dict[str, Shape]:
     """The shapes of the initial states the module needs for this input (h_0, and c_0 for an LSTM)."""
+    if spec.kind.is_cell:
+        batch = input_shape[:1] if len(input_shape) == 2 else ()
+        cell = {"h_0": (*batch, spec.H_out)}
+        if spec.kind.has_cell_state:
+            cell["c_0"] = (*batch, spec.H_cell)
+        return cell
     layout = Layout.of(spec, input_shape)
     rows = spec.D * spec.num_layers
     batch = (layout.batch,) if layout.batched else ()
@@ -627,16 +635,17 @@ def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
 def _gates_note(spec: ModuleSpec) -> Note:
     kind = spec.kind
     h = kind.width_symbol
+    k = "" if kind.is_cell else "_l{k}"
     if kind.gates == 1:
         return Note(
             "gates",
-            f"An RNN has no gates: weight_ih_l{{k}} and weight_hh_l{{k}} have {h} = {spec.H_cell} "
+            f"{kind.A} has no gates: weight_ih{k} and weight_hh{k} have {h} = {spec.H_cell} "
             f"rows, and h_t = {spec.nonlinearity}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh).",
         )
     gates = ", ".join(kind.gate_names)
     return Note(
         "gates",
-        f"weight_ih_l{{k}} and weight_hh_l{{k}} stack the {kind.gates} gates ({gates}) along their "
+        f"weight_ih{k} and weight_hh{k} stack the {kind.gates} gates ({gates}) along their "
         f"first axis: {kind.gates}*{h} = {kind.gates * spec.H_cell} rows, {h} = "
         f"{spec.H_cell} for each gate.",
     )
@@ -715,3 +724,234 @@ def with_expectations(report: Report, expect: Expected) -> Report:
             )
         results.append(Expectation(name, tuple(shape), report.tensor(name).shape))
     return replace(report, expectations=tuple(results))
+
+
+# --- cells: one time step per call --------------------------------------------------------------
+
+
+def explain_cell(
+    spec: ModuleSpec,
+    input_shape: Shape,
+    *,
+    h_0: Shape | None = None,
+    c_0: Shape | None = None,
+    expect: Expected | None = None,
+) -> Report:
+    """Explain a cell (LSTMCell, GRUCell, RNNCell) applied to one step of input."""
+    check_cell_tensors(spec, input_shape, h_0=h_0, c_0=c_0)
+    batched = len(input_shape) == 2
+    batch = [Dim("N", input_shape[0], "N")] if batched else []
+    h_in = Dim("H_in", spec.input_size, "input_size")
+    h_out = Dim("H_out", spec.H_out, "hidden_size")
+    h_cell = Dim("H_cell", spec.H_cell, "hidden_size")
+    given = {"h_0": h_0 is not None, "c_0": c_0 is not None}
+    tensors = [
+        Tensor("input", "input", (*batch, h_in), "one time step of every sequence"),
+        Tensor("h_0", "input", (*batch, h_out), "hidden state before the step (zeros if omitted)",
+               given=given["h_0"]),
+    ]  # fmt: skip
+    if spec.kind.has_cell_state:
+        tensors.append(
+            Tensor("c_0", "input", (*batch, h_cell), "cell state before the step (zeros if omitted)",
+                   given=given["c_0"])
+        )  # fmt: skip
+    tensors.append(Tensor("h_1", "output", (*batch, h_out), "hidden state after the step"))
+    if spec.kind.has_cell_state:
+        tensors.append(Tensor("c_1", "output", (*batch, h_cell), "cell state after the step"))
+    symbols = [Symbol("N", input_shape[0], "batch size: input axis 0")] if batched else []
+    symbols.append(Symbol("H_in", spec.input_size, "input_size: input's last axis"))
+    if spec.kind.has_cell_state:
+        symbols.append(Symbol("H_cell", spec.H_cell, "hidden_size"))
+    symbols.append(Symbol("H_out", spec.H_out, "hidden_size"))
+    report = Report(
+        spec=spec,
+        input_shape=input_shape,
+        batched=batched,
+        symbols=tuple(symbols),
+        tensors=tuple(tensors),
+        parameters=spec.parameters(),
+        facts=(),
+        notes=_cell_notes(spec, input_shape, h_0=h_0, c_0=c_0),
+    )
+    if expect:
+        report = with_expectations(report, expect)
+    return report
+
+
+def check_cell_tensors(
+    spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None = None, c_0: Shape | None = None
+) -> None:
+    """Raise :class:`TensorMismatchError` for the first fault a cell's forward() would raise.
+
+    The order is torch's: input rank and each state's rank (Python), then, after a batch axis of 1
+    is added to unbatched tensors, the input's width and each state's batch and width (C++).
+    """
+    kind = spec.kind
+    rank = len(input_shape)
+    if rank not in (1, 2):
+        steps = (
+            f" For a sequence {format_shape(input_shape)}, loop over its first axis, or use "
+            f"nn.{kind.sequence_module}."
+            if rank == 3
+            else ""
+        )
+        raise TensorMismatchError(
+            f"The input has {rank} dimension{'s' if rank != 1 else ''} "
+            f"{format_shape(input_shape)}, but {kind.a} takes 2 (batched) or 1 (unbatched).",
+            details=["A cell takes one time step: (N, H_in), or (H_in) unbatched." + steps],
+            torch_says=kind.input_rank_error.format(name=kind.name, rank=rank),
+            hint=f"Try --input {_shape_arg(input_shape[-2:])}."
+            if rank == 3
+            else "Try --input 3,10 (N=3 sequences, H_in=10 features).",
+        )
+    batched = rank == 2
+    right = state_shapes(spec, input_shape)
+    given = {"h_0": h_0, "c_0": c_0}
+    passed = any(given[n] is not None for n in kind.state_names)
+    shapes = {n: given[n] or right[n] for n in kind.state_names}
+    if passed:
+        for idx, name in enumerate(kind.state_names):
+            if len(shapes[name]) not in (1, 2):
+                raise TensorMismatchError(
+                    f"{name} has shape {format_shape(shapes[name])} ({len(shapes[name])}-D), but "
+                    f"{kind.a}'s states are (N, H) or (H): {format_shape(right[name])}.",
+                    details=["A cell keeps one state per sequence: no layer or direction axis."],
+                    torch_says=kind.state_rank_error.format(idx=idx, rank=len(shapes[name])),
+                    hint=f"Try {_flag(name)} {_shape_arg(right[name])}.",
+                )
+    # torch gives unbatched tensors a batch axis of 1, then checks in C++.
+    x = input_shape if batched else (1, *input_shape)
+    if x[1] != spec.input_size:
+        fitting = _shape_arg((*input_shape[:-1], spec.input_size))
+        raise TensorMismatchError(
+            f"The input has {x[1]} features (last axis of {format_shape(input_shape)}), but "
+            f"input_size is {spec.input_size}.",
+            details=[f"H_in = input_size = {spec.input_size} is the width of each step."],
+            torch_says=f"input has inconsistent input_size: got {x[1]} expected {spec.input_size}",
+            hint=f"Try --input-size {x[1]} to build the cell for this input, or --input {fitting}.",
+        )
+    if not passed:
+        return
+    for idx, name in enumerate(kind.state_names):
+        shape = shapes[name]
+        hx = shape if batched else (1, *shape)
+        if shape == right[name]:
+            continue
+        if hx[0] != x[0]:
+            says = f"Input batch size {x[0]} doesn't match hidden{idx} batch size {hx[0]}"
+        elif len(hx) < 2:
+            says = "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+        elif hx[1] != spec.hidden_size:
+            says = f"hidden{idx} has inconsistent hidden_size: got {hx[1]}, expected {spec.hidden_size}"
+        else:
+            # torch checks only the first two axes: this state reaches its kernel unchecked.
+            raise TensorMismatchError(
+                f"{name} has shape {format_shape(shape)} but this {kind.name} expects "
+                f"{format_shape(right[name])}.",
+                details=[
+                    f"Unbatched input {format_shape(input_shape)} needs a 1-D {name}.",
+                    "torch does not catch this one: it checks only a state's first two axes "
+                    "against the input, so this state reaches its kernel, which fails with an "
+                    "unrelated message or worse.",
+                ],
+                hint=f"Try {_flag(name)} {_shape_arg(right[name])}.",
+            )
+        if len(shape) != len(right[name]):
+            # torch has no rank check between input and states: the fault surfaces as a size.
+            cause = (
+                f"{'Batched' if batched else 'Unbatched'} input {format_shape(input_shape)} needs "
+                f"{len(right[name])}-D states; {name} is {len(shape)}-D."
+            )
+        elif shape[0] != right[name][0] and batched:
+            cause = f"{name} was built for a batch of {shape[0]}, but the input has N = {x[0]}."
+        else:
+            cause = f"Its last axis is hidden_size = {spec.hidden_size}."
+        raise TensorMismatchError(
+            f"{name} has shape {format_shape(shape)} but this {kind.name} expects "
+            f"{format_shape(right[name])}.",
+            details=[cause],
+            torch_says=says,
+            hint=f"Try {_flag(name)} {_shape_arg(right[name])}.",
+        )
+
+
+def _cell_notes(
+    spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None, c_0: Shape | None
+) -> tuple[Note, ...]:
+    kind = spec.kind
+    seq = kind.sequence_module
+    batched = len(input_shape) == 2
+    n = f"N={input_shape[0]} sequences" if batched else "one sequence"
+    notes = [
+        Note(
+            "one_step",
+            f"{kind.A} runs one time step per call: input {format_shape(input_shape)} is one step "
+            f"of {n}, not a sequence. There is no num_layers, bidirectional, batch_first, "
+            "proj_size or dropout: stack cells yourself to get layers.",
+        )
+    ]
+    if kind.has_cell_state:
+        loop = "h, c = h_0, c_0\nfor x_t in x: h, c = cell(x_t, (h, c))"
+        same = "h and c equal h_n[0] and c_n[0]"
+        returns = (
+            "cell(input, (h_0, c_0)) returns the tuple (h_1, c_1), where nn.LSTM returns "
+            "(output, (h_n, c_n))."
+        )
+    else:
+        loop = "h = h_0\nfor x_t in x: h = cell(x_t, h)"
+        same = "h equals h_n[0]"
+        returns = f"cell(input, h_0) returns h_1 alone, where nn.{seq} returns (output, h_n)."
+    lead = "L, N, H_in" if batched else "L, H_in"
+    sequence = sequence_spec(spec).torch_call()
+    notes.append(
+        Note(
+            "cell_loop",
+            f"To run a sequence x of shape ({lead}), loop: {loop.replace(chr(10), '; ')}. Then "
+            f"{same} of {sequence} with the same weights "
+            f"(weight_ih_l0 = cell.weight_ih, ...), and each step's h equals that output[t].",
+        )
+    )
+    notes.append(Note("cell_returns", returns))
+    if not batched:
+        notes.append(
+            Note(
+                "unbatched",
+                f"Unbatched input (H_in): torch adds a batch of 1 inside and removes it again, so "
+                f"the states are 1-D, here h_0 {format_shape((spec.H_out,))}.",
+            )
+        )
+    notes.append(_gates_note(spec))
+    given = {"h_0": h_0, "c_0": c_0}
+    passed = [s for s in kind.state_names if given[s] is not None]
+    if kind.has_cell_state and len(passed) == 1:
+        missing = "c_0" if passed[0] == "h_0" else "h_0"
+        text = (
+            f"{kind.A} takes its states as one tuple: cell(input, (h_0, c_0)). Only {passed[0]} "
+            f"was given; {missing} is shown as it must be."
+        )
+        failure = single_cell_state_failure(batched, spec.hidden_size)
+        if failure:
+            text += f" Passing {passed[0]} alone fails with: {failure}"
+        notes.append(Note("state_tuple", text))
+    return tuple(notes)
+
+
+def sequence_spec(spec: ModuleSpec) -> ModuleSpec:
+    """The one-layer sequence module that a cell, looped over time, computes: LSTMCell -> LSTM."""
+    return ModuleSpec(
+        input_size=spec.input_size,
+        hidden_size=spec.hidden_size,
+        bias=spec.bias,
+        nonlinearity=spec.nonlinearity,
+        kind=KINDS[spec.kind.sequence_module],
+    )
+
+
+def single_cell_state_failure(batched: bool, hidden_size: int) -> str | None:
+    """What torch raises when one state tensor is passed to an LSTMCell instead of the tuple."""
+    if batched:
+        return "lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor"
+    if hidden_size == 0:
+        return None
+    # LSTMCell iterates over the tensor as if it were the tuple: its items are 0-D.
+    return "LSTMCell: Expected hx[0] to be 1D or 2D, got 0D instead"

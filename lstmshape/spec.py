@@ -79,8 +79,13 @@ class ModuleSpec:
         kwargs: dict[str, int | float | bool | str] = {
             "input_size": self.input_size,
             "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
         }
+        if self.kind.is_cell:
+            kwargs["bias"] = self.bias
+            if self.kind.has_nonlinearity:
+                kwargs["nonlinearity"] = self.nonlinearity
+            return kwargs
+        kwargs["num_layers"] = self.num_layers
         if self.kind.has_nonlinearity:
             kwargs["nonlinearity"] = self.nonlinearity
         kwargs.update(
@@ -103,6 +108,9 @@ class ModuleSpec:
         return f"nn.{self.kind.name}({', '.join(args)})"
 
     def _validate(self) -> None:
+        if self.kind.is_cell:
+            self._validate_cell()
+            return
         # nn.GRU and nn.RNN check these in their own __init__, before RNNBase's checks.
         if self.proj_size != 0 and not self.kind.supports_proj_size:
             raise InvalidModuleError(
@@ -196,12 +204,78 @@ class ModuleSpec:
             )
         self._check_storage()
 
+    def _validate_cell(self) -> None:
+        """A cell's rules: torch's RNNCellBase checks no size, so only torch.empty refuses one."""
+        name = self.kind.name
+        sequence_only = {
+            "num_layers": self.num_layers != 1,
+            "batch_first": self.batch_first,
+            "dropout": self.dropout != 0,
+            "bidirectional": self.bidirectional,
+            "proj_size": self.proj_size != 0,
+        }
+        for arg, given in sequence_only.items():
+            if given:
+                raise InvalidModuleError(
+                    f"{self.kind.A} has no {arg}: a cell runs one time step of one layer, in one "
+                    f"direction, each call.",
+                    argument=arg,
+                    torch_says=f"{name}.__init__() got an unexpected keyword argument '{arg}'",
+                    hint=f"Try without --{arg.replace('_', '-').replace('num-', '')}, or "
+                    f"--module {self.kind.sequence_module}.",
+                )
+        if not self.kind.has_nonlinearity and self.nonlinearity != "tanh":
+            raise InvalidModuleError(
+                f"nonlinearity={self.nonlinearity!r}: only nn.RNNCell takes a nonlinearity.",
+                argument="nonlinearity",
+                torch_says=f"{name}.__init__() got an unexpected keyword argument 'nonlinearity'",
+                hint="Try without --nonlinearity, or --module RNNCell.",
+            )
+        for arg in ("input_size", "hidden_size"):
+            value = getattr(self, arg)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidModuleError(
+                    f"{arg}={value!r} is not a whole number.",
+                    argument=arg,
+                    hint=f"Try {arg}=20.",
+                )
+        weight_ih = [self.kind.gates * self.hidden_size, self.input_size]
+        negative = [size for size in weight_ih if size < 0]
+        if negative:
+            arg = "hidden_size" if weight_ih[0] < 0 else "input_size"
+            raise InvalidModuleError(
+                f"{arg}={getattr(self, arg)} is negative.",
+                argument=arg,
+                torch_says=f"Trying to create tensor with negative dimension {negative[0]}: "
+                f"{weight_ih}",
+                hint="Try --hidden 20." if arg == "hidden_size" else "Try --input-size 10.",
+            )
+        if self.kind.has_nonlinearity and self.nonlinearity not in ("tanh", "relu"):
+            # torch builds this cell, but its forward pass raises: it can explain no shape.
+            raise InvalidModuleError(
+                f"nonlinearity={self.nonlinearity!r}: an RNNCell applies tanh or relu.",
+                argument="nonlinearity",
+                torch_says=f"Unknown nonlinearity: {self.nonlinearity}",
+                hint="Try --nonlinearity tanh (the default) or --nonlinearity relu.",
+            )
+        self._check_storage()
+
     def parameters(self, layers: range | None = None) -> tuple[Parameter, ...]:
         """The parameters torch registers, in its order; only those of ``layers`` if given."""
         gates = self.kind.gates
         rows = gates * self.H_cell
         g = self.kind.width_symbol if gates == 1 else f"{gates}*{self.kind.width_symbol}"
         params: list[Parameter] = []
+        if self.kind.is_cell:
+            cell: list[tuple[str, tuple[int, ...], str]] = [
+                ("weight_ih", (rows, self.input_size), f"({g}, H_in)"),
+                ("weight_hh", (rows, self.H_out), f"({g}, H_out)"),
+            ]
+            if self.bias:
+                cell += [("bias_ih", (rows,), f"({g},)"), ("bias_hh", (rows,), f"({g},)")]
+            return tuple(
+                Parameter(name, shape, 0, "forward", symbols) for name, shape, symbols in cell
+            )
         for layer in layers if layers is not None else range(self.num_layers):
             in_width, in_symbol = (
                 (self.input_size, "H_in") if layer == 0 else (self.D * self.H_out, "D*H_out")

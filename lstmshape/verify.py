@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import TorchNotInstalledError, VerificationError, VerifyBudgetError
 from lstmshape.report import (
+    ATOL,
     Fact,
     FactCheck,
     Report,
@@ -20,6 +21,7 @@ from lstmshape.report import (
     Verification,
     format_shape,
 )
+from lstmshape.shapes import sequence_spec
 
 if TYPE_CHECKING:
     import torch
@@ -27,9 +29,6 @@ if TYPE_CHECKING:
 # Real tensors are allocated for the forward pass; past this many bytes --verify refuses rather than
 # exhaust the machine's memory.
 MEMORY_BUDGET_BYTES = 2 * 1024**3
-# Tolerance for the numerical checks. The slices compared are the same numbers in torch (observed
-# difference 0.0); the layer-by-layer rerun may take another kernel, hence not exactly zero.
-ATOL = 1e-5
 
 
 def verify(report: Report, *, seed: int = 0) -> Report:
@@ -72,7 +71,7 @@ def _check_budget(report: Report) -> None:
     spec = report.spec
     parameters = report.num_parameters
     shapes = report.shapes()
-    steps = prod(shapes["output"][:-1])  # L*N (or L unbatched)
+    steps = prod(shapes["input"][:-1])  # L*N (L unbatched, N for a cell)
     # Tensors in and out, plus the gate pre-activations torch holds for one layer, (L, N, G*H_cell).
     activations = (
         sum(prod(shape) for shape in shapes.values()) + steps * spec.kind.gates * spec.H_cell
@@ -112,9 +111,14 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
         x = torch.randn(*inputs["input"])
         states = tuple(torch.randn(*inputs[name]) for name in spec.kind.state_names)
         with torch.no_grad():
-            output, finals = module(x, states if len(states) > 1 else states[0])
-            finals = finals if isinstance(finals, tuple) else (finals,)
-            layer_checks = _check_layers(torch, report, module, x, states, finals)
+            if spec.kind.is_cell:
+                output = None
+                finals = _call(module, x, states)
+                layer_checks = _check_cell_loop(torch, report, module, x, states)
+            else:
+                output, finals = module(x, states if len(states) > 1 else states[0])
+                finals = finals if isinstance(finals, tuple) else (finals,)
+                layer_checks = _check_layers(torch, report, module, x, states, finals)
     except (RuntimeError, ValueError) as error:
         # lstmshape's checks passed, so this is lstmshape's bug, not the user's: say so plainly.
         raise VerificationError(
@@ -124,20 +128,32 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
             hint="Try the same command without --verify, and please report this as a bug.",
         ) from error
 
-    produced = {"input": x, "output": output}
+    produced = {"input": x}
+    if output is not None:
+        produced["output"] = output
     produced.update(zip(spec.kind.state_names, states, strict=True))
     produced.update(zip(spec.kind.final_names, finals, strict=True))
     tensors = tuple(
         TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
     )
     torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
-    facts = tuple(_check_fact(torch, fact, output, finals[0]) for fact in report.facts)
+    facts = (
+        tuple(_check_fact(torch, fact, output, finals[0]) for fact in report.facts)
+        if output is not None
+        else ()
+    )
+    then = (
+        f"then the cell looped over {_LOOP_STEPS} steps against {sequence_spec(spec).torch_call()} "
+        "with its weights."
+        if spec.kind.is_cell
+        else "then each layer run alone to check the h_n rows."
+    )
     verification = Verification(
         torch_version=str(torch.__version__),
         method=(
             f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one "
             f"forward pass on random input and {', '.join(spec.kind.state_names)} of the computed "
-            f"shapes (seed {seed}); then each layer run alone to check the h_n rows."
+            f"shapes (seed {seed}); {then}"
         ),
         tensors=tensors,
         parameters_ok=torch_parameters == tuple((p.name, p.shape) for p in report.parameters),
@@ -195,6 +211,48 @@ def _check_layers(
             where = f"{name}[{k * d}:{(k + 1) * d}]" if d == 2 else f"{name}[{k}]"
             label = f"{where} == layer {k} run alone"
             checks.append(_compare(torch, label, mine, full[rows]))
+    return checks
+
+
+# How many steps the cell is looped over to prove it computes its sequence module.
+_LOOP_STEPS = 3
+
+
+def _call(module: Any, x: torch.Tensor, states: tuple[torch.Tensor, ...]) -> tuple[Any, ...]:
+    """A cell's call, with its states as the class takes them; what it returns, as a tuple."""
+    result = module(x, states if len(states) > 1 else states[0])
+    return result if isinstance(result, tuple) else (result,)
+
+
+def _check_cell_loop(
+    torch: Any, report: Report, cell: Any, x: torch.Tensor, states: tuple[torch.Tensor, ...]
+) -> list[FactCheck]:
+    """Prove the note: the cell looped over a sequence computes the one-layer sequence module.
+
+    The sequence module gets the cell's weights (weight_ih -> weight_ih_l0, ...) and a random
+    sequence of x's shape; the loop's final states must equal its h_n[0] (c_n[0]), and each step's
+    h its output[t].
+    """
+    sequence = sequence_spec(report.spec)
+    module = getattr(torch.nn, sequence.kind.name)(**sequence.constructor_kwargs()).eval()
+    module.load_state_dict({f"{p.name}_l0": getattr(cell, p.name) for p in report.parameters})
+    xs = torch.randn(_LOOP_STEPS, *x.shape)
+    output, finals = module(
+        xs, tuple(s.unsqueeze(0) for s in states) if len(states) > 1 else states[0].unsqueeze(0)
+    )
+    finals = finals if isinstance(finals, tuple) else (finals,)
+    carried = states
+    steps = []
+    for x_t in xs:
+        carried = _call(cell, x_t, carried)
+        steps.append(carried[0])
+    call = sequence.torch_call()
+    checks = [_compare(torch, f"loop of {_LOOP_STEPS} steps: each h == output[t] of {call}",
+                       torch.stack(steps), output)]  # fmt: skip
+    for name, mine, theirs in zip(("h", "c"), carried, finals, strict=False):
+        checks.append(
+            _compare(torch, f"loop: final {name} == {name}_n[0] of {call}", mine, theirs[0])
+        )
     return checks
 
 

@@ -17,7 +17,13 @@ from lstmshape import ModuleSpec, explain
 from lstmshape.errors import InvalidModuleError, TensorMismatchError
 from lstmshape.kinds import KINDS
 from lstmshape.report import format_shape
-from lstmshape.shapes import Layout, single_state_failure, state_shapes, state_views
+from lstmshape.shapes import (
+    Layout,
+    single_cell_state_failure,
+    single_state_failure,
+    state_shapes,
+    state_views,
+)
 from tests.conftest import import_torch
 
 torch = import_torch()
@@ -38,7 +44,17 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         shape: Shape = (batch, length, input_size) if batch_first else (length, batch, input_size)
     else:
         shape = (length, input_size)
-    module = draw(st.sampled_from(["LSTM", "GRU", "RNN"]))
+    module = draw(st.sampled_from(list(KINDS)))
+    if KINDS[module].is_cell:
+        cell: dict[str, Any] = {
+            "module": module,
+            "input": (batch, input_size) if batched else (input_size,),
+            "hidden_size": hidden,
+            "bias": draw(st.booleans()),
+        }
+        if module == "RNNCell":
+            cell["nonlinearity"] = draw(st.sampled_from(["tanh", "relu"]))
+        return cell
     config = {
         "module": module,
         "input": shape,
@@ -57,11 +73,13 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def call(module: Any, x: Any, states: tuple[Any, ...] | None) -> tuple[Any, tuple[Any, ...]]:
-    """module(x, states) the way each class takes its states; the finals always as a tuple."""
-    if states is None:
-        output, finals = module(x)
-    else:
-        output, finals = module(x, states if len(states) > 1 else states[0])
+    """module(x, states) the way each class takes its states: (output or None for a cell, finals
+    as a tuple)."""
+    args = (x,) if states is None else (x, states if len(states) > 1 else states[0])
+    if isinstance(module, torch.nn.RNNCellBase):
+        result = module(*args)
+        return None, result if isinstance(result, tuple) else (result,)
+    output, finals = module(*args)
     return output, finals if isinstance(finals, tuple) else (finals,)
 
 
@@ -100,7 +118,7 @@ def test_every_shape_and_parameter_matches_torch(config: dict[str, Any], pass_st
     assert computed == {
         "input": tuple(x.shape),
         **{name: tuple(t.shape) for name, t in zip(kind.state_names, states, strict=True)},
-        "output": tuple(output.shape),
+        **({} if output is None else {"output": tuple(output.shape)}),
         **{name: tuple(t.shape) for name, t in zip(kind.final_names, finals, strict=True)},
     }
     assert [(p.name, p.shape) for p in report.parameters] == [
@@ -121,13 +139,18 @@ def test_notes_claims_hold_in_torch(config: dict[str, Any]) -> None:
     direction, and how torch fails when one state tensor is passed instead of the tuple."""
     report = explain(**config)
     spec = report.spec
-    layout = Layout.of(spec, report.input_shape)
+    layout = None if spec.kind.is_cell else Layout.of(spec, report.input_shape)
     module = build(spec)
     x = torch.randn(*report.input_shape)
     shapes = report.shapes()
     states = tuple(torch.randn(*shapes[name]) for name in spec.kind.state_names)
     with torch.no_grad():
         _, finals = call(module, x, states)
+    if spec.kind.is_cell:
+        if spec.kind.has_cell_state:
+            stated = single_cell_state_failure(len(report.input_shape) == 2, spec.hidden_size)
+            assert _failure(lambda: module(x, states[0])) == stated
+        return
     views = state_views(spec, layout)
     # The view is legal, and [k, d] is row k*D + d (the layout the notes state).
     for name, final in zip(spec.kind.final_names, finals, strict=True):
@@ -141,13 +164,17 @@ def test_notes_claims_hold_in_torch(config: dict[str, Any]) -> None:
     if spec.kind.has_cell_state:
         # lstm(x, h_0) instead of lstm(x, (h_0, c_0)): torch indexes h_0 and fails as stated.
         stated = single_state_failure(layout.batched, shapes["h_0"])
-        try:
-            with torch.no_grad():
-                module(x, states[0])
-            happened = None
-        except (RuntimeError, IndexError) as error:
-            happened = str(error)
-        assert happened == stated
+        assert _failure(lambda: module(x, states[0])) == stated
+
+
+def _failure(run: Any) -> str | None:
+    """What torch raises when run() runs, in its words; None if it does not fail."""
+    try:
+        with torch.no_grad():
+            run()
+    except (RuntimeError, IndexError, TypeError, ValueError) as error:
+        return str(error)
+    return None
 
 
 @given(configs())
@@ -272,6 +299,12 @@ def spec_of(config: dict[str, Any]) -> ModuleSpec:
     return ModuleSpec(**args, kind=KINDS[config.get("module", "LSTM")])
 
 
+def right_states(spec: ModuleSpec, shape: Shape) -> dict[str, Shape]:
+    """The states lstmshape takes a left-out one to be (any, when the input's rank already fails)."""
+    ranks = (1, 2) if spec.kind.is_cell else (2, 3)
+    return state_shapes(spec, shape) if len(shape) in ranks else {"h_0": (1, 1), "c_0": (1, 1)}
+
+
 @st.composite
 def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape | None]:
     config = draw(configs())
@@ -280,7 +313,7 @@ def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape |
         config["input"] = tuple(draw(st.lists(st.integers(0, 5), min_size=1, max_size=4)))
     shape = config["input"]
     spec = spec_of(config)
-    right = state_shapes(spec, shape) if len(shape) in (2, 3) else {"h_0": (1, 1), "c_0": (1, 1)}
+    right = right_states(spec, shape)
     h_0 = draw(st.none() | near_shapes(right["h_0"]))
     c_0 = draw(st.none() | near_shapes(right["c_0"])) if spec.kind.has_cell_state else None
     return config, h_0, c_0
@@ -299,14 +332,25 @@ def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape |
     ({"module": "RNN", "input": (4, 3, 10, 1), "hidden_size": 20, "input_size": 1}, None, None)
 )
 @example(({"module": "GRU", "input": (4, 3, 10), "hidden_size": 20}, (1, 2, 20), None))
+@example(({"module": "GRUCell", "input": (10,), "hidden_size": 20}, (1, 20), None))
+@example(({"module": "LSTMCell", "input": (3, 10), "hidden_size": 20}, (3,), None))
+@example(({"module": "LSTMCell", "input": (3, 10), "hidden_size": 20}, (3, 20), (2, 20)))
+@example(({"module": "RNNCell", "input": (3, 10, 1), "hidden_size": 20}, None, None))
+@example(({"module": "GRUCell", "input": (10,), "hidden_size": 20}, (20, 1), None))
 def test_tensor_checks_match_torch(case: tuple[dict[str, Any], Shape | None, Shape | None]) -> None:
     config, h_0, c_0 = case
     input_shape = config["input"]
     ours: str | None = None
+    refusal = ""
     try:
         explain(**config, h_0=h_0, c_0=c_0)
     except TensorMismatchError as error:  # exit code 1: the module is valid, a tensor does not fit
-        ours = error.torch_says
+        ours, refusal = error.torch_says, str(error)
+    if refusal and ours is None:
+        # lstmshape refuses what torch does not check (a cell state of the wrong rank that passes
+        # torch's two-axis checks): running torch on it could corrupt memory.
+        assert "torch does not catch this one" in refusal
+        return
 
     spec = spec_of(config)
     module = build(spec)
@@ -314,19 +358,14 @@ def test_tensor_checks_match_torch(case: tuple[dict[str, Any], Shape | None, Sha
     if h_0 is None and c_0 is None:
         hx = None
     else:
-        # lstmshape's rule for a state left out: the zeros of the right shape (or any, when the
-        # input's rank already fails).
-        right = (
-            state_shapes(spec, input_shape)
-            if len(input_shape) in (2, 3)
-            else {"h_0": (1, 1), "c_0": (1, 1)}
-        )
+        # lstmshape's rule for a state left out: the zeros of the right shape.
+        right = right_states(spec, input_shape)
         given = {"h_0": h_0, "c_0": c_0}
         hx = tuple(torch.zeros(*(given[n] or right[n])) for n in names)
     theirs: str | None = None
     try:
         with torch.no_grad():
             call(module, torch.zeros(*input_shape), hx)
-    except (RuntimeError, ValueError) as error:
+    except (RuntimeError, ValueError, IndexError) as error:
         theirs = str(error)
     assert ours == theirs

@@ -35,6 +35,9 @@ GOLDEN_CASES = {
     "gru_bidirectional_table": "--module gru --input 4,3,10 --hidden 20 --layers 2 --bidirectional",
     "rnn_relu_batch_first_plain": "--module RNN --nonlinearity relu --input 3,4,10 --hidden 20 "
     "--batch-first --format plain",
+    "lstmcell_table": "--module LSTMCell --input 3,10 --hidden 20",
+    "grucell_unbatched_plain": "--module grucell --input 10 --hidden 20 --h0 20 --format plain",
+    "lstmcell_verify_plain": "--module LSTMCell --input 3,10 --hidden 20 --verify --format plain",
 }
 
 
@@ -115,6 +118,22 @@ def test_gru_and_rnn_json(
     assert list(data["tensors"]) == tensors
     assert data["num_parameters"] == num_parameters
     assert "H_cell" not in data["symbols"]
+
+
+def test_cell_json(run: Run) -> None:
+    data = json.loads(run("--module LSTMCell --input 3,10 --hidden 20 --no-bias -f json").stdout)
+    assert data["module"] == "LSTMCell"
+    assert data["config"] == {"input_size": 10, "hidden_size": 20, "bias": False}
+    assert {name: t["shape"] for name, t in data["tensors"].items()} == {
+        "input": [3, 10],
+        "h_0": [3, 20],
+        "c_0": [3, 20],
+        "h_1": [3, 20],
+        "c_1": [3, 20],
+    }
+    assert list(data["parameters"]) == ["weight_ih", "weight_hh"]
+    assert data["facts"] == []
+    assert [n["id"] for n in data["notes"]] == ["one_step", "cell_loop", "cell_returns", "gates"]
 
 
 def test_flags_reach_the_config(run: Run) -> None:
@@ -285,8 +304,8 @@ ERRORS = {
     ),
     "--module CNN --input 4,3,10 --hidden 20": (
         2,
-        "Error: --module 'CNN' is not one of LSTM, GRU, RNN.\n"
-        "  Try --module LSTM, --module GRU or --module RNN.\n",
+        "Error: --module 'CNN' is not one of LSTM, GRU, RNN, LSTMCell, GRUCell, RNNCell.\n"
+        "  Try --module LSTM, or GRU, RNN, LSTMCell, GRUCell, RNNCell.\n",
     ),
     "--module GRU --input 4,3,10 --hidden 20 --c0 1,3,20": (
         2,
@@ -324,6 +343,71 @@ ERRORS = {
         "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in).\n"
         "  torch says: RNN: Expected input to be 2D or 3D, got 4D tensor instead\n"
         "  Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).\n",
+    ),
+    "--module lstmcell --input 4,3,10 --hidden 20": (
+        1,
+        "Error: The input has 3 dimensions (4, 3, 10), but an LSTMCell takes 2 (batched) or 1 "
+        "(unbatched).\n"
+        "  A cell takes one time step: (N, H_in), or (H_in) unbatched. For a sequence (4, 3, 10), "
+        "loop over its first axis, or use nn.LSTM.\n"
+        "  torch says: LSTMCell: Expected input to be 1D or 2D, got 3D instead\n"
+        "  Try --input 3,10.\n",
+    ),
+    "--module LSTMCell --input 3,10 --hidden 20 --layers 2": (
+        2,
+        "Error: An LSTMCell has no num_layers: a cell runs one time step of one layer, in one "
+        "direction, each call.\n"
+        "  torch says: LSTMCell.__init__() got an unexpected keyword argument 'num_layers'\n"
+        "  Try without --layers, or --module LSTM.\n",
+    ),
+    "--module GRUCell --input 3,10 --hidden 20 --batch-first": (
+        2,
+        "Error: A GRUCell has no batch_first: a cell runs one time step of one layer, in one "
+        "direction, each call.\n"
+        "  torch says: GRUCell.__init__() got an unexpected keyword argument 'batch_first'\n"
+        "  Try without --batch-first, or --module GRU.\n",
+    ),
+    "--module RNNCell --input 3,10 --hidden 20 --proj-size 2": (
+        2,
+        "Error: --proj-size 2: only an LSTM projects its hidden state.\n"
+        "  torch says: RNNCell.__init__() got an unexpected keyword argument 'proj_size'\n"
+        "  Try without --proj-size, or --module LSTM.\n",
+    ),
+    "--module LSTMCell --input 3,10 --hidden 20 --h0 2,20": (
+        1,
+        "Error: h_0 has shape (2, 20) but this LSTMCell expects (3, 20).\n"
+        "  h_0 was built for a batch of 2, but the input has N = 3.\n"
+        "  torch says: Input batch size 3 doesn't match hidden0 batch size 2\n"
+        "  Try --h0 3,20.\n",
+    ),
+    "--module LSTMCell --input 3,10 --hidden 20 --c0 3,19": (
+        1,
+        "Error: c_0 has shape (3, 19) but this LSTMCell expects (3, 20).\n"
+        "  Its last axis is hidden_size = 20.\n"
+        "  torch says: hidden1 has inconsistent hidden_size: got 19, expected 20\n"
+        "  Try --c0 3,20.\n",
+    ),
+    "--module GRUCell --input 10 --hidden 20 --h0 1,20": (
+        1,
+        "Error: h_0 has shape (1, 20) but this GRUCell expects (20,).\n"
+        "  Unbatched input (10,) needs 1-D states; h_0 is 2-D.\n"
+        "  torch says: hidden0 has inconsistent hidden_size: got 1, expected 20\n"
+        "  Try --h0 20.\n",
+    ),
+    "--module GRUCell --input 10 --hidden 20 --h0 20,1": (
+        1,
+        "Error: h_0 has shape (20, 1) but this GRUCell expects (20,).\n"
+        "  Unbatched input (10,) needs a 1-D h_0.\n"
+        "  torch does not catch this one: it checks only a state's first two axes against the "
+        "input, so this state reaches its kernel, which fails with an unrelated message or worse.\n"
+        "  Try --h0 20.\n",
+    ),
+    "--module RNNCell --input 3,8 --hidden 20 --input-size 10": (
+        1,
+        "Error: The input has 8 features (last axis of (3, 8)), but input_size is 10.\n"
+        "  H_in = input_size = 10 is the width of each step.\n"
+        "  torch says: input has inconsistent input_size: got 8 expected 10\n"
+        "  Try --input-size 8 to build the cell for this input, or --input 3,10.\n",
     ),
     "--input 4,3,10 --hidden 20 --dropout nan": (
         2,

@@ -101,6 +101,22 @@ CASES: list[tuple[dict[str, object], dict[str, Shape], int]] = [
         {"h_0": (2, 3, 20), "output": (3, 4, 40), "h_n": (2, 3, 20)},
         2 * (20 * 10 + 20 * 20 + 40),
     ),
+    # Cells: one step, states (N, H) or (H); outputs h_1 (and c_1).
+    (
+        {"input": (3, 10), "hidden_size": 20, "module": "LSTMCell"},
+        {"h_0": (3, 20), "c_0": (3, 20), "h_1": (3, 20), "c_1": (3, 20)},
+        80 * 10 + 80 * 20 + 160,
+    ),
+    (
+        {"input": (10,), "hidden_size": 20, "module": "GRUCell", "bias": False},
+        {"h_0": (20,), "h_1": (20,)},
+        60 * 10 + 60 * 20,
+    ),
+    (
+        {"input": (0, 10), "hidden_size": 20, "module": "rnncell", "nonlinearity": "relu"},
+        {"h_0": (0, 20), "h_1": (0, 20)},
+        20 * 10 + 20 * 20 + 40,
+    ),
     # An empty batch is valid in torch.
     (
         {"input": (4, 0, 10), "hidden_size": 20},

@@ -27,8 +27,12 @@ def test_verify_agrees_on_random_configs(config: dict[str, Any]) -> None:
     assert v.torch_num_parameters == report.num_parameters
     spec = report.spec
     assert [t.name for t in v.tensors] == list(spec.kind.tensor_names)
-    # One output/h_n check per direction, then h_n (and c_n) for every layer run alone.
-    assert len(v.facts) == spec.D + len(spec.kind.final_names) * spec.num_layers
+    if spec.kind.is_cell:
+        # Each step's h against output[t], then each final state against the sequence module's.
+        assert len(v.facts) == 1 + len(spec.kind.final_names)
+    else:
+        # One output/h_n check per direction, then h_n (and c_n) for every layer run alone.
+        assert len(v.facts) == spec.D + len(spec.kind.final_names) * spec.num_layers
     assert report.to_dict()["verified"]["ok"] is True
 
 
@@ -78,3 +82,14 @@ def test_verify_runs_gru_and_rnn() -> None:
             "h_n[2:4] == layer 1 run alone",
         ]
         assert report.verification.method.startswith(f"torch {torch.__version__}: nn.{module}(")
+
+
+def test_verify_loops_each_cell_against_its_sequence_module() -> None:
+    report = verify(explain((3, 10), 20, module="LSTMCell", bias=False))
+    assert report.verification is not None
+    assert report.verification.ok
+    assert [f.fact for f in report.verification.facts] == [
+        "loop of 3 steps: each h == output[t] of nn.LSTM(10, 20, bias=False)",
+        "loop: final h == h_n[0] of nn.LSTM(10, 20, bias=False)",
+        "loop: final c == c_n[0] of nn.LSTM(10, 20, bias=False)",
+    ]
