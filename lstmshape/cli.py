@@ -121,6 +121,20 @@ def lstmshape(
         str | None,
         typer.Option("--c0", metavar="SHAPE", help="Shape of the c_0 you mean to pass: checked."),
     ] = None,
+    lengths: Annotated[
+        str | None,
+        typer.Option(
+            "--lengths",
+            metavar="LIST",
+            help="Pack the padded batch: each sequence's length, e.g. 5,3,2 (pack_padded_sequence).",
+        ),
+    ] = None,
+    unsorted: Annotated[
+        bool,
+        typer.Option(
+            "--unsorted", metavar=" ", help="With --lengths: enforce_sorted=False (any order)."
+        ),
+    ] = False,
     expect: Annotated[
         list[str] | None,
         typer.Option(
@@ -176,6 +190,13 @@ def lstmshape(
                 else "proj_size argument is only supported for LSTM, not RNN or GRU",
                 hint="Try without --proj-size, or --module LSTM.",
             )
+        if unsorted and lengths is None:
+            raise UnreadableValueError(
+                "--unsorted is pack_padded_sequence's enforce_sorted=False: it needs --lengths.",
+                hint="Try adding --lengths with one length per sequence, or leave out --unsorted.",
+            )
+        packed = None if lengths is None else parse_shape(lengths, "--lengths", "5,3,2")
+        names = kind.tensor_names if packed is None else kind.packed_tensor_names
         input_shape = parse_shape(input, "--input")
         report = explain(
             input_shape,
@@ -191,7 +212,9 @@ def lstmshape(
             module=kind,
             h_0=None if h0 is None else parse_shape(h0, "--h0", "2,3,20"),
             c_0=None if c0 is None else parse_shape(c0, "--c0", "2,3,20"),
-            expect=[parse_expectation(text, kind.tensor_names) for text in expect or ()],
+            expect=[parse_expectation(text, names) for text in expect or ()],
+            lengths=packed,
+            enforce_sorted=not unsorted,
         )
         if verify:
             # Imported here: the explain path never loads the torch-facing module.

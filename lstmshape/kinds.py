@@ -41,6 +41,20 @@ class ModuleKind:
         return f"{'a' if self.name.startswith('G') else 'an'} {self.name}"
 
     @property
+    def packed_tensor_names(self) -> tuple[str, ...]:
+        """Every tensor of a forward pass on a padded batch packed with pack_padded_sequence."""
+        return (
+            "input",
+            "input.data",
+            "input.batch_sizes",
+            *self.state_names,
+            "output.data",
+            "output.batch_sizes",
+            *self.final_names,
+            "padded_output",
+        )
+
+    @property
     def A(self) -> str:
         """The same at the start of a sentence: "An LSTM", "A GRU"."""
         return self.a[0].upper() + self.a[1:]

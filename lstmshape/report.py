@@ -104,25 +104,65 @@ class Fact:
     h_n_row: int
     """The row of h_n (negative: counted from the end, as users write h_n[-1])."""
     output_rank: int
+    per_sequence: bool = False
+    """Packed input: the slice is taken at each sequence i's own step (``lengths[i] - 1`` for
+    step -1) of padded_output, and equals h_n's row at [i]."""
 
     def output_expr(self) -> str:
         """``output[-1, :, :20]`` or ``output[:, -1]``: the slice of output, in torch indexing."""
         index = [":"] * self.output_rank
-        index[self.time_axis] = str(self.step)
+        step = "lengths[i] - 1" if self.per_sequence and self.step == -1 else str(self.step)
+        index[self.time_axis] = step
+        if self.per_sequence:
+            index[1 - self.time_axis] = "i"
         if self.features is not None:
             start, stop = self.features
             index[-1] = f":{stop}" if start == 0 else f"{start}:"
         while index and index[-1] == ":":
             index.pop()
-        return f"output[{', '.join(index)}]"
+        name = "padded_output" if self.per_sequence else "output"
+        return f"{name}[{', '.join(index)}]"
 
     def h_n_expr(self) -> str:
         """``h_n[-1]``: the row of h_n this slice equals."""
-        return f"h_n[{self.h_n_row}]"
+        return f"h_n[{self.h_n_row}][i]" if self.per_sequence else f"h_n[{self.h_n_row}]"
 
     def text(self) -> str:
         """The fact as one line: ``output[-1] == h_n[-1]``."""
         return f"{self.output_expr()} == {self.h_n_expr()}"
+
+
+@dataclass(frozen=True)
+class Packing:
+    """How the padded input was packed with pack_padded_sequence."""
+
+    lengths: tuple[int, ...]
+    enforce_sorted: bool
+
+    @property
+    def total(self) -> int:
+        """sum(lengths): the rows of the packed data."""
+        return sum(self.lengths)
+
+    @property
+    def longest(self) -> int:
+        """max(lengths): the steps of batch_sizes, and of what pad_packed_sequence gives back."""
+        return max(self.lengths)
+
+    @property
+    def batch_sizes(self) -> tuple[int, ...]:
+        """How many sequences are still running at each step, as torch's batch_sizes holds them."""
+        return tuple(sum(1 for n in self.lengths if n > t) for t in range(self.longest))
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, under the report's ``"packed"`` key."""
+        return {
+            "lengths": list(self.lengths),
+            "enforce_sorted": self.enforce_sorted,
+            "sum_lengths": self.total,
+            "max_length": self.longest,
+            "batch_sizes": list(self.batch_sizes),
+        }
 
 
 @dataclass(frozen=True)
@@ -235,6 +275,8 @@ class Report:
     notes: tuple[Note, ...]
     expectations: tuple[Expectation, ...] = ()
     verification: Verification | None = field(default=None)
+    packing: Packing | None = None
+    """Set when the input was packed (--lengths)."""
 
     @property
     def module(self) -> str:
@@ -319,6 +361,8 @@ class Report:
             "expectations": [e.to_dict() for e in self.expectations],
             "ok": self.ok,
         }
+        if self.packing is not None:
+            data["packed"] = self.packing.to_dict()
         if self.verification is not None:
             data["verified"] = self.verification.to_dict()
         return data

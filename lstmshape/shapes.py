@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from lstmshape.errors import InvalidModuleError, TensorMismatchError, UnreadableValueError
 from lstmshape.kinds import KINDS, LSTM, ModuleKind, kind_named
@@ -17,6 +18,7 @@ from lstmshape.report import (
     Expectation,
     Fact,
     Note,
+    Packing,
     Report,
     Symbol,
     Tensor,
@@ -44,11 +46,14 @@ def explain(
     c_0: Sequence[int] | None = None,
     expect: Expected | None = None,
     module: str | ModuleKind = LSTM,
+    lengths: Sequence[int] | None = None,
+    enforce_sorted: bool = True,
 ) -> Report:
     """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
 
-    ``module`` is ``"LSTM"`` (default), ``"GRU"`` or ``"RNN"``, in any letter case; ``nonlinearity``
-    is RNN's.
+    ``module`` is ``"LSTM"`` (default), ``"GRU"``, ``"RNN"`` or a cell (``"LSTMCell"``, ...), in
+    any letter case; ``nonlinearity`` is RNN's. ``lengths`` packs the padded input with
+    pack_padded_sequence (``enforce_sorted`` as there).
 
     ``input`` is the input tensor's shape; ``input_size`` defaults to its last dimension. ``h_0`` and
     ``c_0`` are the shapes of the initial states you mean to pass, checked against the module.
@@ -91,6 +96,8 @@ def explain(
         h_0=None if h_0 is None else tuple(h_0),
         c_0=None if c_0 is None else tuple(c_0),
         expect=expect,
+        lengths=lengths,
+        enforce_sorted=enforce_sorted,
     )
 
 
@@ -101,8 +108,20 @@ def explain_spec(
     h_0: Shape | None = None,
     c_0: Shape | None = None,
     expect: Expected | None = None,
+    lengths: Sequence[int] | None = None,
+    enforce_sorted: bool = True,
 ) -> Report:
     """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
+    if lengths is not None:
+        return explain_packed(
+            spec,
+            input_shape,
+            lengths,
+            enforce_sorted=enforce_sorted,
+            h_0=h_0,
+            c_0=c_0,
+            expect=expect,
+        )
     if spec.kind.is_cell:
         return explain_cell(spec, input_shape, h_0=h_0, c_0=c_0, expect=expect)
     check_tensors(spec, input_shape, h_0=h_0, c_0=c_0)
@@ -955,3 +974,288 @@ def single_cell_state_failure(batched: bool, hidden_size: int) -> str | None:
         return None
     # LSTMCell iterates over the tensor as if it were the tuple: its items are 0-D.
     return "LSTMCell: Expected hx[0] to be 1D or 2D, got 0D instead"
+
+
+# --- padded batches packed with pack_padded_sequence --------------------------------------------
+
+_SORTED = (
+    "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass "
+    "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this "
+    "requirement if you do not need ONNX exportability."
+)
+
+
+def explain_packed(
+    spec: ModuleSpec,
+    input_shape: Shape,
+    lengths: Sequence[int],
+    *,
+    enforce_sorted: bool = True,
+    h_0: Shape | None = None,
+    c_0: Shape | None = None,
+    expect: Expected | None = None,
+) -> Report:
+    """Explain ``spec`` on a padded batch of ``input_shape`` packed with ``lengths``."""
+    check_packing(spec, input_shape, lengths, enforce_sorted)
+    layout = Layout.of(spec, input_shape)
+    packing = Packing(tuple(lengths), enforce_sorted)
+    check_packed_tensors(spec, layout, packing, h_0=h_0, c_0=c_0)
+    total = Dim("sum(lengths)", packing.total, " + ".join(map(str, packing.lengths)))
+    longest = Dim("max(lengths)", packing.longest, f"max{format_shape(packing.lengths)}")
+    h_in = Dim("H_in", spec.input_size, "input_size")
+    features = Dim("D*H_out", spec.D * spec.H_out, f"D={spec.D} × H_out={spec.H_out}")
+    batch = Dim("N", layout.batch, "len(lengths)")
+    plain = _tensors(spec, layout, given={"h_0": h_0 is not None, "c_0": c_0 is not None})
+    by_name = {t.name: t for t in plain}
+    padded = (longest, batch, features) if layout.time_axis == 0 else (batch, longest, features)
+    tensors = (
+        by_name["input"],
+        Tensor("input.data", "input", (total, h_in), "the valid steps, stacked step by step"),
+        Tensor("input.batch_sizes", "input", (longest,), "sequences still running at each step"),
+        *(by_name[name] for name in spec.kind.state_names),
+        Tensor("output.data", "output", (total, features), "last layer's h_t at every valid step"),
+        Tensor("output.batch_sizes", "output", (longest,), "the same batch_sizes as the input"),
+        *(
+            replace(by_name[name], meaning=f"{by_name[name].meaning}, at each sequence's own end")
+            for name in spec.kind.final_names
+        ),
+        Tensor("padded_output", "output", padded, "pad_packed_sequence(output)[0], zero-padded"),
+    )
+    facts = tuple(replace(f, per_sequence=True) for f in _facts(spec, layout))
+    symbols = (
+        *_symbols(spec, layout),
+        Symbol("sum(lengths)", packing.total, "valid steps of all sequences"),
+        Symbol("max(lengths)", packing.longest, "steps of the longest sequence"),
+    )
+    notes = [
+        n
+        for n in _notes(spec, layout, facts, h_0=h_0, c_0=c_0)
+        if n.id not in ("output_h_n", "last_layer_state")
+    ]
+    report = Report(
+        spec=spec,
+        input_shape=input_shape,
+        batched=True,
+        symbols=symbols,
+        tensors=tensors,
+        parameters=spec.parameters(),
+        facts=facts,
+        notes=(*_packed_notes(spec, layout, packing, facts), *notes),
+        packing=packing,
+    )
+    if expect:
+        report = with_expectations(report, expect)
+    return report
+
+
+def check_packing(
+    spec: ModuleSpec, input_shape: Shape, lengths: Sequence[int], enforce_sorted: bool
+) -> None:
+    """Raise for what pack_padded_sequence refuses, in its order and words, and for lengths past
+    the end of the input, which it does not check."""
+    if spec.kind.is_cell:
+        raise UnreadableValueError(
+            f"--lengths packs a batch of sequences, but {spec.kind.a} takes one step per call.",
+            hint=f"Try leaving out --lengths, or --module {spec.kind.sequence_module} with a padded "
+            "batch (L, N, H_in).",
+        )
+    _check_input_rank(spec.kind, input_shape)
+    if len(input_shape) != 3:
+        raise TensorMismatchError(
+            f"--lengths needs a batched input (L, N, H_in); {format_shape(input_shape)} is one "
+            "unbatched sequence.",
+            details=["pack_padded_sequence packs several sequences of different lengths."],
+            hint=f"Try --input {input_shape[0]},1,{input_shape[1]} --lengths {input_shape[0]}.",
+        )
+    layout = Layout.of(spec, input_shape)
+    n = layout.batch
+    if not enforce_sorted and len(lengths) != n:
+        # torch first reorders the batch by the lengths (index_select), before any other check.
+        _refuse_unsorted_count(lengths, n, layout)
+    if 0 in input_shape:
+        raise TensorMismatchError(
+            f"The input {format_shape(input_shape)} is empty: there is nothing to pack.",
+            torch_says="Cannot pack empty tensors.",
+            hint="Try an --input with no axis of size 0.",
+        )
+    if len(lengths) != n:
+        raise TensorMismatchError(
+            f"--lengths gives {len(lengths)} lengths for a batch of N = {n} sequences.",
+            details=["One length per sequence: the number of its valid (unpadded) steps."],
+            torch_says=f"Expected `len(lengths)` to be equal to batch_size, but got {len(lengths)} "
+            f"(batch_size={n})",
+            hint=f"Try --lengths {_shape_arg(_example_lengths(n, layout.length))} (one per sequence).",
+        )
+    # enforce_sorted=False sorts the lengths first; torch then checks only the last (smallest) one.
+    checked = list(lengths) if enforce_sorted else sorted(lengths, reverse=True)
+    if checked[-1] <= 0:
+        raise TensorMismatchError(
+            f"--lengths {_shape_arg(tuple(lengths))}: every sequence needs at least one step.",
+            torch_says="Length of all samples has to be greater than 0, but found an element in "
+            "'lengths' that is <= 0",
+            hint=f"Try --lengths {_shape_arg(tuple(max(n, 1) for n in lengths))}.",
+        )
+    if enforce_sorted and any(a < b for a, b in pairwise(lengths)):
+        raise TensorMismatchError(
+            f"--lengths {_shape_arg(tuple(lengths))} is not in decreasing order, and "
+            "enforce_sorted=True needs it to be.",
+            details=["torch then needs the batch sorted longest first."],
+            torch_says=_SORTED,
+            hint="Try --unsorted (enforce_sorted=False), or sort the batch by length.",
+        )
+    if max(lengths) > layout.length:
+        raise TensorMismatchError(
+            f"--lengths {_shape_arg(tuple(lengths))}: a sequence of {max(lengths)} steps does not "
+            f"fit in an input of L = {layout.length} steps.",
+            details=[
+                "torch does not catch this one: pack_padded_sequence reads past the end of the "
+                "input and packs whatever memory lies there."
+            ],
+            hint=f"Try --lengths {_shape_arg(tuple(min(n, layout.length) for n in lengths))}.",
+        )
+
+
+def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> None:
+    fix = _shape_arg(_example_lengths(n, layout.length))
+    if len(lengths) > n:
+        # torch.sort orders equal lengths by position here; the first index past the batch fails.
+        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+        outside = next(i for i in order if i >= n)
+        raise TensorMismatchError(
+            f"--lengths gives {len(lengths)} lengths for a batch of N = {n} sequences.",
+            details=[
+                "With enforce_sorted=False torch reorders the batch by the lengths first, and "
+                "fails there, picking a sequence that does not exist."
+            ],
+            # index_select words it by the axis it selects on: the batch's, 0 with batch_first.
+            torch_says="index out of range in self"
+            if layout.time_axis == 1
+            else f"INDICES element is out of DATA bounds, id={outside} axis_dim={n}",
+            hint=f"Try --lengths {fix} (one per sequence).",
+        )
+    raise TensorMismatchError(
+        f"--lengths gives {len(lengths)} lengths for a batch of N = {n} sequences.",
+        details=[
+            "torch does not catch this one: with enforce_sorted=False it reorders the batch by "
+            "the lengths first, keeps that many sequences and drops the others without a word."
+        ],
+        hint=f"Try --lengths {fix} (one per sequence).",
+    )
+
+
+def _example_lengths(n: int, length: int) -> tuple[int, ...]:
+    return tuple(max(length - i, 1) for i in range(n))
+
+
+def check_packed_tensors(
+    spec: ModuleSpec, layout: Layout, packing: Packing, *, h_0: Shape | None, c_0: Shape | None
+) -> None:
+    """The input's width and the states, as a packed forward pass meets them.
+
+    nn.GRU and nn.RNN check them in Python (after reordering the states when enforce_sorted=False);
+    nn.LSTM does not check them at all on packed input: its kernel fails later, with unrelated
+    messages. lstmshape quotes torch only where torch has a sentence for the fault.
+    """
+    kind = spec.kind
+    checked_by_torch = not kind.has_cell_state
+    width = layout.input_shape[-1]
+    if width != spec.input_size:
+        raise TensorMismatchError(
+            f"The input has {width} features per step (last axis of "
+            f"{format_shape(layout.input_shape)}), but input_size is {spec.input_size}.",
+            details=[f"H_in = input_size = {spec.input_size} is the width of each time step."]
+            + ([] if checked_by_torch else [_LSTM_PACKED]),
+            torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
+            f"got {width}"
+            if checked_by_torch
+            else None,
+            hint=f"Try --input-size {width} to build the module for this input.",
+        )
+    right = state_shapes(spec, layout.input_shape)
+    given = {"h_0": h_0, "c_0": c_0}
+    for name in kind.state_names:
+        shape = given[name]
+        if shape is None or shape == right[name]:
+            continue
+        sorted_and_checked = checked_by_torch and packing.enforce_sorted
+        details = [
+            f"{name} is (D*num_layers, N, H) with N = len(lengths) = {len(packing.lengths)}, "
+            "in the batch's original order."
+        ]
+        if not sorted_and_checked:
+            details.append(
+                _LSTM_PACKED
+                if not checked_by_torch
+                else "With enforce_sorted=False torch reorders h_0 before it checks it: it fails "
+                "with an indexing error, or keeps N of a larger batch's rows without a word."
+            )
+        raise TensorMismatchError(
+            f"{name} has shape {format_shape(shape)} but this {kind.name} expects "
+            f"{format_shape(right[name])}.",
+            details=details,
+            torch_says=f"Expected hidden size {format_shape(right[name])}, got {list(shape)}"
+            if sorted_and_checked
+            else None,
+            hint=f"Try {_flag(name)} {_shape_arg(right[name])}.",
+        )
+
+
+_LSTM_PACKED = (
+    "torch does not catch this one clearly: on packed input nn.LSTM checks neither its input's "
+    "width nor its states, so its kernel fails later with an unrelated message (or, with "
+    "enforce_sorted=False, keeps N of a larger h_0's rows without a word)."
+)
+
+
+def _packed_notes(
+    spec: ModuleSpec, layout: Layout, packing: Packing, facts: tuple[Fact, ...]
+) -> list[Note]:
+    lengths = ", ".join(map(str, packing.lengths))
+    bf = ", batch_first=True" if spec.batch_first else ""
+    notes = [
+        Note(
+            "packed",
+            f"pack_padded_sequence(input, lengths=[{lengths}]{bf}"
+            f"{', enforce_sorted=False' if not packing.enforce_sorted else ''}) keeps the "
+            f"{packing.total} valid steps: data ({packing.total}, H_in) stacks them step by step, "
+            f"and batch_sizes = {list(packing.batch_sizes)} counts the sequences still running at "
+            "each step. lengths must be a list or a CPU tensor.",
+        )
+    ]
+    if spec.D == 1:
+        text = (
+            f"{facts[0].text()}: each sequence's final state is at its own last valid step. "
+            "padded_output[-1] is not: for a shorter sequence it is padding (zeros)."
+        )
+    else:
+        text = (
+            f"{facts[0].text()} (forward, at each sequence's own last step) and {facts[1].text()} "
+            "(backward, at step 0)."
+        )
+    notes.append(Note("packed_output_h_n", text))
+    longer = (
+        f", not L = {layout.length}: pass total_length={layout.length} to get L back"
+        if packing.longest < layout.length
+        else ""
+    )
+    notes.append(
+        Note(
+            "pad_packed",
+            f"pad_packed_sequence(output{bf}) gives back padded_output and lengths; it has "
+            f"max(lengths) = {packing.longest} steps{longer}. Steps past a sequence's length are 0.",
+        )
+    )
+    cls = "h_n[-1]" if spec.D == 1 else "torch.cat([h_n[-2], h_n[-1]], dim=1)"
+    order = (
+        "enforce_sorted=False: torch sorts the batch by length inside and restores the order, so "
+        "h_n[:, i] is sequence i and h_0 is given in the original order."
+        if not packing.enforce_sorted
+        else "enforce_sorted=True needs the lengths in decreasing order (they are)."
+    )
+    notes.append(
+        Note(
+            "packed_order",
+            f"{order} For a classifier, {cls} holds every sequence's state at its own last step.",
+        )
+    )
+    return notes

@@ -111,10 +111,15 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
         x = torch.randn(*inputs["input"])
         states = tuple(torch.randn(*inputs[name]) for name in spec.kind.state_names)
         with torch.no_grad():
+            packed: dict[str, Any] = {}
             if spec.kind.is_cell:
                 output = None
                 finals = _call(module, x, states)
                 layer_checks = _check_cell_loop(torch, report, module, x, states)
+            elif report.packing is not None:
+                packed, finals = _run_packed(torch, report, module, x, states)
+                output = packed["padded_output"]
+                layer_checks = _check_layers(torch, report, module, packed["input"], states, finals)
             else:
                 output, finals = module(x, states if len(states) > 1 else states[0])
                 finals = finals if isinstance(finals, tuple) else (finals,)
@@ -131,14 +136,25 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
     produced = {"input": x}
     if output is not None:
         produced["output"] = output
+    if packed:
+        produced.update(
+            {
+                "input.data": packed["input"].data,
+                "input.batch_sizes": packed["input"].batch_sizes,
+                "output.data": packed["output"].data,
+                "output.batch_sizes": packed["output"].batch_sizes,
+                "padded_output": packed["padded_output"],
+            }
+        )
     produced.update(zip(spec.kind.state_names, states, strict=True))
     produced.update(zip(spec.kind.final_names, finals, strict=True))
     tensors = tuple(
         TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
     )
     torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
+    lengths = report.packing.lengths if report.packing is not None else ()
     facts = (
-        tuple(_check_fact(torch, fact, output, finals[0]) for fact in report.facts)
+        tuple(_check_fact(torch, fact, output, finals[0], lengths) for fact in report.facts)
         if output is not None
         else ()
     )
@@ -164,12 +180,43 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
     return replace(report, verification=verification)
 
 
-def _check_fact(torch: Any, fact: Fact, output: torch.Tensor, h_n: torch.Tensor) -> FactCheck:
-    part = output.select(fact.time_axis, fact.step)
-    if fact.features is not None:
+def _check_fact(
+    torch: Any, fact: Fact, output: torch.Tensor, h_n: torch.Tensor, lengths: tuple[int, ...]
+) -> FactCheck:
+    def sliced(part: torch.Tensor) -> torch.Tensor:
+        if fact.features is None:
+            return part
         start, stop = fact.features
-        part = part[..., start:stop]
-    return _compare(torch, fact.text(), part, h_n[fact.h_n_row])
+        return part[..., start:stop]
+
+    if not fact.per_sequence:
+        return _compare(
+            torch, fact.text(), sliced(output.select(fact.time_axis, fact.step)), h_n[fact.h_n_row]
+        )
+    # Packed: sequence i's slice is at its own step, lengths[i] - 1 (or 0), of padded_output.
+    batch_axis = 1 - fact.time_axis
+    parts = [
+        sliced(output.select(batch_axis, i).select(0, length - 1 if fact.step == -1 else 0))
+        for i, length in enumerate(lengths)
+    ]
+    return _compare(torch, fact.text(), torch.stack(parts), h_n[fact.h_n_row])
+
+
+def _run_packed(
+    torch: Any, report: Report, module: Any, x: torch.Tensor, states: tuple[torch.Tensor, ...]
+) -> tuple[dict[str, Any], tuple[torch.Tensor, ...]]:
+    """Pack x with the report's lengths, run the module, and pad its output back, as users do."""
+    rnn_utils = torch.nn.utils.rnn
+    packing = report.packing
+    assert packing is not None  # only called for a packed report
+    batch_first = report.spec.batch_first
+    packed_input = rnn_utils.pack_padded_sequence(
+        x, list(packing.lengths), batch_first=batch_first, enforce_sorted=packing.enforce_sorted
+    )
+    packed_output, finals = module(packed_input, states if len(states) > 1 else states[0])
+    padded_output, _ = rnn_utils.pad_packed_sequence(packed_output, batch_first=batch_first)
+    finals = finals if isinstance(finals, tuple) else (finals,)
+    return {"input": packed_input, "output": packed_output, "padded_output": padded_output}, finals
 
 
 def _check_layers(
@@ -192,7 +239,9 @@ def _check_layers(
     checks = []
     for k in range(spec.num_layers):
         kwargs = spec.constructor_kwargs()
-        kwargs.update(input_size=layer_input.shape[-1], num_layers=1, dropout=0.0)
+        # A packed input (PackedSequence) keeps its features on the last axis of its data.
+        width = getattr(layer_input, "data", layer_input).shape[-1]
+        kwargs.update(input_size=width, num_layers=1, dropout=0.0)
         single = module_class(**kwargs).eval()
         single.load_state_dict(
             {

@@ -38,6 +38,10 @@ GOLDEN_CASES = {
     "lstmcell_table": "--module LSTMCell --input 3,10 --hidden 20",
     "grucell_unbatched_plain": "--module grucell --input 10 --hidden 20 --h0 20 --format plain",
     "lstmcell_verify_plain": "--module LSTMCell --input 3,10 --hidden 20 --verify --format plain",
+    "packed_unsorted_bidirectional_plain": "--input 5,3,10 --hidden 20 --lengths 2,5,3 --unsorted "
+    "--bidirectional --format plain",
+    "packed_gru_batch_first_verify": "--module GRU --input 3,5,10 --hidden 20 --lengths 4,3,1 "
+    "--batch-first --verify",
 }
 
 
@@ -118,6 +122,35 @@ def test_gru_and_rnn_json(
     assert list(data["tensors"]) == tensors
     assert data["num_parameters"] == num_parameters
     assert "H_cell" not in data["symbols"]
+
+
+def test_packed_json(run: Run) -> None:
+    data = json.loads(
+        run("--input 5,3,10 --hidden 20 --lengths 4,3,1 -e output.data=8,20 -f json").stdout
+    )
+    assert data["packed"] == {
+        "lengths": [4, 3, 1],
+        "enforce_sorted": True,
+        "sum_lengths": 8,
+        "max_length": 4,
+        "batch_sizes": [3, 2, 2, 1],
+    }
+    assert {name: t["shape"] for name, t in data["tensors"].items()} == {
+        "input": [5, 3, 10],
+        "input.data": [8, 10],
+        "input.batch_sizes": [4],
+        "h_0": [1, 3, 20],
+        "c_0": [1, 3, 20],
+        "output.data": [8, 20],
+        "output.batch_sizes": [4],
+        "h_n": [1, 3, 20],
+        "c_n": [1, 3, 20],
+        "padded_output": [4, 3, 20],
+    }
+    assert data["facts"] == ["padded_output[lengths[i] - 1, i] == h_n[-1][i]"]
+    assert data["expectations"][0]["ok"] is True
+    pad = next(n["text"] for n in data["notes"] if n["id"] == "pad_packed")
+    assert "not L = 5: pass total_length=5 to get L back" in pad
 
 
 def test_cell_json(run: Run) -> None:
@@ -408,6 +441,66 @@ ERRORS = {
         "  H_in = input_size = 10 is the width of each step.\n"
         "  torch says: input has inconsistent input_size: got 8 expected 10\n"
         "  Try --input-size 8 to build the cell for this input, or --input 3,10.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --lengths 4,3": (
+        1,
+        "Error: --lengths gives 2 lengths for a batch of N = 3 sequences.\n"
+        "  One length per sequence: the number of its valid (unpadded) steps.\n"
+        "  torch says: Expected `len(lengths)` to be equal to batch_size, but got 2 (batch_size=3)\n"
+        "  Try --lengths 4,3,2 (one per sequence).\n",
+    ),
+    "--input 4,3,10 --hidden 20 --lengths 4,3,0": (
+        1,
+        "Error: --lengths 4,3,0: every sequence needs at least one step.\n"
+        "  torch says: Length of all samples has to be greater than 0, but found an element in "
+        "'lengths' that is <= 0\n"
+        "  Try --lengths 4,3,1.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --lengths 1,4,3": (
+        1,
+        "Error: --lengths 1,4,3 is not in decreasing order, and enforce_sorted=True needs it to be.\n"
+        "  torch then needs the batch sorted longest first.\n"
+        "  torch says: `lengths` array must be sorted in decreasing order when `enforce_sorted` is "
+        "True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
+        "sidestep this requirement if you do not need ONNX exportability.\n"
+        "  Try --unsorted (enforce_sorted=False), or sort the batch by length.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --lengths 6,3,1": (
+        1,
+        "Error: --lengths 6,3,1: a sequence of 6 steps does not fit in an input of L = 4 steps.\n"
+        "  torch does not catch this one: pack_padded_sequence reads past the end of the input and "
+        "packs whatever memory lies there.\n"
+        "  Try --lengths 4,3,1.\n",
+    ),
+    "--input 4,3,10 --hidden 20 --lengths 4,3 --unsorted": (
+        1,
+        "Error: --lengths gives 2 lengths for a batch of N = 3 sequences.\n"
+        "  torch does not catch this one: with enforce_sorted=False it reorders the batch by the "
+        "lengths first, keeps that many sequences and drops the others without a word.\n"
+        "  Try --lengths 4,3,2 (one per sequence).\n",
+    ),
+    "--input 4,3,10 --hidden 20 --lengths 4,3,1 --module GRU --h0 1,4,20": (
+        1,
+        "Error: h_0 has shape (1, 4, 20) but this GRU expects (1, 3, 20).\n"
+        "  h_0 is (D*num_layers, N, H) with N = len(lengths) = 3, in the batch's original order.\n"
+        "  torch says: Expected hidden size (1, 3, 20), got [1, 4, 20]\n"
+        "  Try --h0 1,3,20.\n",
+    ),
+    "--input 4,10 --hidden 20 --lengths 4": (
+        1,
+        "Error: --lengths needs a batched input (L, N, H_in); (4, 10) is one unbatched sequence.\n"
+        "  pack_padded_sequence packs several sequences of different lengths.\n"
+        "  Try --input 4,1,10 --lengths 4.\n",
+    ),
+    "--input 3,10 --hidden 20 --module LSTMCell --lengths 3": (
+        2,
+        "Error: --lengths packs a batch of sequences, but an LSTMCell takes one step per call.\n"
+        "  Try leaving out --lengths, or --module LSTM with a padded batch (L, N, H_in).\n",
+    ),
+    "--input 4,3,10 --hidden 20 --unsorted": (
+        2,
+        "Error: --unsorted is pack_padded_sequence's enforce_sorted=False: it needs --lengths.\n"
+        "  Try adding --lengths with one length per sequence, or leave out --unsorted.\n",
     ),
     "--input 4,3,10 --hidden 20 --dropout nan": (
         2,

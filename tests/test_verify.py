@@ -93,3 +93,29 @@ def test_verify_loops_each_cell_against_its_sequence_module() -> None:
         "loop: final h == h_n[0] of nn.LSTM(10, 20, bias=False)",
         "loop: final c == c_n[0] of nn.LSTM(10, 20, bias=False)",
     ]
+
+
+def test_verify_packs_pads_and_checks_each_sequence() -> None:
+    report = verify(
+        explain(
+            (5, 3, 4), 6, num_layers=2, bidirectional=True, lengths=(2, 5, 3), enforce_sorted=False
+        )
+    )
+    assert report.verification is not None
+    assert report.verification.ok
+    assert [t.name for t in report.verification.tensors] == [
+        "input",
+        "input.data",
+        "input.batch_sizes",
+        "h_0",
+        "c_0",
+        "output.data",
+        "output.batch_sizes",
+        "h_n",
+        "c_n",
+        "padded_output",
+    ]
+    assert [f.fact for f in report.verification.facts][:2] == [
+        "padded_output[lengths[i] - 1, i, :6] == h_n[-2][i]",
+        "padded_output[0, i, 6:] == h_n[-1][i]",
+    ]
