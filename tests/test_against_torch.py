@@ -192,8 +192,14 @@ def test_dims_multiply_out_from_their_symbols(config: dict[str, Any]) -> None:
 # --- the constructor: torch refuses exactly what lstmshape refuses, in torch's words -------------
 
 
+def sizes(**given: Any) -> dict[str, Any]:
+    """A constructor example: torch's defaults, but for ``given``."""
+    defaults = {"module": "LSTM", "nonlinearity": "tanh", "num_layers": 1, "proj_size": 0}
+    return {**defaults, "dropout": 0.0, "bidirectional": False, **given}
+
+
 @given(
-    module=st.sampled_from(["LSTM", "GRU", "RNN"]),
+    module=st.sampled_from(list(KINDS)),
     nonlinearity=st.sampled_from(["tanh", "relu", "sigmoid"]),
     input_size=st.integers(-2, 6),
     hidden_size=st.integers(-2, 6),
@@ -202,63 +208,25 @@ def test_dims_multiply_out_from_their_symbols(config: dict[str, Any]) -> None:
     dropout=st.sampled_from([-0.5, 0.0, 0.5, 1.0, 1.5]),
     bidirectional=st.booleans(),
 )
+@example(**sizes(input_size=10, hidden_size=2**40))
+@example(**sizes(input_size=2**62, hidden_size=4))
+@example(**sizes(module="GRU", input_size=3, hidden_size=2**62, num_layers=2, bidirectional=True))
 @example(
-    module="LSTM",
-    nonlinearity="tanh",
-    input_size=10,
-    hidden_size=2**40,
-    num_layers=1,
-    proj_size=0,
-    dropout=0.0,
-    bidirectional=False,
+    **sizes(input_size=3, hidden_size=2**31, num_layers=2, proj_size=2**30, bidirectional=True)
 )
-@example(
-    module="LSTM",
-    nonlinearity="tanh",
-    input_size=2**62,
-    hidden_size=4,
-    num_layers=1,
-    proj_size=0,
-    dropout=0.0,
-    bidirectional=False,
-)
-@example(
-    module="GRU",
-    nonlinearity="tanh",
-    input_size=3,
-    hidden_size=2**62,
-    num_layers=2,
-    proj_size=0,
-    dropout=0.0,
-    bidirectional=True,
-)
-@example(
-    module="LSTM",
-    nonlinearity="tanh",
-    input_size=3,
-    hidden_size=2**31,
-    num_layers=2,
-    proj_size=2**30,
-    dropout=0.0,
-    bidirectional=True,
-)
-@example(
-    module="LSTM",
-    nonlinearity="tanh",
-    input_size=3,
-    hidden_size=2**29,
-    num_layers=2,
-    proj_size=0,
-    dropout=0.0,
-    bidirectional=True,
-)
+@example(**sizes(input_size=3, hidden_size=2**29, num_layers=2, bidirectional=True))
+@example(**sizes(module="LSTMCell", input_size=0, hidden_size=0))
+@example(**sizes(module="RNNCell", nonlinearity="sigmoid", input_size=3, hidden_size=2))
+@example(**sizes(module="GRUCell", input_size=-2, hidden_size=5))
 def test_constructor_rules_match_torch(module: str, nonlinearity: str, **kwargs: Any) -> None:
     kind = KINDS[module]
-    # lstmshape's proj_size=0 and nonlinearity="tanh" mean "not passed": pass them to torch only
-    # where they would be passed.
-    torch_kwargs = dict(kwargs)
-    if not kind.supports_proj_size and kwargs["proj_size"] == 0:
-        del torch_kwargs["proj_size"]
+    # lstmshape's defaults mean "not passed": pass an argument to torch only where a user would.
+    torch_kwargs = {"input_size": kwargs["input_size"], "hidden_size": kwargs["hidden_size"]}
+    for name, default in (("num_layers", 1), ("dropout", 0.0), ("bidirectional", False)):
+        if not kind.is_cell or kwargs[name] != default:
+            torch_kwargs[name] = kwargs[name]
+    if kind.supports_proj_size or kwargs["proj_size"] != 0:
+        torch_kwargs["proj_size"] = kwargs["proj_size"]
     if kind.has_nonlinearity or nonlinearity != "tanh":
         torch_kwargs["nonlinearity"] = nonlinearity
     torch_error = None
@@ -266,7 +234,10 @@ def test_constructor_rules_match_torch(module: str, nonlinearity: str, **kwargs:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # The meta device runs torch's size checks without allocating a byte.
-            getattr(torch.nn, module)(**torch_kwargs, device="meta")
+            built = getattr(torch.nn, module)(**torch_kwargs, device="meta")
+        if kind.is_cell:
+            # A cell checks its nonlinearity only when it runs.
+            built.to_empty(device="cpu")(torch.zeros(1, kwargs["input_size"]))
     except (ValueError, TypeError, RuntimeError) as error:
         torch_error = str(error).splitlines()[0]  # some carry a C++ trace after the first line
     try:
