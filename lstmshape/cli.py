@@ -20,15 +20,18 @@ from rich.text import Text
 
 from lstmshape import __version__
 from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
+from lstmshape.kinds import ModuleKind
 from lstmshape.parsing import (
     parse_expectation,
     parse_float,
     parse_int,
+    parse_lengths,
     parse_module,
     parse_shape,
 )
 from lstmshape.render import FORMATS, render
 from lstmshape.shapes import explain
+from lstmshape.spec import cell_argument_error
 
 app = typer.Typer(
     add_completion=False,
@@ -82,7 +85,9 @@ def lstmshape(
             "--nonlinearity", metavar="tanh|relu", help="RNN's nonlinearity. [default: tanh]"
         ),
     ] = None,
-    layers: Annotated[str, typer.Option("--layers", "-l", metavar="INT", help="num_layers.")] = "1",
+    layers: Annotated[
+        str | None, typer.Option("--layers", "-l", metavar="INT", help="num_layers. [default: 1]")
+    ] = None,
     bidirectional: Annotated[
         bool, typer.Option("--bidirectional", "-b", metavar=" ", help="bidirectional=True (D=2).")
     ] = False,
@@ -102,8 +107,11 @@ def lstmshape(
         ),
     ] = None,
     dropout: Annotated[
-        str, typer.Option("--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1].")
-    ] = "0",
+        str | None,
+        typer.Option(
+            "--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1]. [default: 0]"
+        ),
+    ] = None,
     no_bias: Annotated[bool, typer.Option("--no-bias", metavar=" ", help="bias=False.")] = False,
     input_size: Annotated[
         str | None,
@@ -171,41 +179,32 @@ def lstmshape(
 
     Example: lstmshape --input 4,3,10 --hidden 20 --layers 2
     """
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = _Console(highlight=False)
+    err = _Console(stderr=True, highlight=False)
     try:
         kind = parse_module(module)
-        if nonlinearity is not None and not kind.has_nonlinearity:
-            raise UnreadableValueError(
-                f"--nonlinearity {nonlinearity} is nn.RNN's argument; {kind.a} has none.",
-                hint="Try without --nonlinearity, or --module RNN.",
-            )
-        if proj_size is not None and not kind.supports_proj_size:
-            # torch refuses the argument itself, even proj_size=0.
-            raise InvalidModuleError(
-                f"--proj-size {proj_size}: only an LSTM projects its hidden state.",
-                argument="proj_size",
-                torch_says=f"{kind.name}.__init__() got an unexpected keyword argument 'proj_size'"
-                if kind.is_cell
-                else "proj_size argument is only supported for LSTM, not RNN or GRU",
-                hint="Try without --proj-size, or --module LSTM.",
-            )
-        if unsorted and lengths is None:
-            raise UnreadableValueError(
-                "--unsorted is pack_padded_sequence's enforce_sorted=False: it needs --lengths.",
-                hint="Try adding --lengths with one length per sequence, or leave out --unsorted.",
-            )
-        packed = None if lengths is None else parse_shape(lengths, "--lengths", "5,3,2")
-        names = kind.tensor_names if packed is None else kind.packed_tensor_names
+        _refuse_what_the_module_lacks(
+            kind,
+            layers=layers,
+            dropout=dropout,
+            proj_size=proj_size,
+            nonlinearity=nonlinearity,
+            bidirectional=bidirectional,
+            batch_first=batch_first,
+            lengths=lengths,
+            unsorted=unsorted,
+        )
         input_shape = parse_shape(input, "--input")
+        packed = None if lengths is None else parse_lengths(lengths, input_shape, batch_first)
+        names = kind.tensor_names if packed is None else kind.packed_tensor_names
         report = explain(
             input_shape,
             parse_int(hidden, "--hidden", "20"),
             input_size=None if input_size is None else parse_int(input_size, "--input-size", "10"),
-            num_layers=parse_int(layers, "--layers", "2"),
+            num_layers=1 if layers is None else parse_int(layers, "--layers", "2"),
             bias=not no_bias,
             batch_first=batch_first,
-            dropout=parse_float(dropout, "--dropout", "0.2"),
+            dropout=0.0 if dropout is None else parse_float(dropout, "--dropout", "0.2"),
             bidirectional=bidirectional,
             proj_size=0 if proj_size is None else parse_int(proj_size, "--proj-size", "0"),
             nonlinearity="tanh" if nonlinearity is None else nonlinearity,
@@ -230,6 +229,62 @@ def lstmshape(
         _print_error(err, failure.lines())
     if failures:
         raise typer.Exit(max(failure.exit_code for failure in failures))
+
+
+def _refuse_what_the_module_lacks(
+    kind: ModuleKind,
+    *,
+    layers: str | None,
+    dropout: str | None,
+    proj_size: str | None,
+    nonlinearity: str | None,
+    bidirectional: bool,
+    batch_first: bool,
+    lengths: str | None,
+    unsorted: bool,
+) -> None:
+    """Refuse options the module's class does not take, as torch does: even at their defaults."""
+    if kind.is_cell:
+        given = {
+            "num_layers": layers is not None,
+            "batch_first": batch_first,
+            "dropout": dropout is not None,
+            "bidirectional": bidirectional,
+            "proj_size": proj_size is not None,
+        }
+        for arg in (arg for arg, is_given in given.items() if is_given):
+            raise cell_argument_error(kind, arg)
+    elif proj_size is not None and not kind.supports_proj_size:
+        raise InvalidModuleError(
+            f"--proj-size {proj_size}: only an LSTM projects its hidden state.",
+            argument="proj_size",
+            torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
+            hint="Try without --proj-size, or --module LSTM.",
+        )
+    if nonlinearity is not None and not kind.has_nonlinearity:
+        rnn = "RNNCell" if kind.is_cell else "RNN"
+        raise UnreadableValueError(
+            f"--nonlinearity {nonlinearity} is nn.{rnn}'s argument; {kind.a} has none.",
+            hint=f"Try without --nonlinearity, or --module {rnn}.",
+        )
+    if unsorted and lengths is None:
+        raise UnreadableValueError(
+            "--unsorted is pack_padded_sequence's enforce_sorted=False: it needs --lengths.",
+            hint="Try adding --lengths with one length per sequence, or leave out --unsorted.",
+        )
+
+
+class _Console(Console):
+    """A Console that, when its reader closes the pipe (| head), goes quiet without exiting.
+
+    Rich exits with 1 there, which would replace lstmshape's verdict (0, 1 or 2).
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        # Later writes and the final flush go nowhere instead of failing again.
+        os.dup2(devnull, self.file.fileno())
 
 
 def _print_error(console: Console, lines: list[str]) -> None:

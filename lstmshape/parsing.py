@@ -15,9 +15,10 @@ from lstmshape.spec import INT64_MAX
 
 # torch prints shapes as torch.Size([4, 3, 10]); users paste that, a tuple, a list or 4x3x10.
 _WRAPPERS = re.compile(
-    r"^\s*(?:torch\.Size\(\s*\[(?P<size>.*)\]\s*\)|\((?P<tuple>.*)\)|\[(?P<list>.*)\])\s*$"
+    r"^\s*(?:(?:torch\.Size|tensor)\(\s*\[(?P<size>.*)\]\s*\)|\((?P<tuple>.*)\)|\[(?P<list>.*)\])\s*$"
 )
-_SEPARATOR = re.compile(r"\s*[,xX×]\s*|\s+")
+# "x" separates only between numbers, so "4,x,10" reads as a bad token, not as an empty one.
+_SEPARATOR = re.compile(r"\s*,\s*|(?<=\d)\s*[xX×]\s*(?=\d)|\s+")
 _SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
 
 
@@ -29,7 +30,12 @@ def _unwrap(text: str) -> str:
 
 
 def parse_shape(
-    text: str, option: str, example: str = "4,3,10", joiner: str = " "
+    text: str,
+    option: str,
+    example: str = "4,3,10",
+    joiner: str = " ",
+    item: str = "axis",
+    forms: str = _SHAPE_FORMS,
 ) -> tuple[int, ...]:
     """Read a tensor shape such as ``4,3,10``, ``4x3x10``, ``(4, 3, 10)``, ``[4,3,10]``.
 
@@ -39,7 +45,7 @@ def parse_shape(
     body = _unwrap(text)
     if not body:
         raise UnreadableValueError(
-            f"{option} is empty: {_SHAPE_FORMS}.",
+            f"{option} is empty: {forms}.",
             hint=f"Try {option}{joiner}{example}.",
         )
     tokens = _SEPARATOR.split(body)
@@ -47,29 +53,50 @@ def parse_shape(
     for position, token in enumerate(tokens):
         if token == "":
             raise UnreadableValueError(
-                f"{option}{joiner}{text!r}: axis {position} is empty.",
-                details=[f"{_SHAPE_FORMS[0].upper()}{_SHAPE_FORMS[1:]}."],
+                f"{option}{joiner}{text!r}: {item} {position} is empty.",
+                details=[f"{forms[0].upper()}{forms[1:]}."],
                 hint=f"Try {option}{joiner}{example}.",
             )
-        dims.append(_parse_dimension(token, position, text, f"{option}{joiner}", example))
+        dims.append(
+            _parse_dimension(token, position, text, f"{option}{joiner}", example, item, forms)
+        )
     return tuple(dims)
 
 
-def _parse_dimension(token: str, position: int, text: str, label: str, example: str) -> int:
+def _parse_dimension(
+    token: str, position: int, text: str, label: str, example: str, item: str, forms: str
+) -> int:
     if re.fullmatch(r"[+]?\d+", token) and int(token) > INT64_MAX:
-        problem = f"axis {position} is {token}, over torch's largest size (2**63 - 1)"
+        problem = f"{item} {position} is {token}, over torch's largest size (2**63 - 1)"
     elif re.fullmatch(r"[+]?\d+", token):
         return int(token)
     elif re.fullmatch(r"-\d+", token):
-        problem = f"axis {position} is {token}, and a size cannot be negative"
+        problem = f"{item} {position} is {token}, and a size cannot be negative"
     elif re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", token):
-        problem = f"axis {position} is {token}, not a whole number"
+        problem = f"{item} {position} is {token}, not a whole number"
     else:
-        problem = f"axis {position} is {token!r}, not a number"
+        problem = f"{item} {position} is {token!r}, not a number"
     raise UnreadableValueError(
         f"{label}{text!r}: {problem}.",
-        details=[f"{_SHAPE_FORMS[0].upper()}{_SHAPE_FORMS[1:]}."],
+        details=[f"{forms[0].upper()}{forms[1:]}."],
         hint=f"Try {label}{example}.",
+    )
+
+
+def parse_lengths(text: str, input_shape: tuple[int, ...], batch_first: bool) -> tuple[int, ...]:
+    """Read ``--lengths``: one whole number per sequence. A bad value gets an example that fits
+    the input (one length of L per sequence)."""
+    if len(input_shape) == 3:
+        length, batch = input_shape[::-1][1:] if batch_first else input_shape[:2]
+        example = ",".join([str(max(length, 1))] * max(batch, 1))
+    else:
+        example = "5,3,2"
+    return parse_shape(
+        text,
+        "--lengths",
+        example,
+        item="length",
+        forms="lengths are whole numbers, one per sequence, such as 5,3,2",
     )
 
 
@@ -130,7 +157,7 @@ def parse_expectation(text: str, names: tuple[str, ...]) -> tuple[str, tuple[int
         raise UnreadableValueError(
             f"--expect {text!r}: this module has no tensor named {name!r}.",
             details=[f"NAME is one of {listed}."],
-            hint="Try --expect output=4,3,20.",
+            hint="Try one of those names; the report above lists each tensor's shape.",
         )
     return canonical, parse_shape(shape_text, f"--expect {canonical}", example="4,3,20", joiner="=")
 

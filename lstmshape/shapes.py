@@ -112,6 +112,15 @@ def explain_spec(
     enforce_sorted: bool = True,
 ) -> Report:
     """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
+    if c_0 is not None and not spec.kind.has_cell_state:
+        final = spec.kind.final_names[0]
+        raise UnreadableValueError(
+            f"{spec.kind.A} has no cell state, so there is no c_0 to pass.",
+            details=[
+                f"It takes (input, h_0) and returns {final} {'after output' if final == 'h_n' else 'alone'}."
+            ],
+            hint=f"Try without --c0, or --module {'LSTMCell' if spec.kind.is_cell else 'LSTM'}.",
+        )
     if lengths is not None:
         return explain_packed(
             spec,
@@ -179,12 +188,6 @@ def check_tensors(
     layout = Layout.of(spec, input_shape)
     expected = state_shapes(spec, input_shape)
     given = {"h_0": h_0, "c_0": c_0}
-    if c_0 is not None and not spec.kind.has_cell_state:
-        raise UnreadableValueError(
-            f"{spec.kind.A} has no cell state, so there is no c_0 to pass.",
-            details=["Its forward pass takes (input, h_0) and returns (output, h_n)."],
-            hint="Try without --c0, or --module LSTM.",
-        )
     if any(given[name] is not None for name in spec.kind.state_names):
         _check_state_ranks(spec, layout, given, expected)
     if input_shape[-1] != spec.input_size:
@@ -739,7 +742,7 @@ def with_expectations(report: Report, expect: Expected) -> Report:
             raise UnreadableValueError(
                 f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor.",
                 details=[f"Its tensors are {', '.join(names)}."],
-                hint="Try --expect output=4,3,20.",
+                hint="Try one of those names.",
             )
         results.append(Expectation(name, tuple(shape), report.tensor(name).shape))
     return replace(report, expectations=tuple(results))

@@ -36,6 +36,18 @@ class Parameter:
         return prod(self.shape)
 
 
+def cell_argument_error(kind: ModuleKind, arg: str) -> InvalidModuleError:
+    """What a cell says to a sequence module's argument (num_layers, ...): torch's TypeError, even
+    for the default value, since the cell has no such parameter at all."""
+    option = "--layers" if arg == "num_layers" else "--" + arg.replace("_", "-")
+    return InvalidModuleError(
+        f"{kind.A} has no {arg}: a cell runs one time step of one layer, in one direction, each call.",
+        argument=arg,
+        torch_says=f"{kind.name}.__init__() got an unexpected keyword argument '{arg}'",
+        hint=f"Try without {option}, or --module {kind.sequence_module}.",
+    )
+
+
 @dataclass(frozen=True)
 class ModuleSpec:
     """Constructor arguments of a torch recurrent module (torch's names and defaults).
@@ -216,14 +228,7 @@ class ModuleSpec:
         }
         for arg, given in sequence_only.items():
             if given:
-                raise InvalidModuleError(
-                    f"{self.kind.A} has no {arg}: a cell runs one time step of one layer, in one "
-                    f"direction, each call.",
-                    argument=arg,
-                    torch_says=f"{name}.__init__() got an unexpected keyword argument '{arg}'",
-                    hint=f"Try without --{arg.replace('_', '-').replace('num-', '')}, or "
-                    f"--module {self.kind.sequence_module}.",
-                )
+                raise cell_argument_error(self.kind, arg)
         if not self.kind.has_nonlinearity and self.nonlinearity != "tanh":
             raise InvalidModuleError(
                 f"nonlinearity={self.nonlinearity!r}: only nn.RNNCell takes a nonlinearity.",

@@ -343,14 +343,44 @@ ERRORS = {
     "--module GRU --input 4,3,10 --hidden 20 --c0 1,3,20": (
         2,
         "Error: A GRU has no cell state, so there is no c_0 to pass.\n"
-        "  Its forward pass takes (input, h_0) and returns (output, h_n).\n"
+        "  It takes (input, h_0) and returns h_n after output.\n"
         "  Try without --c0, or --module LSTM.\n",
+    ),
+    "--module RNNCell --input 3,10 --hidden 20 --c0 3,20": (
+        2,
+        "Error: An RNNCell has no cell state, so there is no c_0 to pass.\n"
+        "  It takes (input, h_0) and returns h_1 alone.\n"
+        "  Try without --c0, or --module LSTMCell.\n",
+    ),
+    "--module LSTMCell --input 3,10 --hidden 20 --layers 1": (
+        2,
+        "Error: An LSTMCell has no num_layers: a cell runs one time step of one layer, in one "
+        "direction, each call.\n"
+        "  torch says: LSTMCell.__init__() got an unexpected keyword argument 'num_layers'\n"
+        "  Try without --layers, or --module LSTM.\n",
+    ),
+    "--module GRUCell --input 3,10 --hidden 20 --nonlinearity relu": (
+        2,
+        "Error: --nonlinearity relu is nn.RNNCell's argument; a GRUCell has none.\n"
+        "  Try without --nonlinearity, or --module RNNCell.\n",
+    ),
+    "--input 4,x,10 --hidden 20": (
+        2,
+        "Error: --input '4,x,10': axis 1 is 'x', not a number.\n"
+        "  A shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10].\n"
+        "  Try --input 4,3,10.\n",
+    ),
+    "--input 3,4,10 --hidden 20 --batch-first --lengths 4,3,x": (
+        2,
+        "Error: --lengths '4,3,x': length 2 is 'x', not a number.\n"
+        "  Lengths are whole numbers, one per sequence, such as 5,3,2.\n"
+        "  Try --lengths 4,4,4.\n",
     ),
     "--module GRU --input 4,3,10 --hidden 20 --expect c_n=1,3,20": (
         2,
         "Error: --expect 'c_n=1,3,20': this module has no tensor named 'c_n'.\n"
         "  NAME is one of input, h_0, output, h_n.\n"
-        "  Try --expect output=4,3,20.\n",
+        "  Try one of those names; the report above lists each tensor's shape.\n",
     ),
     "--module gru --input 4,3,10 --hidden 20 --h0 1,20": (
         1,
@@ -402,9 +432,10 @@ ERRORS = {
     ),
     "--module RNNCell --input 3,10 --hidden 20 --proj-size 2": (
         2,
-        "Error: --proj-size 2: only an LSTM projects its hidden state.\n"
+        "Error: An RNNCell has no proj_size: a cell runs one time step of one layer, in one "
+        "direction, each call.\n"
         "  torch says: RNNCell.__init__() got an unexpected keyword argument 'proj_size'\n"
-        "  Try without --proj-size, or --module LSTM.\n",
+        "  Try without --proj-size, or --module RNN.\n",
     ),
     "--module LSTMCell --input 3,10 --hidden 20 --h0 2,20": (
         1,
@@ -512,7 +543,7 @@ ERRORS = {
         2,
         "Error: --expect 'hidden=1': this module has no tensor named 'hidden'.\n"
         "  NAME is one of input, h_0, c_0, output, h_n, c_n.\n"
-        "  Try --expect output=4,3,20.\n",
+        "  Try one of those names; the report above lists each tensor's shape.\n",
     ),
     "--input 4,3,10 --hidden 20 --layers 2 --bidirectional --h0 1,3,20": (
         1,

@@ -22,6 +22,8 @@ NAMES = ("input", "h_0", "c_0", "output", "h_n", "c_n")
         (" 4 , 3 , 10 ", (4, 3, 10)),
         ("4 3 10", (4, 3, 10)),
         ("torch.Size([4, 3, 10])", (4, 3, 10)),
+        ("tensor([4, 3, 10])", (4, 3, 10)),
+        ("4 x 3 x 10", (4, 3, 10)),
         ("5,10", (5, 10)),
         ("(80)", (80,)),
         ("4,0,10", (4, 0, 10)),
@@ -47,6 +49,7 @@ def test_shape_spellings(text: str, shape: tuple[int, ...]) -> None:
             "largest size (2**63 - 1).",
         ),
         ("4,3,10,", "--input '4,3,10,': axis 3 is empty."),
+        ("4,x,10", "--input '4,x,10': axis 1 is 'x', not a number."),
     ],
 )
 def test_bad_shapes_name_option_value_and_token(text: str, message: str) -> None:

@@ -117,3 +117,29 @@ def test_a_host_running_the_cli_in_process_keeps_its_process() -> None:
     assert result.returncode == 0
     assert result.stderr == "host still running, exit 0\n"
     assert "h_n " in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (MISSION, 0),
+        ([*MISSION, "--expect", "h_n=1"], 1),
+        (["--input", "4,,10", "--hidden", "20"], 2),
+    ],
+)
+def test_a_closed_pipe_keeps_the_exit_code(args: list[str], code: int) -> None:
+    # The reader is gone before lstmshape writes (as when `| head` has exited): Rich's default
+    # would exit 1 whatever the verdict.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "lstmshape", *args],
+            check=False,
+            stdout=write,
+            stderr=write,
+            env=ENV,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == code
