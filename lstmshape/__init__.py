@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 def verify(report: Report, *, seed: int = 0) -> Report:
     """Run ``report``'s module in torch and return the report with ``verification`` filled in."""
-    from lstmshape.verify import verify as _verify
+    from lstmshape.proof import verify as _verify
 
     return _verify(report, seed=seed)
 

@@ -217,7 +217,7 @@ def lstmshape(
         )
         if verify:
             # Imported here: the explain path never loads the torch-facing module.
-            from lstmshape.verify import verify as run_torch
+            from lstmshape.proof import verify as run_torch
 
             report = run_torch(report)
     except LstmShapeError as error:

@@ -517,6 +517,7 @@ def _notes(
     *,
     h_0: Shape | None,
     c_0: Shape | None,
+    packed: bool = False,
 ) -> tuple[Note, ...]:
     input_shape = layout.input_shape
     states = [*spec.kind.state_names, *spec.kind.final_names]
@@ -602,11 +603,13 @@ def _notes(
     given = {"h_0": h_0, "c_0": c_0}
     passed = [n for n in spec.kind.state_names if given[n] is not None]
     if len(spec.kind.state_names) == 2 and len(passed) == 1:
-        notes.append(_state_tuple_note(spec, layout, passed[0], given[passed[0]] or ()))
+        notes.append(_state_tuple_note(spec, layout, passed[0], given[passed[0]] or (), packed))
     return tuple(notes)
 
 
-def _state_tuple_note(spec: ModuleSpec, layout: Layout, passed: str, shape: Shape) -> Note:
+def _state_tuple_note(
+    spec: ModuleSpec, layout: Layout, passed: str, shape: Shape, packed: bool
+) -> Note:
     """torch takes the states as one tuple; say exactly how passing one tensor alone fails."""
     name = spec.kind.name
     missing = "c_0" if passed == "h_0" else "h_0"
@@ -614,7 +617,8 @@ def _state_tuple_note(spec: ModuleSpec, layout: Layout, passed: str, shape: Shap
         f"{spec.kind.A} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). Only "
         f"{passed} was given; {missing} is shown as it must be."
     )
-    failure = single_state_failure(layout.batched, shape)
+    # On packed input torch fails elsewhere, in words that depend on the path: none quoted.
+    failure = None if packed else single_state_failure(layout.batched, shape)
     if failure:
         text += f" Passing {passed} alone, {name.lower()}(input, {passed}), fails with: {failure}"
     return Note("state_tuple", text)
@@ -924,13 +928,22 @@ def _cell_notes(
         same = "h equals h_n[0]"
         returns = f"cell(input, h_0) returns h_1 alone, where nn.{seq} returns (output, h_n)."
     lead = "L, N, H_in" if batched else "L, H_in"
-    sequence = sequence_spec(spec).torch_call()
+    sequence = sequence_spec(spec)
+    if sequence is None:
+        same_as = (
+            f" nn.{seq} has no counterpart here: torch builds no {seq} with a size of 0, though it "
+            "builds this cell."
+        )
+    else:
+        same_as = (
+            f" Then {same} of {sequence.torch_call()} with the same weights (weight_ih_l0 = "
+            "cell.weight_ih, ...), and each step's h equals that output[t]."
+        )
     notes.append(
         Note(
             "cell_loop",
-            f"To run a sequence x of shape ({lead}), loop: {loop.replace(chr(10), '; ')}. Then "
-            f"{same} of {sequence} with the same weights "
-            f"(weight_ih_l0 = cell.weight_ih, ...), and each step's h equals that output[t].",
+            f"To run a sequence x of shape ({lead}), loop: {loop.replace(chr(10), '; ')}."
+            + same_as,
         )
     )
     notes.append(Note("cell_returns", returns))
@@ -958,15 +971,21 @@ def _cell_notes(
     return tuple(notes)
 
 
-def sequence_spec(spec: ModuleSpec) -> ModuleSpec:
-    """The one-layer sequence module that a cell, looped over time, computes: LSTMCell -> LSTM."""
-    return ModuleSpec(
-        input_size=spec.input_size,
-        hidden_size=spec.hidden_size,
-        bias=spec.bias,
-        nonlinearity=spec.nonlinearity,
-        kind=KINDS[spec.kind.sequence_module],
-    )
+def sequence_spec(spec: ModuleSpec) -> ModuleSpec | None:
+    """The one-layer sequence module that a cell, looped over time, computes: LSTMCell -> LSTM.
+
+    None when torch builds no such module: a cell accepts sizes of 0, the sequence modules do not.
+    """
+    try:
+        return ModuleSpec(
+            input_size=spec.input_size,
+            hidden_size=spec.hidden_size,
+            bias=spec.bias,
+            nonlinearity=spec.nonlinearity,
+            kind=KINDS[spec.kind.sequence_module],
+        )
+    except InvalidModuleError:
+        return None
 
 
 def single_cell_state_failure(batched: bool, hidden_size: int) -> str | None:
@@ -1032,7 +1051,7 @@ def explain_packed(
     )
     notes = [
         n
-        for n in _notes(spec, layout, facts, h_0=h_0, c_0=c_0)
+        for n in _notes(spec, layout, facts, h_0=h_0, c_0=c_0, packed=True)
         if n.id not in ("output_h_n", "last_layer_state")
     ]
     report = Report(
@@ -1122,17 +1141,26 @@ def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> No
     fix = _shape_arg(_example_lengths(n, layout.length))
     if len(lengths) > n:
         # torch.sort orders equal lengths by position here; the first index past the batch fails.
-        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-        outside = next(i for i in order if i >= n)
+        outside = _first_outside(lengths, n)
         raise TensorMismatchError(
             f"--lengths gives {len(lengths)} lengths for a batch of N = {n} sequences.",
             details=[
                 "With enforce_sorted=False torch reorders the batch by the lengths first, and "
-                "fails there, picking a sequence that does not exist."
+                "fails there, picking a sequence that does not exist"
+                + (
+                    "."
+                    if outside is not None or n == 0 or layout.time_axis == 1
+                    else " ('INDICES element is out of DATA bounds', naming an index that depends "
+                    "on how it orders equal lengths)."
+                )
             ],
             # index_select words it by the axis it selects on: the batch's, 0 with batch_first.
-            torch_says="index out of range in self"
+            torch_says=_INDEX_EMPTY_AXIS
+            if n == 0
+            else "index out of range in self"
             if layout.time_axis == 1
+            else None
+            if outside is None
             else f"INDICES element is out of DATA bounds, id={outside} axis_dim={n}",
             hint=f"Try --lengths {fix} (one per sequence).",
         )
@@ -1180,28 +1208,82 @@ def check_packed_tensors(
         shape = given[name]
         if shape is None or shape == right[name]:
             continue
-        sorted_and_checked = checked_by_torch and packing.enforce_sorted
         details = [
             f"{name} is (D*num_layers, N, H) with N = len(lengths) = {len(packing.lengths)}, "
             "in the batch's original order."
         ]
-        if not sorted_and_checked:
-            details.append(
-                _LSTM_PACKED
-                if not checked_by_torch
-                else "With enforce_sorted=False torch reorders h_0 before it checks it: it fails "
-                "with an indexing error, or keeps N of a larger batch's rows without a word."
+        says: str | None = None
+        if not checked_by_torch:
+            details.append(_LSTM_PACKED)
+        elif packing.enforce_sorted:
+            says = f"Expected hidden size {format_shape(right[name])}, got {list(shape)}"
+        else:
+            n = len(packing.lengths)
+            unknowable = (
+                len(shape) > 1
+                and 0 < shape[1] < n
+                and _first_outside(packing.lengths, shape[1]) is None
             )
+            says = (
+                None
+                if unknowable
+                else _reordered_state_failure(shape, right[name], packing.lengths)
+            )
+            if says is not None:
+                details.append(
+                    "With enforce_sorted=False torch first reorders h_0 along its axis 1 by the "
+                    "lengths (index_select), then checks it."
+                )
+            elif not unknowable:
+                details.append(
+                    "torch does not catch this one: with enforce_sorted=False it reorders h_0 "
+                    "first, keeping N of its rows, and the result fits."
+                )
+            else:
+                details.append(
+                    "With enforce_sorted=False torch first reorders h_0 by the lengths and fails "
+                    "there: 'INDICES element is out of DATA bounds', naming an index that depends "
+                    "on how it orders equal lengths."
+                )
         raise TensorMismatchError(
             f"{name} has shape {format_shape(shape)} but this {kind.name} expects "
             f"{format_shape(right[name])}.",
             details=details,
-            torch_says=f"Expected hidden size {format_shape(right[name])}, got {list(shape)}"
-            if sorted_and_checked
-            else None,
+            torch_says=says,
             hint=f"Try {_flag(name)} {_shape_arg(right[name])}.",
         )
 
+
+def _first_outside(lengths: Sequence[int], bound: int) -> int | None:
+    """The first index >= bound in torch's sorted_indices for ``lengths`` (longest first): what
+    index_select names when it fails. None when equal lengths make torch's order unpredictable."""
+    if len(set(lengths)) < len(lengths):
+        return None
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return next((i for i in order if i >= bound), None)
+
+
+def _reordered_state_failure(shape: Shape, right: Shape, lengths: Sequence[int]) -> str | None:
+    """What torch raises for a GRU's or RNN's h_0 of ``shape`` on unsorted packed input: it applies
+    index_select(1, sorted_indices) first. None when torch says nothing (the reordered state fits)
+    or when which index it names cannot be known (equal lengths)."""
+    n = len(lengths)
+    if len(shape) < 2:
+        return "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+    if shape[1] == 0:
+        return _INDEX_EMPTY_AXIS
+    if shape[1] < n:
+        outside = _first_outside(lengths, shape[1])
+        if outside is None:
+            return None
+        return f"INDICES element is out of DATA bounds, id={outside} axis_dim={shape[1]}"
+    reordered = (shape[0], n, *shape[2:])
+    if reordered == right:
+        return None
+    return f"Expected hidden size {format_shape(right)}, got {list(reordered)}"
+
+
+_INDEX_EMPTY_AXIS = "index_select(): self indexing axis dim should be positive"
 
 _LSTM_PACKED = (
     "torch does not catch this one clearly: on packed input nn.LSTM checks neither its input's "

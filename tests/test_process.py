@@ -47,7 +47,7 @@ print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
 def test_library_import_and_explain_leave_torch_out() -> None:
     result = python(
         "import sys, lstmshape; lstmshape.explain((4, 3, 10), 20).to_dict(); "
-        "print('torch' in sys.modules, 'lstmshape.verify' in sys.modules)"
+        "print('torch' in sys.modules, 'lstmshape.proof' in sys.modules)"
     )
     assert result.stdout.split() == ["False", "False"]
 

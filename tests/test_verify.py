@@ -119,3 +119,14 @@ def test_verify_packs_pads_and_checks_each_sequence() -> None:
         "padded_output[lengths[i] - 1, i, :6] == h_n[-2][i]",
         "padded_output[0, i, 6:] == h_n[-1][i]",
     ]
+
+
+def test_verify_stays_the_function_after_the_cli_loaded_its_module() -> None:
+    # Importing the torch-facing module must not replace lstmshape.verify on the package.
+    import lstmshape
+    import lstmshape.proof  # as the CLI does
+
+    first = lstmshape.verify(explain((4, 3, 10), 20))
+    second = lstmshape.verify(explain((4, 3, 10), 20))
+    assert first.verification is not None
+    assert second.verification is not None

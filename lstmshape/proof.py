@@ -1,7 +1,8 @@
 """The proof: build the real torch module, run it, and compare with the report.
 
 This is the only module that imports torch, and only inside :func:`verify`, so that explaining a shape
-never pays torch's start-up (about a second).
+never pays torch's start-up (about a second). It is not called verify.py: importing a submodule sets
+it as an attribute of the package, which would replace the function ``lstmshape.verify``.
 """
 
 from __future__ import annotations
@@ -158,12 +159,16 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
         if output is not None
         else ()
     )
-    then = (
-        f"then the cell looped over {_LOOP_STEPS} steps against {sequence_spec(spec).torch_call()} "
-        "with its weights."
-        if spec.kind.is_cell
-        else "then each layer run alone to check the h_n rows."
-    )
+    sequence = sequence_spec(spec) if spec.kind.is_cell else None
+    if sequence is not None:
+        then = (
+            f"then the cell looped over {_LOOP_STEPS} steps against {sequence.torch_call()} "
+            "with its weights."
+        )
+    elif spec.kind.is_cell:
+        then = "no sequence module to loop it against (torch builds none with a size of 0)."
+    else:
+        then = "then each layer run alone to check the h_n rows."
     verification = Verification(
         torch_version=str(torch.__version__),
         method=(
@@ -283,6 +288,8 @@ def _check_cell_loop(
     h its output[t].
     """
     sequence = sequence_spec(report.spec)
+    if sequence is None:
+        return []
     module = getattr(torch.nn, sequence.kind.name)(**sequence.constructor_kwargs()).eval()
     module.load_state_dict({f"{p.name}_l0": getattr(cell, p.name) for p in report.parameters})
     xs = torch.randn(_LOOP_STEPS, *x.shape)
