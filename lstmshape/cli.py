@@ -68,7 +68,13 @@ def lstmshape(
         ),
     ],
     hidden: Annotated[
-        str, typer.Option("--hidden", "-H", metavar="INT", help="hidden_size (H_cell).")
+        str,
+        typer.Option(
+            "--hidden",
+            "-H",
+            metavar="INT",
+            help="hidden_size: H_cell for an LSTM, H_out otherwise.",
+        ),
     ],
     module: Annotated[
         str,

@@ -152,7 +152,13 @@ class Packing:
     @property
     def batch_sizes(self) -> tuple[int, ...]:
         """How many sequences are still running at each step, as torch's batch_sizes holds them."""
-        return tuple(sum(1 for n in self.lengths if n > t) for t in range(self.longest))
+        sizes = []
+        running = sorted(self.lengths, reverse=True)
+        for t in range(self.longest):
+            while running and running[-1] <= t:
+                running.pop()
+            sizes.append(len(running))
+        return tuple(sizes)
 
     def to_dict(self) -> JSONDict:
         """JSON view, under the report's ``"packed"`` key."""

@@ -236,6 +236,11 @@ def _check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
     )
 
 
+def _batched(spec: ModuleSpec, length: int, width: int) -> str:
+    """An unbatched (L, H_in) input given a batch of one, in the layout the module reads."""
+    return f"1,{length},{width}" if spec.batch_first else f"{length},1,{width}"
+
+
 def _flag(name: str) -> str:
     return "--" + name.replace("_", "")
 
@@ -288,7 +293,7 @@ def _check_state_ranks(
         if all(len(given[n] or ()) == 3 for n in names if given[n] is not None):
             # States built for a batch: giving the input a batch axis of 1 fits them instead.
             length, width = input_shape
-            hint += f", or give the input a batch axis: --input {length},1,{width}"
+            hint += f", or give the input a batch axis: --input {_batched(spec, length, width)}"
         hint += "."
     raise TensorMismatchError(
         f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
@@ -666,7 +671,8 @@ def _gates_note(spec: ModuleSpec) -> Note:
         return Note(
             "gates",
             f"{kind.A} has no gates: weight_ih{k} and weight_hh{k} have {h} = {spec.H_cell} "
-            f"rows, and h_t = {spec.nonlinearity}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh).",
+            f"rows, and h_t = {spec.nonlinearity}(W_ih x_t + W_hh h_(t-1)"
+            + (" + b_ih + b_hh)." if spec.bias else ")."),
         )
     gates = ", ".join(kind.gate_names)
     return Note(
@@ -1087,7 +1093,7 @@ def check_packing(
             f"--lengths needs a batched input (L, N, H_in); {format_shape(input_shape)} is one "
             "unbatched sequence.",
             details=["pack_padded_sequence packs several sequences of different lengths."],
-            hint=f"Try --input {input_shape[0]},1,{input_shape[1]} --lengths {input_shape[0]}.",
+            hint=f"Try --input {_batched(spec, *input_shape)} --lengths {input_shape[0]}.",
         )
     layout = Layout.of(spec, input_shape)
     n = layout.batch
@@ -1138,7 +1144,11 @@ def check_packing(
 
 
 def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> None:
-    fix = _shape_arg(_example_lengths(n, layout.length))
+    fix = (
+        f"--lengths {_shape_arg(_example_lengths(n, layout.length))} (one per sequence)"
+        if n
+        else "an --input with at least one sequence"
+    )
     if len(lengths) > n:
         # torch.sort orders equal lengths by position here; the first index past the batch fails.
         outside = _first_outside(lengths, n)
@@ -1162,7 +1172,7 @@ def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> No
             else None
             if outside is None
             else f"INDICES element is out of DATA bounds, id={outside} axis_dim={n}",
-            hint=f"Try --lengths {fix} (one per sequence).",
+            hint=f"Try {fix}.",
         )
     raise TensorMismatchError(
         f"--lengths gives {len(lengths)} lengths for a batch of N = {n} sequences.",
@@ -1170,8 +1180,16 @@ def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> No
             "torch does not catch this one: with enforce_sorted=False it reorders the batch by "
             "the lengths first, keeps that many sequences and drops the others without a word."
         ],
-        hint=f"Try --lengths {fix} (one per sequence).",
+        hint=f"Try {fix}.",
     )
+
+
+def _short(values: tuple[int, ...]) -> str:
+    """A list as Python prints it, with the middle of a long one left out."""
+    if len(values) <= 12:
+        return str(list(values))
+    head = ", ".join(map(str, values[:6]))
+    return f"[{head}, ..., {values[-2]}, {values[-1]}] ({len(values)} values)"
 
 
 def _example_lengths(n: int, length: int) -> tuple[int, ...]:
@@ -1303,7 +1321,7 @@ def _packed_notes(
             f"pack_padded_sequence(input, lengths=[{lengths}]{bf}"
             f"{', enforce_sorted=False' if not packing.enforce_sorted else ''}) keeps the "
             f"{packing.total} valid steps: data ({packing.total}, H_in) stacks them step by step, "
-            f"and batch_sizes = {list(packing.batch_sizes)} counts the sequences still running at "
+            f"and batch_sizes = {_short(packing.batch_sizes)} counts the sequences still running at "
             "each step. lengths must be a list or a CPU tensor.",
         )
     ]

@@ -28,13 +28,21 @@ def lstmshape(*args: str) -> subprocess.CompletedProcess[str]:
     return run(sys.executable, "-m", "lstmshape", *args)
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "plain"])
-def test_explain_path_leaves_torch_out_of_sys_modules(fmt: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "extra"),
+    [
+        ("table", ["--h0", "2,3,20", "--expect", "h_n=2,3,20"]),
+        ("json", ["--h0", "2,3,20", "--expect", "h_n=2,3,20"]),
+        ("markdown", ["--module", "GRU"]),
+        ("plain", ["--lengths", "4,3,1", "--unsorted", "--module", "rnn"]),
+    ],
+)
+def test_explain_path_leaves_torch_out_of_sys_modules(fmt: str, extra: list[str]) -> None:
     code = f"""
 import sys
 from lstmshape.cli import app
 try:
-    app({[*MISSION, "--format", fmt, "--h0", "2,3,20", "--expect", "h_n=2,3,20"]!r})
+    app({[*MISSION, "--format", fmt, *extra]!r})
 except SystemExit as done:
     assert done.code == 0, done.code
 print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
@@ -47,6 +55,7 @@ print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
 def test_library_import_and_explain_leave_torch_out() -> None:
     result = python(
         "import sys, lstmshape; lstmshape.explain((4, 3, 10), 20).to_dict(); "
+        "lstmshape.explain((3, 10), 20, module='LSTMCell').to_dict(); "
         "print('torch' in sys.modules, 'lstmshape.proof' in sys.modules)"
     )
     assert result.stdout.split() == ["False", "False"]

@@ -11,7 +11,7 @@ from lstmshape import explain, verify
 from lstmshape.report import Fact
 from lstmshape.spec import Parameter
 from tests.conftest import import_torch
-from tests.test_against_torch import configs
+from tests.test_against_torch import configs, packed_configs
 
 torch = import_torch()
 
@@ -130,3 +130,21 @@ def test_verify_stays_the_function_after_the_cli_loaded_its_module() -> None:
     second = lstmshape.verify(explain((4, 3, 10), 20))
     assert first.verification is not None
     assert second.verification is not None
+
+
+@settings(max_examples=40)
+@given(packed_configs())
+def test_verify_agrees_on_random_packed_configs(config: dict[str, Any]) -> None:
+    report = verify(explain(**config))
+    assert report.verification is not None
+    assert report.verification.ok, report.verification
+
+
+def test_verify_catches_a_wrong_packed_fact() -> None:
+    report = explain((5, 3, 4), 6, lengths=(5, 3, 2))
+    # The mistake packing invites: the last padded step is each sequence's final state.
+    wrong = replace(report.facts[0], step=0)
+    checked = verify(replace(report, facts=(wrong,))).verification
+    assert checked is not None
+    assert not checked.facts[0].holds
+    assert not checked.ok
