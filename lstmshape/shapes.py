@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from lstmshape.errors import InvalidModuleError, TensorMismatchError, UnreadableValueError
-from lstmshape.kinds import KINDS, LSTM, ModuleKind, kind_named
+from lstmshape.kinds import KINDS, LSTM, ModuleKind
+from lstmshape.parsing import parse_module
 from lstmshape.report import (
     Dim,
     Expectation,
@@ -63,7 +64,7 @@ def explain(
     Raises :class:`InvalidModuleError` for arguments torch would refuse and
     :class:`TensorMismatchError` for a tensor that does not fit the module.
     """
-    kind = module if isinstance(module, ModuleKind) else _kind(module)
+    kind = module if isinstance(module, ModuleKind) else parse_module(module)
     input_shape = tuple(input)
     derived = input_size is None
     if input_size is None:
@@ -336,16 +337,6 @@ def _state_size_error(
 def _hidden_label(spec: ModuleSpec, position: int) -> str:
     # torch names the states of an LSTM hidden[0] and hidden[1]; a GRU's or RNN's is "hidden".
     return f"hidden[{position}]" if spec.kind.has_cell_state else "hidden"
-
-
-def _kind(name: str) -> ModuleKind:
-    try:
-        return kind_named(name)
-    except KeyError:
-        raise UnreadableValueError(
-            f"module={name!r} is not one of torch's recurrent modules here: {', '.join(KINDS)}.",
-            hint="Try --module LSTM, --module GRU or --module RNN.",
-        ) from None
 
 
 def _diagnose_state(
