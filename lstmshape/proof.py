@@ -122,8 +122,8 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
                 output = packed["padded_output"]
                 layer_checks = _check_layers(torch, report, module, packed["input"], states, finals)
             else:
-                output, finals = module(x, states if len(states) > 1 else states[0])
-                finals = finals if isinstance(finals, tuple) else (finals,)
+                output, finals = module(x, _state_arg(states))
+                finals = _as_tuple(finals)
                 layer_checks = _check_layers(torch, report, module, x, states, finals)
     except (RuntimeError, ValueError) as error:
         # lstmshape's checks passed, so this is lstmshape's bug, not the user's: say so plainly.
@@ -218,10 +218,13 @@ def _run_packed(
     packed_input = rnn_utils.pack_padded_sequence(
         x, list(packing.lengths), batch_first=batch_first, enforce_sorted=packing.enforce_sorted
     )
-    packed_output, finals = module(packed_input, states if len(states) > 1 else states[0])
+    packed_output, finals = module(packed_input, _state_arg(states))
     padded_output, _ = rnn_utils.pad_packed_sequence(packed_output, batch_first=batch_first)
-    finals = finals if isinstance(finals, tuple) else (finals,)
-    return {"input": packed_input, "output": packed_output, "padded_output": padded_output}, finals
+    return {
+        "input": packed_input,
+        "output": packed_output,
+        "padded_output": padded_output,
+    }, _as_tuple(finals)
 
 
 def _check_layers(
@@ -257,10 +260,8 @@ def _check_layers(
         )
         rows = slice(k * d, (k + 1) * d)
         layer_states = tuple(s[rows] for s in states)
-        layer_input, layer_finals = single(
-            layer_input, layer_states if len(layer_states) > 1 else layer_states[0]
-        )
-        layer_finals = layer_finals if isinstance(layer_finals, tuple) else (layer_finals,)
+        layer_input, layer_finals = single(layer_input, _state_arg(layer_states))
+        layer_finals = _as_tuple(layer_finals)
         for name, mine, full in zip(spec.kind.final_names, layer_finals, finals, strict=True):
             where = f"{name}[{k * d}:{(k + 1) * d}]" if d == 2 else f"{name}[{k}]"
             label = f"{where} == layer {k} run alone"
@@ -272,10 +273,19 @@ def _check_layers(
 _LOOP_STEPS = 3
 
 
+def _state_arg(states: tuple[torch.Tensor, ...]) -> Any:
+    """The states as the class takes them: the tuple (h_0, c_0) of an LSTM, else h_0 alone."""
+    return states if len(states) > 1 else states[0]
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    """What a module returns as its states, always as a tuple: (h_n, c_n) or (h_n,)."""
+    return value if isinstance(value, tuple) else (value,)
+
+
 def _call(module: Any, x: torch.Tensor, states: tuple[torch.Tensor, ...]) -> tuple[Any, ...]:
     """A cell's call, with its states as the class takes them; what it returns, as a tuple."""
-    result = module(x, states if len(states) > 1 else states[0])
-    return result if isinstance(result, tuple) else (result,)
+    return _as_tuple(module(x, _state_arg(states)))
 
 
 def _check_cell_loop(
@@ -293,10 +303,8 @@ def _check_cell_loop(
     module = getattr(torch.nn, sequence.kind.name)(**sequence.constructor_kwargs()).eval()
     module.load_state_dict({f"{p.name}_l0": getattr(cell, p.name) for p in report.parameters})
     xs = torch.randn(_LOOP_STEPS, *x.shape)
-    output, finals = module(
-        xs, tuple(s.unsqueeze(0) for s in states) if len(states) > 1 else states[0].unsqueeze(0)
-    )
-    finals = finals if isinstance(finals, tuple) else (finals,)
+    output, finals = module(xs, _state_arg(tuple(s.unsqueeze(0) for s in states)))
+    finals = _as_tuple(finals)
     carried = states
     steps = []
     for x_t in xs:
