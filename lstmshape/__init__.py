@@ -3,6 +3,7 @@
 The public API imports nothing heavy: torch is loaded only by :func:`verify`.
 """
 
+from lstmshape.cost import DTYPES, Cost, cost_of
 from lstmshape.errors import (
     ExpectationError,
     InvalidModuleError,
@@ -28,6 +29,8 @@ def verify(report: Report, *, seed: int = 0) -> Report:
 
 
 __all__ = [
+    "DTYPES",
+    "Cost",
     "ExpectationError",
     "InvalidModuleError",
     "LstmShapeError",
@@ -40,6 +43,7 @@ __all__ = [
     "VerificationError",
     "VerifyBudgetError",
     "__version__",
+    "cost_of",
     "explain",
     "explain_spec",
     "state_shapes",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +20,11 @@ from rich.console import Console
 from rich.text import Text
 
 from lstmshape import __version__
+from lstmshape.cost import cost_of
 from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
 from lstmshape.kinds import ModuleKind
 from lstmshape.parsing import (
+    parse_dtype,
     parse_expectation,
     parse_float,
     parse_int,
@@ -158,6 +161,23 @@ def lstmshape(
             help="Expected shape, e.g. h_n=2,3,20 (repeatable). Any mismatch exits 1.",
         ),
     ] = None,
+    cost: Annotated[
+        bool,
+        typer.Option(
+            "--cost",
+            metavar=" ",
+            help="Add the cost: parameters per layer, memory of each tensor, MACs and FLOPs.",
+        ),
+    ] = False,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--dtype",
+            metavar="DTYPE",
+            help="dtype of --cost's memory: float32, float16, bfloat16 or float64 (implies --cost). "
+            "[default: float32]",
+        ),
+    ] = None,
     verify: Annotated[
         bool,
         typer.Option(
@@ -221,6 +241,8 @@ def lstmshape(
             lengths=packed,
             enforce_sorted=not unsorted,
         )
+        if cost or dtype is not None:
+            report = replace(report, cost=cost_of(report, parse_dtype(dtype or "float32")))
         if verify:
             # Imported here: the explain path never loads the torch-facing module.
             from lstmshape.proof import verify as run_torch

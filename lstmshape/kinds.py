@@ -34,6 +34,9 @@ class ModuleKind:
     """A cell's sentence for a state of the wrong rank ({idx} is the state's index)."""
     sequence_module: str = ""
     """For a cell, the sequence module that loops it: LSTMCell -> LSTM."""
+    elementwise: tuple[tuple[str, int], ...] = ()
+    """The element-wise work of one step, per unit of hidden_size, beside the matrix multiplies
+    and the bias additions: (what, operations). The convention lstmshape counts MACs with."""
 
     @property
     def a(self) -> str:
@@ -82,12 +85,31 @@ class ModuleKind:
         return ("input", *self.state_names, *output, *self.final_names)
 
 
+# One operation per element for each sum, product or activation of the cell's equations (torch's docs).
+_LSTM_ELEMENTWISE = (
+    ("W_i*x + W_h*h for the 4 gates", 4),
+    ("sigmoid(i, f, o), tanh(g), tanh(c')", 5),
+    ("c' = f*c + i*g", 3),
+    ("h' = o*tanh(c')", 1),
+)
+_GRU_ELEMENTWISE = (
+    ("W_i*x + W_h*h for r and z", 2),
+    ("sigmoid(r, z), tanh(n)", 3),
+    ("n's W_in*x + r*(W_hn*h)", 2),
+    ("h' = n + z*(h - n)", 3),
+)
+_RNN_ELEMENTWISE = (
+    ("W_ih*x + W_hh*h", 1),
+    ("the nonlinearity (tanh or relu)", 1),
+)
+
 LSTM = ModuleKind(
     name="LSTM",
     gates=4,
     gate_names=("input", "forget", "cell", "output"),
     has_cell_state=True,
     supports_proj_size=True,
+    elementwise=_LSTM_ELEMENTWISE,
 )
 
 GRU = ModuleKind(
@@ -96,6 +118,7 @@ GRU = ModuleKind(
     gate_names=("reset", "update", "new"),
     has_cell_state=False,
     supports_proj_size=False,
+    elementwise=_GRU_ELEMENTWISE,
 )
 
 RNN = ModuleKind(
@@ -106,6 +129,7 @@ RNN = ModuleKind(
     supports_proj_size=False,
     has_nonlinearity=True,
     input_rank_error="{name}: Expected input to be 2D or 3D, got {rank}D tensor instead",
+    elementwise=_RNN_ELEMENTWISE,
 )
 
 _CELL_INPUT_RANK = "{name}: Expected input to be 1D or 2D, got {rank}D instead"
@@ -120,6 +144,7 @@ LSTM_CELL = ModuleKind(
     is_cell=True,
     state_rank_error="LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {rank}D instead",
     sequence_module="LSTM",
+    elementwise=_LSTM_ELEMENTWISE,
 )
 
 GRU_CELL = ModuleKind(
@@ -132,6 +157,7 @@ GRU_CELL = ModuleKind(
     is_cell=True,
     state_rank_error="GRUCell: Expected hidden to be 1D or 2D, got {rank}D instead",
     sequence_module="GRU",
+    elementwise=_GRU_ELEMENTWISE,
 )
 
 RNN_CELL = ModuleKind(
@@ -145,6 +171,7 @@ RNN_CELL = ModuleKind(
     is_cell=True,
     state_rank_error="RNNCell: Expected hidden to be 1D or 2D, got {rank}D instead",
     sequence_module="RNN",
+    elementwise=_RNN_ELEMENTWISE,
 )
 
 KINDS: dict[str, ModuleKind] = {

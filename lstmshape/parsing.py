@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 
+from lstmshape.cost import DTYPES
 from lstmshape.errors import UnreadableValueError
 from lstmshape.kinds import KINDS, ModuleKind, kind_named
 from lstmshape.spec import INT64_MAX
@@ -179,3 +180,45 @@ def parse_module(text: str) -> ModuleKind:
             f"--module {text!r} is not one of {', '.join(KINDS)}.",
             hint="Try --module LSTM, or GRU, RNN, LSTMCell, GRUCell, RNNCell.",
         ) from None
+
+
+# torch's own aliases (torch.half is torch.float16) and the short names people write.
+_DTYPE_ALIASES = {
+    "float": "float32",
+    "fp32": "float32",
+    "half": "float16",
+    "fp16": "float16",
+    "bf16": "bfloat16",
+    "double": "float64",
+    "fp64": "float64",
+}
+
+
+def parse_dtype(text: str) -> str:
+    """Read ``--dtype``: float32, float16, bfloat16 or float64 (``torch.half``, ``fp16`` too)."""
+    name = text.strip().lower().removeprefix("torch.")
+    name = _DTYPE_ALIASES.get(name, name)
+    if name not in DTYPES:
+        raise UnreadableValueError(
+            f"--dtype {text!r} is not one of {', '.join(DTYPES)}.",
+            details=["Recurrent modules take floating dtypes; the memory figures depend on it."],
+            hint="Try --dtype float16.",
+        )
+    return name
+
+
+_SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>[kmgt]i?b?|b)?\s*$", re.I)
+_UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
+
+
+def parse_size(text: str, option: str) -> int:
+    """Read a memory size in bytes: ``512MiB``, ``2GiB``, ``1.5G``, ``0`` (binary units; GB = GiB)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise UnreadableValueError(
+            f"{option} {text!r} is not a memory size.",
+            details=["A size is a number of bytes with an optional unit: B, KiB, MiB, GiB, TiB."],
+            hint=f"Try {option} 512MiB, or {option} 0 for shape-only tensors.",
+        )
+    unit = (match["unit"] or "").lower().rstrip("b").rstrip("i")
+    return int(float(match["number"]) * 1024 ** _UNIT_POWERS[unit])

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lstmshape.report import ATOL, Report, format_shape
+from lstmshape.cost import Cost, LayerCost
+from lstmshape.report import ATOL, Report, format_shape, size_text
 from lstmshape.spec import Parameter
 
 FORMATS = ("table", "json", "markdown", "plain")
@@ -82,6 +83,8 @@ def sections(report: Report) -> list[Section]:
             words=(2,),
         ),
     ]
+    if report.cost is not None:
+        out += _cost_sections(report.cost)
     if report.expectations:
         out.append(
             Section(
@@ -151,6 +154,96 @@ def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
         ),
         *(row(p) for p in report.parameters if p.layer == layers - 1),
     )
+
+
+def _cost_sections(cost: Cost) -> list[Section]:
+    def row(layer: LayerCost) -> tuple[str, ...]:
+        return (
+            f"{layer.layer} {layer.direction}",
+            f"{layer.parameters:,}",
+            size_text(layer.parameters * cost.itemsize),
+            _count(cost.steps * layer.weights),
+        )
+
+    last = cost.layers[-1].layer
+    if last < _LAYERS_LISTED:
+        rows = [row(layer) for layer in cost.layers]
+    else:
+        middle = [layer for layer in cost.layers if 2 <= layer.layer < last]
+        rows = [
+            *(row(layer) for layer in cost.layers if layer.layer < 2),
+            (
+                f"... 2 to {last - 1}",
+                f"{sum(layer.parameters for layer in middle):,}",
+                size_text(sum(layer.parameters for layer in middle) * cost.itemsize),
+                _count(cost.steps * sum(layer.weights for layer in middle)),
+            ),
+            *(row(layer) for layer in cost.layers if layer.layer == last),
+        ]
+    rows.append(
+        ("total", f"{cost.num_parameters:,}", size_text(cost.parameter_bytes), _count(cost.macs))
+    )
+    return [
+        Section(
+            f"Cost: parameters ({cost.dtype})",
+            ("layer", "parameters", "memory", "MACs"),
+            tuple(rows),
+            caption=f"Steps per layer and direction: {cost.steps_formula}.",
+            numeric=(1, 2, 3),
+        ),
+        Section(
+            f"Cost: memory ({cost.dtype})",
+            ("tensor", "shape", "dtype", "memory", "returned"),
+            tuple(
+                (
+                    t.name,
+                    format_shape(t.shape),
+                    t.dtype,
+                    size_text(t.nbytes),
+                    "yes" if t.returned else "no",
+                )
+                for t in cost.tensors
+            ),
+            caption=f"forward returns {size_text(cost.returned_bytes)}; the parameters hold "
+            f"{size_text(cost.parameter_bytes)}.",
+            numeric=(3,),
+        ),
+        Section(
+            "Cost: work of one forward pass",
+            ("work", "count", "how it is counted"),
+            (
+                ("matrix multiplies (MACs)", _count(cost.macs), "weights × steps"),
+                ("FLOPs", _count(cost.flops), "2 × MACs"),
+                (
+                    "bias additions",
+                    _count(cost.bias_additions),
+                    "biases × steps" if cost.bias_additions else "none: bias=False",
+                ),
+                (
+                    "element-wise gate work",
+                    _count(cost.elementwise_operations),
+                    f"{cost.elementwise_per_step:,} per step, layer and direction: "
+                    + "; ".join(f"{what} {n}×{cost.units}" for what, n in cost.elementwise),
+                ),
+                ("torchinfo's Mult-Adds", _count(cost.torchinfo_macs), cost.torchinfo_formula),
+            ),
+            caption="MACs count the matrix multiplies only, as torch's FlopCounterMode does "
+            "(its FLOPs / 2); counters that add biases or gate work report more.",
+            numeric=(1,),
+            words=(2,),
+        ),
+    ]
+
+
+_SI = ((10**18, "E"), (10**15, "P"), (10**12, "T"), (10**9, "G"), (10**6, "M"))
+
+
+def _count(n: int) -> str:
+    """``67,200``; from a million on, with its order of magnitude: ``3,454,186,045,440 (3.45 T)``."""
+    for scale, unit in _SI:
+        if n >= scale:
+            return f"{n:,} ({n / scale:.3g} {unit})"
+    return f"{n:,}"
 
 
 def _diff(diff: float, holds: bool) -> str:

@@ -7,10 +7,13 @@ and only ever added to (``schema`` is bumped on any incompatible change).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.spec import ModuleSpec, Parameter
+
+if TYPE_CHECKING:  # cost.py builds on the report, so the report names it only for type checks
+    from lstmshape.cost import Cost
 
 SCHEMA_VERSION = 1
 # Tolerance of the numerical checks --verify runs. The output/h_n slices are the same numbers in torch
@@ -24,6 +27,19 @@ def format_shape(shape: tuple[int, ...]) -> str:
     if len(shape) == 1:
         return f"({shape[0]},)"
     return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def size_text(nbytes: int) -> str:
+    """Bytes as people read them: ``640 B``, ``23.1 KiB``, ``402.7 GiB`` (binary units)."""
+    if nbytes < 1024:
+        return f"{nbytes:,} B"
+    value = float(nbytes)
+    units = ("KiB", "MiB", "GiB", "TiB", "PiB")
+    for unit in units[:-1]:
+        value /= 1024
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1024:,.1f} {units[-1]}"
 
 
 @dataclass(frozen=True)
@@ -283,6 +299,8 @@ class Report:
     verification: Verification | None = field(default=None)
     packing: Packing | None = None
     """Set when the input was packed (--lengths)."""
+    cost: Cost | None = None
+    """Set when the cost was asked for (--cost): parameters, memory, work."""
 
     @property
     def module(self) -> str:
@@ -369,6 +387,8 @@ class Report:
         }
         if self.packing is not None:
             data["packed"] = self.packing.to_dict()
+        if self.cost is not None:
+            data["cost"] = self.cost.to_dict()
         if self.verification is not None:
             data["verified"] = self.verification.to_dict()
         return data
