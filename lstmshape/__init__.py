@@ -21,11 +21,17 @@ from lstmshape.spec import ModuleSpec, Parameter
 __version__ = "0.1.0"
 
 
-def verify(report: Report, *, seed: int = 0) -> Report:
-    """Run ``report``'s module in torch and return the report with ``verification`` filled in."""
+def verify(report: Report, *, seed: int = 0, budget: int | None = None) -> Report:
+    """Run ``report``'s module in torch and return the report with ``verification`` filled in.
+
+    Real tensors up to ``budget`` bytes (default 1 GiB), shape-only (fake) tensors beyond; the
+    verification says which ran, at what sizes, and why any size was made smaller.
+    """
     from lstmshape.proof import verify as _verify
 
-    return _verify(report, seed=seed)
+    if budget is None:
+        return _verify(report, seed=seed)
+    return _verify(report, seed=seed, budget=budget)
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from lstmshape.parsing import (
     parse_lengths,
     parse_module,
     parse_shape,
+    parse_size,
 )
 from lstmshape.render import FORMATS, render
 from lstmshape.shapes import explain
@@ -186,6 +187,15 @@ def lstmshape(
             help="Run a real torch forward pass and check every shape and fact.",
         ),
     ] = False,
+    verify_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--verify-budget",
+            metavar="SIZE",
+            help="Memory --verify may spend on real tensors, e.g. 512MiB; beyond it, shape-only "
+            "(fake) tensors. 0: always shape-only. [default: 1GiB]",
+        ),
+    ] = None,
     fmt: Annotated[
         str,
         typer.Option(
@@ -247,7 +257,13 @@ def lstmshape(
             # Imported here: the explain path never loads the torch-facing module.
             from lstmshape.proof import verify as run_torch
 
-            report = run_torch(report)
+            budget = None if verify_budget is None else parse_size(verify_budget, "--verify-budget")
+            report = run_torch(report) if budget is None else run_torch(report, budget=budget)
+        elif verify_budget is not None:
+            raise UnreadableValueError(
+                "--verify-budget sets how much memory --verify may spend: it needs --verify.",
+                hint="Try adding --verify, or leave out --verify-budget.",
+            )
     except LstmShapeError as error:
         _print_error(err, error.lines())
         raise typer.Exit(error.exit_code) from None

@@ -195,8 +195,8 @@ def cost_of(report: Report, dtype: str = "float32") -> Cost:
         elementwise=spec.kind.elementwise,
         units=spec.H_cell,
         torchinfo_axes=axes,
-        torchinfo_formula=f"parameters × {' × '.join(map(str, axes))}, the first "
-        f"{'two axes' if len(axes) == 2 else 'axis'} of {first}",
+        torchinfo_formula=f"parameters × {' × '.join(map(str, axes))} ({first}'s first "
+        f"{'two axes' if len(axes) == 2 else 'axis'})",
     )
 
 

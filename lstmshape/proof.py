@@ -1,4 +1,4 @@
-"""The proof: build the real torch module, run it, and compare with the report.
+"""The proof: build the torch module, run it on real or fake tensors, and compare with the report.
 
 This is the only module that imports torch, and only inside :func:`verify`, so that explaining a shape
 never pays torch's start-up (about a second). It is not called verify.py: importing a submodule sets
@@ -8,46 +8,55 @@ it as an attribute of the package, which would replace the function ``lstmshape.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from math import prod
 from typing import TYPE_CHECKING, Any
 
-from lstmshape.errors import TorchNotInstalledError, VerificationError, VerifyBudgetError
+from lstmshape.errors import TorchNotInstalledError, VerificationError
+from lstmshape.methods import DEFAULT_BUDGET_BYTES, PlannedRun, plan
 from lstmshape.report import (
     ATOL,
     Fact,
     FactCheck,
     Report,
+    Run,
     TensorCheck,
     Verification,
     format_shape,
 )
 from lstmshape.shapes import sequence_spec
+from lstmshape.spec import ModuleSpec
 
 if TYPE_CHECKING:
     import torch
 
-# Real tensors are allocated for the forward pass; past this many bytes --verify refuses rather than
-# exhaust the machine's memory.
-MEMORY_BUDGET_BYTES = 2 * 1024**3
 
-
-def verify(report: Report, *, seed: int = 0) -> Report:
+def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES) -> Report:
     """Run ``report``'s module in torch and return the report with ``verification`` filled in.
 
-    Builds the module in eval mode (so dropout cannot perturb the numerical checks), runs one
-    forward pass on random float32 input and states of the computed shapes, and compares every
-    tensor shape, every parameter name and shape, and each stated fact. Raises
-    :class:`TorchNotInstalledError` without torch and :class:`VerificationError` if torch refuses
-    what lstmshape accepted.
+    Takes the fastest exact method that fits (lstmshape.methods): real tensors when the data is
+    at most ``budget`` bytes and quick to compute, otherwise shape-only (fake) tensors, with L
+    made smaller where torch would step through it slowly. A real run builds the module in eval
+    mode (so dropout cannot perturb the numerical checks), runs one forward pass on random float32
+    input and states, and checks every shape, every parameter and each stated fact; a shape-only
+    run checks the shapes and parameters. Raises :class:`TorchNotInstalledError` without torch,
+    :class:`VerifyBudgetError` for packed input too large for real tensors, and
+    :class:`VerificationError` if torch refuses what lstmshape accepted.
     """
-    _check_budget(report)
-    # torch's import and constructor warnings (NumPy missing, dropout with one layer) are not for the
-    # user in torch's words: the report states what matters of them in its own notes.
+    plan(report, budget)  # a packed input over the budget is refused before torch's import
+    # torch's import and constructor warnings (NumPy missing, dropout with one layer, oneDNN and
+    # proj_size) are not for the user in torch's words: the report states what matters of them.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch = _import_torch()
-        return _run(torch, report, seed)
+        mkldnn = torch.backends.mkldnn
+        runs = plan(report, budget, fused_lstm=mkldnn.is_available() and mkldnn.enabled)
+        done = tuple(
+            _run(torch, run, seed) if run.method == "real" else _run_shapes(torch, run)
+            for run in runs
+        )
+    return replace(report, verification=Verification(str(torch.__version__), done))
 
 
 def _import_torch() -> Any:
@@ -68,46 +77,99 @@ def _import_torch() -> Any:
     return torch
 
 
-def _check_budget(report: Report) -> None:
+@contextmanager
+def _torch_refusal(report: Report) -> Iterator[None]:
+    try:
+        yield
+    except (RuntimeError, ValueError) as error:
+        # lstmshape's checks passed, so this is lstmshape's bug, not the user's: say so plainly.
+        raise VerificationError(
+            f"torch refused what lstmshape accepted: {report.spec.torch_call()} on input "
+            f"{format_shape(report.input_shape)}.",
+            torch_says=str(error),
+            hint="Try the same command without --verify, and please report this as a bug.",
+        ) from error
+
+
+def _sizes(run: PlannedRun) -> str:
+    if not run.substitutions:
+        return "at full size"
+    whys: dict[str, list[str]] = {}
+    for s in run.substitutions:
+        whys.setdefault(s.why, []).append(s.text())
+    return "with " + "; ".join(f"{', '.join(texts)}: {why}" for why, texts in whys.items())
+
+
+def _run_shapes(torch: Any, run: PlannedRun) -> Run:
+    """Run the module on fake tensors: torch's shapes, with no data allocated."""
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    report = run.report
     spec = report.spec
-    parameters = report.num_parameters
-    shapes = report.shapes()
-    steps = prod(shapes["input"][:-1])  # L*N (L unbatched, N for a cell)
-    # Tensors in and out, plus the gate pre-activations torch holds for one layer, (L, N, G*H_cell).
-    activations = (
-        sum(prod(shape) for shape in shapes.values()) + steps * spec.kind.gates * spec.H_cell
+    inputs = {t.name: t.shape for t in report.tensors if t.role == "input"}
+    with _torch_refusal(report), FakeTensorMode(), torch.no_grad():
+        module = getattr(torch.nn, spec.kind.name)(**spec.constructor_kwargs()).eval()
+        x = torch.empty(*inputs["input"])
+        states = tuple(torch.empty(*inputs[name]) for name in spec.kind.state_names)
+        if spec.kind.is_cell:
+            output, finals = None, _call(module, x, states)
+        else:
+            output, raw = module(x, _state_arg(states))
+            finals = _as_tuple(raw)
+        produced = _produced(spec, x, states, output, finals)
+        torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
+        count = sum(int(p.numel()) for p in module.parameters())
+    checks = (
+        "the cell's loop against its sequence module"
+        if spec.kind.is_cell
+        else "output's slices against h_n, each layer run alone"
     )
-    # The layer-by-layer rerun holds a second copy of the activations and parameters.
-    needed = 2 * 4 * (activations + parameters)
-    if needed <= MEMORY_BUDGET_BYTES:
-        return
-    if 4 * parameters > MEMORY_BUDGET_BYTES:
-        cause = f"the parameters alone are {_size(4 * parameters)} in float32"
-        hint = (
-            "Try --verify with a smaller --hidden or --input-size: the rules do not depend on them."
-        )
-    else:
-        cause = f"the tensors of the forward pass are {_size(4 * activations)} in float32"
-        hint = "Try --verify with a smaller L or N: the shape rules do not depend on them."
-    raise VerifyBudgetError(
-        f"--verify would allocate about {_size(needed)} of real tensors, over its "
-        f"{_size(MEMORY_BUDGET_BYTES)} budget: {cause}.",
-        details=["lstmshape computes the shapes without torch: the same command without --verify."],
-        hint=hint,
+    return Run(
+        method="shape-only",
+        how=f"torch {torch.__version__}: {spec.torch_call()} on fake tensors (FakeTensorMode: shapes, no data), float32 on "
+        f"the CPU, one forward pass on input {format_shape(report.input_shape)} and "
+        f"{', '.join(spec.kind.state_names)}, {_sizes(run)}.",
+        input_shape=report.input_shape,
+        substitutions=run.substitutions,
+        tensors=_tensor_checks(report, produced),
+        parameters_ok=torch_parameters == tuple((p.name, p.shape) for p in report.parameters),
+        num_parameters=report.num_parameters,
+        torch_parameters=torch_parameters,
+        torch_num_parameters=count,
+        facts=(),
+        facts_not_run=f"fake tensors carry no numbers, so the numerical checks ({checks}) did "
+        "not run",
     )
 
 
-def _size(nbytes: int) -> str:
-    gib = nbytes / 1024**3
-    return f"{gib:.1f} GiB" if gib < 1e6 else f"{gib:.2g} GiB"
+def _produced(
+    spec: ModuleSpec,
+    x: torch.Tensor,
+    states: tuple[torch.Tensor, ...],
+    output: torch.Tensor | None,
+    finals: tuple[torch.Tensor, ...],
+) -> dict[str, Any]:
+    produced: dict[str, Any] = {"input": x}
+    if output is not None:
+        produced["output"] = output
+    produced.update(zip(spec.kind.state_names, states, strict=True))
+    produced.update(zip(spec.kind.final_names, finals, strict=True))
+    return produced
 
 
-def _run(torch: Any, report: Report, seed: int) -> Report:
+def _tensor_checks(report: Report, produced: dict[str, Any]) -> tuple[TensorCheck, ...]:
+    return tuple(
+        TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
+    )
+
+
+def _run(torch: Any, run: PlannedRun, seed: int) -> Run:
+    report = run.report
     spec = report.spec
     torch.manual_seed(seed)
     module_class = getattr(torch.nn, spec.kind.name)
     inputs = {t.name: t.shape for t in report.tensors if t.role == "input"}
-    try:
+    with _torch_refusal(report):
         module = module_class(**spec.constructor_kwargs()).eval()
         x = torch.randn(*inputs["input"])
         states = tuple(torch.randn(*inputs[name]) for name in spec.kind.state_names)
@@ -125,18 +187,8 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
                 output, finals = module(x, _state_arg(states))
                 finals = _as_tuple(finals)
                 layer_checks = _check_layers(torch, report, module, x, states, finals)
-    except (RuntimeError, ValueError) as error:
-        # lstmshape's checks passed, so this is lstmshape's bug, not the user's: say so plainly.
-        raise VerificationError(
-            f"torch refused what lstmshape accepted: {spec.torch_call()} on input "
-            f"{format_shape(report.input_shape)}.",
-            torch_says=str(error),
-            hint="Try the same command without --verify, and please report this as a bug.",
-        ) from error
 
-    produced = {"input": x}
-    if output is not None:
-        produced["output"] = output
+    produced = _produced(spec, x, states, None if packed else output, finals)
     if packed:
         produced.update(
             {
@@ -147,11 +199,6 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
                 "padded_output": packed["padded_output"],
             }
         )
-    produced.update(zip(spec.kind.state_names, states, strict=True))
-    produced.update(zip(spec.kind.final_names, finals, strict=True))
-    tensors = tuple(
-        TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
-    )
     torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
     lengths = report.packing.lengths if report.packing is not None else ()
     facts = (
@@ -163,26 +210,26 @@ def _run(torch: Any, report: Report, seed: int) -> Report:
     if sequence is not None:
         then = (
             f"then the cell looped over {_LOOP_STEPS} steps against {sequence.torch_call()} "
-            "with its weights."
+            "with its weights"
         )
     elif spec.kind.is_cell:
-        then = "no sequence module to loop it against (torch builds none with a size of 0)."
+        then = "no sequence module to loop it against (torch builds none with a size of 0)"
     else:
-        then = "then each layer run alone to check the h_n rows."
-    verification = Verification(
-        torch_version=str(torch.__version__),
-        method=(
-            f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one "
-            f"forward pass on random input and {', '.join(spec.kind.state_names)} of the computed "
-            f"shapes (seed {seed}); {then}"
-        ),
-        tensors=tensors,
+        then = "then each layer run alone to check the h_n rows"
+    return Run(
+        method="real",
+        how=f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one forward pass on random "
+        f"input {format_shape(report.input_shape)} and {', '.join(spec.kind.state_names)} "
+        f"(seed {seed}), {_sizes(run)}; {then}.",
+        input_shape=report.input_shape,
+        substitutions=run.substitutions,
+        tensors=_tensor_checks(report, produced),
         parameters_ok=torch_parameters == tuple((p.name, p.shape) for p in report.parameters),
+        num_parameters=report.num_parameters,
         torch_parameters=torch_parameters,
         torch_num_parameters=sum(int(p.numel()) for p in module.parameters()),
         facts=(*facts, *layer_checks),
     )
-    return replace(report, verification=verification)
 
 
 def _check_fact(

@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lstmshape.cost import Cost, LayerCost
-from lstmshape.report import ATOL, Report, format_shape, size_text
+from lstmshape.cost import Cost
+from lstmshape.report import ATOL, Report, Run, format_shape, size_text
 from lstmshape.spec import Parameter
 
 FORMATS = ("table", "json", "markdown", "plain")
@@ -103,32 +103,39 @@ def sections(report: Report) -> list[Section]:
         )
     verification = report.verification
     if verification is not None:
-        rows = [
-            (t.name, format_shape(t.computed), format_shape(t.torch), _verdict(t.ok))
-            for t in verification.tensors
-        ]
-        rows.append(
-            (
-                "parameters: names, shapes, total",
-                f"{report.num_parameters:,}",
-                f"{verification.torch_num_parameters:,}",
-                _verdict(verification.parameters_ok),
-            )
-        )
-        rows.extend(
-            (f.fact, "stated", _diff(f.max_abs_diff, f.holds), _verdict(f.holds))
-            for f in verification.facts
-        )
-        out.append(
-            Section(
-                "Verified with torch",
-                ("check", "lstmshape", "torch", "result"),
-                tuple(rows),
-                caption=verification.method,
-                words=(0,),
-            )
-        )
+        for number, run in enumerate(verification.runs, 1):
+            out.append(_run_section(run, number, len(verification.runs)))
     return out
+
+
+def _run_section(run: Run, number: int, runs: int) -> Section:
+    rows = [
+        (t.name, format_shape(t.computed), format_shape(t.torch), _verdict(t.ok))
+        for t in run.tensors
+    ]
+    rows.append(
+        (
+            "parameters: names, shapes, total",
+            f"{run.num_parameters:,}",
+            f"{run.torch_num_parameters:,}",
+            _verdict(run.parameters_ok),
+        )
+    )
+    rows.extend(
+        (f.fact, "stated", _diff(f.max_abs_diff, f.holds), _verdict(f.holds)) for f in run.facts
+    )
+    if run.facts_not_run:
+        rows.append(("numerical checks", "-", "-", "not run"))
+    of = f" {number} of {runs}" if runs > 1 else ""
+    caption = run.how + (f" Not run: {run.facts_not_run}." if run.facts_not_run else "")
+    return Section(
+        f"Verified with torch{of}: "
+        + ("real tensors" if run.method == "real" else "shape-only (fake tensors)"),
+        ("check", "lstmshape", "torch", "result"),
+        tuple(rows),
+        caption=caption,
+        words=(0,),
+    )
 
 
 # Up to this many layers every parameter is listed; a deeper stack lists layers 0, 1 and the last,
@@ -157,56 +164,53 @@ def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
 
 
 def _cost_sections(cost: Cost) -> list[Section]:
-    def row(layer: LayerCost) -> tuple[str, ...]:
-        return (
-            f"{layer.layer} {layer.direction}",
-            f"{layer.parameters:,}",
-            size_text(layer.parameters * cost.itemsize),
-            _count(cost.steps * layer.weights),
-        )
+    def row(label: str, parameters: int, weights: int) -> tuple[str, ...]:
+        return (label, f"{parameters:,}", size_text(parameters * cost.itemsize), f"{weights:,}")
 
     last = cost.layers[-1].layer
-    if last < _LAYERS_LISTED:
-        rows = [row(layer) for layer in cost.layers]
-    else:
+    listed = [
+        layer for layer in cost.layers if last < _LAYERS_LISTED or layer.layer in (0, 1, last)
+    ]
+    rows = [
+        row(f"{layer.layer} {layer.direction}", layer.parameters, layer.weights) for layer in listed
+    ]
+    if len(listed) < len(cost.layers):
         middle = [layer for layer in cost.layers if 2 <= layer.layer < last]
-        rows = [
-            *(row(layer) for layer in cost.layers if layer.layer < 2),
-            (
+        position = len([layer for layer in listed if layer.layer < 2])
+        rows.insert(
+            position,
+            row(
                 f"... 2 to {last - 1}",
-                f"{sum(layer.parameters for layer in middle):,}",
-                size_text(sum(layer.parameters for layer in middle) * cost.itemsize),
-                _count(cost.steps * sum(layer.weights for layer in middle)),
+                sum(layer.parameters for layer in middle),
+                sum(layer.weights for layer in middle),
             ),
-            *(row(layer) for layer in cost.layers if layer.layer == last),
-        ]
-    rows.append(
-        ("total", f"{cost.num_parameters:,}", size_text(cost.parameter_bytes), _count(cost.macs))
-    )
+        )
+    rows.append(row("total", cost.num_parameters, sum(layer.weights for layer in cost.layers)))
+    elementwise = "; ".join(f"{what}: {n}" for what, n in cost.elementwise)
     return [
         Section(
             f"Cost: parameters ({cost.dtype})",
-            ("layer", "parameters", "memory", "MACs"),
+            ("layer", "parameters", "memory", "MACs per step"),
             tuple(rows),
-            caption=f"Steps per layer and direction: {cost.steps_formula}.",
+            caption="Each weight matrix meets one vector per step: a step's MACs are the weights' "
+            f"count. Steps per layer and direction: {cost.steps_formula}.",
             numeric=(1, 2, 3),
         ),
         Section(
             f"Cost: memory ({cost.dtype})",
-            ("tensor", "shape", "dtype", "memory", "returned"),
+            ("tensor", "shape", "memory", "returned"),
             tuple(
                 (
                     t.name,
                     format_shape(t.shape),
-                    t.dtype,
-                    size_text(t.nbytes),
+                    size_text(t.nbytes) + (f" {t.dtype}" if t.dtype != cost.dtype else ""),
                     "yes" if t.returned else "no",
                 )
                 for t in cost.tensors
             ),
             caption=f"forward returns {size_text(cost.returned_bytes)}; the parameters hold "
             f"{size_text(cost.parameter_bytes)}.",
-            numeric=(3,),
+            numeric=(2,),
         ),
         Section(
             "Cost: work of one forward pass",
@@ -222,15 +226,16 @@ def _cost_sections(cost: Cost) -> list[Section]:
                 (
                     "element-wise gate work",
                     _count(cost.elementwise_operations),
-                    f"{cost.elementwise_per_step:,} per step, layer and direction: "
-                    + "; ".join(f"{what} {n}×{cost.units}" for what, n in cost.elementwise),
+                    f"{cost.elementwise_per_step // cost.units if cost.units else 0}"
+                    f"×{cost.units} per step, layer and direction",
                 ),
                 ("torchinfo's Mult-Adds", _count(cost.torchinfo_macs), cost.torchinfo_formula),
             ),
-            caption="MACs count the matrix multiplies only, as torch's FlopCounterMode does "
-            "(its FLOPs / 2); counters that add biases or gate work report more.",
+            caption="MACs count the matrix multiplies only, as torch's FlopCounterMode does (its "
+            "FLOPs / 2); counters that add biases or gate work report more. Element-wise work per "
+            f"unit of hidden_size and step: {elementwise}.",
             numeric=(1,),
-            words=(2,),
+            words=(0, 2),
         ),
     ]
 

@@ -42,6 +42,15 @@ GOLDEN_CASES = {
     "--bidirectional --format plain",
     "packed_gru_batch_first_verify": "--module GRU --input 3,5,10 --hidden 20 --lengths 4,3,1 "
     "--batch-first --verify",
+    "mission_cost": f"{MISSION} --cost",
+    "mission_cost_markdown": f"{MISSION} --dtype bfloat16 --format markdown",
+    "packed_unsorted_cost_plain": "--module GRU --input 5,3,10 --hidden 20 --lengths 2,5,3 "
+    "--unsorted --cost --format plain",
+    "deep_cell_cost_plain": "--module RNNCell --input 10 --hidden 20 --no-bias --cost --format plain",
+    "large_gru_verify": "--module GRU --input 100000,512,4096 --hidden 8192 --layers 4 "
+    "--bidirectional --verify --cost",
+    "long_proj_verify_plain": "--input 2000,64,512 --hidden 1024 --proj-size 128 --layers 2 "
+    "--verify --format plain",
 }
 
 
@@ -64,6 +73,8 @@ def test_golden_output(run: Run, name: str) -> None:
         "--input 100000,512,64 --hidden 8 --layers 4 --bidirectional --proj-size 3 --batch-first",
         "--input 50,32,128 --hidden 256 --layers 3 --bidirectional --verify",
         f"{MISSION} --expect output=4,3,20",
+        "--module GRU --input 100000,512,4096 --hidden 8192 --layers 6 --bidirectional --verify "
+        "--cost --dtype float64",
     ],
 )
 def test_table_never_cuts_a_cell(args: str, columns: int) -> None:
@@ -188,7 +199,7 @@ def test_flags_reach_the_config(run: Run) -> None:
 
 def test_json_contract(run: Run) -> None:
     data = json.loads(run(f"{MISSION} --format json --verify").stdout)
-    assert data["schema"] == 1
+    assert data["schema"] == 2
     assert data["module"] == "LSTM"
     assert data["batched"] is True
     assert data["num_parameters"] == 5920
@@ -201,7 +212,12 @@ def test_json_contract(run: Run) -> None:
     assert data["parameters"]["weight_ih_l1"]["shape"] == [80, 20]
     assert {n["id"] for n in data["notes"]} >= {"output_h_n", "h_n_layout", "last_layer_state"}
     assert data["verified"]["ok"] is True
-    assert data["verified"]["tensors"]["c_n"] == {
+    assert data["verified"]["exact"] is True
+    assert data["verified"]["numerical_checks"] is True
+    (real,) = data["verified"]["runs"]
+    assert (real["method"], real["substituted"], real["facts_not_run"]) == ("real", [], None)
+    assert real["num_parameters"] == {"computed": 5920, "torch": 5920}
+    assert real["tensors"]["c_n"] == {
         "computed": [2, 3, 20],
         "torch": [2, 3, 20],
         "ok": True,
@@ -760,28 +776,35 @@ def test_usage_errors_exit_2(run: Run, args: str, message: str) -> None:
     assert message in " ".join(result.stderr.replace("│", " ").split())
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            "--input 4,3,10 --hidden 100000 --verify",
-            "Error: --verify would allocate about 298.1 GiB of real tensors, over its 2.0 GiB "
-            "budget: the parameters alone are 149.0 GiB in float32.\n"
-            "  lstmshape computes the shapes without torch: the same command without --verify.\n"
-            "  Try --verify with a smaller --hidden or --input-size: the rules do not depend on them.\n",
-        ),
-        (
-            "--input 100000,512,64 --hidden 8 --verify",
-            "Error: --verify would allocate about 39.7 GiB of real tensors, over its 2.0 GiB "
-            "budget: the tensors of the forward pass are 19.8 GiB in float32.\n"
-            "  lstmshape computes the shapes without torch: the same command without --verify.\n"
-            "  Try --verify with a smaller L or N: the shape rules do not depend on them.\n",
-        ),
-    ],
-)
-def test_verify_refuses_tensors_over_its_memory_budget(run: Run, args: str, message: str) -> None:
-    result = run(args)
-    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+def test_verify_refuses_packed_input_too_large_for_real_tensors(run: Run) -> None:
+    lengths = ",".join(["30000"] * 4)
+    result = run(f"--input 30000,4,10 --hidden 20 --lengths {lengths} --verify")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: --verify cannot run this packed input on real tensors: even with small feature "
+        "sizes it needs 30,000 steps (time steps × layers × directions), over the 20,000 of a "
+        "quick run.\n"
+        "  Packed input runs on real tensors only: pack_padded_sequence's shapes depend on the "
+        "lengths' values, which shape-only (fake) tensors do not carry.\n"
+        "  Try --verify with fewer or shorter sequences (the rules do not depend on how many), or a "
+        "larger --verify-budget.\n"
+    )
+
+
+def test_verify_budget_needs_verify_and_a_size(run: Run) -> None:
+    alone = run(f"{MISSION} --verify-budget 1GiB")
+    assert (alone.exit_code, alone.stderr) == (
+        2,
+        "Error: --verify-budget sets how much memory --verify may spend: it needs --verify.\n"
+        "  Try adding --verify, or leave out --verify-budget.\n",
+    )
+    bad = run(f"{MISSION} --verify --verify-budget lots")
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "Error: --verify-budget 'lots' is not a memory size.\n"
+        "  A size is a number of bytes with an optional unit: B, KiB, MiB, GiB, TiB.\n"
+        "  Try --verify-budget 512MiB, or --verify-budget 0 for shape-only tensors.\n",
+    )
 
 
 def test_verify_without_torch_names_the_install_command(

@@ -74,8 +74,14 @@ def test_explain_path_works_with_torch_unimportable() -> None:
 
 @pytest.mark.parametrize(
     "extra",
-    [[], ["--dropout", "0.5", "--layers", "1"], ["--proj-size", "5", "--bidirectional"]],
-    ids=["plain", "dropout-one-layer", "proj-size"],
+    [
+        [],
+        ["--dropout", "0.5", "--layers", "1"],
+        ["--proj-size", "5", "--bidirectional"],
+        ["--verify-budget", "0"],
+        ["--verify-budget", "0", "--proj-size", "5", "--dropout", "0.5", "--layers", "1"],
+    ],
+    ids=["plain", "dropout-one-layer", "proj-size", "shape-only", "shape-only-proj-dropout"],
 )
 def test_verify_prints_none_of_torchs_warnings(extra: list[str]) -> None:
     # torch warns at import when NumPy is missing (hidden here, so the test holds whether or not

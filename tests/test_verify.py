@@ -8,22 +8,32 @@ from typing import Any
 from hypothesis import given, settings
 
 from lstmshape import explain, verify
-from lstmshape.report import Fact
+from lstmshape.report import Fact, Report, Run
 from lstmshape.spec import Parameter
 from tests.conftest import import_torch
-from tests.test_against_torch import configs, packed_configs
+from tests.strategies import configs, packed_configs
 
 torch = import_torch()
+
+
+def only_run(report: Report) -> Run:
+    """The one run of a small configuration's --verify: real, at full size."""
+    assert report.verification is not None
+    (run,) = report.verification.runs
+    assert run.method == "real"
+    assert not run.substitutions
+    return run
 
 
 @settings(max_examples=60)
 @given(configs())
 def test_verify_agrees_on_random_configs(config: dict[str, Any]) -> None:
     report = verify(explain(**config))
-    v = report.verification
-    assert v is not None
+    assert report.verification is not None
+    assert [run.method for run in report.verification.runs] == ["real"]
+    v = report.verification.runs[0]
     assert v.ok, v
-    assert v.torch_version == torch.__version__
+    assert report.verification.torch_version == torch.__version__
     assert v.torch_num_parameters == report.num_parameters
     spec = report.spec
     assert [t.name for t in v.tensors] == list(spec.kind.tensor_names)
@@ -40,7 +50,7 @@ def test_verify_catches_a_wrong_fact() -> None:
     report = explain((4, 3, 10), 20, num_layers=2, bidirectional=True)
     # The classic mistake: the last step of output is NOT the backward direction's final state.
     wrong = Fact("reverse", 0, -1, (20, 40), -1, 3)
-    checked = verify(replace(report, facts=(*report.facts[:1], wrong))).verification
+    checked = only_run(verify(replace(report, facts=(*report.facts[:1], wrong))))
     assert checked is not None
     assert [f.holds for f in checked.facts[:2]] == [True, False]
     assert not checked.ok
@@ -49,7 +59,7 @@ def test_verify_catches_a_wrong_fact() -> None:
 def test_verify_catches_wrong_parameters_and_shapes() -> None:
     report = explain((4, 3, 10), 20)
     bad_param = Parameter("weight_ih_l0", (80, 11), 0, "forward", "(4*H_cell, H_in)")
-    checked = verify(replace(report, parameters=(bad_param, *report.parameters[1:]))).verification
+    checked = only_run(verify(replace(report, parameters=(bad_param, *report.parameters[1:]))))
     assert checked is not None
     assert not checked.parameters_ok
     assert not checked.ok
@@ -58,7 +68,7 @@ def test_verify_catches_wrong_parameters_and_shapes() -> None:
 def test_layer_rows_are_checked_by_running_each_layer_alone() -> None:
     report = verify(explain((6, 2, 5), 7, num_layers=3, bidirectional=True, proj_size=3))
     assert report.verification is not None
-    labels = [f.fact for f in report.verification.facts]
+    labels = [f.fact for f in only_run(report).facts]
     assert labels == [
         "output[-1, :, :3] == h_n[-2]",
         "output[0, :, 3:] == h_n[-1]",
@@ -77,18 +87,19 @@ def test_verify_runs_gru_and_rnn() -> None:
         report = verify(explain((6, 2, 5), 7, num_layers=2, bidirectional=True, module=module))
         assert report.verification is not None
         assert report.verification.ok
-        assert [f.fact for f in report.verification.facts][2:] == [
+        assert [f.fact for f in only_run(report).facts][2:] == [
             "h_n[0:2] == layer 0 run alone",
             "h_n[2:4] == layer 1 run alone",
         ]
-        assert report.verification.method.startswith(f"torch {torch.__version__}: nn.{module}(")
+        assert only_run(report).how.startswith(f"torch {torch.__version__}: nn.{module}(")
+        assert report.verification.method == f"torch {torch.__version__}: real at full size."
 
 
 def test_verify_loops_each_cell_against_its_sequence_module() -> None:
     report = verify(explain((3, 10), 20, module="LSTMCell", bias=False))
     assert report.verification is not None
     assert report.verification.ok
-    assert [f.fact for f in report.verification.facts] == [
+    assert [f.fact for f in only_run(report).facts] == [
         "loop of 3 steps: each h == output[t] of nn.LSTM(10, 20, bias=False)",
         "loop: final h == h_n[0] of nn.LSTM(10, 20, bias=False)",
         "loop: final c == c_n[0] of nn.LSTM(10, 20, bias=False)",
@@ -103,7 +114,7 @@ def test_verify_packs_pads_and_checks_each_sequence() -> None:
     )
     assert report.verification is not None
     assert report.verification.ok
-    assert [t.name for t in report.verification.tensors] == [
+    assert [t.name for t in only_run(report).tensors] == [
         "input",
         "input.data",
         "input.batch_sizes",
@@ -115,7 +126,7 @@ def test_verify_packs_pads_and_checks_each_sequence() -> None:
         "c_n",
         "padded_output",
     ]
-    assert [f.fact for f in report.verification.facts][:2] == [
+    assert [f.fact for f in only_run(report).facts][:2] == [
         "padded_output[lengths[i] - 1, i, :6] == h_n[-2][i]",
         "padded_output[0, i, 6:] == h_n[-1][i]",
     ]
@@ -144,7 +155,7 @@ def test_verify_catches_a_wrong_packed_fact() -> None:
     report = explain((5, 3, 4), 6, lengths=(5, 3, 2))
     # The mistake packing invites: the last padded step is each sequence's final state.
     wrong = replace(report.facts[0], step=0)
-    checked = verify(replace(report, facts=(wrong,))).verification
+    checked = only_run(verify(replace(report, facts=(wrong,))))
     assert checked is not None
     assert not checked.facts[0].holds
     assert not checked.ok

@@ -1,0 +1,192 @@
+"""--verify at any scale: which runs the plan picks (pure, no torch), and that torch agrees with
+each of them, shape-only and substituted runs included, over a random sample."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lstmshape import VerifyBudgetError, explain, verify
+from lstmshape.methods import FAKE_STEPS, REAL_STEPS, plan, real_bytes
+from lstmshape.report import Report
+from tests.conftest import invoke
+from tests.strategies import configs, packed_configs
+
+LARGE = {"input": (100_000, 512, 4096), "hidden_size": 8192, "num_layers": 4, "bidirectional": True}
+
+
+def methods(
+    report: Report, budget: int = 1024**3, fused_lstm: bool = True
+) -> list[tuple[Any, ...]]:
+    return [
+        (
+            run.method,
+            run.report.input_shape,
+            [(s.symbol, s.value, s.ran) for s in run.substitutions],
+        )
+        for run in plan(report, budget, fused_lstm=fused_lstm)
+    ]
+
+
+def test_a_small_configuration_runs_on_real_tensors_at_full_size() -> None:
+    assert methods(explain((4, 3, 10), 20, num_layers=2)) == [("real", (4, 3, 10), [])]
+
+
+def test_a_large_lstm_is_shaped_at_once_on_fake_tensors() -> None:
+    assert methods(explain(**LARGE)) == [("shape-only", (100_000, 512, 4096), [])]
+
+
+def test_without_onednn_an_lstm_steps_and_l_is_made_smaller() -> None:
+    shorter = FAKE_STEPS // 8
+    assert methods(explain(**LARGE), fused_lstm=False) == [
+        ("shape-only", (shorter, 512, 4096), [("L", 100_000, shorter)])
+    ]
+
+
+@pytest.mark.parametrize(
+    "config", [{**LARGE, "module": "GRU"}, {**LARGE, "module": "RNN"}, {**LARGE, "proj_size": 1024}]
+)
+def test_stepping_modules_run_a_shorter_l_and_say_so(config: dict[str, Any]) -> None:
+    (run,) = plan(explain(**config))
+    assert run.method == "shape-only"
+    assert run.report.input_shape == (FAKE_STEPS // 8, 512, 4096)
+    (substitution,) = run.substitutions
+    assert (substitution.symbol, substitution.value, substitution.ran) == ("L", 100_000, 8)
+    assert "steps through the time steps in Python" in substitution.why
+    assert "L=100,000 would take about 27 min" in substitution.why
+
+
+def test_a_long_but_cheap_l_also_runs_real_at_full_length() -> None:
+    report = explain((3000, 64, 512), 1024, module="GRU", num_layers=2, bidirectional=True)
+    assert REAL_STEPS >= 3000 * 4
+    assert methods(report) == [
+        ("shape-only", (16, 64, 512), [("L", 3000, 16)]),
+        ("real", (3000, 1, 1), [("N", 64, 1), ("H_in", 512, 1), ("hidden_size", 1024, 1)]),
+    ]
+
+
+def test_batch_first_and_unbatched_substitute_the_right_axis() -> None:
+    batch_first = explain((64, 3000, 512), 1024, module="RNN", batch_first=True, num_layers=2)
+    assert [m[1] for m in methods(batch_first)] == [(64, 32, 512), (1, 3000, 1)]
+    unbatched = explain((30_000, 5000), 4096, module="GRU")
+    assert [m[1] for m in methods(unbatched)] == [(FAKE_STEPS, 5000)]
+
+
+def test_budget_zero_forces_shape_only() -> None:
+    assert methods(explain((4, 3, 10), 20, num_layers=2), budget=0) == [
+        ("shape-only", (4, 3, 10), [])
+    ]
+
+
+def test_a_large_cell_is_shaped_at_once() -> None:
+    assert methods(explain((100_000, 4096), 8192, module="GRUCell")) == [
+        ("shape-only", (100_000, 4096), [])
+    ]
+
+
+def test_large_packed_input_runs_real_with_small_features() -> None:
+    report = explain((2000, 64, 512), 1024, num_layers=2, lengths=[2000] * 64)
+    assert methods(report) == [
+        ("real", (2000, 64, 8), [("H_in", 512, 8), ("hidden_size", 1024, 8)])
+    ]
+
+
+def test_packed_input_too_long_for_a_real_run_is_refused() -> None:
+    report = explain((30_000, 4, 10), 20, lengths=[30_000] * 4)
+    with pytest.raises(VerifyBudgetError, match=r"30,000 steps \(time steps × layers"):
+        plan(report)
+
+
+# --- against torch -----------------------------------------------------------------------------
+
+
+@settings(max_examples=40)
+@given(configs())
+def test_shape_only_runs_agree_with_torch(config: dict[str, Any]) -> None:
+    """Budget 0 forces fake tensors on any configuration: torch's shapes and parameters agree,
+    and the verification says no numerical check ran."""
+    report = verify(explain(**config), budget=0)
+    v = report.verification
+    assert v is not None
+    assert v.ok, v
+    assert [run.method for run in v.runs] == ["shape-only"]
+    assert v.runs[0].facts == ()
+    assert "did not run" in v.runs[0].facts_not_run
+    assert report.to_dict()["verified"]["numerical_checks"] is False
+
+
+@settings(max_examples=25)
+@given(configs(), st.integers(2, 40))
+def test_substituted_runs_agree_with_torch_and_cover_full_l(
+    config: dict[str, Any], length: int
+) -> None:
+    """With a tiny step budget L is substituted; torch agrees at the sizes that ran, and a real
+    run at full length follows whenever it is cheap."""
+    if "num_layers" not in config:
+        return  # cells have no time axis
+    shape = list(config["input"])
+    axis = 1 if config["batch_first"] and len(shape) == 3 else 0
+    shape[axis] = length * FAKE_STEPS
+    report = explain(**{**config, "input": tuple(shape)})
+    v = verify(report, budget=0).verification
+    assert v is not None
+    assert v.ok, v
+    if config["module"] == "LSTM" and config.get("proj_size", 0) == 0:
+        assert [r.method for r in v.runs] == ["shape-only"]
+        return
+    first = v.runs[0]
+    assert [s.symbol for s in first.substitutions] == ["L"]
+    assert first.input_shape[axis] < shape[axis]
+    if len(v.runs) == 2:
+        assert v.runs[1].method == "real"
+        assert v.runs[1].input_shape[axis] == shape[axis]
+        assert v.exact
+    else:
+        assert not v.exact
+
+
+@settings(max_examples=20)
+@given(packed_configs())
+def test_packed_runs_with_small_features_agree_with_torch(config: dict[str, Any]) -> None:
+    # Feature sizes over 8, and a budget one byte short of the full run: they are made smaller.
+    wider = (*config["input"][:-1], config["input"][-1] + 8)
+    full = explain(**{**config, "input": wider, "hidden_size": config["hidden_size"] + 8})
+    report = verify(full, budget=real_bytes(full) - 1)
+    v = report.verification
+    assert v is not None
+    assert v.ok, v
+    (run,) = v.runs
+    assert run.method == "real"
+    assert {s.symbol for s in run.substitutions} <= {"H_in", "hidden_size", "proj_size"}
+
+
+def test_the_large_configuration_verifies_shape_only_and_says_what_ran() -> None:
+    result = invoke(
+        "--input 100000,512,4096 --hidden 8192 --layers 4 --bidirectional --module GRU --verify --format json"
+    )
+    assert result.exit_code == 0, result.stderr
+    verified = json.loads(result.stdout)["verified"]
+    assert (verified["ok"], verified["exact"], verified["numerical_checks"]) == (True, False, False)
+    (run,) = verified["runs"]
+    assert run["method"] == "shape-only"
+    assert run["input_shape"] == [8, 512, 4096]
+    assert run["substituted"][0]["symbol"] == "L"
+    assert run["tensors"]["output"] == {
+        "computed": [8, 512, 16384],
+        "torch": [8, 512, 16384],
+        "ok": True,
+    }
+    assert "did not run" in run["facts_not_run"]
+    assert verified["method"].endswith("shape-only with L=8 instead of 100,000.")
+
+
+def test_the_table_says_which_checks_did_not_run() -> None:
+    table = invoke("--input 4,3,10 --hidden 20 --verify --verify-budget 0").stdout
+    assert "Verified with torch: shape-only (fake tensors)" in table
+    assert re.search(r"numerical checks +- +- +not run", table)
+    assert "Not run: fake tensors carry no numbers" in " ".join(table.split())
