@@ -14,6 +14,7 @@ from lstmshape.errors import (
     VerificationError,
     VerifyBudgetError,
 )
+from lstmshape.instance import assert_shapes, explain_module, spec_of_module
 from lstmshape.report import Report
 from lstmshape.shapes import explain, explain_spec, state_shapes
 from lstmshape.spec import ModuleSpec, Parameter
@@ -49,9 +50,12 @@ __all__ = [
     "VerificationError",
     "VerifyBudgetError",
     "__version__",
+    "assert_shapes",
     "cost_of",
     "explain",
+    "explain_module",
     "explain_spec",
+    "spec_of_module",
     "state_shapes",
     "verify",
 ]

@@ -203,7 +203,7 @@ def lstmshape(
             "-f",
             metavar="FORMAT",
             callback=_format,
-            help="table, json, markdown or plain.",
+            help="table, json, markdown, plain, or code (a runnable PyTorch snippet).",
         ),
     ] = "table",
     version: Annotated[

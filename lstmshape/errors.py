@@ -73,14 +73,18 @@ class TensorMismatchError(LstmShapeError):
     exit_code = 1
 
 
-class ExpectationError(LstmShapeError):
-    """A tensor's shape is not the one the user expected (``--expect``)."""
+class ExpectationError(LstmShapeError, AssertionError):
+    """A tensor's shape is not the one the user expected (``--expect``, ``assert_shapes``).
+
+    An ``AssertionError`` too, so that a test framework reports it as a failed assertion.
+    """
 
     exit_code = 1
 
 
 class VerifyBudgetError(LstmShapeError):
-    """--verify would allocate more real tensors than its memory budget allows."""
+    """--verify cannot run packed input on real tensors within its budget, even with small
+    feature sizes (fake tensors cannot pack)."""
 
     exit_code = 2
 

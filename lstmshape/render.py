@@ -18,9 +18,10 @@ from rich.text import Text
 
 from lstmshape.cost import Cost
 from lstmshape.report import ATOL, Report, Run, format_shape, size_text
+from lstmshape.snippet import to_code
 from lstmshape.spec import Parameter
 
-FORMATS = ("table", "json", "markdown", "plain")
+FORMATS = ("table", "json", "markdown", "plain", "code")
 # The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
 _FULL_WIDTH = 80
 
@@ -374,9 +375,11 @@ def _styled(section: Section, column: int, cell: str) -> Text:
 
 
 def render(report: Report, fmt: str, console: Console) -> None:
-    """Write ``report`` to ``console`` in ``fmt``: one of table, json, markdown, plain."""
+    """Write ``report`` to ``console`` in ``fmt``: one of table, json, markdown, plain, code."""
     if fmt == "table":
         render_table(report, console)
         return
-    text = {"json": to_json, "markdown": to_markdown, "plain": to_plain}[fmt](report)
+    text = {"json": to_json, "markdown": to_markdown, "plain": to_plain, "code": to_code}[fmt](
+        report
+    )
     console.out(text, highlight=False, end="")

@@ -765,7 +765,7 @@ def test_broken_torch_is_an_error_not_a_traceback(
     [
         ("--hidden 20", "Missing option '--input'"),
         ("--input 4,3,10", "Missing option '--hidden'"),
-        (f"{MISSION} --format xml", "'xml' is not one of table, json, markdown, plain."),
+        (f"{MISSION} --format xml", "'xml' is not one of table, json, markdown, plain, code."),
         (f"{MISSION} --bogus", "No such option: --bogus"),
     ],
 )

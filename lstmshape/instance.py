@@ -1,0 +1,172 @@
+"""A torch module instance users already have, read without importing torch, and assertions on it.
+
+Users have a model, not a list of flags: :func:`explain_module` reads the constructor arguments back
+from an ``nn.LSTM`` (or any member of the family, or a subclass of one) and explains it, and
+:func:`assert_shapes` is the one call a test needs to hold a module's shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lstmshape.errors import ExpectationError, UnreadableValueError
+from lstmshape.kinds import KINDS, ModuleKind
+from lstmshape.report import Report, format_shape
+from lstmshape.shapes import explain_spec
+from lstmshape.spec import ModuleSpec
+
+Shape = Sequence[int]
+
+
+def spec_of_module(module: object) -> ModuleSpec:
+    """The constructor arguments of a torch recurrent module instance, as a :class:`ModuleSpec`.
+
+    Accepts ``nn.LSTM``, ``nn.GRU``, ``nn.RNN``, their cells, and subclasses of any of them.
+    Raises :class:`UnreadableValueError` for anything else, naming the recurrent modules inside it.
+    """
+    kind = _kind_of(module)
+    if kind is None:
+        raise _not_recurrent(module)
+    m: Any = module  # a torch module, whose fields are its constructor's arguments
+    read: dict[str, Any] = {
+        "input_size": int(m.input_size),
+        "hidden_size": int(m.hidden_size),
+        "bias": bool(m.bias),
+    }
+    if kind.has_nonlinearity:
+        read["nonlinearity"] = str(m.nonlinearity)
+    if not kind.is_cell:
+        read.update(
+            num_layers=int(m.num_layers),
+            batch_first=bool(m.batch_first),
+            dropout=float(m.dropout),
+            bidirectional=bool(m.bidirectional),
+        )
+        if kind.supports_proj_size:
+            read["proj_size"] = int(getattr(m, "proj_size", 0))
+    return ModuleSpec(**read, kind=kind)
+
+
+def explain_module(
+    module: object,
+    input: Shape,
+    *,
+    h_0: Shape | None = None,
+    c_0: Shape | None = None,
+    expect: Mapping[str, Shape] | Sequence[tuple[str, Shape]] | None = None,
+    lengths: Sequence[int] | None = None,
+    enforce_sorted: bool = True,
+) -> Report:
+    """Explain an existing torch module instance applied to an input of shape ``input``.
+
+    ``module`` is an ``nn.LSTM``, ``nn.GRU``, ``nn.RNN`` or a cell (or a subclass): its arguments
+    are read from the instance, so a model's own layer can be passed (``model.encoder``). The other
+    arguments are :func:`lstmshape.explain`'s. Raises the same errors as :func:`lstmshape.explain`.
+    """
+    return explain_spec(
+        spec_of_module(module),
+        tuple(input),
+        h_0=None if h_0 is None else tuple(h_0),
+        c_0=None if c_0 is None else tuple(c_0),
+        expect=expect,
+        lengths=lengths,
+        enforce_sorted=enforce_sorted,
+    )
+
+
+def assert_shapes(
+    module: object,
+    input: Shape,
+    expected: Mapping[str, Shape] | None = None,
+    *,
+    h_0: Shape | None = None,
+    c_0: Shape | None = None,
+    lengths: Sequence[int] | None = None,
+    enforce_sorted: bool = True,
+    **shapes: Shape,
+) -> Report:
+    """Assert the shapes ``module`` gives on ``input``; return the report when they all hold.
+
+    ``module`` is a torch module instance (as :func:`explain_module` takes it) or a
+    :class:`ModuleSpec`. The expected shapes come as keywords (``output=(4, 3, 20), h_n=(2, 3,
+    20)``) and/or as a mapping, which also takes names such as ``"output.data"``. Raises
+    :class:`ExpectationError`, an ``AssertionError`` as well, listing every shape that differs with
+    the tool's explanation of it; a state or input that does not fit raises as explain does::
+
+        lstmshape.assert_shapes(model.encoder, (4, 3, 10), output=(4, 3, 40), h_n=(4, 3, 20))
+    """
+    wanted = {**(expected or {}), **shapes}
+    if not wanted:
+        raise UnreadableValueError(
+            "assert_shapes was given no shapes to assert.",
+            hint="Try assert_shapes(module, input, output=(4, 3, 20), h_n=(2, 3, 20)).",
+        )
+    spec = module if isinstance(module, ModuleSpec) else spec_of_module(module)
+    report = explain_spec(
+        spec,
+        tuple(input),
+        h_0=None if h_0 is None else tuple(h_0),
+        c_0=None if c_0 is None else tuple(c_0),
+        expect={name: tuple(shape) for name, shape in wanted.items()},
+        lengths=lengths,
+        enforce_sorted=enforce_sorted,
+    )
+    failures = report.failures()
+    if not failures:
+        return report
+    differ = "1 shape differs" if len(failures) == 1 else f"{len(failures)} shapes differ"
+    # The command line's failures, without their "Try --expect" line: this is Python.
+    lines = [
+        line
+        for failure in failures
+        for line in (failure.message, *(f"  {detail}" for detail in failure.details))
+    ]
+    computed = ", ".join(
+        f"{e.tensor}={format_shape(e.computed)}"
+        if e.tensor.isidentifier()
+        else f"{e.tensor!r}: {format_shape(e.computed)}"
+        for e in report.expectations
+        if not e.ok
+    )
+    raise ExpectationError(
+        f"{differ} from the expected for {spec.torch_call()} on input "
+        f"{format_shape(report.input_shape)}:",
+        details=lines,
+        hint=f"Try expecting {computed}, or change the module's arguments.",
+    )
+
+
+def _kind_of(module: object) -> ModuleKind | None:
+    # torch's own classes, found through subclasses too (class MyLSTM(nn.LSTM)).
+    for cls in type(module).__mro__:
+        if cls.__name__ in KINDS and cls.__module__.startswith("torch.nn"):
+            return KINDS[cls.__name__]
+    return None
+
+
+def _not_recurrent(module: object) -> UnreadableValueError:
+    name = type(module).__name__
+    inside = [
+        f"{path} ({type(sub).__name__})"
+        for path, sub in _named_modules(module)
+        if path and _kind_of(sub) is not None
+    ]
+    details = (
+        [f"It contains {', '.join(inside)}."]
+        if inside
+        else ["It is not one of torch's recurrent modules, nor contains one."]
+    )
+    first = inside[0].split(" ")[0] if inside else "lstm"
+    return UnreadableValueError(
+        f"lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got {name}.",
+        details=details,
+        hint=f"Try passing the recurrent layer itself, e.g. model.{first}.",
+    )
+
+
+def _named_modules(module: object) -> list[tuple[str, object]]:
+    named = getattr(module, "named_modules", None)
+    if not callable(named):
+        return []
+    return list(named())

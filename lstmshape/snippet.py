@@ -1,0 +1,101 @@
+"""The report as a runnable PyTorch snippet (--format code), for tutorials and tests.
+
+The snippet builds the module, makes the input and states of the computed shapes, runs the forward
+pass, and asserts every shape (with a comment naming each axis) and each stated fact. It is a view
+of the report like the others: the tests execute it with torch for random configurations.
+"""
+
+from __future__ import annotations
+
+from lstmshape import __version__
+from lstmshape.report import Fact, Report, Tensor, format_shape
+
+
+def to_code(report: Report) -> str:
+    """A runnable Python snippet that builds, runs and asserts ``report``'s module."""
+    spec = report.spec
+    kind = spec.kind
+    name = kind.name.lower()
+    packing = report.packing
+    lines = [
+        f"# {spec.torch_call()} on input {format_shape(report.input_shape)}: every shape, "
+        f"asserted (lstmshape {__version__})",
+        "import torch",
+        "from torch import nn",
+    ]
+    if packing is not None:
+        lines.append("from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence")
+    lines += ["", "torch.manual_seed(0)", f"{name} = {spec.torch_call()}", ""]
+
+    tensors = {t.name: t for t in report.tensors}
+    lines += [*_axes(tensors["input"]), f"x = torch.randn{_args(tensors['input'].shape)}"]
+    for state in kind.state_names:
+        lines += [*_axes(tensors[state]), f"{state} = torch.zeros{_args(tensors[state].shape)}"]
+    states = (
+        kind.state_names[0] if len(kind.state_names) == 1 else f"({', '.join(kind.state_names)})"
+    )
+    finals = kind.final_names[0] if len(kind.final_names) == 1 else ", ".join(kind.final_names)
+    lines.append("")
+
+    if kind.is_cell:
+        lines.append(f"{finals} = {name}(x, {states})")
+    elif packing is None:
+        returned = finals if len(kind.final_names) == 1 else f"({finals})"
+        lines.append(f"output, {returned} = {name}(x, {states})")
+    else:
+        returned = finals if len(kind.final_names) == 1 else f"({finals})"
+        lines += [
+            f"lengths = {list(packing.lengths)}",
+            "packed = pack_padded_sequence(x, lengths, "
+            f"batch_first={spec.batch_first}, enforce_sorted={packing.enforce_sorted})",
+            _assert("packed.data", tensors["input.data"]),
+            _assert("packed.batch_sizes", tensors["input.batch_sizes"]),
+            f"assert packed.batch_sizes.tolist() == {list(packing.batch_sizes)}",
+            f"output, {returned} = {name}(packed, {states})",
+            "padded_output, output_lengths = pad_packed_sequence(output, "
+            f"batch_first={spec.batch_first})",
+        ]
+    lines.append("")
+
+    asserted = {"input": "x", **{s: s for s in kind.state_names}}
+    for tensor in report.tensors:
+        if tensor.role != "output":
+            continue
+        if packing is not None and tensor.name.startswith("input."):
+            continue
+        lines.append(_assert(asserted.get(tensor.name, tensor.name), tensor))
+    if report.facts:
+        lines.append("")
+        lines.append("# What the notes state: output's slices are rows of h_n.")
+        lines += [_fact(fact) for fact in report.facts]
+    return "\n".join(lines) + "\n"
+
+
+def _args(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def _axes(tensor: Tensor) -> list[str]:
+    """The comment above a tensor: its formula, and what each axis is."""
+    return [f"# {tensor.name}: {tensor.formula} with {_axis_words(tensor)}"]
+
+
+def _axis_words(tensor: Tensor) -> str:
+    return ", ".join(
+        d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "") for d in tensor.dims
+    )
+
+
+def _assert(expression: str, tensor: Tensor) -> str:
+    shape = format_shape(tensor.shape)
+    return f"assert {expression}.shape == {shape}  # {tensor.formula}: {_axis_words(tensor)}"
+
+
+def _fact(fact: Fact) -> str:
+    if not fact.per_sequence:
+        return f"assert torch.equal({fact.output_expr()}, {fact.h_n_expr()})"
+    # Packed: each sequence ends at its own step, lengths[i] - 1.
+    return (
+        f"assert all(torch.equal({fact.output_expr()}, {fact.h_n_expr()}) "
+        "for i in range(len(lengths)))"
+    )

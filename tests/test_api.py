@@ -1,0 +1,110 @@
+"""The Python API for tests and notebooks: explain, explain_module, assert_shapes, and the typed
+package (py.typed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+import lstmshape
+from lstmshape import (
+    ExpectationError,
+    LstmShapeError,
+    UnreadableValueError,
+    assert_shapes,
+    explain,
+    explain_module,
+    spec_of_module,
+)
+from tests.conftest import invoke
+from tests.strategies import build, configs, spec_of, torch
+
+
+def test_explain_returns_a_frozen_report_with_tuples() -> None:
+    report = explain(input=(4, 3, 10), hidden_size=20, num_layers=2)
+    assert report.shapes()["h_n"] == (2, 3, 20)
+    assert report.parameters[0].shape == (80, 10)
+    assert report.notes
+    with pytest.raises(AttributeError):
+        report.input_shape = (1, 2, 3)  # type: ignore[misc]
+
+
+def test_to_dict_is_the_clis_json() -> None:
+    cli = json.loads(invoke("--input 4,3,10 --hidden 20 --layers 2 --format json").stdout)
+    assert explain((4, 3, 10), 20, num_layers=2).to_dict() == cli
+
+
+def test_errors_are_the_clis_with_one_base_class() -> None:
+    with pytest.raises(LstmShapeError) as caught:
+        explain((4, 3, 10), 20, num_layers=2, h_0=(1, 3, 20))
+    cli = invoke("--input 4,3,10 --hidden 20 --layers 2 --h0 1,3,20")
+    assert cli.stderr == "Error: " + str(caught.value) + "\n"
+    assert cli.exit_code == caught.value.exit_code == 1
+
+
+@given(configs())
+def test_explain_module_reads_any_instance_as_explain_does(config: dict[str, Any]) -> None:
+    module = build(spec_of(config))
+    assert spec_of_module(module) == spec_of(config)
+    assert explain_module(module, config["input"]) == explain(**config)
+
+
+def test_explain_module_reads_subclasses_and_refuses_other_modules() -> None:
+    class Encoder(torch.nn.LSTM):  # type: ignore[misc]
+        pass
+
+    assert explain_module(Encoder(10, 20, batch_first=True), (3, 4, 10)).shapes()["output"] == (
+        3,
+        4,
+        20,
+    )
+    model = torch.nn.Sequential(torch.nn.Linear(10, 10), torch.nn.GRU(10, 20))
+    with pytest.raises(UnreadableValueError) as caught:
+        explain_module(model, (4, 3, 10))
+    assert str(caught.value) == (
+        "lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got Sequential.\n"
+        "  It contains 1 (GRU).\n"
+        "  Try passing the recurrent layer itself, e.g. model.1."
+    )
+    with pytest.raises(UnreadableValueError, match="nor contains one"):
+        explain_module(torch.nn.Linear(3, 4), (4, 3))
+
+
+def test_assert_shapes_returns_the_report_when_every_shape_holds() -> None:
+    lstm = torch.nn.LSTM(10, 20, num_layers=2, bidirectional=True)
+    report = assert_shapes(lstm, (4, 3, 10), output=(4, 3, 40), h_n=(4, 3, 20), c_n=(4, 3, 20))
+    assert all(e.ok for e in report.expectations)
+
+
+def test_assert_shapes_fails_as_an_assertion_with_the_explanation() -> None:
+    lstm = torch.nn.LSTM(10, 20, num_layers=2, bidirectional=True)
+    with pytest.raises(AssertionError) as caught:
+        assert_shapes(lstm, (4, 3, 10), {"c_n": (4, 3, 20)}, output=(4, 3, 20), h_n=(2, 3, 20))
+    assert isinstance(caught.value, ExpectationError)
+    assert str(caught.value) == (
+        "2 shapes differ from the expected for nn.LSTM(10, 20, num_layers=2, bidirectional=True) "
+        "on input (4, 3, 10):\n"
+        "  output is (4, 3, 40), not the expected (4, 3, 20).\n"
+        "    output is (L, N, D*H_out) with L=4, N=3, D*H_out=40 (D=2 × H_out=20).\n"
+        "  h_n is (4, 3, 20), not the expected (2, 3, 20).\n"
+        "    h_n is (D*num_layers, N, H_out) with D*num_layers=4 (D=2 × num_layers=2), N=3, "
+        "H_out=20 (hidden_size).\n"
+        "  Try expecting output=(4, 3, 40), h_n=(4, 3, 20), or change the module's arguments."
+    )
+
+
+def test_assert_shapes_takes_a_spec_packed_names_and_refuses_nothing_to_assert() -> None:
+    spec = spec_of({"input": (5, 3, 10), "hidden_size": 20, "module": "GRU"})
+    assert_shapes(spec, (5, 3, 10), {"output.data": (10, 20)}, lengths=(5, 3, 2), h_n=(1, 3, 20))
+    with pytest.raises(UnreadableValueError, match="no shapes to assert"):
+        assert_shapes(spec, (5, 3, 10))
+    with pytest.raises(UnreadableValueError, match="has no such tensor"):
+        assert_shapes(spec, (5, 3, 10), c_n=(1, 3, 20))
+
+
+def test_the_package_is_typed() -> None:
+    assert (Path(lstmshape.__file__).parent / "py.typed").is_file()
