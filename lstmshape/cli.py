@@ -33,15 +33,24 @@ from lstmshape.parsing import (
     parse_shape,
     parse_size,
 )
-from lstmshape.render import FORMATS, render
+from lstmshape.render import CHECK_FORMATS, FORMATS, render, render_checks
 from lstmshape.shapes import explain
 from lstmshape.spec import cell_argument_error
+from lstmshape.specfile import Outcome, check_entry, read_spec
 
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter.",
+    help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter. "
+    "Check a spec file of many modules with: lstmshape check SPEC.toml",
+)
+
+check_app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Check every module of a spec file against its expected shapes: one process, one table.",
 )
 
 
@@ -214,6 +223,8 @@ def lstmshape(
     """Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN) for the given arguments and input.
 
     Example: lstmshape --input 4,3,10 --hidden 20 --layers 2
+
+    Many modules at once, from a spec file: lstmshape check SPEC.toml (see lstmshape check --help).
     """
     out = _Console(highlight=False)
     err = _Console(stderr=True, highlight=False)
@@ -273,6 +284,95 @@ def lstmshape(
         _print_error(err, failure.lines())
     if failures:
         raise typer.Exit(max(failure.exit_code for failure in failures))
+
+
+def _check_format(value: str) -> str:
+    lowered = value.lower()
+    if lowered not in CHECK_FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(CHECK_FORMATS)}.")
+    return lowered
+
+
+@check_app.command()
+def check(
+    spec: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SPEC.toml",
+            help="A TOML file: one table per named module, with explain()'s arguments "
+            "(input, hidden_size, num_layers, ...) and its expected shapes (expect = { h_n = "
+            "[2, 3, 20] }).",
+            show_default=False,
+        ),
+    ],
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", metavar=" ", help="Also prove each entry with torch."),
+    ] = False,
+    verify_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--verify-budget",
+            metavar="SIZE",
+            help="Memory --verify may spend on real tensors per entry. [default: 1GiB]",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=_check_format,
+            help="table, json, markdown or plain.",
+        ),
+    ] = "table",
+) -> None:
+    """Check every module of SPEC.toml; exit 1 if any shape differs, 2 if the file is bad.
+
+    Example: lstmshape check shapes.toml
+    """
+    out = _Console(highlight=False)
+    err = _Console(stderr=True, highlight=False)
+    try:
+        entries = read_spec(spec)
+        if verify_budget is not None and not verify:
+            raise UnreadableValueError(
+                "--verify-budget sets how much memory --verify may spend: it needs --verify.",
+                hint="Try adding --verify, or leave out --verify-budget.",
+            )
+        budget = None if verify_budget is None else parse_size(verify_budget, "--verify-budget")
+        outcomes = [check_entry(entry) for entry in entries]
+        if verify:
+            outcomes = [_verified(outcome, budget) for outcome in outcomes]
+    except LstmShapeError as error:
+        _print_error(err, error.lines())
+        raise typer.Exit(error.exit_code) from None
+    render_checks(str(spec), outcomes, fmt, out)
+    codes = [0]
+    for outcome in outcomes:
+        for failure in outcome.errors:
+            _print_error(err, outcome.error_lines(failure))
+            codes.append(failure.exit_code)
+    if max(codes):
+        raise typer.Exit(max(codes))
+
+
+def _verified(outcome: Outcome, budget: int | None) -> Outcome:
+    """The outcome with its report proven by torch (entries that already failed stay as they are)."""
+    if outcome.report is None or outcome.errors:
+        return outcome
+    from lstmshape.proof import verify as run_torch
+
+    try:
+        report = (
+            run_torch(outcome.report)
+            if budget is None
+            else run_torch(outcome.report, budget=budget)
+        )
+    except LstmShapeError as error:
+        return replace(outcome, errors=(error,))
+    return replace(outcome, report=report, errors=tuple(report.failures()))
 
 
 def _refuse_what_the_module_lacks(
@@ -341,8 +441,14 @@ def _print_error(console: Console, lines: list[str]) -> None:
 
 def main() -> None:
     """Console-script entry point (``lstmshape`` and ``python -m lstmshape``)."""
+    # "lstmshape check SPEC" is its own command; every other argument list is the explain command,
+    # exactly as before there was a second one.
+    argv = sys.argv[1:]
     try:
-        app(prog_name="lstmshape")
+        if argv[:1] == ["check"]:
+            check_app(args=argv[1:], prog_name="lstmshape check")
+        else:
+            app(args=argv, prog_name="lstmshape")
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if not _owns_the_process():

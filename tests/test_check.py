@@ -1,0 +1,207 @@
+"""lstmshape check SPEC.toml: many named modules in one process, a pass/fail table, exit codes, and
+every problem of a bad file reported with the file, the entry and the key."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lstmshape import explain
+from lstmshape.specfile import in_spec_words
+from tests.conftest import UPDATE, invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = Path(__file__).parent / "specs"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Spec paths are shown as given: relative to the repository, as in the README.
+    monkeypatch.chdir(ROOT)
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.txt"
+    if UPDATE:
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+def test_the_tutorials_spec_passes() -> None:
+    result = invoke("check examples/tutorials.toml")
+    assert (result.exit_code, result.stderr) == (0, "")
+    golden("check_tutorials", result.stdout)
+
+
+def test_failures_are_in_the_table_and_explained_on_stderr() -> None:
+    result = invoke("check tests/specs/mixed.toml")
+    # A failed expectation is 1, a module torch refuses is 2: the worst wins.
+    assert result.exit_code == 2
+    golden("check_mixed", result.stdout)
+    assert result.stderr == (
+        "Error: [decoder] h_n is (1, 3, 20), not the expected (2, 3, 20).\n"
+        "  h_n is (D*num_layers, N, H_out) with D*num_layers=1 (D=1 × num_layers=1), N=3, H_out=20 "
+        "(hidden_size).\n"
+        "  Try expect.h_n = [1, 3, 20], or change the module's arguments.\n"
+        "Error: [broken] hidden_size=0: the hidden state needs at least 1 feature.\n"
+        "  torch says: hidden_size must be greater than zero\n"
+        "  Try hidden_size = 20.\n"
+    )
+
+
+def test_a_failed_expectation_alone_exits_1(tmp_path: Path) -> None:
+    spec = tmp_path / "one.toml"
+    spec.write_text('[gru]\nmodule = "GRU"\ninput = [4, 3, 10]\nhidden_size = 20\n'
+                    "expect = { h_n = [2, 3, 20] }\n")  # fmt: skip
+    result = invoke(["check", str(spec), "--format", "plain"])
+    assert result.exit_code == 1
+    assert "FAIL" in result.stdout
+    assert result.stdout.rstrip().endswith("0 pass, 1 FAIL")
+
+
+def test_json_holds_each_entrys_report_as_the_single_run_gives_it() -> None:
+    result = invoke("check tests/specs/mixed.toml --format json")
+    data = json.loads(result.stdout)
+    assert (data["schema"], data["ok"], data["tally"]) == (
+        2,
+        False,
+        {"pass": 2, "fail": 1, "invalid": 1},
+    )
+    entries = {e["name"]: e for e in data["entries"]}
+    expected = explain((4, 3, 10), 20, num_layers=2, bidirectional=True,
+                       expect={"output": (4, 3, 40), "h_n": (4, 3, 20)}).to_dict()  # fmt: skip
+    assert entries["encoder"]["report"] == expected
+    assert entries["decoder"]["result"] == "fail"
+    assert entries["decoder"]["errors"][0].startswith("[decoder] h_n is (1, 3, 20)")
+    assert entries["broken"] == {
+        "name": "broken",
+        "result": "invalid",
+        "errors": [
+            "[broken] hidden_size=0: the hidden state needs at least 1 feature.\n"
+            "  torch says: hidden_size must be greater than zero\n"
+            "  Try hidden_size = 20."
+        ],
+        "report": None,
+    }
+
+
+def test_markdown_table() -> None:
+    result = invoke("check examples/tutorials.toml --format markdown")
+    assert result.stdout.splitlines()[:4] == [
+        "**examples/tutorials.toml: 4 entries**",
+        "",
+        "| entry | module | input | result | detail |",
+        "|---|---|---|---|---|",
+    ]
+
+
+def test_verify_proves_every_entry() -> None:
+    result = invoke("check examples/tutorials.toml --verify --format json")
+    assert result.exit_code == 0
+    entries = json.loads(result.stdout)["entries"]
+    assert all(e["report"]["verified"]["ok"] for e in entries)
+    plain = invoke("check examples/tutorials.toml --verify --format plain").stdout
+    assert plain.count("; torch agrees") == 4
+
+
+def test_a_bad_file_reports_every_problem_with_file_entry_and_key() -> None:
+    result = invoke("check tests/specs/bad.toml")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: tests/specs/bad.toml: 7 problems in the spec file.\n"
+        "  tests/specs/bad.toml: [a] hidden: unknown key (did you mean hidden_size?).\n"
+        "  tests/specs/bad.toml: [a] layers: unknown key (did you mean num_layers?).\n"
+        "  tests/specs/bad.toml: [a]: missing hidden_size (a whole number).\n"
+        "  tests/specs/bad.toml: [b] hidden_size: 'twenty' is not a whole number; it takes a whole "
+        "number.\n"
+        '  tests/specs/bad.toml: [b]: missing input (a shape such as [4, 3, 10] or "4,3,10").\n'
+        "  tests/specs/bad.toml: [b] module: 'LSTMM' is not one of LSTM, GRU, RNN, LSTMCell, GRUCell "
+        "or RNNCell.\n"
+        "  tests/specs/bad.toml: [c] expect.c_n: no such tensor; this module has input, h_0, output, "
+        "h_n.\n"
+        "  Try the keys explain() takes: module, input, hidden_size, input_size, num_layers, bias, "
+        "batch_first, dropout, bidirectional, proj_size, nonlinearity, h_0, c_0, lengths, "
+        "enforce_sorted, expect (required: input, hidden_size).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[a\ninput = 1", "not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 3)."),
+        ("", "1 problem in the spec file.\n  {path}: no entries; each entry is a table such as [encoder]."),
+        ("x = 1", "1 problem in the spec file.\n  {path}: x = 1 is not an entry: each entry is a table, [x]."),
+        ("[a]\ninput = [4, -3, 10]\nhidden_size = 2", "[a] input: [4, -3, 10] is not a shape; it takes a shape such as"),
+        ("[a]\ninput = \"4,,10\"\nhidden_size = 2", "[a] input: '4,,10': axis 1 is empty; it takes a shape such as"),
+        ("[a]\ninput = [4, 3, 10]\nhidden_size = 2\nbidirectional = 1", "[a] bidirectional: 1 is not true or false; it takes true or false."),
+        ("[a]\ninput = [4, 3, 10]\nhidden_size = 2\nexpect = [1]", "[a] expect: [1] is not a table such as { h_n = [2, 3, 20] }."),
+    ],
+)  # fmt: skip
+def test_bad_files_exit_2(tmp_path: Path, text: str, message: str) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text(text)
+    result = invoke(["check", str(spec)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Error: {spec}: ")
+    assert message.replace("{path}", str(spec)) in result.stderr
+
+
+def test_a_missing_file_exits_2() -> None:
+    result = invoke("check no/such.toml")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: Cannot read the spec file no/such.toml: No such file or directory.\n"
+        "  Try the path of a TOML file, e.g. lstmshape check shapes.toml.\n"
+    )
+
+
+def test_verify_budget_needs_verify() -> None:
+    result = invoke("check examples/tutorials.toml --verify-budget 1GiB")
+    assert result.exit_code == 2
+    assert "it needs --verify" in result.stderr
+
+
+def test_a_thousand_entries_in_one_process(tmp_path: Path) -> None:
+    spec = tmp_path / "many.toml"
+    spec.write_text("".join(
+        f"[m{i}]\ninput = [{i % 7 + 1}, 3, 10]\nhidden_size = 20\nexpect = {{ h_n = [1, 3, 20] }}\n"
+        for i in range(1000)
+    ))  # fmt: skip
+    result = invoke(["check", str(spec), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert (result.exit_code, data["tally"]) == (0, {"pass": 1000, "fail": 0, "invalid": 0})
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("  Try --expect h_n=1,3,20, or change it.", "  Try expect.h_n = [1, 3, 20], or change it."),
+        ("  Try --h0 2,3,20, or drop --bidirectional.", "  Try h_0 = [2, 3, 20], or drop bidirectional = true."),
+        ("  Try --module GRU, or --nonlinearity relu.", '  Try module = "GRU", or nonlinearity = "relu".'),
+        ("  Try --dropout 0.2 (or 0 for no dropout).", "  Try dropout = 0.2 (or 0 for no dropout)."),
+        ("  Try without --proj-size, or --hidden 20.", "  Try without --proj-size, or hidden_size = 20."),
+        ("  h_n is (D*num_layers, N, H_out) --hidden 20", "  h_n is (D*num_layers, N, H_out) --hidden 20"),
+    ],
+)  # fmt: skip
+def test_try_lines_speak_the_files_keys(line: str, words: str) -> None:
+    assert in_spec_words(line) == words
+
+
+def test_the_console_script_dispatches_check_and_keeps_explain() -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "lstmshape", *args], capture_output=True,
+                              text=True, cwd=ROOT, check=False)  # fmt: skip
+
+    checked = run("check", "examples/tutorials.toml", "--format", "plain")
+    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.stdout.rstrip().endswith("4 pass")
+    explained = run("--input", "4,3,10", "--hidden", "20", "--layers", "2")
+    assert explained.returncode == 0
+    assert "total 5,920" in explained.stdout
+    helped = run("--help")
+    assert "lstmshape check SPEC.toml" in " ".join(helped.stdout.replace("│", " ").split())
