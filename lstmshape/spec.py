@@ -7,6 +7,7 @@ fault lstmshape reports is the one torch would raise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from math import prod
 
 from lstmshape.errors import InvalidModuleError
@@ -112,7 +113,7 @@ class ModuleSpec:
 
     def torch_call(self) -> str:
         """The constructor call as a user would write it: ``nn.LSTM(10, 20, num_layers=2)``."""
-        defaults = ModuleSpec(input_size=1, hidden_size=2, kind=self.kind).constructor_kwargs()
+        defaults = _defaults(self.kind)
         args = [str(self.input_size), str(self.hidden_size)]
         for name, value in self.constructor_kwargs().items():
             if name not in ("input_size", "hidden_size") and value != defaults[name]:
@@ -303,28 +304,42 @@ class ModuleSpec:
                 ]
         return tuple(params)
 
-    def _check_storage(self) -> None:
-        """Refuse what torch.empty refuses: a parameter whose size overflows torch's int64 sizes.
+    def _distinct_shapes(self) -> list[tuple[str, tuple[int, ...]]]:
+        """Every distinct parameter shape, named as the first parameter in torch's order that has
+        it: layers above the first repeat layer 1's shapes, the reverse direction the forward's."""
+        rows = self.kind.gates * self.H_cell
+        suffix = "" if self.kind.is_cell else "_l0"
+        shapes: list[tuple[str, tuple[int, ...]]] = [
+            (f"weight_ih{suffix}", (rows, self.input_size)),
+            (f"weight_hh{suffix}", (rows, self.H_out)),
+        ]
+        if self.bias:
+            shapes.append((f"bias_ih{suffix}", (rows,)))
+        if self.proj_size > 0:
+            shapes.append(("weight_hr_l0", (self.proj_size, self.H_cell)))
+        if self.num_layers > 1 and not self.kind.is_cell:
+            shapes.append(("weight_ih_l1", (rows, self.D * self.H_out)))
+        return shapes
 
-        Layers above the first repeat layer 1's shapes, so layers 0 and 1 hold every distinct one.
-        """
-        for param in self.parameters(layers=range(min(self.num_layers, 2))):
-            too_long = [i for i, size in enumerate(param.shape, start=1) if size > INT64_MAX]
+    def _check_storage(self) -> None:
+        """Refuse what torch.empty refuses: a parameter whose size overflows torch's int64 sizes."""
+        for name, shape in self._distinct_shapes():
+            too_long = [i for i, size in enumerate(shape, start=1) if size > INT64_MAX]
             if too_long:
                 # torch's first line, as it prints it (a C++ trace follows it).
                 says = (
                     f"empty(): argument 'size' failed to unpack the object at pos {too_long[0]} "
                     'with error "Overflow when unpacking long long'
                 )
-            elif param.numel * _FLOAT32_BYTES > INT64_MAX:
-                says = f"Storage size calculation overflowed with sizes={list(param.shape)}"
+            elif prod(shape) * _FLOAT32_BYTES > INT64_MAX:
+                says = f"Storage size calculation overflowed with sizes={list(shape)}"
             else:
                 continue
             sizes = {"input_size": self.input_size, "hidden_size": self.hidden_size}
             raise InvalidModuleError(
-                f"{param.name} would have shape {param.shape}, more than torch's 64-bit sizes can "
+                f"{name} would have shape {shape}, more than torch's 64-bit sizes can "
                 "count: no device can hold it.",
-                argument=max(sizes, key=lambda name: sizes[name]),
+                argument=max(sizes, key=lambda arg: sizes[arg]),
                 details=[
                     "torch names it so on the meta device (shapes only); on a real device, "
                     "allocating the parameters before it may fail first, for lack of memory."
@@ -332,3 +347,9 @@ class ModuleSpec:
                 torch_says=says,
                 hint="Try smaller sizes.",
             )
+
+
+@cache
+def _defaults(kind: ModuleKind) -> dict[str, int | float | bool | str]:
+    """The constructor's defaults for ``kind`` (what torch_call leaves out), built once per kind."""
+    return ModuleSpec(input_size=1, hidden_size=2, kind=kind).constructor_kwargs()
