@@ -21,7 +21,9 @@ from rich.text import Text
 
 from lstmshape import __version__
 from lstmshape.cost import cost_of
+from lstmshape.diagram import render_diagram
 from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
+from lstmshape.export import export, export_kind
 from lstmshape.kinds import ModuleKind
 from lstmshape.parsing import (
     parse_dtype,
@@ -205,6 +207,22 @@ def lstmshape(
             "(fake) tensors. 0: always shape-only. [default: 1GiB]",
         ),
     ] = None,
+    diagram: Annotated[
+        bool,
+        typer.Option(
+            "--diagram",
+            metavar=" ",
+            help="Draw the stack of layers and directions instead of the tables.",
+        ),
+    ] = False,
+    export_to: Annotated[
+        str | None,
+        typer.Option(
+            "--export",
+            metavar="FILE",
+            help="Also save the table view (or --diagram) as a picture: FILE.svg or FILE.html.",
+        ),
+    ] = None,
     fmt: Annotated[
         str,
         typer.Option(
@@ -230,6 +248,13 @@ def lstmshape(
     err = _Console(stderr=True, highlight=False)
     try:
         kind = parse_module(module)
+        if diagram and fmt != "table":
+            raise UnreadableValueError(
+                f"--diagram draws a picture in place of the tables; --format {fmt} has none.",
+                hint="Try --diagram without --format, or --export FILE.svg to save it.",
+            )
+        if export_to is not None:
+            export_kind(export_to)
         _refuse_what_the_module_lacks(
             kind,
             layers=layers,
@@ -278,7 +303,20 @@ def lstmshape(
     except LstmShapeError as error:
         _print_error(err, error.lines())
         raise typer.Exit(error.exit_code) from None
-    render(report, fmt, out)
+    if diagram:
+        render_diagram(report, out)
+    else:
+        render(report, fmt, out)
+    if export_to is not None:
+        try:
+            saved = export(report, export_to, diagram=diagram)
+        except LstmShapeError as error:
+            _print_error(err, error.lines())
+            raise typer.Exit(error.exit_code) from None
+        err.print(
+            Text(f"Saved the {'diagram' if diagram else 'tables'} as {saved}: {export_to}"),
+            soft_wrap=True,
+        )
     failures = report.failures()
     for failure in failures:
         _print_error(err, failure.lines())
