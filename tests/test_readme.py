@@ -31,6 +31,12 @@ def test_readme_has_examples() -> None:
     assert len(examples()) >= 8
 
 
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The README's paths (examples/tutorials.toml) are relative to the repository.
+    monkeypatch.chdir(ROOT)
+
+
 @pytest.mark.parametrize(("args", "shown"), examples(), ids=[a for a, _ in examples()])
 def test_readme_example_is_real_output(args: str, shown: str) -> None:
     if UPDATE:
@@ -50,3 +56,29 @@ def test_quick_start_commands_are_what_ci_runs() -> None:
     assert main_job.endswith("lstmshape --input 4,3,10 --hidden 20 --layers 2")
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert test_command in ci, "the README's test command must be a line of .ci/run, exactly"
+
+
+def test_ci_examples_run_what_they_say() -> None:
+    """The GitHub Actions job's lstmshape steps pass, and the pre-commit hook it documents exists."""
+    text = README.read_text()
+    steps = re.findall(r"- run: lstmshape (.*)", text)
+    assert steps == ["check examples/tutorials.toml"]
+    for step in steps:
+        result = invoke(shlex.split(step))
+        assert (result.exit_code, result.stderr) == (0, "")
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "- id: lstmshape-check" in hooks
+    assert "entry: lstmshape check" in hooks
+    assert "- id: lstmshape-check\n        args: [examples/tutorials.toml]" in text
+
+
+def test_the_assertion_shown_is_the_real_one() -> None:
+    import lstmshape
+    from tests.strategies import torch
+
+    shown = re.search(r"```text\n(AssertionError: .*?)\n```", README.read_text(), re.S)
+    assert shown is not None
+    encoder = torch.nn.LSTM(10, 20, num_layers=2, bidirectional=True)
+    with pytest.raises(AssertionError) as caught:
+        lstmshape.assert_shapes(encoder, (4, 3, 10), output=(4, 3, 20))
+    assert f"AssertionError: {caught.value}" == shown[1]
