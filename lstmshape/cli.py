@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -62,11 +63,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _format(value: str) -> str:
-    lowered = value.lower()
-    if lowered not in FORMATS:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}.")
-    return lowered
+def _one_of(formats: tuple[str, ...]) -> Callable[[str], str]:
+    """A --format callback: the value in lower case, if it is one of ``formats``."""
+
+    def read(value: str) -> str:
+        lowered = value.lower()
+        if lowered not in formats:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(formats)}.")
+        return lowered
+
+    return read
 
 
 @app.command()
@@ -229,7 +235,7 @@ def lstmshape(
             "--format",
             "-f",
             metavar="FORMAT",
-            callback=_format,
+            callback=_one_of(FORMATS),
             help="table, json, markdown, plain, or code (a runnable PyTorch snippet).",
         ),
     ] = "table",
@@ -324,13 +330,6 @@ def lstmshape(
         raise typer.Exit(max(failure.exit_code for failure in failures))
 
 
-def _check_format(value: str) -> str:
-    lowered = value.lower()
-    if lowered not in CHECK_FORMATS:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(CHECK_FORMATS)}.")
-    return lowered
-
-
 @check_app.command()
 def check(
     spec: Annotated[
@@ -361,7 +360,7 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            callback=_check_format,
+            callback=_one_of(CHECK_FORMATS),
             help="table, json, markdown or plain.",
         ),
     ] = "table",

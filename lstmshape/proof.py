@@ -124,21 +124,45 @@ def _run_shapes(torch: Any, run: PlannedRun) -> Run:
         if spec.kind.is_cell
         else "output's slices against h_n, each layer run alone"
     )
+    return _compared(
+        run,
+        f"torch {torch.__version__}: {spec.torch_call()} on fake tensors (FakeTensorMode: shapes, "
+        f"no data), float32 on the CPU, one forward pass on input "
+        f"{format_shape(report.input_shape)} and {', '.join(spec.kind.state_names)}, "
+        f"{_sizes(run)}.",
+        produced,
+        torch_parameters,
+        count,
+        facts_not_run=f"fake tensors carry no numbers, so the numerical checks ({checks}) did "
+        "not run",
+    )
+
+
+def _compared(
+    run: PlannedRun,
+    how: str,
+    produced: dict[str, Any],
+    torch_parameters: tuple[tuple[str, tuple[int, ...]], ...],
+    torch_count: int,
+    facts: tuple[FactCheck, ...] = (),
+    facts_not_run: str = "",
+) -> Run:
+    """What one run produced, compared with lstmshape's report at the sizes it ran."""
+    report = run.report
     return Run(
-        method="shape-only",
-        how=f"torch {torch.__version__}: {spec.torch_call()} on fake tensors (FakeTensorMode: shapes, no data), float32 on "
-        f"the CPU, one forward pass on input {format_shape(report.input_shape)} and "
-        f"{', '.join(spec.kind.state_names)}, {_sizes(run)}.",
+        method=run.method,
+        how=how,
         input_shape=report.input_shape,
         substitutions=run.substitutions,
-        tensors=_tensor_checks(report, produced),
+        tensors=tuple(
+            TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
+        ),
         parameters_ok=torch_parameters == tuple((p.name, p.shape) for p in report.parameters),
         num_parameters=report.num_parameters,
         torch_parameters=torch_parameters,
-        torch_num_parameters=count,
-        facts=(),
-        facts_not_run=f"fake tensors carry no numbers, so the numerical checks ({checks}) did "
-        "not run",
+        torch_num_parameters=torch_count,
+        facts=facts,
+        facts_not_run=facts_not_run,
     )
 
 
@@ -155,12 +179,6 @@ def _produced(
     produced.update(zip(spec.kind.state_names, states, strict=True))
     produced.update(zip(spec.kind.final_names, finals, strict=True))
     return produced
-
-
-def _tensor_checks(report: Report, produced: dict[str, Any]) -> tuple[TensorCheck, ...]:
-    return tuple(
-        TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
-    )
 
 
 def _run(torch: Any, run: PlannedRun, seed: int) -> Run:
@@ -216,18 +234,14 @@ def _run(torch: Any, run: PlannedRun, seed: int) -> Run:
         then = "no sequence module to loop it against (torch builds none with a size of 0)"
     else:
         then = "then each layer run alone to check the h_n rows"
-    return Run(
-        method="real",
-        how=f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one forward pass on random "
-        f"input {format_shape(report.input_shape)} and {', '.join(spec.kind.state_names)} "
-        f"(seed {seed}), {_sizes(run)}; {then}.",
-        input_shape=report.input_shape,
-        substitutions=run.substitutions,
-        tensors=_tensor_checks(report, produced),
-        parameters_ok=torch_parameters == tuple((p.name, p.shape) for p in report.parameters),
-        num_parameters=report.num_parameters,
-        torch_parameters=torch_parameters,
-        torch_num_parameters=sum(int(p.numel()) for p in module.parameters()),
+    return _compared(
+        run,
+        f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one "
+        f"forward pass on random input {format_shape(report.input_shape)} and "
+        f"{', '.join(spec.kind.state_names)} (seed {seed}), {_sizes(run)}; {then}.",
+        produced,
+        torch_parameters,
+        sum(int(p.numel()) for p in module.parameters()),
         facts=(*facts, *layer_checks),
     )
 
