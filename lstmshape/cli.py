@@ -26,6 +26,7 @@ from lstmshape.diagram import render_diagram
 from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
 from lstmshape.export import export, export_kind
 from lstmshape.kinds import ModuleKind
+from lstmshape.methods import DEFAULT_BUDGET_BYTES
 from lstmshape.parsing import (
     parse_dtype,
     parse_expectation,
@@ -295,17 +296,12 @@ def lstmshape(
         )
         if cost or dtype is not None:
             report = replace(report, cost=cost_of(report, parse_dtype(dtype or "float32")))
+        budget = _budget(verify, verify_budget)
         if verify:
             # Imported here: the explain path never loads the torch-facing module.
             from lstmshape.proof import verify as run_torch
 
-            budget = None if verify_budget is None else parse_size(verify_budget, "--verify-budget")
-            report = run_torch(report) if budget is None else run_torch(report, budget=budget)
-        elif verify_budget is not None:
-            raise UnreadableValueError(
-                "--verify-budget sets how much memory --verify may spend: it needs --verify.",
-                hint="Try adding --verify, or leave out --verify-budget.",
-            )
+            report = run_torch(report, budget=budget)
     except LstmShapeError as error:
         _print_error(err, error.lines())
         raise typer.Exit(error.exit_code) from None
@@ -373,12 +369,7 @@ def check(
     err = _Console(stderr=True, highlight=False)
     try:
         entries = read_spec(spec)
-        if verify_budget is not None and not verify:
-            raise UnreadableValueError(
-                "--verify-budget sets how much memory --verify may spend: it needs --verify.",
-                hint="Try adding --verify, or leave out --verify-budget.",
-            )
-        budget = None if verify_budget is None else parse_size(verify_budget, "--verify-budget")
+        budget = _budget(verify, verify_budget)
         outcomes = [check_entry(entry) for entry in entries]
         if verify:
             outcomes = [_verified(outcome, budget) for outcome in outcomes]
@@ -395,18 +386,26 @@ def check(
         raise typer.Exit(max(codes))
 
 
-def _verified(outcome: Outcome, budget: int | None) -> Outcome:
+def _budget(verify: bool, text: str | None) -> int:
+    """--verify-budget in bytes (1 GiB unless given); refused without --verify."""
+    if text is None:
+        return DEFAULT_BUDGET_BYTES
+    if not verify:
+        raise UnreadableValueError(
+            "--verify-budget sets how much memory --verify may spend: it needs --verify.",
+            hint="Try adding --verify, or leave out --verify-budget.",
+        )
+    return parse_size(text, "--verify-budget")
+
+
+def _verified(outcome: Outcome, budget: int) -> Outcome:
     """The outcome with its report proven by torch (entries that already failed stay as they are)."""
     if outcome.report is None or outcome.errors:
         return outcome
     from lstmshape.proof import verify as run_torch
 
     try:
-        report = (
-            run_torch(outcome.report)
-            if budget is None
-            else run_torch(outcome.report, budget=budget)
-        )
+        report = run_torch(outcome.report, budget=budget)
     except LstmShapeError as error:
         return replace(outcome, errors=(error,))
     return replace(outcome, report=report, errors=tuple(report.failures()))
