@@ -35,9 +35,14 @@ def lstmshape(*args: str) -> subprocess.CompletedProcess[str]:
         ("json", ["--h0", "2,3,20", "--expect", "h_n=2,3,20"]),
         ("markdown", ["--module", "GRU"]),
         ("plain", ["--lengths", "4,3,1", "--unsorted", "--module", "rnn"]),
+        ("code", ["--bidirectional", "--cost", "--dtype", "bf16"]),
+        ("table", ["--diagram", "--export", "{tmp}/stack.svg"]),
     ],
 )
-def test_explain_path_leaves_torch_out_of_sys_modules(fmt: str, extra: list[str]) -> None:
+def test_explain_path_leaves_torch_out_of_sys_modules(
+    fmt: str, extra: list[str], tmp_path: Path
+) -> None:
+    extra = [arg.replace("{tmp}", str(tmp_path)) for arg in extra]
     code = f"""
 import sys
 from lstmshape.cli import app
@@ -45,6 +50,25 @@ try:
     app({[*MISSION, "--format", fmt, *extra]!r})
 except SystemExit as done:
     assert done.code == 0, done.code
+print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
+"""
+    result = python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith("torch loaded: False")
+
+
+def test_check_leaves_torch_out_of_sys_modules(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text('[a]\ninput = [4, 3, 10]\nhidden_size = 20\n[b]\nmodule = "GRUCell"\n'
+                    "input = [3, 10]\nhidden_size = 20\n")  # fmt: skip
+    code = f"""
+import sys
+from lstmshape.cli import check_app
+for fmt in ("table", "json", "markdown", "plain"):
+    try:
+        check_app([{str(spec)!r}, "--format", fmt])
+    except SystemExit as done:
+        assert done.code == 0, done.code
 print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
 """
     result = python(code)
