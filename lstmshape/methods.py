@@ -81,6 +81,8 @@ def _too_big_for_real(report: Report, budget: int) -> str:
     """Why a real run of ``report`` would be too large or too slow; empty when it is not."""
     layers = 1 if report.spec.kind.is_cell else report.spec.num_layers * report.spec.D
     needed = real_bytes(report)
+    if budget == 0:
+        return "real tensors, with a budget of 0"
     if needed > budget:
         return f"about {size_text(needed)} of real tensors, over the {size_text(budget)} budget"
     if _matmul_macs(report) > REAL_MACS:
@@ -130,8 +132,9 @@ def plan(
             ),
         )
     ]
-    if length * steps_per_time <= REAL_STEPS:
-        runs.append(_full_length_run(report))
+    full_length = _full_length_run(report)
+    if not _too_big_for_real(full_length.report, budget):
+        runs.append(full_length)
     return tuple(runs)
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmshape import VerifyBudgetError, explain, verify
-from lstmshape.methods import FAKE_STEPS, REAL_STEPS, plan, real_bytes
+from lstmshape.methods import FAKE_STEPS, REAL_STEPS, _full_length_run, plan, real_bytes
 from lstmshape.report import Report
 from tests.conftest import invoke
 from tests.strategies import configs, packed_configs
@@ -125,29 +125,37 @@ def test_shape_only_runs_agree_with_torch(config: dict[str, Any]) -> None:
 def test_substituted_runs_agree_with_torch_and_cover_full_l(
     config: dict[str, Any], length: int
 ) -> None:
-    """With a tiny step budget L is substituted; torch agrees at the sizes that ran, and a real
-    run at full length follows whenever it is cheap."""
+    """With a budget that only the small full-length run fits, L is substituted in the shape-only
+    run; torch agrees at the sizes that ran, and the real run at full length makes it exact."""
     if "num_layers" not in config:
         return  # cells have no time axis
     shape = list(config["input"])
     axis = 1 if config["batch_first"] and len(shape) == 3 else 0
     shape[axis] = length * FAKE_STEPS
     report = explain(**{**config, "input": tuple(shape)})
-    v = verify(report, budget=0).verification
+    budget = real_bytes(_full_length_run(report).report)
+    v = verify(report, budget=budget).verification
     assert v is not None
     assert v.ok, v
+    if v.runs[0].method == "real":
+        assert real_bytes(report) <= budget  # the configuration is as small as that run
+        return
     if config["module"] == "LSTM" and config.get("proj_size", 0) == 0:
         assert [r.method for r in v.runs] == ["shape-only"]
         return
-    first = v.runs[0]
+    first, second = v.runs
     assert [s.symbol for s in first.substitutions] == ["L"]
     assert first.input_shape[axis] < shape[axis]
-    if len(v.runs) == 2:
-        assert v.runs[1].method == "real"
-        assert v.runs[1].input_shape[axis] == shape[axis]
-        assert v.exact
-    else:
-        assert not v.exact
+    assert second.method == "real"
+    assert second.input_shape[axis] == shape[axis]
+    assert v.exact
+
+
+def test_budget_zero_allows_no_real_tensors_at_all() -> None:
+    long_gru = explain((3000, 10), 5, module="GRU", bidirectional=True)
+    assert methods(long_gru, budget=0) == [("shape-only", (32, 10), [("L", 3000, 32)])]
+    empty_cell = explain((0,), 0, module="LSTMCell")
+    assert methods(empty_cell, budget=0) == [("shape-only", (0,), [])]
 
 
 @settings(max_examples=20)
