@@ -7,7 +7,7 @@ fault lstmshape reports is the one torch would raise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from math import prod
 
 from lstmshape.errors import InvalidModuleError
@@ -268,6 +268,9 @@ class ModuleSpec:
 
     def parameters(self, layers: range | None = None) -> tuple[Parameter, ...]:
         """The parameters torch registers, in its order; only those of ``layers`` if given."""
+        return _parameters(self, layers)
+
+    def _build_parameters(self, layers: range | None) -> tuple[Parameter, ...]:
         gates = self.kind.gates
         rows = gates * self.H_cell
         g = self.kind.width_symbol if gates == 1 else f"{gates}*{self.kind.width_symbol}"
@@ -353,3 +356,9 @@ class ModuleSpec:
 def _defaults(kind: ModuleKind) -> dict[str, int | float | bool | str]:
     """The constructor's defaults for ``kind`` (what torch_call leaves out), built once per kind."""
     return ModuleSpec(input_size=1, hidden_size=2, kind=kind).constructor_kwargs()
+
+
+# A spec file often repeats a module with other inputs; its parameters are the spec's alone.
+@lru_cache(maxsize=1024)
+def _parameters(spec: ModuleSpec, layers: range | None) -> tuple[Parameter, ...]:
+    return spec._build_parameters(layers)
