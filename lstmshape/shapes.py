@@ -259,7 +259,7 @@ def _check_state_ranks(
     names = spec.kind.state_names
     want = 3 if layout.batched else 2
     # torch reads both ranks at once; a state left out counts as the right one.
-    shapes = {name: given[name] or expected[name] for name in names}
+    shapes = {name: _or(given[name], expected[name]) for name in names}
     wrong = [name for name in names if len(shapes[name]) != want]
     if not wrong:
         return
@@ -306,6 +306,11 @@ def _check_state_ranks(
     )
 
 
+def _or(given: Shape | None, default: Shape) -> Shape:
+    """A state's shape as given, or the right one when it was left out (an empty () is given)."""
+    return default if given is None else given
+
+
 def _state_size_error(
     spec: ModuleSpec, layout: Layout, name: str, position: int, shape: Shape, right: Shape
 ) -> TensorMismatchError:
@@ -344,6 +349,8 @@ def _diagnose_state(
 ) -> list[str]:
     """Name the likely cause of a state of the wrong size (the common mistakes in USERS.md)."""
     causes: list[str] = []
+    if not shape or not right:
+        return causes  # a 0-d state has no rows to compare
     rows, want_rows = shape[0], right[0]
     if rows != want_rows:
         if spec.D == 2 and rows == spec.num_layers:
@@ -831,7 +838,7 @@ def check_cell_tensors(
     right = state_shapes(spec, input_shape)
     given = {"h_0": h_0, "c_0": c_0}
     passed = any(given[n] is not None for n in kind.state_names)
-    shapes = {n: given[n] or right[n] for n in kind.state_names}
+    shapes = {n: _or(given[n], right[n]) for n in kind.state_names}
     if passed:
         for idx, name in enumerate(kind.state_names):
             if len(shapes[name]) not in (1, 2):

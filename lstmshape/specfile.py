@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
 from lstmshape.kinds import LSTM, ModuleKind
 from lstmshape.parsing import parse_module, parse_shape
 from lstmshape.report import JSONDict, Report
 from lstmshape.shapes import explain
+from lstmshape.spec import cell_argument_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,8 +50,10 @@ def _shape(value: Any) -> tuple[int, ...]:
             return parse_shape(value, "shape")
         except UnreadableValueError as error:
             raise ValueError(error.message.removeprefix("shape ").rstrip(".")) from None
-    if isinstance(value, list) and all(_is_int(v) and v >= 0 for v in value):
+    if isinstance(value, list) and value and all(_is_int(v) and v >= 0 for v in value):
         return tuple(value)
+    if value == []:
+        raise ValueError("[] is an empty shape")
     raise ValueError(f"{value!r} is not a shape")
 
 
@@ -156,7 +159,12 @@ class Outcome:
 def read_spec(path: Path) -> list[Entry]:
     """Read and validate a spec file; raise :class:`SpecFileError` listing every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # TOML is UTF-8; a BOM is tolerated
+    except UnicodeDecodeError as error:
+        raise SpecFileError(
+            f"{path}: not UTF-8 text: byte {error.start} is {error.object[error.start]:#04x}.",
+            hint="Try saving the file as UTF-8, as TOML requires.",
+        ) from None
     except OSError as error:
         raise SpecFileError(
             f"Cannot read the spec file {path}: {error.strerror or error}.",
@@ -238,6 +246,13 @@ def _read_expect(
         names = kind.packed_tensor_names if packed else kind.tensor_names
     expected = []
     for name, value in table.items():
+        if isinstance(value, dict):  # expect = { output.data = ... } is a nested table in TOML
+            dotted = f"{name}.{next(iter(value), '')}"
+            problems.append(
+                f"{where} expect.{name}: a table, not a shape; quote a name with a dot: "
+                f'"{dotted}" = [...].'
+            )
+            continue
         if names is not None and name not in names:
             problems.append(
                 f"{where} expect.{name}: no such tensor; this module has {', '.join(names)}."
@@ -286,32 +301,91 @@ _OPTION = re.compile(
 )
 
 
+_BARE_OPTION = re.compile(
+    r"--(?:" + "|".join(o[2:] for o in sorted([*_OPTIONS, *_FLAGS], key=len, reverse=True)) + r")\b"
+)
+
+
 def in_spec_words(line: str) -> str:
-    """A "Try ..." line of the command line, in the spec file's keys: ``--hidden 20`` becomes
-    ``hidden_size = 20``, ``--expect h_n=1,3,20`` becomes ``expect.h_n = [1, 3, 20]``."""
+    """A line of the command line's error, in the spec file's keys: in a "Try ..." line
+    ``--hidden 20`` becomes ``hidden_size = 20`` and ``--expect h_n=1,3,20`` becomes
+    ``expect.h_n = [1, 3, 20]``; elsewhere an option is named by its key (``--lengths``:
+    ``lengths``)."""
     if not line.lstrip().startswith("Try "):
-        return line
+        return _BARE_OPTION.sub(lambda m: _OPTIONS.get(m[0]) or _FLAGS[m[0]], line)
+    return _try_in_spec_words(line)
+
+
+def _try_in_spec_words(line: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         if match["name"]:
-            return f"expect.{match['name']} = [{match['shape'].replace(',', ', ')}]"
+            name = match["name"]
+            key = f'"{name}"' if "." in name else name  # a dot would make a nested table
+            return f"expect.{key} = [{match['shape'].replace(',', ', ')}]"
         option, value = match["option"], match["value"]
         if option in _FLAGS:
             return _FLAGS[option] + (f" {value}" if value else "")
         key = _OPTIONS.get(option)
-        if key is None or value is None:
+        if key is None:
             return match[0]
+        if value is None:
+            return key  # named, not set: "without --proj-size" is "without proj_size"
         if key in _SHAPE_KEYS:
             value = "[" + value.replace(",", ", ") + "]"
         elif key in ("module", "nonlinearity"):
             value = f'"{value}"'
         return f"{key} = {value}"
 
-    return _OPTION.sub(replace, line)
+    words = _OPTION.sub(replace, line)
+    # Two settings in a row are two keys: "input = [5, 1, 10], lengths = [5]".
+    words = re.sub(
+        r'(?:(?<=\])|(?<=\d)|(?<=")|(?<=true)|(?<=false)) (?=(?:'
+        + "|".join(_KEYS)
+        + r"|expect\S*) = )",
+        ", ",
+        words,
+    )
+    return words.replace("enforce_sorted = false (enforce_sorted=False)", "enforce_sorted = false")
+
+
+# What each class refuses when it is given at all, even at its default (torch's TypeError or
+# ValueError): the sequence modules' arguments for a cell, proj_size for GRU and RNN, nonlinearity
+# for all but RNN.
+_SEQUENCE_ONLY = ("num_layers", "batch_first", "dropout", "bidirectional", "proj_size")
+
+
+def _refused_key(entry: Entry) -> LstmShapeError | None:
+    arguments = entry.arguments
+    kind = parse_module(arguments.get("module", "LSTM"))
+    if kind.is_cell:
+        for key in (k for k in _SEQUENCE_ONLY if k in arguments):
+            return cell_argument_error(kind, key)
+    if "proj_size" in arguments and not kind.supports_proj_size:
+        return InvalidModuleError(
+            f"proj_size = {arguments['proj_size']}: only an LSTM projects its hidden state; "
+            f"{kind.a} has no proj_size, not even 0.",
+            argument="proj_size",
+            torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
+            hint='Try without proj_size, or module = "LSTM".',
+        )
+    if "nonlinearity" in arguments and not kind.has_nonlinearity:
+        rnn = "RNNCell" if kind.is_cell else "RNN"
+        return InvalidModuleError(
+            f"nonlinearity = {arguments['nonlinearity']!r} is nn.{rnn}'s argument; {kind.a} has "
+            "none.",
+            argument="nonlinearity",
+            torch_says=f"{kind.name}.__init__() got an unexpected keyword argument 'nonlinearity'",
+            hint=f'Try without nonlinearity, or module = "{rnn}".',
+        )
+    return None
 
 
 def check_entry(entry: Entry) -> Outcome:
     """Explain one entry; its errors are what the command line would print for it."""
+    refused = _refused_key(entry)
+    if refused is not None:
+        return Outcome(entry, None, (refused,))
     try:
         report = explain(**entry.arguments, expect=entry.expect)
     except LstmShapeError as error:

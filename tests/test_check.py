@@ -184,8 +184,12 @@ def test_a_thousand_entries_in_one_process(tmp_path: Path) -> None:
         ("  Try --h0 2,3,20, or drop --bidirectional.", "  Try h_0 = [2, 3, 20], or drop bidirectional = true."),
         ("  Try --module GRU, or --nonlinearity relu.", '  Try module = "GRU", or nonlinearity = "relu".'),
         ("  Try --dropout 0.2 (or 0 for no dropout).", "  Try dropout = 0.2 (or 0 for no dropout)."),
-        ("  Try without --proj-size, or --hidden 20.", "  Try without --proj-size, or hidden_size = 20."),
-        ("  h_n is (D*num_layers, N, H_out) --hidden 20", "  h_n is (D*num_layers, N, H_out) --hidden 20"),
+        ("  Try without --proj-size, or --hidden 20.", "  Try without proj_size, or hidden_size = 20."),
+        ("  Try --input 5,1,10 --lengths 5.", "  Try input = [5, 1, 10], lengths = [5]."),
+        ("  Try --expect output.data=10,20.", '  Try expect."output.data" = [10, 20].'),
+        ("  Try --unsorted (enforce_sorted=False).", "  Try enforce_sorted = false."),
+        ("--lengths 2,4,3 is not in decreasing order", "lengths 2,4,3 is not in decreasing order"),
+        ("  h_n is (D*num_layers, N, H_out) --hidden 20", "  h_n is (D*num_layers, N, H_out) hidden_size 20"),
     ],
 )  # fmt: skip
 def test_try_lines_speak_the_files_keys(line: str, words: str) -> None:
@@ -205,3 +209,51 @@ def test_the_console_script_dispatches_check_and_keeps_explain() -> None:
     assert "total 5,920" in explained.stdout
     helped = run("--help")
     assert "lstmshape check SPEC.toml" in " ".join(helped.stdout.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("entry", "first_line"),
+    [
+        ('module = "LSTMCell"\ninput = [3, 10]\nhidden_size = 20\nnum_layers = 1',
+         "Error: [a] An LSTMCell has no num_layers: a cell runs one time step of one layer, in one direction, each call."),
+        ('module = "GRUCell"\ninput = [3, 10]\nhidden_size = 20\nbatch_first = false',
+         "Error: [a] A GRUCell has no batch_first"),
+        ('module = "GRU"\ninput = [4, 3, 10]\nhidden_size = 20\nproj_size = 0',
+         "Error: [a] proj_size = 0: only an LSTM projects its hidden state; a GRU has no proj_size, not even 0."),
+        ('module = "GRU"\ninput = [4, 3, 10]\nhidden_size = 20\nnonlinearity = "tanh"',
+         "Error: [a] nonlinearity = 'tanh' is nn.RNN's argument; a GRU has none."),
+    ],
+)  # fmt: skip
+def test_keys_the_class_refuses_even_at_defaults_are_invalid(
+    tmp_path: Path, entry: str, first_line: str
+) -> None:
+    """torch raises for these at any value (TypeError or ValueError), as the command line says."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text(f"[a]\n{entry}\n")
+    result = invoke(["check", str(spec), "--verify"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(first_line)
+    assert "INVALID" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'[a]\ninput = [4, 3, 10]\nhidden_size = 20\nx = "\xff"\n', "not UTF-8 text: byte 45 is 0xff."),
+        (b"[a]\ninput = [1, 5]\nhidden_size = 5\nh_0 = []\n", "[a] h_0: [] is an empty shape"),
+        (b"[a]\ninput = [4, 3, 10]\nhidden_size = 5\nlengths = [4, 2, 1]\nexpect = { output.data = [7, 5] }\n",
+         '[a] expect.output: a table, not a shape; quote a name with a dot: "output.data" = [...].'),
+    ],
+)  # fmt: skip
+def test_more_bad_files(tmp_path: Path, data: bytes, message: str) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_bytes(data)
+    result = invoke(["check", str(spec)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert message in result.stderr
+
+
+def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_bytes(b"\xef\xbb\xbf[a]\ninput = [4, 3, 10]\nhidden_size = 20\n")
+    assert invoke(["check", str(spec)]).exit_code == 0
