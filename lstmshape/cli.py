@@ -23,7 +23,12 @@ from rich.text import Text
 from lstmshape import __version__
 from lstmshape.cost import cost_of
 from lstmshape.diagram import render_diagram
-from lstmshape.errors import InvalidModuleError, LstmShapeError, UnreadableValueError
+from lstmshape.errors import (
+    InvalidModuleError,
+    LstmShapeError,
+    TorchNotInstalledError,
+    UnreadableValueError,
+)
 from lstmshape.export import export, export_kind
 from lstmshape.kinds import ModuleKind
 from lstmshape.methods import DEFAULT_BUDGET_BYTES
@@ -309,17 +314,17 @@ def lstmshape(
         render_diagram(report, out)
     else:
         render(report, fmt, out)
+    failures: list[LstmShapeError] = []
     if export_to is not None:
         try:
             saved = export(report, export_to, diagram=diagram)
+            err.print(
+                Text(f"Saved the {'diagram' if diagram else 'tables'} as {saved}: {export_to}"),
+                soft_wrap=True,
+            )
         except LstmShapeError as error:
-            _print_error(err, error.lines())
-            raise typer.Exit(error.exit_code) from None
-        err.print(
-            Text(f"Saved the {'diagram' if diagram else 'tables'} as {saved}: {export_to}"),
-            soft_wrap=True,
-        )
-    failures = report.failures()
+            failures.append(error)  # the report's own failures are still said after it
+    failures += report.failures()
     for failure in failures:
         _print_error(err, failure.lines())
     if failures:
@@ -406,6 +411,8 @@ def _verified(outcome: Outcome, budget: int) -> Outcome:
 
     try:
         report = run_torch(outcome.report, budget=budget)
+    except TorchNotInstalledError:
+        raise  # said once for the whole file, not once per entry
     except LstmShapeError as error:
         return replace(outcome, errors=(error,))
     return replace(outcome, report=report, errors=tuple(report.failures()))

@@ -27,9 +27,17 @@ def export_kind(path: str) -> str:
     if kind is None:
         raise UnreadableValueError(
             f"--export {path!r}: lstmshape saves pictures as .svg or .html.",
-            hint=f"Try --export {Path(path).with_suffix('.svg').name}.",
+            hint=f"Try --export {_as_svg(path)}.",
         )
     return kind
+
+
+def _as_svg(path: str) -> str:
+    """The same path with .svg: ``docs/mission.png`` -> ``docs/mission.svg``."""
+    target = Path(path)
+    if not target.stem or target.stem.startswith("."):  # ".svg" or ".png": no name to keep
+        target = target.with_name("tables.svg")
+    return str(target.with_suffix(".svg"))
 
 
 def export(report: Report, path: str, *, diagram: bool = False) -> str:

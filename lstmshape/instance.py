@@ -12,11 +12,32 @@ from typing import Any
 
 from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.kinds import KINDS, ModuleKind
+from lstmshape.parsing import parse_shape
 from lstmshape.report import Report, format_shape
 from lstmshape.shapes import explain_spec
 from lstmshape.spec import ModuleSpec
 
 Shape = Sequence[int]
+ShapeLike = Sequence[int] | str | Any
+"""A shape as a test has it at hand: a tuple, a torch.Size, a tensor (its .shape), or "4,3,10"."""
+
+
+def shape_of(value: ShapeLike, what: str) -> tuple[int, ...]:
+    """``value`` as a shape tuple: a tensor's ``.shape``, a parsed string, or the sequence itself."""
+    if isinstance(value, str):
+        return parse_shape(value, what)
+    shape = getattr(value, "shape", value)
+    try:
+        return tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise UnreadableValueError(
+            f"{what} {value!r} is not a shape.",
+            hint=f"Try {what}=(4, 3, 10), a tensor, or its .shape.",
+        ) from None
+
+
+def _maybe_shape(value: ShapeLike | None, what: str) -> tuple[int, ...] | None:
+    return None if value is None else shape_of(value, what)
 
 
 def spec_of_module(module: object) -> ModuleSpec:
@@ -50,10 +71,10 @@ def spec_of_module(module: object) -> ModuleSpec:
 
 def explain_module(
     module: object,
-    input: Shape,
+    input: ShapeLike,
     *,
-    h_0: Shape | None = None,
-    c_0: Shape | None = None,
+    h_0: ShapeLike | None = None,
+    c_0: ShapeLike | None = None,
     expect: Mapping[str, Shape] | Sequence[tuple[str, Shape]] | None = None,
     lengths: Sequence[int] | None = None,
     enforce_sorted: bool = True,
@@ -66,9 +87,9 @@ def explain_module(
     """
     return explain_spec(
         spec_of_module(module),
-        tuple(input),
-        h_0=None if h_0 is None else tuple(h_0),
-        c_0=None if c_0 is None else tuple(c_0),
+        shape_of(input, "input"),
+        h_0=_maybe_shape(h_0, "h_0"),
+        c_0=_maybe_shape(c_0, "c_0"),
         expect=expect,
         lengths=lengths,
         enforce_sorted=enforce_sorted,
@@ -77,14 +98,14 @@ def explain_module(
 
 def assert_shapes(
     module: object,
-    input: Shape,
-    expected: Mapping[str, Shape] | None = None,
+    input: ShapeLike,
+    expected: Mapping[str, ShapeLike] | None = None,
     *,
-    h_0: Shape | None = None,
-    c_0: Shape | None = None,
+    h_0: ShapeLike | None = None,
+    c_0: ShapeLike | None = None,
     lengths: Sequence[int] | None = None,
     enforce_sorted: bool = True,
-    **shapes: Shape,
+    **shapes: ShapeLike,
 ) -> Report:
     """Assert the shapes ``module`` gives on ``input``; return the report when they all hold.
 
@@ -105,10 +126,10 @@ def assert_shapes(
     spec = module if isinstance(module, ModuleSpec) else spec_of_module(module)
     report = explain_spec(
         spec,
-        tuple(input),
-        h_0=None if h_0 is None else tuple(h_0),
-        c_0=None if c_0 is None else tuple(c_0),
-        expect={name: tuple(shape) for name, shape in wanted.items()},
+        shape_of(input, "input"),
+        h_0=_maybe_shape(h_0, "h_0"),
+        c_0=_maybe_shape(c_0, "c_0"),
+        expect={name: shape_of(shape, name) for name, shape in wanted.items()},
         lengths=lengths,
         enforce_sorted=enforce_sorted,
     )
@@ -146,6 +167,12 @@ def _kind_of(module: object) -> ModuleKind | None:
 
 
 def _not_recurrent(module: object) -> UnreadableValueError:
+    if isinstance(module, type):
+        return UnreadableValueError(
+            f"lstmshape reads a module instance; got the class {module.__name__} itself.",
+            hint=f"Try {module.__name__}(input_size, hidden_size, ...) built as your model builds "
+            "it, or the layer of your model.",
+        )
     name = type(module).__name__
     inside = [
         f"{path} ({type(sub).__name__})"
@@ -158,15 +185,17 @@ def _not_recurrent(module: object) -> UnreadableValueError:
         else ["It is not one of torch's recurrent modules, nor contains one."]
     )
     first = inside[0].split(" ")[0] if inside else "lstm"
+    # named_modules' path "1.enc" is model[1].enc in Python: an index is subscripted.
+    access = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in first.split("."))
     return UnreadableValueError(
         f"lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got {name}.",
         details=details,
-        hint=f"Try passing the recurrent layer itself, e.g. model.{first}.",
+        hint=f"Try passing the recurrent layer itself, e.g. model{access}.",
     )
 
 
 def _named_modules(module: object) -> list[tuple[str, object]]:
     named = getattr(module, "named_modules", None)
-    if not callable(named):
+    if not callable(named) or isinstance(module, type):  # a class, not an instance
         return []
     return list(named())

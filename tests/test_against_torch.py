@@ -400,3 +400,26 @@ def test_packed_state_checks_agree_with_torch(config: dict[str, Any], data: st.D
         assert theirs is None
         return
     assert ours == theirs
+
+
+@pytest.mark.parametrize("module", list(KINDS))
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("empty", ["h_0", "c_0"])
+def test_an_empty_state_shape_fails_as_in_torch(module: str, batched: bool, empty: str) -> None:
+    """A 0-d state, (), is a given state of the wrong rank, not a state left out."""
+    kind = KINDS[module]
+    if empty not in kind.state_names:
+        return
+    cell = kind.is_cell
+    shape = ((3, 5) if batched else (5,)) if cell else ((4, 3, 5) if batched else (4, 5))
+    with pytest.raises(TensorMismatchError) as ours:
+        explain(shape, 5, module=module, **{empty: ()})
+    report_states = explain(shape, 5, module=module).shapes()
+    states = tuple(
+        torch.zeros(()) if name == empty else torch.zeros(*report_states[name])
+        for name in kind.state_names
+    )
+    module_ = build(spec_of({"input": shape, "hidden_size": 5, "module": module}))
+    with pytest.raises((RuntimeError, ValueError)) as theirs:
+        call(module_, torch.zeros(*shape), states)
+    assert ours.value.torch_says == str(theirs.value)

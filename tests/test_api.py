@@ -68,7 +68,7 @@ def test_explain_module_reads_subclasses_and_refuses_other_modules() -> None:
     assert str(caught.value) == (
         "lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got Sequential.\n"
         "  It contains 1 (GRU).\n"
-        "  Try passing the recurrent layer itself, e.g. model.1."
+        "  Try passing the recurrent layer itself, e.g. model[1]."
     )
     with pytest.raises(UnreadableValueError, match="nor contains one"):
         explain_module(torch.nn.Linear(3, 4), (4, 3))
@@ -108,3 +108,22 @@ def test_assert_shapes_takes_a_spec_packed_names_and_refuses_nothing_to_assert()
 
 def test_the_package_is_typed() -> None:
     assert (Path(lstmshape.__file__).parent / "py.typed").is_file()
+
+
+def test_shapes_as_a_test_has_them_at_hand() -> None:
+    """A tensor (its .shape), a torch.Size or a string are shapes too."""
+    lstm = torch.nn.LSTM(10, 20, num_layers=2)
+    x = torch.randn(4, 3, 10)
+    report = assert_shapes(lstm, x, output="4,3,20", h_n=torch.zeros(2, 3, 20).shape)
+    assert report.input_shape == (4, 3, 10)
+    assert explain_module(lstm, x, h_0=torch.zeros(2, 3, 20)).tensor("h_0").given
+    with pytest.raises(UnreadableValueError, match="is not a shape"):
+        assert_shapes(lstm, x, output=object())
+
+
+def test_the_hint_for_a_model_is_python() -> None:
+    with pytest.raises(UnreadableValueError) as caught:
+        explain_module(torch.nn.Sequential(torch.nn.LSTM(10, 20)), (4, 3, 10))
+    assert caught.value.hint == "Try passing the recurrent layer itself, e.g. model[0]."
+    with pytest.raises(UnreadableValueError, match="got the class LSTM itself"):
+        explain_module(torch.nn.LSTM, (4, 3, 10))

@@ -257,3 +257,12 @@ def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
     spec = tmp_path / "spec.toml"
     spec.write_bytes(b"\xef\xbb\xbf[a]\ninput = [4, 3, 10]\nhidden_size = 20\n")
     assert invoke(["check", str(spec)]).exit_code == 0
+
+
+def test_without_torch_verify_is_refused_once_for_the_whole_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)  # any 'import torch' now fails
+    result = invoke("check examples/tutorials.toml --verify")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.count("torch is not installed") == 1

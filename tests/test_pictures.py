@@ -142,3 +142,11 @@ def test_every_row_of_h_n_is_drawn_once_and_fits(
     assert ("too tall to draw whole" in out) == (layers > 4)
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "…" not in out
+
+
+def test_a_picture_that_cannot_be_written_keeps_the_reports_failures(tmp_path: Path) -> None:
+    result = invoke(f"{MISSION} --expect h_n=1,3,20 --export {tmp_path}/no/such/m.svg")
+    assert result.exit_code == 2
+    assert "cannot write it" in result.stderr
+    assert "Error: h_n is (2, 3, 20), not the expected (1, 3, 20)." in result.stderr
+    assert "Try --export docs/m.svg." in invoke(f"{MISSION} --export docs/m.png").stderr
