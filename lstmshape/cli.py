@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,14 +22,12 @@ from rich.text import Text
 
 from lstmshape import __version__
 from lstmshape.cost import cost_of
-from lstmshape.diagram import render_diagram
 from lstmshape.errors import (
     InvalidModuleError,
     LstmShapeError,
     TorchNotInstalledError,
     UnreadableValueError,
 )
-from lstmshape.export import export, export_kind
 from lstmshape.kinds import ModuleKind
 from lstmshape.methods import DEFAULT_BUDGET_BYTES
 from lstmshape.parsing import (
@@ -45,7 +43,9 @@ from lstmshape.parsing import (
 from lstmshape.render import CHECK_FORMATS, FORMATS, render, render_checks
 from lstmshape.shapes import explain
 from lstmshape.spec import cell_argument_error
-from lstmshape.specfile import Outcome, check_entry, read_spec
+
+if TYPE_CHECKING:
+    from lstmshape.specfile import Outcome
 
 app = typer.Typer(
     add_completion=False,
@@ -266,6 +266,9 @@ def lstmshape(
                 hint="Try --diagram without --format, or --export FILE.svg to save it.",
             )
         if export_to is not None:
+            # Imported only when asked for: the plain explain path stays as light as it was.
+            from lstmshape.export import export_kind
+
             export_kind(export_to)
         _refuse_what_the_module_lacks(
             kind,
@@ -311,11 +314,15 @@ def lstmshape(
         _print_error(err, error.lines())
         raise typer.Exit(error.exit_code) from None
     if diagram:
+        from lstmshape.diagram import render_diagram
+
         render_diagram(report, out)
     else:
         render(report, fmt, out)
     failures: list[LstmShapeError] = []
     if export_to is not None:
+        from lstmshape.export import export
+
         try:
             saved = export(report, export_to, diagram=diagram)
             err.print(
@@ -370,6 +377,8 @@ def check(
 
     Example: lstmshape check shapes.toml
     """
+    from lstmshape.specfile import check_entry, read_spec  # TOML is read by this command only
+
     out = _Console(highlight=False)
     err = _Console(stderr=True, highlight=False)
     try:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from textwrap import wrap
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -21,7 +22,9 @@ from lstmshape.cost import Cost
 from lstmshape.report import ATOL, SCHEMA_VERSION, Report, Run, format_shape, size_text
 from lstmshape.snippet import to_code
 from lstmshape.spec import Parameter
-from lstmshape.specfile import Outcome
+
+if TYPE_CHECKING:
+    from lstmshape.specfile import Outcome
 
 FORMATS = ("table", "json", "markdown", "plain", "code")
 # The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
