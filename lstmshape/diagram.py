@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.report import Report, format_shape
+from lstmshape.shapes import Layout
 
 # Up to this many layers the whole stack is drawn; a taller one keeps layers 0, 1 and the last.
 LAYERS_DRAWN = 4
@@ -108,8 +109,7 @@ def _stack(report: Report) -> RenderableType:
 def _length(report: Report) -> int:
     if report.packing is not None:
         return report.packing.longest
-    axis = 1 if report.batched and report.spec.batch_first else 0
-    return report.input_shape[axis]
+    return Layout.of(report.spec, report.input_shape).length
 
 
 def _rows(names: tuple[str, ...], layer: str, d: int) -> str:

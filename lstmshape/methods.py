@@ -20,7 +20,7 @@ from math import prod
 
 from lstmshape.errors import VerifyBudgetError
 from lstmshape.report import Report, Substitution, size_text
-from lstmshape.shapes import explain_spec
+from lstmshape.shapes import Layout, explain_spec
 
 # Real tensors are allocated only up to this many bytes (--verify-budget changes it).
 DEFAULT_BUDGET_BYTES = 1024**3
@@ -69,7 +69,7 @@ def _time_steps(report: Report) -> int:
 
 
 def _time_axis(report: Report) -> int:
-    return 1 if report.batched and report.spec.batch_first else 0
+    return Layout.of(report.spec, report.input_shape).time_axis
 
 
 def _matmul_macs(report: Report) -> int:
