@@ -207,7 +207,8 @@ def lstmshape(
         typer.Option(
             "--verify",
             metavar=" ",
-            help="Run a real torch forward pass and check every shape and fact.",
+            help="Prove the report with torch: real tensors when small, shape-only tensors when "
+            "large (see --verify-budget).",
         ),
     ] = False,
     verify_budget: Annotated[

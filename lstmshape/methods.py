@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from math import prod
 
 from lstmshape.errors import VerifyBudgetError
-from lstmshape.report import Report, Substitution, size_text
+from lstmshape.report import Report, Substitution, format_shape, size_text
 from lstmshape.shapes import Layout, explain_spec
+from lstmshape.spec import INT64_MAX
 
 # Real tensors are allocated only up to this many bytes (--verify-budget changes it).
 DEFAULT_BUDGET_BYTES = 1024**3
@@ -45,6 +46,8 @@ class PlannedRun:
     report: Report
     """lstmshape's report at the sizes that run: what torch must agree with."""
     substitutions: tuple[Substitution, ...] = ()
+    why: str = ""
+    """Why this run is shape-only: what real tensors would have needed."""
 
 
 def real_bytes(report: Report) -> int:
@@ -104,17 +107,31 @@ def plan(
     """The runs that prove ``report``: one real run when it is small; otherwise shape-only runs,
     with L made smaller where torch would step through it slowly. ``fused_lstm``: whether torch
     shapes an LSTM without proj_size at once (its oneDNN kernel is available)."""
-    if not _too_big_for_real(report, budget):
+    too_big = _too_big_for_real(report, budget)
+    if not too_big:
         return (PlannedRun("real", report),)
     if report.packing is not None:
         return (_packed_real_run(report, budget),)
+    _refuse_impossible_tensors(report)
     spec = report.spec
     steps_per_time = 1 if spec.kind.is_cell else spec.num_layers * spec.D
-    at_once = spec.kind.is_cell or (fused_lstm and spec.kind.name == "LSTM" and spec.proj_size == 0)
+    # oneDNN's shape rule takes an LSTM at once, but only with a projection-free, non-empty input
+    # (an empty batch falls back to torch's step-by-step kernel).
+    fused = fused_lstm and spec.kind.name == "LSTM" and spec.proj_size == 0
+    at_once = spec.kind.is_cell or (fused and prod(report.input_shape) > 0)
     length = _time_steps(report)
     shorter = max(1, FAKE_STEPS // steps_per_time)
+    why = f"a real run would need {too_big}"
     if at_once or length <= shorter:
-        return (PlannedRun("shape-only", report),)
+        return (PlannedRun("shape-only", report, why=why),)
+    if spec.kind.name != "LSTM":
+        stepping = spec.kind.name
+    elif spec.proj_size:
+        stepping = "LSTM with proj_size"
+    elif prod(report.input_shape) == 0:
+        stepping = "LSTM on an empty input"
+    else:
+        stepping = "LSTM without oneDNN"
     runs = [
         PlannedRun(
             "shape-only",
@@ -124,18 +141,34 @@ def plan(
                     "L",
                     length,
                     shorter,
-                    f"on fake tensors torch's {spec.kind.name}"
-                    f"{' with proj_size' if spec.kind.name == 'LSTM' else ''} steps through the "
+                    f"on fake tensors torch's {stepping} steps through the "
                     f"time steps in Python, about 2 ms per step, layer and direction: L={length:,} "
                     f"would take about {_duration(length * steps_per_time * 0.002)}",
                 ),
             ),
+            why=why,
         )
     ]
     full_length = _full_length_run(report)
     if not _too_big_for_real(full_length.report, budget):
         runs.append(full_length)
     return tuple(runs)
+
+
+def _refuse_impossible_tensors(report: Report) -> None:
+    """A tensor of more bytes than torch's 64-bit sizes count cannot exist, even shape-only."""
+    for tensor in report.tensors:
+        if prod(tensor.shape) * 4 > INT64_MAX:
+            raise VerifyBudgetError(
+                f"--verify cannot run this: {tensor.name} {format_shape(tensor.shape)} would hold "
+                "more bytes than torch's 64-bit sizes can count, so torch cannot make it, even "
+                "as a shape-only tensor.",
+                details=[
+                    "lstmshape computes the shapes without torch: the same command without "
+                    "--verify."
+                ],
+                hint="Try --verify with a smaller L or N: the shape rules do not depend on them.",
+            )
 
 
 def _with_length(report: Report, length: int) -> Report:

@@ -92,17 +92,27 @@ def _torch_refusal(report: Report) -> Iterator[None]:
 
 
 def _sizes(run: PlannedRun) -> str:
+    why = f" ({run.why})" if run.why else ""
     if not run.substitutions:
-        return "at full size"
+        return f"at full size{why}"
     whys: dict[str, list[str]] = {}
     for s in run.substitutions:
         whys.setdefault(s.why, []).append(s.text())
-    return "with " + "; ".join(f"{', '.join(texts)}: {why}" for why, texts in whys.items())
+    return (
+        "with "
+        + "; ".join(f"{', '.join(texts)}: {because}" for because, texts in whys.items())
+        + why
+    )
 
 
 def _run_shapes(torch: Any, run: PlannedRun) -> Run:
     """Run the module on fake tensors: torch's shapes, with no data allocated."""
+    import logging
+
     from torch._subclasses.fake_tensor import FakeTensorMode
+
+    # torch logs a traceback for an op it cannot shape before raising; the error is said once, by us.
+    logging.getLogger("torch._subclasses.fake_tensor").setLevel(logging.CRITICAL)
 
     report = run.report
     spec = report.spec

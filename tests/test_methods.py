@@ -198,3 +198,27 @@ def test_the_table_says_which_checks_did_not_run() -> None:
     assert "Verified with torch: shape-only (fake tensors)" in table
     assert re.search(r"numerical checks +- +- +not run", table)
     assert "Not run: fake tensors carry no numbers" in " ".join(table.split())
+
+
+def test_an_empty_batch_steps_even_for_an_lstm() -> None:
+    """oneDNN's at-once rule needs a non-empty input; an empty batch steps through time."""
+    (run,) = plan(explain((25_000, 0, 10), 8))
+    assert run.report.input_shape == (FAKE_STEPS, 0, 10)
+    assert "LSTM on an empty input steps through" in run.substitutions[0].why
+
+
+def test_shape_only_runs_say_why_real_tensors_were_not_used() -> None:
+    (run,) = plan(explain((4, 3, 10), 20), budget=1)
+    assert run.why == "a real run would need about 32.2 KiB of real tensors, over the 1 B budget"
+    table = invoke("--input 4,3,10 --hidden 20 --verify --verify-budget 1 --format plain").stdout
+    assert "over the 1 B budget" in table
+
+
+def test_tensors_torch_cannot_size_are_refused_before_torch() -> None:
+    result = invoke("--input 1099511627776,1,1 --hidden 16777216 --verify")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        "Error: --verify cannot run this: output (1099511627776, 1, 16777216) would hold more "
+        "bytes than torch's 64-bit sizes can count"
+    )
+    assert "Traceback" not in result.stderr
