@@ -1,9 +1,11 @@
 """lstmshape: the shapes of PyTorch's nn.LSTM, explained, validated with torch's rules, proven by torch.
 
-The public API imports nothing heavy: torch is loaded only by :func:`verify`.
+The public API imports nothing heavy (no torch, no Typer, no Rich): torch is loaded only by
+:func:`verify`.
 """
 
-from lstmshape.cost import DTYPES, Cost, cost_of
+from lstmshape.api import assert_shapes, explain_module, spec_of_module
+from lstmshape.dtypes import DTYPES
 from lstmshape.errors import (
     ExpectationError,
     InvalidModuleError,
@@ -14,25 +16,29 @@ from lstmshape.errors import (
     VerificationError,
     VerifyBudgetError,
 )
-from lstmshape.instance import assert_shapes, explain_module, spec_of_module
-from lstmshape.report import Report
-from lstmshape.shapes import explain, explain_spec, state_shapes
-from lstmshape.spec import ModuleSpec, Parameter
+from lstmshape.explain import explain, explain_spec
+from lstmshape.explain.cost import cost_of
+from lstmshape.explain.layout import state_shapes
+from lstmshape.model.cost import Cost
+from lstmshape.model.report import Report
+from lstmshape.parameters import Parameter
+from lstmshape.spec import ModuleSpec
+from lstmshape.version import __version__
 
-__version__ = "0.1.0"
 
-
-def verify(report: Report, *, seed: int = 0, budget: int | None = None) -> Report:
+def verify(report: Report, *, seed: int = 0, budget: int | str | None = None) -> Report:
     """Run ``report``'s module in torch and return the report with ``verification`` filled in.
 
-    Real tensors up to ``budget`` bytes (default 1 GiB), shape-only (fake) tensors beyond; the
-    verification says which ran, at what sizes, and why any size was made smaller.
+    Real tensors up to ``budget`` (bytes, or text such as "512MiB"; default 1 GiB), shape-only
+    (fake) tensors beyond; the verification says which ran, at what sizes, and why any size was
+    made smaller.
     """
     from lstmshape.proof import verify as _verify
+    from lstmshape.reading import read_memory
 
     if budget is None:
         return _verify(report, seed=seed)
-    return _verify(report, seed=seed, budget=budget)
+    return _verify(report, seed=seed, budget=read_memory(budget, "budget"))
 
 
 __all__ = [

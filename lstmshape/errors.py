@@ -1,14 +1,17 @@
-"""The errors lstmshape raises for a user's mistake.
+"""The errors lstmshape raises for a user's mistake, as data.
 
-Each error is plain text: what is wrong with the numbers, the lines that explain it, torch's own
-sentence for the same fault when it has one (users search for it), and a "Try ..." line. The CLI adds
-the colour and the "Error:" prefix; the library never prints.
+Each error holds what is wrong (the tensor or argument at fault, what was expected, what was found),
+the lines that explain it, torch's own sentence for the same fault when it has one (users search for
+it), and the fixes as data inside its "Try ..." sentence. A front end words it in its voice
+(:mod:`lstmshape.words`); ``str(error)`` is the Python voice. The library never prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, ClassVar
+
+from lstmshape.words import PYTHON, Fix, Text, Value, Voice, as_words
 
 
 class LstmShapeError(Exception):
@@ -22,36 +25,101 @@ class LstmShapeError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Text,
         *,
-        details: Sequence[str] = (),
+        details: Sequence[Text] = (),
         torch_says: str | None = None,
-        hint: str | None = None,
+        hint: Text | None = None,
+        subject: str | None = None,
+        expected: Value | None = None,
+        actual: Value | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = tuple(details)
+        self.words = as_words(message)
+        self.detail_words = tuple(as_words(line) for line in details)
         self.torch_says = torch_says
-        self.hint = hint
+        self.hint_words = None if hint is None else as_words(hint)
+        self.subject = subject
+        """The tensor (``h_0``) or argument (``hidden_size``) at fault, when there is one."""
+        self.expected = expected
+        self.actual = actual
+        super().__init__(self.message)
 
-    def lines(self) -> list[str]:
+    @property
+    def message(self) -> str:
+        """The first line, in the Python voice."""
+        return self.words.render(PYTHON)
+
+    @property
+    def hint(self) -> str | None:
+        """The "Try ..." line, in the Python voice."""
+        return None if self.hint_words is None else self.hint_words.render(PYTHON)
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """The fixes the hint proposes, as data, in its order."""
+        return () if self.hint_words is None else self.hint_words.fixes
+
+    def lines(self, voice: Voice = PYTHON) -> list[str]:
         """The message first, then the indented explanation, torch's wording and the hint."""
-        out = [self.message]
-        out.extend(f"  {line}" for line in self.details)
+        out = [self.words.render(voice)]
+        out.extend(f"  {line.render(voice)}" for line in self.detail_words)
         if self.torch_says:
             out.append(f"  torch says: {self.torch_says}")
-        if self.hint:
-            out.append(f"  {self.hint}")
+        if self.hint_words is not None:
+            out.append(f"  {self.hint_words.render(voice)}")
         return out
+
+    def to_dict(self, voice: Voice = PYTHON) -> dict[str, Any]:
+        """JSON view: the error's kind, its data, its sentences in ``voice``, and the fixes."""
+        return {
+            "error": type(self).__name__,
+            "exit_code": self.exit_code,
+            "subject": self.subject,
+            "expected": _plain(self.expected),
+            "actual": _plain(self.actual),
+            "message": self.words.render(voice),
+            "details": [line.render(voice) for line in self.detail_words],
+            "torch_says": self.torch_says,
+            "hint": None if self.hint_words is None else self.hint_words.render(voice),
+            "fixes": [
+                {change.argument: _plain(change.value) for change in fix.changes}
+                for fix in self.fixes
+            ],
+        }
+
+    def with_words(
+        self, *, details: Sequence[Text] | None = None, hint: Text | None = None
+    ) -> LstmShapeError:
+        """The same error with other explanation lines or another hint (same class and data)."""
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        if details is not None:
+            clone.detail_words = tuple(as_words(line) for line in details)
+        if hint is not None:
+            clone.hint_words = as_words(hint)
+        Exception.__init__(clone, clone.message)
+        return clone
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
 
+def _plain(value: Value | None) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 class UnreadableValueError(LstmShapeError):
-    """A value on the command line (or passed to the API) that is not a number or a shape."""
+    """A value (from the command line, a spec file or the API) that is not a number or a shape.
+
+    ``problem`` says what is wrong with the text alone (``axis 1 is empty``), so that each front end
+    can place it after its own way of quoting the value.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: Text, *, problem: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.problem = problem
 
 
 class InvalidModuleError(LstmShapeError):
@@ -62,7 +130,8 @@ class InvalidModuleError(LstmShapeError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, argument: str, **kwargs: Any) -> None:
+    def __init__(self, message: Text, *, argument: str, **kwargs: Any) -> None:
+        kwargs.setdefault("subject", argument)
         super().__init__(message, **kwargs)
         self.argument = argument
 
@@ -74,7 +143,7 @@ class TensorMismatchError(LstmShapeError):
 
 
 class ExpectationError(LstmShapeError, AssertionError):
-    """A tensor's shape is not the one the user expected (``--expect``, ``assert_shapes``).
+    """A tensor's shape is not the one the user expected (an expectation, ``assert_shapes``).
 
     An ``AssertionError`` too, so that a test framework reports it as a failed assertion.
     """
@@ -83,14 +152,14 @@ class ExpectationError(LstmShapeError, AssertionError):
 
 
 class VerifyBudgetError(LstmShapeError):
-    """--verify cannot run packed input on real tensors within its budget, even with small
-    feature sizes (fake tensors cannot pack)."""
+    """verify cannot run packed input on real tensors within its budget, even with small feature
+    sizes (fake tensors cannot pack)."""
 
     exit_code = 2
 
 
 class TorchNotInstalledError(LstmShapeError):
-    """--verify was asked for, but torch is not installed or cannot be imported."""
+    """verify was asked for, but torch is not installed or cannot be imported."""
 
     exit_code = 2
 

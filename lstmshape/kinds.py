@@ -39,6 +39,26 @@ class ModuleKind:
     and the bias additions: (what, operations). The convention lstmshape counts MACs with."""
 
     @property
+    def arguments(self) -> tuple[str, ...]:
+        """The constructor arguments this class takes, in torch's order: any other is refused, even
+        at its default value (a TypeError, or GRU's and RNN's ValueError for proj_size)."""
+        if self.is_cell:
+            return ("input_size", "hidden_size", "bias") + (
+                ("nonlinearity",) if self.has_nonlinearity else ()
+            )
+        return (
+            "input_size",
+            "hidden_size",
+            "num_layers",
+            *(("nonlinearity",) if self.has_nonlinearity else ()),
+            "bias",
+            "batch_first",
+            "dropout",
+            "bidirectional",
+            *(("proj_size",) if self.supports_proj_size else ()),
+        )
+
+    @property
     def a(self) -> str:
         """The name with its article, as a sentence says it: "an LSTM", "a GRU", "an RNN"."""
         return f"{'a' if self.name.startswith('G') else 'an'} {self.name}"
@@ -172,6 +192,20 @@ RNN_CELL = ModuleKind(
     state_rank_error="RNNCell: Expected hidden to be 1D or 2D, got {rank}D instead",
     sequence_module="RNN",
     elementwise=_RNN_ELEMENTWISE,
+)
+
+# Every constructor argument of the family, in the order lstmshape refuses those a class lacks:
+# GRU and RNN refuse proj_size before nonlinearity, as their __init__ does.
+ALL_ARGUMENTS = (
+    "input_size",
+    "hidden_size",
+    "num_layers",
+    "batch_first",
+    "dropout",
+    "bidirectional",
+    "proj_size",
+    "nonlinearity",
+    "bias",
 )
 
 KINDS: dict[str, ModuleKind] = {

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
-from lstmshape.cli import app, check_app
+from lstmshape.cli import app
 
 # Derandomized: the same examples on every run, so the suite is deterministic. CI (CI=true) draws more.
 settings.register_profile(
@@ -44,11 +44,7 @@ def invoke(args: str | list[str], columns: int = 80) -> CliResult:
     """Run the lstmshape command line in-process: invoke("--input 4,3,10 --hidden 20")."""
     argv = shlex.split(args) if isinstance(args, str) else args
     env = {**CLI_ENV, "COLUMNS": str(columns)}
-    # As the console script dispatches: "check" is the spec-file command, anything else explains.
-    if argv[:1] == ["check"]:
-        result = CliRunner(env=env).invoke(check_app, argv[1:], prog_name="lstmshape check")
-    else:
-        result = CliRunner(env=env).invoke(app, argv, prog_name="lstmshape")
+    result = CliRunner(env=env).invoke(app, argv, prog_name="lstmshape")
     # A user's mistake must never surface as an exception (a traceback in the real CLI).
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception

@@ -16,15 +16,11 @@ from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec, explain
 from lstmshape.errors import InvalidModuleError, TensorMismatchError
+from lstmshape.explain.cell_notes import single_cell_state_failure
+from lstmshape.explain.layout import Layout, state_shapes, state_views
+from lstmshape.explain.notes import single_state_failure
 from lstmshape.kinds import KINDS
-from lstmshape.report import format_shape
-from lstmshape.shapes import (
-    Layout,
-    single_cell_state_failure,
-    single_state_failure,
-    state_shapes,
-    state_views,
-)
+from lstmshape.model.text import format_shape
 from tests.conftest import import_torch
 from tests.strategies import build, call, configs, packed_configs, run_packed, spec_of
 

@@ -38,11 +38,16 @@ def test_to_dict_is_the_clis_json() -> None:
     assert explain((4, 3, 10), 20, num_layers=2).to_dict() == cli
 
 
-def test_errors_are_the_clis_with_one_base_class() -> None:
+def test_errors_are_the_clis_in_pythons_words() -> None:
+    """One error, one base class, one exit code; the command line says its fix as options, Python
+    as keyword arguments."""
     with pytest.raises(LstmShapeError) as caught:
         explain((4, 3, 10), 20, num_layers=2, h_0=(1, 3, 20))
     cli = invoke("--input 4,3,10 --hidden 20 --layers 2 --h0 1,3,20")
-    assert cli.stderr == "Error: " + str(caught.value) + "\n"
+    assert (
+        cli.stderr == "Error: " + str(caught.value).replace("h_0=(2, 3, 20)", "--h0 2,3,20") + "\n"
+    )
+    assert str(caught.value).endswith("  Try h_0=(2, 3, 20).")
     assert cli.exit_code == caught.value.exit_code == 1
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from lstmshape import explain
-from lstmshape.specfile import in_spec_words
+from lstmshape.cli.voice import COMMAND_LINE
+from lstmshape.specfile import KEYS, SpecVoice
+from lstmshape.words import Arg, Fix, Words, drop, fix, words
 from tests.conftest import UPDATE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,22 +180,35 @@ def test_a_thousand_entries_in_one_process(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "words"),
+    ("sentence", "spec_file", "command_line"),
     [
-        ("  Try --expect h_n=1,3,20, or change it.", "  Try expect.h_n = [1, 3, 20], or change it."),
-        ("  Try --h0 2,3,20, or drop --bidirectional.", "  Try h_0 = [2, 3, 20], or drop bidirectional = true."),
-        ("  Try --module GRU, or --nonlinearity relu.", '  Try module = "GRU", or nonlinearity = "relu".'),
-        ("  Try --dropout 0.2 (or 0 for no dropout).", "  Try dropout = 0.2 (or 0 for no dropout)."),
-        ("  Try without --proj-size, or --hidden 20.", "  Try without proj_size, or hidden_size = 20."),
-        ("  Try --input 5,1,10 --lengths 5.", "  Try input = [5, 1, 10], lengths = [5]."),
-        ("  Try --expect output.data=10,20.", '  Try expect."output.data" = [10, 20].'),
-        ("  Try --unsorted (enforce_sorted=False).", "  Try enforce_sorted = false."),
-        ("--lengths 2,4,3 is not in decreasing order", "lengths 2,4,3 is not in decreasing order"),
-        ("  h_n is (D*num_layers, N, H_out) --hidden 20", "  h_n is (D*num_layers, N, H_out) hidden_size 20"),
+        (words("Try {a}, or change it.", a=Fix.of({"expect.h_n": (1, 3, 20)})),
+         "Try expect.h_n = [1, 3, 20], or change it.", "Try --expect h_n=1,3,20, or change it."),
+        (words("Try {a}, or drop {b}.", a=fix(h_0=(2, 3, 20)), b=drop("bidirectional")),
+         "Try h_0 = [2, 3, 20], or drop bidirectional.", "Try --h0 2,3,20, or drop --bidirectional."),
+        (words("Try {a}, or {b}.", a=fix(module="GRU"), b=fix(nonlinearity="relu")),
+         'Try module = "GRU", or nonlinearity = "relu".', "Try --module GRU, or --nonlinearity relu."),
+        (words("Try {a} (or 0 for no dropout).", a=fix(dropout=0.2)),
+         "Try dropout = 0.2 (or 0 for no dropout).", "Try --dropout 0.2 (or 0 for no dropout)."),
+        (words("Try without {a}, or {b}.", a=drop("proj_size"), b=fix(hidden_size=20)),
+         "Try without proj_size, or hidden_size = 20.", "Try without --proj-size, or --hidden 20."),
+        (words("Try {a}.", a=fix(input=(5, 1, 10), lengths=(5,))),
+         "Try input = [5, 1, 10], lengths = [5].", "Try --input 5,1,10 --lengths 5."),
+        (words("Try {a}.", a=Fix.of({"expect.output.data": (10, 20)})),
+         'Try expect."output.data" = [10, 20].', "Try --expect output.data=10,20."),
+        (words("Try {a}.", a=fix(enforce_sorted=False)),
+         "Try enforce_sorted = false.", "Try --unsorted (enforce_sorted=False)."),
+        (words("{a} 2,4,3 is not in decreasing order", a=Arg("lengths")),
+         "lengths 2,4,3 is not in decreasing order", "--lengths 2,4,3 is not in decreasing order"),
+        (words("Try again without {a}.", a=Arg("verify")),
+         "Try again without --verify.", "Try again without --verify."),
     ],
 )  # fmt: skip
-def test_try_lines_speak_the_files_keys(line: str, words: str) -> None:
-    assert in_spec_words(line) == words
+def test_sentences_speak_the_files_keys(sentence: Words, spec_file: str, command_line: str) -> None:
+    """The library's sentences name torch's arguments; the spec file says them as its keys, and
+    what is not a key (--verify) as the check command's option."""
+    assert sentence.render(SpecVoice(COMMAND_LINE, (*KEYS, "expect"))) == spec_file
+    assert sentence.render(COMMAND_LINE) == command_line
 
 
 def test_the_console_script_dispatches_check_and_keeps_explain() -> None:
@@ -219,9 +234,9 @@ def test_the_console_script_dispatches_check_and_keeps_explain() -> None:
         ('module = "GRUCell"\ninput = [3, 10]\nhidden_size = 20\nbatch_first = false',
          "Error: [a] A GRUCell has no batch_first"),
         ('module = "GRU"\ninput = [4, 3, 10]\nhidden_size = 20\nproj_size = 0',
-         "Error: [a] proj_size = 0: only an LSTM projects its hidden state; a GRU has no proj_size, not even 0."),
+         "Error: [a] proj_size = 0: only an LSTM projects its hidden state."),
         ('module = "GRU"\ninput = [4, 3, 10]\nhidden_size = 20\nnonlinearity = "tanh"',
-         "Error: [a] nonlinearity = 'tanh' is nn.RNN's argument; a GRU has none."),
+         'Error: [a] nonlinearity = "tanh" is nn.RNN\'s argument; a GRU has none.'),
     ],
 )  # fmt: skip
 def test_keys_the_class_refuses_even_at_defaults_are_invalid(

@@ -349,6 +349,7 @@ ERRORS = {
     "--module GRU --input 4,3,10 --hidden 20 --nonlinearity relu": (
         2,
         "Error: --nonlinearity relu is nn.RNN's argument; a GRU has none.\n"
+        "  torch says: RNNBase.__init__() got an unexpected keyword argument 'nonlinearity'\n"
         "  Try without --nonlinearity, or --module RNN.\n",
     ),
     "--module CNN --input 4,3,10 --hidden 20": (
@@ -378,6 +379,7 @@ ERRORS = {
     "--module GRUCell --input 3,10 --hidden 20 --nonlinearity relu": (
         2,
         "Error: --nonlinearity relu is nn.RNNCell's argument; a GRUCell has none.\n"
+        "  torch says: GRUCell.__init__() got an unexpected keyword argument 'nonlinearity'\n"
         "  Try without --nonlinearity, or --module RNNCell.\n",
     ),
     "--input 4,x,10 --hidden 20": (

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 from torchinfo import summary
 
-from lstmshape import explain
-from lstmshape.cost import DTYPES, cost_of
-from lstmshape.report import size_text
+from lstmshape import DTYPES, UnreadableValueError, cost_of, explain
+from lstmshape.model.text import size_text
 from tests.conftest import invoke
 from tests.strategies import build, call, configs, packed_configs, torch
 
@@ -149,8 +148,10 @@ def test_torchinfo_figure_is_torchinfos_for_packed_input(config: dict[str, Any])
     assert cost_of(report).torchinfo_macs == stats.total_mult_adds
 
 
-def test_unknown_dtype_is_a_key_error() -> None:
-    with pytest.raises(KeyError, match="int8"):
+def test_dtypes_are_read_as_the_command_line_reads_them() -> None:
+    assert cost_of(explain(**MISSION), "torch.float64").dtype == "float64"
+    assert cost_of(explain(**MISSION), "bf16").dtype == "bfloat16"
+    with pytest.raises(UnreadableValueError, match=r"^dtype='int8' is not one of float32"):
         cost_of(explain(**MISSION), "int8")
 
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmshape import VerifyBudgetError, explain, verify
-from lstmshape.methods import FAKE_STEPS, REAL_STEPS, _full_length_run, plan, real_bytes
-from lstmshape.report import Report
+from lstmshape.model.report import Report
+from lstmshape.proof.plan import FAKE_STEPS, REAL_STEPS, _full_length_run, plan, real_bytes
 from tests.conftest import invoke
 from tests.strategies import configs, packed_configs
 

@@ -12,7 +12,7 @@ from typing import ClassVar
 import pytest
 
 from lstmshape import explain
-from lstmshape.export import export
+from lstmshape.views.export import export
 from tests.conftest import UPDATE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent

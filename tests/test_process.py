@@ -28,6 +28,22 @@ def lstmshape(*args: str) -> subprocess.CompletedProcess[str]:
     return run(sys.executable, "-m", "lstmshape", *args)
 
 
+def torch_loaded_by(argv: list[str]) -> bool:
+    """Whether running the command line on ``argv``, in a fresh interpreter, imports torch."""
+    code = f"""
+import sys
+from lstmshape.cli import app
+try:
+    app({argv!r})
+except SystemExit as done:
+    assert done.code == 0, done.code
+print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
+"""
+    result = python(code)
+    assert result.returncode == 0, result.stderr
+    return result.stderr.strip().endswith("torch loaded: True")
+
+
 @pytest.mark.parametrize(
     ("fmt", "extra"),
     [
@@ -43,18 +59,12 @@ def test_explain_path_leaves_torch_out_of_sys_modules(
     fmt: str, extra: list[str], tmp_path: Path
 ) -> None:
     extra = [arg.replace("{tmp}", str(tmp_path)) for arg in extra]
-    code = f"""
-import sys
-from lstmshape.cli import app
-try:
-    app({[*MISSION, "--format", fmt, *extra]!r})
-except SystemExit as done:
-    assert done.code == 0, done.code
-print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
-"""
-    result = python(code)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("torch loaded: False")
+    assert not torch_loaded_by([*MISSION, "--format", fmt, *extra])
+
+
+def test_the_torch_free_check_can_fail() -> None:
+    """The check above is not vacuous: the same probe sees torch when a path does import it."""
+    assert torch_loaded_by([*MISSION, "--verify", "--format", "json"])
 
 
 def test_check_leaves_torch_out_of_sys_modules(tmp_path: Path) -> None:
@@ -63,10 +73,10 @@ def test_check_leaves_torch_out_of_sys_modules(tmp_path: Path) -> None:
                     "input = [3, 10]\nhidden_size = 20\n")  # fmt: skip
     code = f"""
 import sys
-from lstmshape.cli import check_app
+from lstmshape.cli import app
 for fmt in ("table", "json", "markdown", "plain"):
     try:
-        check_app([{str(spec)!r}, "--format", fmt])
+        app(["check", {str(spec)!r}, "--format", fmt])
     except SystemExit as done:
         assert done.code == 0, done.code
 print("torch loaded:", "torch" in sys.modules, file=sys.stderr)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from lstmshape import explain
 from lstmshape.kinds import KINDS
-from lstmshape.report import Dim, Report
-from lstmshape.snippet import to_code
+from lstmshape.model.report import Dim, Report
+from lstmshape.views.snippet import to_code
 from tests.conftest import invoke
 from tests.strategies import configs, packed_configs
 

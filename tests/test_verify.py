@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 
 from lstmshape import explain, verify
-from lstmshape.report import Fact, Report, Run
-from lstmshape.spec import Parameter
+from lstmshape.model.report import Fact, Report
+from lstmshape.model.verification import Run
+from lstmshape.parameters import Parameter
 from tests.conftest import import_torch
 from tests.strategies import configs, packed_configs
 

@@ -1,4 +1,4 @@
-"""The diagram view (--diagram): the stack of layers and directions as LSTM tutorials draw it.
+"""The diagram view: the stack of layers and directions as LSTM tutorials draw it.
 
 Each box is one layer in one direction, labelled with the h_n (and c_n) row it leaves its final state
 in, the width of the input it receives, and the order it reads the time steps in. The top says
@@ -12,11 +12,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lstmshape.report import Report, format_shape
-from lstmshape.shapes import Layout
+from lstmshape.explain.layout import Layout
+from lstmshape.model.report import Report
+from lstmshape.model.text import format_shape
+from lstmshape.views.section import listed_layers
 
-# Up to this many layers the whole stack is drawn; a taller one keeps layers 0, 1 and the last.
-LAYERS_DRAWN = 4
 _BOX_WIDTH = 30
 _GAP = 2
 D_H_OUT = "D*H_out"
@@ -31,79 +31,93 @@ def diagram(report: Report) -> RenderableType:
 
 def render_diagram(report: Report, console: Console) -> None:
     """Draw the diagram on ``console``, under the report's heading."""
-    from lstmshape.render import heading  # render draws the other views; it imports nothing of this
+    from lstmshape.views.sections import heading
 
     console.print(Text(heading(report), style="bold"))
     console.print(diagram(report))
 
 
+def _across(width: int, text: str, style: str = "") -> Table:
+    """One centred line as wide as the stack."""
+    grid = Table.grid()
+    grid.add_column(width=width, justify="center")
+    grid.add_row(Text(text, style=style))
+    return grid
+
+
+def _row(*cells: RenderableType) -> Table:
+    """Boxes (or labels) side by side, one per direction."""
+    grid = Table.grid(padding=(0, _GAP, 0, 0), collapse_padding=True)
+    for _ in cells:
+        grid.add_column(width=_BOX_WIDTH, justify="center")
+    grid.add_row(*cells)
+    return grid
+
+
 def _stack(report: Report) -> RenderableType:
+    """output on top, the layers from the last down to 0, the input at the bottom."""
     spec = report.spec
     d, layers = spec.D, spec.num_layers
     shapes = report.shapes()
-    length = _length(report)
-    first_step, last_step = "0", f"{max(length - 1, 0)}"
+    last_step = f"{max(_length(report) - 1, 0)}"
     packed = report.packing is not None
     output_name = "output.data" if packed else "output"
-    width = spec.H_out
     total = d * _BOX_WIDTH + (d - 1) * _GAP
-
-    def across(text: str, style: str = "") -> Table:
-        grid = Table.grid()
-        grid.add_column(width=total, justify="center")
-        grid.add_row(Text(text, style=style))
-        return grid
-
-    def row(*cells: RenderableType) -> Table:
-        grid = Table.grid(padding=(0, _GAP, 0, 0), collapse_padding=True)
-        for _ in cells:
-            grid.add_column(width=_BOX_WIDTH, justify="center")
-        grid.add_row(*cells)
-        return grid
-
-    parts: list[RenderableType] = [across(f"{output_name} {format_shape(shapes[output_name])}")]
+    parts: list[RenderableType] = [
+        _across(total, f"{output_name} {format_shape(shapes[output_name])}")
+    ]
     if d == 2:
         parts.append(
-            row(
-                Text(f"[..., :{width}] forward", style="cyan", justify="center"),
-                Text(f"[..., {width}:] backward", style="magenta", justify="center"),
+            _row(
+                Text(f"[..., :{spec.H_out}] forward", style="cyan", justify="center"),
+                Text(f"[..., {spec.H_out}:] backward", style="magenta", justify="center"),
             )
         )
-    parts.append(row(*(Text("▲", justify="center") for _ in range(d))))
-    drawn = list(range(layers)) if layers <= LAYERS_DRAWN else [0, 1, layers - 1]
-    between = f"{D_H_OUT} = {d * width}" + (f", dropout {spec.dropout:g}" if spec.dropout else "")
+    parts.append(_row(*(Text("▲", justify="center") for _ in range(d))))
+    drawn = listed_layers(layers)
+    between = f"▲ {D_H_OUT} = {d * spec.H_out}" + (
+        f", dropout {spec.dropout:g}" if spec.dropout else ""
+    )
     for position, layer in enumerate(reversed(drawn)):
         if position > 0:
-            parts.append(across(f"▲ {between}"))
-        parts.append(
-            row(*(_box(report, layer, direction, first_step, last_step) for direction in range(d)))
-        )
-        if layer == drawn[-1] and layers > LAYERS_DRAWN:
-            parts.append(across(f"▲ {between}"))
-            parts.append(across(f"⋮ layers 2 to {layers - 2}, each as layer 1 ⋮", style="dim"))
+            parts.append(_across(total, between))
+        parts.append(_row(*(_box(report, layer, way, "0", last_step) for way in range(d))))
+        if layer == drawn[-1] and len(drawn) < layers:
+            parts.append(_across(total, between))
+            parts.append(
+                _across(total, f"⋮ layers 2 to {layers - 2}, each as layer 1 ⋮", style="dim")
+            )
     bottom = "input.data" if packed else "input"
-    parts.append(across(f"▲ {bottom} {format_shape(shapes[bottom])}"))
-    if layers > LAYERS_DRAWN:
-        parts.append(
+    parts.append(_across(total, f"▲ {bottom} {format_shape(shapes[bottom])}"))
+    return Group(*parts, *_captions(report, len(drawn) < layers))
+
+
+def _captions(report: Report, shortened: bool) -> list[Text]:
+    """What the picture leaves out (a tall stack's middle) and how packed sequences run."""
+    spec = report.spec
+    d, layers = spec.D, spec.num_layers
+    captions = []
+    if shortened:
+        captions.append(
             Text(
                 f"The stack of {layers} layers is too tall to draw whole: layers 2 to "
-                f"{layers - 2} are left out. Each takes {D_H_OUT} = {d * width} like layer 1 and "
-                f"leaves its final state in {_rows(spec.kind.final_names, 'k', d)}."
+                f"{layers - 2} are left out. Each takes {D_H_OUT} = {d * spec.H_out} like layer 1 "
+                f"and leaves its final state in {_rows(spec.kind.final_names, 'k', d)}."
             )
         )
     if report.packing is not None:
-        parts.append(
+        backward = (
+            "; the backward direction starts at each one's last step, lengths[i] - 1."
+            if d == 2
+            else "."
+        )
+        captions.append(
             Text(
                 f"Packed: each sequence runs over its own length (lengths "
-                f"{list(report.packing.lengths)})"
-                + (
-                    "; the backward direction starts at each one's last step, lengths[i] - 1."
-                    if d == 2
-                    else "."
-                )
+                f"{list(report.packing.lengths)})" + backward
             )
         )
-    return Group(*parts)
+    return captions
 
 
 def _length(report: Report) -> int:

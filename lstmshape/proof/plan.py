@@ -1,4 +1,4 @@
-"""How --verify proves a report: which torch runs, at what sizes, and why. Pure: no torch here.
+"""How a verification proves a report: which torch runs, at what sizes, and why. Pure: no torch here.
 
 torch can run a module two ways:
 
@@ -19,11 +19,15 @@ from dataclasses import dataclass, replace
 from math import prod
 
 from lstmshape.errors import VerifyBudgetError
-from lstmshape.report import Report, Substitution, format_shape, size_text
-from lstmshape.shapes import Layout, explain_spec
-from lstmshape.spec import INT64_MAX
+from lstmshape.explain import explain_spec
+from lstmshape.explain.layout import Layout
+from lstmshape.model.report import Report
+from lstmshape.model.text import format_shape, size_text
+from lstmshape.model.verification import Substitution
+from lstmshape.parameters import INT64_MAX
+from lstmshape.words import Arg, words
 
-# Real tensors are allocated only up to this many bytes (--verify-budget changes it).
+# Real tensors are allocated only up to this many bytes (the budget argument changes it).
 DEFAULT_BUDGET_BYTES = 1024**3
 # A real run stays well under a second up to here: matrix-multiply MACs (about 10^10 per second
 # on one core), and time steps times layers times directions (about 10 microseconds each).
@@ -160,14 +164,25 @@ def _refuse_impossible_tensors(report: Report) -> None:
     for tensor in report.tensors:
         if prod(tensor.shape) * 4 > INT64_MAX:
             raise VerifyBudgetError(
-                f"--verify cannot run this: {tensor.name} {format_shape(tensor.shape)} would hold "
-                "more bytes than torch's 64-bit sizes can count, so torch cannot make it, even "
-                "as a shape-only tensor.",
+                words(
+                    "{verify} cannot run this: {name} {shape} would hold more bytes than torch's "
+                    "64-bit sizes can count, so torch cannot make it, even as a shape-only tensor.",
+                    verify=Arg("verify"),
+                    name=tensor.name,
+                    shape=format_shape(tensor.shape),
+                ),
                 details=[
-                    "lstmshape computes the shapes without torch: the same command without "
-                    "--verify."
+                    words(
+                        "lstmshape computes the shapes without torch: the same question without "
+                        "{verify}.",
+                        verify=Arg("verify"),
+                    )
                 ],
-                hint="Try --verify with a smaller L or N: the shape rules do not depend on them.",
+                hint=words(
+                    "Try {verify} with a smaller L or N: the shape rules do not depend on them.",
+                    verify=Arg("verify"),
+                ),
+                subject=tensor.name,
             )
 
 
@@ -222,14 +237,23 @@ def _packed_real_run(report: Report, budget: int) -> PlannedRun:
     too_big = _too_big_for_real(smaller, budget)
     if too_big:
         raise VerifyBudgetError(
-            f"--verify cannot run this packed input on real tensors: even with small feature "
-            f"sizes it needs {too_big}.",
+            words(
+                "{verify} cannot run this packed input on real tensors: even with small feature "
+                "sizes it needs {too_big}.",
+                verify=Arg("verify"),
+                too_big=too_big,
+            ),
             details=[
                 "Packed input runs on real tensors only: pack_padded_sequence's shapes depend on "
                 "the lengths' values, which shape-only (fake) tensors do not carry."
             ],
-            hint="Try --verify with fewer or shorter sequences (the rules do not depend on how "
-            "many), or a larger --verify-budget.",
+            hint=words(
+                "Try {verify} with fewer or shorter sequences (the rules do not depend on how "
+                "many), or a larger {budget}.",
+                verify=Arg("verify"),
+                budget=Arg("verify_budget"),
+            ),
+            subject="lengths",
         )
     why = (
         "packed input runs on real tensors only (fake tensors carry no lengths to pack), and the "

@@ -1,4 +1,4 @@
-"""--export FILE.svg / FILE.html: the table view (or the diagram) saved as a picture for docs.
+"""Pictures for docs, FILE.svg or FILE.html: the table view (or the diagram) saved as a picture for docs.
 
 Rich records what it draws on a console and saves it as SVG or HTML; lstmshape draws the view on
 such a console, always 80 columns wide (the width the table is laid out for), so a picture does not
@@ -12,10 +12,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from lstmshape.diagram import render_diagram
 from lstmshape.errors import UnreadableValueError
-from lstmshape.render import heading, render_table
-from lstmshape.report import Report
+from lstmshape.model.report import Report
+from lstmshape.views.diagram import render_diagram
+from lstmshape.views.sections import heading
+from lstmshape.views.table import render_table
+from lstmshape.words import Typed, fix, words
 
 EXPORT_WIDTH = 80
 _KINDS = {".svg": "SVG", ".html": "HTML", ".htm": "HTML"}
@@ -26,8 +28,10 @@ def export_kind(path: str) -> str:
     kind = _KINDS.get(Path(path).suffix.lower())
     if kind is None:
         raise UnreadableValueError(
-            f"--export {path!r}: lstmshape saves pictures as .svg or .html.",
-            hint=f"Try --export {_as_svg(path)}.",
+            words(
+                "{given}: lstmshape saves pictures as .svg or .html.", given=Typed("export", path)
+            ),
+            hint=words("Try {a}.", a=fix(export=_as_svg(path))),
         )
     return kind
 
@@ -61,7 +65,11 @@ def export(report: Report, path: str, *, diagram: bool = False) -> str:
             console.save_html(path)
     except OSError as error:
         raise UnreadableValueError(
-            f"--export {path!r}: cannot write it: {error.strerror or error}.",
+            words(
+                "{given}: cannot write it: {why}.",
+                given=Typed("export", path),
+                why=str(error.strerror or error),
+            ),
             hint="Try a path in a folder that exists and that you can write to.",
         ) from None
     return kind

@@ -10,34 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lstmshape.errors import ExpectationError, UnreadableValueError
+from lstmshape.errors import UnreadableValueError
+from lstmshape.explain import explain_spec
 from lstmshape.kinds import KINDS, ModuleKind
-from lstmshape.parsing import parse_shape
-from lstmshape.report import Report, format_shape
-from lstmshape.shapes import explain_spec
+from lstmshape.model.report import Report
 from lstmshape.spec import ModuleSpec
 
 Shape = Sequence[int]
 ShapeLike = Sequence[int] | str | Any
 """A shape as a test has it at hand: a tuple, a torch.Size, a tensor (its .shape), or "4,3,10"."""
-
-
-def shape_of(value: ShapeLike, what: str) -> tuple[int, ...]:
-    """``value`` as a shape tuple: a tensor's ``.shape``, a parsed string, or the sequence itself."""
-    if isinstance(value, str):
-        return parse_shape(value, what)
-    shape = getattr(value, "shape", value)
-    try:
-        return tuple(int(d) for d in shape)
-    except (TypeError, ValueError):
-        raise UnreadableValueError(
-            f"{what} {value!r} is not a shape.",
-            hint=f"Try {what}=(4, 3, 10), a tensor, or its .shape.",
-        ) from None
-
-
-def _maybe_shape(value: ShapeLike | None, what: str) -> tuple[int, ...] | None:
-    return None if value is None else shape_of(value, what)
 
 
 def spec_of_module(module: object) -> ModuleSpec:
@@ -87,74 +68,12 @@ def explain_module(
     """
     return explain_spec(
         spec_of_module(module),
-        shape_of(input, "input"),
-        h_0=_maybe_shape(h_0, "h_0"),
-        c_0=_maybe_shape(c_0, "c_0"),
+        input,
+        h_0=h_0,
+        c_0=c_0,
         expect=expect,
         lengths=lengths,
         enforce_sorted=enforce_sorted,
-    )
-
-
-def assert_shapes(
-    module: object,
-    input: ShapeLike,
-    expected: Mapping[str, ShapeLike] | None = None,
-    *,
-    h_0: ShapeLike | None = None,
-    c_0: ShapeLike | None = None,
-    lengths: Sequence[int] | None = None,
-    enforce_sorted: bool = True,
-    **shapes: ShapeLike,
-) -> Report:
-    """Assert the shapes ``module`` gives on ``input``; return the report when they all hold.
-
-    ``module`` is a torch module instance (as :func:`explain_module` takes it) or a
-    :class:`ModuleSpec`. The expected shapes come as keywords (``output=(4, 3, 20), h_n=(2, 3,
-    20)``) and/or as a mapping, which also takes names such as ``"output.data"``. Raises
-    :class:`ExpectationError`, an ``AssertionError`` as well, listing every shape that differs with
-    the tool's explanation of it; a state or input that does not fit raises as explain does::
-
-        lstmshape.assert_shapes(model.encoder, (4, 3, 10), output=(4, 3, 40), h_n=(4, 3, 20))
-    """
-    wanted = {**(expected or {}), **shapes}
-    if not wanted:
-        raise UnreadableValueError(
-            "assert_shapes was given no shapes to assert.",
-            hint="Try assert_shapes(module, input, output=(4, 3, 20), h_n=(2, 3, 20)).",
-        )
-    spec = module if isinstance(module, ModuleSpec) else spec_of_module(module)
-    report = explain_spec(
-        spec,
-        shape_of(input, "input"),
-        h_0=_maybe_shape(h_0, "h_0"),
-        c_0=_maybe_shape(c_0, "c_0"),
-        expect={name: shape_of(shape, name) for name, shape in wanted.items()},
-        lengths=lengths,
-        enforce_sorted=enforce_sorted,
-    )
-    failures = report.failures()
-    if not failures:
-        return report
-    differ = "1 shape differs" if len(failures) == 1 else f"{len(failures)} shapes differ"
-    # The command line's failures, without their "Try --expect" line: this is Python.
-    lines = [
-        line
-        for failure in failures
-        for line in (failure.message, *(f"  {detail}" for detail in failure.details))
-    ]
-    computed = ", ".join(
-        f"{e.tensor}={format_shape(e.computed)}"
-        if e.tensor.isidentifier()
-        else f"{e.tensor!r}: {format_shape(e.computed)}"
-        for e in report.expectations
-        if not e.ok
-    )
-    raise ExpectationError(
-        f"{differ} from the expected for {spec.torch_call()} on input "
-        f"{format_shape(report.input_shape)}:",
-        details=lines,
-        hint=f"Try expecting {computed}, or change the module's arguments.",
     )
 
 
@@ -189,6 +108,7 @@ def _not_recurrent(module: object) -> UnreadableValueError:
     access = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in first.split("."))
     return UnreadableValueError(
         f"lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got {name}.",
+        subject="module",
         details=details,
         hint=f"Try passing the recurrent layer itself, e.g. model{access}.",
     )

@@ -1,4 +1,4 @@
-"""The report as a runnable PyTorch snippet (--format code), for tutorials and tests.
+"""The report as a runnable PyTorch snippet (the code format), for tutorials and tests.
 
 The snippet builds the module, makes the input and states of the computed shapes, runs the forward
 pass, and asserts every shape (with a comment naming each axis) and each stated fact. It is a view
@@ -7,8 +7,9 @@ of the report like the others: the tests execute it with torch for random config
 
 from __future__ import annotations
 
-from lstmshape import __version__
-from lstmshape.report import Fact, Report, Tensor, format_shape
+from lstmshape.model.report import Fact, Report, Tensor
+from lstmshape.model.text import format_shape
+from lstmshape.version import __version__
 
 
 def to_code(report: Report) -> str:

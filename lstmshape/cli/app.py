@@ -1,0 +1,152 @@
+"""The Typer app: ``lstmshape [OPTIONS]`` explains, ``lstmshape COMMAND ...`` runs a command.
+
+Explaining is what users come for, so it needs no command name: the app's own options are the
+explain command's. Every command is a thin function that reads its options into plain values and
+hands them to its module (cli/explain.py, cli/check.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lstmshape.cli import options as opt
+from lstmshape.cli.check import CHECK_FORMATS, run_check
+from lstmshape.cli.explain import ExplainOptions, run_explain
+from lstmshape.version import __version__
+from lstmshape.views import FORMATS
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter. "
+    "Check a spec file of many modules with: lstmshape check SPEC.toml",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    # Explaining needs no command name: the usage line says the command is optional.
+    subcommand_metavar="[COMMAND [ARGS]...]",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lstmshape {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def explain(
+    ctx: typer.Context,
+    input: opt.Input = None,
+    hidden: opt.Hidden = None,
+    module: opt.Module = "LSTM",
+    nonlinearity: opt.Nonlinearity = None,
+    layers: opt.Layers = None,
+    bidirectional: opt.Bidirectional = False,
+    batch_first: opt.BatchFirst = False,
+    proj_size: opt.ProjSize = None,
+    dropout: opt.Dropout = None,
+    no_bias: opt.NoBias = False,
+    input_size: opt.InputSize = None,
+    h0: opt.H0 = None,
+    c0: opt.C0 = None,
+    lengths: opt.Lengths = None,
+    unsorted: opt.Unsorted = False,
+    expect: opt.Expect = None,
+    cost: opt.Cost = False,
+    dtype: opt.Dtype = None,
+    verify: opt.Verify = False,
+    verify_budget: opt.VerifyBudget = None,
+    diagram: opt.Diagram = False,
+    export: opt.Export = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=opt.one_of(FORMATS),
+            help="table, json, markdown, plain, or code (a runnable PyTorch snippet).",
+        ),
+    ] = "table",
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            metavar=opt.FLAG,
+            callback=_version,
+            is_eager=True,
+            help="Print the version.",
+        ),
+    ] = False,
+) -> None:
+    """Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN) for the given arguments and input.
+
+    Example: lstmshape --input 4,3,10 --hidden 20 --layers 2
+
+    Many modules at once, from a spec file: lstmshape check SPEC.toml (see lstmshape check --help).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if input is None or hidden is None:
+        raise _missing(ctx, "input" if input is None else "hidden")
+    options = {k: v for k, v in ctx.params.items() if k not in ("version", "expect")}
+    raise typer.Exit(run_explain(ExplainOptions(**options, expect=tuple(expect or ()))))
+
+
+def _missing(ctx: typer.Context, name: str) -> Exception:
+    """Click's "Missing option" usage error, as for a required option: --input and --hidden are
+    required by explaining, not by the app's commands."""
+    # Typer raises the click it runs on (its own copy in recent versions): its MissingParameter is
+    # the subclass of the BadParameter Typer exports.
+    missing: Any = next(
+        c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter"
+    )
+    param = next(p for p in ctx.command.params if p.name == name)
+    error: Exception = missing(ctx=ctx, param=param)
+    return error
+
+
+@app.command()
+def check(
+    spec: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SPEC.toml",
+            help="A TOML file: one table per named module, with explain()'s arguments "
+            "(input, hidden_size, num_layers, ...) and its expected shapes (expect = { h_n = "
+            "[2, 3, 20] }).",
+            show_default=False,
+        ),
+    ],
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", metavar=opt.FLAG, help="Also prove each entry with torch."),
+    ] = False,
+    verify_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--verify-budget",
+            metavar="SIZE",
+            help="Memory --verify may spend on real tensors per entry. [default: 1GiB]",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=opt.one_of(CHECK_FORMATS),
+            help="table, json, markdown or plain.",
+        ),
+    ] = "table",
+) -> None:
+    """Check every module of SPEC.toml; exit 1 if any shape differs, 2 if the file is bad.
+
+    Example: lstmshape check shapes.toml
+    """
+    raise typer.Exit(run_check(spec, verify=verify, verify_budget=verify_budget, fmt=fmt))

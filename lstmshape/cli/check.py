@@ -1,0 +1,58 @@
+"""The check command (``lstmshape check SPEC.toml``): every entry of a spec file, one table.
+
+Errors are worded in the file's keys (``Try hidden_size = 20``); the exit code is the worst entry's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from lstmshape.cli.console import consoles, print_error, print_lines
+from lstmshape.cli.explain import read_budget
+from lstmshape.cli.voice import COMMAND_LINE
+from lstmshape.errors import LstmShapeError, TorchNotInstalledError
+from lstmshape.model.check import Outcome
+
+CHECK_FORMATS = ("table", "json", "markdown", "plain")
+
+
+def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) -> int:
+    """Check every entry of ``spec``, draw the table on stdout, explain failures on stderr."""
+    # TOML is read by this command only: the explain path does not import the reader.
+    from lstmshape.specfile import KEYS, SpecVoice, check_entry, read_spec
+    from lstmshape.views.checks import render_checks
+
+    out, err = consoles()
+    voice = SpecVoice(COMMAND_LINE, (*KEYS, "expect"))
+    try:
+        entries = read_spec(spec)
+        budget = read_budget(verify, verify_budget)
+        outcomes = [check_entry(entry) for entry in entries]
+        if verify:
+            outcomes = [_verified(outcome, budget) for outcome in outcomes]
+    except LstmShapeError as error:
+        print_error(err, error)
+        return error.exit_code
+    render_checks(str(spec), outcomes, fmt, out, voice)
+    codes = [0]
+    for outcome in outcomes:
+        for failure in outcome.errors:
+            print_lines(err, outcome.error_lines(failure, voice))
+            codes.append(failure.exit_code)
+    return max(codes)
+
+
+def _verified(outcome: Outcome, budget: int) -> Outcome:
+    """The outcome with its report proven by torch (entries that already failed stay as they are)."""
+    if outcome.report is None or outcome.errors:
+        return outcome
+    from lstmshape.proof import verify
+
+    try:
+        report = verify(outcome.report, budget=budget)
+    except TorchNotInstalledError:
+        raise  # said once for the whole file, not once per entry
+    except LstmShapeError as error:
+        return replace(outcome, errors=(error,))
+    return replace(outcome, report=report, errors=tuple(report.failures()))

@@ -1,0 +1,226 @@
+"""The explain command (``lstmshape --input 4,3,10 --hidden 20``): options -> explain() -> views.
+
+Options arrive as text and are read by lstmshape.reading; the library's errors are worded in the
+command line's voice. Errors go to stderr with exit code 2 (unreadable value, module torch would
+refuse) or 1 (a tensor that does not fit the module, a failed expectation, torch disagreeing);
+results go to stdout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from lstmshape.cli.console import consoles, print_error
+from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.explain import explain
+from lstmshape.explain.cost import cost_of
+from lstmshape.kinds import ModuleKind
+from lstmshape.model.report import Report
+from lstmshape.proof.plan import DEFAULT_BUDGET_BYTES
+from lstmshape.reading import (
+    read_dtype,
+    read_expectation,
+    read_float,
+    read_int,
+    read_lengths,
+    read_memory,
+    read_module,
+    read_shape,
+)
+from lstmshape.rules import refuse_missing
+from lstmshape.views import render
+from lstmshape.words import Arg, drop, fix, words
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    """The explain command's options as typed (text, or a flag's bool)."""
+
+    input: str
+    hidden: str
+    module: str = "LSTM"
+    nonlinearity: str | None = None
+    layers: str | None = None
+    bidirectional: bool = False
+    batch_first: bool = False
+    proj_size: str | None = None
+    dropout: str | None = None
+    no_bias: bool = False
+    input_size: str | None = None
+    h0: str | None = None
+    c0: str | None = None
+    lengths: str | None = None
+    unsorted: bool = False
+    expect: tuple[str, ...] = ()
+    cost: bool = False
+    dtype: str | None = None
+    verify: bool = False
+    verify_budget: str | None = None
+    diagram: bool = False
+    export: str | None = None
+    fmt: str = "table"
+
+    def module_arguments(self) -> dict[str, object]:
+        """The constructor arguments given, by torch's names, as typed: what a class may refuse."""
+        given: dict[str, object] = {
+            "num_layers": self.layers,
+            "dropout": self.dropout,
+            "proj_size": self.proj_size,
+            "nonlinearity": self.nonlinearity,
+            "bidirectional": self.bidirectional or None,
+            "batch_first": self.batch_first or None,
+        }
+        return {name: value for name, value in given.items() if value is not None}
+
+
+def run_explain(options: ExplainOptions) -> int:
+    """Explain, draw the report on stdout, say every failure on stderr; the exit code."""
+    out, err = consoles()
+    try:
+        report = build_report(options)
+    except LstmShapeError as error:
+        print_error(err, error)
+        return error.exit_code
+    draw(report, options, out)
+    failures: list[LstmShapeError] = []
+    if options.export is not None:
+        failures += _export(report, options, err)
+    failures += report.failures()
+    for failure in failures:
+        print_error(err, failure)
+    return max((failure.exit_code for failure in failures), default=0)
+
+
+def build_report(options: ExplainOptions) -> Report:
+    """The report the options ask for: explained, costed and verified as asked."""
+    kind = read_module(options.module)
+    _refuse_combinations(options)
+    refuse_missing(kind, options.module_arguments(), options.module_arguments())
+    if options.unsorted and options.lengths is None:
+        raise UnreadableValueError(
+            words(
+                "{unsorted} is pack_padded_sequence's enforce_sorted=False: it needs {lengths}.",
+                unsorted=Arg("enforce_sorted"),
+                lengths=Arg("lengths"),
+            ),
+            hint=words(
+                "Try adding {lengths} with one length per sequence, or leave out {unsorted}.",
+                lengths=Arg("lengths"),
+                unsorted=Arg("enforce_sorted"),
+            ),
+        )
+    report = explain(**_explain_arguments(options, kind))
+    if options.cost or options.dtype is not None:
+        report = replace(report, cost=cost_of(report, read_dtype(options.dtype or "float32")))
+    budget = read_budget(options.verify, options.verify_budget)
+    if options.verify:
+        # Imported here: the explain path never loads the torch-facing package.
+        from lstmshape.proof import verify
+
+        report = verify(report, budget=budget)
+    return report
+
+
+def _refuse_combinations(options: ExplainOptions) -> None:
+    if options.diagram and options.fmt != "table":
+        raise UnreadableValueError(
+            words(
+                "{diagram} draws a picture in place of the tables; {format} has none.",
+                diagram=Arg("diagram"),
+                format=fix(format=options.fmt),
+            ),
+            hint=words(
+                "Try {diagram} without {format}, or {export} to save it.",
+                diagram=Arg("diagram"),
+                format=Arg("format"),
+                export=fix(export="FILE.svg"),
+            ),
+        )
+    if options.export is not None:
+        from lstmshape.views.export import export_kind  # imported only when asked for
+
+        export_kind(options.export)
+
+
+def _explain_arguments(options: ExplainOptions, kind: ModuleKind) -> dict[str, Any]:
+    """explain()'s keyword arguments, each option read by the reader for its kind of value."""
+    input_shape = read_shape(options.input, "input")
+    packed = (
+        None
+        if options.lengths is None
+        else read_lengths(options.lengths, input_shape, options.batch_first)
+    )
+    names = kind.tensor_names if packed is None else kind.packed_tensor_names
+
+    def number(text: str | None, argument: str, example: int) -> int | None:
+        return None if text is None else read_int(text, argument, example)
+
+    return {
+        "input": input_shape,
+        "hidden_size": read_int(options.hidden, "hidden_size", 20),
+        "input_size": number(options.input_size, "input_size", 10),
+        "num_layers": number(options.layers, "num_layers", 2),
+        "bias": not options.no_bias,
+        "batch_first": options.batch_first or None,
+        "dropout": None if options.dropout is None else read_float(options.dropout, "dropout", 0.2),
+        "bidirectional": options.bidirectional or None,
+        "proj_size": number(options.proj_size, "proj_size", 0),
+        "nonlinearity": options.nonlinearity,
+        "module": kind,
+        "h_0": None if options.h0 is None else read_shape(options.h0, "h_0", (2, 3, 20)),
+        "c_0": None if options.c0 is None else read_shape(options.c0, "c_0", (2, 3, 20)),
+        "expect": [read_expectation(text, names) for text in options.expect],
+        "lengths": packed,
+        "enforce_sorted": not options.unsorted,
+    }
+
+
+def read_budget(verify: bool, text: str | None) -> int:
+    """--verify-budget in bytes (1 GiB unless given); refused without --verify."""
+    if text is None:
+        return DEFAULT_BUDGET_BYTES
+    if not verify:
+        raise UnreadableValueError(
+            words(
+                "{budget} sets how much memory {verify} may spend: it needs {verify}.",
+                budget=Arg("verify_budget"),
+                verify=Arg("verify"),
+            ),
+            hint=words(
+                "Try adding {verify}, or leave out {budget}.",
+                verify=fix(verify=True),
+                budget=drop("verify_budget"),
+            ),
+        )
+    return read_memory(text, "verify_budget")
+
+
+def draw(report: Report, options: ExplainOptions, out: Console) -> None:
+    """The report on stdout: the diagram, or the format asked for."""
+    if options.diagram:
+        from lstmshape.views.diagram import render_diagram
+
+        render_diagram(report, out)
+    else:
+        render(report, options.fmt, out)
+
+
+def _export(report: Report, options: ExplainOptions, err: Console) -> list[LstmShapeError]:
+    from lstmshape.views.export import export
+
+    assert options.export is not None
+    try:
+        saved = export(report, options.export, diagram=options.diagram)
+    except LstmShapeError as error:
+        return [error]  # the report's own failures are still said after it
+    err.print(
+        Text(
+            f"Saved the {'diagram' if options.diagram else 'tables'} as {saved}: {options.export}"
+        ),
+        soft_wrap=True,
+    )
+    return []

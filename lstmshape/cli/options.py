@@ -1,0 +1,182 @@
+"""The command line's options, declared once: every command that takes one uses the same type.
+
+Every value arrives as text and is read by lstmshape.reading, so that a bad value gets lstmshape's
+message (option, value, rule, "Try ...") rather than a generic one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+# A flag takes no value: a blank metavar keeps Typer from showing "<bool>" in --help.
+FLAG = " "
+
+
+def one_of(formats: tuple[str, ...]) -> Callable[[str], str]:
+    """A --format callback: the value in lower case, if it is one of ``formats``."""
+
+    def read(value: str) -> str:
+        lowered = value.lower()
+        if lowered not in formats:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(formats)}.")
+        return lowered
+
+    return read
+
+
+Input = Annotated[
+    str | None,
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="SHAPE",
+        help="Input tensor shape: L,N,H_in (N,L,H_in with --batch-first), or L,H_in unbatched; "
+        "for a cell N,H_in or H_in. "
+        "Also 4x3x10, (4, 3, 10), [4,3,10], torch.Size([4, 3, 10]). [required]",
+        show_default=False,
+    ),
+]
+Hidden = Annotated[
+    str | None,
+    typer.Option(
+        "--hidden",
+        "-H",
+        metavar="INT",
+        help="hidden_size: H_cell for an LSTM, H_out otherwise. [required]",
+        show_default=False,
+    ),
+]
+Module = Annotated[
+    str,
+    typer.Option(
+        "--module",
+        "-m",
+        metavar="MODULE",
+        help="LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell, in any letter case.",
+    ),
+]
+Nonlinearity = Annotated[
+    str | None,
+    typer.Option("--nonlinearity", metavar="tanh|relu", help="RNN's nonlinearity. [default: tanh]"),
+]
+Layers = Annotated[
+    str | None, typer.Option("--layers", "-l", metavar="INT", help="num_layers. [default: 1]")
+]
+Bidirectional = Annotated[
+    bool, typer.Option("--bidirectional", "-b", metavar=FLAG, help="bidirectional=True (D=2).")
+]
+BatchFirst = Annotated[
+    bool,
+    typer.Option(
+        "--batch-first", metavar=FLAG, help="batch_first=True: input and output are (N, L, ...)."
+    ),
+]
+ProjSize = Annotated[
+    str | None,
+    typer.Option(
+        "--proj-size",
+        "-p",
+        metavar="INT",
+        help="proj_size: H_out when > 0 (LSTM only). [default: 0]",
+    ),
+]
+Dropout = Annotated[
+    str | None,
+    typer.Option(
+        "--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1]. [default: 0]"
+    ),
+]
+NoBias = Annotated[bool, typer.Option("--no-bias", metavar=FLAG, help="bias=False.")]
+InputSize = Annotated[
+    str | None,
+    typer.Option(
+        "--input-size",
+        metavar="INT",
+        help="The module's input_size, when it differs from the input's last dimension.",
+    ),
+]
+H0 = Annotated[
+    str | None,
+    typer.Option("--h0", metavar="SHAPE", help="Shape of the h_0 you mean to pass: checked."),
+]
+C0 = Annotated[
+    str | None,
+    typer.Option("--c0", metavar="SHAPE", help="Shape of the c_0 you mean to pass: checked."),
+]
+Lengths = Annotated[
+    str | None,
+    typer.Option(
+        "--lengths",
+        metavar="LIST",
+        help="Pack the padded batch: each sequence's length, e.g. 5,3,2 (pack_padded_sequence).",
+    ),
+]
+Unsorted = Annotated[
+    bool,
+    typer.Option(
+        "--unsorted", metavar=FLAG, help="With --lengths: enforce_sorted=False (any order)."
+    ),
+]
+Expect = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expect",
+        "-e",
+        metavar="NAME=SHAPE",
+        help="Expected shape, e.g. h_n=2,3,20 (repeatable). Any mismatch exits 1.",
+    ),
+]
+Cost = Annotated[
+    bool,
+    typer.Option(
+        "--cost",
+        metavar=FLAG,
+        help="Add the cost: parameters per layer, memory of each tensor, MACs and FLOPs.",
+    ),
+]
+Dtype = Annotated[
+    str | None,
+    typer.Option(
+        "--dtype",
+        metavar="DTYPE",
+        help="dtype of --cost's memory: float32, float16, bfloat16 or float64 (implies --cost). "
+        "[default: float32]",
+    ),
+]
+Verify = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        metavar=FLAG,
+        help="Prove the report with torch: real tensors when small, shape-only tensors when "
+        "large (see --verify-budget).",
+    ),
+]
+VerifyBudget = Annotated[
+    str | None,
+    typer.Option(
+        "--verify-budget",
+        metavar="SIZE",
+        help="Memory --verify may spend on real tensors, e.g. 512MiB; beyond it, shape-only "
+        "(fake) tensors. 0: always shape-only. [default: 1GiB]",
+    ),
+]
+Diagram = Annotated[
+    bool,
+    typer.Option(
+        "--diagram",
+        metavar=FLAG,
+        help="Draw the stack of layers and directions instead of the tables.",
+    ),
+]
+Export = Annotated[
+    str | None,
+    typer.Option(
+        "--export",
+        metavar="FILE",
+        help="Also save the table view (or --diagram) as a picture: FILE.svg or FILE.html.",
+    ),
+]

@@ -1,0 +1,179 @@
+"""Spec + input shape -> report. Pure: no torch, no Rich, no front end.
+
+The path a question takes: :func:`explain` reads the keyword arguments (the same readers as every
+front end), refuses what the class does not take, builds the :class:`ModuleSpec` (torch's
+constructor rules), then :func:`explain_spec` picks the sequence, cell or packed path. Each path
+checks the tensors in the order torch's forward() does and lays out the report: tensors, symbols,
+parameters, facts and notes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lstmshape.errors import InvalidModuleError, UnreadableValueError
+from lstmshape.explain.cells import explain_cell
+from lstmshape.explain.checks import check_input_rank
+from lstmshape.explain.expectations import Expected, read_expected
+from lstmshape.explain.packing import explain_packed
+from lstmshape.explain.sequence import explain_sequence
+from lstmshape.kinds import LSTM, ModuleKind
+from lstmshape.model.report import Report
+from lstmshape.model.text import format_shape
+from lstmshape.reading import lengths_of, read_module, shape_of
+from lstmshape.rules import refuse_missing
+from lstmshape.spec import ModuleSpec
+from lstmshape.words import Arg, Shown, drop, fix, words
+
+Shape = tuple[int, ...]
+# The arguments only some classes take: None means "not given", and torch's default applies.
+_OPTIONAL = ("num_layers", "batch_first", "dropout", "bidirectional", "proj_size", "nonlinearity")
+
+
+def explain(
+    input: Any,
+    hidden_size: int,
+    *,
+    input_size: int | None = None,
+    num_layers: int | None = None,
+    bias: bool = True,
+    batch_first: bool | None = None,
+    dropout: float | None = None,
+    bidirectional: bool | None = None,
+    proj_size: int | None = None,
+    nonlinearity: str | None = None,
+    h_0: Any = None,
+    c_0: Any = None,
+    expect: Expected | None = None,
+    module: str | ModuleKind = LSTM,
+    lengths: Any = None,
+    enforce_sorted: bool = True,
+) -> Report:
+    """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
+
+    ``module`` is ``"LSTM"`` (default), ``"GRU"``, ``"RNN"`` or a cell (``"LSTMCell"``, ...), in
+    any letter case; ``nonlinearity`` is RNN's. The arguments a class takes default to torch's
+    defaults (num_layers=1, batch_first=False, dropout=0.0, bidirectional=False, proj_size=0,
+    nonlinearity='tanh'); one a class does not take is refused, even at its default, as torch
+    refuses it. ``lengths`` packs the padded input with pack_padded_sequence (``enforce_sorted``
+    as there).
+
+    ``input`` is the input's shape (a tuple, a torch.Size, a tensor or text such as "4,3,10");
+    ``input_size`` defaults to its last dimension. ``h_0`` and ``c_0`` are the shapes of the initial
+    states you mean to pass, checked against the module. ``expect`` gives the shapes you expect, as
+    a mapping or (name, shape) pairs; the comparisons are in ``report.expectations`` and any
+    mismatch in ``report.failures()``.
+
+    Raises :class:`UnreadableValueError` for a value that is not a shape or a number,
+    :class:`InvalidModuleError` for arguments torch would refuse and :class:`TensorMismatchError`
+    for a tensor that does not fit the module.
+    """
+    kind = read_module(module)
+    values = (num_layers, batch_first, dropout, bidirectional, proj_size, nonlinearity)
+    given: dict[str, Any] = {
+        name: value for name, value in zip(_OPTIONAL, values, strict=True) if value is not None
+    }
+    refuse_missing(kind, given, given)
+    input_shape = shape_of(input, "input")
+    derived = input_size is None
+    spec_input_size = (input_shape[-1] if input_shape else 0) if input_size is None else input_size
+    try:
+        spec = ModuleSpec(
+            input_size=spec_input_size, hidden_size=hidden_size, bias=bias, kind=kind, **given
+        )
+    except InvalidModuleError as error:
+        if derived and error.argument == "input_size" and spec_input_size <= 0:
+            raise _input_without_features(kind, input_shape, error) from None
+        raise
+    return explain_spec(
+        spec,
+        input_shape,
+        h_0=h_0,
+        c_0=c_0,
+        expect=expect,
+        lengths=lengths,
+        enforce_sorted=enforce_sorted,
+    )
+
+
+def _input_without_features(
+    kind: ModuleKind, input_shape: Shape, error: InvalidModuleError
+) -> InvalidModuleError:
+    """The user gave no input_size: the fault is the input's last axis, so say that."""
+    check_input_rank(kind, input_shape)
+    clone = error.with_words(
+        details=[
+            *error.detail_words,
+            f"input_size is taken from the input's last axis: {format_shape(input_shape)}.",
+        ],
+        hint=words(
+            "Try an {input} whose last axis (H_in) is at least 1, such as {example}.",
+            input=Arg("input"),
+            example=Shown("input", (4, 3, 10)),
+        ),
+    )
+    assert isinstance(clone, InvalidModuleError)
+    return clone
+
+
+def explain_spec(
+    spec: ModuleSpec,
+    input_shape: Any,
+    *,
+    h_0: Any = None,
+    c_0: Any = None,
+    expect: Expected | None = None,
+    lengths: Any = None,
+    enforce_sorted: bool = True,
+) -> Report:
+    """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
+    if not isinstance(spec, ModuleSpec):
+        raise UnreadableValueError(
+            f"spec={spec!r} is not a ModuleSpec.",
+            hint="Try lstmshape.explain(input, hidden_size, ...) or ModuleSpec(input_size, hidden_size).",
+        )
+    shape = shape_of(input_shape, "input")
+    states = {
+        name: None if value is None else shape_of(value, name)
+        for name, value in (("h_0", h_0), ("c_0", c_0))
+    }
+    if states["c_0"] is not None and not spec.kind.has_cell_state:
+        raise _no_cell_state(spec.kind)
+    wanted = read_expected(expect)
+    if not isinstance(enforce_sorted, bool):
+        raise UnreadableValueError(
+            f"enforce_sorted={enforce_sorted!r} is not True or False.",
+            hint=words("Try {a}.", a=fix(enforce_sorted=False)),
+        )
+    if lengths is not None:
+        return explain_packed(
+            spec,
+            shape,
+            lengths_of(lengths),
+            enforce_sorted=enforce_sorted,
+            h_0=states["h_0"],
+            c_0=states["c_0"],
+            expect=wanted,
+        )
+    if spec.kind.is_cell:
+        return explain_cell(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
+    return explain_sequence(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
+
+
+def _no_cell_state(kind: ModuleKind) -> UnreadableValueError:
+    final = kind.final_names[0]
+    return UnreadableValueError(
+        f"{kind.A} has no cell state, so there is no c_0 to pass.",
+        details=[
+            f"It takes (input, h_0) and returns {final} {'after output' if final == 'h_n' else 'alone'}."
+        ],
+        hint=words(
+            "Try without {c0}, or {module}.",
+            c0=drop("c_0"),
+            module=fix(module="LSTMCell" if kind.is_cell else "LSTM"),
+        ),
+        subject="c_0",
+    )
+
+
+__all__ = ["Expected", "explain", "explain_spec"]

@@ -1,0 +1,147 @@
+"""A cell's tensors, checked in the order its forward() checks them.
+
+The order is torch's: the input's rank and each state's rank (in Python), then, after a batch axis
+of 1 is added to unbatched tensors, the input's width and each state's batch and width (in C++).
+torch checks only a state's first two axes; lstmshape refuses the rest, and says torch does not.
+"""
+
+from __future__ import annotations
+
+from lstmshape.errors import TensorMismatchError
+from lstmshape.explain.layout import state_shapes
+from lstmshape.model.text import format_shape
+from lstmshape.spec import ModuleSpec
+from lstmshape.words import Text, fix, words
+
+Shape = tuple[int, ...]
+
+
+def check_cell_tensors(
+    spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None = None, c_0: Shape | None = None
+) -> None:
+    """Raise :class:`TensorMismatchError` for the first fault a cell's forward() would raise."""
+    _check_rank(spec, input_shape)
+    right = state_shapes(spec, input_shape)
+    given = {"h_0": h_0, "c_0": c_0}
+    shapes: dict[str, Shape] = {}
+    for name in spec.kind.state_names:
+        shape = given[name]
+        shapes[name] = right[name] if shape is None else shape
+    passed = any(given[name] is not None for name in spec.kind.state_names)
+    if passed:
+        _check_state_ranks(spec, shapes, right)
+    # torch gives unbatched tensors a batch axis of 1, then checks in C++.
+    x = input_shape if len(input_shape) == 2 else (1, *input_shape)
+    if x[1] != spec.input_size:
+        raise TensorMismatchError(
+            f"The input has {x[1]} features (last axis of {format_shape(input_shape)}), but "
+            f"input_size is {spec.input_size}.",
+            details=[f"H_in = input_size = {spec.input_size} is the width of each step."],
+            torch_says=f"input has inconsistent input_size: got {x[1]} expected {spec.input_size}",
+            hint=words(
+                "Try {a} to build the cell for this input, or {b}.",
+                a=fix(input_size=x[1]),
+                b=fix(input=(*input_shape[:-1], spec.input_size)),
+            ),
+            subject="input",
+            expected=spec.input_size,
+            actual=x[1],
+        )
+    if passed:
+        for idx, name in enumerate(spec.kind.state_names):
+            if shapes[name] != right[name]:
+                raise _state_error(spec, input_shape, idx, name, shapes[name], right[name])
+
+
+def _check_rank(spec: ModuleSpec, input_shape: Shape) -> None:
+    kind = spec.kind
+    rank = len(input_shape)
+    if rank in (1, 2):
+        return
+    steps = (
+        f" For a sequence {format_shape(input_shape)}, loop over its first axis, or use "
+        f"nn.{kind.sequence_module}."
+        if rank == 3
+        else ""
+    )
+    raise TensorMismatchError(
+        f"The input has {rank} dimension{'s' if rank != 1 else ''} "
+        f"{format_shape(input_shape)}, but {kind.a} takes 2 (batched) or 1 (unbatched).",
+        details=["A cell takes one time step: (N, H_in), or (H_in) unbatched." + steps],
+        torch_says=kind.input_rank_error.format(name=kind.name, rank=rank),
+        hint=words("Try {a}.", a=fix(input=input_shape[-2:]))
+        if rank == 3
+        else words("Try {a} (N=3 sequences, H_in=10 features).", a=fix(input=(3, 10))),
+        subject="input",
+        actual=input_shape,
+    )
+
+
+def _check_state_ranks(spec: ModuleSpec, shapes: dict[str, Shape], right: dict[str, Shape]) -> None:
+    kind = spec.kind
+    for idx, name in enumerate(kind.state_names):
+        shape = shapes[name]
+        if len(shape) in (1, 2):
+            continue
+        raise TensorMismatchError(
+            f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
+            f"{kind.a}'s states are (N, H) or (H): {format_shape(right[name])}.",
+            details=["A cell keeps one state per sequence: no layer or direction axis."],
+            torch_says=kind.state_rank_error.format(idx=idx, rank=len(shape)),
+            hint=words("Try {a}.", a=fix(**{name: right[name]})),
+            subject=name,
+            expected=right[name],
+            actual=shape,
+        )
+
+
+def _state_error(
+    spec: ModuleSpec, input_shape: Shape, idx: int, name: str, shape: Shape, right: Shape
+) -> TensorMismatchError:
+    """A state that does not fit: torch's sentence for the first axis it compares, and the cause."""
+    batched = len(input_shape) == 2
+    batch = input_shape[0] if batched else 1
+    hx = shape if batched else (1, *shape)
+    says: str | None
+    if hx[0] != batch:
+        says = f"Input batch size {batch} doesn't match hidden{idx} batch size {hx[0]}"
+    elif len(hx) < 2:
+        says = "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+    elif hx[1] != spec.hidden_size:
+        says = f"hidden{idx} has inconsistent hidden_size: got {hx[1]}, expected {spec.hidden_size}"
+    else:
+        says = None  # torch checks only the first two axes: this state reaches its kernel
+    return TensorMismatchError(
+        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
+        f"{format_shape(right)}.",
+        details=_state_causes(spec, input_shape, name, shape, right, checked=says is not None),
+        torch_says=says,
+        hint=words("Try {a}.", a=fix(**{name: right})),
+        subject=name,
+        expected=right,
+        actual=shape,
+    )
+
+
+def _state_causes(
+    spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape, right: Shape, *, checked: bool
+) -> list[Text]:
+    batched = len(input_shape) == 2
+    if not checked:
+        return [
+            f"Unbatched input {format_shape(input_shape)} needs a 1-D {name}.",
+            "torch does not catch this one: it checks only a state's first two axes "
+            "against the input, so this state reaches its kernel, which fails with an "
+            "unrelated message or worse.",
+        ]
+    if len(shape) != len(right):
+        # torch has no rank check between input and states: the fault surfaces as a size.
+        return [
+            f"{'Batched' if batched else 'Unbatched'} input {format_shape(input_shape)} needs "
+            f"{len(right)}-D states; {name} is {len(shape)}-D."
+        ]
+    if shape[0] != right[0] and batched:
+        return [
+            f"{name} was built for a batch of {shape[0]}, but the input has N = {input_shape[0]}."
+        ]
+    return [f"Its last axis is hidden_size = {spec.hidden_size}."]

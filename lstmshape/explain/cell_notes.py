@@ -1,0 +1,111 @@
+"""The notes of a cell's report: one step per call, the loop that makes a sequence module of it."""
+
+from __future__ import annotations
+
+from lstmshape.errors import InvalidModuleError
+from lstmshape.explain.notes import gates_note
+from lstmshape.kinds import KINDS
+from lstmshape.model.report import Note
+from lstmshape.model.text import format_shape
+from lstmshape.spec import ModuleSpec
+
+Shape = tuple[int, ...]
+
+
+def cell_notes(
+    spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None, c_0: Shape | None
+) -> tuple[Note, ...]:
+    """The notes of a cell's report: one step per call, the loop, what it returns."""
+    kind = spec.kind
+    batched = len(input_shape) == 2
+    n = f"N={input_shape[0]} sequences" if batched else "one sequence"
+    notes = [
+        Note(
+            "one_step",
+            f"{kind.A} runs one time step per call: input {format_shape(input_shape)} is one step "
+            f"of {n}, not a sequence. There is no num_layers, bidirectional, batch_first, "
+            "proj_size or dropout: stack cells yourself to get layers.",
+        ),
+        _loop_note(spec, batched),
+        Note(
+            "cell_returns",
+            "cell(input, (h_0, c_0)) returns the tuple (h_1, c_1), where nn.LSTM returns "
+            "(output, (h_n, c_n))."
+            if kind.has_cell_state
+            else f"cell(input, h_0) returns h_1 alone, where nn.{kind.sequence_module} returns "
+            "(output, h_n).",
+        ),
+    ]
+    if not batched:
+        notes.append(
+            Note(
+                "unbatched",
+                f"Unbatched input (H_in): torch adds a batch of 1 inside and removes it again, so "
+                f"the states are 1-D, here h_0 {format_shape((spec.H_out,))}.",
+            )
+        )
+    notes.append(gates_note(spec))
+    given = {"h_0": h_0, "c_0": c_0}
+    passed = [s for s in kind.state_names if given[s] is not None]
+    if kind.has_cell_state and len(passed) == 1:
+        missing = "c_0" if passed[0] == "h_0" else "h_0"
+        text = (
+            f"{kind.A} takes its states as one tuple: cell(input, (h_0, c_0)). Only {passed[0]} "
+            f"was given; {missing} is shown as it must be."
+        )
+        failure = single_cell_state_failure(batched, spec.hidden_size)
+        if failure:
+            text += f" Passing {passed[0]} alone fails with: {failure}"
+        notes.append(Note("state_tuple", text))
+    return tuple(notes)
+
+
+def _loop_note(spec: ModuleSpec, batched: bool) -> Note:
+    """The loop that runs the cell over a sequence, and the module it then equals."""
+    seq = spec.kind.sequence_module
+    if spec.kind.has_cell_state:
+        loop = "h, c = h_0, c_0; for x_t in x: h, c = cell(x_t, (h, c))"
+        same = "h and c equal h_n[0] and c_n[0]"
+    else:
+        loop = "h = h_0; for x_t in x: h = cell(x_t, h)"
+        same = "h equals h_n[0]"
+    sequence = sequence_spec(spec)
+    if sequence is None:
+        same_as = (
+            f" nn.{seq} has no counterpart here: torch builds no {seq} with a size of 0, though it "
+            "builds this cell."
+        )
+    else:
+        same_as = (
+            f" Then {same} of {sequence.torch_call()} with the same weights (weight_ih_l0 = "
+            "cell.weight_ih, ...), and each step's h equals that output[t]."
+        )
+    lead = "L, N, H_in" if batched else "L, H_in"
+    return Note("cell_loop", f"To run a sequence x of shape ({lead}), loop: {loop}." + same_as)
+
+
+def sequence_spec(spec: ModuleSpec) -> ModuleSpec | None:
+    """The one-layer sequence module that a cell, looped over time, computes: LSTMCell -> LSTM.
+
+    None when torch builds no such module: a cell accepts sizes of 0, the sequence modules do not.
+    """
+    try:
+        return ModuleSpec(
+            input_size=spec.input_size,
+            hidden_size=spec.hidden_size,
+            bias=spec.bias,
+            nonlinearity=spec.nonlinearity,
+            kind=KINDS[spec.kind.sequence_module],
+        )
+    except InvalidModuleError:
+        return None
+
+
+def single_cell_state_failure(batched: bool, hidden_size: int) -> str | None:
+    """What torch raises when one state tensor is passed to an LSTMCell instead of the tuple."""
+    if batched:
+        return "lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor"
+    if hidden_size == 0:
+        return None
+    # LSTMCell iterates over the tensor as if it were the tuple: its items are 0-D.
+    return "LSTMCell: Expected hx[0] to be 1D or 2D, got 0D instead"

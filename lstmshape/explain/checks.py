@@ -1,0 +1,165 @@
+"""A sequence module's tensors, checked in the order torch's forward() checks them.
+
+nn.LSTM.forward checks the input's rank, the states' ranks, the input's width, hidden[0], hidden[1]
+and the sequence length, in that order, each with its own sentence; the first fault lstmshape
+reports is the one torch would raise for the same tensors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lstmshape.errors import TensorMismatchError
+from lstmshape.explain.layout import Layout, state_shapes
+from lstmshape.explain.states import state_size_error
+from lstmshape.kinds import ModuleKind
+from lstmshape.model.text import format_shape
+from lstmshape.spec import ModuleSpec
+from lstmshape.words import Fix, fix, words
+
+Shape = tuple[int, ...]
+
+
+def check_tensors(
+    spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None = None, c_0: Shape | None = None
+) -> None:
+    """Raise :class:`TensorMismatchError` for the first fault torch's forward() would raise.
+
+    A state left out (``None``) is the zeros torch makes; when only one of h_0 and c_0 is given, the
+    other is taken to be of the right shape, so that torch's wording can be predicted exactly.
+    """
+    check_input_rank(spec.kind, input_shape)
+    layout = Layout.of(spec, input_shape)
+    expected = state_shapes(spec, input_shape)
+    given = {"h_0": h_0, "c_0": c_0}
+    if any(given[name] is not None for name in spec.kind.state_names):
+        _check_state_ranks(spec, layout, given, expected)
+    if input_shape[-1] != spec.input_size:
+        raise input_width_error(spec, input_shape)
+    for position, name in enumerate(spec.kind.state_names):
+        shape = given[name]
+        if shape is not None and shape != expected[name]:
+            raise state_size_error(spec, layout, name, position, shape, expected[name])
+    if layout.length == 0:
+        ones = list(input_shape)
+        ones[layout.time_axis] = 1
+        raise TensorMismatchError(
+            f"The input has no time steps: L = 0 (axis {layout.time_axis} of "
+            f"{format_shape(input_shape)}).",
+            details=["A recurrent layer needs at least one step to produce h_n."],
+            torch_says="Expected sequence length to be larger than 0 in RNN",
+            hint=words("Try {a}.", a=fix(input=tuple(ones))),
+            subject="input",
+            actual=input_shape,
+        )
+
+
+def input_width_error(spec: ModuleSpec, input_shape: Shape) -> TensorMismatchError:
+    """The input's last axis is not input_size (torch: "input.size(-1) must be equal to ...")."""
+    width = input_shape[-1]
+    fitting = (*input_shape[:-1], spec.input_size)
+    return TensorMismatchError(
+        f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
+        f"but input_size is {spec.input_size}.",
+        details=[f"H_in = input_size = {spec.input_size} is the width of each time step."],
+        torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
+        f"got {width}",
+        # torch builds no module with input_size=0, so never suggest it.
+        hint=words(
+            "Try {a} to build the module for this input, or {b}.",
+            a=fix(input_size=width),
+            b=fix(input=fitting),
+        )
+        if width > 0
+        else words("Try {b}.", b=fix(input=fitting)),
+        subject="input",
+        expected=spec.input_size,
+        actual=width,
+    )
+
+
+def check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
+    """A sequence module takes 3-D (batched) or 2-D (unbatched) input."""
+    rank = len(input_shape)
+    if rank in (2, 3):
+        return
+    raise TensorMismatchError(
+        f"The input has {rank} dimension{'s' if rank != 1 else ''} {format_shape(input_shape)}, "
+        f"but {kind.a} takes 3 (batched) or 2 (unbatched).",
+        details=[
+            "Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."
+        ],
+        torch_says=kind.input_rank_error.format(name=kind.name, rank=rank),
+        hint=words(
+            "Try {a} (L=4 steps, N=3 sequences, H_in=10 features).", a=fix(input=(4, 3, 10))
+        ),
+        subject="input",
+        actual=input_shape,
+    )
+
+
+def batched_input(spec: ModuleSpec, length: int, width: int) -> Shape:
+    """An unbatched (L, H_in) input given a batch of one, in the layout the module reads."""
+    return (1, length, width) if spec.batch_first else (length, 1, width)
+
+
+def _check_state_ranks(
+    spec: ModuleSpec,
+    layout: Layout,
+    given: Mapping[str, Shape | None],
+    expected: Mapping[str, Shape],
+) -> None:
+    names = spec.kind.state_names
+    want = 3 if layout.batched else 2
+    # torch reads both ranks at once; a state left out counts as the right one.
+    shapes = {name: expected[name] if given[name] is None else given[name] for name in names}
+    wrong = [name for name in names if len(shapes[name] or ()) != want]
+    if not wrong:
+        return
+    name = wrong[0]
+    shape = shapes[name] or ()
+    rank_list = ", ".join(f"{len(shapes[n] or ())}-D" for n in names)
+    states_fix = Fix.of({n: expected[n] for n in wrong})
+    input_shape = layout.input_shape
+    kind_of_input = "batched 3-D" if layout.batched else "unbatched 2-D"
+    if len(names) == 1:
+        torch_says = (
+            f"For {kind_of_input} input, hx should also be {want}-D but got {len(shape)}-D tensor"
+        )
+    else:
+        torch_says = (
+            f"For {kind_of_input} input, hx and cx should also be {want}-D but got ({rank_list}) "
+            "tensors"
+        )
+    if layout.batched:
+        states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
+        details = [
+            f"Batched input {format_shape(input_shape)} needs 3-D states (D*num_layers, N, H): "
+            f"{states}."
+        ]
+        hint = words("Try {a}.", a=states_fix)
+    else:
+        details = [
+            f"Unbatched input {format_shape(input_shape)} needs 2-D states (D*num_layers, H), "
+            "with no batch axis."
+        ]
+        hint = words("Try {a}.", a=states_fix)
+        if all(len(given[n] or ()) == 3 for n in names if given[n] is not None):
+            # States built for a batch: giving the input a batch axis of 1 fits them instead.
+            length, width = input_shape
+            hint = words(
+                "Try {a}, or give the input a batch axis: {b}.",
+                a=states_fix,
+                b=fix(input=batched_input(spec, length, width)),
+            )
+    raise TensorMismatchError(
+        f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
+        f"{'batched' if layout.batched else 'unbatched'} input needs {want}-D states: "
+        f"{format_shape(expected[name])}.",
+        details=details,
+        torch_says=torch_says,
+        hint=hint,
+        subject=name,
+        expected=expected[name],
+        actual=shape,
+    )

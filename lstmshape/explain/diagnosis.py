@@ -1,0 +1,144 @@
+"""The likely cause of a state of the wrong size: the common mistakes users make (USERS.md).
+
+Each cause is data: an id for programs, the lines that explain it, and, where the cause is a
+module argument, the fix as data. The explain path shows the lines under the error; every front
+end words the fix in its own voice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lstmshape.explain.layout import Layout
+from lstmshape.model.text import format_shape
+from lstmshape.spec import ModuleSpec
+from lstmshape.words import Fix, Text, fix, words
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One likely cause of a fault."""
+
+    id: str
+    """Stable for programs: ``smaller_batch``, ``batch_first_forgotten``, ``bidirectional``, ..."""
+    lines: tuple[Text, ...]
+    fix: Fix | None = None
+    """The module argument that, set, removes the cause; None when the fix is in the user's code."""
+
+
+def diagnose_state(
+    spec: ModuleSpec, layout: Layout, name: str, shape: Shape, right: Shape
+) -> list[Text]:
+    """The lines that explain a state of the wrong size, cause by cause."""
+    return [
+        line for cause in state_causes(spec, layout, name, shape, right) for line in cause.lines
+    ]
+
+
+def state_causes(
+    spec: ModuleSpec, layout: Layout, name: str, shape: Shape, right: Shape
+) -> list[Cause]:
+    """The likely causes of a state of ``shape`` where the module needs ``right``, axis by axis."""
+    if not shape or not right:
+        return []  # a 0-d state has no rows to compare
+    causes = []
+    if shape[0] != right[0]:
+        causes.append(_rows_cause(spec, shape[0], right[0]))
+    if layout.batched and shape[1] != right[1]:
+        causes.append(_batch_cause(spec, layout, name, shape))
+    if shape[-1] != right[-1]:
+        causes.append(_width_cause(spec, name, shape[-1], right[-1]))
+    return causes
+
+
+def _rows_cause(spec: ModuleSpec, rows: int, want_rows: int) -> Cause:
+    kind = spec.kind.name
+    if spec.D == 2 and rows == spec.num_layers:
+        return Cause(
+            "bidirectional_not_counted",
+            (
+                f"It has num_layers={rows} rows; a bidirectional {kind} needs one row per "
+                f"layer and direction: D*num_layers = 2*{spec.num_layers} = {want_rows}.",
+            ),
+        )
+    if spec.D == 1 and rows == 2 * spec.num_layers:
+        return Cause(
+            "built_for_bidirectional",
+            (
+                words(
+                    "It has 2*num_layers = {rows} rows, as for a bidirectional {kind}; this one has "
+                    "one direction (add {fix} if that was meant).",
+                    rows=rows,
+                    kind=kind,
+                    fix=fix(bidirectional=True),
+                ),
+            ),
+            fix(bidirectional=True),
+        )
+    return Cause(
+        "num_layers",
+        (
+            f"Its first axis is D*num_layers = {spec.D}*{spec.num_layers} = {want_rows}, "
+            "one row per layer and direction.",
+        ),
+    )
+
+
+def _batch_cause(spec: ModuleSpec, layout: Layout, name: str, shape: Shape) -> Cause:
+    got_n, want_n = shape[1], layout.batch
+    input_shape = layout.input_shape
+    if spec.batch_first and shape[0] == want_n and shape[1] == spec.D * spec.num_layers:
+        return Cause(
+            "states_not_batch_first",
+            (
+                f"batch_first=True reorders input and output only: {name} keeps N in the middle, "
+                f"(D*num_layers, N, ...).",
+            ),
+        )
+    if not spec.batch_first and got_n == input_shape[0]:
+        return Cause(
+            "batch_first_forgotten",
+            (
+                words(
+                    "Its batch axis is {n}, the input's first axis: is the input (N, L, H_in)? "
+                    "Without batch_first=True torch reads {shape} as L={length}, N={batch} "
+                    "(add {fix}).",
+                    n=got_n,
+                    shape=format_shape(input_shape),
+                    length=input_shape[0],
+                    batch=input_shape[1],
+                    fix=fix(batch_first=True),
+                ),
+            ),
+            fix(batch_first=True),
+        )
+    source = "x.size(0)" if spec.batch_first else "x.size(1)"
+    cause = f"{name} was built for a batch of {got_n}, but the input has N = {want_n}."
+    if got_n > want_n:
+        cause += " (The last batch of an epoch is often smaller.)"
+    return Cause(
+        "batch_size", (cause, f"Build it from the input: torch.zeros(..., {source}, ...).")
+    )
+
+
+def _width_cause(spec: ModuleSpec, name: str, got: int, want: int) -> Cause:
+    if name == "h_0" and spec.proj_size > 0 and got == spec.hidden_size:
+        return Cause(
+            "proj_size_h",
+            (
+                f"With proj_size={spec.proj_size}, h_0 has H_out = proj_size = {spec.proj_size} "
+                f"features; only c_0 keeps hidden_size = {spec.hidden_size}.",
+            ),
+        )
+    if name == "c_0" and spec.proj_size > 0 and got == spec.proj_size:
+        return Cause(
+            "proj_size_c",
+            (
+                f"c_0 keeps H_cell = hidden_size = {spec.hidden_size} features; proj_size="
+                f"{spec.proj_size} shrinks h only.",
+            ),
+        )
+    symbol = "H_out" if name == "h_0" else "H_cell"
+    return Cause("width", (f"Its last axis is {symbol} = {want}.",))

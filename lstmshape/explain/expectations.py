@@ -1,0 +1,60 @@
+"""Shapes the user expects, compared with the computed ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from lstmshape.errors import UnreadableValueError
+from lstmshape.model.report import Expectation, Report
+from lstmshape.reading import shape_of, tensor_name
+from lstmshape.words import words
+
+Shape = tuple[int, ...]
+Expected = Mapping[str, Any] | Iterable[tuple[str, Any]]
+"""Expected shapes: a mapping of tensor names to shapes, or (name, shape) pairs."""
+
+
+def read_expected(expect: Expected | None) -> tuple[tuple[str, Shape], ...]:
+    """The expected shapes as (name, shape) pairs, names in torch's spelling (``hn`` is h_n)."""
+    if not expect:
+        return ()
+    if isinstance(expect, Mapping):
+        pairs: Iterable[Any] = expect.items()
+    elif isinstance(expect, Iterable) and not isinstance(expect, (str, bytes)):
+        pairs = expect
+    else:
+        raise _not_expected(expect)
+    read = []
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise _not_expected(expect)
+        name, shape = pair
+        read.append((tensor_name(name), shape_of(shape, f"expect.{tensor_name(name)}")))
+    return tuple(read)
+
+
+def _not_expected(expect: object) -> UnreadableValueError:
+    return UnreadableValueError(
+        f"expect={expect!r} is not a mapping of tensor names to shapes.",
+        hint="Try expect={'h_n': (2, 3, 20)}.",
+    )
+
+
+def with_expectations(report: Report, expect: tuple[tuple[str, Shape], ...]) -> Report:
+    """The report with each expected shape compared to the computed one (repeats are all kept)."""
+    if not expect:
+        return report
+    names = tuple(t.name for t in report.tensors)
+    results = []
+    for name, shape in expect:
+        if name not in names:
+            raise UnreadableValueError(
+                f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor.",
+                details=[f"Its tensors are {', '.join(names)}."],
+                hint=words("Try one of those names."),
+                subject=name,
+            )
+        results.append(Expectation(name, shape, report.tensor(name).shape))
+    return replace(report, expectations=tuple(results))

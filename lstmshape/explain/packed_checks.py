@@ -1,0 +1,138 @@
+"""A packed forward pass meets the input's width and the states: what torch checks, and what not.
+
+nn.GRU and nn.RNN check them in Python (after reordering the states when enforce_sorted=False);
+nn.LSTM does not check them at all on packed input: its kernel fails later, with unrelated
+messages. lstmshape quotes torch only where torch has a sentence for the fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lstmshape.errors import TensorMismatchError
+from lstmshape.explain.layout import Layout, state_shapes
+from lstmshape.model.report import Packing
+from lstmshape.model.text import format_shape
+from lstmshape.spec import ModuleSpec
+from lstmshape.words import fix, words
+
+Shape = tuple[int, ...]
+
+
+def check_packed_tensors(
+    spec: ModuleSpec, layout: Layout, packing: Packing, *, h_0: Shape | None, c_0: Shape | None
+) -> None:
+    """The input's width and the states, as a packed forward pass meets them."""
+    checked_by_torch = not spec.kind.has_cell_state
+    width = layout.input_shape[-1]
+    if width != spec.input_size:
+        raise TensorMismatchError(
+            f"The input has {width} features per step (last axis of "
+            f"{format_shape(layout.input_shape)}), but input_size is {spec.input_size}.",
+            details=[f"H_in = input_size = {spec.input_size} is the width of each time step."]
+            + ([] if checked_by_torch else [_LSTM_PACKED]),
+            torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
+            f"got {width}"
+            if checked_by_torch
+            else None,
+            hint=words("Try {a} to build the module for this input.", a=fix(input_size=width)),
+            subject="input",
+            expected=spec.input_size,
+            actual=width,
+        )
+    right = state_shapes(spec, layout.input_shape)
+    given = {"h_0": h_0, "c_0": c_0}
+    for name in spec.kind.state_names:
+        shape = given[name]
+        if shape is not None and shape != right[name]:
+            raise _packed_state_error(spec, packing, name, shape, right[name])
+
+
+def _packed_state_error(
+    spec: ModuleSpec, packing: Packing, name: str, shape: Shape, right: Shape
+) -> TensorMismatchError:
+    details = [
+        f"{name} is (D*num_layers, N, H) with N = len(lengths) = {len(packing.lengths)}, "
+        "in the batch's original order."
+    ]
+    says: str | None = None
+    if spec.kind.has_cell_state:
+        details.append(_LSTM_PACKED)
+    elif packing.enforce_sorted:
+        says = f"Expected hidden size {format_shape(right)}, got {list(shape)}"
+    else:
+        says, detail = _unsorted_state_failure(packing, shape, right)
+        details.append(detail)
+    return TensorMismatchError(
+        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
+        f"{format_shape(right)}.",
+        details=details,
+        torch_says=says,
+        hint=words("Try {a}.", a=fix(**{name: right})),
+        subject=name,
+        expected=right,
+        actual=shape,
+    )
+
+
+def _unsorted_state_failure(packing: Packing, shape: Shape, right: Shape) -> tuple[str | None, str]:
+    """What a GRU's or RNN's forward says of a state on unsorted packed input, and why."""
+    n = len(packing.lengths)
+    unknowable = (
+        len(shape) > 1 and 0 < shape[1] < n and first_outside(packing.lengths, shape[1]) is None
+    )
+    if unknowable:
+        return None, (
+            "With enforce_sorted=False torch first reorders h_0 by the lengths and fails "
+            "there: 'INDICES element is out of DATA bounds', naming an index that depends "
+            "on how it orders equal lengths."
+        )
+    says = _reordered_state_failure(shape, right, packing.lengths)
+    if says is not None:
+        return says, (
+            "With enforce_sorted=False torch first reorders h_0 along its axis 1 by the "
+            "lengths (index_select), then checks it."
+        )
+    return None, (
+        "torch does not catch this one: with enforce_sorted=False it reorders h_0 "
+        "first, keeping N of its rows, and the result fits."
+    )
+
+
+def first_outside(lengths: Sequence[int], bound: int) -> int | None:
+    """The first index >= bound in torch's sorted_indices for ``lengths`` (longest first): what
+    index_select names when it fails. None when equal lengths make torch's order unpredictable."""
+    if len(set(lengths)) < len(lengths):
+        return None
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return next((i for i in order if i >= bound), None)
+
+
+def _reordered_state_failure(shape: Shape, right: Shape, lengths: Sequence[int]) -> str | None:
+    """What torch raises for a GRU's or RNN's h_0 of ``shape`` on unsorted packed input: it applies
+    index_select(1, sorted_indices) first. None when torch says nothing (the reordered state fits)
+    or when which index it names cannot be known (equal lengths)."""
+    n = len(lengths)
+    if len(shape) < 2:
+        return "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+    if shape[1] == 0:
+        return INDEX_EMPTY_AXIS
+    if shape[1] < n:
+        outside = first_outside(lengths, shape[1])
+        if outside is None:
+            return None
+        return f"INDICES element is out of DATA bounds, id={outside} axis_dim={shape[1]}"
+    reordered = (shape[0], n, *shape[2:])
+    if reordered == right:
+        return None
+    return f"Expected hidden size {format_shape(right)}, got {list(reordered)}"
+
+
+INDEX_EMPTY_AXIS = "index_select(): self indexing axis dim should be positive"
+
+
+_LSTM_PACKED = (
+    "torch does not catch this one clearly: on packed input nn.LSTM checks neither its input's "
+    "width nor its states, so its kernel fails later with an unrelated message (or, with "
+    "enforce_sorted=False, keeps N of a larger h_0's rows without a word)."
+)

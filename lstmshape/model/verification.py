@@ -1,0 +1,157 @@
+"""What --verify found: each torch run, compared with lstmshape's report at the sizes it ran.
+
+Plain, frozen data, like the report it belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lstmshape.model.contract import JSONDict
+
+# Tolerance of the numerical checks a verification runs. The output/h_n slices are the same numbers in
+# torch (difference 0.0); a layer or cell rerun may take another kernel and round differently.
+ATOL = 1e-5
+
+
+@dataclass(frozen=True)
+class TensorCheck:
+    """One tensor as computed by lstmshape and as produced by torch."""
+
+    name: str
+    computed: tuple[int, ...]
+    torch: tuple[int, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether torch produced exactly the computed shape."""
+        return self.computed == self.torch
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A stated correspondence fact, checked numerically on torch's real output."""
+
+    fact: str
+    holds: bool
+    max_abs_diff: float
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """A size a --verify run used in place of the configuration's own, and why."""
+
+    symbol: str
+    """``L``, ``N``, ``H_in``, ``hidden_size`` or ``proj_size``."""
+    value: int
+    """The configuration's size."""
+    ran: int
+    """The size that ran."""
+    why: str
+
+    def text(self) -> str:
+        """``L=8 instead of 100,000``."""
+        return f"{self.symbol}={self.ran:,} instead of {self.value:,}"
+
+    def to_dict(self) -> JSONDict:
+        """JSON view."""
+        return {"symbol": self.symbol, "value": self.value, "ran": self.ran, "why": self.why}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One torch forward pass of --verify, compared with lstmshape's report at the sizes it ran."""
+
+    method: str
+    """``real`` (random data: shapes and numerical facts) or ``shape-only`` (fake tensors)."""
+    how: str
+    """What ran, in words: module, tensors, dtype, device, mode, sizes."""
+    input_shape: tuple[int, ...]
+    """The input's shape as it ran."""
+    substitutions: tuple[Substitution, ...]
+    tensors: tuple[TensorCheck, ...]
+    parameters_ok: bool
+    """torch registered exactly the computed parameter names and shapes, in the same order."""
+    num_parameters: int
+    """lstmshape's parameter count at the sizes that ran."""
+    torch_parameters: tuple[tuple[str, tuple[int, ...]], ...]
+    torch_num_parameters: int
+    facts: tuple[FactCheck, ...]
+    facts_not_run: str = ""
+    """Why the numerical checks did not run (shape-only tensors carry no numbers); empty if they ran."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether torch agreed on everything this run checked."""
+        return (
+            all(t.ok for t in self.tensors)
+            and self.parameters_ok
+            and self.num_parameters == self.torch_num_parameters
+            and all(f.holds for f in self.facts)
+        )
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, one item of ``"verified"["runs"]``."""
+        return {
+            "ok": self.ok,
+            "method": self.method,
+            "how": self.how,
+            "input_shape": list(self.input_shape),
+            "substituted": [s.to_dict() for s in self.substitutions],
+            "tensors": {
+                t.name: {"computed": list(t.computed), "torch": list(t.torch), "ok": t.ok}
+                for t in self.tensors
+            },
+            "parameters_ok": self.parameters_ok,
+            "num_parameters": {"computed": self.num_parameters, "torch": self.torch_num_parameters},
+            "facts": [
+                {"fact": f.fact, "holds": f.holds, "max_abs_diff": f.max_abs_diff}
+                for f in self.facts
+            ],
+            "facts_not_run": self.facts_not_run or None,
+        }
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What torch produced, run by run, compared with the report."""
+
+    torch_version: str
+    runs: tuple[Run, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether torch agreed on everything that was checked."""
+        return all(run.ok for run in self.runs)
+
+    @property
+    def exact(self) -> bool:
+        """Whether every size ran at the configuration's own value in at least one run."""
+        full = {s.symbol for s in self.runs[0].substitutions}
+        for run in self.runs[1:]:
+            full &= {s.symbol for s in run.substitutions}
+        return not full
+
+    @property
+    def method(self) -> str:
+        """One sentence: which methods ran, and at what sizes."""
+        parts = []
+        for run in self.runs:
+            sizes = (
+                " with " + ", ".join(s.text() for s in run.substitutions)
+                if run.substitutions
+                else " at full size"
+            )
+            parts.append(f"{run.method}{sizes}")
+        return f"torch {self.torch_version}: " + "; then ".join(parts) + "."
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, under the report's ``"verified"`` key."""
+        return {
+            "ok": self.ok,
+            "torch_version": self.torch_version,
+            "method": self.method,
+            "exact": self.exact,
+            "numerical_checks": any(run.method == "real" for run in self.runs),
+            "runs": [run.to_dict() for run in self.runs],
+        }

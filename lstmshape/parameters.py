@@ -1,0 +1,134 @@
+"""The parameters torch registers for a module: names, shapes and order, and their count.
+
+Layers above the first all have layer 1's shapes, so counts are computed in closed form and a deep
+stack's list is built only for the layers asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from math import prod
+from typing import TYPE_CHECKING
+
+from lstmshape.errors import InvalidModuleError
+
+if TYPE_CHECKING:
+    from lstmshape.spec import ModuleSpec
+
+# torch stores sizes as int64: a larger value cannot even be passed to torch.empty().
+INT64_MAX = 2**63 - 1
+# torch allocates parameters as float32 unless told otherwise.
+_FLOAT32_BYTES = 4
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A learnable parameter as torch registers it (``weight_ih_l0_reverse``)."""
+
+    name: str
+    shape: tuple[int, ...]
+    layer: int
+    direction: str
+    """``forward`` or ``reverse``."""
+    rows: str
+    """What the shape is made of, in symbols: ``(4*H_cell, H_in)``."""
+
+    @property
+    def numel(self) -> int:
+        """Number of scalars in the parameter."""
+        return prod(self.shape)
+
+
+def parameters(spec: ModuleSpec, layers: range | None = None) -> tuple[Parameter, ...]:
+    """The parameters torch registers, in its order; only those of ``layers`` if given."""
+    return _cached(spec, layers)
+
+
+# A spec file often repeats a module with other inputs; its parameters are the spec's alone.
+@lru_cache(maxsize=1024)
+def _cached(spec: ModuleSpec, layers: range | None) -> tuple[Parameter, ...]:
+    if spec.kind.is_cell:
+        return tuple(
+            Parameter(name, shape, 0, "forward", symbols)
+            for name, shape, symbols in _stems(spec, spec.input_size, "H_in")
+        )
+    params: list[Parameter] = []
+    for layer in layers if layers is not None else range(spec.num_layers):
+        width, symbol = (
+            (spec.input_size, "H_in") if layer == 0 else (spec.D * spec.H_out, "D*H_out")
+        )
+        for direction in range(spec.D):
+            suffix, way = ("_reverse", "reverse") if direction else ("", "forward")
+            params += [
+                Parameter(f"{stem}_l{layer}{suffix}", shape, layer, way, symbols)
+                for stem, shape, symbols in _stems(spec, width, symbol)
+            ]
+    return tuple(params)
+
+
+def _stems(
+    spec: ModuleSpec, in_width: int, in_symbol: str
+) -> list[tuple[str, tuple[int, ...], str]]:
+    """One layer and direction's parameters (weight_ih, weight_hh, biases, weight_hr)."""
+    gates = spec.kind.gates
+    rows = gates * spec.H_cell
+    g = spec.kind.width_symbol if gates == 1 else f"{gates}*{spec.kind.width_symbol}"
+    stems: list[tuple[str, tuple[int, ...], str]] = [
+        ("weight_ih", (rows, in_width), f"({g}, {in_symbol})"),
+        ("weight_hh", (rows, spec.H_out), f"({g}, H_out)"),
+    ]
+    if spec.bias:
+        stems += [("bias_ih", (rows,), f"({g},)"), ("bias_hh", (rows,), f"({g},)")]
+    if spec.proj_size > 0:
+        stems.append(("weight_hr", (spec.proj_size, spec.H_cell), "(proj_size, H_cell)"))
+    return stems
+
+
+def count(spec: ModuleSpec) -> int:
+    """``sum(p.numel() for p in module.parameters())``, in closed form: layer 0, then layer 1's
+    count for every layer above it."""
+    first = sum(prod(shape) for _, shape, _ in _stems(spec, spec.input_size, "H_in"))
+    if spec.kind.is_cell:
+        return first
+    above = sum(prod(shape) for _, shape, _ in _stems(spec, spec.D * spec.H_out, "D*H_out"))
+    return spec.D * (first + (spec.num_layers - 1) * above)
+
+
+def _distinct_shapes(spec: ModuleSpec) -> list[tuple[str, tuple[int, ...]]]:
+    """Every distinct parameter shape, named as the first parameter in torch's order that has it:
+    layers above the first repeat layer 1's shapes, the reverse direction the forward's."""
+    suffix = "" if spec.kind.is_cell else "_l0"
+    shapes = [(f"{stem}{suffix}", shape) for stem, shape, _ in _stems(spec, spec.input_size, "")]
+    if spec.num_layers > 1 and not spec.kind.is_cell:
+        rows = spec.kind.gates * spec.H_cell
+        shapes.append(("weight_ih_l1", (rows, spec.D * spec.H_out)))
+    return shapes
+
+
+def check_storage(spec: ModuleSpec) -> None:
+    """Refuse what torch.empty refuses: a parameter whose size overflows torch's int64 sizes."""
+    for name, shape in _distinct_shapes(spec):
+        too_long = [i for i, size in enumerate(shape, start=1) if size > INT64_MAX]
+        if too_long:
+            # torch's first line, as it prints it (a C++ trace follows it).
+            says = (
+                f"empty(): argument 'size' failed to unpack the object at pos {too_long[0]} "
+                'with error "Overflow when unpacking long long'
+            )
+        elif prod(shape) * _FLOAT32_BYTES > INT64_MAX:
+            says = f"Storage size calculation overflowed with sizes={list(shape)}"
+        else:
+            continue
+        sizes = {"input_size": spec.input_size, "hidden_size": spec.hidden_size}
+        raise InvalidModuleError(
+            f"{name} would have shape {shape}, more than torch's 64-bit sizes can "
+            "count: no device can hold it.",
+            argument=max(sizes, key=lambda arg: sizes[arg]),
+            details=[
+                "torch names it so on the meta device (shapes only); on a real device, "
+                "allocating the parameters before it may fail first, for lack of memory."
+            ],
+            torch_says=says,
+            hint="Try smaller sizes.",
+        )

@@ -1,0 +1,353 @@
+"""Text and values -> numbers, shapes and names: one reader for every front end.
+
+The command line, spec files and the Python API read shapes (``4,3,10``, ``(4, 3, 10)``,
+``torch.Size([4, 3, 10])``, a tensor's ``.shape``), sizes, module and tensor names, dtypes and memory
+budgets here, with the same aliases and the same rule for a whole number: ASCII digits. Every error
+names the argument, the value as given, the offending part and the rule, and proposes a value.
+Knows nothing of tensors' rules or of torch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from numbers import Real
+from typing import Any
+
+from lstmshape.dtypes import DTYPE_ALIASES, DTYPES
+from lstmshape.errors import UnreadableValueError
+from lstmshape.kinds import KINDS, ModuleKind, kind_named
+from lstmshape.parameters import INT64_MAX
+from lstmshape.words import Arg, Fix, Typed, fix, words
+
+Shape = tuple[int, ...]
+
+# torch prints shapes as torch.Size([4, 3, 10]); users paste that, a tuple, a list or 4x3x10.
+_WRAPPERS = re.compile(
+    r"^\s*(?:(?:torch\.Size|tensor)\(\s*\[(?P<size>.*)\]\s*\)|\((?P<tuple>.*)\)|\[(?P<list>.*)\])\s*$"
+)
+# "x" separates only between numbers, so "4,x,10" reads as a bad token, not as an empty one.
+_SEPARATOR = re.compile(r"\s*,\s*|(?<=\d)\s*[xX×]\s*(?=\d)|\s+", re.ASCII)
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+# Checked after _INTEGER: a number with a fraction or an exponent.
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+_NON_FINITE = ("nan", "inf", "infinity")
+_SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
+# 2**63 - 1 has 19 digits: a longer number is over it without converting it (int() refuses
+# strings of more than 4,300 digits).
+_INT64_DIGITS = len(str(INT64_MAX))
+
+
+def _unwrap(text: str) -> str:
+    match = _WRAPPERS.match(text)
+    if match is None:
+        return text.strip()
+    body = next(group for group in match.groups() if group is not None).strip()
+    # Python writes a one-axis shape (10,): lstmshape reads its own notation back.
+    return body[:-1].rstrip() if match["tuple"] is not None and body.endswith(",") else body
+
+
+def read_shape(
+    text: str,
+    argument: str,
+    example: Shape = (4, 3, 10),
+    item: str = "axis",
+    forms: str = _SHAPE_FORMS,
+) -> Shape:
+    """Read a tensor shape such as ``4,3,10``, ``4x3x10``, ``(4, 3, 10)``, ``[4,3,10]``, ``(10,)``.
+
+    Sizes may be zero (torch allows an empty batch); what each tensor needs is checked later,
+    against the module. ``argument`` and ``example`` only shape the error message.
+    """
+    body = _unwrap(text)
+    rule = f"{forms[0].upper()}{forms[1:]}."
+    hint = words("Try {fix}.", fix=fix(**{argument: example}))
+    if not body:
+        raise UnreadableValueError(
+            words("{arg} is empty: {forms}.", arg=Arg(argument), forms=forms),
+            problem="it is empty",
+            hint=hint,
+        )
+    dims: list[int] = []
+    for position, token in enumerate(_SEPARATOR.split(body)):
+        problem = _size_problem(token, f"{item} {position}")
+        if problem:
+            raise UnreadableValueError(
+                words("{typed}: {problem}.", typed=Typed(argument, text), problem=problem),
+                problem=problem,
+                details=[rule],
+                hint=hint,
+            )
+        dims.append(int(token))
+    return tuple(dims)
+
+
+def _size_problem(token: str, what: str) -> str:
+    """What is wrong with ``token`` as a size (empty when it is one)."""
+    if token == "":
+        return f"{what} is empty"
+    if _INTEGER.fullmatch(token):
+        digits = token.lstrip("+-").lstrip("0")
+        if len(digits) > _INT64_DIGITS or (digits and int(digits) > INT64_MAX):
+            return f"{what} is {_cut(token)}, over torch's largest size (2**63 - 1)"
+        if token.startswith("-") and digits:
+            return f"{what} is {token}, and a size cannot be negative"
+        return ""
+    if _is_decimal(token):
+        return f"{what} is {_cut(token)}, not a whole number"
+    if _has_digit(token):
+        return f"{what} is {_cut(token)!r}, not a whole number in ASCII digits"
+    return f"{what} is {_cut(token)!r}, not a number"
+
+
+def _is_decimal(token: str) -> bool:
+    return bool(_DECIMAL.fullmatch(token)) or token.lower().lstrip("+-") in _NON_FINITE
+
+
+def _cut(token: str) -> str:
+    """A token as quoted in a message: a long one keeps its ends and says how long it is."""
+    return (
+        token if len(token) <= 40 else f"{token[:12]}...{token[-12:]} ({len(token):,} characters)"
+    )
+
+
+def read_lengths(text: str, input_shape: Shape, batch_first: bool) -> Shape:
+    """Read ``lengths``: one whole number per sequence. A bad value gets an example that fits
+    the input (one length of L per sequence)."""
+    if len(input_shape) == 3:
+        length, batch = input_shape[::-1][1:] if batch_first else input_shape[:2]
+        example = (max(length, 1),) * max(batch, 1)
+    else:
+        example = (5, 3, 2)
+    return read_shape(
+        text,
+        "lengths",
+        example,
+        item="length",
+        forms="lengths are whole numbers, one per sequence, such as 5,3,2",
+    )
+
+
+def read_int(text: str, argument: str, example: int) -> int:
+    """Read one whole number (ASCII digits, a sign allowed); its range is the module's rule."""
+    token = text.strip()
+    if _INTEGER.fullmatch(token):
+        digits = token.lstrip("+-").lstrip("0")
+        if len(digits) <= _INT64_DIGITS and (not digits or int(digits) <= INT64_MAX):
+            return int(token)
+        kind = "over torch's largest size (2**63 - 1)"
+    elif _is_decimal(token):
+        kind = "not a whole number"
+    else:
+        kind = "not a whole number in ASCII digits" if _has_digit(token) else "not a number"
+    raise UnreadableValueError(
+        words("{typed} is {kind}.", typed=Typed(argument, _cut(text)), kind=kind),
+        problem=kind,
+        details=[words("{arg} takes a whole number.", arg=Arg(argument))],
+        hint=words("Try {fix}.", fix=fix(**{argument: example})),
+    )
+
+
+def _has_digit(token: str) -> bool:
+    """Digits that are not ASCII (full-width, superscript): refused, and said so."""
+    return any(ch.isdigit() for ch in token)
+
+
+def read_float(text: str, argument: str, example: float) -> float:
+    """Read a finite real number such as 0.2 or 1e-1."""
+    token = text.strip()
+    if _DECIMAL.fullmatch(token):
+        value = float(token)
+        if math.isfinite(value):
+            return value
+        problem = "not a finite number"
+    else:
+        problem = (
+            "not a finite number" if token.lower().lstrip("+-") in _NON_FINITE else "not a number"
+        )
+    raise UnreadableValueError(
+        words("{typed} is {problem}.", typed=Typed(argument, _cut(text)), problem=problem),
+        problem=problem,
+        details=[
+            words("{arg} takes a number such as {example}.", arg=Arg(argument), example=example)
+        ],
+        hint=words("Try {fix}.", fix=fix(**{argument: example})),
+    )
+
+
+def read_module(value: object, argument: str = "module") -> ModuleKind:
+    """Read a module class name, in any letter case (``gru``, ``LSTMCell``), or a kind itself."""
+    if isinstance(value, ModuleKind):
+        return value
+    if isinstance(value, str):
+        try:
+            return kind_named(value.strip())
+        except KeyError:
+            pass
+    shown = Typed(argument, _cut(value)) if isinstance(value, str) else f"{argument}={value!r}"
+    raise UnreadableValueError(
+        words("{shown} is not one of {names}.", shown=shown, names=", ".join(KINDS)),
+        problem=f"not one of {', '.join(KINDS)}",
+        hint=words("Try {fix}, or GRU, RNN, LSTMCell, GRUCell, RNNCell.", fix=fix(module="LSTM")),
+    )
+
+
+def read_dtype(value: object, argument: str = "dtype") -> str:
+    """Read a dtype: float32, float16, bfloat16 or float64 (``torch.half``, ``fp16`` too)."""
+    text = value if isinstance(value, str) else str(value)
+    name = text.strip().lower().removeprefix("torch.")
+    name = DTYPE_ALIASES.get(name, name)
+    if name in DTYPES:
+        return name
+    raise UnreadableValueError(
+        words(
+            "{typed} is not one of {names}.",
+            typed=Typed(argument, _cut(text)),
+            names=", ".join(DTYPES),
+        ),
+        problem=f"not one of {', '.join(DTYPES)}",
+        details=["Recurrent modules take floating dtypes; the memory figures depend on it."],
+        hint=words("Try {fix}.", fix=fix(**{argument: "float16"})),
+    )
+
+
+_SIZE = re.compile(
+    r"^\s*(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?P<unit>[kmgt]i?b?|b)?\s*$", re.I | re.A
+)
+_UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
+
+
+def read_memory(value: object, argument: str) -> int:
+    """Read a memory size in bytes: ``512MiB``, ``2GiB``, ``1.5G``, ``0``, or a number of bytes
+    (binary units; GB = GiB)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT64_MAX:
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    match = _SIZE.match(text) if len(text) <= 40 else None
+    if match is not None:
+        unit = (match["unit"] or "").lower().rstrip("b").rstrip("i")
+        size = float(match["number"]) * 1024 ** _UNIT_POWERS[unit]
+        if size <= INT64_MAX:
+            return int(size)
+    raise UnreadableValueError(
+        words("{typed} is not a memory size.", typed=Typed(argument, _cut(text))),
+        problem="not a memory size",
+        details=["A size is a number of bytes with an optional unit: B, KiB, MiB, GiB, TiB."],
+        hint=words(
+            "Try {a}, or {b} for shape-only tensors.",
+            a=fix(**{argument: "512MiB"}),
+            b=fix(**{argument: "0"}),
+        ),
+    )
+
+
+# --- names of tensors ------------------------------------------------------------------------
+
+
+def tensor_name(name: str) -> str:
+    """torch's spelling of a tensor's name: ``hn``, ``h0``, ``H_N`` and ``h_n`` all name h_n."""
+    lowered = name.strip().lower()
+    if re.fullmatch(r"[hc]_?[0n1]", lowered):
+        return f"{lowered[0]}_{lowered[-1]}"
+    return lowered
+
+
+def read_tensor_name(name: str, names: Iterable[str]) -> str | None:
+    """``name`` in torch's spelling if it is one of ``names``; None if it is not."""
+    canonical = tensor_name(name)
+    return canonical if canonical in tuple(names) else None
+
+
+def read_expectation(text: str, names: tuple[str, ...]) -> tuple[str, Shape]:
+    """Read ``NAME=SHAPE`` as in ``h_n=2,3,20``; NAME must be one of ``names`` (or an alias)."""
+    name, sep, shape_text = text.partition("=")
+    listed = ", ".join(names)
+    if not sep or not name.strip():
+        raise UnreadableValueError(
+            words("{typed} is not NAME=SHAPE.", typed=Typed("expect", _cut(text))),
+            problem="not NAME=SHAPE",
+            details=[f"NAME is one of {listed}."],
+            hint=words("Try {fix}.", fix=Fix.of({"expect.output": (4, 3, 20)})),
+        )
+    canonical = read_tensor_name(name, names)
+    if canonical is None:
+        raise UnreadableValueError(
+            words(
+                "{typed}: this module has no tensor named {name!r}.",
+                typed=Typed("expect", _cut(text)),
+                name=_cut(name.strip()),
+            ),
+            problem=f"no tensor named {name.strip()!r}",
+            details=[f"NAME is one of {listed}."],
+            hint="Try one of those names; the report above lists each tensor's shape.",
+        )
+    return canonical, read_shape(shape_text, f"expect.{canonical}", (4, 3, 20))
+
+
+# --- values handed to the Python API ---------------------------------------------------------
+
+
+def shape_of(value: Any, argument: str) -> Shape:
+    """A shape as a caller has it at hand: a tuple or list of whole numbers, a ``torch.Size``, a
+    tensor (its ``.shape``), a NumPy array's shape, or text such as ``"4,3,10"``."""
+    if isinstance(value, str):
+        return read_shape(value, argument)
+    shape = getattr(value, "shape", value)
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
+        raise _not_a_shape(argument, value, "it is not a sequence of sizes")
+    sizes: list[int] = []
+    for position, size in enumerate(shape):
+        problem = _value_problem(size, f"axis {position}")
+        if problem:
+            raise _not_a_shape(argument, value, problem)
+        sizes.append(int(size))
+    return tuple(sizes)
+
+
+def lengths_of(value: Any) -> Shape:
+    """Sequence lengths given to the API: whole numbers, one per sequence. A length of 0 or less
+    is read, so that pack_padded_sequence's own refusal of it can be said."""
+    if isinstance(value, str):
+        return read_shape(value, "lengths", (5, 3, 2), item="length")
+    lengths = getattr(value, "tolist", lambda: value)()  # a CPU tensor or an array of lengths
+    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Iterable):
+        raise _not_a_shape("lengths", value, "it is not a sequence of lengths")
+    read: list[int] = []
+    for position, length in enumerate(lengths):
+        problem = _value_problem(length, f"length {position}", negative=True)
+        if problem:
+            raise _not_a_shape("lengths", value, problem)
+        read.append(int(length))
+    return tuple(read)
+
+
+def _value_problem(size: object, what: str, negative: bool = False) -> str:
+    """What is wrong with ``size`` as one axis of a shape (empty when it is a size)."""
+    if isinstance(size, bool) or not hasattr(size, "__index__"):
+        if isinstance(size, Real) and not isinstance(size, bool):
+            return f"{what} is {size!r}, not a whole number"
+        return f"{what} is {size!r}, not a size"
+    number = size.__index__()
+    if number < 0 and not negative:
+        return f"{what} is {number}, and a size cannot be negative"
+    if abs(number) > INT64_MAX:
+        return f"{what} is over torch's largest size (2**63 - 1)"
+    return ""
+
+
+def _not_a_shape(argument: str, value: object, problem: str) -> UnreadableValueError:
+    shown = repr(value)
+    return UnreadableValueError(
+        words(
+            "{argument}={shown} is not a shape: {problem}.",
+            argument=argument,
+            shown=_cut(shown),
+            problem=problem,
+        ),
+        problem=problem,
+        details=[
+            "A shape is a tuple of whole numbers, a torch.Size, a tensor, or text such as '4,3,10'."
+        ],
+        hint=words("Try {fix}, a tensor, or its .shape.", fix=fix(**{argument: (4, 3, 10)})),
+    )

@@ -1,0 +1,29 @@
+"""Views of results: every output format is drawn from the same plain data.
+
+table (Rich), json, markdown, plain and code (a runnable snippet) for a report; the diagram and
+the exported pictures; the pass/fail table of a spec file. Nothing here prints on its own: the
+caller passes the Console.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from lstmshape.model.report import Report
+from lstmshape.views.output import write_text
+from lstmshape.views.snippet import to_code
+from lstmshape.views.table import render_table
+from lstmshape.views.text import to_json, to_markdown, to_plain
+
+FORMATS = ("table", "json", "markdown", "plain", "code")
+
+
+def render(report: Report, fmt: str, console: Console) -> None:
+    """Write ``report`` to ``console`` in ``fmt``: one of table, json, markdown, plain, code."""
+    if fmt == "table":
+        render_table(report, console)
+        return
+    text = {"json": to_json, "markdown": to_markdown, "plain": to_plain, "code": to_code}[fmt](
+        report
+    )
+    write_text(console, text)

@@ -1,0 +1,64 @@
+"""The table view: the report's sections drawn as Rich tables (colour only on a terminal)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lstmshape.model.report import Report
+from lstmshape.views.section import Section
+from lstmshape.views.sections import heading, sections
+
+# The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
+FULL_WIDTH = 80
+
+
+def render_table(report: Report, console: Console) -> None:
+    """Draw the report as Rich tables on ``console`` (colour only when it is a terminal)."""
+    console.print(Text(heading(report), style="bold"))
+    for section in sections(report):
+        table = Table(
+            title=section.title,
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        for i, column in enumerate(section.columns):
+            table.add_column(
+                column,
+                justify="right" if i in section.numeric else "left",
+                no_wrap=i not in section.words
+                or (i in section.formulas and console.width >= FULL_WIDTH),
+                # A word wider than a narrow column is broken, never cut with an ellipsis.
+                overflow="fold" if i in section.words else "ellipsis",
+            )
+        for row in section.rows:
+            # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag.
+            table.add_row(*(_styled(section, i, cell) for i, cell in enumerate(row)))
+        console.print(table)
+        if section.caption:
+            # Below the table at the console's width, not the table's: the total stays on one line.
+            console.print(Text(section.caption))
+    notes = Table.grid(padding=(0, 1))
+    notes.add_column(no_wrap=True)
+    notes.add_column(overflow="fold")
+    for note in report.notes:
+        notes.add_row("•", Text(note.text))
+    console.print(Text("Notes", style="bold"))
+    console.print(notes)
+
+
+def _styled(section: Section, column: int, cell: str) -> Text:
+    style = ""
+    if column == 0:
+        style = "bold"
+    elif section.columns[column] in ("shape", "expected", "computed", "lstmshape", "torch"):
+        style = "cyan"
+    if cell in ("MISMATCH", "DISAGREES"):
+        style = "bold red"
+    elif cell in ("ok", "agrees"):
+        style = "green"
+    return Text(cell, style=style)

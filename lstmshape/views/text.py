@@ -1,0 +1,75 @@
+"""The report as finished text: JSON, Markdown and plain, drawn from the same sections."""
+
+from __future__ import annotations
+
+import json
+from textwrap import wrap
+
+from lstmshape.model.report import Report
+from lstmshape.views.section import Section
+from lstmshape.views.sections import heading, sections
+
+
+def to_json(report: Report) -> str:
+    """The JSON contract, indented, with a final newline."""
+    return json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+def to_markdown(report: Report) -> str:
+    """GitHub-flavoured Markdown: a heading, one table per section, the notes as a list."""
+    lines = [f"**{markdown_escape(heading(report))}**", ""]
+    for section in sections(report):
+        lines += [f"#### {section.title}", ""]
+        lines.append("| " + " | ".join(section.columns) + " |")
+        lines.append(
+            "|"
+            + "|".join(
+                "---:" if i in section.numeric else "---" for i in range(len(section.columns))
+            )
+            + "|"
+        )
+        lines += [
+            "| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in section.rows
+        ]
+        if section.caption:
+            lines += ["", markdown_escape(section.caption)]
+        lines.append("")
+    lines += ["#### Notes", ""]
+    lines += [f"- {markdown_escape(note.text)}" for note in report.notes]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_escape(text: str) -> str:
+    # '*' would start emphasis (D*num_layers ... 4*H_cell) and '|' would end a cell.
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
+
+
+def to_plain(report: Report, width: int = 100) -> str:
+    """Aligned text with no box drawing and no colour, for logs."""
+    lines = [heading(report), ""]
+    for section in sections(report):
+        widths = [
+            max(len(row[i]) for row in (section.columns, *section.rows))
+            for i in range(len(section.columns))
+        ]
+
+        def line(
+            cells: tuple[str, ...], widths: list[int] = widths, section: Section = section
+        ) -> str:
+            padded = (
+                cell.rjust(w) if i in section.numeric else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            return "  ".join(padded).rstrip()
+
+        lines += [section.title, line(section.columns)]
+        lines += [line(row) for row in section.rows]
+        if section.caption:
+            lines.append(section.caption)
+        lines.append("")
+    lines.append("Notes")
+    for note in report.notes:
+        wrapped = wrap(note.text, width=width - 2) or [""]
+        lines.append(f"- {wrapped[0]}")
+        lines += [f"  {rest}" for rest in wrapped[1:]]
+    return "\n".join(lines) + "\n"

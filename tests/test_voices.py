@@ -1,0 +1,117 @@
+"""Every error kind in all three voices: the command line's options, the spec file's keys, Python's
+keyword arguments. The library's own text names torch's arguments, never a command-line flag."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lstmshape import LstmShapeError, explain
+from lstmshape.cli.voice import COMMAND_LINE, OPTIONS, SWITCHES
+from lstmshape.specfile import KEYS, SpecVoice
+from lstmshape.words import Fix
+from tests.conftest import invoke
+
+SPEC = SpecVoice(COMMAND_LINE, (*KEYS, "expect"))
+FLAG = re.compile(
+    "|".join(re.escape(f) for f in [*OPTIONS.values(), *(flag for flag, _ in SWITCHES.values())])
+    + r"(?![\w-])"
+)
+
+# One case per kind of error: explain()'s arguments, then the "Try" line in each voice.
+CASES: dict[str, tuple[dict[str, Any], str, str, str]] = {
+    "unreadable value": (
+        {"input": "4,,10", "hidden_size": 20},
+        "Try --input 4,3,10.",
+        "Try input = [4, 3, 10].",
+        "Try input=(4, 3, 10).",
+    ),
+    "module torch refuses": (
+        {"input": (4, 3, 10), "hidden_size": 20, "proj_size": 20},
+        "Try --proj-size 10 (1 to 19), or 0 for no projection.",
+        "Try proj_size = 10 (1 to 19), or 0 for no projection.",
+        "Try proj_size=10 (1 to 19), or 0 for no projection.",
+    ),
+    "argument the class lacks": (
+        {"input": (4, 3, 10), "hidden_size": 20, "module": "GRU", "proj_size": 0},
+        "Try without --proj-size, or --module LSTM.",
+        'Try without proj_size, or module = "LSTM".',
+        "Try without proj_size, or module='LSTM'.",
+    ),
+    "tensor that does not fit": (
+        {"input": (4, 3, 10), "hidden_size": 20, "num_layers": 2, "h_0": (1, 3, 20)},
+        "Try --h0 2,3,20.",
+        "Try h_0 = [2, 3, 20].",
+        "Try h_0=(2, 3, 20).",
+    ),
+    "two states at once": (
+        {"input": (4, 3, 10), "hidden_size": 20, "h_0": (1, 20), "c_0": (1, 20)},
+        "Try --h0 1,3,20 --c0 1,3,20.",
+        "Try h_0 = [1, 3, 20], c_0 = [1, 3, 20].",
+        "Try h_0=(1, 3, 20), c_0=(1, 3, 20).",
+    ),
+    "packing": (
+        {"input": (4, 3, 10), "hidden_size": 20, "lengths": (1, 4, 3)},
+        "Try --unsorted (enforce_sorted=False), or sort the batch by length.",
+        "Try enforce_sorted = false, or sort the batch by length.",
+        "Try enforce_sorted=False, or sort the batch by length.",
+    ),
+    "a cell's own argument": (
+        {"input": (3, 10), "hidden_size": 20, "module": "LSTMCell", "num_layers": 1},
+        "Try without --layers, or --module LSTM.",
+        'Try without num_layers, or module = "LSTM".',
+        "Try without num_layers, or module='LSTM'.",
+    ),
+}
+
+
+def _argv(arguments: dict[str, Any]) -> list[str]:
+    """The same question on the command line, written by the command line's own voice."""
+    argv = []
+    for name, value in arguments.items():
+        if name == "hidden_size":
+            argv += ["--hidden", str(value)]
+        elif name == "input" and isinstance(value, str):
+            argv += ["--input", value]
+        else:
+            argv += COMMAND_LINE.change(Fix.of({name: value}).changes[0]).split(" ", 1)
+    return argv
+
+
+def _spec_file(arguments: dict[str, Any], path: Path) -> Path:
+    lines = ["[a]"] + [f"{SPEC.change(Fix.of({k: v}).changes[0])}" for k, v in arguments.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_error_kind_in_three_voices(case: str, tmp_path: Path) -> None:
+    arguments, command_line, spec_file, python = CASES[case]
+    with pytest.raises(LstmShapeError) as caught:
+        explain(**arguments)
+    error = caught.value
+    assert str(error).splitlines()[-1] == f"  {python}"
+    assert error.lines(COMMAND_LINE)[-1] == f"  {command_line}"
+    assert error.lines(SPEC)[-1] == f"  {spec_file}"
+    cli = invoke(_argv(arguments))
+    assert (cli.exit_code, cli.stderr.splitlines()[-1]) == (error.exit_code, f"  {command_line}")
+    checked = invoke(["check", str(_spec_file(arguments, tmp_path / "spec.toml"))])
+    assert checked.exit_code == error.exit_code
+    if case == "unreadable value":  # the file's reader says it, with the file and the key
+        assert "[a] input: '4,,10': axis 1 is empty" in checked.stderr
+    else:
+        assert checked.stderr.splitlines()[-1] == f"  {spec_file}", checked.stderr
+
+
+def test_a_verify_error_names_the_option_or_the_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lstmshape
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # any 'import torch' now fails
+    with pytest.raises(LstmShapeError) as caught:
+        lstmshape.verify(explain((4, 3, 10), 20))
+    assert str(caught.value).startswith("verify() runs a real torch forward pass")
+    assert caught.value.lines(COMMAND_LINE)[0].startswith("--verify runs a real torch forward pass")
