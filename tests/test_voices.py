@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lstmshape import LstmShapeError, explain
 from lstmshape.cli.voice import COMMAND_LINE, OPTIONS, SWITCHES
@@ -115,3 +117,41 @@ def test_a_verify_error_names_the_option_or_the_function(monkeypatch: pytest.Mon
         lstmshape.verify(explain((4, 3, 10), 20))
     assert str(caught.value).startswith("verify() runs a real torch forward pass")
     assert caught.value.lines(COMMAND_LINE)[0].startswith("--verify runs a real torch forward pass")
+
+
+ARGUMENTS = st.fixed_dictionaries(
+    {
+        "input": st.one_of(
+            st.lists(st.integers(0, 6), min_size=0, max_size=4).map(tuple),
+            st.sampled_from(["4,,10", "4,x,10", "", "(4, 3, 10)", "-1,3", "2.5,3"]),
+        ),
+        "hidden_size": st.integers(-2, 8),
+    },
+    optional={
+        "module": st.sampled_from(["LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"]),
+        "num_layers": st.integers(0, 3),
+        "proj_size": st.integers(-1, 4),
+        "bidirectional": st.booleans(),
+        "batch_first": st.booleans(),
+        "nonlinearity": st.sampled_from(["tanh", "relu", "sigmoid"]),
+        "input_size": st.integers(0, 6),
+        "h_0": st.lists(st.integers(0, 6), max_size=4).map(tuple),
+        "c_0": st.lists(st.integers(0, 6), max_size=4).map(tuple),
+        "lengths": st.lists(st.integers(-1, 6), min_size=1, max_size=4).map(tuple),
+        "enforce_sorted": st.booleans(),
+        "expect": st.sampled_from([{"h_n": (1, 2, 3)}, {"hn": "1,2"}, {"bogus": (1,)}]),
+    },
+)
+
+
+@given(ARGUMENTS)
+def test_the_library_never_names_a_command_line_flag(arguments: dict[str, Any]) -> None:
+    try:
+        report = explain(**arguments)
+    except LstmShapeError as error:
+        said = [str(error), *(line for fix in error.fixes for line in map(str, fix.changes))]
+        assert not FLAG.search("\n".join(said)), str(error)
+        return
+    for failure in report.failures():
+        assert not FLAG.search(str(failure)), str(failure)
+    assert not FLAG.search(str(report.to_dict())), report.to_dict()

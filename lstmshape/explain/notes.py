@@ -73,7 +73,7 @@ def _layout_of_input(spec: ModuleSpec, layout: Layout) -> Note:
             "time_first",
             f"batch_first=False: torch reads {format_shape(input_shape)} as L={layout.length} "
             f"steps of N={layout.batch} sequences. If your tensor is (batch, seq, feature), pass "
-            "batch_first=True (--batch-first): without it torch silently swaps N and L.",
+            "batch_first=True: without it torch silently swaps N and L.",
         )
     needed = state_shapes(spec, input_shape)
     return Note(
