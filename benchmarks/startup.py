@@ -11,6 +11,10 @@ wall time and peak memory of each, and the ratios the project's targets are stat
 - verify: the same with ``--verify`` against a bare script that imports torch and runs the forward
   pass (target <= 1.10x).
 
+With --baseline DIR (a checkout of another commit), the explain path of that checkout runs side by
+side with this one's, both as ``python -m lstmshape`` with PYTHONPATH set: a refactor must not make
+start-up slower (target <= 1.05x).
+
 Run it in an environment with lstmshape installed: pip install -e ".[bench]".
 """
 
@@ -52,12 +56,29 @@ TARGETS = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--baseline", type=Path, help="a checkout of another commit to compare")
     args = parser.parse_args()
     byte_compile_lstmshape()
-    samples = run_interleaved(COMMANDS, args.runs)
+    commands, targets = dict(COMMANDS), list(TARGETS)
+    if args.baseline is not None:
+        byte_compile_lstmshape(args.baseline / "lstmshape")
+        for name, root in (
+            ("explain, this checkout", HERE.parent),
+            ("explain, baseline", args.baseline),
+        ):
+            commands[name] = [
+                "env",
+                f"PYTHONPATH={root.resolve()}",
+                PY,
+                "-m",
+                "lstmshape",
+                *MISSION,
+            ]
+        targets.append(("explain, this checkout", "explain, baseline", "<=", 1.05))
+    samples = run_interleaved(commands, args.runs)
     print_table(samples, args.runs)
     print("targets")
-    return 1 if check_ratios(samples, TARGETS) else 0
+    return 1 if check_ratios(samples, targets) else 0
 
 
 if __name__ == "__main__":

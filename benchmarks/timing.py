@@ -24,12 +24,14 @@ def lstmshape_command() -> list[str]:
     return [script] if script else [PY, "-m", "lstmshape"]
 
 
-def byte_compile_lstmshape() -> None:
+def byte_compile_lstmshape(package: Path | None = None) -> None:
     """pip byte-compiles an installed package; an editable install under PYTHONDONTWRITEBYTECODE=1
-    would recompile lstmshape on every run, a cost no user pays."""
-    import lstmshape
+    would recompile lstmshape on every run, a cost no user pays. ``package``: another copy's."""
+    if package is None:
+        import lstmshape
 
-    subprocess.run([PY, "-m", "compileall", "-q", str(Path(lstmshape.__file__).parent)], check=True)
+        package = Path(lstmshape.__file__).parent
+    subprocess.run([PY, "-m", "compileall", "-q", str(package)], check=True)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ The public API imports nothing heavy (no torch, no Typer, no Rich): torch is loa
 :func:`verify`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from lstmshape.api import assert_shapes, explain_module, spec_of_module
 from lstmshape.dtypes import DTYPES
 from lstmshape.errors import (
@@ -17,13 +19,28 @@ from lstmshape.errors import (
     VerifyBudgetError,
 )
 from lstmshape.explain import explain, explain_spec
-from lstmshape.explain.cost import cost_of
 from lstmshape.explain.layout import state_shapes
-from lstmshape.model.cost import Cost
 from lstmshape.model.report import Report
 from lstmshape.parameters import Parameter
 from lstmshape.spec import ModuleSpec
 from lstmshape.version import __version__
+
+if TYPE_CHECKING:
+    from lstmshape.explain.cost import cost_of
+    from lstmshape.model.cost import Cost
+
+
+def __getattr__(name: str) -> Any:
+    # The cost is loaded by the first use of it: explaining a shape does not pay for it.
+    if name == "cost_of":
+        from lstmshape.explain.cost import cost_of
+
+        return cost_of
+    if name == "Cost":
+        from lstmshape.model.cost import Cost
+
+        return Cost
+    raise AttributeError(f"module 'lstmshape' has no attribute {name!r}")
 
 
 def verify(report: Report, *, seed: int = 0, budget: int | str | None = None) -> Report:

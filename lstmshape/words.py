@@ -1,5 +1,8 @@
 """Text that names arguments, and fixes as data: each front end says them in its own voice.
 
+The placeholders are named tuples: immutable values, and cheap to define at start-up (a frozen
+dataclass costs several times more to create, on every run).
+
 The core never names a command-line flag. Where its text names an argument, or proposes a fix, it
 leaves a placeholder holding the argument by torch's name (``h_0``, ``hidden_size``,
 ``expect.h_n``); each front end's :class:`Voice` fills it in: ``--h0 4,3,20`` on the command line,
@@ -10,15 +13,13 @@ apply it to the call it fixes and check that the user gets what they meant.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 Value = int | float | bool | str | tuple[int, ...]
 """What an argument is set to: a size, a shape, a flag, a probability or a name."""
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One argument set to a value, or left out (``value`` None: back to torch's default)."""
 
     argument: str
@@ -26,8 +27,7 @@ class Change:
     value: Value | None = None
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """Changes that, made together, turn the user's call into one that works as they meant."""
 
     changes: tuple[Change, ...]
@@ -63,31 +63,27 @@ def drop(*arguments: str) -> Fix:
     return Fix(tuple(Change(name) for name in arguments))
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(NamedTuple):
     """An argument named in a sentence: ``--lengths``, ``lengths``."""
 
     argument: str
 
 
-@dataclass(frozen=True)
-class Typed:
+class Typed(NamedTuple):
     """What the user wrote for an argument, quoted as written: ``--hidden 'abc'``."""
 
     argument: str
     text: str
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """A value as the front end writes it for that argument, without the name: ``4,3,10``."""
 
     argument: str
     value: Value
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """An argument at the value the user gave it: ``--proj-size 0``, ``proj_size=0``."""
 
     argument: str
@@ -121,15 +117,14 @@ class Voice(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(NamedTuple):
     """A sentence with placeholders (``{fix}``) filled in by a voice.
 
     A template with no values is plain text, braces included; with values it is a format string.
     """
 
     template: str
-    values: tuple[tuple[str, Part], ...] = field(default=())
+    values: tuple[tuple[str, Part], ...] = ()
 
     def render(self, voice: Voice) -> str:
         """The sentence in ``voice``."""

@@ -839,3 +839,21 @@ def test_no_argument_list_gives_a_traceback(argv: list[str]) -> None:
     assert result.exit_code in (0, 1, 2)
     if result.exit_code:
         assert result.stderr
+
+
+def test_help_lists_the_commands_and_no_bool_metavar(run: Run) -> None:
+    for args in ("--help", "-h", "check --help"):
+        text = run(args, columns=120).stdout
+        assert "<bool>" not in text, args
+        assert "Show this message and exit." in text
+    top = " ".join(run("--help", columns=120).stdout.replace("│", " ").split())
+    assert "Commands" in top
+    assert "check Check every module of SPEC.toml" in top
+    assert "Usage: lstmshape [OPTIONS] [COMMAND [ARGS]...]" in top
+
+
+def test_explaining_needs_no_command_name_and_commands_take_their_own_options(run: Run) -> None:
+    assert run(MISSION).exit_code == 0
+    assert run(f"{MISSION} --format json").stdout == run(f"{MISSION} -f json").stdout
+    checked = run("check examples/tutorials.toml --format plain")
+    assert checked.exit_code == 0, checked.stderr

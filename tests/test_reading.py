@@ -117,3 +117,15 @@ def test_bad_expectations(text: str, message: str) -> None:
     with pytest.raises(UnreadableValueError) as info:
         read_expectation(text, NAMES)
     assert info.value.lines(COMMAND_LINE)[0] == message
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [("(10,)", (10,)), ("(4, 3, 10)", (4, 3, 10)), ("torch.Size([10])", (10,)), ("[10]", (10,))],
+)
+def test_lstmshape_reads_its_own_notation_back(text: str, shape: tuple[int, ...]) -> None:
+    """Every shape lstmshape prints, format_shape's (10,) included, is a shape it reads."""
+    from lstmshape.model.text import format_shape
+
+    assert read_shape(text, "input") == shape
+    assert read_shape(format_shape(shape), "input") == shape

@@ -7,21 +7,17 @@ hands them to its module (cli/explain.py, cli/check.py).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
 from lstmshape.cli import options as opt
-from lstmshape.cli.check import CHECK_FORMATS, run_check
 from lstmshape.cli.explain import ExplainOptions, run_explain
-from lstmshape.version import __version__
-from lstmshape.views import FORMATS
 
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    add_help_option=False,
     help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter. "
     "Check a spec file of many modules with: lstmshape check SPEC.toml",
     invoke_without_command=True,
@@ -31,13 +27,7 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"lstmshape {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
+@app.callback(add_help_option=False)
 def explain(
     ctx: typer.Context,
     input: opt.Input = None,
@@ -62,26 +52,9 @@ def explain(
     verify_budget: opt.VerifyBudget = None,
     diagram: opt.Diagram = False,
     export: opt.Export = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=opt.one_of(FORMATS),
-            help="table, json, markdown, plain, or code (a runnable PyTorch snippet).",
-        ),
-    ] = "table",
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            metavar=opt.FLAG,
-            callback=_version,
-            is_eager=True,
-            help="Print the version.",
-        ),
-    ] = False,
+    fmt: opt.Format = "table",
+    version: opt.Version = False,
+    _help: opt.Help = False,
 ) -> None:
     """Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN) for the given arguments and input.
 
@@ -110,43 +83,18 @@ def _missing(ctx: typer.Context, name: str) -> Exception:
     return error
 
 
-@app.command()
+@app.command(add_help_option=False)
 def check(
-    spec: Annotated[
-        Path,
-        typer.Argument(
-            metavar="SPEC.toml",
-            help="A TOML file: one table per named module, with explain()'s arguments "
-            "(input, hidden_size, num_layers, ...) and its expected shapes (expect = { h_n = "
-            "[2, 3, 20] }).",
-            show_default=False,
-        ),
-    ],
-    verify: Annotated[
-        bool,
-        typer.Option("--verify", metavar=opt.FLAG, help="Also prove each entry with torch."),
-    ] = False,
-    verify_budget: Annotated[
-        str | None,
-        typer.Option(
-            "--verify-budget",
-            metavar="SIZE",
-            help="Memory --verify may spend on real tensors per entry. [default: 1GiB]",
-        ),
-    ] = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=opt.one_of(CHECK_FORMATS),
-            help="table, json, markdown or plain.",
-        ),
-    ] = "table",
+    spec: opt.SpecFile,
+    verify: opt.Verify = False,
+    verify_budget: opt.VerifyBudget = None,
+    fmt: opt.CheckFormat = "table",
+    _help: opt.Help = False,
 ) -> None:
     """Check every module of SPEC.toml; exit 1 if any shape differs, 2 if the file is bad.
 
     Example: lstmshape check shapes.toml
     """
+    from lstmshape.cli.check import run_check  # the spec-file reader loads with its command
+
     raise typer.Exit(run_check(spec, verify=verify, verify_budget=verify_budget, fmt=fmt))

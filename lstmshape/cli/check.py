@@ -14,8 +14,6 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, TorchNotInstalledError
 from lstmshape.model.check import Outcome
 
-CHECK_FORMATS = ("table", "json", "markdown", "plain")
-
 
 def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) -> int:
     """Check every entry of ``spec``, draw the table on stdout, explain failures on stderr."""

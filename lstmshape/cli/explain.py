@@ -8,8 +8,8 @@ results go to stdout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from rich.console import Console
 from rich.text import Text
@@ -17,10 +17,9 @@ from rich.text import Text
 from lstmshape.cli.console import consoles, print_error
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.explain import explain
-from lstmshape.explain.cost import cost_of
 from lstmshape.kinds import ModuleKind
 from lstmshape.model.report import Report
-from lstmshape.proof.plan import DEFAULT_BUDGET_BYTES
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.reading import (
     read_dtype,
     read_expectation,
@@ -36,8 +35,7 @@ from lstmshape.views import render
 from lstmshape.words import Arg, drop, fix, words
 
 
-@dataclass(frozen=True)
-class ExplainOptions:
+class ExplainOptions(NamedTuple):
     """The explain command's options as typed (text, or a flag's bool)."""
 
     input: str
@@ -115,6 +113,8 @@ def build_report(options: ExplainOptions) -> Report:
         )
     report = explain(**_explain_arguments(options, kind))
     if options.cost or options.dtype is not None:
+        from lstmshape.explain.cost import cost_of  # imported by the option that uses it
+
         report = replace(report, cost=cost_of(report, read_dtype(options.dtype or "float32")))
     budget = read_budget(options.verify, options.verify_budget)
     if options.verify:

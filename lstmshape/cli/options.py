@@ -7,12 +7,43 @@ message (option, value, rule, "Try ...") rather than a generic one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from lstmshape.version import __version__
+from lstmshape.views import CHECK_FORMATS, FORMATS
+
 # A flag takes no value: a blank metavar keeps Typer from showing "<bool>" in --help.
 FLAG = " "
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"lstmshape {__version__}")
+        raise typer.Exit()
+
+
+def _show_help(ctx: typer.Context, value: bool) -> None:
+    if value:
+        typer.echo(ctx.get_help(), color=ctx.color)
+        raise typer.Exit()
+
+
+# Declared here rather than left to Click, whose own --help shows a "<bool>" metavar.
+Help = Annotated[
+    bool,
+    typer.Option(
+        "--help",
+        "-h",
+        metavar=FLAG,
+        is_eager=True,
+        expose_value=False,
+        callback=_show_help,
+        help="Show this message and exit.",
+    ),
+]
 
 
 def one_of(formats: tuple[str, ...]) -> Callable[[str], str]:
@@ -178,5 +209,47 @@ Export = Annotated[
         "--export",
         metavar="FILE",
         help="Also save the table view (or --diagram) as a picture: FILE.svg or FILE.html.",
+    ),
+]
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=one_of(FORMATS),
+        help="table, json, markdown, plain, or code (a runnable PyTorch snippet).",
+    ),
+]
+Version = Annotated[
+    bool,
+    typer.Option(
+        "--version",
+        metavar=FLAG,
+        callback=_show_version,
+        is_eager=True,
+        help="Print the version.",
+    ),
+]
+
+# The check command's own.
+SpecFile = Annotated[
+    Path,
+    typer.Argument(
+        metavar="SPEC.toml",
+        help="A TOML file: one table per named module, with explain()'s arguments "
+        "(input, hidden_size, num_layers, ...) and its expected shapes (expect = { h_n = "
+        "[2, 3, 20] }).",
+        show_default=False,
+    ),
+]
+CheckFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=one_of(CHECK_FORMATS),
+        help="table, json, markdown or plain.",
     ),
 ]

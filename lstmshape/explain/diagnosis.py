@@ -7,7 +7,7 @@ end words the fix in its own voice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lstmshape.explain.layout import Layout
 from lstmshape.model.text import format_shape
@@ -17,8 +17,7 @@ from lstmshape.words import Fix, Text, fix, words
 Shape = tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(NamedTuple):
     """One likely cause of a fault."""
 
     id: str

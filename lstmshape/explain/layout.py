@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lstmshape.spec import ModuleSpec
 
 Shape = tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Where L and N sit in an input of rank 2 or 3 for this module."""
 
     input_shape: Shape

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.text import format_shape
-from lstmshape.model.verification import Verification
 from lstmshape.parameters import Parameter
 from lstmshape.words import Arg, Fix, words
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # set only by cost_of and verify, which import them
     from lstmshape.model.cost import Cost
+    from lstmshape.model.verification import Verification
     from lstmshape.spec import ModuleSpec
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import TorchNotInstalledError
-from lstmshape.model.report import Report
-from lstmshape.model.verification import Verification
-from lstmshape.proof.plan import DEFAULT_BUDGET_BYTES, plan
 from lstmshape.words import Arg, words
+
+if TYPE_CHECKING:
+    from lstmshape.model.report import Report
+
+# Real tensors are allocated only up to this many bytes unless a budget is given. Here, not in the
+# plan, so that a front end reads its default without loading the plan.
+DEFAULT_BUDGET_BYTES = 1024**3
 
 
 def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES) -> Report:
@@ -31,6 +35,9 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
     :class:`VerifyBudgetError` for packed input too large for real tensors, and
     :class:`VerificationError` if torch refuses what lstmshape accepted.
     """
+    from lstmshape.model.verification import Verification
+    from lstmshape.proof.plan import plan
+
     plan(report, budget)  # a packed input over the budget is refused before torch's import
     # torch's import and constructor warnings (NumPy missing, dropout with one layer, oneDNN and
     # proj_size) are not for the user in torch's words: the report states what matters of them.

@@ -25,10 +25,9 @@ from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.model.verification import Substitution
 from lstmshape.parameters import INT64_MAX
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.words import Arg, words
 
-# Real tensors are allocated only up to this many bytes (the budget argument changes it).
-DEFAULT_BUDGET_BYTES = 1024**3
 # A real run stays well under a second up to here: matrix-multiply MACs (about 10^10 per second
 # on one core), and time steps times layers times directions (about 10 microseconds each).
 REAL_MACS = 10**9

@@ -11,11 +11,10 @@ from rich.console import Console
 
 from lstmshape.model.report import Report
 from lstmshape.views.output import write_text
-from lstmshape.views.snippet import to_code
 from lstmshape.views.table import render_table
-from lstmshape.views.text import to_json, to_markdown, to_plain
 
 FORMATS = ("table", "json", "markdown", "plain", "code")
+CHECK_FORMATS = ("table", "json", "markdown", "plain")
 
 
 def render(report: Report, fmt: str, console: Console) -> None:
@@ -23,6 +22,10 @@ def render(report: Report, fmt: str, console: Console) -> None:
     if fmt == "table":
         render_table(report, console)
         return
+    # The other formats are imported by the format that uses them: the table is the common case.
+    from lstmshape.views.snippet import to_code
+    from lstmshape.views.text import to_json, to_markdown, to_plain
+
     text = {"json": to_json, "markdown": to_markdown, "plain": to_plain, "code": to_code}[fmt](
         report
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from lstmshape.model.cost import Cost
+from typing import TYPE_CHECKING
+
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.section import Section, listed_layers
+
+if TYPE_CHECKING:
+    from lstmshape.model.cost import Cost
 
 
 def cost_sections(cost: Cost) -> list[Section]:

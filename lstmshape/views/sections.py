@@ -9,9 +9,7 @@ from __future__ import annotations
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
 from lstmshape.parameters import Parameter
-from lstmshape.views.cost_sections import cost_sections
 from lstmshape.views.section import Section, listed_layers
-from lstmshape.views.verify_sections import run_section
 
 
 def heading(report: Report) -> str:
@@ -56,6 +54,8 @@ def sections(report: Report) -> list[Section]:
         ),
     ]
     if report.cost is not None:
+        from lstmshape.views.cost_sections import cost_sections  # only a costed report has these
+
         out += cost_sections(report.cost)
     if report.expectations:
         out.append(
@@ -75,6 +75,8 @@ def sections(report: Report) -> list[Section]:
         )
     verification = report.verification
     if verification is not None:
+        from lstmshape.views.verify_sections import run_section  # only a verified report has these
+
         for number, run in enumerate(verification.runs, 1):
             out.append(run_section(run, number, len(verification.runs)))
     return out
