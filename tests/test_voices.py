@@ -154,3 +154,12 @@ def test_the_library_never_names_a_command_line_flag(arguments: dict[str, Any]) 
         failures = [str(failure) for failure in report.failures()]
         said = "\n".join([*failures, str(report.to_dict())])
     assert not FLAG.search(said), said
+
+
+def test_a_failed_expectation_in_three_voices(tmp_path: Path) -> None:
+    (failure,) = explain((4, 3, 10), 20, expect={"h_n": (2, 3, 20)}).failures()
+    tail = "or change the module's arguments."
+    assert str(failure).splitlines()[-1] == f"  Try h_n=(1, 3, 20), {tail}"
+    assert failure.lines(SPEC)[-1] == f"  Try expect.h_n = [1, 3, 20], {tail}"
+    cli = invoke("--input 4,3,10 --hidden 20 --expect h_n=2,3,20".split())
+    assert (cli.exit_code, cli.stderr.splitlines()[-1]) == (1, f"  Try --expect h_n=1,3,20, {tail}")
