@@ -69,9 +69,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
             "direction, each call.",
             argument=argument,
             torch_says=f"{kind.name}.__init__() got an unexpected keyword argument '{argument}'",
-            hint=words(
-                "Try without {a}, or {b}.", a=drop(argument), b=fix(module=kind.sequence_module)
-            ),
+            hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module=kind.sequence_module)),
         )
     if argument == "proj_size":
         return InvalidModuleError(
@@ -80,7 +78,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
             ),
             argument=argument,
             torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
-            hint=words("Try without {a}, or {b}.", a=drop(argument), b=fix(module="LSTM")),
+            hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module="LSTM")),
         )
     rnn = "RNNCell" if kind.is_cell else "RNN"
     owner = kind.name if kind.is_cell else "RNNBase"
@@ -93,7 +91,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
         ),
         argument=argument,
         torch_says=f"{owner}.__init__() got an unexpected keyword argument '{argument}'",
-        hint=words("Try without {a}, or {b}.", a=drop(argument), b=fix(module=rnn)),
+        hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module=rnn)),
     )
 
 

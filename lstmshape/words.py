@@ -58,8 +58,7 @@ def fix(**settings: Value) -> Fix:
 
 
 def drop(*arguments: str) -> Fix:
-    """``drop("proj_size")``: leave each argument out (its default). Said as the argument's name;
-    the sentence around it says "without"."""
+    """``drop("proj_size")``: leave each argument out (its default), said "without proj_size"."""
     return Fix(tuple(Change(name) for name in arguments))
 
 
@@ -101,7 +100,7 @@ class Voice(Protocol):
         ...
 
     def change(self, change: Change) -> str:
-        """One change: ``--h0 4,3,20``, ``h_0=(4, 3, 20)``; a left-out argument by its name."""
+        """One change: ``--h0 4,3,20``, ``h_0=(4, 3, 20)``; a left-out one ``without --proj-size``."""
         ...
 
     def typed(self, argument: str, text: str) -> str:
@@ -115,6 +114,11 @@ class Voice(Protocol):
     def joined(self, parts: list[str]) -> str:
         """The changes of one fix together: ``--input 4,1,10 --lengths 4``."""
         ...
+
+
+def without(parts: list[str]) -> list[str]:
+    """The settings of a fix first, then what it leaves out: "--h0 1,3,20 without --batch-first"."""
+    return sorted(parts, key=lambda part: part.startswith("without "))
 
 
 class Words(NamedTuple):
@@ -188,7 +192,7 @@ class PythonVoice:
     def change(self, change: Change) -> str:
         name = self.arg(change.argument)
         if change.value is None:
-            return name
+            return f"without {name}"
         if change.argument.startswith("expect.") and not name.isidentifier():
             return f"{name!r}: {python_value(change.value)}"
         return f"{name}={python_value(change.value)}"
@@ -200,7 +204,7 @@ class PythonVoice:
         return python_value(value)
 
     def joined(self, parts: list[str]) -> str:
-        return ", ".join(parts)
+        return ", ".join(without(parts))
 
 
 def python_value(value: Value) -> str:

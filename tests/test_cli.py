@@ -544,12 +544,12 @@ ERRORS = {
     "--input 3,10 --hidden 20 --module LSTMCell --lengths 3": (
         2,
         "Error: --lengths packs a batch of sequences, but an LSTMCell takes one step per call.\n"
-        "  Try leaving out --lengths, or --module LSTM with a padded batch (L, N, H_in).\n",
+        "  Try without --lengths, or --module LSTM with a padded batch (L, N, H_in).\n",
     ),
     "--input 4,3,10 --hidden 20 --unsorted": (
         2,
         "Error: --unsorted is pack_padded_sequence's enforce_sorted=False: it needs --lengths.\n"
-        "  Try adding --lengths with one length per sequence, or leave out --unsorted.\n",
+        "  Try adding --lengths with one length per sequence, or without --unsorted.\n",
     ),
     "--input 4,3,10 --hidden 20 --dropout nan": (
         2,
@@ -606,7 +606,7 @@ ERRORS = {
         "  Its batch axis is 3, the input's first axis: is the input (N, L, H_in)? Without "
         "batch_first=True torch reads (3, 4, 10) as L=3, N=4 (add --batch-first).\n"
         "  torch says: Expected hidden[0] size (1, 4, 20), got [1, 3, 20]\n"
-        "  Try --h0 1,4,20.\n",
+        "  Try --batch-first.\n",
     ),
     "--input 3,4,10 --hidden 20 --batch-first --h0 3,1,20": (
         1,
@@ -798,7 +798,7 @@ def test_verify_budget_needs_verify_and_a_size(run: Run) -> None:
     assert (alone.exit_code, alone.stderr) == (
         2,
         "Error: --verify-budget sets how much memory --verify may spend: it needs --verify.\n"
-        "  Try adding --verify, or leave out --verify-budget.\n",
+        "  Try adding --verify, or without --verify-budget.\n",
     )
     bad = run(f"{MISSION} --verify --verify-budget lots")
     assert (bad.exit_code, bad.stderr) == (
@@ -820,7 +820,7 @@ def test_verify_without_torch_names_the_install_command(
         "Error: --verify runs a real torch forward pass, but torch is not installed.\n"
     )
     assert result.stderr.endswith(
-        "  Try pip install 'lstmshape[torch]' (or pip install torch), or leave out --verify.\n"
+        "  Try pip install 'lstmshape[torch]' (or pip install torch), or without --verify.\n"
     )
 
 

@@ -106,9 +106,9 @@ def build_report(options: ExplainOptions) -> Report:
                 lengths=Arg("lengths"),
             ),
             hint=words(
-                "Try adding {lengths} with one length per sequence, or leave out {unsorted}.",
+                "Try adding {lengths} with one length per sequence, or {unsorted}.",
                 lengths=Arg("lengths"),
-                unsorted=Arg("enforce_sorted"),
+                unsorted=drop("enforce_sorted"),
             ),
         )
     report = explain(**_explain_arguments(options, kind))
@@ -191,7 +191,7 @@ def read_budget(verify: bool, text: str | None) -> int:
                 verify=Arg("verify"),
             ),
             hint=words(
-                "Try adding {verify}, or leave out {budget}.",
+                "Try adding {verify}, or {budget}.",
                 verify=fix(verify=True),
                 budget=drop("verify_budget"),
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lstmshape.words import Change, Value, shape_list
+from lstmshape.words import Change, Value, shape_list, without
 
 # explain()'s keywords, lstmshape's own arguments, and the option that sets each.
 OPTIONS = {
@@ -50,7 +50,7 @@ class CommandLineVoice:
     def change(self, change: Change) -> str:
         name, value = change.argument, change.value
         if value is None:
-            return self.arg(name)
+            return f"without {self.arg(name)}"
         if name.startswith("expect."):
             return f"{self.arg(name)}={self.value(name, value)}"
         if name in SWITCHES:
@@ -69,7 +69,7 @@ class CommandLineVoice:
         return shape_list(value) if isinstance(value, tuple) else str(value)
 
     def joined(self, parts: list[str]) -> str:
-        return " ".join(parts)
+        return " ".join(without(parts))
 
 
 COMMAND_LINE = CommandLineVoice()

@@ -168,7 +168,7 @@ def _no_cell_state(kind: ModuleKind) -> UnreadableValueError:
             f"It takes (input, h_0) and returns {final} {'after output' if final == 'h_n' else 'alone'}."
         ],
         hint=words(
-            "Try without {c0}, or {module}.",
+            "Try {c0}, or {module}.",
             c0=drop("c_0"),
             module=fix(module="LSTMCell" if kind.is_cell else "LSTM"),
         ),

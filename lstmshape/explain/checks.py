@@ -39,7 +39,7 @@ def check_tensors(
     for position, name in enumerate(spec.kind.state_names):
         shape = given[name]
         if shape is not None and shape != expected[name]:
-            raise state_size_error(spec, layout, name, position, shape, expected[name])
+            raise state_size_error(spec, layout, position, given, expected)
     if layout.length == 0:
         ones = list(input_shape)
         ones[layout.time_axis] = 1
@@ -58,24 +58,50 @@ def input_width_error(spec: ModuleSpec, input_shape: Shape) -> TensorMismatchErr
     """The input's last axis is not input_size (torch: "input.size(-1) must be equal to ...")."""
     width = input_shape[-1]
     fitting = (*input_shape[:-1], spec.input_size)
-    return TensorMismatchError(
-        f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
-        f"but input_size is {spec.input_size}.",
-        details=[f"H_in = input_size = {spec.input_size} is the width of each time step."],
-        torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
-        f"got {width}",
-        # torch builds no module with input_size=0, so never suggest it.
-        hint=words(
+    details = [f"H_in = input_size = {spec.input_size} is the width of each time step."]
+    channels_first = _channels_first(spec, input_shape)
+    if channels_first is not None:
+        shape, code = channels_first
+        details.append(
+            f"input_size = {spec.input_size} is the input's axis {input_shape.index(spec.input_size)}"
+            f": the data looks channels-first, like Conv1d's (N, C, L). {code} gives "
+            f"{format_shape(shape)}, which this {spec.kind.name} reads as its input."
+        )
+        # Not input_size=width: that would take the time steps for features.
+        hint = words("Try {a} ({code}).", a=fix(input=shape), code=code)
+    elif width > 0:
+        hint = words(
             "Try {a} to build the module for this input, or {b}.",
             a=fix(input_size=width),
             b=fix(input=fitting),
         )
-        if width > 0
-        else words("Try {b}.", b=fix(input=fitting)),
+    else:  # torch builds no module with input_size=0, so never suggest it
+        hint = words("Try {b}.", b=fix(input=fitting))
+    return TensorMismatchError(
+        f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
+        f"but input_size is {spec.input_size}.",
+        details=details,
+        torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
+        f"got {width}",
+        hint=hint,
         subject="input",
         expected=spec.input_size,
         actual=width,
     )
+
+
+def _channels_first(spec: ModuleSpec, input_shape: Shape) -> tuple[Shape, str] | None:
+    """Conv1d's layout, (N, C, L) or (C, L) with C = input_size on the axis before the last: the
+    shape this module reads once the channels are moved last, and the code that moves them."""
+    c = spec.input_size
+    if len(input_shape) == 3 and input_shape[1] == c and c not in (input_shape[0], input_shape[2]):
+        n, _, length = input_shape
+        if spec.batch_first:
+            return (n, length, c), "x.transpose(1, 2)"
+        return (length, n, c), "x.permute(2, 0, 1)"
+    if len(input_shape) == 2 and input_shape[0] == c != input_shape[1]:
+        return (input_shape[1], c), "x.transpose(0, 1)"
+    return None
 
 
 def check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from lstmshape.explain.layout import Layout
 from lstmshape.model.text import format_shape
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import Fix, Text, fix, words
+from lstmshape.words import Fix, Text, drop, fix, words
 
 Shape = tuple[int, ...]
 
@@ -25,15 +25,6 @@ class Cause(NamedTuple):
     lines: tuple[Text, ...]
     fix: Fix | None = None
     """The module argument that, set, removes the cause; None when the fix is in the user's code."""
-
-
-def diagnose_state(
-    spec: ModuleSpec, layout: Layout, name: str, shape: Shape, right: Shape
-) -> list[Text]:
-    """The lines that explain a state of the wrong size, cause by cause."""
-    return [
-        line for cause in state_causes(spec, layout, name, shape, right) for line in cause.lines
-    ]
 
 
 def state_causes(
@@ -85,6 +76,11 @@ def _rows_cause(spec: ModuleSpec, rows: int, want_rows: int) -> Cause:
     )
 
 
+# Causes that say the input's axes are read the other way round: their fix is the layout, and no
+# state fix may be offered instead (it would fit the states to swapped N and L).
+LAYOUT_CAUSES = ("batch_first_forgotten", "batch_first_wrong")
+
+
 def _batch_cause(spec: ModuleSpec, layout: Layout, name: str, shape: Shape) -> Cause:
     got_n, want_n = shape[1], layout.batch
     input_shape = layout.input_shape
@@ -96,29 +92,53 @@ def _batch_cause(spec: ModuleSpec, layout: Layout, name: str, shape: Shape) -> C
                 f"(D*num_layers, N, ...).",
             ),
         )
-    if not spec.batch_first and got_n == input_shape[0]:
-        return Cause(
-            "batch_first_forgotten",
-            (
-                words(
-                    "Its batch axis is {n}, the input's first axis: is the input (N, L, H_in)? "
-                    "Without batch_first=True torch reads {shape} as L={length}, N={batch} "
-                    "(add {fix}).",
-                    n=got_n,
-                    shape=format_shape(input_shape),
-                    length=input_shape[0],
-                    batch=input_shape[1],
-                    fix=fix(batch_first=True),
-                ),
-            ),
-            fix(batch_first=True),
-        )
+    other = input_shape[1 - layout.time_axis]  # the axis torch reads as L
+    if got_n == input_shape[layout.time_axis] and got_n != other:
+        return _swapped_cause(spec, layout, got_n)
     source = "x.size(0)" if spec.batch_first else "x.size(1)"
     cause = f"{name} was built for a batch of {got_n}, but the input has N = {want_n}."
     if got_n > want_n:
         cause += " (The last batch of an epoch is often smaller.)"
     return Cause(
         "batch_size", (cause, f"Build it from the input: torch.zeros(..., {source}, ...).")
+    )
+
+
+def _swapped_cause(spec: ModuleSpec, layout: Layout, got_n: int) -> Cause:
+    """The state was built for the batch the input holds on the axis torch reads as L."""
+    shape = format_shape(layout.input_shape)
+    first, second = layout.input_shape[0], layout.input_shape[1]
+    if not spec.batch_first:
+        return Cause(
+            "batch_first_forgotten",
+            (
+                words(
+                    "Its batch axis is {n}, the input's first axis: is the input (N, L, H_in)? "
+                    "Without batch_first=True torch reads {shape} as L={first}, N={second} "
+                    "(add {fix}).",
+                    n=got_n,
+                    shape=shape,
+                    first=first,
+                    second=second,
+                    fix=fix(batch_first=True),
+                ),
+            ),
+            fix(batch_first=True),
+        )
+    return Cause(
+        "batch_first_wrong",
+        (
+            words(
+                "Its batch axis is {n}, the input's second axis: is the input (L, N, H_in)? With "
+                "batch_first=True torch reads {shape} as N={first}, L={second} (try {fix}).",
+                n=got_n,
+                shape=shape,
+                first=first,
+                second=second,
+                fix=drop("batch_first"),
+            ),
+        ),
+        drop("batch_first"),
     )
 
 

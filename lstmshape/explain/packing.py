@@ -138,7 +138,7 @@ def _check_packable(spec: ModuleSpec, input_shape: Shape) -> None:
                 a=spec.kind.a,
             ),
             hint=words(
-                "Try leaving out {a}, or {b} with a padded batch (L, N, H_in).",
+                "Try {a}, or {b} with a padded batch (L, N, H_in).",
                 a=drop("lengths"),
                 b=fix(module=spec.kind.sequence_module),
             ),

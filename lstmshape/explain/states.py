@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from lstmshape.errors import TensorMismatchError
-from lstmshape.explain.diagnosis import diagnose_state
-from lstmshape.explain.layout import Layout
+from lstmshape.explain.diagnosis import LAYOUT_CAUSES, Cause, state_causes
+from lstmshape.explain.layout import Layout, state_shapes
 from lstmshape.model.text import format_shape
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import fix, words
+from lstmshape.words import Fix, words
 
 Shape = tuple[int, ...]
 
 
 def state_size_error(
-    spec: ModuleSpec, layout: Layout, name: str, position: int, shape: Shape, right: Shape
+    spec: ModuleSpec,
+    layout: Layout,
+    position: int,
+    given: Mapping[str, Shape | None],
+    right: Mapping[str, Shape],
 ) -> TensorMismatchError:
-    """h_0 (or c_0) of ``shape`` where the module needs ``right``: torch's "Expected hidden[0] size"."""
+    """The state at ``position`` does not fit: torch's "Expected hidden[0] size ...", its axes, the
+    likely causes, and a fix that keeps the user's N and L."""
+    name = spec.kind.state_names[position]
+    shape = given[name] or ()
+    causes = state_causes(spec, layout, name, shape, right[name])
     width_symbol = "H_out" if name == "h_0" else "H_cell"
     width = spec.H_out if name == "h_0" else spec.H_cell
     shown = (
@@ -26,23 +37,43 @@ def state_size_error(
     values = f"D={spec.D}, num_layers={spec.num_layers}, " + (
         f"N={layout.batch}, " if layout.batched else ""
     )
+    want = right[name]
     # torch compares the unbatched states after unsqueeze(1), so its sentence shows 3-D sizes.
-    torch_expected = right if layout.batched else (right[0], 1, right[1])
+    torch_expected = want if layout.batched else (want[0], 1, want[1])
     torch_got = shape if layout.batched else (shape[0], 1, shape[1])
     return TensorMismatchError(
         f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
-        f"{format_shape(right)}.",
+        f"{format_shape(want)}.",
         details=[
             f"{name} is {shown} with {values}{width_symbol}={width}.",
-            *diagnose_state(spec, layout, name, shape, right),
+            *(line for cause in causes for line in cause.lines),
         ],
         torch_says=f"Expected {hidden_label(spec, position)} size {format_shape(torch_expected)}, "
         f"got {list(torch_got)}",
-        hint=words("Try {a}.", a=fix(**{name: right})),
+        hint=words("Try {a}.", a=_state_fix(spec, layout, given, right, causes)),
         subject=name,
-        expected=right,
+        expected=want,
         actual=shape,
     )
+
+
+def _state_fix(
+    spec: ModuleSpec,
+    layout: Layout,
+    given: Mapping[str, Shape | None],
+    right: Mapping[str, Shape],
+    causes: list[Cause],
+) -> Fix:
+    """The states of the right shape; or, when the input is read with N and L swapped, the
+    layout's fix, with any state that still does not fit under the right reading."""
+    layout_fix = next((c.fix for c in causes if c.id in LAYOUT_CAUSES and c.fix), None)
+    if layout_fix is None:
+        wrong = [n for n in spec.kind.state_names if given[n] not in (None, right[n])]
+        return Fix.of({n: right[n] for n in wrong})
+    reread = replace(spec, batch_first=not spec.batch_first)
+    needed = state_shapes(reread, layout.input_shape)
+    still = {n: needed[n] for n in spec.kind.state_names if given[n] not in (None, needed[n])}
+    return Fix((*layout_fix.changes, *Fix.of(still).changes))
 
 
 def hidden_label(spec: ModuleSpec, position: int) -> str:

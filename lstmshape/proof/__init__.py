@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import TorchNotInstalledError
-from lstmshape.words import Arg, words
+from lstmshape.words import Arg, drop, words
 
 if TYPE_CHECKING:
     from lstmshape.model.report import Report
@@ -66,8 +66,8 @@ def _import_torch() -> Any:
             ),
             details=[f"Importing torch failed: {error}."],
             hint=words(
-                "Try pip install 'lstmshape[torch]' (or pip install torch), or leave out {verify}.",
-                verify=Arg("verify"),
+                "Try pip install 'lstmshape[torch]' (or pip install torch), or {verify}.",
+                verify=drop("verify"),
             ),
         ) from error
     except OSError as error:  # a broken install: a shared library missing or unloadable
@@ -81,7 +81,7 @@ def _import_torch() -> Any:
             hint=words(
                 "Try reinstalling torch (pip install --force-reinstall torch), or leave out "
                 "{verify}.",
-                verify=Arg("verify"),
+                verify=drop("verify"),
             ),
         ) from error
     return torch

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lstmshape.words import Change, Value, Voice
+from lstmshape.words import Change, Value, Voice, without
 
 
 class SpecVoice:
@@ -29,7 +29,7 @@ class SpecVoice:
             return self.command_line.change(change)
         key = self.arg(change.argument)
         if change.value is None:
-            return key
+            return f"without {key}"
         return f"{key} = {toml_value(change.value)}"
 
     def typed(self, argument: str, text: str) -> str:
@@ -41,7 +41,7 @@ class SpecVoice:
         return toml_value(value)
 
     def joined(self, parts: list[str]) -> str:
-        return ", ".join(parts)
+        return ", ".join(without(parts))
 
 
 def toml_value(value: Value) -> str:
