@@ -6,6 +6,7 @@ stack's list is built only for the layers asked for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from math import prod
@@ -83,6 +84,25 @@ def _stems(
     if spec.proj_size > 0:
         stems.append(("weight_hr", (spec.proj_size, spec.H_cell), "(proj_size, H_cell)"))
     return stems
+
+
+# torch's parameter names: weight_ih_l0, bias_hh_l2_reverse, weight_hr_l1; a cell's weight_ih.
+PARAMETER_NAME = re.compile(r"(weight|bias)_(ih|hh|hr)(?:_l(\d+))?(_reverse)?", re.ASCII)
+
+
+def parameter_named(spec: ModuleSpec, name: str) -> Parameter | None:
+    """The parameter ``name`` of this module (any layer of any depth), or None if it has none."""
+    match = PARAMETER_NAME.fullmatch(name)
+    if match is None:
+        return None
+    layer = match[3]
+    if spec.kind.is_cell:
+        return next((p for p in parameters(spec) if p.name == name), None)
+    if layer is None or int(layer) >= spec.num_layers:
+        return None
+    return next(
+        (p for p in parameters(spec, range(int(layer), int(layer) + 1)) if p.name == name), None
+    )
 
 
 def count(spec: ModuleSpec) -> int:

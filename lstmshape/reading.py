@@ -9,6 +9,7 @@ Knows nothing of tensors' rules or of torch.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -18,8 +19,8 @@ from typing import Any
 from lstmshape.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.errors import UnreadableValueError
 from lstmshape.kinds import KINDS, ModuleKind, kind_named
-from lstmshape.parameters import INT64_MAX
-from lstmshape.words import Arg, Fix, Typed, fix, words
+from lstmshape.parameters import INT64_MAX, PARAMETER_NAME
+from lstmshape.words import Arg, Fix, Part, Text, Typed, fix, words
 
 Shape = tuple[int, ...]
 
@@ -262,27 +263,53 @@ def read_tensor_name(name: str, names: Iterable[str]) -> str | None:
 def read_expectation(text: str, names: tuple[str, ...]) -> tuple[str, Shape]:
     """Read ``NAME=SHAPE`` as in ``h_n=2,3,20``; NAME must be one of ``names`` (or an alias)."""
     name, sep, shape_text = text.partition("=")
-    listed = ", ".join(names)
     if not sep or not name.strip():
         raise UnreadableValueError(
             words("{typed} is not NAME=SHAPE.", typed=Typed("expect", _cut(text))),
             problem="not NAME=SHAPE",
-            details=[f"NAME is one of {listed}."],
+            details=[f"NAME is one of {', '.join(names)}, or a parameter such as weight_ih_l0."],
             hint=words("Try {fix}.", fix=Fix.of({"expect.output": (4, 3, 20)})),
         )
-    canonical = read_tensor_name(name, names)
-    if canonical is None:
-        raise UnreadableValueError(
-            words(
-                "{typed}: this module has no tensor named {name!r}.",
-                typed=Typed("expect", _cut(text)),
-                name=_cut(name.strip()),
-            ),
-            problem=f"no tensor named {name.strip()!r}",
-            details=[f"NAME is one of {listed}."],
-            hint="Try one of those names; the report above lists each tensor's shape.",
-        )
+    try:
+        shape: Shape | None = read_shape(shape_text, "expect", (4, 3, 20))
+    except UnreadableValueError:
+        shape = None  # said after the name, if the name is right
+    canonical = read_expected_name(name, names, Typed("expect", _cut(text)), shape)
     return canonical, read_shape(shape_text, f"expect.{canonical}", (4, 3, 20))
+
+
+def read_expected_name(
+    name: str, names: tuple[str, ...], shown: Part, shape: Shape | None = None
+) -> str:
+    """A name a shape may be expected for: a tensor (``h_n``, or an alias such as ``hn``) or a
+    parameter (``weight_ih_l0``; whether this module has it is the module's to say)."""
+    canonical = read_tensor_name(name, names)
+    if canonical is not None:
+        return canonical
+    if PARAMETER_NAME.fullmatch(name.strip()):
+        return name.strip()
+    close = difflib.get_close_matches(name.strip().lower(), names, n=1)
+    raise UnreadableValueError(
+        words(
+            "{shown}: this module has no tensor named {name!r}.",
+            shown=shown,
+            name=_cut(name.strip()),
+        ),
+        problem=f"no tensor named {name.strip()!r}",
+        details=[f"A name is one of {', '.join(names)}, or a parameter such as weight_ih_l0."],
+        hint=did_you_mean(close[0] if close else None, shape),
+    )
+
+
+def did_you_mean(name: str | None, shape: Shape | None) -> Text:
+    """The hint for a misspelt name: the close one with the shape given, or the list above."""
+    if name is None:
+        return "Try one of those names."
+    if shape is None:
+        return f"Try {name} (did you mean it?)."
+    return words(
+        "Try {fix} (did you mean {name}?).", fix=Fix.of({f"expect.{name}": shape}), name=name
+    )
 
 
 # --- values handed to the Python API ---------------------------------------------------------

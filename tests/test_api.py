@@ -132,3 +132,10 @@ def test_the_hint_for_a_model_is_python() -> None:
     assert caught.value.hint == "Try passing the recurrent layer itself, e.g. model[0]."
     with pytest.raises(UnreadableValueError, match="got the class LSTM itself"):
         explain_module(torch.nn.LSTM, (4, 3, 10))
+
+
+def test_assert_shapes_takes_parameter_names() -> None:
+    lstm = torch.nn.LSTM(10, 20, num_layers=2)
+    assert_shapes(lstm, (4, 3, 10), weight_ih_l1=(80, 20), h_n=(2, 3, 20))
+    with pytest.raises(ExpectationError, match=r"weight_ih_l0 is \(80, 10\), not the expected"):
+        assert_shapes(lstm, (4, 3, 10), weight_ih_l0=(1024, 300))

@@ -397,8 +397,8 @@ ERRORS = {
     "--module GRU --input 4,3,10 --hidden 20 --expect c_n=1,3,20": (
         2,
         "Error: --expect 'c_n=1,3,20': this module has no tensor named 'c_n'.\n"
-        "  NAME is one of input, h_0, output, h_n.\n"
-        "  Try one of those names; the report above lists each tensor's shape.\n",
+        "  A name is one of input, h_0, output, h_n, or a parameter such as weight_ih_l0.\n"
+        "  Try --expect h_n=1,3,20 (did you mean h_n?).\n",
     ),
     "--module gru --input 4,3,10 --hidden 20 --h0 1,20": (
         1,
@@ -560,8 +560,9 @@ ERRORS = {
     "--input 4,3,10 --hidden 20 --expect hidden=1": (
         2,
         "Error: --expect 'hidden=1': this module has no tensor named 'hidden'.\n"
-        "  NAME is one of input, h_0, c_0, output, h_n, c_n.\n"
-        "  Try one of those names; the report above lists each tensor's shape.\n",
+        "  A name is one of input, h_0, c_0, output, h_n, c_n, or a parameter such as "
+        "weight_ih_l0.\n"
+        "  Try one of those names.\n",
     ),
     "--input 4,3,10 --hidden 20 --layers 2 --bidirectional --h0 1,3,20": (
         1,
@@ -857,3 +858,49 @@ def test_explaining_needs_no_command_name_and_commands_take_their_own_options(ru
     assert run(f"{MISSION} --format json").stdout == run(f"{MISSION} -f json").stdout
     checked = run("check examples/tutorials.toml --format plain")
     assert checked.exit_code == 0, checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ("--input 4, 3, 10 --hidden 20", "Quote it, --input '4, 3, 10', or drop the spaces, --input 4,3,10."),
+        ("--hidden 20 --input 4 3 10", "Quote it, --input '4 3 10', or drop the spaces, --input 4,3,10."),
+        ("--input 4,3,10 --hidden 20 --h0 1, 3, 20", "Quote it, --h0 '1, 3, 20', or drop the spaces, --h0 1,3,20."),
+    ],
+)  # fmt: skip
+def test_a_shape_written_with_spaces_is_said_so(run: Run, args: str, said: str) -> None:
+    result = run(args, columns=200)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert said in " ".join(result.stderr.replace("│", " ").split())
+
+
+def test_parameters_can_be_expected_like_tensors(run: Run, tmp_path: Path) -> None:
+    """Users compare checkpoints' parameter shapes: --expect, spec files and assert_shapes take them."""
+    ok = run(f"{MISSION} --expect weight_ih_l0=80,10 --expect weight_hh_l1=80,20 --format json")
+    assert ok.exit_code == 0, ok.stderr
+    assert [(e["tensor"], e["of"]) for e in json.loads(ok.stdout)["expectations"]] == [
+        ("weight_ih_l0", "parameter"),
+        ("weight_hh_l1", "parameter"),
+    ]
+    wrong = run(f"{MISSION} --expect weight_ih_l0=1024,300")
+    assert wrong.exit_code == 1
+    assert wrong.stderr == (
+        "Error: weight_ih_l0 is (80, 10), not the expected (1024, 300).\n"
+        "  weight_ih_l0 is (4*H_cell, H_in) = (80, 10) in this module.\n"
+        "  Try --expect weight_ih_l0=80,10, or change the module's arguments.\n"
+    )
+    missing = run(f"{MISSION} --expect weight_ih_l2=80,20")
+    assert missing.exit_code == 2
+    assert "Try --expect weight_ih_l0=80,20 (did you mean weight_ih_l0?)." in missing.stderr
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        "[a]\ninput = [4, 3, 10]\nhidden_size = 20\nexpect = { weight_hh_l0 = [80, 20] }\n"
+    )
+    assert run(f"check {spec}").exit_code == 0
+
+
+def test_a_misspelt_name_gets_the_close_one(run: Run) -> None:
+    result = run(f"{MISSION} --expect out=4,3,20")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("  Try --expect output=4,3,20 (did you mean output?).\n")
+    assert "report above" not in result.stderr

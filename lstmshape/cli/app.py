@@ -7,14 +7,14 @@ hands them to its module (cli/explain.py, cli/check.py).
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from lstmshape.cli import options as opt
 from lstmshape.cli.explain import ExplainOptions, run_explain
+from lstmshape.cli.group import ExplainGroup, click_error
 
 app = typer.Typer(
+    cls=ExplainGroup,
     add_completion=False,
     pretty_exceptions_show_locals=False,
     add_help_option=False,
@@ -73,13 +73,8 @@ def explain(
 def _missing(ctx: typer.Context, name: str) -> Exception:
     """Click's "Missing option" usage error, as for a required option: --input and --hidden are
     required by explaining, not by the app's commands."""
-    # Typer raises the click it runs on (its own copy in recent versions): its MissingParameter is
-    # the subclass of the BadParameter Typer exports.
-    missing: Any = next(
-        c for c in typer.BadParameter.__subclasses__() if c.__name__ == "MissingParameter"
-    )
     param = next(p for p in ctx.command.params if p.name == name)
-    error: Exception = missing(ctx=ctx, param=param)
+    error: Exception = click_error("MissingParameter")(ctx=ctx, param=param)
     return error
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.model.report import Expectation, Report
-from lstmshape.reading import shape_of, tensor_name
-from lstmshape.words import words
+from lstmshape.parameters import parameter_named
+from lstmshape.reading import did_you_mean, shape_of, tensor_name
 
 Shape = tuple[int, ...]
 Expected = Mapping[str, Any] | Iterable[tuple[str, Any]]
@@ -43,18 +44,35 @@ def _not_expected(expect: object) -> UnreadableValueError:
 
 
 def with_expectations(report: Report, expect: tuple[tuple[str, Shape], ...]) -> Report:
-    """The report with each expected shape compared to the computed one (repeats are all kept)."""
+    """The report with each expected shape compared to the computed one (repeats are all kept).
+    A name is a tensor of the forward pass or a parameter of the module (``weight_ih_l0``)."""
     if not expect:
         return report
     names = tuple(t.name for t in report.tensors)
     results = []
     for name, shape in expect:
-        if name not in names:
-            raise UnreadableValueError(
-                f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor.",
-                details=[f"Its tensors are {', '.join(names)}."],
-                hint=words("Try one of those names."),
-                subject=name,
-            )
-        results.append(Expectation(name, shape, report.tensor(name).shape))
+        if name in names:
+            results.append(Expectation(name, shape, report.tensor(name).shape))
+            continue
+        parameter = parameter_named(report.spec, name)
+        if parameter is None:
+            raise _no_such_name(report, name, names, shape)
+        results.append(Expectation(name, shape, parameter.shape, of="parameter"))
     return replace(report, expectations=tuple(results))
+
+
+def _no_such_name(
+    report: Report, name: str, names: tuple[str, ...], shape: Shape
+) -> UnreadableValueError:
+    first = [p.name for p in report.spec.parameters(range(min(report.spec.num_layers, 1)))]
+    close = difflib.get_close_matches(name, [*names, *first], n=1)
+    return UnreadableValueError(
+        f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor or "
+        "parameter.",
+        details=[
+            f"Its tensors are {', '.join(names)}; its parameters are named as "
+            f"{', '.join(first)} (layer 0)."
+        ],
+        hint=did_you_mean(close[0] if close else None, shape),
+        subject=name,
+    )

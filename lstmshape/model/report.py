@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.text import format_shape
-from lstmshape.parameters import Parameter
+from lstmshape.parameters import Parameter, parameter_named
 from lstmshape.words import Arg, Fix, words
 
 if TYPE_CHECKING:  # set only by cost_of and verify, which import them
@@ -179,8 +179,11 @@ class Expectation:
     """A shape the user expects (``--expect h_n=2,3,20``) against the computed one."""
 
     tensor: str
+    """The tensor's name (``h_n``), or the parameter's (``weight_ih_l0``)."""
     expected: tuple[int, ...]
     computed: tuple[int, ...]
+    of: str = "tensor"
+    """``tensor`` or ``parameter``."""
 
     @property
     def ok(self) -> bool:
@@ -191,6 +194,7 @@ class Expectation:
         """JSON view."""
         return {
             "tensor": self.tensor,
+            "of": self.of,
             "expected": list(self.expected),
             "computed": list(self.computed),
             "ok": self.ok,
@@ -249,16 +253,11 @@ class Report:
         for e in self.expectations:
             if e.ok:
                 continue
-            t = self.tensor(e.tensor)
-            axes = ", ".join(
-                d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "")
-                for d in t.dims
-            )
             failures.append(
                 ExpectationError(
                     f"{e.tensor} is {format_shape(e.computed)}, not the expected "
                     f"{format_shape(e.expected)}.",
-                    details=[f"{e.tensor} is {t.formula} with {axes}."],
+                    details=[self._made_of(e)],
                     hint=words(
                         "Try {fix}, or change the module's arguments.",
                         fix=Fix.of({f"expect.{e.tensor}": e.computed}),
@@ -280,6 +279,18 @@ class Report:
                 )
             )
         return failures
+
+    def _made_of(self, e: Expectation) -> str:
+        """What the expected tensor or parameter is made of, in symbols and numbers."""
+        if e.of == "parameter":
+            p = parameter_named(self.spec, e.tensor)
+            rows = p.rows if p is not None else "?"
+            return f"{e.tensor} is {rows} = {format_shape(e.computed)} in this module."
+        t = self.tensor(e.tensor)
+        axes = ", ".join(
+            d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "") for d in t.dims
+        )
+        return f"{e.tensor} is {t.formula} with {axes}."
 
     def to_dict(self) -> JSONDict:
         """The JSON contract (see the README's "JSON output" section)."""

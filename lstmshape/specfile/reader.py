@@ -13,6 +13,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.kinds import LSTM, ModuleKind
+from lstmshape.parameters import PARAMETER_NAME
 from lstmshape.reading import read_module, tensor_name
 from lstmshape.specfile.keys import KEYS, REQUIRED, did_you_mean, read_shape_value, read_value
 
@@ -136,9 +137,12 @@ def _read_expect(
             )
             continue
         name = tensor_name(key)  # the command line's aliases: hn is h_n
-        if names is not None and name not in names:
+        if PARAMETER_NAME.fullmatch(key):
+            name = key  # a parameter: whether the module has it is explain()'s to say
+        elif names is not None and name not in names:
             problems.append(
-                f"{where} expect.{key}: no such tensor; this module has {', '.join(names)}."
+                f"{where} expect.{key}: no such tensor; this module has {', '.join(names)}, "
+                "and parameters such as weight_ih_l0."
             )
             continue
         try:

@@ -1,0 +1,71 @@
+"""The app's command group: its own options explain, and a value typed with spaces is said so.
+
+A group reads the first word after its options as a command name: ``--input 4, 3, 10`` would say
+"No such command '3,'". The user wrote a shape with spaces; the group says how to write it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from lstmshape.errors import UnreadableValueError
+from lstmshape.reading import read_shape
+
+# Words of a shape: numbers, separators and brackets (4, 3x10, (4, [4).
+_SHAPE_PIECE = re.compile(r"[0-9,xX×()\[\]\s]+", re.ASCII)
+# The options whose value is a shape or a list, and the flag that sets each.
+_SHAPE_OPTIONS = {"input": "--input", "h0": "--h0", "c0": "--c0", "lengths": "--lengths"}
+
+
+def click_error(name: str) -> Any:
+    """Click's exception class ``name`` (UsageError, MissingParameter) as the running Typer has it:
+    recent Typers carry their own copy of Click, so it is found from the BadParameter Typer
+    exports rather than imported."""
+    family = [*typer.BadParameter.__mro__, *typer.BadParameter.__subclasses__()]
+    return next(cls for cls in family if cls.__name__ == name)
+
+
+class ExplainGroup(TyperGroup):
+    """The group of commands whose own options are the explain command's."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        stray = args[0] if args else ""
+        if (
+            stray not in self.commands
+            and _SHAPE_PIECE.fullmatch(stray)
+            and any(map(str.isdigit, stray))
+        ):
+            raise click_error("UsageError")(_spaced_shape(ctx, args), ctx=ctx)
+        return super().resolve_command(ctx, args)
+
+
+def _spaced_shape(ctx: Any, args: list[str]) -> str:
+    """What to say of values left over after a shape option: quote the shape, or drop the spaces."""
+    pieces = []
+    for arg in args:
+        if not _SHAPE_PIECE.fullmatch(arg):
+            break
+        pieces.append(arg)
+    stray = ", ".join(piece.rstrip(",") for piece in pieces)
+    given = {name: ctx.params.get(name) for name in _SHAPE_OPTIONS}
+    named = [name for name, value in given.items() if isinstance(value, str)]
+    # The option that took the first piece of the shape: its value ends where a space cut it.
+    name = next((n for n in named if str(given[n]).rstrip().endswith((",", "x", "(", "["))), None)
+    if name is None and named:
+        name = named[-1]
+    if name is None:
+        return f"Got unexpected extra arguments ({stray})."
+    flag = _SHAPE_OPTIONS[name]
+    whole = " ".join([str(given[name]), *pieces])
+    try:
+        compact = ",".join(map(str, read_shape(whole, "input")))
+    except UnreadableValueError:
+        compact = re.sub(r"\s+", "", whole)
+    return (
+        f"Got unexpected extra arguments ({stray}): a shape written with spaces is one value. "
+        f"Quote it, {flag} '{whole}', or drop the spaces, {flag} {compact}."
+    )
