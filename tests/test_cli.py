@@ -904,3 +904,49 @@ def test_a_misspelt_name_gets_the_close_one(run: Run) -> None:
     assert result.exit_code == 2
     assert result.stderr.endswith("  Try --expect output=4,3,20 (did you mean output?).\n")
     assert "report above" not in result.stderr
+
+
+def test_json_says_why_a_question_has_a_negative_answer(run: Run) -> None:
+    """A tensor that does not fit exits 1 with a JSON document on stdout: CI reads why."""
+    result = run(f"{MISSION} --h0 1,3,20 --format json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["ok"], data["error"]["subject"]) == (False, "h_0")
+    assert (data["error"]["expected"], data["error"]["actual"]) == ([2, 3, 20], [1, 3, 20])
+    assert data["error"]["fixes"] == [{"h_0": [2, 3, 20]}]
+    assert data["error"]["torch_says"] == "Expected hidden[0] size (2, 3, 20), got [1, 3, 20]"
+    assert result.stderr.startswith("Error: h_0 has shape (1, 3, 20)")
+
+
+@pytest.mark.parametrize("columns", [0, 1, 20, 59])
+def test_a_narrow_terminal_wraps_never_cuts(columns: int) -> None:
+    result = invoke(f"{MISSION} --h0 2,3,20", columns=columns)
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    assert "(2, 3, 20)" in result.stdout
+    assert "5,920" in result.stdout
+    failing = invoke(f"{MISSION} --h0 1,3,20", columns=columns)
+    assert failing.stderr.startswith("Error: h_0 has shape (1, 3, 20)")
+
+
+def test_no_line_ends_in_spaces_when_piped(run: Run) -> None:
+    for args in (
+        MISSION,
+        f"{MISSION} --diagram",
+        f"{MISSION} --cost",
+        "check examples/tutorials.toml",
+    ):
+        out = run(args).stdout
+        assert out
+        assert all(line == line.rstrip() for line in out.splitlines()), args
+
+
+def test_options_that_add_to_a_view_are_shown_in_every_view(run: Run) -> None:
+    """--cost is not dropped by --diagram or --format code."""
+    diagram = run(f"{MISSION} --diagram --cost").stdout
+    assert "layer 1 forward" in diagram
+    assert "Cost: parameters (float32)" in diagram
+    assert "matrix multiplies (MACs)" in diagram
+    code = run(f"{MISSION} --format code --cost").stdout
+    assert "# Cost in float32: 5,920 parameters (23.1 KiB)" in code
+    compile(code, "snippet", "exec")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -192,3 +193,19 @@ def test_a_closed_pipe_keeps_the_exit_code(args: list[str], code: int) -> None:
     finally:
         os.close(write)
     assert result.returncode == code
+
+
+def test_a_closed_or_full_stdout_is_said_not_a_traceback(tmp_path: Path) -> None:
+    closed = subprocess.run(
+        [sys.executable, "-m", "lstmshape", *MISSION], stdout=None, stderr=subprocess.PIPE,
+        text=True, env=ENV, check=False, close_fds=True, pass_fds=(), stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert (closed.returncode, closed.stderr) == (0, "")
+    full = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m lstmshape {' '.join(MISSION)} > /dev/full",
+        shell=True, capture_output=True, text=True, env=ENV, check=False,
+    )  # fmt: skip
+    assert full.returncode == 2
+    assert full.stderr.startswith("Error: Cannot write the results to standard output: No space")
+    assert "Traceback" not in full.stderr

@@ -301,6 +301,7 @@ def test_expectations_compare_shapes() -> None:
     assert not report.ok
     assert report.to_dict()["expectations"][1] == {
         "tensor": "h_n",
+        "of": "tensor",
         "expected": [2, 3, 20],
         "computed": [1, 3, 20],
         "ok": False,

@@ -16,6 +16,9 @@ from lstmshape.cli.app import app
 
 def main() -> None:
     """Console-script entry point (``lstmshape`` and ``python -m lstmshape``)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with the stream closed (>&-): said nowhere
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (open for the process's life)
     try:
         app(args=sys.argv[1:], prog_name="lstmshape")
     except SystemExit as done:
@@ -29,7 +32,7 @@ def main() -> None:
     # flushed the process leaves at once.
     for stream in (sys.stdout, sys.stderr):
         # The reader may have closed the pipe (| head), or the stream may be closed already.
-        with contextlib.suppress(BrokenPipeError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from lstmshape.cli.console import consoles, print_error, print_lines
+from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, TorchNotInstalledError
@@ -32,7 +32,11 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
     except LstmShapeError as error:
         print_error(err, error)
         return error.exit_code
-    render_checks(str(spec), outcomes, fmt, out, voice)
+    try:
+        render_checks(str(spec), outcomes, fmt, out, voice)
+    except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
+        print_error(err, unwritable_output(error))
+        return 2
     codes = [0]
     for outcome in outcomes:
         for failure in outcome.errors:

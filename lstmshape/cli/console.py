@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.errors import LstmShapeError
+from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.words import Voice
 
 
@@ -25,9 +25,19 @@ class QuietOnClosedPipe(Console):
         os.dup2(devnull, self.file.fileno())
 
 
+# The narrowest width the table view is laid out at without cutting a shape or a count: a narrower
+# terminal (COLUMNS=20, or 0) gets lines of this width, which it wraps, rather than cut cells.
+MIN_WIDTH = 60
+
+
 def consoles() -> tuple[Console, Console]:
     """The consoles of one command: stdout for results, stderr for errors."""
-    return QuietOnClosedPipe(highlight=False), QuietOnClosedPipe(stderr=True, highlight=False)
+    out = QuietOnClosedPipe(highlight=False)
+    err = QuietOnClosedPipe(stderr=True, highlight=False)
+    if out.width < MIN_WIDTH:
+        out = QuietOnClosedPipe(highlight=False, width=MIN_WIDTH)
+        err = QuietOnClosedPipe(stderr=True, highlight=False, width=MIN_WIDTH)
+    return out, err
 
 
 def print_lines(console: Console, lines: list[str]) -> None:
@@ -42,3 +52,11 @@ def print_lines(console: Console, lines: list[str]) -> None:
 def print_error(console: Console, error: LstmShapeError, voice: Voice = COMMAND_LINE) -> None:
     """An error in the command line's words (or ``voice``), on ``console``."""
     print_lines(console, error.lines(voice))
+
+
+def unwritable_output(error: OSError) -> LstmShapeError:
+    """Standard output refused the results (a full disk, a closed stream)."""
+    return UnreadableValueError(
+        f"Cannot write the results to standard output: {error.strerror or error}.",
+        hint="Try sending them to a file or a pipe that takes them.",
+    )

@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 from rich.console import Console
 from rich.text import Text
 
-from lstmshape.cli.console import consoles, print_error
+from lstmshape.cli.console import consoles, print_error, unwritable_output
+from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.explain import explain
 from lstmshape.kinds import ModuleKind
@@ -32,6 +33,7 @@ from lstmshape.reading import (
 )
 from lstmshape.rules import refuse_missing
 from lstmshape.views import render
+from lstmshape.views.output import write_text
 from lstmshape.words import Arg, drop, fix, words
 
 
@@ -80,14 +82,23 @@ def run_explain(options: ExplainOptions) -> int:
     out, err = consoles()
     try:
         report = build_report(options)
+        if options.export is not None:
+            # Saved before anything is printed: a picture that cannot be written leaves no result.
+            _export(report, options, err)
     except LstmShapeError as error:
         print_error(err, error)
+        if options.fmt == "json" and error.exit_code == 1:
+            # A negative answer is a result: CI reads why from stdout, as it reads a report.
+            from lstmshape.views.text import error_json
+
+            write_text(out, error_json(error, COMMAND_LINE))
         return error.exit_code
-    draw(report, options, out)
-    failures: list[LstmShapeError] = []
-    if options.export is not None:
-        failures += _export(report, options, err)
-    failures += report.failures()
+    try:
+        draw(report, options, out)
+    except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
+        print_error(err, unwritable_output(error))
+        return 2
+    failures = report.failures()
     for failure in failures:
         print_error(err, failure)
     return max((failure.exit_code for failure in failures), default=0)
@@ -209,18 +220,14 @@ def draw(report: Report, options: ExplainOptions, out: Console) -> None:
         render(report, options.fmt, out)
 
 
-def _export(report: Report, options: ExplainOptions, err: Console) -> list[LstmShapeError]:
+def _export(report: Report, options: ExplainOptions, err: Console) -> None:
     from lstmshape.views.export import export
 
     assert options.export is not None
-    try:
-        saved = export(report, options.export, diagram=options.diagram)
-    except LstmShapeError as error:
-        return [error]  # the report's own failures are still said after it
+    saved = export(report, options.export, diagram=options.diagram)
     err.print(
         Text(
             f"Saved the {'diagram' if options.diagram else 'tables'} as {saved}: {options.export}"
         ),
         soft_wrap=True,
     )
-    return []

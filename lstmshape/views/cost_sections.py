@@ -78,7 +78,9 @@ def _work(cost: Cost) -> Section:
             (
                 "bias additions",
                 _count(cost.bias_additions),
-                "biases × steps" if cost.bias_additions else "none: bias=False",
+                "biases × steps"
+                if any(layer.biases for layer in cost.layers)
+                else "none: bias=False",
             ),
             (
                 "element-wise gate work",

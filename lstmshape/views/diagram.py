@@ -15,6 +15,7 @@ from rich.text import Text
 from lstmshape.explain.layout import Layout
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
+from lstmshape.views.output import trimmed
 from lstmshape.views.section import listed_layers
 
 _BOX_WIDTH = 30
@@ -30,11 +31,16 @@ def diagram(report: Report) -> RenderableType:
 
 
 def render_diagram(report: Report, console: Console) -> None:
-    """Draw the diagram on ``console``, under the report's heading."""
-    from lstmshape.views.sections import heading
+    """Draw the diagram on ``console``, under the report's heading; below it, what else the report
+    holds (its cost, the expectations), as the table view draws them."""
+    from lstmshape.views.sections import heading, sections
+    from lstmshape.views.table import draw_sections
 
-    console.print(Text(heading(report), style="bold"))
-    console.print(diagram(report))
+    with trimmed(console):
+        console.print(Text(heading(report), style="bold"))
+        console.print(diagram(report))
+        below = [s for s in sections(report) if s.title.startswith(("Cost", "Expectations"))]
+        draw_sections(below, console)
 
 
 def _across(width: int, text: str, style: str = "") -> Table:

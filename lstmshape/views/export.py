@@ -38,6 +38,8 @@ def export_kind(path: str) -> str:
 
 def _as_svg(path: str) -> str:
     """The same path with .svg: ``docs/mission.png`` -> ``docs/mission.svg``."""
+    if not path.strip():
+        return "tables.svg"
     target = Path(path)
     if not target.stem or target.stem.startswith("."):  # ".svg" or ".png": no name to keep
         target = target.with_name("tables.svg")

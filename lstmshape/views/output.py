@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
 
 
@@ -16,3 +19,16 @@ def write_text(console: Console, text: str) -> None:
         console.file.flush()
     except BrokenPipeError:  # the reader closed the pipe (| head): the console decides
         console.on_broken_pipe()
+
+
+@contextmanager
+def trimmed(console: Console) -> Iterator[None]:
+    """What is printed inside, without the spaces Rich pads each line with, unless the console is
+    a terminal: a log or a file gets no trailing spaces."""
+    if console.is_terminal or console.record:
+        yield
+        return
+    with console.capture() as capture:
+        yield
+    lines = capture.get().splitlines()
+    write_text(console, "".join(f"{line.rstrip()}\n" for line in lines))

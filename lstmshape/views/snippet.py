@@ -7,8 +7,9 @@ of the report like the others: the tests execute it with torch for random config
 
 from __future__ import annotations
 
+from lstmshape.model.cost import Cost
 from lstmshape.model.report import Fact, Report, Tensor
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import format_shape, size_text
 from lstmshape.version import __version__
 
 
@@ -69,7 +70,20 @@ def to_code(report: Report) -> str:
         lines.append("")
         lines.append("# What the notes state: output's slices are rows of h_n.")
         lines += [_fact(fact) for fact in report.facts]
+    if report.cost is not None:
+        lines += ["", *cost_comments(report.cost)]
     return "\n".join(lines) + "\n"
+
+
+def cost_comments(cost: Cost) -> list[str]:
+    """The cost as comments: what the snippet's forward pass holds and does."""
+    return [
+        f"# Cost in {cost.dtype}: {cost.num_parameters:,} parameters "
+        f"({size_text(cost.parameter_bytes)}); forward returns {size_text(cost.returned_bytes)}.",
+        f"# Work: {cost.macs:,} MACs of matrix multiplies ({cost.flops:,} FLOPs),",
+        f"#   {cost.bias_additions:,} bias additions, {cost.elementwise_operations:,} element-wise "
+        "operations.",
+    ]
 
 
 def _args(shape: tuple[int, ...]) -> str:

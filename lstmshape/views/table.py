@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.model.report import Report
+from lstmshape.views.output import trimmed
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
 
@@ -17,8 +18,21 @@ FULL_WIDTH = 80
 
 def render_table(report: Report, console: Console) -> None:
     """Draw the report as Rich tables on ``console`` (colour only when it is a terminal)."""
-    console.print(Text(heading(report), style="bold"))
-    for section in sections(report):
+    with trimmed(console):
+        console.print(Text(heading(report), style="bold"))
+        draw_sections(sections(report), console)
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(no_wrap=True)
+        notes.add_column(overflow="fold")
+        for note in report.notes:
+            notes.add_row("•", Text(note.text))
+        console.print(Text("Notes", style="bold"))
+        console.print(notes)
+
+
+def draw_sections(drawn: list[Section], console: Console) -> None:
+    """Each section as a table, its caption below it."""
+    for section in drawn:
         table = Table(
             title=section.title,
             title_justify="left",
@@ -42,13 +56,6 @@ def render_table(report: Report, console: Console) -> None:
         if section.caption:
             # Below the table at the console's width, not the table's: the total stays on one line.
             console.print(Text(section.caption))
-    notes = Table.grid(padding=(0, 1))
-    notes.add_column(no_wrap=True)
-    notes.add_column(overflow="fold")
-    for note in report.notes:
-        notes.add_row("•", Text(note.text))
-    console.print(Text("Notes", style="bold"))
-    console.print(notes)
 
 
 def _styled(section: Section, column: int, cell: str) -> Text:

@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 from textwrap import wrap
 
+from lstmshape.errors import LstmShapeError
+from lstmshape.model.contract import SCHEMA_VERSION
 from lstmshape.model.report import Report
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
+from lstmshape.words import Voice
+
+
+def error_json(error: LstmShapeError, voice: Voice) -> str:
+    """A question answered with an error, as JSON: ``ok`` false and the structured failure."""
+    data = {"schema": SCHEMA_VERSION, "ok": False, "error": error.to_dict(voice)}
+    return json.dumps(data, indent=2) + "\n"
 
 
 def to_json(report: Report) -> str:
