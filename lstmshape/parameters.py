@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from math import prod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lstmshape.errors import InvalidModuleError
 
@@ -106,13 +106,72 @@ def parameter_named(spec: ModuleSpec, name: str) -> Parameter | None:
 
 
 def count(spec: ModuleSpec) -> int:
-    """``sum(p.numel() for p in module.parameters())``, in closed form: layer 0, then layer 1's
-    count for every layer above it."""
-    first = sum(prod(shape) for _, shape, _ in _stems(spec, spec.input_size, "H_in"))
+    """``sum(p.numel() for p in module.parameters())``, in closed form."""
+    weights, biases = totals(spec)
+    return weights + biases
+
+
+def totals(spec: ModuleSpec) -> tuple[int, int]:
+    """(weights, biases): elements of every weight matrix and of every bias, in closed form: layer
+    0, then layer 1's for every layer above it, in each direction."""
+
+    def split(stems: list[tuple[str, tuple[int, ...], str]]) -> tuple[int, int]:
+        weights = sum(prod(shape) for name, shape, _ in stems if name.startswith("weight"))
+        return weights, sum(prod(shape) for name, shape, _ in stems if name.startswith("bias"))
+
+    first = split(_stems(spec, spec.input_size, "H_in"))
     if spec.kind.is_cell:
         return first
-    above = sum(prod(shape) for _, shape, _ in _stems(spec, spec.D * spec.H_out, "D*H_out"))
-    return spec.D * (first + (spec.num_layers - 1) * above)
+    above = split(_stems(spec, spec.D * spec.H_out, "D*H_out"))
+    layers_above = spec.num_layers - 1
+    return (
+        spec.D * (first[0] + layers_above * above[0]),
+        spec.D * (first[1] + layers_above * above[1]),
+    )
+
+
+# Every parameter is listed up to this many layers; a deeper stack lists layers 0, 1 and the last,
+# since every layer above the first repeats layer 1's shapes (a stack of a million layers is a valid
+# question, and its answer must not be a list of four million parameters).
+LAYERS_LISTED = 64
+
+
+def listed_layers(spec: ModuleSpec) -> range | tuple[int, ...]:
+    """The layers whose parameters a report lists."""
+    if spec.kind.is_cell or spec.num_layers <= LAYERS_LISTED:
+        return range(1 if spec.kind.is_cell else spec.num_layers)
+    return (0, 1, spec.num_layers - 1)
+
+
+def listed_parameters(spec: ModuleSpec) -> tuple[Parameter, ...]:
+    """The parameters a report lists: all of them, but for a stack deeper than LAYERS_LISTED."""
+    layers = listed_layers(spec)
+    if isinstance(layers, range):
+        return parameters(spec)
+    return tuple(p for layer in layers for p in parameters(spec, range(layer, layer + 1)))
+
+
+class Omitted(NamedTuple):
+    """The parameters of the layers a report does not list: layers 2 to num_layers - 2."""
+
+    first_layer: int
+    last_layer: int
+    parameter_count: int
+    """How many parameters (torch's named tensors)."""
+    numel: int
+    """How many scalars they hold."""
+
+
+def omitted(spec: ModuleSpec, up_to: int = LAYERS_LISTED) -> Omitted | None:
+    """What a list of a stack deeper than ``up_to`` layers leaves out (layers 2 to the one before
+    the last), in closed form; None when it lists all."""
+    if spec.kind.is_cell or spec.num_layers <= up_to:
+        return None
+    per_layer = parameters(spec, range(1, 2))
+    layers = spec.num_layers - 3
+    return Omitted(
+        2, spec.num_layers - 2, layers * len(per_layer), layers * sum(p.numel for p in per_layer)
+    )
 
 
 def _distinct_shapes(spec: ModuleSpec) -> list[tuple[str, tuple[int, ...]]]:

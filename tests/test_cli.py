@@ -145,6 +145,7 @@ def test_packed_json(run: Run) -> None:
         "sum_lengths": 8,
         "max_length": 4,
         "batch_sizes": [3, 2, 2, 1],
+        "batch_sizes_runs": [[3, 1], [2, 2], [1, 1]],
     }
     assert {name: t["shape"] for name, t in data["tensors"].items()} == {
         "input": [5, 3, 10],
@@ -950,3 +951,47 @@ def test_options_that_add_to_a_view_are_shown_in_every_view(run: Run) -> None:
     code = run(f"{MISSION} --format code --cost").stdout
     assert "# Cost in float32: 5,920 parameters (23.1 KiB)" in code
     compile(code, "snippet", "exec")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--input 4,3,10 --hidden 20 --layers 1000000 --format json --cost",
+        "--input 4,3,10 --hidden 20 --layers 9223372036854775807 --cost",
+        "--input 1000000000,2,1 --hidden 1 --lengths 1000000000,1000000000 --format json",
+    ],
+)
+def test_huge_questions_are_answered_in_closed_form(run: Run, args: str) -> None:
+    """A million layers or a billion steps: counts and runs in closed form, nothing listed whole."""
+    result = run(args)
+    assert result.exit_code == 0, result.stderr
+    if "json" in args:
+        data = json.loads(result.stdout)
+        assert len(data["parameters"]) <= 12
+        if "packed" in data:
+            assert data["packed"]["batch_sizes"] is None
+            assert data["packed"]["batch_sizes_runs"] == [[2, 1_000_000_000]]
+        else:
+            assert data["parameters_omitted"]["layers"] == [2, 999_998]
+            assert data["num_parameters"] == 2560 + 999_999 * 3360
+            assert data["cost"]["work"]["macs"] == 12 * (2400 + 999_999 * 3200)
+
+
+def test_a_bad_spec_file_counts_what_it_does_not_list(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.toml"
+    spec.write_text("".join(f"[m{i}]\ninput = [4, 3, 10]\nhiden = 20\n" for i in range(500)))
+    result = invoke(["check", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr.count(f"{spec}: [m") == 20  # each entry: an unknown key, a missing one
+    assert "... and 980 more problems." in result.stderr
+    deep = tmp_path / "deep.toml"
+    deep.write_text(
+        "[a]\ninput = [4, 3, 10]\nhidden_size = 20\nexpect = { h_n = "
+        + "[" * 2000
+        + "1"
+        + "]" * 2000
+        + " }\n"
+    )
+    nested = invoke(["check", str(deep)])
+    assert (nested.exit_code, nested.stdout) == (2, "")
+    assert "nested too deeply" in nested.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.errors import LstmShapeError, TorchNotInstalledError
+from lstmshape.errors import LstmShapeError
 from lstmshape.model.check import Outcome
 
 
@@ -26,23 +26,36 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
     try:
         entries = read_spec(spec)
         budget = read_budget(verify, verify_budget)
-        outcomes = [check_entry(entry) for entry in entries]
         if verify:
-            outcomes = [_verified(outcome, budget) for outcome in outcomes]
+            _torch_or_refuse()  # said once for the whole file, before any entry is drawn
     except LstmShapeError as error:
         print_error(err, error)
         return error.exit_code
+    # Each entry is checked as it is drawn: no report outlives its row.
+    outcomes = (check_entry(entry) for entry in entries)
+    if verify:
+        outcomes = (_verified(outcome, budget) for outcome in outcomes)
     try:
-        render_checks(str(spec), outcomes, fmt, out, voice)
+        checked = render_checks(str(spec), outcomes, fmt, out, voice)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
         print_error(err, unwritable_output(error))
         return 2
-    codes = [0]
-    for outcome in outcomes:
-        for failure in outcome.errors:
-            print_lines(err, outcome.error_lines(failure, voice))
-            codes.append(failure.exit_code)
-    return max(codes)
+    for outcome, failure in checked.failures[:FAILURES_EXPLAINED]:
+        print_lines(err, outcome.error_lines(failure, voice))
+    if len(checked.failures) > FAILURES_EXPLAINED:
+        more = len(checked.failures) - FAILURES_EXPLAINED
+        err.print(f"... and {more:,} more failures, each in the table above.", soft_wrap=True)
+    return max((failure.exit_code for _, failure in checked.failures), default=0)
+
+
+# Each failure is explained on stderr up to this many; the table lists every one.
+FAILURES_EXPLAINED = 50
+
+
+def _torch_or_refuse() -> None:
+    from lstmshape.proof import import_torch
+
+    import_torch()
 
 
 def _verified(outcome: Outcome, budget: int) -> Outcome:
@@ -53,8 +66,6 @@ def _verified(outcome: Outcome, budget: int) -> Outcome:
 
     try:
         report = verify(outcome.report, budget=budget)
-    except TorchNotInstalledError:
-        raise  # said once for the whole file, not once per entry
     except LstmShapeError as error:
         return replace(outcome, errors=(error,))
     return replace(outcome, report=report, errors=tuple(report.failures()))

@@ -11,6 +11,7 @@ from math import prod
 from lstmshape.dtypes import DTYPES
 from lstmshape.model.cost import Cost, LayerCost, TensorBytes
 from lstmshape.model.report import Report
+from lstmshape.parameters import totals
 from lstmshape.reading import read_dtype
 
 # batch_sizes (and a PackedSequence's sorted_indices) are int64 whatever the module's dtype.
@@ -30,13 +31,17 @@ def cost_of(report: Report, dtype: str = "float32") -> Cost:
     steps, steps_formula = _steps(report)
     first = _first_result(report)
     axes = report.tensor(first).shape[:2]
+    weights, biases = totals(spec)
     return Cost(
         dtype=dtype,
         itemsize=itemsize,
         layers=tuple(
-            LayerCost(layer, direction, weights, biases)
-            for (layer, direction), (weights, biases) in layers.items()
+            LayerCost(layer, direction, layer_weights, layer_biases)
+            for (layer, direction), (layer_weights, layer_biases) in layers.items()
         ),
+        weights=weights,
+        biases=biases,
+        layer_directions=1 if spec.kind.is_cell else spec.D * spec.num_layers,
         tensors=tuple(_bytes_of(t.name, t.shape, t.role, dtype) for t in report.tensors)
         + _packed_indices(report),
         steps=steps,

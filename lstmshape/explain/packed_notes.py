@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from lstmshape.explain.layout import Layout
 from lstmshape.model.report import Fact, Note, Packing
+from lstmshape.model.text import short_list
 from lstmshape.spec import ModuleSpec
 
 
 def packed_notes(
     spec: ModuleSpec, layout: Layout, packing: Packing, facts: tuple[Fact, ...]
 ) -> list[Note]:
-    lengths = ", ".join(map(str, packing.lengths))
+    lengths = short_list(packing.lengths)[1:-1]
     bf = ", batch_first=True" if spec.batch_first else ""
     notes = [
         Note(
@@ -18,7 +19,7 @@ def packed_notes(
             f"pack_padded_sequence(input, lengths=[{lengths}]{bf}"
             f"{', enforce_sorted=False' if not packing.enforce_sorted else ''}) keeps the "
             f"{packing.total} valid steps: data ({packing.total}, H_in) stacks them step by step, "
-            f"and batch_sizes = {_short(packing.batch_sizes)} counts the sequences still running at "
+            f"and batch_sizes = {packing.batch_sizes_text()} counts the sequences still running at "
             "each step. lengths must be a list or a CPU tensor.",
         )
     ]
@@ -59,11 +60,3 @@ def packed_notes(
         )
     )
     return notes
-
-
-def _short(values: tuple[int, ...]) -> str:
-    """A list as Python prints it, with the middle of a long one left out."""
-    if len(values) <= 12:
-        return str(list(values))
-    head = ", ".join(map(str, values[:6]))
-    return f"[{head}, ..., {values[-2]}, {values[-1]}] ({len(values)} values)"

@@ -21,6 +21,7 @@ from lstmshape.explain.packed_notes import packed_notes
 from lstmshape.explain.sequence import sequence_facts, sequence_symbols, sequence_tensors
 from lstmshape.model.report import Dim, Packing, Report, Symbol, Tensor
 from lstmshape.model.text import format_shape
+from lstmshape.parameters import listed_parameters
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Arg, Setting, Words, drop, fix, words
 
@@ -48,7 +49,12 @@ def explain_packed(
     layout = Layout.of(spec, input_shape)
     packing = Packing(tuple(lengths), enforce_sorted)
     check_packed_tensors(spec, layout, packing, h_0=h_0, c_0=c_0)
-    total = Dim("sum(lengths)", packing.total, " + ".join(map(str, packing.lengths)))
+    summed = (
+        " + ".join(map(str, packing.lengths))
+        if len(packing.lengths) <= 12
+        else f"sum of {len(packing.lengths):,} lengths"
+    )
+    total = Dim("sum(lengths)", packing.total, summed)
     longest = Dim("max(lengths)", packing.longest, f"max{format_shape(packing.lengths)}")
     h_in = Dim("H_in", spec.input_size, "input_size")
     features = Dim("D*H_out", spec.D * spec.H_out, f"D={spec.D} × H_out={spec.H_out}")
@@ -86,7 +92,7 @@ def explain_packed(
         batched=True,
         symbols=symbols,
         tensors=tensors,
-        parameters=spec.parameters(),
+        parameters=listed_parameters(spec),
         facts=facts,
         notes=(*packed_notes(spec, layout, packing, facts), *notes),
         packing=packing,

@@ -9,6 +9,7 @@ from lstmshape.explain.expectations import with_expectations
 from lstmshape.explain.layout import Layout
 from lstmshape.explain.notes import sequence_notes
 from lstmshape.model.report import Dim, Fact, Report, Symbol, Tensor
+from lstmshape.parameters import listed_parameters
 from lstmshape.spec import ModuleSpec
 
 Shape = tuple[int, ...]
@@ -34,7 +35,7 @@ def explain_sequence(
         tensors=sequence_tensors(
             spec, layout, given={"h_0": h_0 is not None, "c_0": c_0 is not None}
         ),
-        parameters=spec.parameters(),
+        parameters=listed_parameters(spec),
         facts=facts,
         notes=sequence_notes(spec, layout, facts, h_0=h_0, c_0=c_0),
     )

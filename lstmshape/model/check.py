@@ -17,6 +17,10 @@ class Outcome:
     name: str
     report: Report | None
     errors: tuple[LstmShapeError, ...] = field(default=())
+    call: str | None = None
+    """The module as torch builds it, when it could be built (a tensor may still not fit it)."""
+    shape: str | None = None
+    """The input's shape, when it could be read."""
 
     @property
     def result(self) -> str:

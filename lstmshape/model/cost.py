@@ -58,6 +58,13 @@ class Cost:
     dtype: str
     itemsize: int
     layers: tuple[LayerCost, ...]
+    """Each listed layer and direction (a deep stack's middle layers are in the totals only)."""
+    weights: int
+    """Elements of every weight matrix of the module: the MACs of one step of every layer."""
+    biases: int
+    """Elements of every bias of the module."""
+    layer_directions: int
+    """How many layer-directions compute: D * num_layers (1 for a cell)."""
     tensors: tuple[TensorBytes, ...]
     steps: int
     """Steps each layer and direction computes."""
@@ -73,7 +80,7 @@ class Cost:
     @property
     def num_parameters(self) -> int:
         """Every parameter of the module."""
-        return sum(layer.parameters for layer in self.layers)
+        return self.weights + self.biases
 
     @property
     def parameter_bytes(self) -> int:
@@ -88,7 +95,7 @@ class Cost:
     @property
     def macs(self) -> int:
         """Multiply-accumulates of the matrix multiplies: the main figure."""
-        return self.steps * sum(layer.weights for layer in self.layers)
+        return self.steps * self.weights
 
     @property
     def flops(self) -> int:
@@ -98,7 +105,7 @@ class Cost:
     @property
     def bias_additions(self) -> int:
         """Additions of b_ih and b_hh (0 with bias=False)."""
-        return self.steps * sum(layer.biases for layer in self.layers)
+        return self.steps * self.biases
 
     @property
     def elementwise_per_step(self) -> int:
@@ -108,7 +115,7 @@ class Cost:
     @property
     def elementwise_operations(self) -> int:
         """Element-wise gate work of the whole forward pass."""
-        return self.steps * len(self.layers) * self.elementwise_per_step
+        return self.steps * self.layer_directions * self.elementwise_per_step
 
     @property
     def torchinfo_macs(self) -> int:
@@ -123,6 +130,7 @@ class Cost:
             "parameters": {
                 "count": self.num_parameters,
                 "bytes": self.parameter_bytes,
+                "layer_directions": self.layer_directions,
                 "per_layer": [
                     {
                         "layer": layer.layer,

@@ -6,13 +6,14 @@ and only ever added to (``schema`` is bumped on any incompatible change).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
-from lstmshape.model.text import format_shape
-from lstmshape.parameters import Parameter, parameter_named
+from lstmshape.model.text import format_shape, short_list
+from lstmshape.parameters import Parameter, omitted, parameter_named
 from lstmshape.words import Arg, Fix, words
 
 if TYPE_CHECKING:  # set only by cost_of and verify, which import them
@@ -144,16 +145,36 @@ class Packing:
         """max(lengths): the steps of batch_sizes, and of what pad_packed_sequence gives back."""
         return max(self.lengths)
 
+    def runs(self) -> tuple[tuple[int, int], ...]:
+        """batch_sizes run-length encoded, in closed form: (sequences still running, for how many
+        steps), from the first step on. At most one run per distinct length."""
+        runs = []
+        step = 0
+        running = len(self.lengths)
+        for length, ending in sorted(Counter(self.lengths).items()):
+            if length > step:
+                runs.append((running, length - step))
+                step = length
+            running -= ending
+        return tuple(runs)
+
     @property
     def batch_sizes(self) -> tuple[int, ...]:
-        """How many sequences are still running at each step, as torch's batch_sizes holds them."""
-        sizes = []
-        running = sorted(self.lengths, reverse=True)
-        for t in range(self.longest):
-            while running and running[-1] <= t:
-                running.pop()
-            sizes.append(len(running))
-        return tuple(sizes)
+        """How many sequences are still running at each step, as torch's batch_sizes holds them
+        (max(lengths) values: ``runs()`` says the same in at most len(lengths) pairs)."""
+        return tuple(size for size, steps in self.runs() for _ in range(steps))
+
+    def batch_sizes_text(self) -> str:
+        """batch_sizes as Python prints it, the middle of a long one left out, never built whole."""
+        if self.longest <= BATCH_SIZES_LISTED:
+            return short_list(self.batch_sizes)
+        head: list[int] = []
+        for size, steps in self.runs():
+            head += [size] * min(steps, 6 - len(head))
+            if len(head) == 6:
+                break
+        last = self.runs()[-1][0]
+        return f"[{', '.join(map(str, head))}, ..., {last}, {last}] ({self.longest:,} values)"
 
     def to_dict(self) -> JSONDict:
         """JSON view, under the report's ``"packed"`` key."""
@@ -162,8 +183,14 @@ class Packing:
             "enforce_sorted": self.enforce_sorted,
             "sum_lengths": self.total,
             "max_length": self.longest,
-            "batch_sizes": list(self.batch_sizes),
+            # Listed up to BATCH_SIZES_LISTED steps; the runs say it for any length.
+            "batch_sizes": list(self.batch_sizes) if self.longest <= BATCH_SIZES_LISTED else None,
+            "batch_sizes_runs": [list(run) for run in self.runs()],
         }
+
+
+# batch_sizes has one value per step: listed in full up to this many steps.
+BATCH_SIZES_LISTED = 4096
 
 
 @dataclass(frozen=True)
@@ -227,8 +254,8 @@ class Report:
 
     @property
     def num_parameters(self) -> int:
-        """``sum(p.numel() for p in module.parameters())``."""
-        return sum(p.numel for p in self.parameters)
+        """``sum(p.numel() for p in module.parameters())``, those not listed included."""
+        return self.spec.num_parameters
 
     @property
     def ok(self) -> bool:
@@ -312,6 +339,7 @@ class Report:
                 }
                 for p in self.parameters
             },
+            "parameters_omitted": _omitted_json(self.spec),
             "num_parameters": self.num_parameters,
             "facts": [f.text() for f in self.facts],
             "notes": [{"id": n.id, "text": n.text} for n in self.notes],
@@ -325,3 +353,16 @@ class Report:
         if self.verification is not None:
             data["verified"] = self.verification.to_dict()
         return data
+
+
+def _omitted_json(spec: ModuleSpec) -> JSONDict | None:
+    """A deep stack's parameters that ``parameters`` does not list: each layer as layer 1."""
+    left_out = omitted(spec)
+    if left_out is None:
+        return None
+    return {
+        "layers": [left_out.first_layer, left_out.last_layer],
+        "count": left_out.parameter_count,
+        "numel": left_out.numel,
+        "rule": "each layer's parameters have layer 1's shapes, named _l{k}",
+    }

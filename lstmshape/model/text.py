@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+# A longer list of sizes is written with its middle left out: a million-axis shape typed by mistake
+# must not come back as a million numbers.
+_WRITTEN_WHOLE = 12
+
 
 def format_shape(shape: tuple[int, ...]) -> str:
     """A shape as torch users write it: ``(4, 3, 10)``; one dimension keeps its comma: ``(80,)``."""
     if len(shape) == 1:
         return f"({shape[0]},)"
-    return "(" + ", ".join(str(d) for d in shape) + ")"
+    return "(" + _items(shape) + ")"
+
+
+def short_list(values: tuple[int, ...]) -> str:
+    """A list as Python prints it, with the middle of a long one left out."""
+    return "[" + _items(values) + "]"
+
+
+def _items(values: tuple[int, ...]) -> str:
+    if len(values) <= _WRITTEN_WHOLE:
+        return ", ".join(map(str, values))
+    head = ", ".join(map(str, values[:6]))
+    return f"{head}, ..., {values[-2]}, {values[-1]} ({len(values):,} values)"
 
 
 def size_text(nbytes: int) -> str:

@@ -43,7 +43,7 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
     # proj_size) are not for the user in torch's words: the report states what matters of them.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch = _import_torch()
+        torch = import_torch()
         mkldnn = torch.backends.mkldnn
         runs = plan(report, budget, fused_lstm=mkldnn.is_available() and mkldnn.enabled)
         from lstmshape.proof.runs import run_real, run_shapes
@@ -55,7 +55,14 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
     return replace(report, verification=Verification(str(torch.__version__), done))
 
 
-def _import_torch() -> Any:
+def import_torch() -> Any:
+    """torch, or TorchNotInstalledError saying how to install it; its import warnings hidden."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _import()
+
+
+def _import() -> Any:
     try:
         import torch
     except ImportError as error:

@@ -82,8 +82,7 @@ def check_layers(
         single.load_state_dict(
             {
                 p.name.replace(f"_l{k}", "_l0", 1): getattr(module, p.name)
-                for p in report.parameters
-                if p.layer == k
+                for p in report.spec.parameters(range(k, k + 1))
             }
         )
         rows = slice(k * d, (k + 1) * d)

@@ -24,7 +24,7 @@ from lstmshape.explain.layout import Layout
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.model.verification import Substitution
-from lstmshape.parameters import INT64_MAX
+from lstmshape.parameters import INT64_MAX, totals
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.words import Arg, words
 
@@ -79,7 +79,7 @@ def _time_axis(report: Report) -> int:
 
 
 def _matmul_macs(report: Report) -> int:
-    weights = sum(p.numel for p in report.parameters if p.name.startswith("weight"))
+    weights, _ = totals(report.spec)
     return prod(report.input_shape[:-1]) * weights
 
 

@@ -23,6 +23,10 @@ else:  # pragma: no cover (Python 3.10)
     import tomli as tomllib
 
 
+# Problems of a bad file listed one by one up to this many; the rest are counted.
+PROBLEMS_LISTED = 20
+
+
 class SpecFileError(UnreadableValueError):
     """A spec file that cannot be read: each problem names the file, the entry and the key."""
 
@@ -53,9 +57,12 @@ def read_spec(path: Path) -> list[Entry]:
     if not data:
         problems.append(f"{path}: no entries; each entry is a table such as [encoder].")
     if problems:
+        shown = problems[:PROBLEMS_LISTED]
+        if len(problems) > PROBLEMS_LISTED:
+            shown.append(f"... and {len(problems) - PROBLEMS_LISTED:,} more problems.")
         raise SpecFileError(
-            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the spec file.",
-            details=problems,
+            f"{path}: {len(problems):,} problem{'s' if len(problems) > 1 else ''} in the spec file.",
+            details=shown,
             hint="Try the keys explain() takes: "
             + ", ".join([*KEYS, "expect"])
             + f" (required: {', '.join(REQUIRED)}).",
@@ -83,6 +90,12 @@ def _load(path: Path) -> dict[str, Any]:
             f"{path}: not valid TOML: {error}.",
             hint="Try fixing that line; each entry is a table such as [encoder] with key = value "
             "lines.",
+        ) from None
+    except RecursionError:  # TOML's reader recurses once per level of nested arrays or tables
+        raise SpecFileError(
+            f"{path}: arrays or tables nested too deeply to read.",
+            details=["A shape is one flat list, such as [4, 3, 10]."],
+            hint="Try writing each shape as a flat list.",
         ) from None
 
 

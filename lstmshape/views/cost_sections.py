@@ -26,18 +26,18 @@ def _parameters(cost: Cost) -> Section:
     rows = [
         row(f"{layer.layer} {layer.direction}", layer.parameters, layer.weights) for layer in listed
     ]
-    if len(listed) < len(cost.layers):
-        middle = [layer for layer in cost.layers if 2 <= layer.layer < last]
+    if len(shown) < last + 1:
+        # The layers not shown, in closed form: the totals less the layers shown.
         position = len([layer for layer in listed if layer.layer < 2])
         rows.insert(
             position,
             row(
                 f"... 2 to {last - 1}",
-                sum(layer.parameters for layer in middle),
-                sum(layer.weights for layer in middle),
+                cost.num_parameters - sum(layer.parameters for layer in listed),
+                cost.weights - sum(layer.weights for layer in listed),
             ),
         )
-    rows.append(row("total", cost.num_parameters, sum(layer.weights for layer in cost.layers)))
+    rows.append(row("total", cost.num_parameters, cost.weights))
     return Section(
         f"Cost: parameters ({cost.dtype})",
         ("layer", "parameters", "memory", "MACs per step"),

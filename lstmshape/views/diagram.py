@@ -14,7 +14,7 @@ from rich.text import Text
 
 from lstmshape.explain.layout import Layout
 from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import format_shape, short_list
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import listed_layers
 
@@ -120,7 +120,7 @@ def _captions(report: Report, shortened: bool) -> list[Text]:
         captions.append(
             Text(
                 f"Packed: each sequence runs over its own length (lengths "
-                f"{list(report.packing.lengths)})" + backward
+                f"{short_list(report.packing.lengths)})" + backward
             )
         )
     return captions

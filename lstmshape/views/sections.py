@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
-from lstmshape.parameters import Parameter
-from lstmshape.views.section import Section, listed_layers
+from lstmshape.parameters import Parameter, omitted
+from lstmshape.views.section import LAYERS_LISTED, Section
 
 
 def heading(report: Report) -> str:
@@ -89,16 +89,16 @@ def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
         return (p.name, format_shape(p.shape), p.rows, f"{p.numel:,}")
 
     layers = report.spec.num_layers
-    if len(listed_layers(layers)) == layers:
+    left_out = omitted(report.spec, LAYERS_LISTED)
+    if left_out is None:
         return tuple(row(p) for p in report.parameters)
-    middle = [p for p in report.parameters if 2 <= p.layer < layers - 1]
     return (
         *(row(p) for p in report.parameters if p.layer < 2),
         (
             f"... layers 2 to {layers - 2}",
             "as layer 1",
-            f"{len(middle):,} parameters",
-            f"{sum(p.numel for p in middle):,}",
+            f"{left_out.parameter_count:,} parameters",
+            f"{left_out.numel:,}",
         ),
         *(row(p) for p in report.parameters if p.layer == layers - 1),
     )

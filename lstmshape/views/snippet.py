@@ -8,7 +8,7 @@ of the report like the others: the tests execute it with torch for random config
 from __future__ import annotations
 
 from lstmshape.model.cost import Cost
-from lstmshape.model.report import Fact, Report, Tensor
+from lstmshape.model.report import Fact, Packing, Report, Tensor
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.version import __version__
 
@@ -52,7 +52,7 @@ def to_code(report: Report) -> str:
             f"batch_first={spec.batch_first}, enforce_sorted={packing.enforce_sorted})",
             _assert("packed.data", tensors["input.data"]),
             _assert("packed.batch_sizes", tensors["input.batch_sizes"]),
-            f"assert packed.batch_sizes.tolist() == {list(packing.batch_sizes)}",
+            _batch_sizes_assert(packing),
             f"output, {returned} = {name}(packed, {states})",
             "padded_output, output_lengths = pad_packed_sequence(output, "
             f"batch_first={spec.batch_first})",
@@ -84,6 +84,17 @@ def cost_comments(cost: Cost) -> list[str]:
         f"#   {cost.bias_additions:,} bias additions, {cost.elementwise_operations:,} element-wise "
         "operations.",
     ]
+
+
+def _batch_sizes_assert(packing: Packing) -> str:
+    """batch_sizes' values, asserted whole when short, as runs (value, steps) when long."""
+    if packing.longest <= 64:
+        return f"assert packed.batch_sizes.tolist() == {list(packing.batch_sizes)}"
+    runs = [list(run) for run in packing.runs()]
+    return (
+        "assert [list(r) for r in zip(*(t.tolist() for t in torch.unique_consecutive("
+        f"packed.batch_sizes, return_counts=True)))] == {runs}"
+    )
 
 
 def _args(shape: tuple[int, ...]) -> str:
