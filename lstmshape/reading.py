@@ -75,7 +75,7 @@ def read_shape(
         problem = _size_problem(token, f"{item} {position}")
         if problem:
             raise UnreadableValueError(
-                words("{typed}: {problem}.", typed=Typed(argument, text), problem=problem),
+                words("{typed}: {problem}.", typed=Typed(argument, _cut(text)), problem=problem),
                 problem=problem,
                 details=[rule],
                 hint=hint,

@@ -143,20 +143,32 @@ def _check_dropout(spec: ModuleSpec) -> None:
         if isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
         else f"dropout={shown} is not a probability: a number in [0, 1].",
         argument="dropout",
-        torch_says="dropout should be a number in range [0, 1] representing the probability "
+        torch_says=_float_refusal(value)
+        or "dropout should be a number in range [0, 1] representing the probability "
         "of an element being zeroed",
         hint=words("Try {a} (or 0 for no dropout).", a=fix(dropout=0.2)),
     )
+
+
+def _float_refusal(value: object) -> str | None:
+    """RNNBase stores float(dropout) before it checks it: what float() says of a value it takes
+    no number from (None, "abc"), else None."""
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        return str(error)
+    return None
 
 
 def _check_bool(spec: ModuleSpec, arg: str) -> None:
     value = getattr(spec, arg)
     if isinstance(value, bool):
         return
-    # torch checks the type of bias and batch_first only; it takes any truthy bidirectional.
+    # torch's sequence modules check the type of bias and batch_first only; they take any truthy
+    # bidirectional, and the cells any bias.
     says = (
         f"{arg} should be of type bool, got: {type(value).__name__}"
-        if arg in ("bias", "batch_first")
+        if arg in ("bias", "batch_first") and not spec.kind.is_cell
         else None
     )
     raise InvalidModuleError(
@@ -171,10 +183,11 @@ def _check_bool(spec: ModuleSpec, arg: str) -> None:
 def _check_size(spec: ModuleSpec, arg: str, positive: str) -> None:
     value = getattr(spec, arg)
     if isinstance(value, bool) or not isinstance(value, int):
-        # torch checks the type of input_size and hidden_size; num_layers fails later, unworded.
+        # torch checks the type of input_size and hidden_size (a bool is an int to it);
+        # num_layers fails later, in words lstmshape does not claim.
         says = (
             f"{arg} should be of type int, got: {type(value).__name__}"
-            if arg in ("input_size", "hidden_size")
+            if arg in ("input_size", "hidden_size") and not isinstance(value, bool)
             else None
         )
         raise InvalidModuleError(

@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec, explain
-from lstmshape.errors import InvalidModuleError, TensorMismatchError
+from lstmshape.errors import InvalidModuleError, LstmShapeError, TensorMismatchError
 from lstmshape.explain.cell_notes import single_cell_state_failure
 from lstmshape.explain.layout import Layout, state_shapes, state_views
 from lstmshape.explain.notes import single_state_failure
@@ -419,3 +419,32 @@ def test_an_empty_state_shape_fails_as_in_torch(module: str, batched: bool, empt
     with pytest.raises((RuntimeError, ValueError)) as theirs:
         call(module_, torch.zeros(*shape), states)
     assert ours.value.torch_says == str(theirs.value)
+
+
+@given(
+    module=st.sampled_from(list(KINDS)),
+    argument=st.sampled_from(
+        ["input_size", "hidden_size", "num_layers", "proj_size", "bias", "batch_first",
+         "bidirectional", "dropout"]
+    ),
+    value=st.sampled_from([2.5, True, False, 1, 0, "20", "0.5", float("nan"), None]),
+)  # fmt: skip
+def test_every_quoted_constructor_sentence_is_torchs(
+    module: str, argument: str, value: Any
+) -> None:
+    """Arguments of the wrong type: lstmshape refuses them with the argument named, and quotes
+    torch only with the sentence torch itself raises for the same call."""
+    kind = KINDS[module]
+    kwargs: dict[str, Any] = {"input_size": 10, "hidden_size": 20, argument: value}
+    try:
+        ModuleSpec(**kwargs, kind=kind)
+        return
+    except LstmShapeError as error:
+        ours = error.torch_says
+    if ours is None:
+        return  # torch builds it, or fails later in words lstmshape does not claim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises((TypeError, ValueError, RuntimeError)) as caught:
+            getattr(torch.nn, module)(**kwargs, device="meta")
+    assert str(caught.value).splitlines()[0] == ours

@@ -518,8 +518,10 @@ ERRORS = {
     "--input 4,3,10 --hidden 20 --lengths 6,3,1": (
         1,
         "Error: --lengths 6,3,1: a sequence of 6 steps does not fit in an input of L = 4 steps.\n"
-        "  torch does not catch this one: pack_padded_sequence reads past the end of the input and "
-        "packs whatever memory lies there.\n"
+        "  torch does not refuse this when packing: pack_padded_sequence keeps the 4 steps the "
+        "input has, 8 rows where the lengths add up to 10, while batch_sizes counts 6 steps; the "
+        "forward pass then fails reading rows that are not there.\n"
+        "  torch says: start (8) + length (1) exceeds dimension size (8).\n"
         "  Try --lengths 4,3,1.\n",
     ),
     "--input 4,3,10 --hidden 20 --lengths 4,3 --unsorted": (

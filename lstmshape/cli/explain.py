@@ -170,7 +170,7 @@ def _explain_arguments(options: ExplainOptions, kind: ModuleKind) -> dict[str, A
     def number(text: str | None, argument: str, example: int) -> int | None:
         return None if text is None else read_int(text, argument, example)
 
-    return {
+    arguments: dict[str, Any] = {
         "input": input_shape,
         "hidden_size": read_int(options.hidden, "hidden_size", 20),
         "input_size": number(options.input_size, "input_size", 10),
@@ -182,12 +182,26 @@ def _explain_arguments(options: ExplainOptions, kind: ModuleKind) -> dict[str, A
         "proj_size": number(options.proj_size, "proj_size", 0),
         "nonlinearity": options.nonlinearity,
         "module": kind,
-        "h_0": None if options.h0 is None else read_shape(options.h0, "h_0", (2, 3, 20)),
-        "c_0": None if options.c0 is None else read_shape(options.c0, "c_0", (2, 3, 20)),
         "expect": [read_expectation(text, names) for text in options.expect],
         "lengths": packed,
         "enforce_sorted": not options.unsorted,
     }
+    for name, text in (("h_0", options.h0), ("c_0", options.c0)):
+        arguments[name] = None if text is None else _read_state(text, name, arguments)
+    return arguments
+
+
+def _read_state(text: str, name: str, arguments: dict[str, Any]) -> tuple[int, ...]:
+    """A state's shape; if it is unreadable, the fix is the shape this module needs."""
+    try:
+        return read_shape(text, name, (2, 3, 20))
+    except UnreadableValueError as error:
+        stateless = {k: v for k, v in arguments.items() if k not in ("h_0", "c_0", "expect")}
+        try:
+            right = explain(**stateless).tensor(name).shape
+        except (LstmShapeError, KeyError):  # the rest does not fit either, or no such state
+            raise error from None
+        raise error.with_words(hint=words("Try {a}.", a=fix(**{name: right}))) from None
 
 
 def read_budget(verify: bool, text: str | None) -> int:

@@ -13,7 +13,6 @@ from typing import Any
 
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.explain.cells import explain_cell
-from lstmshape.explain.checks import check_input_rank
 from lstmshape.explain.expectations import Expected, read_expected
 from lstmshape.explain.packing import explain_packed
 from lstmshape.explain.sequence import explain_sequence
@@ -83,7 +82,7 @@ def explain(
         )
     except InvalidModuleError as error:
         if derived and error.argument == "input_size" and spec_input_size <= 0:
-            raise _input_without_features(kind, input_shape, error) from None
+            raise _input_without_features(input_shape, error) from None
         raise
     return explain_spec(
         spec,
@@ -96,11 +95,9 @@ def explain(
     )
 
 
-def _input_without_features(
-    kind: ModuleKind, input_shape: Shape, error: InvalidModuleError
-) -> InvalidModuleError:
-    """The user gave no input_size: the fault is the input's last axis, so say that."""
-    check_input_rank(kind, input_shape)
+def _input_without_features(input_shape: Shape, error: InvalidModuleError) -> InvalidModuleError:
+    """The user gave no input_size: the fault is the input's last axis, so say that. torch
+    refuses the module before it sees the input, so this comes before the input's rank."""
     clone = error.with_words(
         details=[
             *error.detail_words,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lstmshape.explain.cell_checks import check_cell_tensors
 from lstmshape.explain.cell_notes import cell_notes
 from lstmshape.explain.expectations import with_expectations
+from lstmshape.explain.sequence import state_meaning
 from lstmshape.model.report import Dim, Report, Symbol, Tensor
 from lstmshape.spec import ModuleSpec
 
@@ -29,13 +30,13 @@ def explain_cell(
     given = {"h_0": h_0 is not None, "c_0": c_0 is not None}
     tensors = [
         Tensor("input", "input", (*batch, h_in), "one time step of every sequence"),
-        Tensor("h_0", "input", (*batch, h_out), "hidden state before the step (zeros if omitted)",
-               given=given["h_0"]),
+        Tensor("h_0", "input", (*batch, h_out),
+               state_meaning("hidden state before the step", given["h_0"]), given=given["h_0"]),
     ]  # fmt: skip
     if spec.kind.has_cell_state:
         tensors.append(
-            Tensor("c_0", "input", (*batch, h_cell), "cell state before the step (zeros if omitted)",
-                   given=given["c_0"])
+            Tensor("c_0", "input", (*batch, h_cell),
+                   state_meaning("cell state before the step", given["c_0"]), given=given["c_0"])
         )  # fmt: skip
     tensors.append(Tensor("h_1", "output", (*batch, h_out), "hidden state after the step"))
     if spec.kind.has_cell_state:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from lstmshape.explain.layout import Layout, state_shapes, state_views
 from lstmshape.model.report import Fact, Note
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import format_shape, plural
 from lstmshape.spec import ModuleSpec
 
 Shape = tuple[int, ...]
@@ -72,7 +72,8 @@ def _layout_of_input(spec: ModuleSpec, layout: Layout) -> Note:
         return Note(
             "time_first",
             f"batch_first=False: torch reads {format_shape(input_shape)} as L={layout.length} "
-            f"steps of N={layout.batch} sequences. If your tensor is (batch, seq, feature), pass "
+            f"{plural(layout.length, 'step')} of N={layout.batch} "
+            f"{plural(layout.batch, 'sequence')}. If your tensor is (batch, seq, feature), pass "
             "batch_first=True: without it torch silently swaps N and L.",
         )
     needed = state_shapes(spec, input_shape)

@@ -20,7 +20,7 @@ from lstmshape.explain.packed_checks import (
 from lstmshape.explain.packed_notes import packed_notes
 from lstmshape.explain.sequence import sequence_facts, sequence_symbols, sequence_tensors
 from lstmshape.model.report import Dim, Packing, Report, Symbol, Tensor
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import format_shape, plural
 from lstmshape.parameters import listed_parameters
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Arg, Setting, Words, drop, fix, words
@@ -131,7 +131,7 @@ def check_packing(
             expected=n,
             actual=len(lengths),
         )
-    _check_lengths(lengths, enforce_sorted, layout)
+    _check_lengths(spec, lengths, enforce_sorted, layout)
 
 
 def _check_packable(spec: ModuleSpec, input_shape: Shape) -> None:
@@ -167,7 +167,9 @@ def _check_packable(spec: ModuleSpec, input_shape: Shape) -> None:
         )
 
 
-def _check_lengths(lengths: Sequence[int], enforce_sorted: bool, layout: Layout) -> None:
+def _check_lengths(
+    spec: ModuleSpec, lengths: Sequence[int], enforce_sorted: bool, layout: Layout
+) -> None:
     """The lengths' values: each at least 1, decreasing when enforce_sorted, none past L."""
     # enforce_sorted=False sorts the lengths first; torch then checks only the last (smallest) one.
     checked = list(lengths) if enforce_sorted else sorted(lengths, reverse=True)
@@ -194,21 +196,54 @@ def _check_lengths(lengths: Sequence[int], enforce_sorted: bool, layout: Layout)
             subject="lengths",
         )
     if max(lengths) > layout.length:
-        raise TensorMismatchError(
-            words(
-                "{given}: a sequence of {longest} steps does not fit in an input of L = {length} "
-                "steps.",
-                given=Setting("lengths", tuple(lengths)),
-                longest=max(lengths),
-                length=layout.length,
-            ),
-            details=[
-                "torch does not catch this one: pack_padded_sequence reads past the end of the "
-                "input and packs whatever memory lies there."
-            ],
-            hint=words("Try {a}.", a=fix(lengths=tuple(min(n, layout.length) for n in lengths))),
-            subject="lengths",
+        raise _too_long(spec, lengths, layout)
+
+
+def _too_long(spec: ModuleSpec, lengths: Sequence[int], layout: Layout) -> TensorMismatchError:
+    """A length past L: pack_padded_sequence packs the steps the input has, and batch_sizes
+    promises more; the forward pass fails reading the rows that are not there."""
+    packing = Packing(tuple(lengths), True)
+    rows = sum(min(n, layout.length) for n in lengths)
+    return TensorMismatchError(
+        words(
+            "{given}: a sequence of {longest} steps does not fit in an input of L = {length} "
+            "{step}.",
+            given=Setting("lengths", tuple(lengths)),
+            longest=max(lengths),
+            length=layout.length,
+            step=plural(layout.length, "step"),
+        ),
+        details=[
+            f"torch does not refuse this when packing: pack_padded_sequence keeps the "
+            f"{layout.length} {plural(layout.length, 'step')} the input has, {rows:,} rows where "
+            "the lengths add up to "
+            f"{packing.total:,}, while batch_sizes counts {packing.longest:,} steps; the forward "
+            "pass then fails reading rows that are not there."
+        ],
+        torch_says=_missing_rows(spec, packing, rows),
+        hint=words("Try {a}.", a=fix(lengths=tuple(min(n, layout.length) for n in lengths))),
+        subject="lengths",
+    )
+
+
+def _missing_rows(spec: ModuleSpec, packing: Packing, rows: int) -> str:
+    """What the forward pass says when batch_sizes promises more rows than the data holds."""
+    runs = packing.runs()
+    if spec.kind.name == "LSTM" and spec.proj_size == 0 and len(runs) == 1:
+        # oneDNN's LSTM views data of equal batch sizes as (T, N, H_in) at once.
+        size, steps = runs[0]
+        return (
+            f"shape '[{steps}, {size}, {spec.input_size}]' is invalid for input of size "
+            f"{rows * spec.input_size}"
         )
+    start = 0
+    for size, steps in runs:
+        # The first step that reads past the rows: start + size > rows.
+        full = max(0, min(steps, (rows - start) // size))
+        start += full * size
+        if full < steps:
+            return f"start ({start}) + length ({size}) exceeds dimension size ({rows})."
+    raise AssertionError("lengths past L leave rows missing")  # pragma: no cover
 
 
 def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> None:
@@ -260,8 +295,10 @@ def _example_lengths(n: int, length: int) -> tuple[int, ...]:
 
 def _count_words(lengths: Sequence[int], n: int) -> Words:
     return words(
-        "{lengths} gives {count} lengths for a batch of N = {n} sequences.",
+        "{lengths} gives {count} {length} for a batch of N = {n} {sequence}.",
         lengths=Arg("lengths"),
         count=len(lengths),
+        length=plural(len(lengths), "length"),
         n=n,
+        sequence=plural(n, "sequence"),
     )

@@ -90,7 +90,7 @@ def sequence_tensors(
             "h_0",
             "input",
             (rows, *batch, h_out),
-            "initial hidden state (zeros if omitted)",
+            state_meaning("initial hidden state", given["h_0"]),
             given=given["h_0"],
         ),
     ]
@@ -100,7 +100,7 @@ def sequence_tensors(
                 "c_0",
                 "input",
                 (rows, *batch, h_cell),
-                "initial cell state (zeros if omitted)",
+                state_meaning("initial cell state", given["c_0"]),
                 given=given["c_0"],
             )
         )
@@ -126,3 +126,8 @@ def sequence_facts(spec: ModuleSpec, layout: Layout) -> tuple[Fact, ...]:
         Fact("forward", layout.time_axis, -1, (0, h), -2, rank),
         Fact("reverse", layout.time_axis, 0, (h, 2 * h), -1, rank),
     )
+
+
+def state_meaning(what: str, given: bool) -> str:
+    """An initial state's meaning: the zeros torch makes, or the user's state, which fits."""
+    return f"{what}, given: it fits" if given else f"{what} (zeros if omitted)"

@@ -14,6 +14,11 @@ def format_shape(shape: tuple[int, ...]) -> str:
     return "(" + _items(shape) + ")"
 
 
+def plural(n: int, word: str) -> str:
+    """``step`` for 1, ``steps`` for any other count."""
+    return word if n == 1 else f"{word}s"
+
+
 def short_list(values: tuple[int, ...]) -> str:
     """A list as Python prints it, with the middle of a long one left out."""
     return "[" + _items(values) + "]"

@@ -29,7 +29,7 @@ def sections(report: Report) -> list[Section]:
                     t.name,
                     format_shape(t.shape),
                     ", ".join(d.label() for d in t.dims),
-                    t.meaning + (" (given, fits)" if t.given else ""),
+                    t.meaning,
                 )
                 for t in report.tensors
             ),
