@@ -13,10 +13,10 @@ def options_reference() -> str:
     import typer.main
 
     group: Any = typer.main.get_command(app)
-    commands = [("lstmshape", "explain", group)]
-    commands += [(f"lstmshape {name}", name, command) for name, command in group.commands.items()]
+    commands = [("lstmshape", group)]
+    commands += [(f"lstmshape {name}", command) for name, command in group.commands.items()]
     parts = []
-    for usage, name, command in commands:
+    for usage, command in commands:
         summary = (command.help or "").strip().split("\n")[0]
         parts += [f"## `{usage}`", "", summary, "", *_table(command), ""]
     return "\n".join(parts)
@@ -25,7 +25,7 @@ def options_reference() -> str:
 def _table(command: Any) -> list[str]:
     rows = ["| option | value | meaning | default |", "|---|---|---|---|"]
     for param in command.params:
-        if not getattr(param, "opts", None) or not param.expose_value and param.name != "_help":
+        if not getattr(param, "opts", None):
             continue
         if param.param_type_name == "argument":
             names, value = f"`{param.metavar}` (argument)", ""
