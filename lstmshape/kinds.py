@@ -26,12 +26,12 @@ class ModuleKind:
     """Whether proj_size is a constructor argument (torch refuses it, even 0, for GRU and RNN)."""
     has_nonlinearity: bool = False
     """Whether ``nonlinearity`` ('tanh' or 'relu') is a constructor argument (RNN)."""
-    input_rank_error: str = "{name}: Expected input to be 2D or 3D, got {rank}D instead"
-    """torch's sentence for an input of the wrong rank."""
+    input_rank_sentence: str = "input_rank"
+    """The id of torch's sentence for an input of the wrong rank (lstmshape.sentences)."""
     is_cell: bool = False
     """A cell (LSTMCell, ...) runs one time step per call: no sequence, layers or directions."""
-    state_rank_error: str = ""
-    """A cell's sentence for a state of the wrong rank ({idx} is the state's index)."""
+    state_rank_sentence: str = ""
+    """The id of a cell's sentence for a state of the wrong rank (lstmshape.sentences)."""
     sequence_module: str = ""
     """For a cell, the sequence module that loops it: LSTMCell -> LSTM."""
     elementwise: tuple[tuple[str, int], ...] = ()
@@ -148,11 +148,10 @@ RNN = ModuleKind(
     has_cell_state=False,
     supports_proj_size=False,
     has_nonlinearity=True,
-    input_rank_error="{name}: Expected input to be 2D or 3D, got {rank}D tensor instead",
+    input_rank_sentence="rnn_input_rank",
     elementwise=_RNN_ELEMENTWISE,
 )
 
-_CELL_INPUT_RANK = "{name}: Expected input to be 1D or 2D, got {rank}D instead"
 
 LSTM_CELL = ModuleKind(
     name="LSTMCell",
@@ -160,9 +159,9 @@ LSTM_CELL = ModuleKind(
     gate_names=LSTM.gate_names,
     has_cell_state=True,
     supports_proj_size=False,
-    input_rank_error=_CELL_INPUT_RANK,
+    input_rank_sentence="cell_input_rank",
     is_cell=True,
-    state_rank_error="LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {rank}D instead",
+    state_rank_sentence="lstm_cell_state_rank",
     sequence_module="LSTM",
     elementwise=_LSTM_ELEMENTWISE,
 )
@@ -173,9 +172,9 @@ GRU_CELL = ModuleKind(
     gate_names=GRU.gate_names,
     has_cell_state=False,
     supports_proj_size=False,
-    input_rank_error=_CELL_INPUT_RANK,
+    input_rank_sentence="cell_input_rank",
     is_cell=True,
-    state_rank_error="GRUCell: Expected hidden to be 1D or 2D, got {rank}D instead",
+    state_rank_sentence="cell_state_rank",
     sequence_module="GRU",
     elementwise=_GRU_ELEMENTWISE,
 )
@@ -187,9 +186,9 @@ RNN_CELL = ModuleKind(
     has_cell_state=False,
     supports_proj_size=False,
     has_nonlinearity=True,
-    input_rank_error=_CELL_INPUT_RANK,
+    input_rank_sentence="cell_input_rank",
     is_cell=True,
-    state_rank_error="RNNCell: Expected hidden to be 1D or 2D, got {rank}D instead",
+    state_rank_sentence="cell_state_rank",
     sequence_module="RNN",
     elementwise=_RNN_ELEMENTWISE,
 )

@@ -13,6 +13,7 @@ from math import prod
 from typing import TYPE_CHECKING, NamedTuple
 
 from lstmshape.errors import InvalidModuleError
+from lstmshape.sentences import TORCH
 
 if TYPE_CHECKING:
     from lstmshape.spec import ModuleSpec
@@ -191,12 +192,9 @@ def check_storage(spec: ModuleSpec) -> None:
         too_long = [i for i, size in enumerate(shape, start=1) if size > INT64_MAX]
         if too_long:
             # torch's first line, as it prints it (a C++ trace follows it).
-            says = (
-                f"empty(): argument 'size' failed to unpack the object at pos {too_long[0]} "
-                'with error "Overflow when unpacking long long'
-            )
+            says = TORCH["storage_too_long"].say(position=too_long[0])
         elif prod(shape) * _FLOAT32_BYTES > INT64_MAX:
-            says = f"Storage size calculation overflowed with sizes={list(shape)}"
+            says = TORCH["storage_overflow"].say(shape=shape)
         else:
             continue
         sizes = {"input_size": spec.input_size, "hidden_size": spec.hidden_size}

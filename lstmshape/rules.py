@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.errors import InvalidModuleError
 from lstmshape.kinds import ALL_ARGUMENTS, ModuleKind
 from lstmshape.parameters import check_storage
+from lstmshape.sentences import TORCH
 from lstmshape.words import Arg, Setting, drop, fix, words
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
             f"{kind.A} has no {argument}: a cell runs one time step of one layer, in one "
             "direction, each call.",
             argument=argument,
-            torch_says=f"{kind.name}.__init__() got an unexpected keyword argument '{argument}'",
+            torch_says=TORCH["unexpected_keyword"].say(owner=kind.name, argument=argument),
             hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module=kind.sequence_module)),
         )
     if argument == "proj_size":
@@ -77,7 +78,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
                 "{given}: only an LSTM projects its hidden state.", given=Setting(argument, value)
             ),
             argument=argument,
-            torch_says="proj_size argument is only supported for LSTM, not RNN or GRU",
+            torch_says=TORCH["proj_size_unsupported"].say(),
             hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module="LSTM")),
         )
     rnn = "RNNCell" if kind.is_cell else "RNN"
@@ -90,7 +91,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
             a=kind.a,
         ),
         argument=argument,
-        torch_says=f"{owner}.__init__() got an unexpected keyword argument '{argument}'",
+        torch_says=TORCH["unexpected_keyword"].say(owner=owner, argument=argument),
         hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module=rnn)),
     )
 
@@ -107,9 +108,8 @@ def validate(spec: ModuleSpec) -> None:
     _check_dropout(spec)
     for arg in _BOOLS:
         _check_bool(spec, arg)
-    _check_size(spec, "input_size", "input_size must be greater than zero")
-    _check_size(spec, "hidden_size", "hidden_size must be greater than zero")
-    _check_size(spec, "num_layers", "num_layers must be greater than zero")
+    for arg in ("input_size", "hidden_size", "num_layers"):
+        _check_size(spec, arg)
     _check_proj_size(spec)
     check_storage(spec)
 
@@ -120,7 +120,7 @@ def _check_nonlinearity(spec: ModuleSpec) -> None:
     raise InvalidModuleError(
         f"nonlinearity={spec.nonlinearity!r}: an RNN applies tanh or relu.",
         argument="nonlinearity",
-        torch_says=f"Unknown nonlinearity '{spec.nonlinearity}'. Select from 'tanh' or 'relu'.",
+        torch_says=TORCH["unknown_nonlinearity"].say(nonlinearity=spec.nonlinearity),
         hint=_NONLINEARITY_FIX,
     )
 
@@ -143,9 +143,7 @@ def _check_dropout(spec: ModuleSpec) -> None:
         if isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
         else f"dropout={shown} is not a probability: a number in [0, 1].",
         argument="dropout",
-        torch_says=_float_refusal(value)
-        or "dropout should be a number in range [0, 1] representing the probability "
-        "of an element being zeroed",
+        torch_says=_float_refusal(value) or TORCH["dropout_range"].say(),
         hint=words("Try {a} (or 0 for no dropout).", a=fix(dropout=0.2)),
     )
 
@@ -167,7 +165,7 @@ def _check_bool(spec: ModuleSpec, arg: str) -> None:
     # torch's sequence modules check the type of bias and batch_first only; they take any truthy
     # bidirectional, and the cells any bias.
     says = (
-        f"{arg} should be of type bool, got: {type(value).__name__}"
+        TORCH["bool_type"].say(argument=arg, type=type(value).__name__)
         if arg in ("bias", "batch_first") and not spec.kind.is_cell
         else None
     )
@@ -180,13 +178,13 @@ def _check_bool(spec: ModuleSpec, arg: str) -> None:
     )
 
 
-def _check_size(spec: ModuleSpec, arg: str, positive: str) -> None:
+def _check_size(spec: ModuleSpec, arg: str) -> None:
     value = getattr(spec, arg)
     if isinstance(value, bool) or not isinstance(value, int):
         # torch checks the type of input_size and hidden_size (a bool is an int to it);
         # num_layers fails later, in words lstmshape does not claim.
         says = (
-            f"{arg} should be of type int, got: {type(value).__name__}"
+            TORCH["int_type"].say(argument=arg, type=type(value).__name__)
             if arg in ("input_size", "hidden_size") and not isinstance(value, bool)
             else None
         )
@@ -201,7 +199,7 @@ def _check_size(spec: ModuleSpec, arg: str, positive: str) -> None:
     raise InvalidModuleError(
         _NOT_POSITIVE[arg].format(value=value, a=spec.kind.a),
         argument=arg,
-        torch_says=positive,
+        torch_says=TORCH["not_positive"].say(argument=arg),
         hint=_POSITIVE_FIX[arg],
     )
 
@@ -236,7 +234,7 @@ def _check_proj_size(spec: ModuleSpec) -> None:
             f"proj_size={value} is negative.",
             argument="proj_size",
             details=["proj_size=0 disables the projection; a positive value projects h."],
-            torch_says="proj_size should be a positive integer or zero to disable projections",
+            torch_says=TORCH["proj_size_negative"].say(),
             hint=words("Try {a}.", a=fix(proj_size=0)),
         )
     if value < spec.hidden_size:
@@ -246,7 +244,7 @@ def _check_proj_size(spec: ModuleSpec) -> None:
         f"proj_size={value} is not smaller than hidden_size={hidden}.",
         argument="proj_size",
         details=["The projection shrinks h from hidden_size to proj_size features."],
-        torch_says="proj_size has to be smaller than hidden_size",
+        torch_says=TORCH["proj_size_too_big"].say(),
         hint=words(
             "Try {a} (1 to {top}), or 0 for no projection.",
             a=fix(proj_size=hidden // 2),
@@ -277,7 +275,7 @@ def _validate_cell(spec: ModuleSpec) -> None:
         raise InvalidModuleError(
             f"{arg}={getattr(spec, arg)} is negative.",
             argument=arg,
-            torch_says=f"Trying to create tensor with negative dimension {negative[0]}: {weight_ih}",
+            torch_says=TORCH["negative_dimension"].say(size=negative[0], shape=weight_ih),
             hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
         )
     if spec.kind.has_nonlinearity and spec.nonlinearity not in ("tanh", "relu"):
@@ -286,7 +284,7 @@ def _validate_cell(spec: ModuleSpec) -> None:
             f"nonlinearity={spec.nonlinearity!r}: an RNNCell applies tanh or relu.",
             argument="nonlinearity",
             details=["torch builds this cell, but its forward pass raises, at the first step."],
-            torch_says=f"Unknown nonlinearity: {spec.nonlinearity}",
+            torch_says=TORCH["cell_nonlinearity"].say(nonlinearity=spec.nonlinearity),
             hint=_NONLINEARITY_FIX,
         )
     check_storage(spec)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.layout import state_shapes
 from lstmshape.model.text import format_shape
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Text, fix, words
 
@@ -37,7 +38,7 @@ def check_cell_tensors(
             f"The input has {x[1]} features (last axis of {format_shape(input_shape)}), but "
             f"input_size is {spec.input_size}.",
             details=[f"H_in = input_size = {spec.input_size} is the width of each step."],
-            torch_says=f"input has inconsistent input_size: got {x[1]} expected {spec.input_size}",
+            torch_says=TORCH["cell_input_width"].say(got=x[1], expected=spec.input_size),
             hint=words(
                 "Try {a} to build the cell for this input, or {b}.",
                 a=fix(input_size=x[1]),
@@ -68,7 +69,7 @@ def _check_rank(spec: ModuleSpec, input_shape: Shape) -> None:
         f"The input has {rank} dimension{'s' if rank != 1 else ''} "
         f"{format_shape(input_shape)}, but {kind.a} takes 2 (batched) or 1 (unbatched).",
         details=["A cell takes one time step: (N, H_in), or (H_in) unbatched." + steps],
-        torch_says=kind.input_rank_error.format(name=kind.name, rank=rank),
+        torch_says=TORCH[kind.input_rank_sentence].say(module=kind.name, rank=rank),
         hint=words("Try {a}.", a=fix(input=input_shape[-2:]))
         if rank == 3
         else words("Try {a} (N=3 sequences, H_in=10 features).", a=fix(input=(3, 10))),
@@ -87,7 +88,9 @@ def _check_state_ranks(spec: ModuleSpec, shapes: dict[str, Shape], right: dict[s
             f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
             f"{kind.a}'s states are (N, H) or (H): {format_shape(right[name])}.",
             details=["A cell keeps one state per sequence: no layer or direction axis."],
-            torch_says=kind.state_rank_error.format(idx=idx, rank=len(shape)),
+            torch_says=TORCH[kind.state_rank_sentence].say(
+                module=kind.name, index=idx, rank=len(shape)
+            ),
             hint=words("Try {a}.", a=fix(**{name: right[name]})),
             subject=name,
             expected=right[name],
@@ -104,11 +107,11 @@ def _state_error(
     hx = shape if batched else (1, *shape)
     says: str | None
     if hx[0] != batch:
-        says = f"Input batch size {batch} doesn't match hidden{idx} batch size {hx[0]}"
+        says = TORCH["cell_batch"].say(input=batch, index=idx, state=hx[0])
     elif len(hx) < 2:
-        says = "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+        says = TORCH["cell_state_1d"].say()
     elif hx[1] != spec.hidden_size:
-        says = f"hidden{idx} has inconsistent hidden_size: got {hx[1]}, expected {spec.hidden_size}"
+        says = TORCH["cell_width"].say(index=idx, got=hx[1], expected=spec.hidden_size)
     else:
         says = None  # torch checks only the first two axes: this state reaches its kernel
     return TensorMismatchError(

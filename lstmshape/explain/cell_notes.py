@@ -7,6 +7,7 @@ from lstmshape.explain.notes import gates_note
 from lstmshape.kinds import KINDS
 from lstmshape.model.report import Note
 from lstmshape.model.text import format_shape
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 
 Shape = tuple[int, ...]
@@ -104,8 +105,8 @@ def sequence_spec(spec: ModuleSpec) -> ModuleSpec | None:
 def single_cell_state_failure(batched: bool, hidden_size: int) -> str | None:
     """What torch raises when one state tensor is passed to an LSTMCell instead of the tuple."""
     if batched:
-        return "lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor"
+        return TORCH["lstm_cell_tuple"].say()
     if hidden_size == 0:
         return None
     # LSTMCell iterates over the tensor as if it were the tuple: its items are 0-D.
-    return "LSTMCell: Expected hx[0] to be 1D or 2D, got 0D instead"
+    return TORCH["lstm_cell_state_rank"].say(index=0, rank=0)

@@ -14,6 +14,7 @@ from lstmshape.explain.layout import Layout, state_shapes
 from lstmshape.explain.states import state_size_error
 from lstmshape.kinds import ModuleKind
 from lstmshape.model.text import format_shape
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Fix, fix, words
 
@@ -47,7 +48,7 @@ def check_tensors(
             f"The input has no time steps: L = 0 (axis {layout.time_axis} of "
             f"{format_shape(input_shape)}).",
             details=["A recurrent layer needs at least one step to produce h_n."],
-            torch_says="Expected sequence length to be larger than 0 in RNN",
+            torch_says=TORCH["no_steps"].say(),
             hint=words("Try {a}.", a=fix(input=tuple(ones))),
             subject="input",
             actual=input_shape,
@@ -81,8 +82,7 @@ def input_width_error(spec: ModuleSpec, input_shape: Shape) -> TensorMismatchErr
         f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
         f"but input_size is {spec.input_size}.",
         details=details,
-        torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
-        f"got {width}",
+        torch_says=TORCH["input_width"].say(expected=spec.input_size, got=width),
         hint=hint,
         subject="input",
         expected=spec.input_size,
@@ -115,7 +115,7 @@ def check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
         details=[
             "Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."
         ],
-        torch_says=kind.input_rank_error.format(name=kind.name, rank=rank),
+        torch_says=TORCH[kind.input_rank_sentence].say(module=kind.name, rank=rank),
         hint=words(
             "Try {a} (L=4 steps, N=3 sequences, H_in=10 features).", a=fix(input=(4, 3, 10))
         ),
@@ -149,14 +149,9 @@ def _check_state_ranks(
     input_shape = layout.input_shape
     kind_of_input = "batched 3-D" if layout.batched else "unbatched 2-D"
     if len(names) == 1:
-        torch_says = (
-            f"For {kind_of_input} input, hx should also be {want}-D but got {len(shape)}-D tensor"
-        )
+        torch_says = TORCH["state_rank"].say(input=kind_of_input, want=want, got=len(shape))
     else:
-        torch_says = (
-            f"For {kind_of_input} input, hx and cx should also be {want}-D but got ({rank_list}) "
-            "tensors"
-        )
+        torch_says = TORCH["states_rank"].say(input=kind_of_input, want=want, ranks=rank_list)
     if layout.batched:
         states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
         details = [

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from lstmshape.explain.layout import Layout, state_shapes, state_views
 from lstmshape.model.report import Fact, Note
 from lstmshape.model.text import format_shape, plural
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 
 Shape = tuple[int, ...]
@@ -144,10 +145,10 @@ def single_state_failure(batched: bool, shape: Shape) -> str | None:
         return None
     if shape[0] < 2:
         # torch reads hx[0] and then, for its message, hx[1]: the first missing row fails.
-        return f"index {shape[0]} is out of bounds for dimension 0 with size {shape[0]}"
+        return TORCH["single_state"].say(index=shape[0], size=shape[0])
     rank = f"{want - 1}-D"
     kind = "batched 3-D" if batched else "unbatched 2-D"
-    return f"For {kind} input, hx and cx should also be {want}-D but got ({rank}, {rank}) tensors"
+    return TORCH["states_rank"].say(input=kind, want=want, ranks=f"{rank}, {rank}")
 
 
 def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:

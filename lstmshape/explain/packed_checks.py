@@ -13,6 +13,7 @@ from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.layout import Layout, state_shapes
 from lstmshape.model.report import Packing
 from lstmshape.model.text import format_shape
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import fix, words
 
@@ -31,8 +32,7 @@ def check_packed_tensors(
             f"{format_shape(layout.input_shape)}), but input_size is {spec.input_size}.",
             details=[f"H_in = input_size = {spec.input_size} is the width of each time step."]
             + ([] if checked_by_torch else [_LSTM_PACKED]),
-            torch_says=f"input.size(-1) must be equal to input_size. Expected {spec.input_size}, "
-            f"got {width}"
+            torch_says=TORCH["input_width"].say(expected=spec.input_size, got=width)
             if checked_by_torch
             else None,
             hint=words("Try {a} to build the module for this input.", a=fix(input_size=width)),
@@ -59,7 +59,7 @@ def _packed_state_error(
     if spec.kind.has_cell_state:
         details.append(_LSTM_PACKED)
     elif packing.enforce_sorted:
-        says = f"Expected hidden size {format_shape(right)}, got {list(shape)}"
+        says = TORCH["state_size"].say(label="hidden", expected=right, got=shape)
     else:
         says, detail = _unsorted_state_failure(packing, shape, right)
         details.append(detail)
@@ -114,21 +114,21 @@ def _reordered_state_failure(shape: Shape, right: Shape, lengths: Sequence[int])
     or when which index it names cannot be known (equal lengths)."""
     n = len(lengths)
     if len(shape) < 2:
-        return "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+        return TORCH["cell_state_1d"].say()
     if shape[1] == 0:
         return INDEX_EMPTY_AXIS
     if shape[1] < n:
         outside = first_outside(lengths, shape[1])
         if outside is None:
             return None
-        return f"INDICES element is out of DATA bounds, id={outside} axis_dim={shape[1]}"
+        return TORCH["indices_bounds"].say(index=outside, size=shape[1])
     reordered = (shape[0], n, *shape[2:])
     if reordered == right:
         return None
-    return f"Expected hidden size {format_shape(right)}, got {list(reordered)}"
+    return TORCH["state_size"].say(label="hidden", expected=right, got=reordered)
 
 
-INDEX_EMPTY_AXIS = "index_select(): self indexing axis dim should be positive"
+INDEX_EMPTY_AXIS = TORCH["index_select_empty"].say()
 
 
 _LSTM_PACKED = (

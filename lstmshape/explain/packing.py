@@ -22,16 +22,11 @@ from lstmshape.explain.sequence import sequence_facts, sequence_symbols, sequenc
 from lstmshape.model.report import Dim, Packing, Report, Symbol, Tensor
 from lstmshape.model.text import format_shape, plural
 from lstmshape.parameters import listed_parameters
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Arg, Setting, Words, drop, fix, words
 
 Shape = tuple[int, ...]
-
-_SORTED = (
-    "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass "
-    "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this "
-    "requirement if you do not need ONNX exportability."
-)
 
 
 def explain_packed(
@@ -114,7 +109,7 @@ def check_packing(
     if 0 in input_shape:
         raise TensorMismatchError(
             f"The input {format_shape(input_shape)} is empty: there is nothing to pack.",
-            torch_says="Cannot pack empty tensors.",
+            torch_says=TORCH["empty_pack"].say(),
             hint=words("Try an {input} with no axis of size 0.", input=Arg("input")),
             subject="input",
         )
@@ -122,8 +117,7 @@ def check_packing(
         raise TensorMismatchError(
             _count_words(lengths, n),
             details=["One length per sequence: the number of its valid (unpadded) steps."],
-            torch_says=f"Expected `len(lengths)` to be equal to batch_size, but got {len(lengths)} "
-            f"(batch_size={n})",
+            torch_says=TORCH["lengths_count"].say(got=len(lengths), batch=n),
             hint=words(
                 "Try {a} (one per sequence).", a=fix(lengths=_example_lengths(n, layout.length))
             ),
@@ -179,8 +173,7 @@ def _check_lengths(
                 "{given}: every sequence needs at least one step.",
                 given=Setting("lengths", tuple(lengths)),
             ),
-            torch_says="Length of all samples has to be greater than 0, but found an element in "
-            "'lengths' that is <= 0",
+            torch_says=TORCH["length_not_positive"].say(),
             hint=words("Try {a}.", a=fix(lengths=tuple(max(n, 1) for n in lengths))),
             subject="lengths",
         )
@@ -191,7 +184,7 @@ def _check_lengths(
                 given=Setting("lengths", tuple(lengths)),
             ),
             details=["torch then needs the batch sorted longest first."],
-            torch_says=_SORTED,
+            torch_says=TORCH["unsorted_lengths"].say(),
             hint=words("Try {a}, or sort the batch by length.", a=fix(enforce_sorted=False)),
             subject="lengths",
         )
@@ -232,9 +225,8 @@ def _missing_rows(spec: ModuleSpec, packing: Packing, rows: int) -> str:
     if spec.kind.name == "LSTM" and spec.proj_size == 0 and len(runs) == 1:
         # oneDNN's LSTM views data of equal batch sizes as (T, N, H_in) at once.
         size, steps = runs[0]
-        return (
-            f"shape '[{steps}, {size}, {spec.input_size}]' is invalid for input of size "
-            f"{rows * spec.input_size}"
+        return TORCH["rows_missing_view"].say(
+            shape=(steps, size, spec.input_size), size=rows * spec.input_size
         )
     start = 0
     for size, steps in runs:
@@ -242,7 +234,7 @@ def _missing_rows(spec: ModuleSpec, packing: Packing, rows: int) -> str:
         full = max(0, min(steps, (rows - start) // size))
         start += full * size
         if full < steps:
-            return f"start ({start}) + length ({size}) exceeds dimension size ({rows})."
+            return TORCH["rows_missing"].say(start=start, length=size, rows=rows)
     raise AssertionError("lengths past L leave rows missing")  # pragma: no cover
 
 
@@ -270,11 +262,11 @@ def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> No
             # index_select words it by the axis it selects on: the batch's, 0 with batch_first.
             torch_says=INDEX_EMPTY_AXIS
             if n == 0
-            else "index out of range in self"
+            else TORCH["index_out_of_range"].say()
             if layout.time_axis == 1
             else None
             if outside is None
-            else f"INDICES element is out of DATA bounds, id={outside} axis_dim={n}",
+            else TORCH["indices_bounds"].say(index=outside, size=n),
             hint=hint,
             subject="lengths",
         )

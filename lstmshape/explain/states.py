@@ -9,6 +9,7 @@ from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.diagnosis import LAYOUT_CAUSES, Cause, state_causes
 from lstmshape.explain.layout import Layout, state_shapes
 from lstmshape.model.text import format_shape
+from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Fix, words
 
@@ -48,8 +49,9 @@ def state_size_error(
             f"{name} is {shown} with {values}{width_symbol}={width}.",
             *(line for cause in causes for line in cause.lines),
         ],
-        torch_says=f"Expected {hidden_label(spec, position)} size {format_shape(torch_expected)}, "
-        f"got {list(torch_got)}",
+        torch_says=TORCH["state_size"].say(
+            label=hidden_label(spec, position), expected=torch_expected, got=torch_got
+        ),
         hint=words("Try {a}.", a=_state_fix(spec, layout, given, right, causes)),
         subject=name,
         expected=want,
