@@ -83,4 +83,4 @@ def _module(
 
 
 def _other(state_dict: StateDict, key: str) -> str:
-    return key if not state_dict.path else f"{where(state_dict.path)}[{key!r}]"
+    return key if not state_dict.path else where((*state_dict.path, key))

@@ -41,7 +41,7 @@ class Walked:
 def _named(path: tuple[Key, ...], key: str) -> str:
     from lstmshape.checkpoint.contents import where
 
-    return key if not path else f"{where(path)}[{key!r}]"
+    return key if not path else where((*path, key))
 
 
 def walk(root: object) -> Walked:
