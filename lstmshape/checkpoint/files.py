@@ -97,7 +97,11 @@ class CappedReader:
             raise TooLarge
 
     def read(self, size: int = -1) -> bytes:
-        size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)
+        if size is not None and size > self.left:
+            # The unpickler asks for exactly what an opcode claims: a claim past the cap is
+            # refused before anything of it is read.
+            raise TooLarge
+        size = self.left + 1 if size is None or size < 0 else size
         data = self.file.read(size)
         self._taken(len(data))
         return data
@@ -109,7 +113,9 @@ class CappedReader:
         return line
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
-        view = memoryview(buffer)[: self.left + 1]
+        view = memoryview(buffer)
+        if len(view) > self.left:
+            raise TooLarge
         count = self.file.readinto(view)  # type: ignore[attr-defined]
         self._taken(count or 0)
         return count or 0

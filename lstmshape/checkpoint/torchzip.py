@@ -71,7 +71,8 @@ def _data_pkl(
 ) -> bytes:
     info = members.get(f"{name}/data.pkl")
     if info is None:
-        listed = ", ".join(list(members)[:4]) + (", ..." if len(members) > 4 else "")
+        names = list(members)
+        listed = ", ".join(names[:4]) + (f" and {len(names) - 4:,} more" if len(names) > 4 else "")
         raise problem(
             path,
             f"a zip without {name}/data.pkl: not a torch.save file.",

@@ -28,9 +28,11 @@ from lstmshape.checkpoint.records import (
 )
 
 # What a malformed pickle makes the unpickler raise: a damaged file, worded as such by the readers.
-# (A REDUCE on something not callable is a TypeError, a BUILD on an int an AttributeError, ...)
+# (A REDUCE on something not callable is a TypeError, a BUILD on an int an AttributeError; bytes of
+# a size no machine holds a MemoryError, before any of them is read.)
 PICKLE_FAULTS = (
     pickle.UnpicklingError,
+    MemoryError,
     EOFError,
     ValueError,
     TypeError,
