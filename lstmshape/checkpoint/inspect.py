@@ -47,7 +47,10 @@ def inspection_of(contents: Contents) -> Inspection:
             dtypes = tuple(by_key[prefixed(group.name, leaf)].dtype for leaf, _ in group.shapes)
             groups.append(CheckpointGroup(state_dict.path, group, dtypes))
         others += len(findings.others)
-        other_names += [_other(state_dict, key) for key in findings.others[:_OTHER_NAMES]]
+        other_names += [
+            key if len(contents.state_dicts) == 1 else where((*state_dict.path, key))
+            for key in findings.others[:_OTHER_NAMES]
+        ]
     return Inspection(
         path=contents.path,
         format=contents.format,
@@ -80,7 +83,3 @@ def _module(
     return CheckpointModule(
         found.name, state_dict.path, found.spec, tuple(parameters), found.not_in_weights
     )
-
-
-def _other(state_dict: StateDict, key: str) -> str:
-    return key if not state_dict.path else where((*state_dict.path, key))

@@ -20,7 +20,7 @@ from lstmshape.model.report import Report
 from lstmshape.reading import read_int, read_module
 from lstmshape.rules import refuse_missing
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import Arg, Fix, Typed, words
+from lstmshape.words import Arg, Fix, Typed, Value, words
 
 # The arguments a checkpoint fixes: a fix that changes one cannot be followed here.
 _FIXED = frozenset(
@@ -98,7 +98,7 @@ def build_inspection(options: InspectOptions) -> tuple[Inspection, list[LstmShap
     configs = tuple(text for text in options.expect if is_config_expectation(text))
     tensors = tuple(text for text in options.expect if not is_config_expectation(text))
     if tensors and options.explain.input is None:
-        raise _tensor_needs_input(tensors[0])
+        raise _tensor_needs_input(inspection, options.module_name, tensors[0])
     if options.module_name is not None:
         chosen(inspection, options.module_name)
     others: list[LstmShapeError] = []
@@ -123,7 +123,17 @@ def build_inspection(options: InspectOptions) -> tuple[Inspection, list[LstmShap
     )
 
 
-def _tensor_needs_input(text: str) -> LstmShapeError:
+def _tensor_needs_input(inspection: Inspection, name: str | None, text: str) -> LstmShapeError:
+    """An expected tensor shape without an input: the fix adds an input the module takes (and the
+    module's name, when the checkpoint holds several)."""
+    named = [m for m in inspection.modules if m.name == name] or list(inspection.modules)
+    settings: dict[str, Value] = {}
+    if named:
+        module = named[0]
+        if name is None and len(inspection.modules) > 1:
+            settings["module_name"] = module.name
+        width = module.spec.input_size
+        settings["input"] = (3, width) if module.spec.kind.is_cell else (4, 3, width)
     return UnreadableValueError(
         words(
             "{typed} names a tensor: its shape depends on the input, so it needs {input}.",
@@ -131,7 +141,9 @@ def _tensor_needs_input(text: str) -> LstmShapeError:
             input=Arg("input"),
         ),
         details=["A module's argument is MODULE.ARGUMENT=VALUE, e.g. lstm.hidden_size=256."],
-        hint=words("Try adding {fix}.", fix=Fix.of({"input": (4, 3, 10)})),
+        hint=words("Try adding {fix}.", fix=Fix.of(settings))
+        if settings
+        else "Try a checkpoint that holds an nn.LSTM, nn.GRU, nn.RNN or a cell.",
     )
 
 

@@ -62,7 +62,18 @@ def heading(inspection: Inspection) -> str:
     )
     if inspection.inconsistent:
         text += f", {_count(len(inspection.inconsistent), 'inconsistent group')}"
+    places = _places(inspection)
+    if len(places) == 1 and places[0]:
+        text += f" in {where(places[0])}"
     return text
+
+
+def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
+    """The state_dicts the modules and groups are in, each once."""
+    found = [m.state_dict for m in inspection.modules] + [
+        g.state_dict for g in inspection.inconsistent
+    ]
+    return list(dict.fromkeys(found))
 
 
 def _count(number: int, thing: str) -> str:
@@ -71,8 +82,9 @@ def _count(number: int, thing: str) -> str:
 
 def inspection_sections(inspection: Inspection) -> list[Section]:
     """The inspection laid out as tables, in reading order."""
-    out = [module_section(module) for module in inspection.modules]
-    out += [group_section(group) for group in inspection.inconsistent]
+    placed = len(_places(inspection)) > 1  # else the heading says where the state_dict is
+    out = [module_section(module, placed) for module in inspection.modules]
+    out += [group_section(group, placed) for group in inspection.inconsistent]
     if inspection.unsafe:
         out.append(
             Section(
@@ -104,9 +116,10 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     return out
 
 
-def module_section(module: CheckpointModule) -> Section:
-    """One module: its call as the title, its parameters, its count and bytes below."""
-    place = f" (in {where(module.state_dict)})" if module.state_dict else ""
+def module_section(module: CheckpointModule, placed: bool = False) -> Section:
+    """One module: its call as the title, its parameters, its count and bytes below; ``placed``:
+    the title says which state_dict it is in."""
+    place = f" (in {where(module.state_dict)})" if placed and module.state_dict else ""
     caption = (
         f"total {module.num_parameters:,} parameters, {size_text(module.nbytes)} in "
         f"{', '.join(module.dtypes)}"
@@ -151,9 +164,9 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def group_section(group: CheckpointGroup) -> Section:
+def group_section(group: CheckpointGroup, placed: bool = False) -> Section:
     """A group no torch module has: its parameters, then the nearest modules and what differs."""
-    place = f" (in {where(group.state_dict)})" if group.state_dict else ""
+    place = f" (in {where(group.state_dict)})" if placed and group.state_dict else ""
     lines: list[str] = []
     for near in group.group.nearest:
         lines.append(f"nearest: {near.call}")

@@ -37,8 +37,8 @@ def markdown_section(section: Section) -> list[str]:
     lines += [
         "| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in section.rows
     ]
-    if section.caption:
-        lines += ["", markdown_escape(section.caption)]
+    for caption in section.caption.split("\n") if section.caption else ():
+        lines += ["", markdown_escape(caption)]  # a paragraph each: Markdown joins lines
     lines.append("")
     return lines
 
