@@ -245,3 +245,17 @@ def test_importing_lstmshape_loads_no_checkpoint_reader() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_the_docs_json_is_the_examples() -> None:
+    """docs/inspect.md shows the example's JSON, one parameter of the encoder kept: the rest is real."""
+    import re
+
+    shown = re.search(r"```json\n(.*?)```", (ROOT / "docs" / "inspect.md").read_text(), re.S)
+    assert shown is not None
+    documented = json.loads(shown[1])
+    real = json.loads(run(f"inspect {EXAMPLE} -f json").stdout)
+    [encoder] = documented["modules"]
+    assert encoder["parameters"].items() <= real["modules"][0]["parameters"].items()
+    assert {**real["modules"][0], "parameters": encoder["parameters"]} == encoder
+    assert {**real, "modules": documented["modules"]} == documented
