@@ -259,3 +259,12 @@ def test_the_docs_json_is_the_examples() -> None:
     assert encoder["parameters"].items() <= real["modules"][0]["parameters"].items()
     assert {**real["modules"][0], "parameters": encoder["parameters"]} == encoder
     assert {**real, "modules": documented["modules"]} == documented
+
+
+def test_help_names_inspect_and_its_options() -> None:
+    top = " ".join(invoke(["--help"], columns=120).stdout.replace("│", " ").split())
+    assert "inspect Which recurrent modules CHECKPOINT holds" in top
+    helped = invoke(["inspect", "--help"], columns=120).stdout
+    assert "<bool>" not in helped
+    for option in ("--module-name", "--against", "--expect", "--hidden", "--input", "--format"):
+        assert option in helped
