@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.api import assert_shapes, explain_module, spec_of_module
 from lstmshape.dtypes import DTYPES
 from lstmshape.errors import (
+    CheckpointError,
+    ConfigMismatchError,
     ExpectationError,
+    InconsistentWeightsError,
     InvalidModuleError,
     LstmShapeError,
     TensorMismatchError,
     TorchNotInstalledError,
     UnreadableValueError,
+    UnsafeCheckpointError,
     VerificationError,
     VerifyBudgetError,
 )
@@ -26,8 +30,10 @@ from lstmshape.spec import ModuleSpec
 from lstmshape.version import __version__
 
 if TYPE_CHECKING:
+    from lstmshape.checkpoint.inspect import inspect_checkpoint
     from lstmshape.explain.cost import cost_of
     from lstmshape.model.cost import Cost
+    from lstmshape.model.inspection import Inspection
 
 
 def __getattr__(name: str) -> Any:
@@ -40,6 +46,15 @@ def __getattr__(name: str) -> Any:
         from lstmshape.model.cost import Cost
 
         return Cost
+    # Reading checkpoints (zip, JSON, pickle) is loaded by the first checkpoint read.
+    if name == "inspect_checkpoint":
+        from lstmshape.checkpoint.inspect import inspect_checkpoint
+
+        return inspect_checkpoint
+    if name == "Inspection":
+        from lstmshape.model.inspection import Inspection
+
+        return Inspection
     raise AttributeError(f"module 'lstmshape' has no attribute {name!r}")
 
 
@@ -60,8 +75,12 @@ def verify(report: Report, *, seed: int = 0, budget: int | str | None = None) ->
 
 __all__ = [
     "DTYPES",
+    "CheckpointError",
+    "ConfigMismatchError",
     "Cost",
     "ExpectationError",
+    "InconsistentWeightsError",
+    "Inspection",
     "InvalidModuleError",
     "LstmShapeError",
     "ModuleSpec",
@@ -70,6 +89,7 @@ __all__ = [
     "TensorMismatchError",
     "TorchNotInstalledError",
     "UnreadableValueError",
+    "UnsafeCheckpointError",
     "VerificationError",
     "VerifyBudgetError",
     "__version__",
@@ -78,6 +98,7 @@ __all__ = [
     "explain",
     "explain_module",
     "explain_spec",
+    "inspect_checkpoint",
     "spec_of_module",
     "state_shapes",
     "verify",

@@ -168,3 +168,30 @@ class VerificationError(LstmShapeError):
     """torch disagreed with lstmshape, or refused what lstmshape accepted: a bug in lstmshape."""
 
     exit_code = 1
+
+
+class CheckpointError(UnreadableValueError):
+    """A checkpoint file lstmshape cannot read: missing, not a checkpoint, damaged or cut short, or
+    a header larger than lstmshape reads. The message names the file."""
+
+    exit_code = 2
+
+
+class UnsafeCheckpointError(LstmShapeError):
+    """A checkpoint that names globals outside torch's weights_only allowlist. None of them ran;
+    torch.load(weights_only=True) refuses the file too."""
+
+    exit_code = 1
+
+
+class InconsistentWeightsError(LstmShapeError):
+    """Parameters named as a recurrent module's whose shapes no torch module has together."""
+
+    exit_code = 1
+
+
+class ConfigMismatchError(LstmShapeError):
+    """A checkpoint's module differs from the one it was compared with (another checkpoint, or the
+    arguments given): load_state_dict would refuse one into the other."""
+
+    exit_code = 1

@@ -115,3 +115,30 @@ def run_packed(spec: ModuleSpec, config: dict[str, Any], states: tuple[Any, ...]
     output, finals = call(build(spec), packed, states)
     padded, lengths = rnn.pad_packed_sequence(output, batch_first=spec.batch_first)
     return packed, output, finals, padded, lengths
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> ModuleSpec:
+    """Any module of the family with any option that changes its parameters (and those that do
+    not: nonlinearity, dropout, batch_first), small enough to build in torch."""
+    kind = KINDS[draw(st.sampled_from(list(KINDS)))]
+    hidden = draw(st.integers(1, 12))
+    args: dict[str, Any] = {
+        "input_size": draw(st.integers(1, 12)),
+        "hidden_size": hidden,
+        "bias": draw(st.booleans()),
+    }
+    if kind.has_nonlinearity:
+        args["nonlinearity"] = draw(st.sampled_from(["tanh", "relu"]))
+    if not kind.is_cell:
+        args["num_layers"] = draw(st.integers(1, 4))
+        args["bidirectional"] = draw(st.booleans())
+        args["batch_first"] = draw(st.booleans())
+        args["dropout"] = draw(st.sampled_from([0.0, 0.5]))
+    if kind.supports_proj_size and hidden > 1 and draw(st.booleans()):
+        args["proj_size"] = draw(st.integers(1, hidden - 1))
+    return ModuleSpec(**args, kind=kind)
+
+
+# State_dict prefixes as models name their layers: top level, an attribute, a nested path, an index.
+prefixes = st.sampled_from(["", "lstm", "encoder.rnn", "model.layers.0.cell", "module.decoder.gru"])

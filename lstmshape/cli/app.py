@@ -19,7 +19,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_help_option=False,
     help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter. "
-    "Check a spec file of many modules with: lstmshape check SPEC.toml",
+    "Check a spec file of many modules with: lstmshape check SPEC.toml; read a checkpoint with: "
+    "lstmshape inspect CHECKPOINT",
     invoke_without_command=True,
     no_args_is_help=False,
     # Explaining needs no command name: the usage line says the command is optional.
@@ -93,3 +94,58 @@ def check(
     from lstmshape.cli.check import run_check  # the spec-file reader loads with its command
 
     raise typer.Exit(run_check(spec, verify=verify, verify_budget=verify_budget, fmt=fmt))
+
+
+@app.command(add_help_option=False)
+def inspect(
+    checkpoint: opt.Checkpoint,
+    module_name: opt.ModuleName = None,
+    against: opt.Against = None,
+    expect: opt.InspectExpect = None,
+    fmt: opt.InspectFormat = "table",
+    hidden: opt.AgainstHidden = None,
+    module: opt.AgainstModule = None,
+    layers: opt.AgainstLayers = None,
+    bidirectional: opt.AgainstBidirectional = False,
+    proj_size: opt.AgainstProjSize = None,
+    no_bias: opt.AgainstNoBias = False,
+    input_size: opt.AgainstInputSize = None,
+    input: opt.InspectInput = None,
+    batch_first: opt.InspectBatchFirst = False,
+    nonlinearity: opt.InspectNonlinearity = None,
+    dropout: opt.InspectDropout = None,
+    h0: opt.InspectH0 = None,
+    c0: opt.InspectC0 = None,
+    lengths: opt.InspectLengths = None,
+    unsorted: opt.InspectUnsorted = False,
+    cost: opt.InspectCost = False,
+    dtype: opt.InspectDtype = None,
+    _help: opt.Help = False,
+) -> None:
+    """Which recurrent modules CHECKPOINT holds, and the nn.LSTM(...) call that loads each.
+
+    Read without torch; nothing in the file runs. Exit 1 if the file names code outside torch's
+    weights_only allowlist, a module differs from what it is compared with or expected to be, or
+    weights fit no torch module; 2 if the file cannot be read.
+
+    Example: lstmshape inspect model.pt
+    """
+    from lstmshape.cli.inspect import (  # the checkpoint readers load with their command
+        ConfigOptions,
+        InputOptions,
+        InspectOptions,
+        run_inspect,
+    )
+
+    options = InspectOptions(
+        checkpoint=checkpoint,
+        module_name=module_name,
+        against=against,
+        config=ConfigOptions(hidden, module, layers, bidirectional, proj_size, no_bias, input_size),
+        explain=InputOptions(
+            input, batch_first, nonlinearity, dropout, h0, c0, lengths, unsorted, cost, dtype
+        ),
+        expect=tuple(expect or ()),
+        fmt=fmt,
+    )
+    raise typer.Exit(run_inspect(options))

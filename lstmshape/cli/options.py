@@ -6,14 +6,16 @@ message (option, value, rule, "Try ...") rather than a generic one.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.models import OptionInfo
 
 from lstmshape.version import __version__
-from lstmshape.views import CHECK_FORMATS, FORMATS
+from lstmshape.views import CHECK_FORMATS, FORMATS, INSPECT_FORMATS
 
 # A flag takes no value: a blank metavar keeps Typer from showing "<bool>" in --help.
 FLAG = " "
@@ -252,4 +254,125 @@ CheckFormat = Annotated[
         callback=one_of(CHECK_FORMATS),
         help="table, json, markdown or plain.",
     ),
+]
+
+
+# The inspect command's own, and the main command's options told in its words: the same flags,
+# metavars and readers, in help panels that say what they do there.
+COMPARE = "Compare with the module you meant (instead of --against)"
+EXPLAIN = "Explain a module for an input (as lstmshape --input does)"
+
+
+def retold(option: Any, help: str, panel: str) -> OptionInfo:
+    """``option``'s declaration (flags, metavar, callback) with another command's help text."""
+    info = next(m for m in option.__metadata__ if isinstance(m, OptionInfo))
+    told = copy.copy(info)
+    told.help = help
+    told.rich_help_panel = panel
+    return told
+
+
+Checkpoint = Annotated[
+    str,
+    typer.Argument(
+        metavar="CHECKPOINT",
+        help="A torch.save file (.pt, .pth, .bin, .ckpt; zip or legacy format) or a .safetensors "
+        "file. Read without torch, and nothing in it runs.",
+        show_default=False,
+    ),
+]
+ModuleName = Annotated[
+    str | None,
+    typer.Option(
+        "--module-name",
+        "-n",
+        metavar="NAME",
+        help="The module --input explains and the arguments below compare: its state_dict "
+        "prefix, e.g. encoder.lstm. Needed when the checkpoint holds several.",
+    ),
+]
+Against = Annotated[
+    str | None,
+    typer.Option(
+        "--against",
+        metavar="FILE",
+        help="Compare with another checkpoint: which module and which argument differ, and the "
+        "keys load_state_dict(strict=True) would stop at. Exit 1 if any differs.",
+    ),
+]
+InspectExpect = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expect",
+        "-e",
+        metavar="MODULE.ARG=VALUE",
+        help="Expected argument of a module, e.g. encoder.lstm.hidden_size=256 (repeatable; ARG "
+        "is module, input_size, hidden_size, num_layers, bias, bidirectional or proj_size). With "
+        "--input also a tensor's shape, e.g. h_n=2,3,20. Any mismatch exits 1.",
+    ),
+]
+InspectFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=one_of(INSPECT_FORMATS),
+        help="table, json, markdown or plain.",
+    ),
+]
+AgainstHidden = Annotated[
+    str | None, retold(Hidden, "hidden_size of the module you meant: compare with it.", COMPARE)
+]
+AgainstModule = Annotated[
+    str | None, retold(Module, "Its class: LSTM, GRU, RNN or a cell. [default: LSTM]", COMPARE)
+]
+AgainstLayers = Annotated[str | None, retold(Layers, "Its num_layers. [default: 1]", COMPARE)]
+AgainstBidirectional = Annotated[bool, retold(Bidirectional, "It is bidirectional (D=2).", COMPARE)]
+AgainstProjSize = Annotated[
+    str | None, retold(ProjSize, "Its proj_size (LSTM only). [default: 0]", COMPARE)
+]
+AgainstNoBias = Annotated[bool, retold(NoBias, "It has bias=False.", COMPARE)]
+AgainstInputSize = Annotated[
+    str | None,
+    retold(InputSize, "Its input_size. [default: not compared]", COMPARE),
+]
+InspectInput = Annotated[
+    str | None,
+    retold(
+        Input,
+        "Explain the module (--module-name NAME, or the only one) for an input of this shape: "
+        "every tensor, as lstmshape --input does.",
+        EXPLAIN,
+    ),
+]
+InspectBatchFirst = Annotated[
+    bool, retold(BatchFirst, "batch_first=True (not in the weights).", EXPLAIN)
+]
+InspectNonlinearity = Annotated[
+    str | None,
+    retold(Nonlinearity, "RNN's nonlinearity (not in the weights). [default: tanh]", EXPLAIN),
+]
+InspectDropout = Annotated[
+    str | None, retold(Dropout, "dropout (not in the weights). [default: 0]", EXPLAIN)
+]
+InspectH0 = Annotated[
+    str | None, retold(H0, "Shape of the h_0 you mean to pass: checked.", EXPLAIN)
+]
+InspectC0 = Annotated[
+    str | None, retold(C0, "Shape of the c_0 you mean to pass: checked.", EXPLAIN)
+]
+InspectLengths = Annotated[
+    str | None,
+    retold(Lengths, "Pack the padded batch: each sequence's length, e.g. 5,3,2.", EXPLAIN),
+]
+InspectUnsorted = Annotated[
+    bool, retold(Unsorted, "With --lengths: enforce_sorted=False (any order).", EXPLAIN)
+]
+InspectCost = Annotated[
+    bool, retold(Cost, "Add the cost: parameters per layer, memory, MACs and FLOPs.", EXPLAIN)
+]
+InspectDtype = Annotated[
+    str | None,
+    retold(Dtype, "dtype of --cost's memory (implies --cost). [default: float32]", EXPLAIN),
 ]

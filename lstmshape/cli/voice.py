@@ -25,6 +25,8 @@ OPTIONS = {
     "diagram": "--diagram",
     "export": "--export",
     "format": "--format",
+    "module_name": "--module-name",
+    "against": "--against",
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {

@@ -15,6 +15,7 @@ from lstmshape.views.table import render_table
 
 FORMATS = ("table", "json", "markdown", "plain", "code")
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
+INSPECT_FORMATS = CHECK_FORMATS
 
 
 def render(report: Report, fmt: str, console: Console) -> None:

@@ -33,29 +33,34 @@ def render_table(report: Report, console: Console) -> None:
 def draw_sections(drawn: list[Section], console: Console) -> None:
     """Each section as a table, its caption below it."""
     for section in drawn:
-        table = Table(
-            title=section.title,
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
+        draw_section(section, console)
+
+
+def draw_section(section: Section, console: Console) -> None:
+    """One section as a Rich table, its caption below it."""
+    table = Table(
+        title=section.title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for i, column in enumerate(section.columns):
+        table.add_column(
+            column,
+            justify="right" if i in section.numeric else "left",
+            no_wrap=i not in section.words
+            or (i in section.formulas and console.width >= FULL_WIDTH),
+            # A word wider than a narrow column is broken, never cut with an ellipsis.
+            overflow="fold" if i in section.words else "ellipsis",
         )
-        for i, column in enumerate(section.columns):
-            table.add_column(
-                column,
-                justify="right" if i in section.numeric else "left",
-                no_wrap=i not in section.words
-                or (i in section.formulas and console.width >= FULL_WIDTH),
-                # A word wider than a narrow column is broken, never cut with an ellipsis.
-                overflow="fold" if i in section.words else "ellipsis",
-            )
-        for row in section.rows:
-            # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag.
-            table.add_row(*(_styled(section, i, cell) for i, cell in enumerate(row)))
-        console.print(table)
-        if section.caption:
-            # Below the table at the console's width, not the table's: the total stays on one line.
-            console.print(Text(section.caption))
+    for row in section.rows:
+        # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag.
+        table.add_row(*(_styled(section, i, cell) for i, cell in enumerate(row)))
+    console.print(table)
+    if section.caption:
+        # Below the table at the console's width, not the table's: the total stays on one line.
+        console.print(Text(section.caption))
 
 
 def _styled(section: Section, column: int, cell: str) -> Text:

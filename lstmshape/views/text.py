@@ -28,24 +28,28 @@ def to_markdown(report: Report) -> str:
     """GitHub-flavoured Markdown: a heading, one table per section, the notes as a list."""
     lines = [f"**{markdown_escape(heading(report))}**", ""]
     for section in sections(report):
-        lines += [f"#### {section.title}", ""]
-        lines.append("| " + " | ".join(section.columns) + " |")
-        lines.append(
-            "|"
-            + "|".join(
-                "---:" if i in section.numeric else "---" for i in range(len(section.columns))
-            )
-            + "|"
-        )
-        lines += [
-            "| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in section.rows
-        ]
-        if section.caption:
-            lines += ["", markdown_escape(section.caption)]
-        lines.append("")
+        lines += markdown_section(section)
     lines += ["#### Notes", ""]
     lines += [f"- {markdown_escape(note.text)}" for note in report.notes]
     return "\n".join(lines) + "\n"
+
+
+def markdown_section(section: Section) -> list[str]:
+    """One section as a Markdown table under a heading, its caption below, then a blank line."""
+    lines = [f"#### {section.title}", ""]
+    lines.append("| " + " | ".join(section.columns) + " |")
+    lines.append(
+        "|"
+        + "|".join("---:" if i in section.numeric else "---" for i in range(len(section.columns)))
+        + "|"
+    )
+    lines += [
+        "| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in section.rows
+    ]
+    for caption in section.caption.split("\n") if section.caption else ():
+        lines += ["", markdown_escape(caption)]  # a paragraph each: Markdown joins lines
+    lines.append("")
+    return lines
 
 
 def markdown_escape(text: str) -> str:
@@ -57,28 +61,36 @@ def to_plain(report: Report, width: int = 100) -> str:
     """Aligned text with no box drawing and no colour, for logs."""
     lines = [heading(report), ""]
     for section in sections(report):
-        widths = [
-            max(len(row[i]) for row in (section.columns, *section.rows))
-            for i in range(len(section.columns))
-        ]
-
-        def line(
-            cells: tuple[str, ...], widths: list[int] = widths, section: Section = section
-        ) -> str:
-            padded = (
-                cell.rjust(w) if i in section.numeric else cell.ljust(w)
-                for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-            )
-            return "  ".join(padded).rstrip()
-
-        lines += [section.title, line(section.columns)]
-        lines += [line(row) for row in section.rows]
-        if section.caption:
-            lines.append(section.caption)
-        lines.append("")
+        lines += plain_section(section)
     lines.append("Notes")
     for note in report.notes:
-        wrapped = wrap(note.text, width=width - 2) or [""]
-        lines.append(f"- {wrapped[0]}")
-        lines += [f"  {rest}" for rest in wrapped[1:]]
+        lines += wrapped_item(note.text, width)
     return "\n".join(lines) + "\n"
+
+
+def plain_section(section: Section) -> list[str]:
+    """One section as aligned columns under its title, its caption below, then a blank line."""
+    widths = [
+        max(len(row[i]) for row in (section.columns, *section.rows))
+        for i in range(len(section.columns))
+    ]
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = (
+            cell.rjust(w) if i in section.numeric else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip()
+
+    lines = [section.title, line(section.columns)]
+    lines += [line(row) for row in section.rows]
+    if section.caption:
+        lines.append(section.caption)
+    lines.append("")
+    return lines
+
+
+def wrapped_item(text: str, width: int = 100) -> list[str]:
+    """One item of a list, wrapped to ``width``: ``- first line``, then indented lines."""
+    wrapped = wrap(text, width=width - 2) or [""]
+    return [f"- {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])]

@@ -1,0 +1,36 @@
+"""Readers of checkpoint files: torch.save's zip and legacy formats, and safetensors.
+
+:func:`read_checkpoint` takes only the tensors' names, shapes and dtypes out of a file, never their
+data, and never runs what a pickle names (:mod:`lstmshape.checkpoint.unpickler`). torch is never
+imported. Every fault of the file is a :class:`~lstmshape.errors.CheckpointError` naming it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from lstmshape.checkpoint.contents import FORMATS, Contents, StateDict, StoredTensor
+from lstmshape.checkpoint.files import detect, open_checkpoint
+
+
+def read_checkpoint(path: str | os.PathLike[str]) -> Contents:
+    """Every state_dict in the checkpoint at ``path``, with each tensor's name, shape and dtype."""
+    shown = os.fspath(path)
+    file, size = open_checkpoint(shown)
+    with file:
+        fmt = detect(shown, file.read(16), size)
+        file.seek(0)
+        if fmt == "torch-zip":
+            from lstmshape.checkpoint.torchzip import read_zip
+
+            return read_zip(shown, file, size)
+        if fmt == "torch-legacy":
+            from lstmshape.checkpoint.legacy import read_legacy
+
+            return read_legacy(shown, file, size)
+        from lstmshape.checkpoint.safetensors import read_safetensors
+
+        return read_safetensors(shown, file, size)
+
+
+__all__ = ["FORMATS", "Contents", "StateDict", "StoredTensor", "read_checkpoint"]

@@ -1,0 +1,79 @@
+"""What a reader takes out of a checkpoint file: each state_dict's tensor names, shapes and dtypes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from math import prod
+
+Shape = tuple[int, ...]
+Key = str | int
+
+FORMATS = {
+    "torch-zip": "torch.save's zip format",
+    "torch-legacy": "torch.save's legacy format (before torch 1.6)",
+    "safetensors": "safetensors",
+}
+"""The formats lstmshape reads: the name in JSON, and as a sentence says it."""
+
+
+@dataclass(frozen=True)
+class StoredTensor:
+    """A tensor as the file describes it; its data is never read."""
+
+    key: str
+    """Its key in its state_dict: ``encoder.lstm.weight_ih_l0``."""
+    shape: Shape
+    dtype: str
+    """torch's name of its dtype: ``float32``."""
+    nbytes: int
+    """The bytes its elements take."""
+
+    @property
+    def numel(self) -> int:
+        """The tensor's element count."""
+        return prod(self.shape)
+
+
+@dataclass(frozen=True)
+class StateDict:
+    """A mapping of names to tensors inside the checkpoint: the checkpoint itself, or a value in it
+    (``checkpoint["model"]``, Lightning's ``checkpoint["state_dict"]``), or the parameters of a
+    pickled ``nn.Module``."""
+
+    path: tuple[Key, ...]
+    """The keys from the checkpoint to it; empty for the checkpoint itself."""
+    tensors: tuple[StoredTensor, ...]
+
+    def where(self) -> str:
+        """``checkpoint["model"]``: where it is, as Python indexes it."""
+        return where(self.path)
+
+
+def where(path: tuple[Key, ...]) -> str:
+    """``checkpoint["model"][0]``: the keys from the checkpoint, as Python indexes them."""
+    return "checkpoint" + "".join(
+        f"[{json.dumps(key)}]" if isinstance(key, str) else f"[{key}]" for key in path
+    )
+
+
+@dataclass(frozen=True)
+class Contents:
+    """Every state_dict of a checkpoint, the tensors outside them, and the globals refused."""
+
+    path: str
+    format: str
+    """``torch-zip``, ``torch-legacy`` or ``safetensors`` (:data:`FORMATS`)."""
+    state_dicts: tuple[StateDict, ...]
+    loose: int = 0
+    """Tensors in no state_dict (in lists, under keys that are not names), and tensors of kinds
+    lstmshape does not size (sparse, nested)."""
+    refused: tuple[str, ...] = ()
+    """Globals outside torch's weights_only allowlist, ``module.name``, in the order first met."""
+    torch_says: str | None = None
+    """torch.load(weights_only=True)'s sentence for the first of them."""
+
+    @property
+    def tensors(self) -> int:
+        """Every tensor the file holds."""
+        return self.loose + sum(len(sd.tensors) for sd in self.state_dicts)

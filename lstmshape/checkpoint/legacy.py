@@ -1,0 +1,82 @@
+"""torch.save's legacy format (before torch 1.6, or ``_use_new_zipfile_serialization=False``): five
+pickles in a row (a magic number, a protocol version, the system's sizes, the object, the storage
+keys), then each storage as an 8-byte element count followed by its bytes.
+
+The pickles are read through a capped reader; each storage's count is read and its bytes skipped
+(torch.serialization._legacy_load), so the file's size sets no memory use.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import IO
+
+from lstmshape.checkpoint.contents import Contents
+from lstmshape.checkpoint.dtypes import ITEMSIZE
+from lstmshape.checkpoint.files import MAX_HEADER, CappedReader, problem
+from lstmshape.checkpoint.pickled import (
+    load_pickle,
+    read_pickle,
+    refuse_damaged,
+    storage_problems,
+)
+from lstmshape.checkpoint.records import StorageRecord
+from lstmshape.checkpoint.unpickler import SafeUnpickler
+from lstmshape.checkpoint.walk import Walked
+
+MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
+PROTOCOL_VERSION = 1001
+
+
+def read_legacy(path: str, file: IO[bytes], size: int) -> Contents:
+    """The contents of a legacy torch.save file: its object's pickle read safely, its storages
+    checked by their counts."""
+    reader = CappedReader(file, MAX_HEADER)
+    first = SafeUnpickler(reader)  # type: ignore[arg-type]
+    magic = load_pickle(path, first, "the first pickle")
+    if magic != MAGIC_NUMBER or first.refused:
+        what = "a number" if isinstance(magic, int) and not isinstance(magic, bool) else "no number"
+        raise problem(
+            path,
+            f"a pickle, but not torch.save's: it starts with {what}, not torch's magic number.",
+            details=[
+                f"It names {', '.join(f'{m}.{n}' for m, n in first.refused)}; none of them ran."
+            ]
+            if first.refused
+            else ["torch.load refuses it too (Invalid magic number; corrupt file?)."],
+            hint="Try a file written by torch.save, or by safetensors.",
+        )
+    protocol = load_pickle(path, SafeUnpickler(reader), "the protocol version")  # type: ignore[arg-type]
+    system = load_pickle(path, SafeUnpickler(reader), "the system's sizes")  # type: ignore[arg-type]
+    if protocol != PROTOCOL_VERSION or not isinstance(system, dict):
+        raise problem(
+            path, f"torch's magic number, then protocol {protocol!r}: not a file torch.save wrote."
+        )
+    contents, walked, _ = read_pickle(path, "torch-legacy", reader, "the object's pickle")  # type: ignore[arg-type]
+    keys = load_pickle(path, SafeUnpickler(reader), "the list of storages")  # type: ignore[arg-type]
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise problem(path, "the list of storages after the object is not a list of keys.")
+    little = system.get("little_endian", True) is not False
+    available = _storages(file, size, keys, walked, little)
+    refuse_damaged(path, storage_problems(walked, available, "storage {key}"))
+    return contents
+
+
+def _storages(
+    file: IO[bytes], size: int, keys: list[str], walked: Walked, little: bool
+) -> dict[str, int]:
+    """Each storage's bytes in the file, from its element count, the data itself skipped: the
+    storages are laid out in ``keys``' order, each after its 8-byte count."""
+    named = {r.storage.key: r.storage for _, r in walked.records() if r.storage is not None}
+    available: dict[str, int] = {}
+    position = file.tell()
+    for key in keys:
+        storage: StorageRecord | None = named.get(key)
+        if position + 8 > size or storage is None:
+            break
+        file.seek(position)
+        (numel,) = struct.unpack("<q" if little else ">q", file.read(8))
+        nbytes = max(numel, 0) * ITEMSIZE[storage.dtype]
+        available[key] = min(nbytes, size - position - 8)
+        position += 8 + nbytes
+    return available

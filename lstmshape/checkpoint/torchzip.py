@@ -1,0 +1,132 @@
+"""torch.save's zip format (torch 1.6 and later): ``ARCHIVE/data.pkl`` holds the pickle of names and
+shapes, ``ARCHIVE/data/KEY`` each storage's bytes.
+
+Only the zip's central directory (sized before it is read) and ``data.pkl`` are read; the storages
+are checked by their sizes in the directory, never opened.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from typing import IO
+
+from lstmshape.checkpoint.contents import Contents
+from lstmshape.checkpoint.files import MAX_HEADER, MIB, problem
+from lstmshape.checkpoint.pickled import read_pickle, refuse_damaged, storage_problems
+
+_END = b"PK\x05\x06"
+_END64_LOCATOR = b"PK\x06\x07"
+_END_SIZE = 22
+_MAX_COMMENT = 65535
+# What the zip module raises for a damaged archive (a cut-short copy, a bad CRC, an odd member).
+_ZIP_FAULTS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+_DAMAGED_HINT = (
+    "Try saving the checkpoint again, or copying it whole: torch.save's zip ends with its table "
+    "of contents, which a cut-short copy loses."
+)
+
+
+def read_zip(path: str, file: IO[bytes], size: int) -> Contents:
+    """The contents of a torch.save zip: its data.pkl read safely, its storages checked."""
+    _check_directory_size(path, file, size)
+    try:
+        archive = zipfile.ZipFile(file)
+        members = {info.filename: info for info in archive.infolist()}
+    except _ZIP_FAULTS as error:
+        raise problem(path, f"a damaged zip: {error}.", hint=_DAMAGED_HINT) from None
+    if not members:
+        raise problem(path, "an empty zip: it holds no file, so no data.pkl.")
+    archive_name = next(iter(members)).split("/", 1)[0]
+    if f"{archive_name}/constants.pkl" in members:
+        raise problem(
+            path,
+            "a TorchScript archive (torch.jit.save), not a torch.save checkpoint.",
+            hint="Try torch.save(torch.jit.load(PATH).state_dict(), NEW_PATH), then inspect that.",
+        )
+    data = _data_pkl(path, archive, members, archive_name)
+    contents, walked, _ = read_pickle(
+        path, "torch-zip", io.BytesIO(data), f"{archive_name}/data.pkl"
+    )
+    available = {
+        name.removeprefix(f"{archive_name}/data/"): info.file_size
+        for name, info in members.items()
+        if name.startswith(f"{archive_name}/data/")
+    }
+    refuse_damaged(path, storage_problems(walked, available, f"{archive_name}/data/{{key}}"))
+    return contents
+
+
+def _data_pkl(
+    path: str, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str
+) -> bytes:
+    info = members.get(f"{name}/data.pkl")
+    if info is None:
+        names = list(members)
+        listed = ", ".join(names[:4]) + (f" and {len(names) - 4:,} more" if len(names) > 4 else "")
+        raise problem(
+            path,
+            f"a zip without {name}/data.pkl: not a torch.save file.",
+            details=[
+                f"It holds {len(members):,} file{'s' if len(members) > 1 else ''}: {listed}.",
+                "torch.save's zip holds ARCHIVE/data.pkl (the names and shapes) and "
+                "ARCHIVE/data/KEY (each storage).",
+            ],
+        )
+    if info.file_size > MAX_HEADER:
+        raise _too_large(path, f"{name}/data.pkl", info.file_size)
+    try:
+        with archive.open(info) as member:
+            data = member.read(MAX_HEADER + 1)
+    except _ZIP_FAULTS as error:
+        raise problem(
+            path, f"{name}/data.pkl cannot be read: {error}.", hint=_DAMAGED_HINT
+        ) from None
+    if len(data) > MAX_HEADER:  # a compressed member may claim a smaller size than it has
+        raise _too_large(path, f"{name}/data.pkl", len(data))
+    return data
+
+
+def _too_large(path: str, what: str, size: int) -> Exception:
+    return problem(
+        path,
+        f"{what} is {size:,} bytes: more than the {MAX_HEADER // MIB} MiB lstmshape reads of a "
+        "header.",
+        details=["A state_dict's pickle takes about 150 bytes a tensor: this is not one."],
+    )
+
+
+def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
+    """Refuse a central directory larger than lstmshape reads, before the zip module reads it
+    whole: its size is in the end record, the last 22 bytes (before a comment) of the file."""
+    tail_size = min(size, _END_SIZE + _MAX_COMMENT)
+    file.seek(size - tail_size)
+    tail = file.read(tail_size)
+    at = tail.rfind(_END)
+    if at < 0 or len(tail) - at < _END_SIZE:
+        raise problem(
+            path,
+            "a zip without its end record: the file is cut short or damaged.",
+            details=[f"It is {size:,} bytes; a zip's table of contents is at its end."],
+            hint=_DAMAGED_HINT,
+        )
+    directory = struct.unpack("<L", tail[at + 12 : at + 16])[0]
+    locator = tail.rfind(_END64_LOCATOR, 0, at)
+    if directory == 0xFFFFFFFF and locator >= 0:
+        (end64,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
+        file.seek(end64)
+        record = file.read(56)
+        if len(record) == 56 and record.startswith(b"PK\x06\x06"):
+            (directory,) = struct.unpack("<Q", record[40:48])
+    if directory > MAX_HEADER:
+        raise _too_large(path, "the zip's table of contents", directory)
+    file.seek(0)

@@ -1,0 +1,165 @@
+"""Where the tensors are in what a pickle built: every mapping of names to tensors is a state_dict.
+
+A checkpoint is a state_dict, or a dict holding one or several (``{"model": ..., "optimizer": ...}``,
+Lightning's ``state_dict``), or a pickled ``nn.Module`` (whose classes were refused, but whose
+``_parameters``, ``_buffers`` and ``_modules`` are still data): the walk finds each, in the order
+torch would list it. It never calls a method of what it walks (``dict.items(obj)``, not
+``obj.items()``), visits each object once, and needs no recursion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lstmshape.checkpoint.records import Inert, OpaqueTensor, TensorRecord
+
+Key = str | int
+
+
+@dataclass
+class Walked:
+    """The tensors a pickle holds: named ones by state_dict, and a count of the others."""
+
+    state_dicts: list[tuple[tuple[Key, ...], list[tuple[str, TensorRecord]]]] = field(
+        default_factory=list
+    )
+    loose: list[tuple[str, TensorRecord | OpaqueTensor]] = field(default_factory=list)
+    """Tensors in no state_dict, each with where it is."""
+
+    def records(self) -> Iterator[tuple[str, TensorRecord]]:
+        """Every sized tensor with a name to report it by (for the checks of its storage)."""
+        for path, tensors in self.state_dicts:
+            for key, record in tensors:
+                yield _named(path, key), record
+        for name, tensor in self.loose:
+            if isinstance(tensor, TensorRecord):
+                yield name, tensor
+
+
+def _named(path: tuple[Key, ...], key: str) -> str:
+    from lstmshape.checkpoint.contents import where
+
+    return key if not path else where((*path, key))
+
+
+def walk(root: object) -> Walked:
+    """Every state_dict in ``root`` (what the unpickler built), and the tensors outside them."""
+    walked = Walked()
+    seen: set[int] = set()
+    stack: list[tuple[object, tuple[Key, ...]]] = [(root, ())]
+    while stack:
+        obj, path = stack.pop()
+        if isinstance(obj, (TensorRecord, OpaqueTensor)):
+            walked.loose.append((_where(path), obj))
+            continue
+        if not isinstance(obj, (dict, list, tuple, set, frozenset, Inert)) or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, Inert):
+            module = module_tensors(obj)
+            if module is not None:
+                walked.state_dicts.append((path, module))
+                continue
+            children = _inert_children(obj, path, walked)
+        elif isinstance(obj, dict):
+            children = _entries(list(dict.items(obj)), path, walked)
+        else:
+            children = [(item, (*path, i)) for i, item in enumerate(obj)]
+        stack.extend(reversed(children))
+    return walked
+
+
+def _where(path: tuple[Key, ...]) -> str:
+    from lstmshape.checkpoint.contents import where
+
+    return where(path)
+
+
+def _key(key: object) -> Key:
+    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else repr(key)
+
+
+def _entries(
+    items: list[tuple[Any, Any]], path: tuple[Key, ...], walked: Walked
+) -> list[tuple[object, tuple[Key, ...]]]:
+    """A mapping's entries: its tensors under names make a state_dict; the rest is walked on."""
+    named = [
+        (key, value)
+        for key, value in items
+        if isinstance(key, str) and isinstance(value, TensorRecord)
+    ]
+    if named:
+        walked.state_dicts.append((path, named))
+    return [
+        (value, (*path, _key(key)))
+        for key, value in items
+        if not (isinstance(key, str) and isinstance(value, TensorRecord))
+    ]
+
+
+def _inert_children(
+    obj: Inert, path: tuple[Key, ...], walked: Walked
+) -> list[tuple[object, tuple[Key, ...]]]:
+    """What a refused object holds: the entries set on it (a dict subclass's), its state, its
+    arguments and the items appended to it."""
+    children = _entries(obj.entries, path, walked)
+    children += [(item, (*path, i)) for i, item in enumerate(obj.items)]
+    state = obj.state
+    if isinstance(state, dict):
+        children += _entries(list(dict.items(state)), path, walked)
+    elif state is not None:
+        children.append((state, path))
+    children += [(arg, path) for arg in obj.args]
+    return children
+
+
+def _module_state(obj: object) -> dict[Any, Any] | None:
+    """The attributes of a pickled ``nn.Module`` (its ``__dict__``), or None if ``obj`` is not one."""
+    if not isinstance(obj, Inert):
+        return None
+    state = obj.state
+    if isinstance(state, tuple) and len(state) == 2:  # (__dict__, slots)
+        state = state[0]
+    if (
+        isinstance(state, dict)
+        and isinstance(state.get("_parameters"), dict)
+        and isinstance(state.get("_modules"), dict)
+    ):
+        return state
+    return None
+
+
+def module_tensors(module: Inert) -> list[tuple[str, TensorRecord]] | None:
+    """A pickled ``nn.Module``'s state_dict as torch would list it (its parameters, its persistent
+    buffers, then each submodule's, depth first); None if ``module`` is not one."""
+    if _module_state(module) is None:
+        return None
+    named: list[tuple[str, TensorRecord]] = []
+    seen: set[int] = set()
+    stack: list[tuple[str, object]] = [("", module)]
+    while stack:
+        prefix, current = stack.pop()
+        state = _module_state(current)
+        if state is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        buffers = state.get("_buffers")
+        skipped = state.get("_non_persistent_buffers_set")
+        for table, left_out in ((state["_parameters"], ()), (buffers, skipped)):
+            if isinstance(table, dict):
+                named += [
+                    (prefix + name, tensor)
+                    for name, tensor in dict.items(table)
+                    if isinstance(name, str)
+                    and isinstance(tensor, TensorRecord)
+                    and not (isinstance(left_out, (set, frozenset)) and name in left_out)
+                ]
+        children = [
+            (f"{prefix}{name}.", sub)
+            for name, sub in dict.items(state["_modules"])
+            if isinstance(name, str)
+        ]
+        stack.extend(reversed(children))
+    return named

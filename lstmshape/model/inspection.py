@@ -1,0 +1,267 @@
+"""What a checkpoint holds, as plain frozen data: its recurrent modules with their constructor calls,
+the groups no torch module has, the globals refused, and (when asked) a comparison, expectations and
+one module's explanation. ``Inspection.to_dict()`` is the JSON contract of ``lstmshape inspect``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lstmshape.errors import (
+    InconsistentWeightsError,
+    LstmShapeError,
+    UnsafeCheckpointError,
+)
+from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.text import size_text
+from lstmshape.model.weights import InconsistentGroup, weight_arguments
+from lstmshape.spec import ModuleSpec
+
+if TYPE_CHECKING:
+    from lstmshape.model.comparison import Comparison, ConfigExpectation
+    from lstmshape.model.report import Report
+
+Shape = tuple[int, ...]
+Key = str | int
+
+
+@dataclass(frozen=True)
+class StoredParameter:
+    """One parameter of a module found in a checkpoint, as the checkpoint holds it."""
+
+    name: str
+    """Its name in the module: ``weight_ih_l0``."""
+    shape: Shape
+    dtype: str
+    nbytes: int
+    rows: str
+    """The shape in symbols, as torch builds it: ``(4*H_cell, H_in)``."""
+    layer: int
+
+    @property
+    def numel(self) -> int:
+        """Its element count."""
+        count = 1
+        for size in self.shape:
+            count *= size
+        return count
+
+
+def prefixed(name: str, leaf: str) -> str:
+    """The state_dict key of ``leaf`` in the module at ``name``: ``encoder.lstm.weight_ih_l0``."""
+    return f"{name}.{leaf}" if name else leaf
+
+
+@dataclass(frozen=True)
+class CheckpointModule:
+    """A recurrent module a checkpoint holds, and the constructor call that loads it."""
+
+    name: str
+    """Its prefix in its state_dict: ``encoder.lstm``; ``""`` for a bare module's state_dict."""
+    state_dict: tuple[Key, ...]
+    """Where its state_dict is in the checkpoint: ``()`` for the checkpoint itself, ``("model",)``."""
+    spec: ModuleSpec
+    """Its arguments; those the weights cannot tell (``not_in_weights``) at torch's defaults."""
+    parameters: tuple[StoredParameter, ...]
+    not_in_weights: tuple[str, ...]
+
+    @property
+    def module(self) -> str:
+        """torch's class name: ``LSTM``."""
+        return self.spec.kind.name
+
+    @property
+    def shown_name(self) -> str:
+        """Its name as a sentence says it: the prefix, or ``(top level)``."""
+        return self.name or "(top level)"
+
+    @property
+    def num_parameters(self) -> int:
+        """``sum(p.numel() for p in module.parameters())``."""
+        return sum(p.numel for p in self.parameters)
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes its parameters take in the checkpoint, in their own dtypes."""
+        return sum(p.nbytes for p in self.parameters)
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        """Its parameters' dtypes, each once."""
+        return tuple(dict.fromkeys(p.dtype for p in self.parameters))
+
+    @property
+    def config(self) -> dict[str, int | bool]:
+        """The constructor arguments the weights tell (torch's names and order)."""
+        return weight_arguments(self.spec)
+
+    def to_dict(self) -> JSONDict:
+        """JSON view of one module."""
+        return {
+            "name": self.name,
+            "state_dict": list(self.state_dict),
+            "module": self.module,
+            "call": self.spec.torch_call(),
+            "config": self.config,
+            "not_in_weights": list(self.not_in_weights),
+            "num_parameters": self.num_parameters,
+            "bytes": self.nbytes,
+            "parameters": {
+                p.name: {
+                    "key": prefixed(self.name, p.name),
+                    "shape": list(p.shape),
+                    "dtype": p.dtype,
+                    "numel": p.numel,
+                }
+                for p in self.parameters
+            },
+        }
+
+
+@dataclass(frozen=True)
+class CheckpointGroup:
+    """Parameters of a checkpoint named as a recurrent module's that no torch module has."""
+
+    state_dict: tuple[Key, ...]
+    group: InconsistentGroup
+    dtypes: tuple[str, ...]
+    """Each parameter's dtype, in the group's order."""
+
+    @property
+    def name(self) -> str:
+        """The group's prefix in its state_dict."""
+        return self.group.name
+
+    def to_dict(self) -> JSONDict:
+        """JSON view of one inconsistent group."""
+        return {
+            "name": self.name,
+            "state_dict": list(self.state_dict),
+            "nearest": [
+                {"call": near.call, "differences": list(near.differences)}
+                for near in self.group.nearest
+            ],
+            "problems": list(self.group.problems),
+            "parameters": {
+                leaf: {"key": prefixed(self.name, leaf), "shape": list(shape), "dtype": dtype}
+                for (leaf, shape), dtype in zip(self.group.shapes, self.dtypes, strict=True)
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """Everything ``lstmshape inspect`` found in one checkpoint."""
+
+    path: str
+    format: str
+    """``torch-zip``, ``torch-legacy`` or ``safetensors``."""
+    modules: tuple[CheckpointModule, ...]
+    inconsistent: tuple[CheckpointGroup, ...]
+    other_tensors: int
+    """Tensors in no recurrent module (nor in an inconsistent group)."""
+    other_names: tuple[str, ...]
+    """The first few of their names, for the views."""
+    tensors: int
+    unsafe: tuple[str, ...] = ()
+    """Globals outside torch's weights_only allowlist (``module.name``): none of them ran."""
+    torch_says: str | None = None
+    comparison: Comparison | None = None
+    expectations: tuple[ConfigExpectation, ...] = ()
+    explained: tuple[str, Report] | None = field(default=None)
+    """A module's name and its report for the input asked for (``--input``)."""
+
+    def module(self, name: str) -> CheckpointModule:
+        """The module at prefix ``name``; KeyError if the checkpoint has none there."""
+        for module in self.modules:
+            if module.name == name:
+                return module
+        raise KeyError(name)
+
+    @property
+    def ok(self) -> bool:
+        """False when anything failed: a refused global, an inconsistent group, a difference from
+        what it was compared with, an expectation."""
+        return not self.failures()
+
+    def failures(self) -> list[LstmShapeError]:
+        """Why the inspection is not ok, as errors: the file's faults first, then the answers."""
+        failures: list[LstmShapeError] = []
+        if self.unsafe:
+            failures.append(unsafe_error(self.path, self.unsafe, self.torch_says))
+        failures += [inconsistent_error(group) for group in self.inconsistent]
+        if self.comparison is not None:
+            failures += self.comparison.failures()
+        failures += [e.error() for e in self.expectations if not e.ok]
+        if self.explained is not None:
+            failures += self.explained[1].failures()
+        return failures
+
+    def to_dict(self) -> JSONDict:
+        """The JSON contract (see docs/inspect.md)."""
+        data: JSONDict = {
+            "schema": SCHEMA_VERSION,
+            "checkpoint": self.path,
+            "format": self.format,
+            "modules": [m.to_dict() for m in self.modules],
+            "inconsistent": [g.to_dict() for g in self.inconsistent],
+            "unsafe": list(self.unsafe),
+            "torch_weights_only": "refuses" if self.unsafe else "no global outside its allowlist",
+            "other_tensors": self.other_tensors,
+            "tensors": self.tensors,
+            "ok": self.ok,
+        }
+        if self.comparison is not None:
+            data["compared"] = self.comparison.to_dict()
+        if self.expectations:
+            data["expectations"] = [e.to_dict() for e in self.expectations]
+        if self.explained is not None:
+            name, report = self.explained
+            data["explained"] = {"module": name, "report": report.to_dict()}
+        return data
+
+
+def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> LstmShapeError:
+    """The error for a checkpoint that names globals outside torch's allowlist."""
+    count = len(unsafe)
+    return UnsafeCheckpointError(
+        f"{path} names {count} global{'s' if count > 1 else ''} outside torch's weights_only "
+        f"allowlist: {', '.join(unsafe)}. None of {'them' if count > 1 else 'it'} ran.",
+        details=[
+            "Loading it runs them: torch.load(weights_only=True), the default since torch 2.6, "
+            "refuses the file; weights_only=False runs whatever they do.",
+            "The tensors shown were read from the rest of the file.",
+        ],
+        torch_says=torch_says,
+        hint="Try loading it only if you trust where it comes from; then re-save it as a state_dict "
+        "(torch.save(model.state_dict(), PATH)) or with safetensors.",
+        subject="checkpoint",
+    )
+
+
+def inconsistent_error(group: CheckpointGroup) -> LstmShapeError:
+    """The error for a group of recurrent parameters that no torch module has."""
+    name = group.name or "(top level)"
+    details: list[str] = []
+    for near in group.group.nearest:
+        details.append(f"Nearest: {near.call}:")
+        details += [f"  {line}" for line in near.differences]
+    details += list(group.group.problems)
+    return InconsistentWeightsError(
+        f"{name}: no torch module has these {len(group.group.shapes)} parameters together.",
+        details=details,
+        hint="Try the whole state_dict (a sharded checkpoint spreads a module over its shards), "
+        "or a copy saved again.",
+        subject=name,
+    )
+
+
+def byte_size(nbytes: int) -> str:
+    """``4.7 MiB``: a module's bytes, as the views say them."""
+    return size_text(nbytes)
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON holds it: tuples as lists."""
+    return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,84 @@
+"""Two checkpoints' modules, or one module and the arguments it was meant to have, compared: which
+module and which argument differ, and the keys load_state_dict(strict=True) would stop at."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from lstmshape.model.comparison import (
+    ArgumentDifference,
+    Comparison,
+    ModuleComparison,
+    ParameterDifference,
+)
+from lstmshape.model.inspection import CheckpointModule, Inspection, prefixed
+from lstmshape.model.weights import weight_arguments
+from lstmshape.spec import ModuleSpec
+
+Shape = tuple[int, ...]
+
+
+def compare_checkpoints(ours: Inspection, theirs: Inspection) -> Comparison:
+    """Every recurrent module of ``ours`` against the module at the same state_dict prefix in
+    ``theirs``, and the modules only one of them has."""
+    theirs_by_name = {m.name: m for m in theirs.modules}
+    ours_names = {m.name for m in ours.modules}
+    compared = tuple(
+        _compare_modules(m.name, _side(m), _side(theirs_by_name[m.name]))
+        for m in ours.modules
+        if m.name in theirs_by_name
+    )
+    return Comparison(
+        ours.path,
+        theirs.path,
+        compared,
+        only_ours=tuple(m.name for m in ours.modules if m.name not in theirs_by_name),
+        only_theirs=tuple(m.name for m in theirs.modules if m.name not in ours_names),
+    )
+
+
+def compare_with_spec(
+    module: CheckpointModule, spec: ModuleSpec, ours: str, given: Collection[str]
+) -> Comparison:
+    """One module of the checkpoint ``ours`` against ``spec``, the module the user meant; only the
+    arguments in ``given`` (and the class) are compared, the others being taken from the
+    checkpoint."""
+    theirs = (spec, {p.name: p.shape for p in spec.parameters()})
+    compared = _compare_modules(module.name, _side(module), theirs, given)
+    return Comparison(ours, "the arguments given", (compared,))
+
+
+def _side(module: CheckpointModule) -> tuple[ModuleSpec, dict[str, Shape]]:
+    return module.spec, {p.name: p.shape for p in module.parameters}
+
+
+def _compare_modules(
+    name: str,
+    ours: tuple[ModuleSpec, dict[str, Shape]],
+    theirs: tuple[ModuleSpec, dict[str, Shape]],
+    given: Collection[str] | None = None,
+) -> ModuleComparison:
+    (our_spec, our_shapes), (their_spec, their_shapes) = ours, theirs
+    arguments: list[ArgumentDifference] = []
+    if our_spec.kind != their_spec.kind:
+        arguments.append(
+            ArgumentDifference(name, "module", our_spec.kind.name, their_spec.kind.name)
+        )
+    our_args, their_args = weight_arguments(our_spec), weight_arguments(their_spec)
+    for argument, value in our_args.items():
+        differs = argument in their_args and their_args[argument] != value
+        if differs and (given is None or argument in given):
+            arguments.append(ArgumentDifference(name, argument, value, their_args[argument]))
+    parameters = [
+        ParameterDifference(prefixed(name, leaf), shape, their_shapes.get(leaf))
+        for leaf, shape in our_shapes.items()
+        if their_shapes.get(leaf) != shape
+    ]
+    parameters += [
+        ParameterDifference(prefixed(name, leaf), None, shape)
+        for leaf, shape in their_shapes.items()
+        if leaf not in our_shapes
+    ]
+    return ModuleComparison(
+        name, our_spec.torch_call(), their_spec.torch_call(), tuple(arguments), tuple(parameters)
+    )
