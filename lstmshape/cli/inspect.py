@@ -283,11 +283,8 @@ def for_checkpoint(error: LstmShapeError) -> LstmShapeError:
         return error.with_words(
             hint="The checkpoint fixes the module's arguments: the tensors must fit them."
         )
-    # A fix that leaves an argument out reads "without --flag", as the core's sentences say it.
-    said = [
-        f"without {{fix{i}}}" if all(c.value is None for c in fix.changes) else f"{{fix{i}}}"
-        for i, fix in enumerate(kept)
-    ]
+    # A fix that leaves an argument out says "without --flag" itself: every voice does.
+    said = [f"{{fix{i}}}" for i in range(len(kept))]
     return error.with_words(
         hint=words("Try " + ", or ".join(said) + ".", **{f"fix{i}": f for i, f in enumerate(kept)})
     )
