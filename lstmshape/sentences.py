@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cache
 from typing import Any, NamedTuple
 
 # How each kind of field is written in torch's text, and read back.
 _PATTERNS = {
     "int": r"-?[0-9]+",
     "shape": r"\((?:[0-9]+(?:, [0-9]+)*,?)?\)",  # (1, 8, 256) or (80,)
-    "list": r"\[(?:[0-9]+(?:, [0-9]+)*)?\]",  # [1, 32, 256]
+    "list": r"\[(?:-?[0-9]+(?:, -?[0-9]+)*)?\]",  # [1, 32, 256], or [-6, 10] refused
     "size": r"torch\.Size\(\[(?:[0-9]+(?:, [0-9]+)*)?\]\)",  # torch.Size([1024, 300])
     "name": r"[A-Za-z_][A-Za-z0-9_]*",
     "path": r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*",  # encoder.lstm.weight_ih_l0
@@ -50,22 +50,15 @@ class Sentence(NamedTuple):
             }
         )
 
-    @cached_property
+    @property
     def anchor(self) -> str:
         """The longest literal part of the template: a line without it cannot hold the sentence."""
         return max(_FIELD.split(self.template)[::2], key=len)
 
-    @cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
-        """The sentence as a regular expression with one named group per field."""
-        parts = _FIELD.split(self.template)
-        regex = ""
-        for position, part in enumerate(parts):
-            if position % 2:
-                regex += f"(?P<{part}>{_PATTERNS[self.fields[part]]})"
-            else:
-                regex += re.escape(part)
-        return re.compile(regex)
+        """The sentence as a regular expression with one named group per field (compiled once)."""
+        return _compiled(self.id)
 
     def read(self, match: re.Match[str]) -> dict[str, Any]:
         """The fields of a match, as values: ints, shapes (tuples), lists of keys, names."""
@@ -86,11 +79,11 @@ def _value(kind: str, text: str) -> Any:
     if kind == "int":
         return int(text)
     if kind in ("shape", "list", "size"):
-        return tuple(int(n) for n in re.findall(r"[0-9]+", text))
+        return tuple(int(n) for n in re.findall(r"-?[0-9]+", text))
     if kind == "keys":
         return tuple(re.findall(r'"([^"]*)"', text))
     if kind == "ranks":
-        return tuple(int(n) for n in re.findall(r"[0-9]+", text))
+        return tuple(int(n) for n in re.findall(r"-?[0-9]+", text))
     return text
 
 
@@ -146,3 +139,15 @@ TORCH = _sentences(
     ("missing_keys", "Missing key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
     ("unexpected_keys", "Unexpected key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
 )  # fmt: skip
+
+
+@cache
+def _compiled(sentence_id: str) -> re.Pattern[str]:
+    sentence = TORCH[sentence_id]
+    regex = ""
+    for position, part in enumerate(_FIELD.split(sentence.template)):
+        if position % 2:
+            regex += f"(?P<{part}>{_PATTERNS[sentence.fields[part]]})"
+        else:
+            regex += re.escape(part)
+    return re.compile(regex)
