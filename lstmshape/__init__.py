@@ -34,28 +34,27 @@ if TYPE_CHECKING:
     from lstmshape.explain.cost import cost_of
     from lstmshape.model.cost import Cost
     from lstmshape.model.inspection import Inspection
+    from lstmshape.model.why import WhyResult
+    from lstmshape.torch_errors import why
+
+
+# Loaded by their first use: explaining a shape pays for none of them (a test holds start-up to it).
+_LAZY = {
+    "cost_of": "lstmshape.explain.cost",
+    "Cost": "lstmshape.model.cost",
+    "inspect_checkpoint": "lstmshape.checkpoint.inspect",
+    "Inspection": "lstmshape.model.inspection",
+    "why": "lstmshape.torch_errors",
+    "WhyResult": "lstmshape.model.why",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The cost is loaded by the first use of it: explaining a shape does not pay for it.
-    if name == "cost_of":
-        from lstmshape.explain.cost import cost_of
+    if name not in _LAZY:
+        raise AttributeError(f"module 'lstmshape' has no attribute {name!r}")
+    import importlib
 
-        return cost_of
-    if name == "Cost":
-        from lstmshape.model.cost import Cost
-
-        return Cost
-    # Reading checkpoints (zip, JSON, pickle) is loaded by the first checkpoint read.
-    if name == "inspect_checkpoint":
-        from lstmshape.checkpoint.inspect import inspect_checkpoint
-
-        return inspect_checkpoint
-    if name == "Inspection":
-        from lstmshape.model.inspection import Inspection
-
-        return Inspection
-    raise AttributeError(f"module 'lstmshape' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def verify(report: Report, *, seed: int = 0, budget: int | str | None = None) -> Report:
@@ -92,6 +91,7 @@ __all__ = [
     "UnsafeCheckpointError",
     "VerificationError",
     "VerifyBudgetError",
+    "WhyResult",
     "__version__",
     "assert_shapes",
     "cost_of",
@@ -102,4 +102,5 @@ __all__ = [
     "spec_of_module",
     "state_shapes",
     "verify",
+    "why",
 ]

@@ -1,0 +1,95 @@
+"""Reading torch's error text (``lstmshape why``) -> the tensor or argument at fault, its axes, and the likely causes.
+
+Reads text only: no torch here. :func:`why` finds every sentence of torch's in the text (a whole
+traceback, a log, a notebook's output; lstmshape.sentences lists them), explains each, and counts
+a sentence the text repeats instead of explaining it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+from lstmshape.errors import UnreadableValueError
+from lstmshape.model.why import Explained, WhyResult
+from lstmshape.torch_errors.find import Found, find_sentences
+from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.inputs import (
+    cell_state,
+    input_rank,
+    input_width,
+    no_steps,
+    single_state,
+    state_rank,
+)
+from lstmshape.torch_errors.loading import keys, size_mismatches
+from lstmshape.torch_errors.refusals import refusal
+from lstmshape.torch_errors.states import state_size
+
+Explainer = Callable[[Found, Given], Explained]
+
+_EXPLAINERS: dict[str, Explainer] = {
+    "state_size": state_size,
+    "input_width": input_width,
+    "cell_input_width": input_width,
+    "input_rank": input_rank,
+    "rnn_input_rank": input_rank,
+    "cell_input_rank": input_rank,
+    "no_steps": no_steps,
+    "state_rank": state_rank,
+    "states_rank": state_rank,
+    "single_state": single_state,
+    "cell_batch": cell_state,
+    "cell_width": cell_state,
+    "lstm_cell_state_rank": cell_state,
+    "cell_state_rank": cell_state,
+    "lstm_cell_tuple": cell_state,
+    "cell_state_1d": cell_state,
+    "missing_keys": keys,
+    "unexpected_keys": keys,
+}
+
+
+def why(text: str, **given: Any) -> WhyResult:
+    """Explain every sentence of torch's about recurrent layers found in ``text``.
+
+    ``given`` takes what you know of the module and its input, to pin the causes down: ``module``,
+    ``input`` (a shape), ``hidden_size``, ``num_layers``, ``bidirectional``, ``batch_first``,
+    ``proj_size``. The result lists each sentence with the tensor or parameter at fault, torch's
+    numbers with every axis named, and the likely causes (most likely first), each with its fix.
+    """
+    if not isinstance(text, str):
+        raise UnreadableValueError(
+            f"why() reads text; got {type(text).__name__}.",
+            hint="Try why(str(error)), or the text of a log: why(open(path).read()).",
+        )
+    return why_blocks((text,), **given)
+
+
+def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
+    """:func:`why` over a text given in blocks of whole lines (a log read a block at a time): the
+    memory of one block, whatever the log's size."""
+    known = Given.read(**given)
+    # Each sentence once, counted: a log that repeats one error a million times stays small.
+    times: dict[str, int] = {}
+    found: list[Found] = []
+    for block in blocks:
+        for item in find_sentences(block):
+            if item.message not in times:
+                found.append(item)
+            times[item.message] = times.get(item.message, 0) + 1
+    explained: list[Explained] = []
+    mismatches = [f for f in found if f.sentence.id == "size_mismatch"]
+    for item in found:
+        if item.sentence.id == "size_mismatch":
+            if item is mismatches[0]:
+                explained += size_mismatches(mismatches, known)
+            continue
+        explainer = _EXPLAINERS.get(item.sentence.id, refusal)
+        explained.append(explainer(item, known))
+    counted = tuple(replace(e, times=times[e.torch_message]) for e in explained)
+    return WhyResult(counted, known.said())
+
+
+__all__ = ["Given", "why", "why_blocks"]

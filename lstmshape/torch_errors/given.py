@@ -1,0 +1,75 @@
+"""What the user may tell ``why`` besides torch's text: the module's arguments and the input's shape.
+
+With them a likely cause can become a proven one: torch's sentence says "Expected hidden[0] size
+(4, 3, 20), got [2, 3, 20]"; with ``bidirectional=True, num_layers=2`` given, the two rows are
+num_layers rows for a module that needs D*num_layers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from lstmshape.errors import LstmShapeError
+from lstmshape.explain.layout import Layout
+from lstmshape.kinds import KINDS, ModuleKind
+from lstmshape.reading import read_module, shape_of
+from lstmshape.spec import ModuleSpec
+
+
+class Given(NamedTuple):
+    """The module's arguments and the input's shape the user knows (None: not said)."""
+
+    module: ModuleKind | None = None
+    input: tuple[int, ...] | None = None
+    hidden_size: int | None = None
+    num_layers: int | None = None
+    bidirectional: bool | None = None
+    batch_first: bool | None = None
+    proj_size: int | None = None
+
+    @classmethod
+    def read(cls, **values: Any) -> Given:
+        """Read what the API or the command line gives (the same readers as explain)."""
+        module = None if values.get("module") is None else read_module(values["module"])
+        shape = None if values.get("input") is None else shape_of(values["input"], "input")
+        rest = {k: v for k, v in values.items() if k not in ("module", "input") and v is not None}
+        return cls(module=module, input=shape, **rest)
+
+    def said(self) -> dict[str, Any]:
+        """What was given, by torch's names (for the result's JSON)."""
+        values = {name: getattr(self, name) for name in self._fields}
+        if self.module is not None:
+            values["module"] = self.module.name
+        return {
+            k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v is not None
+        }
+
+    @property
+    def D(self) -> int | None:
+        """2 when bidirectional was said, 1 when not bidirectional was said."""
+        return None if self.bidirectional is None else 2 if self.bidirectional else 1
+
+    def constructor(self, arguments: str, candidates: tuple[str, ...]) -> str:
+        """A fix's constructor call: the class said, or the sentence's candidates when none was
+        (``input.size(-1) must be ...`` is said alike by nn.LSTM, nn.GRU and nn.RNN)."""
+        if self.module is not None:
+            return f"nn.{self.module.name}({arguments})"
+        others = ", ".join(f"nn.{name}" for name in candidates[1:])
+        call = f"nn.{candidates[0]}({arguments})"
+        return f"{call} (or {others}: the class you built)" if others else call
+
+    def layout(self) -> tuple[ModuleSpec, Layout] | None:
+        """The module and the input's layout, when enough was given to build them."""
+        if self.input is None or self.hidden_size is None or len(self.input) not in (2, 3):
+            return None
+        arguments = {
+            name: getattr(self, name)
+            for name in ("num_layers", "bidirectional", "batch_first", "proj_size")
+            if getattr(self, name) is not None
+        }
+        kind = self.module or KINDS["LSTM"]
+        try:
+            spec = ModuleSpec(self.input[-1], self.hidden_size, kind=kind, **arguments)
+        except LstmShapeError:
+            return None
+        return spec, Layout.of(spec, self.input)

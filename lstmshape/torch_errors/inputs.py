@@ -1,0 +1,273 @@
+"""torch's sentences about the input and the states' ranks, and a cell's tensors."""
+
+from __future__ import annotations
+
+from lstmshape.model.why import Axis, Cause, Explained
+from lstmshape.torch_errors.find import Found
+from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.states import batch_causes
+
+
+def _explained(found: Found, summary: str, **more: object) -> Explained:
+    return Explained(
+        sentence=found.sentence.id,
+        torch_message=found.message,
+        stage=found.sentence.stage,
+        summary=summary,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def input_width(found: Found, given: Given) -> Explained:
+    """``input.size(-1) must be equal to input_size. Expected 300, got 128`` (and a cell's)."""
+    want, got = found.fields["expected"], found.fields["got"]
+    causes = []
+    shape = given.input
+    if shape is not None and want in shape[:-1]:
+        axis = shape.index(want)
+        causes.append(
+            Cause(
+                "channels_first",
+                f"The input {shape} holds input_size = {want} on axis {axis}: channels first, as "
+                "Conv1d gives (N, C, L).",
+                _features_last(shape, axis, given),
+            )
+        )
+    causes += [
+        Cause(
+            "input_size",
+            f"What feeds the layer gives {got} features (an embedding, an encoder or a layer of "
+            f"another width); the layer takes {want}.",
+            given.constructor(f"input_size={got}, ...", _classes(found))
+            + f"; or make the layer before it output {want}",
+        ),
+    ]
+    if found.sentence.stage != "cell" and causes[0].id != "channels_first":
+        causes.append(
+            Cause(
+                "features_not_last",
+                f"If the data is (N, C, L), as Conv1d gives it, {got} is its length, not its "
+                "features: torch takes the features on the last axis.",
+                "x = x.transpose(1, 2), and batch_first=True",
+            )
+        )
+    return _explained(
+        found,
+        f"The input's last axis (H_in) has {got} features; the module was built for {want}.",
+        subject="input",
+        expected=want,
+        got=got,
+        formula="(..., H_in)",
+        axes=(Axis("H_in", want, got),),
+        causes=tuple(causes),
+    )
+
+
+def _features_last(shape: tuple[int, ...], axis: int, given: Given) -> str:
+    """The transpose that puts the features last; (N, C, L) becomes (N, L, C), which a module
+    reads as (N, L, H_in) only with batch_first=True."""
+    fix = f"x = x.transpose({axis}, -1)"
+    if len(shape) == 3 and axis == 1 and not given.batch_first:
+        return fix + ", and " + given.constructor("..., batch_first=True", ("LSTM", "GRU", "RNN"))
+    return fix
+
+
+def _classes(found: Found) -> tuple[str, ...]:
+    """The classes that say this sentence, for a fix when the class was not given."""
+    if found.sentence.stage == "cell":
+        return ("LSTMCell", "GRUCell", "RNNCell")
+    return ("LSTM", "GRU", "RNN")
+
+
+def input_rank(found: Found, given: Given) -> Explained:
+    """``LSTM: Expected input to be 2D or 3D, got 4D instead`` (and a cell's 1D or 2D)."""
+    rank = found.fields["rank"]
+    cell = found.sentence.id == "cell_input_rank"
+    ranks = "2 (batched) or 1 (unbatched)" if cell else "3 (batched) or 2 (unbatched)"
+    if cell and rank == 3:
+        causes = [
+            Cause(
+                "sequence_to_cell",
+                "A cell takes one time step; a sequence (L, N, H_in) goes to the sequence module, "
+                "or step by step through the cell.",
+                "for x_t in x: h, c = cell(x_t, (h, c))  # or nn.LSTM(...)(x)",
+            )
+        ]
+    elif rank > (2 if cell else 3):
+        causes = [
+            Cause(
+                "extra_axis",
+                f"The input has {rank} axes: an extra one (images' channels, or a trailing axis "
+                "of 1) to fold into the features or squeeze away.",
+                "x = x.view(N, L, -1)  # or x.squeeze(-1)",
+            )
+        ]
+    else:
+        causes = [
+            Cause(
+                "missing_axis",
+                f"The input has {rank} axes: one time step or one feature vector needs its "
+                "missing axes.",
+                "x = x.unsqueeze(0)  # a sequence of one step, or a batch of one",
+            )
+        ]
+    return _explained(
+        found,
+        f"The input has {rank} axes; {found.fields.get('module', 'the module')} takes {ranks}.",
+        subject="input",
+        expected=ranks,
+        got=rank,
+        formula="(N, H_in) or (H_in)" if cell else "(L, N, H_in), (N, L, H_in) or (L, H_in)",
+        causes=tuple(causes),
+    )
+
+
+def no_steps(found: Found, given: Given) -> Explained:
+    """``Expected sequence length to be larger than 0 in RNN``."""
+    return _explained(
+        found,
+        "The input has no time steps: L = 0.",
+        subject="input",
+        expected="L >= 1",
+        got=0,
+        axes=(Axis("L", None, 0),),
+        causes=(
+            Cause(
+                "empty_sequence",
+                "A sequence of length 0 reached the layer: an empty sample, or the time axis "
+                "sliced empty (with batch_first, L is axis 1).",
+                "skip empty sequences: if x.size(1 if batch_first else 0) > 0: ...",
+            ),
+        ),
+    )
+
+
+def state_rank(found: Found, given: Given) -> Explained:
+    """``For batched 3-D input, hx should also be 3-D but got 2-D tensor`` (and hx and cx)."""
+    batched = found.fields["input"].startswith("batched")
+    want = found.fields["want"]
+    ranks = found.fields.get("ranks") or (found.fields.get("got"),)
+    causes = []
+    if found.sentence.id == "states_rank" and batched and set(ranks) == {2}:
+        causes.append(
+            Cause(
+                "one_state_for_two",
+                "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows as "
+                "h_0 and c_0, each of one axis less.",
+                "lstm(x, (h_0, c_0))",
+            )
+        )
+    if batched:
+        causes.append(
+            Cause(
+                "unbatched_states",
+                f"Batched input takes {want}-D states (D*num_layers, N, H): these were built "
+                "without the layer axis, as for unbatched input or for a cell.",
+                "h_0 = h_0.unsqueeze(0)  # (N, H) -> (1, N, H) for one layer",
+            )
+        )
+    else:
+        causes.append(
+            Cause(
+                "batched_states",
+                f"Unbatched input (L, H_in) takes {want}-D states (D*num_layers, H): the states "
+                "have a batch axis the input lacks.",
+                "x = x.unsqueeze(1)  # give the input its batch axis, or h_0.squeeze(1)",
+            )
+        )
+    return _explained(
+        found,
+        f"The states have ranks {', '.join(f'{r}-D' for r in ranks)}; "
+        f"{'batched' if batched else 'unbatched'} input needs {want}-D states.",
+        subject="h_0",
+        expected=want,
+        got=ranks[0],
+        formula="(D*num_layers, N, H)" if batched else "(D*num_layers, H)",
+        causes=tuple(causes),
+    )
+
+
+def single_state(found: Found, given: Given) -> Explained:
+    """``index 1 is out of bounds for dimension 0 with size 1``: hx[1] of a single tensor."""
+    return _explained(
+        found,
+        "An LSTM read its states as hx[0] and hx[1], and hx had one row: one tensor was passed "
+        "where the tuple (h_0, c_0) belongs (if this came from an LSTM's forward).",
+        subject="c_0",
+        causes=(
+            Cause(
+                "one_state_for_two",
+                "One state tensor in place of (h_0, c_0).",
+                "lstm(x, (h_0, c_0))",
+            ),
+        ),
+    )
+
+
+def cell_state(found: Found, given: Given) -> Explained:
+    """A cell's state of the wrong batch, width or rank, or one tensor for LSTMCell's tuple."""
+    sentence = found.sentence.id
+    tensor = "c_0" if found.fields.get("index") == 1 else "h_0"
+    if sentence == "cell_batch":
+        axis = Axis("N", found.fields["input"], found.fields["state"])
+        return _explained(
+            found,
+            f"{tensor} holds a batch of {axis.got}; the input has N = {axis.expected}.",
+            subject=tensor,
+            expected=axis.expected,
+            got=axis.got,
+            formula="(N, H)",
+            axes=(axis,),
+            causes=tuple(
+                batch_causes(axis, tensor, given, f"{tensor} = torch.zeros(x.size(0), hidden_size)")
+            ),
+        )
+    if sentence == "cell_width":
+        axis = Axis("H", found.fields["expected"], found.fields["got"])
+        return _explained(
+            found,
+            f"{tensor} has {axis.got} features; the cell's hidden_size is {axis.expected}.",
+            subject=tensor,
+            expected=axis.expected,
+            got=axis.got,
+            formula="(N, hidden_size)",
+            axes=(axis,),
+            causes=(
+                Cause(
+                    "width",
+                    f"A cell's states are (N, {axis.expected}).",
+                    f"{tensor} = torch.zeros(N, hidden_size)",
+                ),
+            ),
+        )
+    return _one_for_two(found, tensor)
+
+
+def _one_for_two(found: Found, tensor: str) -> Explained:
+    rank = found.fields.get("rank")
+    if found.sentence.id in ("lstm_cell_tuple",) or rank == 0:
+        cause = Cause(
+            "one_state_for_two",
+            "LSTMCell takes (h, c) as one tuple; one tensor was passed.",
+            "cell(x_t, (h, c))",
+        )
+    elif rank == 3:
+        cause = Cause(
+            "sequence_state_to_cell",
+            "A sequence module's state (D*num_layers, N, H) was passed to a cell, which keeps one "
+            "(N, H) per sequence.",
+            "cell(x_t, h_0[0])  # the first layer's state",
+        )
+    else:
+        cause = Cause(
+            "state_rank",
+            "A cell's state is (N, H) for batched input, (H) unbatched.",
+            "h = torch.zeros(N, hidden_size)",
+        )
+    return _explained(
+        found,
+        f"The cell's state {tensor} has the wrong rank or form.",
+        subject=tensor,
+        formula="(N, H) or (H)",
+        causes=(cause,),
+    )
