@@ -149,3 +149,35 @@ def inspect(
         fmt=fmt,
     )
     raise typer.Exit(run_inspect(options))
+
+
+@app.command(add_help_option=False)
+def why(
+    text: opt.Text = None,
+    file: opt.TextFile = None,
+    module: opt.KnownModule = None,
+    input: opt.KnownInput = None,
+    hidden: opt.KnownHidden = None,
+    layers: opt.KnownLayers = None,
+    bidirectional: opt.KnownBidirectional = None,
+    batch_first: opt.KnownBatchFirst = None,
+    proj_size: opt.KnownProjSize = None,
+    fmt: opt.WhyFormat = "table",
+    _help: opt.Help = False,
+) -> None:
+    """Explain torch's error about a recurrent layer: the tensor at fault, its axes, the fix.
+
+    Example: python train.py 2>&1 | lstmshape why
+    """
+    from lstmshape.cli.why import run_why  # text only: no torch, no spec files
+
+    known = {
+        "module": module,
+        "input": input,
+        "hidden_size": hidden,
+        "num_layers": layers,
+        "bidirectional": bidirectional,
+        "batch_first": batch_first,
+        "proj_size": proj_size,
+    }
+    raise typer.Exit(run_why(text, file, fmt, known))

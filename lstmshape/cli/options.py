@@ -376,3 +376,61 @@ InspectDtype = Annotated[
     str | None,
     retold(Dtype, "dtype of --cost's memory (implies --cost). [default: float32]", EXPLAIN),
 ]
+
+# What `why` may be told of the module, to pin a cause down: each only if known.
+Text = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="TEXT",
+        help="torch's error text, or a whole traceback or log; read from --file or standard "
+        "input when left out.",
+        show_default=False,
+    ),
+]
+TextFile = Annotated[
+    Path | None,
+    typer.Option("--file", metavar="FILE", help="Read the text from FILE (a log, a traceback)."),
+]
+KnownModule = Annotated[
+    str | None,
+    typer.Option("--module", "-m", metavar="MODULE", help="The module's class, if you know it."),
+]
+KnownInput = Annotated[
+    str | None,
+    typer.Option("--input", "-i", metavar="SHAPE", help="The input's shape, if you know it."),
+]
+KnownHidden = Annotated[
+    str | None, typer.Option("--hidden", "-H", metavar="INT", help="hidden_size, if you know it.")
+]
+KnownLayers = Annotated[
+    str | None, typer.Option("--layers", "-l", metavar="INT", help="num_layers, if you know it.")
+]
+KnownProjSize = Annotated[
+    str | None,
+    typer.Option("--proj-size", "-p", metavar="INT", help="proj_size, if you know it."),
+]
+KnownBidirectional = Annotated[
+    bool | None,
+    typer.Option(
+        "--bidirectional/--unidirectional",
+        "-b",
+        help="bidirectional=True (D=2), or False, if you know it.",
+    ),
+]
+KnownBatchFirst = Annotated[
+    bool | None,
+    typer.Option(
+        "--batch-first/--no-batch-first",
+        help="batch_first=True, or False, if you know it.",
+    ),
+]
+WhyFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=one_of(("table", "json", "markdown", "plain")),
+        help="table, json, markdown or plain.",
+    ),
+]

@@ -1,0 +1,138 @@
+"""The why command (``lstmshape why TEXT``, ``--file LOG`` or ``... 2>&1 | lstmshape why``): torch's
+error text in, the tensor at fault, its axes, the causes and their fixes out.
+
+Exit 0 when at least one sentence was explained, 1 when the text holds none lstmshape knows, 2 for
+a file that cannot be read or a value that is not one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
+from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.reading import read_int, read_shape
+
+# A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
+# line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks.
+BLOCK_BYTES = 4 * 1024**2
+LONGEST_LINE = 64 * 1024**2
+
+
+def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]) -> int:
+    """Explain the sentences found; say what lstmshape can explain when there are none."""
+    from lstmshape.torch_errors import why_blocks
+    from lstmshape.views.why import render_why
+
+    out, err = consoles()
+    try:
+        result = why_blocks(_blocks(text, file), **_read(known))
+    except LstmShapeError as error:
+        print_error(err, error)
+        return error.exit_code
+    if not result.recognised:
+        if fmt == "json":
+            out.file.write('{\n  "recognised": false,\n  "errors": []\n}\n')
+        print_lines(err, _nothing_found())
+        return 1
+    try:
+        render_why(result, fmt, out)
+    except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
+        print_error(err, unwritable_output(error))
+        return 2
+    return 0
+
+
+def _blocks(text: str | None, file: Path | None) -> Iterator[str]:
+    if text is not None and file is not None:
+        raise UnreadableValueError(
+            "why reads one text: the argument, or --file, not both.",
+            hint="Try lstmshape why --file LOG, or the text alone.",
+        )
+    if text is not None:
+        return iter((text,))
+    if file is not None:
+        return _file_blocks(file)
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UnreadableValueError(
+            "why has no text to read: give it torch's error as an argument, --file LOG, or pipe it.",
+            hint="Try python train.py 2>&1 | lstmshape why",
+        )
+    return line_blocks(sys.stdin.buffer)
+
+
+def _file_blocks(path: Path) -> Iterator[str]:
+    try:
+        mode = path.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            # A directory, or a device such as /dev/zero, which would never end.
+            raise OSError(0, "Is a directory" if stat.S_ISDIR(mode) else "Not a file")
+        stream = path.open("rb")
+    except OSError as error:
+        raise UnreadableValueError(
+            f"Cannot read {path}: {error.strerror or error}.",
+            hint="Try the path of a log or a traceback saved as text.",
+        ) from None
+    return _closing(stream, path)
+
+
+def _closing(stream: IO[bytes], path: Path) -> Iterator[str]:
+    with stream:
+        try:
+            yield from line_blocks(stream)
+        except OSError as error:  # a disk that fails half-way
+            raise UnreadableValueError(
+                f"Cannot read {path}: {error.strerror or error}.",
+                hint="Try the path of a log or a traceback saved as text.",
+            ) from None
+
+
+def line_blocks(stream: IO[bytes]) -> Iterator[str]:
+    """The stream's text in blocks that end at a line's end. Binary garbage or another encoding
+    is read as far as it is text (undecodable bytes become U+FFFD)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    rest = ""
+    while chunk := stream.read(BLOCK_BYTES):
+        text = rest + decoder.decode(chunk)
+        end = text.rfind("\n") + 1
+        if end == 0 and len(text) < LONGEST_LINE:
+            rest = text
+            continue
+        end = end or len(text)
+        rest = text[end:]
+        yield text[:end]
+    rest += decoder.decode(b"", final=True)
+    if rest:
+        yield rest
+
+
+def _read(known: dict[str, Any]) -> dict[str, Any]:
+    """The module's arguments given on the command line, read as every command reads them."""
+    read: dict[str, Any] = {}
+    for name, value in known.items():
+        if value is None:  # not said; False is said (--unidirectional)
+            continue
+        if name == "input":
+            read[name] = read_shape(value, "input")
+        elif name in ("hidden_size", "num_layers", "proj_size"):
+            read[name] = read_int(value, name, 20)
+        else:
+            read[name] = value
+    return read
+
+
+def _nothing_found() -> list[str]:
+    return [
+        "No sentence of torch's about recurrent layers in the text.",
+        "  lstmshape why explains torch's refusals of an nn.LSTM, GRU, RNN or a cell: of its "
+        'arguments ("proj_size has to be smaller than hidden_size"), of the tensors its forward '
+        'pass takes ("Expected hidden[0] size (1, 32, 256), got [1, 8, 256]", "input.size(-1) '
+        "must be equal to input_size\"), of pack_padded_sequence's lengths, and load_state_dict's "
+        '"size mismatch for lstm.weight_ih_l0" and missing or unexpected keys.',
+        "  Try the whole traceback: python train.py 2>&1 | lstmshape why",
+    ]

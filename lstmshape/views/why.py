@@ -1,0 +1,175 @@
+"""The views of ``why``'s result: each sentence, its axes and its causes, as tables or text."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lstmshape.model.why import Explained, WhyResult
+from lstmshape.views.output import trimmed, write_text
+from lstmshape.views.section import Section
+from lstmshape.views.table import draw_sections
+from lstmshape.views.text import markdown_escape
+
+WHY_FORMATS = ("table", "json", "markdown", "plain")
+
+
+def _written(value: object) -> str:
+    if isinstance(value, tuple):
+        return str(value)  # torch's own way: (1024,) for one axis
+    return "-" if value is None else str(value)
+
+
+def _sections(item: Explained) -> list[Section]:
+    out = []
+    if item.axes:
+        what = item.parameter or item.subject or "the tensor"
+        out.append(
+            Section(
+                f"{what} {item.formula}".strip(),
+                ("axis", "expected", "got", ""),
+                tuple(
+                    (
+                        axis.symbol,
+                        _written(axis.expected),
+                        _written(axis.got),
+                        "differs" if axis.differs else "",
+                    )
+                    for axis in item.axes
+                ),
+                numeric=(1, 2),
+            )
+        )
+    if len(item.mismatches) > 1:
+        out.append(
+            Section(
+                "Every parameter whose shape differs",
+                ("parameter", "checkpoint", "model"),
+                tuple(
+                    (key, _written(saved), _written(built)) for key, saved, built in item.mismatches
+                ),
+            )
+        )
+    if item.checkpoint is not None and item.model is not None:
+        out.append(_configs(item))
+    return out
+
+
+# The shapes tell a lower bound of num_layers: only the layers whose shapes differ are listed.
+_ROWS = {"min_layers": "num_layers (at least)"}
+
+
+def _configs(item: Explained) -> Section:
+    assert item.checkpoint is not None
+    assert item.model is not None
+    names = [
+        n for n in dict.fromkeys([*item.checkpoint, *item.model]) if n not in ("module", "unknown")
+    ]
+    return Section(
+        "The checkpoint and the model, side by side",
+        ("argument", "checkpoint", "model"),
+        tuple(
+            (
+                _ROWS.get(name, name),
+                str(item.checkpoint.get(name, "?")),
+                str(item.model.get(name, "?")),
+            )
+            for name in names
+        ),
+        words=(1, 2),
+    )
+
+
+def _cause_lines(item: Explained) -> list[str]:
+    """The causes as a numbered list, each with its fix on the next line."""
+    if not item.causes:
+        return []
+    lines = ["Cause:" if len(item.causes) == 1 else "Likely causes, most likely first:"]
+    for number, cause in enumerate(item.causes, 1):
+        proven = "(proven) " if cause.proven else ""
+        lines += [f"{number}. {proven}{cause.text}", f"   fix: {cause.fix}"]
+    return lines
+
+
+def _draw_causes(item: Explained, console: Console) -> None:
+    """The causes as a numbered list whose wrapped lines keep their indent."""
+    lines = _cause_lines(item)
+    if not lines:
+        return
+    console.print(Text(lines[0], style="bold"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for line in lines[1:]:
+        number, _, rest = line.strip().partition(" ")
+        if line[0].isdigit():
+            grid.add_row(number, Text(rest))
+        else:
+            grid.add_row("", Text(line.strip(), style="cyan"))
+    console.print(grid)
+
+
+def _heads(item: Explained) -> list[str]:
+    times = f" ({item.times} times)" if item.times > 1 else ""
+    return [f"torch says: {item.torch_message}{times}", item.summary, *item.notes]
+
+
+def render_why(result: WhyResult, fmt: str, console: Console) -> None:
+    """Write ``result`` to ``console`` in ``fmt``: table, json, markdown or plain."""
+    if fmt == "json":
+        write_text(console, json.dumps(result.to_dict(), indent=2) + "\n")
+    elif fmt == "markdown":
+        write_text(console, to_markdown(result))
+    elif fmt == "plain":
+        write_text(console, to_plain(result))
+    else:
+        with trimmed(console):
+            for number, item in enumerate(result.explained):
+                if number:
+                    console.print()
+                first, *rest = _heads(item)
+                console.print(Text(first, style="bold"), soft_wrap=True)
+                for line in rest:
+                    console.print(Text(line))
+                draw_sections(_sections(item), console)
+                _draw_causes(item, console)
+
+
+def to_plain(result: WhyResult) -> str:
+    """Aligned text with no colour, for logs."""
+    from lstmshape.views.text import plain_section
+
+    blocks = []
+    for item in result.explained:
+        lines = [*_heads(item), ""]
+        for section in _sections(item):
+            lines += plain_section(section)
+        lines += _cause_lines(item)
+        blocks.append("\n".join(lines).rstrip() + "\n")
+    return "\n".join(blocks)
+
+
+def to_markdown(result: WhyResult) -> str:
+    """GitHub-flavoured Markdown: each sentence, its axes and causes as tables."""
+    from lstmshape.views.text import markdown_section
+
+    lines = []
+    for item in result.explained:
+        first, *rest = _heads(item)
+        lines += [f"**{markdown_escape(first)}**", ""] + [markdown_escape(r) for r in rest] + [""]
+        for section in _sections(item):
+            lines += markdown_section(section)
+        causes = _cause_lines(item)
+        if causes:
+            lines += [f"**{causes[0]}**", ""]
+            lines += [
+                f"{line[:2]} {markdown_escape(line[3:])}"
+                if line[0].isdigit()
+                else f"   `{line[8:]}`"
+                for line in causes[1:]
+            ]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
