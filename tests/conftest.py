@@ -40,11 +40,11 @@ class CliResult:
     output: str
 
 
-def invoke(args: str | list[str], columns: int = 80) -> CliResult:
+def invoke(args: str | list[str], columns: int = 80, stdin: bytes | None = None) -> CliResult:
     """Run the lstmshape command line in-process: invoke("--input 4,3,10 --hidden 20")."""
     argv = shlex.split(args) if isinstance(args, str) else args
     env = {**CLI_ENV, "COLUMNS": str(columns)}
-    result = CliRunner(env=env).invoke(app, argv, prog_name="lstmshape")
+    result = CliRunner(env=env).invoke(app, argv, input=stdin, prog_name="lstmshape")
     # A user's mistake must never surface as an exception (a traceback in the real CLI).
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception

@@ -34,7 +34,13 @@ def examples() -> list[tuple[Path, str, str]]:
 
 
 def printed(args: str) -> str:
-    result = invoke(shlex.split(args))
+    """What the command prints; ``< FILE`` at the end feeds FILE to its standard input."""
+    argv = shlex.split(args)
+    stdin = None
+    if len(argv) > 2 and argv[-2] == "<":
+        stdin = (ROOT / argv[-1]).read_bytes()
+        argv = argv[:-2]
+    result = invoke(argv, stdin=stdin)
     return result.stdout + result.stderr
 
 
