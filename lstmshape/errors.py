@@ -168,3 +168,10 @@ class VerificationError(LstmShapeError):
     """torch disagreed with lstmshape, or refused what lstmshape accepted: a bug in lstmshape."""
 
     exit_code = 1
+
+
+class ForwardError(LstmShapeError):
+    """A model's forward pass failed while lstmshape traced it: which module raised, the line that
+    called it, torch's sentence, and lstmshape's explanation with the fix."""
+
+    exit_code = 1

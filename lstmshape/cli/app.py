@@ -93,3 +93,24 @@ def check(
     from lstmshape.cli.check import run_check  # the spec-file reader loads with its command
 
     raise typer.Exit(run_check(spec, verify=verify, verify_budget=verify_budget, fmt=fmt))
+
+
+@app.command(add_help_option=False)
+def trace(
+    factory: opt.Factory,
+    input: opt.TraceInput = None,
+    input_dtype: opt.InputDtype = None,
+    expect: opt.TraceExpect = None,
+    fmt: opt.TraceFormat = "table",
+    _help: opt.Help = False,
+) -> None:
+    """Trace every recurrent layer of a model: build it, run its forward pass once on fake
+    tensors, explain every call; exit 1 if it fails or a shape differs.
+
+    Example: lstmshape trace mypackage.models:Tagger --input 8,5 --input-dtype long
+    """
+    from lstmshape.cli.trace import run_trace  # torch loads with its command, never at start-up
+
+    raise typer.Exit(
+        run_trace(factory, tuple(input or ()), tuple(input_dtype or ()), tuple(expect or ()), fmt)
+    )

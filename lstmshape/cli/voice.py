@@ -25,6 +25,7 @@ OPTIONS = {
     "diagram": "--diagram",
     "export": "--export",
     "format": "--format",
+    "input_dtype": "--input-dtype",
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {
