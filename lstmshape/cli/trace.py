@@ -29,7 +29,7 @@ def run_trace(
     try:
         trace = build_trace(factory, inputs, dtypes, expect)
     except LstmShapeError as error:
-        _print_refusal(err, error)
+        print_refusal(err, error)
         return error.exit_code
     from lstmshape.views.trace import render_trace_format
 
@@ -86,7 +86,7 @@ def _read_expectation(text: str) -> tuple[str, Shape]:
     return name.strip(), read_shape(shape, f"expect.{name.strip()}")
 
 
-def _print_refusal(err: Console, error: LstmShapeError) -> None:
+def print_refusal(err: Console, error: LstmShapeError) -> None:
     """An error before the trace: the user's own traceback first when their code raised."""
     from lstmshape.tracing.factory import UserCodeError
 
