@@ -52,7 +52,8 @@ def run_line(args: list[str]) -> object | None:
         from lstmshape.cli.trace import print_refusal
         from lstmshape.views.notebook import NOTEBOOK_WIDTH
 
-        print_refusal(Console(file=sys.stderr, width=NOTEBOOK_WIDTH, highlight=False), error)
+        console = Console(file=sys.stderr, width=NOTEBOOK_WIDTH, highlight=False, force_jupyter=False)
+        print_refusal(console, error)
         return None
 
 
