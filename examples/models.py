@@ -13,7 +13,9 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 class Tagger(nn.Module):
     """Token ids -> embedding -> bidirectional LSTM -> a tag score per token."""
 
-    def __init__(self, vocab: int = 1000, embed: int = 64, hidden: int = 128, tags: int = 9) -> None:
+    def __init__(
+        self, vocab: int = 1000, embed: int = 64, hidden: int = 128, tags: int = 9
+    ) -> None:
         super().__init__()
         self.embed = nn.Embedding(vocab, embed)
         self.lstm = nn.LSTM(embed, hidden, batch_first=True, bidirectional=True)
@@ -50,7 +52,9 @@ class Encoder(nn.Module):
 class Seq2Seq(nn.Module):
     """An encoder over padded source sentences, a decoder cell stepped three times from its state."""
 
-    def __init__(self, vocab: int = 500, embed: int = 32, hidden: int = 64, layers: int = 2) -> None:
+    def __init__(
+        self, vocab: int = 500, embed: int = 32, hidden: int = 64, layers: int = 2
+    ) -> None:
         super().__init__()
         self.encoder = Encoder(vocab, embed, hidden, layers)
         self.decoder = nn.LSTMCell(embed, hidden)

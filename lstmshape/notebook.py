@@ -39,7 +39,8 @@ def run_line(args: list[str]) -> object | None:
         if args and args[0] in group.commands:
             if args[0] == "trace":
                 return _trace(group, args)
-            return _printed(app, args)
+            _printed(app, args)
+            return None
         return _explained(group, app, args)
     except typer.Exit:  # --help and --version printed what they say
         return None
@@ -52,7 +53,9 @@ def run_line(args: list[str]) -> object | None:
         from lstmshape.cli.trace import print_refusal
         from lstmshape.views.notebook import NOTEBOOK_WIDTH
 
-        console = Console(file=sys.stderr, width=NOTEBOOK_WIDTH, highlight=False, force_jupyter=False)
+        console = Console(
+            file=sys.stderr, width=NOTEBOOK_WIDTH, highlight=False, force_jupyter=False
+        )
         print_refusal(console, error)
         return None
 
@@ -67,7 +70,8 @@ def _explained(group: Any, app: Any, args: list[str]) -> object | None:
         print(f"Error: Missing option '{missing[0]}'.", file=sys.stderr)
         return None
     if params["fmt"] != "table" or params["diagram"] or params["export"] is not None:
-        return _printed(app, args)  # text formats and pictures: what the command line writes
+        _printed(app, args)  # text formats and pictures: what the command line writes
+        return None
     expect = tuple(params.pop("expect") or ())
     return build_report(ExplainOptions(**params, expect=expect))
 
@@ -81,9 +85,13 @@ def _trace(group: Any, args: list[str]) -> object | None:
     if p["fmt"] != "table":
         from lstmshape.cli.app import app
 
-        return _printed(app, args)
+        _printed(app, args)
+        return None
     return build_trace(
-        p["factory"], tuple(p["input"] or ()), tuple(p["input_dtype"] or ()), tuple(p["expect"] or ())
+        p["factory"],
+        tuple(p["input"] or ()),
+        tuple(p["input_dtype"] or ()),
+        tuple(p["expect"] or ()),
     )
 
 

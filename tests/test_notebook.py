@@ -64,7 +64,9 @@ def test_the_magic_shows_the_report_as_html(executed: list[Any]) -> None:
     (result,) = _outputs(executed[1], "execute_result")
     html = result.data["text/html"]
     assert html.startswith("<pre")
-    assert "(2, 3, 20)" in html and "D*num_layers=2" in html and "weight_ih_l1" in html
+    assert "(2, 3, 20)" in html
+    assert "D*num_layers=2" in html
+    assert "weight_ih_l1" in html
     plain = result.data["text/plain"]
     assert plain == "<Report nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10): ok>"
 
@@ -74,7 +76,9 @@ def test_a_trace_shows_as_html(executed: list[Any]) -> None:
     assert "(4, 3, 40)" in result.data["text/html"]
     assert result.data["text/plain"] == "<Trace LSTM on (4, 3, 10) float32: 1 recurrent call, ok>"
     (traced,) = _outputs(executed[5], "execute_result")
-    assert "lstm: nn.LSTM(64, 128, batch_first=True, bidirectional=True)" in traced.data["text/html"]
+    assert (
+        "lstm: nn.LSTM(64, 128, batch_first=True, bidirectional=True)" in traced.data["text/html"]
+    )
 
 
 def test_the_magic_says_errors_as_the_command_line_does(executed: list[Any]) -> None:
@@ -83,7 +87,9 @@ def test_the_magic_says_errors_as_the_command_line_does(executed: list[Any]) -> 
     assert {s.name for s in streams} == {"stderr"}
     # Red in the notebook (Jupyter draws the terminal's colour codes), the words as the CLI's.
     text = re.sub(r"\x1b\[[0-9;]*m", "", "".join(s.text for s in streams))
-    assert text.splitlines()[0] == "Error: h_0 has shape (1, 8, 20) but this LSTM expects (1, 3, 20)."
+    assert (
+        text.splitlines()[0] == "Error: h_0 has shape (1, 8, 20) but this LSTM expects (1, 3, 20)."
+    )
     assert text.splitlines()[-1] == "  Try --h0 1,3,20."
     assert not _outputs(executed[3], "error")
 

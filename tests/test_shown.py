@@ -24,7 +24,9 @@ def test_a_report_shows_its_tables() -> None:
     assert str(report) == to_plain(report).rstrip("\n")
     html = report._repr_html_()
     assert html.startswith('<pre style="white-space:pre;')
-    assert "(2, 3, 20)" in html and "D*num_layers=2" in html and "MISMATCH" in html
+    assert "(2, 3, 20)" in html
+    assert "D*num_layers=2" in html
+    assert "MISMATCH" in html
     assert "color: #" in html  # Rich's colours, inlined
 
 
@@ -70,7 +72,7 @@ def test_the_schemas_are_shipped_valid_and_can_fail() -> None:
     report = lstmshape.explain((5, 3, 10), 20, lengths=[5, 3, 2]).to_dict()
     validate_json(report)
     for broken in ({**report, "surprise": 1}, {**report, "num_parameters": "many"}):
-        with pytest.raises(jsonschema.ValidationError, match="surprise|many"):
+        with pytest.raises(jsonschema.ValidationError, match=r"surprise|many"):
             validate_json(broken)
     text = (ROOT / "docs" / "formats.md").read_text()
     for path in SCHEMAS.glob("*.json"):

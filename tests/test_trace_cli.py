@@ -71,7 +71,10 @@ def test_a_failing_model_says_where_and_why_with_torchs_own_sentence(run: Run) -
     assert data["failure"]["path"] == "head"
     # The model is small: it ran again for real, for torch's own sentence.
     assert data["method"] == "real"
-    assert data["failure"]["torch_says"] == "mat1 and mat2 shapes cannot be multiplied (40x256 and 128x9)"
+    assert (
+        data["failure"]["torch_says"]
+        == "mat1 and mat2 shapes cannot be multiplied (40x256 and 128x9)"
+    )
     assert result.stderr.splitlines()[0] == "Error: head (Linear) failed on (8, 5, 256)."
     assert "  Try nn.Linear(256, 9) for head, or give it 128 features." in result.stderr
 
@@ -143,7 +146,10 @@ def test_the_users_factory_that_raises_or_returns_no_model(run: Run, user_code: 
         "  Try a factory that returns the model (its class, or a function that builds it).",
     ]
     value = run("trace usermodels_c:VALUE --input 4,3,10")
-    assert value.stderr.splitlines()[0] == "Error: usermodels_c:VALUE is a int, not a function or a class."
+    assert (
+        value.stderr.splitlines()[0]
+        == "Error: usermodels_c:VALUE is a int, not a function or a class."
+    )
     absent = run("trace usermodels_c:build --input 4,3,10")
     assert absent.stderr.splitlines() == [
         "Error: usermodels_c has no 'build'.",
@@ -173,5 +179,24 @@ def test_what_the_command_refuses(run: Run, args: str, first_line: str) -> None:
 
 def test_the_dtype_fix_is_one_the_command_takes(run: Run) -> None:
     result = run("trace examples.models:tagger --input 8,5 --input-dtype lng")
-    assert result.stderr.splitlines()[-1] == "  Try --input-dtype long for token ids, or float32 for vectors."
+    assert (
+        result.stderr.splitlines()[-1]
+        == "  Try --input-dtype long for token ids, or float32 for vectors."
+    )
     assert run("trace examples.models:tagger --input 8,5 --input-dtype long").exit_code == 0
+
+
+def test_import_and_the_commands_help_leave_torch_out() -> None:
+    """lstmshape.trace is a function of the torch-free package: torch loads when it runs."""
+    import subprocess
+
+    code = (
+        "import sys, lstmshape\n"
+        "from lstmshape.cli import app\n"
+        "assert callable(lstmshape.trace) and callable(lstmshape.load_ipython_extension)\n"
+        "try:\n    app(['trace', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print('torch' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "False"

@@ -31,7 +31,8 @@ def test_every_traced_shape_is_what_a_real_forward_pass_gets(config: dict[str, A
     lengths = config["lengths"]
     traced = lstmshape.trace(model, x, lengths=lengths)
     real = trace_model(model, (x,), {"lengths": lengths}, method="real")
-    assert traced.failure is None and real.failure is None, traced.failure or real.failure
+    assert traced.failure is None, traced.failure
+    assert real.failure is None, real.failure
     assert real.method == "real"
     packed = any(stage["packed"] for stage in config["stages"])
     assert traced.method == ("real" if packed else "shape-only")
@@ -62,7 +63,8 @@ def test_the_model_is_left_as_it_was(config: dict[str, Any]) -> None:
     assert torch.equal(torch.random.get_rng_state(), rng)
     assert model.training
     for module in model.modules():
-        assert not module._forward_hooks and not module._forward_pre_hooks
+        assert not module._forward_hooks
+        assert not module._forward_pre_hooks
         assert "forward" not in vars(module)
 
 

@@ -22,7 +22,11 @@ Shape = tuple[int, ...]
 
 
 def run_trace(
-    factory: str, inputs: tuple[str, ...], dtypes: tuple[str, ...], expect: tuple[str, ...], fmt: str
+    factory: str,
+    inputs: tuple[str, ...],
+    dtypes: tuple[str, ...],
+    expect: tuple[str, ...],
+    fmt: str,
 ) -> int:
     """Build, trace, draw the trace on stdout, say every failure on stderr; the exit code."""
     out, err = consoles()
@@ -41,7 +45,9 @@ def run_trace(
     failures = trace.failures()
     for failure in failures:
         # The model's fault is in its code (Python's words); an expected shape is an option.
-        voice = PYTHON if trace.failure is not None and failure is trace.failure.error else COMMAND_LINE
+        voice = (
+            PYTHON if trace.failure is not None and failure is trace.failure.error else COMMAND_LINE
+        )
         print_error(err, failure, voice)
     return max((failure.exit_code for failure in failures), default=0)
 

@@ -41,7 +41,9 @@ class Received:
     def text(self) -> str:
         """``(4, 3, 10), h_0 (2, 3, 20)`` or ``packed: data (10, 8), lengths [5, 3, 2]``."""
         if self.lengths is not None and self.packed_data is not None:
-            first = f"packed: data {format_shape(self.packed_data)}, lengths {short_list(self.lengths)}"
+            first = (
+                f"packed: data {format_shape(self.packed_data)}, lengths {short_list(self.lengths)}"
+            )
         else:
             first = format_shape(self.input)
         if self.dtype not in ("float32",):
@@ -259,7 +261,9 @@ class Trace(Shown):
             calls = [c for c in self.calls if c.path == path and number in (None, c.call)]
             several = number is None and len(calls) > 1
             compared += [
-                TraceExpectation(path, c.call if several else number, tensor, wanted, _shape_in(c, tensor))
+                TraceExpectation(
+                    path, c.call if several else number, tensor, wanted, _shape_in(c, tensor)
+                )
                 for c in calls
             ] or [TraceExpectation(path, number, tensor, wanted, None)]
         return replace(self, expectations=(*self.expectations, *compared))
@@ -297,7 +301,11 @@ class Trace(Shown):
 # Every tensor name a traced call has, longest first: a name's tail is matched against them.
 TENSOR_NAMES = tuple(
     sorted(
-        {name for kind in KINDS.values() for name in (*kind.tensor_names, *kind.packed_tensor_names)},
+        {
+            name
+            for kind in KINDS.values()
+            for name in (*kind.tensor_names, *kind.packed_tensor_names)
+        },
         key=len,
         reverse=True,
     )

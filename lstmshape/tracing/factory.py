@@ -103,7 +103,9 @@ def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableVa
     candidates = [
         name
         for name, value in vars(module).items()
-        if not name.startswith("_") and callable(value) and getattr(value, "__module__", "") == module_name
+        if not name.startswith("_")
+        and callable(value)
+        and getattr(value, "__module__", "") == module_name
     ]
     details = [f"It defines {', '.join(candidates)}."] if candidates else []
     return UnreadableValueError(

@@ -13,7 +13,7 @@ from typing import Any
 
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.model.text import format_shape
-from lstmshape.model.trace import TraceFailure, TracedCall
+from lstmshape.model.trace import TracedCall, TraceFailure
 from lstmshape.tracing.hooks import Pending, Recorder, kind_of, site_text
 from lstmshape.words import Text, words
 
@@ -80,7 +80,9 @@ def _called_at(site: str | None) -> list[Text]:
     return [] if site is None else [f"called at {site}"]
 
 
-def _recurrent_error(pending: Pending, module: Any, site: str | None, torch_says: str) -> ForwardError:
+def _recurrent_error(
+    pending: Pending, module: Any, site: str | None, torch_says: str
+) -> ForwardError:
     """The layer's failure in explain's words: its cause and fix, on what it really got."""
     kind = kind_of(module)
     assert kind is not None
@@ -97,7 +99,9 @@ def _recurrent_error(pending: Pending, module: Any, site: str | None, torch_says
         details.append(
             "lstmshape finds no fault in these shapes: torch's sentence says what else is wrong."
         )
-    return ForwardError(head, details=details, torch_says=torch_says, hint=hint, subject=pending.path)
+    return ForwardError(
+        head, details=details, torch_says=torch_says, hint=hint, subject=pending.path
+    )
 
 
 def _torch_call(module: Any) -> str:

@@ -31,7 +31,7 @@ def read_call(
     kind: ModuleKind, batch_first: bool, args: Sequence[Any], kwargs: Mapping[str, Any]
 ) -> Arguments:
     """The arguments of ``forward(input, hx)`` as lstmshape explains them."""
-    x = args[0] if args else kwargs.get("input")
+    x: Any = args[0] if args else kwargs.get("input")
     hx = args[1] if len(args) > 1 else kwargs.get("hx")
     if not hasattr(x, "shape") and not _is_packed(x):
         return Arguments(Received((), type(x).__name__), {}, "not_a_tensor")
@@ -50,7 +50,7 @@ def read_call(
     else:
         received = Received(_shape(x), dtype_name(x))
     states, problem = _states(kind, hx)
-    received = replace(received, **states)
+    received = replace(received, h_0=states.get("h_0"), c_0=states.get("c_0"))
     explain: dict[str, Any] = {"input": received.input, **states}
     if received.lengths is not None:
         explain.update(lengths=received.lengths, enforce_sorted=received.enforce_sorted)

@@ -55,7 +55,7 @@ def run_forward(
     from torch._guards import detect_fake_mode
 
     owned = [*model.parameters(), *model.buffers()]
-    mode = detect_fake_mode(owned + [t for t in _tensors(torch, (args, kwargs))])
+    mode = detect_fake_mode(owned + list(_tensors(torch, (args, kwargs))))
     if mode is not None:  # the model is fake already (the command line builds it so)
         return _run(torch, model, _in_mode(torch, mode, model, args, kwargs), True, FAKE_MODEL)
     if any(t.is_meta for t in owned):
@@ -64,7 +64,9 @@ def run_forward(
         )
         return _run(torch, model, _plain(torch, model, *moved), True, META, "meta")
     if method == "real":
-        return _run(torch, model, _real(torch, model, args, kwargs), False, f"{REAL}, as asked.", "real")
+        return _run(
+            torch, model, _real(torch, model, args, kwargs), False, f"{REAL}, as asked.", "real"
+        )
     shaped = _run(torch, model, _fake(torch, model, args, kwargs), True, SHAPE_ONLY)
     why = _why_real(torch, shaped, model, (args, kwargs)) if method == "auto" else None
     if why is None:

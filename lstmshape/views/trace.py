@@ -42,7 +42,9 @@ def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
     rows = []
     for tensor in call.report.tensors:
         if tensor.name in seen:
-            torch = "agrees" if seen[tensor.name] == tensor.shape else format_shape(seen[tensor.name])
+            torch = (
+                "agrees" if seen[tensor.name] == tensor.shape else format_shape(seen[tensor.name])
+            )
         elif call.kernel == "lstmshape" and tensor.role == "output":
             torch = "not run"
         elif tensor.name in ("h_0", "c_0"):
@@ -101,7 +103,11 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
             for column in _COLUMNS:
                 table.add_column(column, overflow="fold", no_wrap=column in ("tensor", "shape"))
             for row in call_rows(call):
-                style = "bold red" if row[3] not in ("agrees", "", "not run", "zeros (not passed)") else ""
+                style = (
+                    "bold red"
+                    if row[3] not in ("agrees", "", "not run", "zeros (not passed)")
+                    else ""
+                )
                 table.add_row(
                     Text(row[0], style="bold"), Text(row[1], style="cyan"), Text(row[2]),
                     Text(row[3], style=style or ("green" if row[3] == "agrees" else "dim")),
