@@ -43,7 +43,7 @@ def test_a_model_traces_shape_only_with_every_tensor(run: Run) -> None:
     assert lines[1].startswith("shape-only: the model was built on fake tensors")
     assert "lstm: nn.LSTM(64, 128, batch_first=True, bidirectional=True)" in lines
     assert "output  (8, 5, 256)  N=8, L=5, D*H_out=256            agrees" in lines
-    assert "  called at examples/models.py:23: output, _ = self.lstm(self.embed(tokens))" in lines
+    assert "  called at examples/models.py:25: output, _ = self.lstm(self.embed(tokens))" in lines
 
 
 def test_expected_shapes_for_ci(run: Run) -> None:
