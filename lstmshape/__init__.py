@@ -4,6 +4,8 @@ The public API imports nothing heavy (no torch, no Typer, no Rich): torch is loa
 :func:`verify`.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.api import assert_shapes, explain_module, spec_of_module
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from lstmshape.explain.cost import cost_of
     from lstmshape.model.cost import Cost
     from lstmshape.model.inspection import Inspection
+    from lstmshape.model.trace import Trace
     from lstmshape.model.why import WhyResult
     from lstmshape.torch_errors import why
 
@@ -44,6 +47,7 @@ _LAZY = {
     "Cost": "lstmshape.model.cost",
     "inspect_checkpoint": "lstmshape.checkpoint.inspect",
     "Inspection": "lstmshape.model.inspection",
+    "Trace": "lstmshape.model.trace",
     "why": "lstmshape.torch_errors",
     "WhyResult": "lstmshape.model.why",
 }
@@ -72,6 +76,29 @@ def verify(report: Report, *, seed: int = 0, budget: int | str | None = None) ->
     return _verify(report, seed=seed, budget=read_memory(budget, "budget"))
 
 
+def trace(model: Any, /, *example_inputs: Any, **example_kwargs: Any) -> Trace:
+    """Run ``model(*example_inputs, **example_kwargs)`` once and explain every call of every
+    recurrent layer inside it, in call order, named by its path in the model (``encoder.lstm``).
+
+    Shape-only: fake tensors stand for the model's tensors and the inputs, so nothing is allocated
+    or computed and a model of any size traces in seconds; when torch needs the values to know a
+    shape (pack_padded_sequence's lengths), the example inputs run for real, gradients off and the
+    model's buffers untouched. ``trace.method`` and ``trace.how`` say which way it ran. A forward
+    pass that fails is in ``trace.failure``: the module, the line that called it, torch's sentence
+    and lstmshape's explanation with the fix. Imports torch.
+    """
+    from lstmshape.tracing import trace_model
+
+    return trace_model(model, example_inputs, example_kwargs)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext lstmshape``: the ``%lstmshape`` line magic, with the command line's options."""
+    from lstmshape.notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = [
     "DTYPES",
     "CheckpointError",
@@ -87,6 +114,7 @@ __all__ = [
     "Report",
     "TensorMismatchError",
     "TorchNotInstalledError",
+    "Trace",
     "UnreadableValueError",
     "UnsafeCheckpointError",
     "VerificationError",
@@ -101,6 +129,7 @@ __all__ = [
     "inspect_checkpoint",
     "spec_of_module",
     "state_shapes",
+    "trace",
     "verify",
     "why",
 ]

@@ -195,3 +195,10 @@ class ConfigMismatchError(LstmShapeError):
     arguments given): load_state_dict would refuse one into the other."""
 
     exit_code = 1
+
+
+class ForwardError(LstmShapeError):
+    """A model's forward pass failed while lstmshape traced it: which module raised, the line that
+    called it, torch's sentence, and lstmshape's explanation with the fix."""
+
+    exit_code = 1

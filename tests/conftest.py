@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import shlex
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
+import lstmshape
 from lstmshape.cli import app
 
 # Derandomized: the same examples on every run, so the suite is deterministic. CI (CI=true) draws more.
@@ -48,7 +53,50 @@ def invoke(args: str | list[str], columns: int = 80, stdin: bytes | None = None)
     # A user's mistake must never surface as an exception (a traceback in the real CLI).
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
+    if _asks_for_json(argv) and result.stdout.strip():
+        validate_json(json.loads(result.stdout), _command(argv))
     return CliResult(result.exit_code, result.stdout, result.stderr, result.output)
+
+
+def _asks_for_json(argv: list[str]) -> bool:
+    pairs = zip(argv, [*argv[1:], ""], strict=False)
+    return any(a in ("--format", "-f") and b.lower() == "json" for a, b in pairs) or any(
+        a.lower() in ("--format=json", "-fjson") for a in argv
+    )
+
+
+def _command(argv: list[str]) -> str:
+    return argv[0] if argv and argv[0] in ("check", "trace", "why", "inspect") else "explain"
+
+
+SCHEMAS = Path(lstmshape.__file__).parent / "schemas"
+
+
+@functools.cache
+def _validators() -> dict[str, Any]:
+    """Each shipped schema's validator, every schema known to each (check and trace refer to the
+    report's and the error's)."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    schemas = {path.stem: json.loads(path.read_text()) for path in SCHEMAS.glob("*.json")}
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    for schema in schemas.values():
+        Draft202012Validator.check_schema(schema)
+    return {
+        name: Draft202012Validator(schema, registry=registry) for name, schema in schemas.items()
+    }
+
+
+def validate_json(data: Any, command: str = "explain") -> None:
+    """Hold a JSON document to the schema of the command that printed it (lstmshape/schemas):
+    explain's report, or its failure document; check's; trace's."""
+    name = command
+    if command == "explain":
+        name = "error" if "error" in data else "report"
+    _validators()[name].validate(data)
 
 
 @pytest.fixture

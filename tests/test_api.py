@@ -90,16 +90,16 @@ def test_assert_shapes_fails_as_an_assertion_with_the_explanation() -> None:
     with pytest.raises(AssertionError) as caught:
         assert_shapes(lstm, (4, 3, 10), {"c_n": (4, 3, 20)}, output=(4, 3, 20), h_n=(2, 3, 20))
     assert isinstance(caught.value, ExpectationError)
-    assert str(caught.value) == (
+    # The table view of what differs: each shape with its axes, then one fix for all of them.
+    assert str(caught.value).splitlines() == [
         "2 shapes differ from the expected for nn.LSTM(10, 20, num_layers=2, bidirectional=True) "
-        "on input (4, 3, 10):\n"
-        "  output is (4, 3, 40), not the expected (4, 3, 20).\n"
-        "    output is (L, N, D*H_out) with L=4, N=3, D*H_out=40 (D=2 × H_out=20).\n"
-        "  h_n is (4, 3, 20), not the expected (2, 3, 20).\n"
-        "    h_n is (D*num_layers, N, H_out) with D*num_layers=4 (D=2 × num_layers=2), N=3, "
-        "H_out=20 (hidden_size).\n"
-        "  Try expecting output=(4, 3, 40), h_n=(4, 3, 20), or change the module's arguments."
-    )
+        "on input (4, 3, 10):",
+        "  tensor  expected    computed    axes",
+        "  output  (4, 3, 20)  (4, 3, 40)  L=4, N=3, D*H_out=40 (D=2 × H_out=20)",
+        "  h_n     (2, 3, 20)  (4, 3, 20)  D*num_layers=4 (D=2 × num_layers=2), N=3, "
+        "H_out=20 (hidden_size)",
+        "  Try expecting output=(4, 3, 40), h_n=(4, 3, 20), or change the module's arguments.",
+    ]
 
 
 def test_assert_shapes_takes_a_spec_packed_names_and_refuses_nothing_to_assert() -> None:
@@ -137,5 +137,7 @@ def test_the_hint_for_a_model_is_python() -> None:
 def test_assert_shapes_takes_parameter_names() -> None:
     lstm = torch.nn.LSTM(10, 20, num_layers=2)
     assert_shapes(lstm, (4, 3, 10), weight_ih_l1=(80, 20), h_n=(2, 3, 20))
-    with pytest.raises(ExpectationError, match=r"weight_ih_l0 is \(80, 10\), not the expected"):
+    with pytest.raises(
+        ExpectationError, match=r"weight_ih_l0  \(1024, 300\)  \(80, 10\)  \(4\*H_cell, H_in\)"
+    ):
         assert_shapes(lstm, (4, 3, 10), weight_ih_l0=(1024, 300))

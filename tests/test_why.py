@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from lstmshape import why
 from lstmshape.sentences import TORCH
 from lstmshape.torch_errors.find import find_sentences
-from tests.conftest import invoke
+from tests.conftest import invoke, validate_json
 from tests.strategies import build, call, configs, spec_of, torch
 
 Shape = tuple[int, ...]
@@ -73,6 +73,7 @@ def test_why_recovers_torchs_numbers_and_the_differing_axes(
     module = build(spec)
     text = torch_error(lambda: call(module, torch.zeros(*config["input"]), tuple(states.values())))
     result = why(f"Traceback (most recent call last):\n  ...\nRuntimeError: {text}\n")
+    validate_json(result.to_dict(), "why")
     (explained,) = result.explained
     assert explained.torch_message == text
     assert explained.subject == name
@@ -243,6 +244,7 @@ def test_every_sentence_torch_raises_is_recognised() -> None:
     for text in _torch_texts():
         result = why(text)
         assert result.explained, text
+        validate_json(result.to_dict(), "why")
         ids.update(e.sentence for e in result.explained)
     # The texts above make torch say most of what lstmshape quotes.
     assert len(ids) >= 30, sorted(set(TORCH) - ids)
@@ -324,6 +326,7 @@ def test_the_fixes_of_a_failed_load_state_dict_load_the_checkpoint(
     text = torch_error(lambda: cls(6, **built).load_state_dict(state))
     result = why(text)
     assert result.explained, text
+    validate_json(result.to_dict(), "why")
     fixes = [c.fix for e in result.explained for c in e.causes if c.proven]
     cls(6, **_applied(fixes, built)).load_state_dict(state)
 

@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from lstmshape.api.modules import ShapeLike, spec_of_module
 from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.explain import explain_spec
-from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape
+from lstmshape.model.report import Expectation, Report
+from lstmshape.model.text import aligned, format_shape
+from lstmshape.parameters import parameter_named
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import PYTHON, Change, Fix, words
+from lstmshape.words import Change, Fix, words
 
 
 def assert_shapes(
@@ -34,6 +35,7 @@ def assert_shapes(
 
         lstmshape.assert_shapes(model.encoder, (4, 3, 10), output=(4, 3, 40), h_n=(4, 3, 20))
     """
+    __tracebackhide__ = True  # pytest shows the failed assertion, not lstmshape's frames
     wanted = {**(expected or {}), **shapes}
     if not wanted:
         raise UnreadableValueError(
@@ -50,24 +52,33 @@ def assert_shapes(
         lengths=lengths,
         enforce_sorted=enforce_sorted,
     )
-    failures = report.failures()
-    if not failures:
+    differ = [e for e in report.expectations if not e.ok]
+    if not differ:
         return report
-    differ = "1 shape differs" if len(failures) == 1 else f"{len(failures)} shapes differ"
-    # Each failure without its own "Try" line: one line proposes every computed shape at once.
-    lines = [
-        line
-        for failure in failures
-        for line in failure.lines(PYTHON)[: -1 if failure.hint_words is not None else None]
+    count = "1 shape differs" if len(differ) == 1 else f"{len(differ)} shapes differ"
+    # The table view of what differs, one row per shape; one line proposes every computed shape.
+    rows: list[tuple[str, ...]] = [("tensor", "expected", "computed", "axes")]
+    rows += [
+        (e.tensor, format_shape(e.expected), format_shape(e.computed), _axes(report, e))
+        for e in differ
     ]
-    computed = Fix(
-        tuple(Change(f"expect.{e.tensor}", e.computed) for e in report.expectations if not e.ok)
-    )
+    computed = Fix(tuple(Change(f"expect.{e.tensor}", e.computed) for e in differ))
     raise ExpectationError(
-        f"{differ} from the expected for {spec.torch_call()} on input "
+        f"{count} from the expected for {spec.torch_call()} on input "
         f"{format_shape(report.input_shape)}:",
-        details=lines,
+        details=aligned(rows),
         hint=words(
             "Try expecting {computed}, or change the module's arguments.", computed=computed
         ),
+    )
+
+
+def _axes(report: Report, e: Expectation) -> str:
+    """A tensor's axes with their sizes and derivations; a parameter's rows in symbols."""
+    if e.of == "parameter":
+        p = parameter_named(report.spec, e.tensor)
+        return "" if p is None else p.rows
+    dims = report.tensor(e.tensor).dims
+    return ", ".join(
+        d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "") for d in dims
     )

@@ -181,3 +181,24 @@ def why(
         "proj_size": proj_size,
     }
     raise typer.Exit(run_why(text, file, fmt, known))
+
+
+@app.command(add_help_option=False)
+def trace(
+    factory: opt.Factory,
+    input: opt.TraceInput = None,
+    input_dtype: opt.InputDtype = None,
+    expect: opt.TraceExpect = None,
+    fmt: opt.TraceFormat = "table",
+    _help: opt.Help = False,
+) -> None:
+    """Trace every recurrent layer of a model: build it, run its forward pass once on fake
+    tensors, explain every call; exit 1 if it fails or a shape differs.
+
+    Example: lstmshape trace mypackage.models:Tagger --input 8,5 --input-dtype long
+    """
+    from lstmshape.cli.trace import run_trace  # torch loads with its command, never at start-up
+
+    raise typer.Exit(
+        run_trace(factory, tuple(input or ()), tuple(input_dtype or ()), tuple(expect or ()), fmt)
+    )

@@ -15,7 +15,7 @@ import typer
 from typer.models import OptionInfo
 
 from lstmshape.version import __version__
-from lstmshape.views import CHECK_FORMATS, FORMATS, INSPECT_FORMATS
+from lstmshape.views import CHECK_FORMATS, FORMATS, INSPECT_FORMATS, TRACE_FORMATS
 
 # A flag takes no value: a blank metavar keeps Typer from showing "<bool>" in --help.
 FLAG = " "
@@ -431,6 +431,58 @@ WhyFormat = Annotated[
         "-f",
         metavar="FORMAT",
         callback=one_of(("table", "json", "markdown", "plain")),
+        help="table, json, markdown or plain.",
+    ),
+]
+
+# The trace command's own.
+Factory = Annotated[
+    str,
+    typer.Argument(
+        metavar="MODULE:FACTORY",
+        help="The function or class that builds the model, as PACKAGE.MODULE:FACTORY (imported "
+        "from the working folder first). It is called with no arguments, on fake tensors.",
+        show_default=False,
+    ),
+]
+TraceInput = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="SHAPE",
+        help="Shape of an example input to forward(), e.g. 8,5 (repeatable: one per argument). "
+        "[required]",
+        show_default=False,
+    ),
+]
+InputDtype = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--input-dtype",
+        metavar="DTYPE",
+        help="dtype of the inputs: long (int64) for token ids, float32, ... One for every "
+        "--input, or one each. [default: float32]",
+        show_default=False,
+    ),
+]
+TraceExpect = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expect",
+        "-e",
+        metavar="LAYER.TENSOR=SHAPE",
+        help="Expected shape, e.g. encoder.lstm.h_n=2,8,256 (decoder.lstm#2.output for a second "
+        "call; repeatable). Any mismatch exits 1.",
+    ),
+]
+TraceFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=one_of(TRACE_FORMATS),
         help="table, json, markdown or plain.",
     ),
 ]

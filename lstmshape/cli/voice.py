@@ -27,6 +27,7 @@ OPTIONS = {
     "format": "--format",
     "module_name": "--module-name",
     "against": "--against",
+    "input_dtype": "--input-dtype",
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {

@@ -37,7 +37,7 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
         return error.exit_code
     if not result.recognised:
         if fmt == "json":
-            out.file.write('{\n  "recognised": false,\n  "errors": []\n}\n')
+            render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}
         print_lines(err, _nothing_found())
         return 1
     try:

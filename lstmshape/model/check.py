@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from lstmshape.errors import LstmShapeError
 from lstmshape.model.contract import JSONDict
 from lstmshape.model.report import Report
+from lstmshape.model.shown import Shown
 from lstmshape.words import Voice
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """An entry checked: its report (None if it could not be explained) and what failed."""
+@dataclass(frozen=True, repr=False)
+class Outcome(Shown):
+    """An entry checked: its report (None if it could not be explained) and what failed.
+
+    In a notebook it shows as its row of the check table and what failed.
+    """
 
     name: str
     report: Report | None
@@ -29,6 +33,10 @@ class Outcome:
         if not self.errors:
             return "pass"
         return "invalid" if max(e.exit_code for e in self.errors) == 2 else "fail"
+
+    def summary(self) -> str:
+        """``encoder: pass``, the repr's one line."""
+        return f"{self.name}: {self.result}"
 
     def error_lines(self, error: LstmShapeError, voice: Voice) -> list[str]:
         """An error as the spec file's user reads it: the entry's name first, in ``voice``."""

@@ -14,6 +14,7 @@ from lstmshape.errors import (
     UnsafeCheckpointError,
 )
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.shown import Shown
 from lstmshape.model.text import size_text
 from lstmshape.model.weights import InconsistentGroup, weight_arguments
 from lstmshape.spec import ModuleSpec
@@ -150,8 +151,8 @@ class CheckpointGroup:
         }
 
 
-@dataclass(frozen=True)
-class Inspection:
+@dataclass(frozen=True, repr=False)
+class Inspection(Shown):
     """Everything ``lstmshape inspect`` found in one checkpoint."""
 
     path: str
@@ -171,6 +172,12 @@ class Inspection:
     expectations: tuple[ConfigExpectation, ...] = ()
     explained: tuple[str, Report] | None = field(default=None)
     """A module's name and its report for the input asked for (``--input``)."""
+
+    def summary(self) -> str:
+        """The repr's one line: the file, its recurrent modules, the verdict."""
+        count = len(self.modules)
+        found = f"{count} recurrent module{'s' if count != 1 else ''}"
+        return f"{self.path}: {found}, {'ok' if self.ok else 'not ok'}"
 
     def module(self, name: str) -> CheckpointModule:
         """The module at prefix ``name``; KeyError if the checkpoint has none there."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.shown import Shown
 from lstmshape.model.text import format_shape, short_list
 from lstmshape.parameters import Parameter, omitted, parameter_named
 from lstmshape.words import Arg, Fix, words
@@ -228,9 +229,12 @@ class Expectation:
         }
 
 
-@dataclass(frozen=True)
-class Report:
-    """Everything lstmshape knows about one module applied to one input."""
+@dataclass(frozen=True, repr=False)
+class Report(Shown):
+    """Everything lstmshape knows about one module applied to one input.
+
+    In a notebook it shows as the table view; ``print(report)`` writes the plain view.
+    """
 
     spec: ModuleSpec
     input_shape: tuple[int, ...]
@@ -262,6 +266,12 @@ class Report:
         """False when an expectation failed or torch disagreed."""
         verified = self.verification is None or self.verification.ok
         return verified and all(e.ok for e in self.expectations)
+
+    def summary(self) -> str:
+        """``nn.LSTM(10, 20) on input (4, 3, 10): ok``, the repr's one line."""
+        failed = len(self.failures())
+        verdict = "ok" if not failed else f"{failed} {'failure' if failed == 1 else 'failures'}"
+        return f"{self.spec.torch_call()} on input {format_shape(self.input_shape)}: {verdict}"
 
     def tensor(self, name: str) -> Tensor:
         """The tensor named ``name`` (``h_n``); KeyError if this module has none."""

@@ -42,3 +42,12 @@ def size_text(nbytes: int) -> str:
         if value < 1024:
             return f"{value:.1f} {unit}"
     return f"{value / 1024:,.1f} {units[-1]}"
+
+
+def aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as aligned lines (two spaces between columns, no trailing spaces): a table
+    that reads in a plain message, such as a failed assertion in pytest's output."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]

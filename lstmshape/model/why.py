@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.shown import Shown
 
 
 class Axis(NamedTuple):
@@ -107,8 +108,8 @@ class Explained:
         return data
 
 
-@dataclass(frozen=True)
-class WhyResult:
+@dataclass(frozen=True, repr=False)
+class WhyResult(Shown):
     """Every sentence of torch's found in one text, in the order it holds them."""
 
     explained: tuple[Explained, ...]
@@ -119,6 +120,14 @@ class WhyResult:
     def recognised(self) -> bool:
         """Whether the text held at least one sentence lstmshape explains."""
         return bool(self.explained)
+
+    def summary(self) -> str:
+        """The repr's one line: what was found."""
+        if not self.explained:
+            return "no sentence of torch's about recurrent layers"
+        first = self.explained[0]
+        more = f" (and {len(self.explained) - 1} more)" if len(self.explained) > 1 else ""
+        return f"{first.sentence}: {first.parameter or first.subject or 'torch'}{more}"
 
     def to_dict(self) -> JSONDict:
         """The JSON contract: one sentence at the top level; several under ``errors``."""

@@ -16,6 +16,7 @@ from lstmshape.views.table import render_table
 FORMATS = ("table", "json", "markdown", "plain", "code")
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
 INSPECT_FORMATS = CHECK_FORMATS
+TRACE_FORMATS = ("table", "json", "markdown", "plain")
 
 
 def render(report: Report, fmt: str, console: Console) -> None:

@@ -117,3 +117,13 @@ def _aligned(
         write_text(console, text.plain + "\n")
     else:
         console.print(text, soft_wrap=True)
+
+
+def render_outcome(outcome: Outcome, console: Console) -> None:
+    """One entry as a notebook shows it: its row of the check table, then each error in Python's
+    words (the row's one line is a summary; the error says why and the fix)."""
+    from lstmshape.words import PYTHON
+
+    _aligned(outcome.name, [check_row(outcome, PYTHON)], {outcome.result: 1}, "table", console)
+    for error in outcome.errors:
+        console.print(Text("\n".join(outcome.error_lines(error, PYTHON))), soft_wrap=True)

@@ -53,6 +53,11 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
         render(inspection.explained[1], fmt, console)
 
 
+def inspection_table(inspection: Inspection, console: Console) -> None:
+    """The table view (a notebook shows it as HTML)."""
+    render_inspection(inspection, "table", console)
+
+
 def heading(inspection: Inspection) -> str:
     """``model.pt: torch.save's zip format, 14 tensors, 2 recurrent modules``."""
     found = len(inspection.modules)

@@ -138,6 +138,11 @@ def render_why(result: WhyResult, fmt: str, console: Console) -> None:
                 _draw_causes(item, console)
 
 
+def why_table(result: WhyResult, console: Console) -> None:
+    """The table view (a notebook shows it as HTML)."""
+    render_why(result, "table", console)
+
+
 def to_plain(result: WhyResult) -> str:
     """Aligned text with no colour, for logs."""
     from lstmshape.views.text import plain_section

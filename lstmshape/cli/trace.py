@@ -1,0 +1,102 @@
+"""The trace command (``lstmshape trace PACKAGE.MODULE:FACTORY --input 8,5``): the user's model,
+built on fake tensors, its forward pass traced; every call of a recurrent layer on stdout, a failure
+and any shape that differs on stderr.
+
+A traced model's faults are in its Python code, so they are worded in Python (``h_0=(1, 8, 256)``);
+an expected shape's fix is an option (``--expect encoder.lstm.h_n=4,8,256``).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
+from lstmshape.cli.voice import COMMAND_LINE
+from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.model.trace import Trace
+from lstmshape.reading import read_shape
+from lstmshape.words import PYTHON, Arg, Shown, words
+
+Shape = tuple[int, ...]
+
+
+def run_trace(
+    factory: str,
+    inputs: tuple[str, ...],
+    dtypes: tuple[str, ...],
+    expect: tuple[str, ...],
+    fmt: str,
+) -> int:
+    """Build, trace, draw the trace on stdout, say every failure on stderr; the exit code."""
+    out, err = consoles()
+    try:
+        trace = build_trace(factory, inputs, dtypes, expect)
+    except LstmShapeError as error:
+        print_refusal(err, error)
+        return error.exit_code
+    from lstmshape.views.trace import render_trace_format
+
+    try:
+        render_trace_format(trace, fmt, out)
+    except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
+        print_error(err, unwritable_output(error))
+        return 2
+    failures = trace.failures()
+    for failure in failures:
+        # The model's fault is in its code (Python's words); an expected shape is an option.
+        voice = (
+            PYTHON if trace.failure is not None and failure is trace.failure.error else COMMAND_LINE
+        )
+        print_error(err, failure, voice)
+    return max((failure.exit_code for failure in failures), default=0)
+
+
+def build_trace(
+    factory: str, inputs: tuple[str, ...], dtypes: tuple[str, ...], expect: tuple[str, ...]
+) -> Trace:
+    """The trace the options ask for, its expected shapes compared."""
+    from lstmshape.tracing.factory import load_factory, read_input_dtype, trace_factory
+
+    if not inputs:
+        raise UnreadableValueError(
+            words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
+            hint=words("Try {input} {example}.", input=Arg("input"), example=Shown("input", (8, 5))),
+        )  # fmt: skip
+    shapes = [read_shape(text, "input") for text in inputs]
+    kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
+    if len(kinds) not in (1, len(shapes)):
+        raise UnreadableValueError(
+            f"{len(kinds)} --input-dtype for {len(shapes)} --input: give one for all, or one each.",
+            hint="Try --input-dtype once, for every input.",
+            subject="input_dtype",
+        )
+    expected = dict(_read_expectation(text) for text in expect)
+    if len(kinds) == 1:
+        kinds *= len(shapes)
+    trace = trace_factory(load_factory(factory), list(zip(shapes, kinds, strict=True)))
+    return trace.expecting(expected) if expected else trace
+
+
+def _read_expectation(text: str) -> tuple[str, Shape]:
+    name, equals, shape = text.partition("=")
+    if not equals or not name.strip():
+        raise UnreadableValueError(
+            f"--expect {text!r} is not LAYER.TENSOR=SHAPE.",
+            hint="Try --expect encoder.lstm.h_n=2,8,256.",
+            subject="expect",
+        )
+    from lstmshape.model.trace import split_name
+
+    split_name(name.strip())  # a name that ends in no tensor is refused before the model is built
+    return name.strip(), read_shape(shape, f"expect.{name.strip()}")
+
+
+def print_refusal(err: Console, error: LstmShapeError) -> None:
+    """An error before the trace: the user's own traceback first when their code raised."""
+    from lstmshape.tracing.factory import UserCodeError
+
+    if isinstance(error, UserCodeError):
+        for line in error.traceback_lines:
+            err.print(Text(line), soft_wrap=True)
+    print_lines(err, error.lines(COMMAND_LINE))

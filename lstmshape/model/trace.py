@@ -1,0 +1,402 @@
+"""A traced model: every call of a recurrent layer inside it, with the shapes it really got.
+
+Plain, frozen data, as the report is: ``lstmshape.trace`` fills it in (torch runs there), the views
+draw it, ``to_dict()`` is its JSON (lstmshape/schemas/trace.json).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueError
+from lstmshape.kinds import KINDS
+from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.report import Report
+from lstmshape.model.shown import Shown
+from lstmshape.model.text import aligned, format_shape, short_list
+from lstmshape.words import PYTHON, Fix, words
+
+Shape = tuple[int, ...]
+ShapeLike = Sequence[int] | str | Any
+
+
+@dataclass(frozen=True)
+class Received:
+    """What one call of a recurrent layer was given, as lstmshape explains it."""
+
+    input: Shape
+    """The input's shape; for a PackedSequence, the padded batch it packs (L = max(lengths))."""
+    dtype: str
+    """The input's dtype, as torch names it without ``torch.``: ``float32``."""
+    h_0: Shape | None = None
+    c_0: Shape | None = None
+    lengths: tuple[int, ...] | None = None
+    """Each sequence's length, in the batch's order, when the input was a PackedSequence."""
+    enforce_sorted: bool = True
+    packed_data: Shape | None = None
+    """A PackedSequence's ``data``: (sum(lengths), H_in)."""
+
+    def text(self) -> str:
+        """``(4, 3, 10), h_0 (2, 3, 20)`` or ``packed: data (10, 8), lengths [5, 3, 2]``."""
+        if self.lengths is not None and self.packed_data is not None:
+            first = (
+                f"packed: data {format_shape(self.packed_data)}, lengths {short_list(self.lengths)}"
+            )
+        else:
+            first = format_shape(self.input)
+        if self.dtype not in ("float32",):
+            first += f" {self.dtype}"
+        states = [
+            f"{name} {format_shape(shape)}"
+            for name, shape in (("h_0", self.h_0), ("c_0", self.c_0))
+            if shape is not None
+        ]
+        return ", ".join([first, *states])
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, under a call's ``"received"`` key."""
+        return {
+            "input": list(self.input),
+            "dtype": self.dtype,
+            "h_0": None if self.h_0 is None else list(self.h_0),
+            "c_0": None if self.c_0 is None else list(self.c_0),
+            "packed": None
+            if self.lengths is None
+            else {
+                "lengths": list(self.lengths),
+                "enforce_sorted": self.enforce_sorted,
+                "data": None if self.packed_data is None else list(self.packed_data),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class TracedCall:
+    """One call of a recurrent layer: where it sits, what it got, and lstmshape's report of it."""
+
+    path: str
+    """Its name in the model, as ``named_modules()`` gives it: ``encoder.lstm``."""
+    module: str
+    """Its class's name: ``LSTM``, or a subclass's own (``MyLSTM``)."""
+    call: int
+    """1 for the layer's first call in the forward pass, 2 for its second, ..."""
+    site: str | None
+    """The line of the user's code that called it: ``model.py:31: out, _ = self.lstm(x)``."""
+    received: Received
+    report: Report | None
+    """lstmshape's report of this call; None when the call failed (see the trace's failure)."""
+    torch_shapes: tuple[tuple[str, Shape], ...] = ()
+    """The shapes torch took and returned, by the report's names, as the hooks saw them."""
+    kernel: str = "torch"
+    """``torch``: torch's kernel ran; ``lstmshape``: a shape-only run skipped a kernel that would
+    step through every time step in Python, and returned tensors of the report's shapes."""
+
+    @property
+    def label(self) -> str:
+        """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
+        return self.path if self.call == 1 else f"{self.path} (call {self.call})"
+
+    @property
+    def agrees(self) -> bool:
+        """Whether every shape torch produced is the one lstmshape's report computes."""
+        if self.report is None:
+            return True
+        shapes = self.report.shapes()
+        return all(shapes.get(name) == shape for name, shape in self.torch_shapes)
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, one item of the trace's ``"calls"``."""
+        return {
+            "path": self.path,
+            "module": self.module,
+            "call": self.call,
+            "site": self.site,
+            "received": self.received.to_dict(),
+            "kernel": self.kernel,
+            "torch": {name: list(shape) for name, shape in self.torch_shapes},
+            "agrees": self.agrees,
+            "report": None if self.report is None else self.report.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class TraceFailure:
+    """The forward pass failed: which module raised, where it was called, torch's sentence, and
+    lstmshape's explanation (for a recurrent layer, the cause and the fix that explain gives)."""
+
+    path: str
+    """The module that raised, by its name in the model ("" for the model's own forward)."""
+    module: str
+    """Its class's name."""
+    recurrent: bool
+    exception: str
+    """The exception's class: ``RuntimeError``."""
+    torch_says: str
+    site: str | None
+    """The line of the user's code that called the module (or raised, in the model's forward)."""
+    error: LstmShapeError
+    """What the user reads: the module, the line, lstmshape's explanation, torch's sentence, the
+    fix. Its ``exit_code`` is the command line's."""
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, under the trace's ``"failure"`` key."""
+        return {
+            "path": self.path,
+            "module": self.module,
+            "recurrent": self.recurrent,
+            "exception": self.exception,
+            "torch_says": self.torch_says,
+            "site": self.site,
+            "error": self.error.to_dict(PYTHON),
+        }
+
+
+@dataclass(frozen=True)
+class TraceExpectation:
+    """A shape expected of a traced layer (``encoder.lstm.h_n=2,8,256``) against the traced one."""
+
+    path: str
+    call: int | None
+    """The call it is about (``decoder.lstm#2.h_n``), or None for every call of the layer."""
+    tensor: str
+    expected: Shape
+    traced: Shape | None
+    """The traced shape; None when the layer was never called or has no such tensor."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the traced shape is the expected one."""
+        return self.traced == self.expected
+
+    @property
+    def name(self) -> str:
+        """``encoder.lstm.h_n``, as the user wrote it."""
+        at = "" if self.call is None else f"#{self.call}"
+        return f"{self.path}{at}.{self.tensor}"
+
+    def to_dict(self) -> JSONDict:
+        """JSON view."""
+        return {
+            "name": self.name,
+            "expected": list(self.expected),
+            "traced": None if self.traced is None else list(self.traced),
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True, repr=False)
+class Trace(Shown):
+    """A model's forward pass, once, with every call of its recurrent layers explained.
+
+    In a notebook it shows as the table view; ``print(trace)`` writes the plain view.
+    """
+
+    model: str
+    """The model's class name."""
+    inputs: tuple[str, ...]
+    """The example inputs as they were given: ``(8, 5) int64``."""
+    method: str
+    """``shape-only`` (fake tensors: nothing allocated, nothing computed), ``meta`` (the model's
+    own meta tensors), or ``real`` (the example inputs, for real)."""
+    how: str
+    """Which way it ran, and why, in words."""
+    torch_version: str
+    recurrent: tuple[tuple[str, str], ...]
+    """Every recurrent layer of the model, called or not: (path, class name)."""
+    calls: tuple[TracedCall, ...]
+    failure: TraceFailure | None = None
+    expectations: tuple[TraceExpectation, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """The forward pass ran, torch agreed with every report, and every expected shape holds."""
+        return (
+            self.failure is None
+            and all(c.agrees for c in self.calls)
+            and all(e.ok for e in self.expectations)
+        )
+
+    def summary(self) -> str:
+        """``Tagger on (8, 5) int64: 2 recurrent calls, ok``, the repr's one line."""
+        n = len(self.calls)
+        verdict = "ok" if self.ok else ("failed" if self.failure is not None else "not ok")
+        return (
+            f"{self.model} on {', '.join(self.inputs)}: {n} recurrent "
+            f"{'call' if n == 1 else 'calls'}, {verdict}"
+        )
+
+    def call(self, path: str, number: int = 1) -> TracedCall:
+        """The ``number``-th call of the layer at ``path``; KeyError if there is none."""
+        for c in self.calls:
+            if c.path == path and c.call == number:
+                return c
+        raise KeyError(path if number == 1 else f"{path}#{number}")
+
+    def shapes(self) -> dict[str, dict[str, Shape]]:
+        """Each call's shapes, by its label: ``{"encoder.lstm": {"input": (8, 5, 300), ...}}``."""
+        return {c.label: c.report.shapes() for c in self.calls if c.report is not None}
+
+    def failures(self) -> list[LstmShapeError]:
+        """Why the trace is not ok, as errors: the forward pass's failure, then each shape that is
+        not the expected one, then any call where torch and lstmshape disagree."""
+        out: list[LstmShapeError] = [] if self.failure is None else [self.failure.error]
+        out += [_expectation_error(e) for e in self.expectations if not e.ok]
+        out += [_disagreement(c) for c in self.calls if not c.agrees]
+        return out
+
+    def expecting(self, expected: Mapping[str, ShapeLike]) -> Trace:
+        """This trace with ``expected`` shapes compared: ``{"encoder.lstm.h_n": (2, 8, 256)}``.
+
+        A name is the layer's path, ``#k`` for its k-th call only, then a tensor's name
+        (``decoder.lstm#2.output``); without ``#k`` every call of the layer is held to it.
+        """
+        from lstmshape.reading import shape_of
+
+        compared: list[TraceExpectation] = []
+        for name, shape in expected.items():
+            path, number, tensor = split_name(name)
+            wanted = shape_of(shape, f"expect.{name}")
+            calls = [c for c in self.calls if c.path == path and number in (None, c.call)]
+            several = number is None and len(calls) > 1
+            compared += [
+                TraceExpectation(
+                    path, c.call if several else number, tensor, wanted, _shape_in(c, tensor)
+                )
+                for c in calls
+            ] or [TraceExpectation(path, number, tensor, wanted, None)]
+        return replace(self, expectations=(*self.expectations, *compared))
+
+    def assert_shapes(self, expected: Mapping[str, ShapeLike]) -> Trace:
+        """Assert every shape in ``expected`` (as :meth:`expecting` reads it) and that the forward
+        pass ran; the trace when all hold. Raises :class:`ExpectationError` (an AssertionError)
+        with the table of what differs, or the forward pass's own failure."""
+        __tracebackhide__ = True  # pytest shows the assertion, not lstmshape's frames
+        checked = self.expecting(expected)
+        if checked.failure is not None:
+            raise checked.failure.error
+        differ = [e for e in checked.expectations if not e.ok]
+        if differ:
+            raise differing(checked, differ)
+        return checked
+
+    def to_dict(self) -> JSONDict:
+        """The JSON document of ``lstmshape trace --format json`` (schemas/trace.json)."""
+        return {
+            "schema": SCHEMA_VERSION,
+            "model": self.model,
+            "inputs": list(self.inputs),
+            "method": self.method,
+            "how": self.how,
+            "torch_version": self.torch_version,
+            "recurrent": [{"path": p, "module": m} for p, m in self.recurrent],
+            "calls": [c.to_dict() for c in self.calls],
+            "failure": None if self.failure is None else self.failure.to_dict(),
+            "expectations": [e.to_dict() for e in self.expectations],
+            "ok": self.ok,
+        }
+
+
+# Every tensor name a traced call has, longest first: a name's tail is matched against them.
+TENSOR_NAMES = tuple(
+    sorted(
+        {
+            name
+            for kind in KINDS.values()
+            for name in (*kind.tensor_names, *kind.packed_tensor_names)
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def split_name(name: str) -> tuple[str, int | None, str]:
+    """``decoder.lstm#2.h_n`` -> ("decoder.lstm", 2, "h_n"); ``encoder.lstm.output.data`` ->
+    ("encoder.lstm", None, "output.data")."""
+    for tensor in TENSOR_NAMES:
+        if name.endswith(f".{tensor}"):
+            path = name[: -len(tensor) - 1]
+            layer, hash_, number = path.rpartition("#")
+            if hash_ and number.isdigit() and int(number) >= 1:
+                return layer, int(number), tensor
+            return path, None, tensor
+    raise UnreadableValueError(
+        f"{name!r} does not end in a tensor's name: write LAYER.TENSOR, e.g. encoder.lstm.h_n.",
+        details=[f"The tensors: {', '.join(sorted(TENSOR_NAMES))}."],
+        hint="Try encoder.lstm.h_n, or decoder.lstm#2.output for a layer's second call.",
+        subject=name,
+    )
+
+
+def _shape_in(call: TracedCall, tensor: str) -> Shape | None:
+    if call.report is None:
+        return None
+    return call.report.shapes().get(tensor)
+
+
+def differing(trace: Trace, differ: list[TraceExpectation]) -> ExpectationError:
+    """The failed assertion: a table of each shape that differs, with its axes, and the fix."""
+    rows: list[tuple[str, ...]] = [("layer.tensor", "expected", "traced", "axes")]
+    for e in differ:
+        rows.append(
+            (
+                e.name,
+                format_shape(e.expected),
+                "not traced" if e.traced is None else format_shape(e.traced),
+                _axes(trace, e),
+            )
+        )
+    n = len(differ)
+    fixable = {f"expect.{e.name}": e.traced for e in differ if e.traced is not None}
+    return ExpectationError(
+        f"{n} {'shape differs' if n == 1 else 'shapes differ'} from the expected in the trace of "
+        f"{trace.model} on {', '.join(trace.inputs)}:",
+        details=aligned(rows),
+        hint=words("Try expecting {fix}, or change the model.", fix=Fix.of(fixable))
+        if fixable
+        else "Try a layer's path and a tensor's name from the trace.",
+    )
+
+
+def _axes(trace: Trace, e: TraceExpectation) -> str:
+    for call in trace.calls:
+        if call.path == e.path and e.call in (None, call.call) and call.report is not None:
+            for tensor in call.report.tensors:
+                if tensor.name == e.tensor:
+                    return ", ".join(d.label() for d in tensor.dims)
+    return ""
+
+
+def _expectation_error(e: TraceExpectation) -> ExpectationError:
+    if e.traced is None:
+        return ExpectationError(
+            f"{e.name} was not traced: the forward pass gave that layer no such call or tensor.",
+            subject=e.name,
+            expected=e.expected,
+            hint="Try a path and a tensor name from the trace's table.",
+        )
+    return ExpectationError(
+        f"{e.name} is {format_shape(e.traced)}, not the expected {format_shape(e.expected)}.",
+        subject=e.name,
+        expected=e.expected,
+        actual=e.traced,
+        hint=words("Try {fix}, or change the model.", fix=Fix.of({f"expect.{e.name}": e.traced})),
+    )
+
+
+def _disagreement(c: TracedCall) -> LstmShapeError:
+    from lstmshape.errors import VerificationError
+
+    assert c.report is not None
+    shapes = c.report.shapes()
+    differ = [
+        f"{name}: torch {format_shape(shape)}, lstmshape {format_shape(shapes[name])}"
+        for name, shape in c.torch_shapes
+        if shapes.get(name) != shape
+    ]
+    return VerificationError(
+        f"torch and lstmshape disagree on {c.label}: {'; '.join(differ)}.",
+        hint="Please report this as a bug, with the model's recurrent layer and its input.",
+    )

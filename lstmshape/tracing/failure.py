@@ -1,0 +1,197 @@
+"""A forward pass that failed: which module raised, the line of the user's code that called it,
+torch's sentence, and lstmshape's explanation.
+
+For a recurrent layer the explanation is explain's own, on the arguments the layer really got: the
+same cause and fix as ``lstmshape --input ... --h0 ...``. For any other module, the explanation
+says what it was given and what the recurrent layer before it returned.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from lstmshape.errors import ForwardError, LstmShapeError
+from lstmshape.model.text import format_shape
+from lstmshape.model.trace import TracedCall, TraceFailure
+from lstmshape.tracing.hooks import Pending, Recorder, kind_of, site_text
+from lstmshape.words import Text, words
+
+Shape = tuple[int, ...]
+
+
+def failure_of(error: BaseException, recorder: Recorder) -> TraceFailure:
+    """What the user reads of ``error``, raised by the model's forward pass."""
+    frames = list(traceback.walk_tb(error.__traceback__))
+    module, at, module_args = _raising_module(frames, recorder)
+    path = recorder.paths.get(id(module), "")
+    caller = _user_frame(frames[:at], recorder) if at else None
+    inner = _user_frame(frames[at:], recorder)
+    site = caller or inner
+    raised_at = inner if inner not in (None, site) else None
+    torch_says = str(error).strip()
+    name = type(module).__name__
+    kind = kind_of(module)
+    if kind is not None:
+        pending = recorder.failed_call(module)
+        assert pending is not None
+        forward_error = _recurrent_error(pending, module, site, torch_says)
+    else:
+        forward_error = _module_error(
+            path, module, module_args, site, raised_at, torch_says, recorder.calls
+        )
+    return TraceFailure(
+        path=path,
+        module=name,
+        recurrent=kind is not None,
+        exception=type(error).__name__,
+        torch_says=torch_says,
+        site=site,
+        error=forward_error,
+    )
+
+
+def _raising_module(
+    frames: list[tuple[Any, int]], recorder: Recorder
+) -> tuple[Any, int, tuple[Any, ...]]:
+    """The innermost module of the model whose call was under way, where its call starts in the
+    traceback, and the arguments it was given."""
+    found: tuple[Any, int, tuple[Any, ...]] = (recorder.model, 0, ())
+    for index, (frame, _) in enumerate(frames):
+        if frame.f_code.co_name != "_call_impl" or not recorder.inside_libraries(
+            frame.f_code.co_filename
+        ):
+            continue
+        module = frame.f_locals.get("self")
+        if id(module) in recorder.paths:
+            found = (module, index, tuple(frame.f_locals.get("args", ())))
+    return found
+
+
+def _user_frame(frames: list[tuple[Any, int]], recorder: Recorder) -> str | None:
+    """The innermost of ``frames`` that is the user's code, as ``file:line: code``."""
+    for frame, lineno in reversed(frames):
+        if not recorder.inside_libraries(frame.f_code.co_filename):
+            return site_text(frame.f_code.co_filename, lineno)
+    return None
+
+
+def _called_at(site: str | None) -> list[Text]:
+    return [] if site is None else [f"called at {site}"]
+
+
+def _recurrent_error(
+    pending: Pending, module: Any, site: str | None, torch_says: str
+) -> ForwardError:
+    """The layer's failure in explain's words: its cause and fix, on what it really got."""
+    kind = kind_of(module)
+    assert kind is not None
+    call = _torch_call(module)
+    label = pending.path if pending.number == 1 else f"{pending.path} (call {pending.number})"
+    head = f"{label}, {call}, failed on {pending.arguments.received.text()}."
+    explained = pending.refused or _other_cause(pending, module)
+    details: list[Text] = [*_called_at(site)]
+    hint: Text | None = None
+    if explained is not None:
+        details += [explained.words, *explained.detail_words]
+        hint = explained.hint_words
+    else:
+        details.append(
+            "lstmshape finds no fault in these shapes: torch's sentence says what else is wrong."
+        )
+    return ForwardError(
+        head, details=details, torch_says=torch_says, hint=hint, subject=pending.path
+    )
+
+
+def _torch_call(module: Any) -> str:
+    from lstmshape.api.modules import spec_of_module
+
+    try:
+        return spec_of_module(module).torch_call()
+    except LstmShapeError:
+        return type(module).__name__
+
+
+def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
+    """What lstmshape can say of a failure that is not a shape: an integer input, or the states
+    passed the wrong way."""
+    kind = kind_of(module)
+    assert kind is not None
+    received = pending.arguments.received
+    problem = pending.arguments.problem
+    if problem == "one_tensor":
+        return LstmShapeError(
+            f"{kind.A} takes its states as one tuple (h_0, c_0); it was given one tensor of "
+            f"shape {format_shape(received.h_0 or ())}.",
+            hint=words(
+                "Try {call}(x, (h_0, c_0)), with c_0 shaped as h_0 (H_cell features).",
+                call=f"self.{pending.path.rsplit('.', 1)[-1] or 'lstm'}",
+            ),
+        )
+    if problem == "tuple":
+        return LstmShapeError(
+            f"{kind.A} takes h_0 alone, not a tuple: it has no cell state.",
+            hint="Try passing h_0 itself.",
+        )
+    if received.dtype.startswith(("int", "uint", "bool")):
+        return LstmShapeError(
+            f"The input holds {received.dtype} values: {kind.a} takes floating-point vectors of "
+            "input_size features.",
+            details=["Token ids go through an nn.Embedding first, which turns each into a vector."],
+            hint="Try nn.Embedding(num_embeddings, input_size) before the layer, or x.float() if "
+            "the numbers are values.",
+        )
+    return None
+
+
+def _module_error(
+    path: str,
+    module: Any,
+    args: tuple[Any, ...],
+    site: str | None,
+    raised_at: str | None,
+    torch_says: str,
+    calls: list[TracedCall],
+) -> ForwardError:
+    """A module other than a recurrent layer raised: what it got, and what fed it."""
+    given = [format_shape(tuple(a.shape)) for a in args if hasattr(a, "shape")]
+    name = path or f"{type(module).__name__}'s forward"
+    head = f"{name} ({type(module).__name__}) failed"
+    head += f" on {', '.join(given)}." if given else "."
+    details: list[Text] = [*_called_at(site)]
+    if raised_at is not None:
+        details.append(f"raised at {raised_at}")
+    last = calls[-1] if calls else None
+    hint: Text | None = None
+    if last is not None and last.report is not None:
+        details.append(_feeding(last))
+    features = getattr(module, "in_features", None)
+    if isinstance(features, int) and given and args[0].shape and int(args[0].shape[-1]) != features:
+        got = int(args[0].shape[-1])
+        details.append(f"{path} takes in_features={features} on its last axis; it got {got}.")
+        if last is not None and last.report is not None:
+            details += _width_source(last, got)
+        out = getattr(module, "out_features", "...")
+        hint = f"Try nn.Linear({got}, {out}) for {path}, or give it {features} features."
+    return ForwardError(head, details=details, torch_says=torch_says, hint=hint, subject=path)
+
+
+def _feeding(call: TracedCall) -> str:
+    """``encoder.lstm, the last recurrent layer before it, returned output (4, 3, 40), h_n ...``."""
+    assert call.report is not None
+    returned = [t for t in call.report.tensors if t.role == "output"]
+    shapes = ", ".join(f"{t.name} {format_shape(t.shape)}" for t in returned)
+    return f"{call.label}, the last recurrent layer before it, returned {shapes}."
+
+
+def _width_source(call: TracedCall, got: int) -> list[Text]:
+    """Which axis of the recurrent layer's results has ``got`` features, and what it is made of."""
+    assert call.report is not None
+    for tensor in call.report.tensors:
+        if tensor.role != "output" or not tensor.dims or tensor.dims[-1].size != got:
+            continue
+        last = tensor.dims[-1]
+        made = f" ({last.derivation})" if last.derivation != last.symbol else ""
+        return [f"{got} is {tensor.name}'s last axis: {last.label()}{made}."]
+    return []

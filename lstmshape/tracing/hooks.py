@@ -1,0 +1,253 @@
+"""The hooks on a model's recurrent layers: what each call was given, what torch returned, and the
+line of the user's code that called it.
+
+The hooks only read: they never change an argument or a result. A shape-only run may also skip a
+recurrent kernel that would step through every time step in Python (see :meth:`Recorder.predict`).
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+import lstmshape
+from lstmshape.api.modules import explain_module
+from lstmshape.errors import LstmShapeError, VerificationError
+from lstmshape.kinds import KINDS, ModuleKind
+from lstmshape.model.report import Report
+from lstmshape.model.trace import TracedCall
+from lstmshape.tracing.received import Arguments, read_call
+
+Shape = tuple[int, ...]
+_LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
+
+# A shape-only kernel that steps through time in Python (GRU, RNN, an LSTM with proj_size) costs
+# about 4 ms a step; beyond this many steps times layers times directions, lstmshape's shapes stand
+# in for it (about a second).
+KERNEL_STEPS = 256
+
+
+def kind_of(module: object) -> ModuleKind | None:
+    """The recurrent family member ``module`` is (its class or a base is torch's), or None."""
+    for cls in type(module).__mro__:
+        if cls.__name__ in KINDS and cls.__module__.startswith("torch.nn"):
+            return KINDS[cls.__name__]
+    return None
+
+
+@dataclass
+class Pending:
+    """A call under way: recorded before torch runs the layer, completed after."""
+
+    path: str
+    number: int
+    site: str | None
+    arguments: Arguments
+    report: Report | None
+    refused: LstmShapeError | None
+    """lstmshape's explanation when it finds the arguments do not fit the layer."""
+    torch_in: tuple[tuple[str, Shape], ...]
+    kernel: str = "torch"
+
+
+@dataclass
+class Recorder:
+    """Hooks on every recurrent layer of a model, and what they saw."""
+
+    torch: Any
+    model: Any
+    shape_only: bool = False
+    """Whether torch runs on fake or meta tensors: stepping kernels may then be skipped."""
+    paths: dict[int, str] = field(default_factory=dict)
+    recurrent: list[tuple[str, Any]] = field(default_factory=list)
+    calls: list[TracedCall] = field(default_factory=list)
+    pending: dict[int, list[Pending]] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    bugs: list[LstmShapeError] = field(default_factory=list)
+    torch_dir: str = ""
+
+    def __post_init__(self) -> None:
+        self.torch_dir = os.path.dirname(self.torch.__file__) + os.sep
+        for path, module in self.model.named_modules():
+            self.paths.setdefault(id(module), path)
+            if kind_of(module) is not None:
+                self.recurrent.append((path, module))
+
+    @contextmanager
+    def attached(self) -> Iterator[Recorder]:
+        """The hooks on, for the duration of one forward pass; removed whatever happens."""
+        handles = []
+        try:
+            for _, module in self.recurrent:
+                handles.append(module.register_forward_pre_hook(self._before, with_kwargs=True))
+                handles.append(module.register_forward_hook(self._after, with_kwargs=True))
+                if self.shape_only:
+                    module.forward = self._predicting(module)
+            yield self
+        finally:
+            for handle in handles:
+                handle.remove()
+            for _, module in self.recurrent:
+                module.__dict__.pop("forward", None)
+
+    def _before(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        kind = kind_of(module)
+        assert kind is not None
+        path = self.paths[id(module)]
+        self.counts[path] += 1
+        arguments = read_call(kind, bool(getattr(module, "batch_first", False)), args, kwargs)
+        report, refused = None, None
+        if arguments.problem is None:
+            try:
+                report = explain_module(module, **arguments.explain)
+            except LstmShapeError as error:
+                refused = error
+        pending = Pending(
+            path,
+            self.counts[path],
+            self.call_site(),
+            arguments,
+            report,
+            refused,
+            _named_inputs(arguments),
+        )
+        self.pending.setdefault(id(module), []).append(pending)
+
+    def _after(
+        self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
+    ) -> None:
+        kind = kind_of(module)
+        assert kind is not None
+        done = self.pending[id(module)].pop()
+        torch_out = () if done.kernel == "lstmshape" else _named_outputs(kind, done, output)
+        if done.report is None:
+            # torch ran what lstmshape refused (or could not read): lstmshape's bug, said after
+            # the forward pass, whose own code must not see it.
+            why = done.refused.message if done.refused is not None else done.arguments.problem
+            self.bugs.append(
+                VerificationError(
+                    f"torch ran {done.path} on {done.arguments.received.text()}, which lstmshape "
+                    f"refuses: {why}",
+                    hint="Please report this as a bug, with the layer and its input.",
+                )
+            )
+            return
+        self.calls.append(
+            TracedCall(
+                path=done.path,
+                module=type(module).__name__,
+                call=done.number,
+                site=done.site,
+                received=done.arguments.received,
+                report=done.report,
+                torch_shapes=(*done.torch_in, *torch_out),
+                kernel=done.kernel,
+            )
+        )
+
+    def failed_call(self, module: Any) -> Pending | None:
+        """The call of ``module`` under way when the forward pass failed."""
+        stack = self.pending.get(id(module))
+        return stack[-1] if stack else None
+
+    def _predicting(self, module: Any) -> Any:
+        """``module.forward``, or tensors of the report's shapes when torch's shape-only kernel
+        would step through a long sequence in Python."""
+        forward = type(module).forward.__get__(module)
+        kind = kind_of(module)
+        assert kind is not None
+
+        def forward_or_predict(*args: Any, **kwargs: Any) -> Any:
+            done = self.pending[id(module)][-1]
+            if done.report is None or not _steps_in_python(self.torch, done.report):
+                return forward(*args, **kwargs)
+            done.kernel = "lstmshape"
+            x = args[0] if args else kwargs["input"]
+            return _predicted(kind, done.report, x)
+
+        return forward_or_predict
+
+    def call_site(self) -> str | None:
+        """``model.py:31: out, _ = self.lstm(x)``: the innermost line of the user's code."""
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and self.inside_libraries(frame.f_code.co_filename):
+            frame = frame.f_back
+        return None if frame is None else site_text(frame.f_code.co_filename, frame.f_lineno)
+
+    def inside_libraries(self, filename: str) -> bool:
+        """Whether a frame's file is torch's or lstmshape's, not the user's."""
+        return filename.startswith((self.torch_dir, _LSTMSHAPE_DIR))
+
+
+def site_text(filename: str, lineno: int) -> str:
+    """``model.py:31: out, _ = self.lstm(x)``, the path relative to the working folder if inside."""
+    line = linecache.getline(filename, lineno).strip()
+    try:
+        shown = os.path.relpath(filename)
+    except ValueError:  # another drive, on Windows
+        shown = filename
+    if shown.startswith(".."):
+        shown = filename
+    return f"{shown}:{lineno}: {line}" if line else f"{shown}:{lineno}"
+
+
+def _named_inputs(arguments: Arguments) -> tuple[tuple[str, Shape], ...]:
+    received = arguments.received
+    if arguments.problem is not None:
+        return ()
+    if received.packed_data is not None:
+        steps = max(received.lengths or (0,))
+        named: list[tuple[str, Shape]] = [
+            ("input.data", received.packed_data),
+            ("input.batch_sizes", (steps,)),
+        ]
+    else:
+        named = [("input", received.input)]
+    named += [(n, s) for n, s in (("h_0", received.h_0), ("c_0", received.c_0)) if s is not None]
+    return tuple(named)
+
+
+def _named_outputs(kind: ModuleKind, done: Pending, output: Any) -> tuple[tuple[str, Shape], ...]:
+    if kind.is_cell:
+        finals = output if isinstance(output, tuple) else (output,)
+        named: list[tuple[str, Shape]] = []
+    else:
+        out, hidden = output
+        finals = hidden if isinstance(hidden, tuple) else (hidden,)
+        if done.arguments.received.packed_data is not None:
+            named = [
+                ("output.data", tuple(out.data.shape)),
+                ("output.batch_sizes", tuple(out.batch_sizes.shape)),
+            ]
+        else:
+            named = [("output", tuple(out.shape))]
+    named += [(name, tuple(t.shape)) for name, t in zip(kind.final_names, finals, strict=True)]
+    return tuple((name, tuple(int(s) for s in shape)) for name, shape in named)
+
+
+def _steps_in_python(torch: Any, report: Report) -> bool:
+    """Whether torch's shape-only kernel for this call steps through time in Python, and long."""
+    spec = report.spec
+    if spec.kind.is_cell or report.packing is not None:
+        return False
+    mkldnn = torch.backends.mkldnn
+    fused = spec.kind.name == "LSTM" and spec.proj_size == 0
+    if fused and mkldnn.is_available() and mkldnn.enabled:
+        return False
+    steps = report.input_shape[1 if spec.batch_first and report.batched else 0]
+    return steps * spec.num_layers * spec.D > KERNEL_STEPS
+
+
+def _predicted(kind: ModuleKind, report: Report, x: Any) -> Any:
+    """Empty tensors of the report's shapes, in x's mode, device and dtype, as forward returns."""
+    shapes = report.shapes()
+    finals = tuple(x.new_empty(shapes[name]) for name in kind.final_names)
+    hidden = finals if kind.has_cell_state else finals[0]
+    return (x.new_empty(shapes["output"]), hidden)

@@ -1,0 +1,96 @@
+"""What a recurrent layer was really given, read from the arguments of its forward call.
+
+torch objects are read through their attributes (``shape``, ``dtype``, a PackedSequence's
+``batch_sizes``): nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from lstmshape.kinds import ModuleKind
+from lstmshape.model.trace import Received
+
+Shape = tuple[int, ...]
+
+
+class Arguments(NamedTuple):
+    """One forward call's arguments, as explain_module takes them, and what they were."""
+
+    received: Received
+    explain: dict[str, Any]
+    """explain_module's keyword arguments for this call (None: nothing to explain)."""
+    problem: str | None = None
+    """``one_tensor``: an LSTM given one tensor for (h_0, c_0); ``tuple``: a GRU or RNN given a
+    tuple; ``not_a_tensor``: an input lstmshape cannot read."""
+
+
+def read_call(
+    kind: ModuleKind, batch_first: bool, args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> Arguments:
+    """The arguments of ``forward(input, hx)`` as lstmshape explains them."""
+    x: Any = args[0] if args else kwargs.get("input")
+    hx = args[1] if len(args) > 1 else kwargs.get("hx")
+    if not hasattr(x, "shape") and not _is_packed(x):
+        return Arguments(Received((), type(x).__name__), {}, "not_a_tensor")
+    if _is_packed(x):
+        lengths = lengths_of(x.batch_sizes.tolist(), x.unsorted_indices)
+        data = _shape(x.data)
+        steps, batch = max(lengths), len(lengths)
+        padded = (batch, steps, data[-1]) if batch_first else (steps, batch, data[-1])
+        received = Received(
+            padded,
+            dtype_name(x.data),
+            lengths=tuple(lengths),
+            enforce_sorted=x.sorted_indices is None,
+            packed_data=data,
+        )
+    else:
+        received = Received(_shape(x), dtype_name(x))
+    states, problem = _states(kind, hx)
+    received = replace(received, h_0=states.get("h_0"), c_0=states.get("c_0"))
+    explain: dict[str, Any] = {"input": received.input, **states}
+    if received.lengths is not None:
+        explain.update(lengths=received.lengths, enforce_sorted=received.enforce_sorted)
+    return Arguments(received, explain, problem)
+
+
+def _states(kind: ModuleKind, hx: Any) -> tuple[dict[str, Shape], str | None]:
+    if hx is None:
+        return {}, None
+    if isinstance(hx, (tuple, list)):
+        if kind.has_cell_state and len(hx) == 2:
+            return {"h_0": _shape(hx[0]), "c_0": _shape(hx[1])}, None
+        return ({"h_0": _shape(hx[0])} if hx and hasattr(hx[0], "shape") else {}), "tuple"
+    if kind.has_cell_state:
+        return {"h_0": _shape(hx)}, "one_tensor"
+    return {"h_0": _shape(hx)}, None
+
+
+def _is_packed(x: Any) -> bool:
+    return type(x).__name__ == "PackedSequence" and hasattr(x, "batch_sizes")
+
+
+def _shape(tensor: Any) -> Shape:
+    return tuple(int(size) for size in tensor.shape)
+
+
+def dtype_name(tensor: Any) -> str:
+    """``float32``: torch's dtype without ``torch.``."""
+    return str(getattr(tensor, "dtype", "?")).removeprefix("torch.")
+
+
+def lengths_of(batch_sizes: list[int], unsorted_indices: Any) -> list[int]:
+    """Each sequence's length, in the batch's own order, from a PackedSequence's batch_sizes
+    (sequences running at each step, longest first) and its unsorted_indices."""
+    batch = batch_sizes[0] if batch_sizes else 0
+    ordered = [0] * batch  # by length, longest first: sequence j runs while batch_sizes[t] > j
+    for step, running in enumerate(batch_sizes):
+        nxt = batch_sizes[step + 1] if step + 1 < len(batch_sizes) else 0
+        for j in range(nxt, running):
+            ordered[j] = step + 1
+    if unsorted_indices is None:
+        return ordered
+    return [ordered[int(i)] for i in unsorted_indices.tolist()]

@@ -1,0 +1,197 @@
+"""A trace in every format: one table per call of a recurrent layer (each tensor, its shape, its
+axes, and what torch produced), the layers never called, the expected shapes, and the failure."""
+
+from __future__ import annotations
+
+import json
+from textwrap import wrap
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lstmshape.model.text import aligned, format_shape
+from lstmshape.model.trace import Trace, TracedCall
+from lstmshape.views.output import trimmed, write_text
+from lstmshape.views.text import markdown_escape
+from lstmshape.words import PYTHON
+
+_COLUMNS = ("tensor", "shape", "axes", "torch")
+
+
+def heading(trace: Trace) -> str:
+    """``Tagger on (8, 5) int64: 2 recurrent calls, ok``."""
+    return trace.summary()
+
+
+def call_title(call: TracedCall) -> str:
+    """``encoder.lstm: nn.LSTM(16, 32, batch_first=True)``, and the class if it is a subclass."""
+    if call.report is None:
+        return f"{call.label}: {call.module}"
+    torch_call = call.report.spec.torch_call()
+    own = "" if call.module == call.report.module else f" (class {call.module})"
+    return f"{call.label}: {torch_call}{own}"
+
+
+def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
+    """Each tensor of the call: name, shape, axes, and what torch produced."""
+    if call.report is None:
+        return []
+    seen = dict(call.torch_shapes)
+    rows = []
+    for tensor in call.report.tensors:
+        if tensor.name in seen:
+            torch = (
+                "agrees" if seen[tensor.name] == tensor.shape else format_shape(seen[tensor.name])
+            )
+        elif call.kernel == "lstmshape" and tensor.role == "output":
+            torch = "not run"
+        elif tensor.name in ("h_0", "c_0"):
+            torch = "zeros (not passed)"
+        else:
+            torch = ""
+        axes = ", ".join(d.label() for d in tensor.dims)
+        rows.append((tensor.name, format_shape(tensor.shape), axes, torch))
+    return rows
+
+
+def call_notes(call: TracedCall) -> list[str]:
+    """What a reader needs beside the table: where it was called, and which kernel ran."""
+    notes = [] if call.site is None else [f"called at {call.site}"]
+    if call.kernel == "lstmshape":
+        notes.append(
+            "torch's shape-only kernel steps through every time step in Python here: the returned "
+            "shapes are lstmshape's (held against torch by its tests), the kernel was not run."
+        )
+    return notes
+
+
+def _others(trace: Trace) -> list[str]:
+    called = {c.path for c in trace.calls}
+    never = [f"{p} ({m})" for p, m in trace.recurrent if p not in called]
+    lines = []
+    if not trace.recurrent:
+        lines.append(f"{trace.model} holds no recurrent layer (nn.LSTM, GRU, RNN or a cell).")
+    elif never:
+        lines.append(f"Never called: {', '.join(never)}.")
+    return lines
+
+
+def _expectation_rows(trace: Trace) -> list[tuple[str, str, str, str]]:
+    return [
+        (
+            e.name,
+            format_shape(e.expected),
+            "-" if e.traced is None else format_shape(e.traced),
+            "ok" if e.ok else "MISMATCH",
+        )
+        for e in trace.expectations
+    ]
+
+
+def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> None:
+    """The table view on ``console``; the failure in red below, unless the caller says it apart
+    (the command line writes it on stderr)."""
+    with trimmed(console):
+        console.print(Text(heading(trace), style="bold"), soft_wrap=False)
+        console.print(Text(trace.how, style="dim"))
+        for call in trace.calls:
+            console.print()
+            console.print(Text(call_title(call), style="bold"))
+            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+            for column in _COLUMNS:
+                table.add_column(column, overflow="fold", no_wrap=column in ("tensor", "shape"))
+            for row in call_rows(call):
+                style = (
+                    "bold red"
+                    if row[3] not in ("agrees", "", "not run", "zeros (not passed)")
+                    else ""
+                )
+                table.add_row(
+                    Text(row[0], style="bold"), Text(row[1], style="cyan"), Text(row[2]),
+                    Text(row[3], style=style or ("green" if row[3] == "agrees" else "dim")),
+                )  # fmt: skip
+            console.print(table)
+            for note in call_notes(call):
+                console.print(Text(note, style="dim"))
+        for line in _others(trace):
+            console.print(Text(line))
+        if trace.expectations:
+            _expectation_table(trace, console)
+        if failure and trace.failure is not None:
+            lines = trace.failure.error.lines(PYTHON)
+            console.print(Text("Error: " + lines[0], style="bold red"))
+            for line in lines[1:]:
+                console.print(Text(line))
+
+
+def _expectation_table(trace: Trace, console: Console) -> None:
+    console.print()
+    console.print(Text("Expected", style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("expected", "shape", "traced", "result"):
+        table.add_column(column, no_wrap=True)
+    for row in _expectation_rows(trace):
+        style = "green" if row[3] == "ok" else "bold red"
+        table.add_row(row[0], row[1], row[2], Text(row[3], style=style))
+    console.print(table)
+
+
+def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
+    """Aligned text, no colour: the same tables, for logs and print(trace)."""
+    lines = [heading(trace), *wrap(trace.how, width)]
+    for call in trace.calls:
+        lines += ["", call_title(call)]
+        lines += _aligned([_COLUMNS, *call_rows(call)])
+        lines += [f"  {note}" for note in call_notes(call)]
+    others = _others(trace)
+    if others:
+        lines += ["", *others]
+    if trace.expectations:
+        lines += ["", "Expected"]
+        lines += _aligned([("expected", "shape", "traced", "result"), *_expectation_rows(trace)])
+    if failure and trace.failure is not None:
+        lines += ["", *_error_lines(trace)]
+    return "\n".join(lines) + "\n"
+
+
+def _error_lines(trace: Trace) -> list[str]:
+    assert trace.failure is not None
+    first, *rest = trace.failure.error.lines(PYTHON)
+    return [f"Error: {first}", *rest]
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    return aligned(rows)
+
+
+def trace_markdown(trace: Trace) -> str:
+    """GitHub-flavoured Markdown: the heading, then one table per call."""
+    lines = [f"**{markdown_escape(heading(trace))}**", "", markdown_escape(trace.how)]
+    for call in trace.calls:
+        lines += ["", f"#### {markdown_escape(call_title(call))}", ""]
+        lines += ["| " + " | ".join(_COLUMNS) + " |", "|---|---|---|---|"]
+        lines += [
+            "| " + " | ".join(markdown_escape(cell) for cell in row) + " |"
+            for row in call_rows(call)
+        ]
+        notes = call_notes(call)
+        if notes:
+            lines += ["", *(markdown_escape(note) for note in notes)]
+    others = _others(trace)
+    if others:
+        lines += ["", *(markdown_escape(line) for line in others)]
+    return "\n".join(lines) + "\n"
+
+
+def render_trace_format(trace: Trace, fmt: str, console: Console) -> None:
+    """The trace on ``console`` in ``fmt`` (the failure is the caller's to say, on stderr)."""
+    if fmt == "table":
+        render_trace(trace, console, failure=False)
+    elif fmt == "json":
+        write_text(console, json.dumps(trace.to_dict(), indent=2) + "\n")
+    elif fmt == "markdown":
+        write_text(console, trace_markdown(trace))
+    else:
+        write_text(console, trace_plain(trace, failure=False))

@@ -1,0 +1,99 @@
+"""A notebook, executed headless by a real Jupyter kernel (the tests' own Python): each result
+shows as its table view in HTML, print() gives the plain view, and the %lstmshape magic takes the
+command line's options."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CELLS = [
+    "import torch\nimport lstmshape\n%load_ext lstmshape",
+    "%lstmshape --input 4,3,10 --hidden 20 --layers 2",
+    "lstmshape.trace(torch.nn.LSTM(10, 20, bidirectional=True), torch.randn(4, 3, 10))",
+    "%lstmshape --input 4,3,10 --hidden 20 --h0 1,8,20",
+    "print(lstmshape.explain((4, 3, 10), 20))",
+    "%lstmshape trace examples.models:tagger --input 8,5 --input-dtype long",
+]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """The notebook's cells after a run, each with its outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    kernels = tmp_path_factory.mktemp("jupyter") / "kernels" / "lstmshape-tests"
+    kernels.mkdir(parents=True)
+    # The kernel is this Python: the one lstmshape and torch are installed in for the tests.
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "lstmshape tests",
+        "language": "python",
+    }
+    (kernels / "kernel.json").write_text(json.dumps(spec))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():
+        # Jupyter's own deprecation notices (zmq, datetime) are not lstmshape's to fix.
+        warnings.simplefilter("ignore")
+        patch.setenv("JUPYTER_PATH", str(kernels.parent.parent))
+        patch.setenv("COLUMNS", "100")
+        client = NotebookClient(
+            notebook,
+            kernel_name="lstmshape-tests",
+            timeout=300,
+            resources={"metadata": {"path": str(ROOT)}},
+        )
+        client.execute()
+    cells: list[Any] = notebook.cells
+    return cells
+
+
+def _outputs(cell: Any, kind: str) -> list[Any]:
+    return [o for o in cell.outputs if o.output_type == kind]
+
+
+def test_the_magic_shows_the_report_as_html(executed: list[Any]) -> None:
+    (result,) = _outputs(executed[1], "execute_result")
+    html = result.data["text/html"]
+    assert html.startswith("<pre")
+    assert "(2, 3, 20)" in html
+    assert "D*num_layers=2" in html
+    assert "weight_ih_l1" in html
+    plain = result.data["text/plain"]
+    assert plain == "<Report nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10): ok>"
+
+
+def test_a_trace_shows_as_html(executed: list[Any]) -> None:
+    (result,) = _outputs(executed[2], "execute_result")
+    assert "(4, 3, 40)" in result.data["text/html"]
+    assert result.data["text/plain"] == "<Trace LSTM on (4, 3, 10) float32: 1 recurrent call, ok>"
+    (traced,) = _outputs(executed[5], "execute_result")
+    assert (
+        "lstm: nn.LSTM(64, 128, batch_first=True, bidirectional=True)" in traced.data["text/html"]
+    )
+
+
+def test_the_magic_says_errors_as_the_command_line_does(executed: list[Any]) -> None:
+    assert not _outputs(executed[3], "execute_result")
+    streams = _outputs(executed[3], "stream")
+    assert {s.name for s in streams} == {"stderr"}
+    # Red in the notebook (Jupyter draws the terminal's colour codes), the words as the CLI's.
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "".join(s.text for s in streams))
+    assert (
+        text.splitlines()[0] == "Error: h_0 has shape (1, 8, 20) but this LSTM expects (1, 3, 20)."
+    )
+    assert text.splitlines()[-1] == "  Try --h0 1,3,20."
+    assert not _outputs(executed[3], "error")
+
+
+def test_print_gives_the_plain_view(executed: list[Any]) -> None:
+    text = "".join(s.text for s in _outputs(executed[4], "stream"))
+    assert text.startswith("nn.LSTM(10, 20) on input (4, 3, 10) (batched)\n\nTensors\n")

@@ -1,0 +1,107 @@
+"""The trace held against torch: random models (one to three recurrent layers among Linear layers,
+batch_first, bidirectional, proj_size, packed inside forward, states passed or not, a cell at the
+end), traced as users trace them, against the same hooks on a real forward pass with real data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+
+import lstmshape
+from lstmshape.tracing import trace_model
+from tests.conftest import validate_json
+from tests.models import build, model_configs
+from tests.strategies import torch
+
+
+def _seen(trace: lstmshape.Trace) -> list[tuple[Any, ...]]:
+    """What a trace says of each call: where, what it got, and every shape lstmshape gives it."""
+    return [
+        (c.path, c.call, c.module, c.received, c.report.shapes() if c.report else None)
+        for c in trace.calls
+    ]
+
+
+# Each example traces a model twice (shape-only and real): fewer examples than the profile's.
+@settings(max_examples=60)
+@given(model_configs())
+def test_every_traced_shape_is_what_a_real_forward_pass_gets(config: dict[str, Any]) -> None:
+    model, x = build(config)
+    lengths = config["lengths"]
+    traced = lstmshape.trace(model, x, lengths=lengths)
+    real = trace_model(model, (x,), {"lengths": lengths}, method="real")
+    assert traced.failure is None, traced.failure
+    assert real.failure is None, real.failure
+    assert real.method == "real"
+    packed = any(stage["packed"] for stage in config["stages"])
+    assert traced.method == ("real" if packed else "shape-only")
+    # Every call, in call order, named by its path, with what it got and its shapes.
+    called = len(config["stages"]) + (config["cell"] is not None)
+    assert len(real.calls) == called
+    assert _seen(traced) == _seen(real)
+    # The real pass's hooks saw exactly lstmshape's shapes, and so did the shape-only pass's.
+    for shape_only, really in zip(traced.calls, real.calls, strict=True):
+        assert really.agrees, really.torch_shapes
+        assert shape_only.agrees
+        assert dict(shape_only.torch_shapes).items() <= dict(really.torch_shapes).items()
+        assert really.torch_shapes
+    validate_json(traced.to_dict(), "trace")
+
+
+@settings(max_examples=20)
+@given(model_configs())
+def test_the_model_is_left_as_it_was(config: dict[str, Any]) -> None:
+    inner, x = build(config)
+    model = Normalized(inner, config["input_size"]).train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    rng = torch.random.get_rng_state()
+    for method in ("auto", "shape-only", "real"):
+        trace_model(model, (x,), {"lengths": config["lengths"]}, method=method)
+    for name, value in model.state_dict().items():
+        assert torch.equal(value, before[name]), name
+    assert torch.equal(torch.random.get_rng_state(), rng)
+    assert model.training
+    for module in model.modules():
+        assert not module._forward_hooks
+        assert not module._forward_pre_hooks
+        assert "forward" not in vars(module)
+
+
+class Normalized(torch.nn.Module):
+    """A BatchNorm first: running statistics that a forward pass in training mode would move."""
+
+    def __init__(self, inner: torch.nn.Module, width: int) -> None:
+        super().__init__()
+        self.norm = torch.nn.BatchNorm1d(width)
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor, lengths: list[int]) -> Any:
+        x = self.norm(x.transpose(1, 2)).transpose(1, 2)
+        return self.inner(torch.nn.functional.dropout(x, 0.5, training=True), lengths)
+
+
+def test_a_long_sequence_through_a_gru_is_shaped_without_stepping() -> None:
+    """torch's shape-only GRU kernel steps through time in Python: past a few hundred steps the
+    report's shapes stand in for it, and they are what the real pass gets."""
+    gru = torch.nn.GRU(8, 16, num_layers=2, bidirectional=True)
+    x = torch.randn(400, 2, 8)
+    traced = lstmshape.trace(gru, x)
+    real = trace_model(gru, (x,), method="real")
+    assert traced.method == "shape-only"
+    assert traced.calls[0].kernel == "lstmshape"
+    assert real.calls[0].kernel == "torch"
+    assert _seen(traced) == _seen(real)
+    assert real.calls[0].agrees
+    short = lstmshape.trace(gru, torch.randn(20, 2, 8))
+    assert short.calls[0].kernel == "torch"
+
+
+def test_a_model_on_the_meta_device_traces_there() -> None:
+    with torch.device("meta"):
+        model = torch.nn.Sequential(torch.nn.Linear(4096, 4096), torch.nn.LSTM(4096, 8192, 4))
+    traced = lstmshape.trace(model, torch.empty(1000, 64, 4096, device="meta"))
+    assert traced.method == "meta"
+    assert traced.calls[0].report is not None
+    assert traced.calls[0].report.shapes()["output"] == (1000, 64, 8192)
+    assert traced.calls[0].agrees
