@@ -27,7 +27,15 @@ def lstmshape_magic(line: str) -> object | None:
 
 def run_line(args: list[str]) -> object | None:
     """The result of the command line ``args``: a Report or a Trace to show, or None when the
-    command printed its answer (or an error, on stderr)."""
+    command printed its answer (or an error, on stderr). In the language --lang asks for."""
+    from lstmshape.cli.language import language_asked
+    from lstmshape.i18n import speaking
+
+    with speaking(language_asked(args)):
+        return _run_line(args)
+
+
+def _run_line(args: list[str]) -> object | None:
     import typer
     import typer.main
 
@@ -64,7 +72,7 @@ def _explained(group: Any, app: Any, args: list[str]) -> object | None:
     from lstmshape.cli.explain import ExplainOptions, build_report
 
     ctx = group.make_context("lstmshape", list(args))
-    params = {k: v for k, v in ctx.params.items() if k != "version"}
+    params = {k: v for k, v in ctx.params.items() if k not in ("version", "lang")}
     missing = [f"--{name}" for name in ("input", "hidden") if params.get(name) is None]
     if missing:
         print(f"Error: Missing option '{missing[0]}'.", file=sys.stderr)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
+from lstmshape.i18n import tr
+
 Value = int | float | bool | str | tuple[int, ...]
 """What an argument is set to: a size, a shape, a flag, a probability or a name."""
 
@@ -131,10 +133,9 @@ class Words(NamedTuple):
     values: tuple[tuple[str, Part], ...] = ()
 
     def render(self, voice: Voice) -> str:
-        """The sentence in ``voice``."""
-        if not self.values:
-            return self.template
-        return self.template.format(**{name: say(voice, part) for name, part in self.values})
+        """The sentence in ``voice``, in the language lstmshape speaks (lstmshape.i18n)."""
+        values = {name: say(voice, part) for name, part in self.values}
+        return tr(self.template, **values)  # i18n: extracted where made
 
     @property
     def fixes(self) -> tuple[Fix, ...]:

@@ -32,6 +32,10 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 # Golden files and the README's shown output are rewritten from the tool with LSTMSHAPE_UPDATE=1.
 UPDATE = os.environ.get("LSTMSHAPE_UPDATE") == "1"
+# English unless a test asks for another language, whatever the machine's locale; and a message
+# missing from a catalog is an error, never English in its place.
+os.environ["LSTMSHAPE_LANG"] = "en"
+os.environ["LSTMSHAPE_STRICT_CATALOGS"] = "1"
 
 # Rendered output is compared at a fixed width with no colour, whatever the terminal.
 CLI_ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}

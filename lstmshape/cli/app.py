@@ -55,6 +55,7 @@ def explain(
     export: opt.Export = None,
     fmt: opt.Format = "table",
     version: opt.Version = False,
+    lang: opt.Lang = None,
     _help: opt.Help = False,
 ) -> None:
     """Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN) for the given arguments and input.
@@ -67,7 +68,7 @@ def explain(
         return
     if input is None or hidden is None:
         raise _missing(ctx, "input" if input is None else "hidden")
-    options = {k: v for k, v in ctx.params.items() if k not in ("version", "expect")}
+    options = {k: v for k, v in ctx.params.items() if k not in ("version", "expect", "lang")}
     raise typer.Exit(run_explain(ExplainOptions(**options, expect=tuple(expect or ()))))
 
 
@@ -85,6 +86,7 @@ def check(
     verify: opt.Verify = False,
     verify_budget: opt.VerifyBudget = None,
     fmt: opt.CheckFormat = "table",
+    lang: opt.Lang = None,
     _help: opt.Help = False,
 ) -> None:
     """Check every module of SPEC.toml; exit 1 if any shape differs, 2 if the file is bad.
@@ -120,6 +122,7 @@ def inspect(
     unsorted: opt.InspectUnsorted = False,
     cost: opt.InspectCost = False,
     dtype: opt.InspectDtype = None,
+    lang: opt.Lang = None,
     _help: opt.Help = False,
 ) -> None:
     """Which recurrent modules CHECKPOINT holds, and the nn.LSTM(...) call that loads each.
@@ -163,6 +166,7 @@ def why(
     batch_first: opt.KnownBatchFirst = None,
     proj_size: opt.KnownProjSize = None,
     fmt: opt.WhyFormat = "table",
+    lang: opt.Lang = None,
     _help: opt.Help = False,
 ) -> None:
     """Explain torch's error about a recurrent layer: the tensor at fault, its axes, the fix.
@@ -190,6 +194,7 @@ def trace(
     input_dtype: opt.InputDtype = None,
     expect: opt.TraceExpect = None,
     fmt: opt.TraceFormat = "table",
+    lang: opt.Lang = None,
     _help: opt.Help = False,
 ) -> None:
     """Trace every recurrent layer of a model: build it, run its forward pass once on fake

@@ -32,6 +32,18 @@ def click_error(name: str) -> Any:
 class ExplainGroup(TyperGroup):
     """The group of commands whose own options are the explain command's."""
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Run in the language --lang asks for (else the environment's), chosen before any option
+        is read; a host that runs several commands in one process gets each in its own."""
+        import sys
+
+        from lstmshape.cli.language import language_asked
+        from lstmshape.i18n import speaking
+
+        argv = list(sys.argv[1:] if args is None else args)
+        with speaking(language_asked(argv)):
+            return super().main(argv, *rest, **kwargs)
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         stray = args[0] if args else ""
         if (

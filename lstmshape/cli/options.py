@@ -29,8 +29,26 @@ def _show_version(value: bool) -> None:
 
 def _show_help(ctx: typer.Context, value: bool) -> None:
     if value:
+        from lstmshape.cli.language import translate_help
+
+        translate_help(ctx.command)
         typer.echo(ctx.get_help(), color=ctx.color)
         raise typer.Exit()
+
+
+def _read_lang(value: str | None) -> str | None:
+    """--lang's value, checked; the language itself is chosen before any option is read
+    (cli/language.py), so that every message of the run is said in it."""
+    if value is None:
+        return None
+    from lstmshape.i18n import LANGUAGES, read_language
+
+    lang = read_language(value)
+    if lang is None:
+        raise typer.BadParameter(
+            f"{value!r}: lstmshape speaks {', '.join(LANGUAGES)}. Try --lang ja (or fr, es, en)."
+        )
+    return lang
 
 
 # Declared here rather than left to Click, whose own --help shows a "<bool>" metavar.
@@ -221,6 +239,17 @@ Format = Annotated[
         metavar="FORMAT",
         callback=one_of(FORMATS),
         help="table, json, markdown, plain, or code (a runnable PyTorch snippet).",
+    ),
+]
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="LANG",
+        callback=_read_lang,
+        help="The language of the explanation: en, ja, fr or es (torch's sentences, symbols and "
+        "code stay as they are). [default: LSTMSHAPE_LANG, else the locale's, else en]",
+        show_default=False,
     ),
 ]
 Version = Annotated[

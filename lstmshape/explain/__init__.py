@@ -16,6 +16,7 @@ from lstmshape.explain.cells import explain_cell
 from lstmshape.explain.expectations import Expected, read_expected
 from lstmshape.explain.packing import explain_packed
 from lstmshape.explain.sequence import explain_sequence
+from lstmshape.i18n import lang_argument, speaking
 from lstmshape.kinds import LSTM, ModuleKind
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
@@ -47,6 +48,7 @@ def explain(
     module: str | ModuleKind = LSTM,
     lengths: Any = None,
     enforce_sorted: bool = True,
+    lang: str | None = None,
 ) -> Report:
     """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
 
@@ -65,34 +67,39 @@ def explain(
 
     Raises :class:`UnreadableValueError` for a value that is not a shape or a number,
     :class:`InvalidModuleError` for arguments torch would refuse and :class:`TensorMismatchError`
-    for a tensor that does not fit the module.
+    for a tensor that does not fit the module. ``lang`` (``"ja"``, ``"fr"``, ``"es"``, ``"en"``)
+    is the language of the report's text and of the errors; by default LSTMSHAPE_LANG's, else the
+    locale's, else English.
     """
-    kind = read_module(module)
-    values = (num_layers, batch_first, dropout, bidirectional, proj_size, nonlinearity)
-    given: dict[str, Any] = {
-        name: value for name, value in zip(_OPTIONAL, values, strict=True) if value is not None
-    }
-    refuse_missing(kind, given, given)
-    input_shape = shape_of(input, "input")
-    derived = input_size is None
-    spec_input_size = (input_shape[-1] if input_shape else 0) if input_size is None else input_size
-    try:
-        spec = ModuleSpec(
-            input_size=spec_input_size, hidden_size=hidden_size, bias=bias, kind=kind, **given
+    with speaking(lang_argument(lang)):
+        kind = read_module(module)
+        values = (num_layers, batch_first, dropout, bidirectional, proj_size, nonlinearity)
+        given: dict[str, Any] = {
+            name: value for name, value in zip(_OPTIONAL, values, strict=True) if value is not None
+        }
+        refuse_missing(kind, given, given)
+        input_shape = shape_of(input, "input")
+        derived = input_size is None
+        spec_input_size = (
+            (input_shape[-1] if input_shape else 0) if input_size is None else input_size
         )
-    except InvalidModuleError as error:
-        if derived and error.argument == "input_size" and spec_input_size <= 0:
-            raise _input_without_features(input_shape, error) from None
-        raise
-    return explain_spec(
-        spec,
-        input_shape,
-        h_0=h_0,
-        c_0=c_0,
-        expect=expect,
-        lengths=lengths,
-        enforce_sorted=enforce_sorted,
-    )
+        try:
+            spec = ModuleSpec(
+                input_size=spec_input_size, hidden_size=hidden_size, bias=bias, kind=kind, **given
+            )
+        except InvalidModuleError as error:
+            if derived and error.argument == "input_size" and spec_input_size <= 0:
+                raise _input_without_features(input_shape, error) from None
+            raise
+        return explain_spec(
+            spec,
+            input_shape,
+            h_0=h_0,
+            c_0=c_0,
+            expect=expect,
+            lengths=lengths,
+            enforce_sorted=enforce_sorted,
+        )
 
 
 def _input_without_features(input_shape: Shape, error: InvalidModuleError) -> InvalidModuleError:
@@ -122,39 +129,41 @@ def explain_spec(
     expect: Expected | None = None,
     lengths: Any = None,
     enforce_sorted: bool = True,
+    lang: str | None = None,
 ) -> Report:
     """Explain ``spec`` applied to an input of ``input_shape``; see :func:`explain`."""
-    if not isinstance(spec, ModuleSpec):
-        raise UnreadableValueError(
-            f"spec={spec!r} is not a ModuleSpec.",
-            hint="Try lstmshape.explain(input, hidden_size, ...) or ModuleSpec(input_size, hidden_size).",
-        )
-    shape = shape_of(input_shape, "input")
-    states = {
-        name: None if value is None else shape_of(value, name)
-        for name, value in (("h_0", h_0), ("c_0", c_0))
-    }
-    if states["c_0"] is not None and not spec.kind.has_cell_state:
-        raise _no_cell_state(spec.kind)
-    wanted = read_expected(expect)
-    if not isinstance(enforce_sorted, bool):
-        raise UnreadableValueError(
-            f"enforce_sorted={enforce_sorted!r} is not True or False.",
-            hint=words("Try {a}.", a=fix(enforce_sorted=False)),
-        )
-    if lengths is not None:
-        return explain_packed(
-            spec,
-            shape,
-            lengths_of(lengths),
-            enforce_sorted=enforce_sorted,
-            h_0=states["h_0"],
-            c_0=states["c_0"],
-            expect=wanted,
-        )
-    if spec.kind.is_cell:
-        return explain_cell(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
-    return explain_sequence(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
+    with speaking(lang_argument(lang)):
+        if not isinstance(spec, ModuleSpec):
+            raise UnreadableValueError(
+                f"spec={spec!r} is not a ModuleSpec.",
+                hint="Try lstmshape.explain(input, hidden_size, ...) or ModuleSpec(input_size, hidden_size).",
+            )
+        shape = shape_of(input_shape, "input")
+        states = {
+            name: None if value is None else shape_of(value, name)
+            for name, value in (("h_0", h_0), ("c_0", c_0))
+        }
+        if states["c_0"] is not None and not spec.kind.has_cell_state:
+            raise _no_cell_state(spec.kind)
+        wanted = read_expected(expect)
+        if not isinstance(enforce_sorted, bool):
+            raise UnreadableValueError(
+                f"enforce_sorted={enforce_sorted!r} is not True or False.",
+                hint=words("Try {a}.", a=fix(enforce_sorted=False)),
+            )
+        if lengths is not None:
+            return explain_packed(
+                spec,
+                shape,
+                lengths_of(lengths),
+                enforce_sorted=enforce_sorted,
+                h_0=states["h_0"],
+                c_0=states["c_0"],
+                expect=wanted,
+            )
+        if spec.kind.is_cell:
+            return explain_cell(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
+        return explain_sequence(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
 
 
 def _no_cell_state(kind: ModuleKind) -> UnreadableValueError:

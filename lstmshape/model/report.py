@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
+from lstmshape.i18n import language
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.shown import Shown
 from lstmshape.model.text import format_shape, short_list
@@ -250,6 +251,8 @@ class Report(Shown):
     """Set when the input was packed (--lengths)."""
     cost: Cost | None = None
     """Set when the cost was asked for (--cost): parameters, memory, work."""
+    lang: str = field(default_factory=language)
+    """The language its text is in (en, ja, fr, es): the one spoken when it was made."""
 
     @property
     def module(self) -> str:
@@ -333,6 +336,7 @@ class Report(Shown):
         """The JSON contract (see the README's "JSON output" section)."""
         data: JSONDict = {
             "schema": SCHEMA_VERSION,
+            "lang": self.lang,
             "module": self.module,
             "call": self.spec.torch_call(),
             "config": self.spec.constructor_kwargs(),

@@ -22,14 +22,18 @@ class Shown:
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
+        from lstmshape.i18n import speaking
         from lstmshape.views.notebook import html_of
 
-        return html_of(self)
+        with speaking(getattr(self, "lang", None)):  # in the language the result was made in
+            return html_of(self)
 
     def __str__(self) -> str:
+        from lstmshape.i18n import speaking
         from lstmshape.views.notebook import plain_of
 
-        return plain_of(self)
+        with speaking(getattr(self, "lang", None)):
+            return plain_of(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.summary()}>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from lstmshape.i18n import language
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.shown import Shown
 
@@ -115,6 +116,8 @@ class WhyResult(Shown):
     explained: tuple[Explained, ...]
     given: dict[str, Any] = field(default_factory=dict)
     """The module's arguments the user gave to pin the causes down."""
+    lang: str = field(default_factory=language)
+    """The language of the explanations: the one spoken when they were made."""
 
     @property
     def recognised(self) -> bool:
@@ -132,9 +135,10 @@ class WhyResult(Shown):
     def to_dict(self) -> JSONDict:
         """The JSON contract: one sentence at the top level; several under ``errors``."""
         if len(self.explained) == 1:
-            return {"schema": SCHEMA_VERSION, **self.explained[0].to_dict()}
+            return {"schema": SCHEMA_VERSION, "lang": self.lang, **self.explained[0].to_dict()}
         return {
             "schema": SCHEMA_VERSION,
+            "lang": self.lang,
             "recognised": self.recognised,
             "errors": [e.to_dict() for e in self.explained],
         }

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import lang_argument, speaking
 from lstmshape.model.why import Explained, WhyResult
 from lstmshape.torch_errors.find import Found, find_sentences
 from lstmshape.torch_errors.given import Given
@@ -51,20 +52,22 @@ _EXPLAINERS: dict[str, Explainer] = {
 }
 
 
-def why(text: str, **given: Any) -> WhyResult:
+def why(text: str, *, lang: str | None = None, **given: Any) -> WhyResult:
     """Explain every sentence of torch's about recurrent layers found in ``text``.
 
     ``given`` takes what you know of the module and its input, to pin the causes down: ``module``,
     ``input`` (a shape), ``hidden_size``, ``num_layers``, ``bidirectional``, ``batch_first``,
     ``proj_size``. The result lists each sentence with the tensor or parameter at fault, torch's
     numbers with every axis named, and the likely causes (most likely first), each with its fix.
+    ``lang`` is the language of the explanations (torch's sentences stay as torch says them).
     """
     if not isinstance(text, str):
         raise UnreadableValueError(
             f"why() reads text; got {type(text).__name__}.",
             hint="Try why(str(error)), or the text of a log: why(open(path).read()).",
         )
-    return why_blocks((text,), **given)
+    with speaking(lang_argument(lang)):
+        return why_blocks((text,), **given)
 
 
 def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:

@@ -1,0 +1,142 @@
+"""lstmshape in the learners' languages: English, Japanese, French and Spanish.
+
+The core and the views say every sentence through :func:`tr`: the English text is the message's id
+(gettext's convention), with named placeholders filled after translation. What is never translated
+stays out of the messages, as placeholders: torch's own sentences (users search for them), PyTorch's
+symbols (L, N, H_in, H_cell, H_out, D), tensor and argument names, shapes and code.
+
+The language is chosen per call (``lang=`` in the API, ``--lang`` on the command line), else by
+``LSTMSHAPE_LANG``, else by the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) when it is one of the
+four; English otherwise. English never loads a catalog: its messages are their own ids.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+LANGUAGES = ("en", "ja", "fr", "es")
+NAMES = {"en": "English", "ja": "日本語", "fr": "français", "es": "español"}
+
+_chosen: ContextVar[str | None] = ContextVar("lstmshape_language", default=None)
+_catalogs: dict[str, dict[str, str]] = {}
+
+
+class MissingTranslation(KeyError):
+    """A message with no translation in the language asked for (raised in strict mode: the tests)."""
+
+
+def language() -> str:
+    """The language lstmshape speaks now: the one chosen for this call, else the environment's."""
+    chosen = _chosen.get()
+    return chosen if chosen is not None else from_environment(os.environ)
+
+
+def from_environment(environ: Mapping[str, str]) -> str:
+    """``LSTMSHAPE_LANG``, else the locale's language (POSIX order: ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG``) when lstmshape speaks it; English otherwise."""
+    explicit = environ.get("LSTMSHAPE_LANG", "").strip()
+    if explicit:
+        return read_language(explicit) or "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            return read_language(value) or "en"
+    return "en"
+
+
+def read_language(value: str) -> str | None:
+    """``ja``, ``ja_JP.UTF-8``, ``FR``, ``es-ES`` -> the language; None for one lstmshape does not
+    speak (``C``, ``de_DE``)."""
+    code = value.strip().lower().replace("-", "_").partition(".")[0].partition("@")[0]
+    code = code.partition("_")[0]
+    return code if code in LANGUAGES else None
+
+
+def lang_argument(lang: object) -> str | None:
+    """The API's ``lang=``: None (the environment's language) or one lstmshape speaks."""
+    if lang is None:
+        return None
+    code = read_language(lang) if isinstance(lang, str) else None
+    if code is None:
+        from lstmshape.errors import UnreadableValueError
+
+        raise UnreadableValueError(
+            f"lang={lang!r}: lstmshape speaks {', '.join(LANGUAGES)}.",
+            hint="Try lang='ja' (or 'fr', 'es', 'en'), or leave it out for LSTMSHAPE_LANG or the "
+            "locale's language.",
+        )
+    return code
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[str]:
+    """Speak ``lang`` inside the block (None: keep the language already chosen)."""
+    if lang is None:
+        yield language()
+        return
+    token = _chosen.set(lang)
+    try:
+        yield lang
+    finally:
+        _chosen.reset(token)
+
+
+def choose(lang: str) -> None:
+    """Speak ``lang`` from now on, in this context (a command-line run)."""
+    _chosen.set(lang)
+
+
+def tr(message: str, /, **fields: Any) -> str:
+    """``message`` in the current language, its ``{placeholders}`` filled with ``fields``."""
+    lang = language()
+    text = message if lang == "en" else _translated(lang, message)
+    return text.format(**fields) if fields else text
+
+
+def N_(message: str, /) -> str:
+    """Mark ``message`` for the catalogs where it is defined (a table of meanings), to be said with
+    :func:`tr` where it is used: gettext's convention."""
+    return message
+
+
+def _translated(lang: str, message: str) -> str:
+    catalog = _catalogs.get(lang)
+    if catalog is None:
+        catalog = _catalogs[lang] = _load(lang)
+    found = catalog.get(message)
+    if found is not None:
+        return found
+    if os.environ.get("LSTMSHAPE_STRICT_CATALOGS"):
+        raise MissingTranslation(f"no {lang} translation of {message!r}")
+    return message  # a message added since the catalog was made: English rather than nothing
+
+
+def _load(lang: str) -> dict[str, str]:
+    """The compiled catalog shipped in the wheel; in a source tree, the .po sources themselves."""
+    from lstmshape.i18n.catalog import compiled_path, read_sources
+
+    path = compiled_path(lang)
+    if path.is_file():
+        import gettext
+
+        with path.open("rb") as stream:
+            translations = gettext.GNUTranslations(stream)
+        return {k: v for k, v in translations._catalog.items() if isinstance(k, str) and k}  # type: ignore[attr-defined]
+    return read_sources(lang)
+
+
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "choose",
+    "from_environment",
+    "lang_argument",
+    "language",
+    "read_language",
+    "speaking",
+    "tr",
+]

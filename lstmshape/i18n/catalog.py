@@ -1,0 +1,134 @@
+"""gettext catalogs: the .po sources (one per area and language, in lstmshape/locale/LANG/), the .mo
+each language compiles to, and the reading of both. Standard library only: setup.py loads this file
+by its path to compile the catalogs into the wheel, before lstmshape can be imported.
+
+The .mo format is GNU gettext's (what msgfmt writes and gettext.GNUTranslations reads); a msgid is
+the English text itself, placeholders included (``h_0 was built for a batch of {got}``).
+"""
+
+from __future__ import annotations
+
+import ast
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "lstmshape"
+
+
+class CatalogError(ValueError):
+    """A .po file that cannot be read: the file and line, and what is wrong."""
+
+
+class _Entry(NamedTuple):
+    line: int
+    fuzzy: bool
+    msgid: str
+    msgstr: str
+
+
+def read_po(text: str, name: str = "<po>") -> dict[str, str]:
+    """msgid -> msgstr of one .po file. Entries marked fuzzy, or left untranslated (an empty
+    msgstr), are refused: a catalog holds finished translations only."""
+    entries: dict[str, str] = {}
+    for entry in _entries(text, name):
+        if not entry.msgid:
+            continue  # the header
+        if entry.fuzzy or not entry.msgstr:
+            state = "fuzzy" if entry.fuzzy else "untranslated"
+            raise CatalogError(f"{name}:{entry.line}: {state}: {entry.msgid!r}")
+        if entry.msgid in entries:
+            raise CatalogError(f"{name}:{entry.line}: translated twice: {entry.msgid!r}")
+        entries[entry.msgid] = entry.msgstr
+    return entries
+
+
+def _entries(text: str, name: str) -> Iterator[_Entry]:
+    """The entries of a .po file, as written: ``#, fuzzy`` flags, msgid and msgstr (strings that
+    continue on the next lines joined)."""
+    fields: dict[str, list[str]] = {}
+    current, fuzzy, start = "", False, 0
+    for number, raw in enumerate([*text.splitlines(), "msgid END"], 1):
+        line = raw.strip()
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        if not line or line.startswith("#"):
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword == "msgid" and "msgid" in fields:
+            yield _Entry(start, fuzzy, "".join(fields["msgid"]), "".join(fields.get("msgstr", [])))
+            fields.clear()
+            fuzzy = False
+        if keyword in ("msgid", "msgstr"):
+            current, start = keyword, (start if keyword == "msgstr" else number)
+            fields[current] = [] if rest == "END" else [_string(rest, name, number)]
+        elif line.startswith('"') and current:
+            fields[current].append(_string(line, name, number))
+        else:
+            raise CatalogError(f"{name}:{number}: not a .po line: {line[:60]!r}")
+
+
+def _string(literal: str, name: str, number: int) -> str:
+    if not (len(literal) >= 2 and literal.startswith('"') and literal.endswith('"')):
+        raise CatalogError(f"{name}:{number}: not a quoted string: {literal[:60]!r}")
+    value = ast.literal_eval(literal)  # a .po string's escapes are C's, a subset of Python's
+    if not isinstance(value, str):
+        raise CatalogError(f"{name}:{number}: not a string: {literal[:60]!r}")
+    return value
+
+
+def write_mo(entries: dict[str, str]) -> bytes:
+    """The GNU .mo file of ``entries`` (sorted msgids, no hash table), as msgfmt writes it."""
+    header = "Content-Type: text/plain; charset=UTF-8\n"
+    items = sorted({"": header, **entries}.items())
+    ids = [key.encode() for key, _ in items]
+    strs = [value.encode() for _, value in items]
+    count = len(items)
+    table = 7 * 4
+    id_offsets, str_offsets = [], []
+    data = table + 16 * count
+    for encoded in ids:
+        id_offsets.append((len(encoded), data))
+        data += len(encoded) + 1
+    for encoded in strs:
+        str_offsets.append((len(encoded), data))
+        data += len(encoded) + 1
+    out = [struct.pack("<7I", 0x950412DE, 0, count, table, table + 8 * count, 0, 0)]
+    out += [struct.pack("<2I", *pair) for pair in id_offsets + str_offsets]
+    out += [encoded + b"\0" for encoded in ids + strs]
+    return b"".join(out)
+
+
+def sources(language: str, locale: Path = LOCALE) -> list[Path]:
+    """The .po files of ``language``: one per area of the tool."""
+    return sorted((locale / language).glob("*.po"))
+
+
+def read_sources(language: str, locale: Path = LOCALE) -> dict[str, str]:
+    """Every .po of ``language``, merged; a msgid in two areas must be translated alike."""
+    merged: dict[str, str] = {}
+    for path in sources(language, locale):
+        for msgid, msgstr in read_po(path.read_text(encoding="utf-8"), str(path)).items():
+            if merged.get(msgid, msgstr) != msgstr:
+                raise CatalogError(f"{path}: {msgid!r} is translated otherwise in another area")
+            merged[msgid] = msgstr
+    return merged
+
+
+def compiled_path(language: str, locale: Path = LOCALE) -> Path:
+    return locale / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def compile_all(locale: Path, into: Path) -> list[Path]:
+    """Compile every language's .po files under ``locale`` to ``into``/LANG/LC_MESSAGES/lstmshape.mo."""
+    written = []
+    for directory in sorted(p for p in locale.iterdir() if p.is_dir()):
+        if not sources(directory.name, locale):
+            continue
+        target = compiled_path(directory.name, into)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(write_mo(read_sources(directory.name, locale)))
+        written.append(target)
+    return written

@@ -1,0 +1,223 @@
+"""lstmshape in Japanese, French and Spanish: complete catalogs with the tutorials' own terms, the
+language chosen as the user asks, compiled catalogs in the wheel, and the whole explanation,
+errors included, in each language, aligned at 80 columns.
+
+Catalogs are checked here, never by a fallback at run time: the tests run with
+LSTMSHAPE_STRICT_CATALOGS set, so a message missing from a catalog raises wherever it is said.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from lstmshape.i18n import LANGUAGES, from_environment, read_language
+from lstmshape.i18n.catalog import LOCALE, read_po, read_sources, write_mo
+from tests.conftest import UPDATE, invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import catalogs  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden" / "i18n"
+FOREIGN = LANGUAGES[1:]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+# -- the catalogs -------------------------------------------------------------------------------
+
+
+def test_every_message_is_a_literal_the_catalogs_can_hold() -> None:
+    _, problems = catalogs.scan()
+    assert problems == []
+
+
+@pytest.mark.parametrize("area", list(catalogs.AREAS))
+@pytest.mark.parametrize("lang", FOREIGN)
+def test_every_message_is_translated_with_the_same_placeholders(area: str, lang: str) -> None:
+    messages, _ = catalogs.scan()
+    wanted = catalogs.by_area(messages)[area]
+    path = LOCALE / lang / f"{area}.po"
+    if not wanted:
+        assert not path.exists() or not read_po(path.read_text(encoding="utf-8"))
+        return
+    translated = read_po(path.read_text(encoding="utf-8"), str(path))  # refuses fuzzy, empty
+    assert sorted(set(wanted) - set(translated)) == [], "untranslated"
+    assert sorted(set(translated) - set(wanted)) == [], "stale: run python tools/catalogs.py"
+    for english, said in translated.items():
+        assert _placeholders(said) == _placeholders(english), (english, said)
+
+
+@pytest.mark.parametrize("lang", FOREIGN)
+def test_the_tutorials_terms_are_used_everywhere(lang: str) -> None:
+    """A message whose English says a term of the glossary says the tutorial's word for it."""
+    glossary = tomllib.loads((LOCALE / lang / "glossary.toml").read_text(encoding="utf-8"))
+    assert glossary["language"] == lang
+    terms = glossary["terms"]
+    assert len(terms) >= 6
+    missed = []
+    for english, said in read_sources(lang).items():
+        for term, word in terms.items():
+            # Words, not names: "layer" in "a layer", not in num_layers.
+            says = re.search(rf"(?<![\w.]){re.escape(term)}s?(?![\w(])", english, re.I)
+            if says and word.lower() not in said.lower():
+                missed.append((term, english, said))
+    assert missed == []
+
+
+@pytest.mark.parametrize("lang", FOREIGN)
+def test_the_compiled_catalog_is_what_gettext_reads(lang: str) -> None:
+    entries = read_sources(lang)
+    compiled = gettext.GNUTranslations(io.BytesIO(write_mo(entries)))
+    for english, said in entries.items():
+        assert compiled.gettext(english) == said
+
+
+def test_the_wheel_ships_each_language_compiled(tmp_path: Path) -> None:
+    """setup.py compiles the .po sources into the wheel; the installed package reads the .mo."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    import zipfile
+
+    (wheel,) = tmp_path.glob("lstmshape-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        for lang in FOREIGN:
+            data = archive.read(f"lstmshape/locale/{lang}/LC_MESSAGES/lstmshape.mo")
+            assert dict(gettext.GNUTranslations(io.BytesIO(data))._catalog.items()) == {  # type: ignore[attr-defined]
+                **{"": "Content-Type: text/plain; charset=UTF-8\n"},
+                **read_sources(lang),
+            }
+
+
+# -- choosing the language ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "en"),
+        ({"LANG": "ja_JP.UTF-8"}, "ja"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "es_ES"}, "es"),
+        ({"LANG": "fr_FR.UTF-8", "LC_ALL": "C"}, "en"),
+        ({"LC_ALL": "es_MX.UTF-8", "LSTMSHAPE_LANG": "ja"}, "ja"),
+        ({"LSTMSHAPE_LANG": "FR"}, "fr"),
+    ],
+)
+def test_the_language_comes_from_the_environment(environ: dict[str, str], lang: str) -> None:
+    assert from_environment(environ) == lang
+
+
+def test_read_language() -> None:
+    assert [read_language(v) for v in ("ja", "ja_JP.UTF-8", "es-ES", "fr@euro", "C", "de")] == [
+        "ja", "ja", "es", "fr", None, None,
+    ]  # fmt: skip
+
+
+def test_an_unknown_language_is_refused_with_the_fix() -> None:
+    result = invoke("--lang de --input 4,3,10 --hidden 20")
+    assert result.exit_code == 2
+    assert "lstmshape speaks en, ja, fr, es" in result.stderr
+
+
+def test_the_english_path_loads_no_catalog() -> None:
+    """English messages are their own ids: explaining in English reads no catalog and imports no
+    gettext (start-up is measured by benchmarks/startup.py)."""
+    code = (
+        "import sys\nfrom lstmshape.cli import app\n"
+        "try:\n    app(['--input', '4,3,10', '--hidden', '20'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m in ('gettext', 'lstmshape.i18n.catalog')),"
+        " file=sys.stderr)\n"
+    )
+    env = {**os.environ, "LSTMSHAPE_LANG": "en"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.stderr.strip().endswith("[]")
+
+
+# -- the explanation in each language -----------------------------------------------------------
+
+# Each tutorial's own example, in its own language; the mission example, one error and one why
+# explanation in every language.
+TUTORIALS = {
+    "ja": "--input 4,3,10 --hidden 20 --layers 2 --h0 2,3,20 --c0 2,3,20",
+    "fr": "--input 1,4,5 --hidden 6 --batch-first --bidirectional",
+    "es": "--input 5,2,10 --hidden 6 --layers 2 --h0 2,2,6 --c0 2,2,6",
+}
+EVERY_LANGUAGE = {
+    "mission": "--input 4,3,10 --hidden 20 --layers 2",
+    "error": "--input 4,8,256 --hidden 256 --h0 1,32,256",
+    "why": "why --file examples/train.log",
+}
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    cases = [(lang, "tutorial", args) for lang, args in TUTORIALS.items()]
+    cases += [(lang, name, args) for lang in FOREIGN for name, args in EVERY_LANGUAGE.items()]
+    return cases
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize(("lang", "name", "args"), _cases())
+@pytest.mark.parametrize("fmt", ["table", "plain"])
+def test_golden_outputs_in_each_language(lang: str, name: str, args: str, fmt: str) -> None:
+    result = invoke(f"{args} --format {fmt} --lang {lang}")
+    shown = result.stdout + result.stderr
+    path = GOLDEN / lang / f"{name}.{fmt}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(shown, encoding="utf-8")
+    assert shown == path.read_text(encoding="utf-8")
+    if fmt == "table":
+        # Wide characters count two columns: every line fits the terminal's 80.
+        assert max(cell_len(line) for line in shown.splitlines()) <= 80
+    if lang == "ja":
+        assert _english_left(shown) == []
+
+
+def _english_left(text: str) -> list[str]:
+    """Runs of four English words in Japanese output: a message that was not translated. torch's
+    sentences, code and file paths stay as they are."""
+    left = []
+    for line in text.splitlines():
+        if "torch says" in line or "torch:" in line or line.lstrip().startswith(("File ", "fix")):
+            continue
+        prose = re.sub(r"`[^`]*`|\S*[=()\[\]_./]\S*", " ", line)
+        if re.search(r"\b[a-z]{2,}(?: [a-z]{2,}){3}\b", prose):
+            left.append(line)
+    return left
+
+
+@pytest.mark.parametrize("lang", FOREIGN)
+@pytest.mark.parametrize("command", ["", "check", "why", "inspect", "trace"])
+def test_help_in_each_language(lang: str, command: str) -> None:
+    english = invoke(f"{command} --help".strip())
+    result = invoke(f"{command} --help --lang {lang}".strip())
+    assert result.exit_code == 0
+    assert result.stdout != english.stdout
+    assert max(cell_len(line) for line in result.stdout.splitlines()) <= 80
