@@ -38,8 +38,11 @@ def check_rows(outcomes: Sequence[Outcome], voice: Voice) -> list[tuple[str, ...
     return rows
 
 
+RESULTS = ("pass", "fail", "invalid", "unverified")
+
+
 def _tally(outcomes: Sequence[Outcome]) -> str:
-    counts = dict.fromkeys(("pass", "fail", "invalid"), 0)
+    counts = dict.fromkeys(RESULTS, 0)
     for outcome in outcomes:
         counts[outcome.result] += 1
     return ", ".join(
@@ -58,7 +61,7 @@ def render_checks(
             "schema": SCHEMA_VERSION,
             "spec": path,
             "ok": all(o.result == "pass" for o in outcomes),
-            "tally": {r: sum(o.result == r for o in outcomes) for r in ("pass", "fail", "invalid")},
+            "tally": {r: sum(o.result == r for o in outcomes) for r in RESULTS},
             "entries": [o.to_dict(voice) for o in outcomes],
         }
         write_text(console, json.dumps(data, indent=2) + "\n")
