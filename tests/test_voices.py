@@ -161,5 +161,5 @@ def test_a_failed_expectation_in_three_voices(tmp_path: Path) -> None:
     tail = "or change the module's arguments."
     assert str(failure).splitlines()[-1] == f"  Try h_n=(1, 3, 20), {tail}"
     assert failure.lines(SPEC)[-1] == f"  Try expect.h_n = [1, 3, 20], {tail}"
-    cli = invoke("--input 4,3,10 --hidden 20 --expect h_n=2,3,20".split())
+    cli = invoke(["--input", "4,3,10", "--hidden", "20", "--expect", "h_n=2,3,20"])
     assert (cli.exit_code, cli.stderr.splitlines()[-1]) == (1, f"  Try --expect h_n=1,3,20, {tail}")
