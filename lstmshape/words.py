@@ -188,6 +188,8 @@ class PythonVoice:
     def arg(self, argument: str) -> str:
         if argument == "verify":
             return "verify()"
+        if argument == "verify_budget":
+            return "budget"  # verify()'s keyword
         return argument.removeprefix("expect.")
 
     def change(self, change: Change) -> str:

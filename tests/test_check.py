@@ -72,7 +72,7 @@ def test_json_holds_each_entrys_report_as_the_single_run_gives_it() -> None:
     assert (data["schema"], data["ok"], data["tally"]) == (
         2,
         False,
-        {"pass": 2, "fail": 1, "invalid": 1},
+        {"pass": 2, "fail": 1, "invalid": 1, "unverified": 0},
     )
     entries = {e["name"]: e for e in data["entries"]}
     expected = explain((4, 3, 10), 20, num_layers=2, bidirectional=True,
@@ -109,6 +109,32 @@ def test_verify_proves_every_entry() -> None:
     assert all(e["report"]["verified"]["ok"] for e in entries)
     plain = invoke("check examples/tutorials.toml --verify --format plain").stdout
     assert plain.count("; torch agrees") == 4
+
+
+def test_an_entry_too_large_to_verify_is_unverified_not_invalid(tmp_path: Path) -> None:
+    """torch accepts the module; --verify cannot run it within its limits. That is not a module
+    torch refuses (INVALID), nor a shape that differs (FAIL): torch was never asked."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        "[small]\ninput = [4, 3, 10]\nhidden_size = 20\n"
+        "[long_packed]\ninput = [30000, 4, 10]\nhidden_size = 20\n"
+        "lengths = [30000, 30000, 30000, 30000]\n"
+    )
+    result = invoke(["check", str(spec), "--verify", "--format", "plain"])
+    assert result.exit_code == 2
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[3:-1]}
+    assert " pass " in rows["small"]
+    assert " UNVERIFIED " in rows["long_packed"]
+    assert "INVALID" not in result.stdout
+    assert result.stdout.rstrip().endswith("1 pass, 1 UNVERIFIED")
+    assert result.stderr.startswith(
+        "Error: [long_packed] --verify cannot run this packed input on real tensors"
+    )
+    data = json.loads(invoke(["check", str(spec), "--verify", "--format", "json"]).stdout)
+    assert data["tally"] == {"pass": 1, "fail": 0, "invalid": 0, "unverified": 1}
+    assert [e["result"] for e in data["entries"]] == ["pass", "unverified"]
+    # Without --verify, the same entry passes: nothing is wrong with it.
+    assert invoke(["check", str(spec)]).exit_code == 0
 
 
 def test_a_bad_file_reports_every_problem_with_file_entry_and_key() -> None:
@@ -176,7 +202,10 @@ def test_a_thousand_entries_in_one_process(tmp_path: Path) -> None:
     ))  # fmt: skip
     result = invoke(["check", str(spec), "--format", "json"])
     data = json.loads(result.stdout)
-    assert (result.exit_code, data["tally"]) == (0, {"pass": 1000, "fail": 0, "invalid": 0})
+    assert (result.exit_code, data["tally"]) == (
+        0,
+        {"pass": 1000, "fail": 0, "invalid": 0, "unverified": 0},
+    )
 
 
 @pytest.mark.parametrize(

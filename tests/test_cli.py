@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.abc
+import importlib.metadata
 import json
 import re
 import shlex
@@ -51,6 +52,11 @@ GOLDEN_CASES = {
     "--bidirectional --verify --cost",
     "long_proj_verify_plain": "--input 2000,64,512 --hidden 1024 --proj-size 128 --layers 2 "
     "--verify --format plain",
+    "deep_gru_verify_plain": "--module GRU --input 4,3,10 --hidden 20 --layers 5000 --verify "
+    "--format plain",
+    "empty_batch_verify_plain": "--input 3,0,10 --hidden 20 --verify --format plain",
+    "wide_grucell_verify_plain": "--module GRUCell --input 3,10000 --hidden 64 --verify "
+    "--format plain",
 }
 
 
@@ -764,6 +770,39 @@ def test_broken_torch_is_an_error_not_a_traceback(
         "Error: --verify runs a real torch forward pass, but torch is installed and cannot be "
         "loaded.\n  Importing torch failed: libtorch_cpu.so: cannot open shared object file.\n"
     )
+    # The same torch, from the index it came from: the installed one is PyTorch's CPU build.
+    installed = importlib.metadata.version("torch")
+    assert installed.endswith("+cpu")
+    assert result.stderr.endswith(
+        f"  Try reinstalling the same torch: pip install --force-reinstall torch=={installed} "
+        "--index-url https://download.pytorch.org/whl/cpu, or without --verify.\n"
+    )
+
+
+def test_reinstalling_a_torch_from_pypi_warns_of_its_size(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lstmshape.proof
+
+    class BrokenTorch(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "torch":
+                raise OSError("libtorch_cpu.so: cannot open shared object file")
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [BrokenTorch(), *sys.meta_path])
+    monkeypatch.setattr(lstmshape.proof, "_installed_torch", lambda: "2.5.1")
+    lines = run(f"{MISSION} --verify").stderr.splitlines()
+    assert lines[2] == (
+        "  torch 2.5.1 came from PyPI: on Linux that is a CUDA build, and reinstalling it "
+        "downloads its NVIDIA libraries again, several gigabytes. torch's CPU build, all that "
+        "--verify needs, installs with pip install torch --index-url "
+        "https://download.pytorch.org/whl/cpu."
+    )
+    assert lines[3] == (
+        "  Try reinstalling the same torch: pip install --force-reinstall torch==2.5.1, or "
+        "without --verify."
+    )
 
 
 @pytest.mark.parametrize(
@@ -788,13 +827,28 @@ def test_verify_refuses_packed_input_too_large_for_real_tensors(run: Run) -> Non
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
         "Error: --verify cannot run this packed input on real tensors: even with small feature "
-        "sizes it needs 30,000 steps (time steps × layers × directions), over the 20,000 of a "
+        "sizes it needs 30,000 steps (time steps × layers × directions), over the 10,000 of a "
         "quick run.\n"
         "  Packed input runs on real tensors only: pack_padded_sequence's shapes depend on the "
         "lengths' values, which shape-only (fake) tensors do not carry.\n"
-        "  Try --verify with fewer or shorter sequences (the rules do not depend on how many), or a "
-        "larger --verify-budget.\n"
+        "  Try --verify with shorter sequences: max(lengths) × layers × directions at most 10,000 "
+        "(here 30,000); the rules do not depend on the lengths.\n"
     )
+
+
+def test_verify_offers_the_budget_a_packed_input_needs(run: Run) -> None:
+    packed = "--input 200,4,10 --hidden 20 --lengths 200,200,200,200 --verify"
+    result = run(f"{packed} --verify-budget 1KiB")
+    assert result.exit_code == 2
+    hint = re.fullmatch(
+        r"  Try --verify with fewer or shorter sequences \(the rules do not depend on how many\), "
+        r"or --verify-budget (\d+\.?\d*MiB)\.",
+        result.stderr.splitlines()[-1],
+    )
+    assert hint is not None, result.stderr
+    followed = run(f"{packed} --verify-budget {hint[1]} --format json")
+    assert followed.exit_code == 0, followed.stderr
+    assert json.loads(followed.stdout)["verified"]["runs"][0]["method"] == "real"
 
 
 def test_verify_budget_needs_verify_and_a_size(run: Run) -> None:
@@ -823,9 +877,21 @@ def test_verify_without_torch_names_the_install_command(
     assert result.stderr.startswith(
         "Error: --verify runs a real torch forward pass, but torch is not installed.\n"
     )
+    # What it installs, and how large: the CPU build, not the CUDA build a plain pip install
+    # takes on Linux; and, from a clone, the extra that pyproject.toml really declares.
     assert result.stderr.endswith(
-        "  Try pip install 'lstmshape[torch]' (or pip install torch), or without --verify.\n"
+        "  The line below installs torch's CPU build, all that --verify needs (a download of about "
+        "200 MB on Linux). A plain pip install torch takes the newest torch for your platform: on "
+        "Linux a CUDA build of several gigabytes.\n"
+        "  From a clone of lstmshape that is not installed yet, pip install '.[torch]' installs "
+        "lstmshape with any torch 2.x and keeps a torch already installed: run it after the line "
+        "below.\n"
+        "  Try pip install torch --index-url https://download.pytorch.org/whl/cpu, or without "
+        "--verify.\n"
     )
+    assert "lstmshape[torch]" not in result.stderr  # lstmshape is not on PyPI
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert re.search(r'^torch = \["torch>=2\.0"\]$', pyproject, re.M)  # the extra '.[torch]' names
 
 
 TOKENS = st.sampled_from(

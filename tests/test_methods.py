@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from math import prod
 from typing import Any
 
 import pytest
@@ -13,7 +14,10 @@ from hypothesis import strategies as st
 
 from lstmshape import VerifyBudgetError, explain, verify
 from lstmshape.model.report import Report
-from lstmshape.proof.plan import FAKE_STEPS, REAL_STEPS, _full_length_run, plan, real_bytes
+from lstmshape.model.text import size_text
+from lstmshape.parameters import INT64_MAX
+from lstmshape.proof.limits import REAL_STEPS, real_bytes, too_big_for_real
+from lstmshape.proof.plan import FAKE_LAYERS, FAKE_STEPS, _full_length_run, plan
 from tests.conftest import invoke
 from tests.strategies import configs, packed_configs
 
@@ -62,11 +66,11 @@ def test_stepping_modules_run_a_shorter_l_and_say_so(config: dict[str, Any]) -> 
 
 
 def test_a_long_but_cheap_l_also_runs_real_at_full_length() -> None:
-    report = explain((3000, 64, 512), 1024, module="GRU", num_layers=2, bidirectional=True)
-    assert REAL_STEPS >= 3000 * 4
+    report = explain((2000, 64, 512), 1024, module="GRU", num_layers=2, bidirectional=True)
+    assert REAL_STEPS >= 2000 * 4
     assert methods(report) == [
-        ("shape-only", (16, 64, 512), [("L", 3000, 16)]),
-        ("real", (3000, 1, 1), [("N", 64, 1), ("H_in", 512, 1), ("hidden_size", 1024, 1)]),
+        ("shape-only", (16, 64, 512), [("L", 2000, 16)]),
+        ("real", (2000, 1, 1), [("N", 64, 1), ("H_in", 512, 1), ("hidden_size", 1024, 1)]),
     ]
 
 
@@ -148,7 +152,7 @@ def test_substituted_runs_agree_with_torch_and_cover_full_l(
     assert first.input_shape[axis] < shape[axis]
     assert second.method == "real"
     assert second.input_shape[axis] == shape[axis]
-    assert v.exact
+    assert v.every_size_ran
 
 
 def test_budget_zero_allows_no_real_tensors_at_all() -> None:
@@ -209,7 +213,8 @@ def test_an_empty_batch_steps_even_for_an_lstm() -> None:
 
 def test_shape_only_runs_say_why_real_tensors_were_not_used() -> None:
     (run,) = plan(explain((4, 3, 10), 20), budget=1)
-    assert run.why == "a real run would need about 32.2 KiB of real tensors, over the 1 B budget"
+    needed = size_text(real_bytes(explain((4, 3, 10), 20)))
+    assert run.why == f"a real run would need about {needed} of real tensors, over the 1 B budget"
     table = invoke("--input 4,3,10 --hidden 20 --verify --verify-budget 1 --format plain").stdout
     assert "over the 1 B budget" in table
 
@@ -222,3 +227,143 @@ def test_tensors_torch_cannot_size_are_refused_before_torch() -> None:
         "bytes than torch's 64-bit sizes can count"
     )
     assert "Traceback" not in result.stderr
+
+
+# --- deep stacks ------------------------------------------------------------------------------
+
+
+def test_a_deep_stack_runs_fewer_layers_and_says_why() -> None:
+    (run,) = plan(explain((4, 3, 10), 20, module="GRU", num_layers=5000))
+    assert (run.method, run.report.spec.num_layers) == ("real", 8)
+    (substitution,) = run.substitutions
+    assert (substitution.symbol, substitution.value, substitution.ran) == ("num_layers", 5000, 8)
+    assert substitution.why == (
+        "torch builds and runs GRU layer by layer in Python, and its constructor slows with the "
+        "square of num_layers: num_layers=5,000 would take about 11 s; every layer after the "
+        "first has the same shapes"
+    )
+    both = plan(explain((4, 3, 10), 20, num_layers=5000, bidirectional=True))
+    assert [r.report.spec.num_layers for r in both] == [4]
+    # Just over a fake run's limit, too large for a real one: fewer layers on fake tensors, and
+    # the full depth on small real ones.
+    over = plan(explain((10, 64, 512), 1024, module="RNN", num_layers=FAKE_LAYERS + 1))
+    assert [(r.method, r.report.spec.num_layers) for r in over] == [
+        ("shape-only", 8),
+        ("real", FAKE_LAYERS + 1),
+    ]
+
+
+def test_a_deep_stack_of_large_layers_runs_its_full_depth_small() -> None:
+    report = explain((50, 64, 512), 1024, module="GRU", num_layers=100)
+    assert methods(report) == [
+        ("shape-only", (8, 64, 512), [("num_layers", 100, 8), ("L", 50, 8)]),
+        ("real", (50, 1, 1), [("N", 64, 1), ("H_in", 512, 1), ("hidden_size", 1024, 1)]),
+    ]
+    (last,) = plan(report)[1:]
+    assert last.report.spec.num_layers == 100
+    v = verify(report).verification
+    assert v is not None
+    assert v.ok, v
+    assert (v.every_size_ran, v.numerical_checks) == (True, False)
+
+
+def test_a_deep_stack_verifies_in_torch_at_fewer_layers() -> None:
+    report = verify(explain((4, 3, 10), 20, module="GRU", num_layers=2000))
+    verified = report.to_dict()["verified"]
+    assert verified["ok"] is True
+    assert verified["method"].endswith("real with num_layers=8 instead of 2,000.")
+    assert (verified["every_size_ran"], verified["numerical_checks"]) == (False, False)
+    (run,) = verified["runs"]
+    assert run["tensors"]["h_n"] == {"computed": [8, 3, 20], "torch": [8, 3, 20], "ok": True}
+    assert verified["numerical"].endswith("on real tensors only with num_layers=8 instead of 2,000")
+
+
+def _sizes(most: int) -> st.SearchStrategy[int]:
+    """Sizes spread over every order of magnitude up to 2**most."""
+    return st.integers(0, most).flatmap(lambda e: st.integers(2**e >> 1, 2**e))
+
+
+@settings(max_examples=150)
+@given(
+    st.sampled_from(["LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"]),
+    _sizes(17),
+    _sizes(12),
+    _sizes(16),
+    _sizes(14),
+    _sizes(13),
+    st.booleans(),
+    st.booleans(),
+)
+def test_every_planned_run_is_quick(
+    module: str, length: int, batch: int, input_size: int, hidden: int, layers: int, both: bool,
+    projected: bool,
+) -> None:  # fmt: skip
+    """Whatever the sizes (num_layers up to 8,192), each run stays within the limits measured to
+    keep it at about a second: a real run within its budget, multiply-accumulates, steps and
+    layers; a fake one within its layers, and its steps where torch steps through time."""
+    if module.endswith("Cell"):
+        report = explain((batch, input_size), hidden, module=module)
+    else:
+        lstm = {"proj_size": hidden // 2} if projected and module == "LSTM" else {}
+        report = explain(
+            (max(length, 1), batch, max(input_size, 1)),
+            max(hidden, 1),
+            module=module,
+            num_layers=max(layers, 1),
+            bidirectional=both,
+            **lstm,
+        )
+    if any(prod(t.shape) * 4 > INT64_MAX for t in report.tensors):
+        with pytest.raises(VerifyBudgetError, match="64-bit sizes"):
+            plan(report)
+        return
+    for run in plan(report):
+        if run.method == "real":
+            assert not too_big_for_real(run.report, 1024**3)
+            continue
+        spec = run.report.spec
+        depth = 1 if spec.kind.is_cell else spec.num_layers * spec.D
+        assert depth <= FAKE_LAYERS
+        at_once = spec.kind.is_cell or (
+            spec.kind.name == "LSTM" and spec.proj_size == 0 and 0 not in run.report.input_shape
+        )
+        if not at_once:
+            assert run.report.input_shape[0] * depth <= FAKE_STEPS
+
+
+# --- packed input too large for real tensors -----------------------------------------------------
+
+
+def test_a_packed_input_over_the_step_limit_is_not_offered_a_budget() -> None:
+    report = explain((30_000, 4, 10), 20, lengths=[30_000] * 4)
+    for budget in (1024**3, 1024**5):  # a larger budget does not help
+        with pytest.raises(VerifyBudgetError, match="over the 10,000 of a quick run") as caught:
+            plan(report, budget)
+        assert caught.value.fixes == ()
+        assert caught.value.hint == (
+            "Try verify() with shorter sequences: max(lengths) × layers × directions at most "
+            "10,000 (here 30,000); the rules do not depend on the lengths."
+        )
+    # What the hint says does run.
+    shorter = verify(explain((10_000, 4, 10), 20, lengths=[10_000] * 4)).verification
+    assert shorter is not None
+    assert shorter.ok
+
+
+def test_a_packed_input_over_the_budget_is_offered_the_budget_it_needs() -> None:
+    report = explain((200, 4, 10), 20, lengths=[200] * 4)
+    with pytest.raises(VerifyBudgetError, match=r"over the 1\.0 KiB budget") as caught:
+        plan(report, 1024)
+    (budget,) = caught.value.fixes
+    assert caught.value.hint is not None
+    assert caught.value.hint.endswith(f"or budget={budget.changes[0].value!r}.")
+    (change,) = budget.changes
+    assert change.argument == "verify_budget"
+    # Following it: the packed input runs on real tensors, with the small feature sizes the
+    # refusal named (at full size, it would need more).
+    verified = verify(report, budget=str(change.value)).verification
+    assert verified is not None
+    (run,) = verified.runs
+    assert run.method == "real"
+    assert [s.symbol for s in run.substitutions] == ["H_in", "hidden_size"]
+    assert verified.ok

@@ -209,3 +209,63 @@ def test_a_closed_or_full_stdout_is_said_not_a_traceback(tmp_path: Path) -> None
     assert full.returncode == 2
     assert full.stderr.startswith("Error: Cannot write the results to standard output: No space")
     assert "Traceback" not in full.stderr
+
+
+# Configurations that stress each part of a real run's memory: parameters (oneDNN's LSTM, a
+# bidirectional layer, a cell), many time steps, a large batch, a wide input, packed input.
+MEMORY_CASES = [
+    {"input": [2, 4, 1024], "hidden_size": 1024, "num_layers": 2},
+    {"input": [4, 2, 2048], "hidden_size": 1024, "bidirectional": True},
+    {"input": [2, 2048], "hidden_size": 1536, "module": "LSTMCell"},
+    {"input": [2, 2000], "hidden_size": 1536, "num_layers": 2, "module": "GRU"},
+    {"input": [10000, 1, 1], "hidden_size": 1},
+    {"input": [100, 1000, 16], "hidden_size": 16, "module": "RNN", "num_layers": 2},
+    {"input": [51, 589, 511], "hidden_size": 24, "module": "RNN", "num_layers": 3},
+    {"input": [2, 15917, 34], "hidden_size": 44, "proj_size": 38},
+    {"input": [52442, 4], "hidden_size": 5, "module": "RNNCell"},
+    {"input": [300, 64, 32], "hidden_size": 16, "num_layers": 2, "bidirectional": True,
+     "lengths": [300 - 4 * i for i in range(64)]},
+]  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/clear_refs").exists(),
+    reason="the peak is read from Linux's /proc (VmHWM, reset through clear_refs)",
+)
+def test_verify_budget_is_an_upper_bound_of_the_measured_peak() -> None:
+    """Each real run's peak resident memory, measured in a fresh process (the high-water mark is
+    reset before the run), stays under real_bytes: --verify-budget is never exceeded."""
+    code = f"""
+import ctypes, json, re
+from lstmshape import explain, verify
+from lstmshape.proof.limits import real_bytes
+from lstmshape.proof.plan import plan
+
+def kib(key):
+    status = open("/proc/self/status").read()
+    return int(re.search(key + r":\\s+(\\d+) kB", status).group(1)) * 1024
+
+for warm in (explain((4, 3, 10), 20, num_layers=2), explain((4, 10), 20, module="GRUCell"),
+             explain((5, 3, 4), 6, lengths=(5, 3, 2))):
+    verify(warm)  # torch imported, its kernels loaded
+libc = ctypes.CDLL("libc.so.6")
+for config in {MEMORY_CASES!r}:
+    report = explain(**config)
+    assert [run.method for run in plan(report)] == ["real"], config
+    libc.malloc_trim(0)  # what earlier runs freed goes back to the system: it is not reused
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current resident size
+    before = kib("VmRSS")
+    assert verify(report).verification.ok
+    print(json.dumps([kib("VmHWM") - before, real_bytes(report)]))
+"""
+    result = python(code)
+    assert result.returncode == 0, result.stderr
+    measured = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(measured) == len(MEMORY_CASES)
+    over = [
+        (config, peak, bound)
+        for config, (peak, bound) in zip(MEMORY_CASES, measured, strict=True)
+        if peak > bound
+    ]
+    assert not over, over

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lstmshape.errors import LstmShapeError
+from lstmshape.errors import LstmShapeError, VerifyBudgetError
 from lstmshape.model.contract import JSONDict
 from lstmshape.model.report import Report
 from lstmshape.model.shown import Shown
@@ -28,10 +28,13 @@ class Outcome(Shown):
 
     @property
     def result(self) -> str:
-        """``pass``; ``fail`` (a tensor does not fit, a shape differs, torch disagrees); or
-        ``invalid`` (torch would refuse to build the module)."""
+        """``pass``; ``fail`` (a tensor does not fit, a shape differs, torch disagrees);
+        ``invalid`` (torch would refuse to build the module); or ``unverified`` (a valid entry
+        that verify cannot run within its limits: torch was never asked)."""
         if not self.errors:
             return "pass"
+        if all(isinstance(e, VerifyBudgetError) for e in self.errors):
+            return "unverified"
         return "invalid" if max(e.exit_code for e in self.errors) == 2 else "fail"
 
     def summary(self) -> str:

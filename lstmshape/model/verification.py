@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from lstmshape.model.contract import JSONDict
 
-# Tolerance of the numerical checks a verification runs. The output/h_n slices are the same numbers in
-# torch (difference 0.0); a layer or cell rerun may take another kernel and round differently.
+# Tolerance of the numerical checks a verification runs (times the largest value compared, when
+# that is over 1). The output/h_n slices are the same numbers in torch (difference 0.0); a layer or
+# cell rerun takes another kernel and rounds differently, so the reruns are compared in float64
+# (lstmshape.proof.numerics), where a correct module stays far within it.
 ATOL = 1e-5
 
 
@@ -35,6 +37,8 @@ class FactCheck:
     fact: str
     holds: bool
     max_abs_diff: float
+    tolerance: float = ATOL
+    """The bound it held to: ATOL, times the largest value compared when that is over 1."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,12 @@ class Run:
     torch_parameters: tuple[tuple[str, tuple[int, ...]], ...]
     torch_num_parameters: int
     facts: tuple[FactCheck, ...]
+    """The numerical checks that compared numbers (none on fake or empty tensors)."""
     facts_not_run: str = ""
-    """Why the numerical checks did not run (shape-only tensors carry no numbers); empty if they ran."""
+    """Why no numerical check compared numbers (fake tensors, an empty batch, a cell whose sequence
+    module torch cannot build); empty when some did."""
+    checks: str = ""
+    """What this run's numerical checks compare, in words: ``output's slices against h_n, ...``."""
 
     @property
     def ok(self) -> bool:
@@ -105,7 +113,12 @@ class Run:
             "parameters_ok": self.parameters_ok,
             "num_parameters": {"computed": self.num_parameters, "torch": self.torch_num_parameters},
             "facts": [
-                {"fact": f.fact, "holds": f.holds, "max_abs_diff": f.max_abs_diff}
+                {
+                    "fact": f.fact,
+                    "holds": f.holds,
+                    "max_abs_diff": f.max_abs_diff,
+                    "tolerance": f.tolerance,
+                }
                 for f in self.facts
             ],
             "facts_not_run": self.facts_not_run or None,
@@ -125,12 +138,45 @@ class Verification:
         return all(run.ok for run in self.runs)
 
     @property
-    def exact(self) -> bool:
-        """Whether every size ran at the configuration's own value in at least one run."""
+    def every_size_ran(self) -> bool:
+        """Whether every size ran at the configuration's own value in at least one run (not
+        necessarily all in the same run, nor with the numerical checks)."""
         full = {s.symbol for s in self.runs[0].substitutions}
         for run in self.runs[1:]:
             full &= {s.symbol for s in run.substitutions}
         return not full
+
+    @property
+    def exact(self) -> bool:
+        """The old name of :attr:`every_size_ran`, kept for callers: it never meant that
+        everything was checked at full size."""
+        return self.every_size_ran
+
+    @property
+    def numerical_checks(self) -> bool:
+        """Whether numbers were compared at the configuration's own sizes: a real run at full size
+        whose checks compared at least one number (not an empty batch, not fake tensors)."""
+        return any(
+            run.method == "real" and run.facts and not run.substitutions for run in self.runs
+        )
+
+    @property
+    def numerical(self) -> str:
+        """What the numerical checks compared, and at which sizes; or ``not run: `` and why."""
+        compared = [run for run in self.runs if run.facts]
+        if not compared:
+            reasons = dict.fromkeys(run.facts_not_run for run in self.runs if run.facts_not_run)
+            return "not run: " + "; ".join(reasons)
+        parts = []
+        for run in compared:
+            sizes = (
+                "only with " + ", ".join(s.text() for s in run.substitutions)
+                if run.substitutions
+                else "at full size"
+            )
+            count = f"{len(run.facts)} check{'s' if len(run.facts) > 1 else ''}"
+            parts.append(f"{run.checks}: {count} on real tensors {sizes}")
+        return "; ".join(parts)
 
     @property
     def method(self) -> str:
@@ -152,6 +198,8 @@ class Verification:
             "torch_version": self.torch_version,
             "method": self.method,
             "exact": self.exact,
-            "numerical_checks": any(run.method == "real" for run in self.runs),
+            "every_size_ran": self.every_size_ran,
+            "numerical_checks": self.numerical_checks,
+            "numerical": self.numerical,
             "runs": [run.to_dict() for run in self.runs],
         }

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import TorchNotInstalledError
-from lstmshape.words import Arg, drop, words
+from lstmshape.words import Arg, Words, drop, words
 
 if TYPE_CHECKING:
     from lstmshape.model.report import Report
@@ -48,11 +48,24 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
         runs = plan(report, budget, fused_lstm=mkldnn.is_available() and mkldnn.enabled)
         from lstmshape.proof.runs import run_real, run_shapes
 
-        done = tuple(
-            run_real(torch, run, seed) if run.method == "real" else run_shapes(torch, run)
-            for run in runs
-        )
+        # One thread: the runs are many small kernels, whose threads wait for each other longer
+        # than they compute (a 300-layer GRU: 2.3 s on two threads of a busy machine, 0.15 s on
+        # one), and the plan's limits are measured on one core. torch's setting is given back.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            done = tuple(
+                run_real(torch, run, seed) if run.method == "real" else run_shapes(torch, run)
+                for run in runs
+            )
+        finally:
+            torch.set_num_threads(threads)
     return replace(report, verification=Verification(str(torch.__version__), done))
+
+
+# PyTorch's own index of CPU-only wheels: on Linux, PyPI's torch is a CUDA build, which pulls
+# several gigabytes of NVIDIA libraries; --verify runs on the CPU and needs none of them.
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def import_torch() -> Any:
@@ -71,9 +84,21 @@ def _import() -> Any:
                 "{verify} runs a real torch forward pass, but torch is not installed.",
                 verify=Arg("verify"),
             ),
-            details=[f"Importing torch failed: {error}."],
+            details=[
+                f"Importing torch failed: {error}.",
+                words(
+                    "The line below installs torch's CPU build, all that {verify} needs (a "
+                    "download of about 200 MB on Linux). A plain pip install torch takes the "
+                    "newest torch for your platform: on Linux a CUDA build of several gigabytes.",
+                    verify=Arg("verify"),
+                ),
+                "From a clone of lstmshape that is not installed yet, pip install '.[torch]' "
+                "installs lstmshape with any torch 2.x and keeps a torch already installed: run "
+                "it after the line below.",
+            ],
             hint=words(
-                "Try pip install 'lstmshape[torch]' (or pip install torch), or {verify}.",
+                "Try pip install torch --index-url {index}, or {verify}.",
+                index=CPU_INDEX,
                 verify=drop("verify"),
             ),
         ) from error
@@ -84,11 +109,47 @@ def _import() -> Any:
                 "loaded.",
                 verify=Arg("verify"),
             ),
-            details=[f"Importing torch failed: {error}."],
+            details=[f"Importing torch failed: {error}.", *_reinstall_details()],
             hint=words(
-                "Try reinstalling torch (pip install --force-reinstall torch), or leave out "
-                "{verify}.",
+                "Try reinstalling the same torch: {command}, or {verify}.",
+                command=_reinstall_command(),
                 verify=drop("verify"),
             ),
         ) from error
     return torch
+
+
+def _installed_torch() -> str | None:
+    """The version of the torch distribution installed (read without importing it), or None."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("torch")
+    except PackageNotFoundError:
+        return None
+
+
+def _reinstall_command() -> str:
+    """pip's command that puts back the same torch, from the index it came from."""
+    installed = _installed_torch()
+    if installed is None:
+        return f"pip install torch --index-url {CPU_INDEX}"
+    _, _, local = installed.partition("+")  # 2.13.0+cpu, 2.5.1+cu121: PyTorch's own indexes
+    index = f" --index-url https://download.pytorch.org/whl/{local}" if local else ""
+    return f"pip install --force-reinstall torch=={installed}{index}"
+
+
+def _reinstall_details() -> list[Words]:
+    installed = _installed_torch()
+    if installed is None or "+" in installed:
+        return []
+    return [
+        words(
+            "torch {installed} came from PyPI: on Linux that is a CUDA build, and reinstalling it "
+            "downloads its NVIDIA libraries again, several gigabytes. torch's CPU build, all that "
+            "{verify} needs, installs with pip install torch --index-url {index}.",
+            installed=installed,
+            verify=Arg("verify"),
+            index=CPU_INDEX,
+        )
+    ]

@@ -1,8 +1,19 @@
 """The numerical checks of a real run: output's slices against h_n, each layer run alone, and a
-cell looped against its sequence module. torch is passed in by the caller."""
+cell looped against its sequence module. torch is passed in by the caller.
+
+The facts (output's slices against h_n) are checked on the float32 run itself: they are the same
+numbers in torch, so they agree exactly. The reruns (each layer alone, the cell's loop) compute the
+same function through other kernels, which round differently: in float32 two correct kernels
+differ by about H_in times float32's epsilon (1e-5 for a GRUCell with H_in=10,000, which a fixed
+1e-5 tolerance called a disagreement). So the reruns, and the module they are held against, run in
+float64, where rounding is 2^29 times smaller: a correct module stays many orders of magnitude
+within the tolerance, and a wrong claim (another row, another slice) is off by the size of the
+values themselves.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.explain.cell_notes import sequence_spec
@@ -12,10 +23,15 @@ from lstmshape.model.verification import ATOL, FactCheck
 if TYPE_CHECKING:
     import torch
 
+# How many steps the cell is looped over to prove it computes its sequence module.
+LOOP_STEPS = 3
+
 
 def check_fact(
     torch: Any, fact: Fact, output: torch.Tensor, h_n: torch.Tensor, lengths: tuple[int, ...]
-) -> FactCheck:
+) -> FactCheck | None:
+    """The stated fact, checked on the run's own output and h_n (None if both are empty)."""
+
     def sliced(part: torch.Tensor) -> torch.Tensor:
         if fact.features is None:
             return part
@@ -55,49 +71,73 @@ def run_packed(
     }, as_tuple(finals)
 
 
+def to_float64(torch: Any, module: Any) -> Any:
+    """The module itself, its parameters turned to float64 one at a time.
+
+    In place, so that at most one float32 parameter is copied at a time: ``module.double()`` keeps
+    every float32 parameter alive until the last is converted (1.5 times the memory).
+    """
+    for name in [name for name, _ in module.named_parameters()]:
+        double = getattr(module, name).detach().double()
+        setattr(module, name, torch.nn.Parameter(double, requires_grad=False))
+    return module
+
+
+def _shell(torch: Any, module_class: Any, kwargs: dict[str, Any]) -> Any:
+    """A module of that class built on the meta device (no memory, no random init): its
+    parameters are then set to tensors of another module, shared, not copied."""
+    return module_class(**kwargs, device="meta", dtype=torch.float64).eval()
+
+
 def check_layers(
-    torch: Any,
-    report: Report,
-    module: Any,
-    x: torch.Tensor,
-    states: tuple[torch.Tensor, ...],
-    finals: tuple[torch.Tensor, ...],
+    torch: Any, report: Report, module: Any, x: Any, states: tuple[torch.Tensor, ...]
 ) -> list[FactCheck]:
     """Run each layer alone, with the full module's weights, to prove h_n[k*D + d] is layer k, d.
 
-    Layer k gets the previous layer's output (eval mode: no dropout between layers) and the rows
-    [k*D, (k+1)*D) of the initial states; its final states must equal the same rows of h_n and c_n.
+    ``module`` (in float64) runs on ``x`` and ``states`` first; then layer k gets the previous
+    layer's output (eval mode: no dropout between layers) and the rows [k*D, (k+1)*D) of the initial
+    states, and its final states must equal the same rows of h_n and c_n. One single-layer module is
+    built per input width and given each layer's weights in turn: linear in num_layers.
     """
     spec = report.spec
     d = spec.D
-    module_class = type(module)
-    layer_input = x
+    if report.packing is not None:
+        packed, finals = run_packed(torch, report, module, x, states)
+        layer_input: Any = packed["input"]
+        del packed
+    else:
+        finals = as_tuple(module(x, state_arg(states))[1])  # its output is not needed: freed
+        layer_input = x
+    singles: dict[int, Any] = {}
     checks = []
-    for k in range(spec.num_layers):
-        kwargs = spec.constructor_kwargs()
+    for k, names in enumerate(_names_by_layer(report)):
         # A packed input (PackedSequence) keeps its features on the last axis of its data.
         width = getattr(layer_input, "data", layer_input).shape[-1]
-        kwargs.update(input_size=width, num_layers=1, dropout=0.0)
-        single = module_class(**kwargs).eval()
-        single.load_state_dict(
-            {
-                p.name.replace(f"_l{k}", "_l0", 1): getattr(module, p.name)
-                for p in report.spec.parameters(range(k, k + 1))
-            }
-        )
+        if width not in singles:
+            kwargs = spec.constructor_kwargs()
+            kwargs.update(input_size=width, num_layers=1, dropout=0.0)
+            singles[width] = _shell(torch, type(module), kwargs)
+        single = singles[width]
+        for name in names:
+            setattr(single, name.replace(f"_l{k}", "_l0", 1), getattr(module, name))
         rows = slice(k * d, (k + 1) * d)
-        layer_states = tuple(s[rows] for s in states)
-        layer_input, layer_finals = single(layer_input, state_arg(layer_states))
-        layer_finals = as_tuple(layer_finals)
-        for name, mine, full in zip(spec.kind.final_names, layer_finals, finals, strict=True):
+        layer_input, layer_finals = single(layer_input, state_arg(tuple(s[rows] for s in states)))
+        for name, mine, full in zip(
+            spec.kind.final_names, as_tuple(layer_finals), finals, strict=True
+        ):
             where = f"{name}[{k * d}:{(k + 1) * d}]" if d == 2 else f"{name}[{k}]"
-            label = f"{where} == layer {k} run alone"
-            checks.append(compare(torch, label, mine, full[rows]))
+            check = compare(torch, f"{where} == layer {k} run alone", mine, full[rows])
+            if check is not None:
+                checks.append(check)
     return checks
 
 
-# How many steps the cell is looped over to prove it computes its sequence module.
-LOOP_STEPS = 3
+def _names_by_layer(report: Report) -> Iterator[list[str]]:
+    """The parameter names of each layer, in order: one pass over the parameters, not one a layer."""
+    layers: list[list[str]] = [[] for _ in range(report.spec.num_layers)]
+    for p in report.spec.parameters():  # every layer: a deep report lists a few
+        layers[p.layer].append(p.name)
+    return iter(layers)
 
 
 def state_arg(states: tuple[torch.Tensor, ...]) -> Any:
@@ -122,14 +162,15 @@ def check_cell_loop(
 
     The sequence module gets the cell's weights (weight_ih -> weight_ih_l0, ...) and a random
     sequence of x's shape; the loop's final states must equal its h_n[0] (c_n[0]), and each step's
-    h its output[t].
+    h its output[t]. ``cell``, ``x`` and ``states`` are in float64.
     """
     sequence = sequence_spec(report.spec)
     if sequence is None:
         return []
-    module = getattr(torch.nn, sequence.kind.name)(**sequence.constructor_kwargs()).eval()
-    module.load_state_dict({f"{p.name}_l0": getattr(cell, p.name) for p in report.parameters})
-    xs = torch.randn(LOOP_STEPS, *x.shape)
+    module = _shell(torch, getattr(torch.nn, sequence.kind.name), sequence.constructor_kwargs())
+    for p in report.parameters:
+        setattr(module, f"{p.name}_l0", getattr(cell, p.name))
+    xs = torch.randn(LOOP_STEPS, *x.shape, dtype=torch.float64)
     output, finals = module(xs, state_arg(tuple(s.unsqueeze(0) for s in states)))
     finals = as_tuple(finals)
     carried = states
@@ -144,12 +185,20 @@ def check_cell_loop(
         checks.append(
             compare(torch, f"loop: final {name} == {name}_n[0] of {named}", mine, theirs[0])
         )
-    return checks
+    return [check for check in checks if check is not None]
 
 
-def compare(torch: Any, label: str, a: torch.Tensor, b: torch.Tensor) -> FactCheck:
-    """Whether ``a`` equals ``b`` within the tolerance, as a labelled check."""
+def compare(torch: Any, label: str, a: torch.Tensor, b: torch.Tensor) -> FactCheck | None:
+    """Whether ``a`` equals ``b`` within the tolerance, as a labelled check; None when both are
+    empty (an empty batch): there is no number to compare, and an empty check proves nothing.
+
+    The tolerance is ATOL, times the largest value when that is over 1: rounding is relative.
+    """
     if a.shape != b.shape:
         return FactCheck(label, False, float("inf"))
-    diff = float((a - b).abs().max()) if a.numel() else 0.0
-    return FactCheck(label, diff <= ATOL, diff)
+    if a.numel() == 0:
+        return None
+    diff = float((a - b).abs().max())
+    tolerance = ATOL * max(1.0, float(b.abs().max()))
+    # A NaN difference holds nowhere: `diff <= tolerance` is False for it.
+    return FactCheck(label, diff <= tolerance, diff, tolerance)

@@ -16,22 +16,35 @@ fast, it says which and why, and the report says that the checks ran at that siz
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from math import prod
+from math import ceil, prod
 
 from lstmshape.errors import VerifyBudgetError
 from lstmshape.explain import explain_spec
-from lstmshape.explain.layout import Layout
 from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape, size_text
+from lstmshape.model.text import format_shape
 from lstmshape.model.verification import Substitution
-from lstmshape.parameters import INT64_MAX, totals
+from lstmshape.parameters import INT64_MAX
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
-from lstmshape.words import Arg, words
+from lstmshape.proof.limits import (
+    REAL_LAYERS,
+    REAL_STEPS,
+    layers_run,
+    over_budget,
+    real_bytes,
+    time_axis,
+    time_steps,
+    too_big_for_real,
+    too_slow_for_real,
+)
+from lstmshape.words import Arg, Words, fix, words
 
-# A real run stays well under a second up to here: matrix-multiply MACs (about 10^10 per second
-# on one core), and time steps times layers times directions (about 10 microseconds each).
-REAL_MACS = 10**9
-REAL_STEPS = 20_000
+# A fake run takes about 1.5 ms a layer and direction (3 ms where it steps through time), and
+# torch's constructor slows with the square of num_layers: beyond this, num_layers is made smaller
+# (a real run's limit is REAL_LAYERS).
+FAKE_LAYERS = 64
+# The layers times directions that run when num_layers is made smaller: enough to prove layer 0, the
+# layers after it (all alike) and the order of h_n's rows; few enough to read in a table.
+FEWER_LAYERS = 8
 # A fake run that steps through time stays under about 0.15 s up to this many steps times layers
 # times directions.
 FAKE_STEPS = 64
@@ -53,76 +66,32 @@ class PlannedRun:
     """Why this run is shape-only: what real tensors would have needed."""
 
 
-def real_bytes(report: Report) -> int:
-    """About what a real run allocates: tensors in and out, the gate pre-activations of one
-    layer (L, N, G*H_cell), and the parameters; twice, since each layer is rerun alone."""
-    spec = report.spec
-    shapes = report.shapes()
-    steps = prod(shapes["input"][:-1])  # L*N (L unbatched, N for a cell)
-    activations = (
-        sum(prod(shape) for shape in shapes.values()) + steps * spec.kind.gates * spec.H_cell
-    )
-    return 2 * 4 * (activations + report.num_parameters)
-
-
-def _time_steps(report: Report) -> int:
-    """Steps a run takes in time: L (max(lengths) packed); 1 for a cell."""
-    if report.spec.kind.is_cell:
-        return 1
-    if report.packing is not None:
-        return report.packing.longest
-    return report.input_shape[_time_axis(report)]
-
-
-def _time_axis(report: Report) -> int:
-    return Layout.of(report.spec, report.input_shape).time_axis
-
-
-def _matmul_macs(report: Report) -> int:
-    weights, _ = totals(report.spec)
-    return prod(report.input_shape[:-1]) * weights
-
-
-def _too_big_for_real(report: Report, budget: int) -> str:
-    """Why a real run of ``report`` would be too large or too slow; empty when it is not."""
-    layers = 1 if report.spec.kind.is_cell else report.spec.num_layers * report.spec.D
-    needed = real_bytes(report)
-    if budget == 0:
-        return "real tensors, with a budget of 0"
-    if needed > budget:
-        return f"about {size_text(needed)} of real tensors, over the {size_text(budget)} budget"
-    if _matmul_macs(report) > REAL_MACS:
-        return (
-            f"{_matmul_macs(report):,} multiply-accumulates, over the {REAL_MACS:,} of a quick run"
-        )
-    steps = _time_steps(report) * layers
-    if steps > REAL_STEPS:
-        return (
-            f"{steps:,} steps (time steps × layers × directions), over the {REAL_STEPS:,} of a "
-            "quick run"
-        )
-    return ""
-
-
 def plan(
     report: Report, budget: int = DEFAULT_BUDGET_BYTES, *, fused_lstm: bool = True
 ) -> tuple[PlannedRun, ...]:
     """The runs that prove ``report``: one real run when it is small; otherwise shape-only runs,
-    with L made smaller where torch would step through it slowly. ``fused_lstm``: whether torch
-    shapes an LSTM without proj_size at once (its oneDNN kernel is available)."""
-    too_big = _too_big_for_real(report, budget)
+    with L made smaller where torch would step through it slowly, and num_layers where it would
+    build and run too many layers. ``fused_lstm``: whether torch shapes an LSTM without proj_size
+    at once (its oneDNN kernel is available)."""
+    too_big = too_big_for_real(report, budget)
     if not too_big:
         return (PlannedRun("real", report),)
-    if report.packing is not None:
+    packed = report.packing is not None
+    if not packed:
+        _refuse_impossible_tensors(report)
+    # Packed input runs on real tensors only; any other on fake ones, which take longer a layer.
+    deep = _fewer_layers(report, REAL_LAYERS if packed else FAKE_LAYERS)
+    if deep is not None:
+        return _shallower(report, deep, budget, fused_lstm)
+    if packed:
         return (_packed_real_run(report, budget),)
-    _refuse_impossible_tensors(report)
     spec = report.spec
     steps_per_time = 1 if spec.kind.is_cell else spec.num_layers * spec.D
     # oneDNN's shape rule takes an LSTM at once, but only with a projection-free, non-empty input
     # (an empty batch falls back to torch's step-by-step kernel).
     fused = fused_lstm and spec.kind.name == "LSTM" and spec.proj_size == 0
     at_once = spec.kind.is_cell or (fused and prod(report.input_shape) > 0)
-    length = _time_steps(report)
+    length = time_steps(report)
     shorter = max(1, FAKE_STEPS // steps_per_time)
     why = f"a real run would need {too_big}"
     if at_once or length <= shorter:
@@ -153,8 +122,51 @@ def plan(
         )
     ]
     full_length = _full_length_run(report)
-    if not _too_big_for_real(full_length.report, budget):
+    if not too_big_for_real(full_length.report, budget):
         runs.append(full_length)
+    return tuple(runs)
+
+
+def _fewer_layers(report: Report, most: int) -> Substitution | None:
+    """num_layers made smaller when there are more than ``most`` layers times directions."""
+    layers = layers_run(report)
+    if layers <= most:
+        return None
+    spec = report.spec
+    # A fake run: about 1.5 ms a layer-direction, plus the constructor's square (measured).
+    seconds = layers * 0.0015 + layers**2 * 1.4e-7
+    return Substitution(
+        "num_layers",
+        spec.num_layers,
+        FEWER_LAYERS // spec.D,
+        f"torch builds and runs {spec.kind.name} layer by layer in Python, and its constructor "
+        f"slows with the square of num_layers: num_layers={spec.num_layers:,} would take about "
+        f"{_duration(seconds)}; every layer after the first has the same shapes",
+    )
+
+
+def _shallower(
+    report: Report, deep: Substitution, budget: int, fused_lstm: bool
+) -> tuple[PlannedRun, ...]:
+    """The runs of ``report`` with num_layers made smaller (``deep``). When a real run at the full
+    num_layers and L, small everywhere else, is quick, it replaces the shallower real run."""
+    packing = report.packing
+    shallower = explain_spec(
+        replace(report.spec, num_layers=deep.ran),
+        report.input_shape,
+        lengths=None if packing is None else packing.lengths,
+        enforce_sorted=True if packing is None else packing.enforce_sorted,
+    )
+    runs = [
+        replace(run, substitutions=(deep, *run.substitutions))
+        for run in plan(shallower, budget, fused_lstm=fused_lstm)
+    ]
+    if packing is None:
+        full_depth = _full_length_run(report, "L and num_layers")
+        if not too_big_for_real(full_depth.report, budget):
+            # The shallower plan's own small real run proves less than this one.
+            runs = [r for r in runs if r.method != "real" or len(r.substitutions) == 1]
+            runs.append(full_depth)
     return tuple(runs)
 
 
@@ -187,25 +199,28 @@ def _refuse_impossible_tensors(report: Report) -> None:
 
 def _with_length(report: Report, length: int) -> Report:
     shape = list(report.input_shape)
-    shape[_time_axis(report)] = length
+    shape[time_axis(report)] = length
     return explain_spec(report.spec, tuple(shape))
 
 
-def _full_length_run(report: Report) -> PlannedRun:
-    """A real run at the full L with every other size small: proves the time axis at its length."""
+def _full_length_run(report: Report, full: str = "L") -> PlannedRun:
+    """A real run at the full L (and num_layers) with every other size small: proves the time axis
+    (and the stack of layers) at its length."""
     spec = report.spec
     hidden = 2 if spec.proj_size else _SMALL
     small = replace(spec, input_size=_SMALL, hidden_size=hidden, proj_size=min(spec.proj_size, 1))
     shape = list(report.input_shape)
     shape[-1] = _SMALL
     if report.batched:
-        shape[1 - _time_axis(report)] = _SMALL
-    why = "a real run at the full L, small everywhere else, proves the time axis at its length"
-    full = {"N": report.input_shape[1 - _time_axis(report)] if report.batched else None}
+        shape[1 - time_axis(report)] = _SMALL
+    why = f"a real run at the full {full}, small everywhere else, proves them at their lengths"
+    if full == "L":
+        why = "a real run at the full L, small everywhere else, proves the time axis at its length"
+    full_n = report.input_shape[1 - time_axis(report)] if report.batched else None
     substitutions = [
         Substitution(symbol, value, ran, why)
         for symbol, value, ran in (
-            ("N", full["N"], _SMALL),
+            ("N", full_n, _SMALL),
             ("H_in", spec.input_size, _SMALL),
             ("hidden_size", spec.hidden_size, hidden),
             ("proj_size", spec.proj_size, small.proj_size),
@@ -233,7 +248,10 @@ def _packed_real_run(report: Report, budget: int) -> PlannedRun:
     smaller = explain_spec(
         small, shape, lengths=packing.lengths, enforce_sorted=packing.enforce_sorted
     )
-    too_big = _too_big_for_real(smaller, budget)
+    # What a larger budget cannot lift comes first: the hint then does not offer it.
+    too_big = ", and ".join(
+        reason for reason in (too_slow_for_real(smaller), over_budget(smaller, budget)) if reason
+    )
     if too_big:
         raise VerifyBudgetError(
             words(
@@ -246,12 +264,7 @@ def _packed_real_run(report: Report, budget: int) -> PlannedRun:
                 "Packed input runs on real tensors only: pack_padded_sequence's shapes depend on "
                 "the lengths' values, which shape-only (fake) tensors do not carry."
             ],
-            hint=words(
-                "Try {verify} with fewer or shorter sequences (the rules do not depend on how "
-                "many), or a larger {budget}.",
-                verify=Arg("verify"),
-                budget=Arg("verify_budget"),
-            ),
+            hint=_packed_hint(smaller, budget),
             subject="lengths",
         )
     why = (
@@ -268,6 +281,38 @@ def _packed_real_run(report: Report, budget: int) -> PlannedRun:
         if value != ran
     )
     return PlannedRun("real", smaller, substitutions)
+
+
+def _packed_hint(report: Report, budget: int) -> Words:
+    """What would let a packed input run: a larger budget only when memory is what it lacks."""
+    steps = time_steps(report) * layers_run(report)
+    if steps > REAL_STEPS:
+        return words(
+            "Try {verify} with shorter sequences: max(lengths) × layers × directions at most "
+            "{most} (here {steps}); the rules do not depend on the lengths.",
+            verify=Arg("verify"),
+            most=f"{REAL_STEPS:,}",
+            steps=f"{steps:,}",
+        )
+    if too_slow_for_real(report):
+        return words(
+            "Try {verify} with fewer or shorter sequences: the rules do not depend on how many.",
+            verify=Arg("verify"),
+        )
+    return words(
+        "Try {verify} with fewer or shorter sequences (the rules do not depend on how many), or "
+        "{budget}.",
+        verify=Arg("verify"),
+        budget=fix(verify_budget=_memory_at_least(real_bytes(report))),
+    )
+
+
+def _memory_at_least(nbytes: int) -> str:
+    """``5.2MiB``: a size as lstmshape reads it, rounded up to a tenth of its unit."""
+    for power, unit in ((4, "TiB"), (3, "GiB"), (2, "MiB"), (1, "KiB")):
+        if nbytes >= 1024**power:
+            return f"{ceil(nbytes * 10 / 1024**power) / 10:g}{unit}"
+    return str(nbytes)
 
 
 def _duration(seconds: float) -> str:

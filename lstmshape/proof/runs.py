@@ -23,6 +23,7 @@ from lstmshape.proof.numerics import (
     check_layers,
     run_packed,
     state_arg,
+    to_float64,
 )
 from lstmshape.proof.plan import PlannedRun
 from lstmshape.spec import ModuleSpec
@@ -88,11 +89,6 @@ def run_shapes(torch: Any, run: PlannedRun) -> Run:
         produced = _produced(spec, x, states, output, finals)
         torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
         count = sum(int(p.numel()) for p in module.parameters())
-    checks = (
-        "the cell's loop against its sequence module"
-        if spec.kind.is_cell
-        else "output's slices against h_n, each layer run alone"
-    )
     return _compared(
         run,
         f"torch {torch.__version__}: {spec.torch_call()} on fake tensors (FakeTensorMode: shapes, "
@@ -102,15 +98,15 @@ def run_shapes(torch: Any, run: PlannedRun) -> Run:
         produced,
         torch_parameters,
         count,
-        facts_not_run=f"fake tensors carry no numbers, so the numerical checks ({checks}) did "
-        "not run",
+        facts_not_run=f"fake tensors carry no numbers, so the numerical checks "
+        f"({_checks(report)}) did not run",
     )
 
 
 def _compared(
     run: PlannedRun,
     how: str,
-    produced: dict[str, Any],
+    produced: dict[str, tuple[int, ...]],
     torch_parameters: tuple[tuple[str, tuple[int, ...]], ...],
     torch_count: int,
     facts: tuple[FactCheck, ...] = (),
@@ -123,15 +119,14 @@ def _compared(
         how=how,
         input_shape=report.input_shape,
         substitutions=run.substitutions,
-        tensors=tuple(
-            TensorCheck(t.name, t.shape, tuple(produced[t.name].shape)) for t in report.tensors
-        ),
+        tensors=tuple(TensorCheck(t.name, t.shape, produced[t.name]) for t in report.tensors),
         parameters_ok=_parameters_agree(report, torch_parameters),
         num_parameters=report.num_parameters,
         torch_parameters=torch_parameters,
         torch_num_parameters=torch_count,
         facts=facts,
         facts_not_run=facts_not_run,
+        checks=_checks(report),
     )
 
 
@@ -145,78 +140,107 @@ def _parameters_agree(report: Report, torch_parameters: tuple[tuple[str, Shape],
     )
 
 
+def _checks(report: Report) -> str:
+    """What a real run's numerical checks compare, in words."""
+    if report.spec.kind.is_cell:
+        return "the cell's loop against its sequence module, in float64"
+    slices = (
+        "each sequence's step of padded_output against h_n"
+        if report.packing is not None
+        else "output's slices against h_n"
+    )
+    return f"{slices}, each layer run alone in float64"
+
+
 def _produced(
     spec: ModuleSpec,
     x: torch.Tensor,
     states: tuple[torch.Tensor, ...],
     output: torch.Tensor | None,
     finals: tuple[torch.Tensor, ...],
-) -> dict[str, Any]:
-    produced: dict[str, Any] = {"input": x}
+) -> dict[str, tuple[int, ...]]:
+    """The shape of each tensor a forward pass took and gave, by its name in the report."""
+    produced = {"input": x, **dict(zip(spec.kind.state_names, states, strict=True))}
     if output is not None:
         produced["output"] = output
-    produced.update(zip(spec.kind.state_names, states, strict=True))
     produced.update(zip(spec.kind.final_names, finals, strict=True))
-    return produced
+    return {name: tuple(tensor.shape) for name, tensor in produced.items()}
 
 
 def run_real(torch: Any, run: PlannedRun, seed: int) -> Run:
-    """Run the module on random data: every shape, every parameter and each stated fact."""
+    """Run the module on random float32 data: every shape, every parameter and each stated fact;
+    then the reruns in float64 (each layer alone, or the cell's loop)."""
     report = run.report
     spec = report.spec
     torch.manual_seed(seed)
     inputs = {t.name: t.shape for t in report.tensors if t.role == "input"}
-    with _torch_refusal(report):
+    with _torch_refusal(report), torch.no_grad():
         module = getattr(torch.nn, spec.kind.name)(**spec.constructor_kwargs()).eval()
+        torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
+        count = sum(int(p.numel()) for p in module.parameters())
         x = torch.randn(*inputs["input"])
         states = tuple(torch.randn(*inputs[name]) for name in spec.kind.state_names)
-        with torch.no_grad():
-            output, finals, packed, layer_checks = _forward(torch, report, module, x, states)
-    produced = _produced(spec, x, states, None if packed else output, finals)
-    if packed:
-        produced.update(
-            {
-                "input.data": packed["input"].data,
-                "input.batch_sizes": packed["input"].batch_sizes,
-                "output.data": packed["output"].data,
-                "output.batch_sizes": packed["output"].batch_sizes,
-                "padded_output": packed["padded_output"],
-            }
-        )
-    torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
-    lengths = report.packing.lengths if report.packing is not None else ()
-    facts = (
-        tuple(check_fact(torch, fact, output, finals[0], lengths) for fact in report.facts)
-        if output is not None
-        else ()
-    )
+        shapes, facts = _forward(torch, report, module, x, states)
+        # The float32 tensors are dropped before the float64 ones are made: only one set is held.
+        x, states = x.double(), tuple(s.double() for s in states)
+        if spec.kind.is_cell:
+            reruns = check_cell_loop(torch, report, to_float64(torch, module), x, states)
+        else:
+            reruns = check_layers(torch, report, to_float64(torch, module), x, states)
+    checked = (*facts, *reruns)
     return _compared(
         run,
         f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one "
         f"forward pass on random input {format_shape(report.input_shape)} and "
         f"{', '.join(spec.kind.state_names)} (seed {seed}), {_sizes(run)}; {_then(spec)}.",
-        produced,
+        shapes,
         torch_parameters,
-        sum(int(p.numel()) for p in module.parameters()),
-        facts=(*facts, *layer_checks),
+        count,
+        facts=checked,
+        facts_not_run="" if checked else _why_nothing_compared(report),
     )
 
 
 def _forward(
     torch: Any, report: Report, module: Any, x: torch.Tensor, states: tuple[torch.Tensor, ...]
-) -> tuple[Any, tuple[Any, ...], dict[str, Any], list[FactCheck]]:
-    """One forward pass as the report's path runs it (cell, packed or padded), and the checks
-    that rerun parts of it: (output, finals, packed tensors, checks)."""
+) -> tuple[dict[str, Any], list[FactCheck]]:
+    """One float32 forward pass as the report's path runs it (cell, packed or padded): the shape
+    of every tensor it took and gave, and the stated facts checked on its output."""
     spec = report.spec
     if spec.kind.is_cell:
-        return None, call(module, x, states), {}, check_cell_loop(torch, report, module, x, states)
+        return _produced(spec, x, states, None, call(module, x, states)), []
+    packed: dict[str, Any] = {}
     if report.packing is not None:
         packed, finals = run_packed(torch, report, module, x, states)
-        checks = check_layers(torch, report, module, packed["input"], states, finals)
-        return packed["padded_output"], finals, packed, checks
-    output, raw = module(x, state_arg(states))
-    finals = as_tuple(raw)
-    return output, finals, {}, check_layers(torch, report, module, x, states, finals)
+        output = packed["padded_output"]
+    else:
+        output, raw = module(x, state_arg(states))
+        finals = as_tuple(raw)
+    shapes = _produced(spec, x, states, None if packed else output, finals)
+    for name in ("input", "output"):
+        if packed:
+            shapes[f"{name}.data"] = tuple(packed[name].data.shape)
+            shapes[f"{name}.batch_sizes"] = tuple(packed[name].batch_sizes.shape)
+    if packed:
+        shapes["padded_output"] = tuple(output.shape)
+    lengths = report.packing.lengths if report.packing is not None else ()
+    facts = [check_fact(torch, fact, output, finals[0], lengths) for fact in report.facts]
+    return shapes, [fact for fact in facts if fact is not None]
+
+
+def _why_nothing_compared(report: Report) -> str:
+    """Why a real run compared no number: an empty batch, or a cell with no sequence module."""
+    spec = report.spec
+    if spec.kind.is_cell and sequence_spec(spec) is None:
+        return (
+            f"torch builds no nn.{spec.kind.sequence_module}({spec.input_size}, "
+            f"{spec.hidden_size}) (its sizes must be at least 1), so the cell's loop against its "
+            "sequence module did not run"
+        )
+    return (
+        f"input {format_shape(report.input_shape)} is an empty batch (N=0): there are no numbers "
+        f"to compare, so the numerical checks ({_checks(report)}) did not run"
+    )
 
 
 def _then(spec: ModuleSpec) -> str:
@@ -225,8 +249,8 @@ def _then(spec: ModuleSpec) -> str:
     if sequence is not None:
         return (
             f"then the cell looped over {LOOP_STEPS} steps against {sequence.torch_call()} "
-            "with its weights"
+            "with its weights, both in float64"
         )
     if spec.kind.is_cell:
         return "no sequence module to loop it against (torch builds none with a size of 0)"
-    return "then each layer run alone to check the h_n rows"
+    return "then the module and each layer alone rerun in float64 to check the h_n rows"

@@ -19,6 +19,10 @@ from lstmshape.words import Voice
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
 
 
+# Every result an entry can have, in the order the tally says them.
+RESULTS = ("pass", "fail", "invalid", "unverified")
+
+
 class Checked(NamedTuple):
     """What a spec file's check found, once every entry is drawn: the tally and the failures."""
 
@@ -55,7 +59,7 @@ def render_checks(
     """Write the pass/fail table of a spec file's entries to ``console`` in ``fmt``, taking each
     outcome as it comes: no report is kept once its entry is drawn (a spec file may hold a
     hundred thousand entries)."""
-    checked = Checked(dict.fromkeys(("pass", "fail", "invalid"), 0), [])
+    checked = Checked(dict.fromkeys(RESULTS, 0), [])
 
     def counted(outcome: Outcome) -> Outcome:
         checked.tally[outcome.result] += 1
@@ -90,7 +94,7 @@ def _stream_json(
     for number, outcome in enumerate(outcomes):
         entry = json.dumps(outcome.to_dict(voice), indent=2).replace("\n", "\n    ")
         write_text(console, ("," if number else "") + "\n    " + entry)
-    ok = checked.tally["fail"] + checked.tally["invalid"] == 0
+    ok = all(n == 0 for result, n in checked.tally.items() if result != "pass")
     tally = json.dumps(checked.tally)
     write_text(console, f'\n  ],\n  "tally": {tally},\n  "ok": {json.dumps(ok)}\n}}\n')
 
