@@ -49,13 +49,72 @@ def typer_speaking() -> Iterator[None]:
     from lstmshape.cli.options import TYPER_WORDS
 
     english = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
+    english["highlighter"] = highlighter = rich_utils.highlighter
     for name, message in TYPER_WORDS.items():
         setattr(rich_utils, name, _said(message))
+
+    def folding(text: Any) -> Any:
+        # In a table's cell Rich cuts a line that overflows with "…", and it counts the spaces
+        # that end a line in characters, not in cells: a line of wide characters that ends with a
+        # space would lose its last word. Folded, only the space goes.
+        said = highlighter(text)
+        said.overflow = "fold"
+        return said
+
+    rich_utils.highlighter = folding  # type: ignore[assignment]
     try:
-        yield
+        with cjk_line_breaks():
+            yield
     finally:
         for name, text in english.items():
             setattr(rich_utils, name, text)
+
+
+# Characters of Chinese, Japanese and Korean writing: a line may break between any two of them.
+_CJK = "\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_WORD = re.compile(rf"\s*(?:[{_CJK}]|[^\s{_CJK}]+)\s*")
+# A line does not start with a closing mark nor end with an opening one (Japanese kinsoku)...
+_NO_START = frozenset(
+    "、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.:;!?)]"
+)
+_NO_END = frozenset("（「『【〔([")
+# ...nor with the marks French writes after a space: "Usage : ...", "[défaut : 1]".
+_SPACED_CLOSING = frozenset([":", ";", "?", "!", "»"])
+
+
+def line_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """Rich's words of ``text`` (start, end, the word with the spaces after it): a line breaks
+    between them. Each CJK character is a word of its own, and a closing mark stays with the word
+    before it; other text splits at spaces, as Rich splits it."""
+    merged: list[list[int]] = []
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        word = text[start:end].strip()
+        if merged:
+            before = text[merged[-1][0] : merged[-1][1]]
+            touching = before == before.rstrip()
+            closing = (touching and word[:1] in _NO_START) or word in _SPACED_CLOSING
+            if closing or (touching and before[-1:] in _NO_END):
+                merged[-1][1] = end
+                continue
+        merged.append([start, end])
+    for start, end in merged:
+        yield start, end, text[start:end]
+
+
+@contextmanager
+def cjk_line_breaks() -> Iterator[None]:
+    """Rich breaks lines at spaces, and cuts a longer word with "…" in a table's cell: Japanese
+    writes no spaces, so in the block a line may break between any two of its characters; and
+    no line starts with a closing mark (line_words)."""
+    import rich._wrap
+
+    english = rich._wrap.words
+    rich._wrap.words = line_words
+    try:
+        yield
+    finally:
+        rich._wrap.words = english
 
 
 def usage_in_language(usage: str) -> str:
