@@ -61,19 +61,23 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(_LAZY[name]), name)
 
 
-def verify(report: Report, *, seed: int = 0, budget: int | str | None = None) -> Report:
+def verify(
+    report: Report, *, seed: int = 0, budget: int | str | None = None, lang: str | None = None
+) -> Report:
     """Run ``report``'s module in torch and return the report with ``verification`` filled in.
 
     Real tensors up to ``budget`` (bytes, or text such as "512MiB"; default 1 GiB), shape-only
     (fake) tensors beyond; the verification says which ran, at what sizes, and why any size was
-    made smaller.
+    made smaller. ``lang`` is the language of the errors (as :func:`explain`'s).
     """
+    from lstmshape.i18n import lang_argument, speaking
     from lstmshape.proof import verify as _verify
     from lstmshape.reading import read_memory
 
-    if budget is None:
-        return _verify(report, seed=seed)
-    return _verify(report, seed=seed, budget=read_memory(budget, "budget"))
+    with speaking(lang_argument(lang)):
+        if budget is None:
+            return _verify(report, seed=seed)
+        return _verify(report, seed=seed, budget=read_memory(budget, "budget"))
 
 
 def trace(model: Any, /, *example_inputs: Any, **example_kwargs: Any) -> Trace:

@@ -4,6 +4,9 @@ Each error holds what is wrong (the tensor or argument at fault, what was expect
 the lines that explain it, torch's own sentence for the same fault when it has one (users search for
 it), and the fixes as data inside its "Try ..." sentence. A front end words it in its voice
 (:mod:`lstmshape.words`); ``str(error)`` is the Python voice. The library never prints.
+
+An error speaks the language of the call that raised it (``explain(..., lang="ja")``), wherever it
+is worded afterwards: ``str(error)`` outside the call included.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from lstmshape.i18n import language, speaking, tr
 from lstmshape.words import PYTHON, Fix, Text, Value, Voice, as_words
 
 
@@ -34,6 +38,8 @@ class LstmShapeError(Exception):
         expected: Value | None = None,
         actual: Value | None = None,
     ) -> None:
+        self.lang = language()
+        """The language the error is worded in: the one spoken where it was raised."""
         self.words = as_words(message)
         self.detail_words = tuple(as_words(line) for line in details)
         self.torch_says = torch_says
@@ -47,12 +53,16 @@ class LstmShapeError(Exception):
     @property
     def message(self) -> str:
         """The first line, in the Python voice."""
-        return self.words.render(PYTHON)
+        with speaking(self.lang):
+            return self.words.render(PYTHON)
 
     @property
     def hint(self) -> str | None:
         """The "Try ..." line, in the Python voice."""
-        return None if self.hint_words is None else self.hint_words.render(PYTHON)
+        if self.hint_words is None:
+            return None
+        with speaking(self.lang):
+            return self.hint_words.render(PYTHON)
 
     @property
     def fixes(self) -> tuple[Fix, ...]:
@@ -61,16 +71,22 @@ class LstmShapeError(Exception):
 
     def lines(self, voice: Voice = PYTHON) -> list[str]:
         """The message first, then the indented explanation, torch's wording and the hint."""
-        out = [self.words.render(voice)]
-        out.extend(f"  {line.render(voice)}" for line in self.detail_words)
-        if self.torch_says:
-            out.append(f"  torch says: {self.torch_says}")
-        if self.hint_words is not None:
-            out.append(f"  {self.hint_words.render(voice)}")
-        return out
+        with speaking(self.lang):
+            out = [self.words.render(voice)]
+            out.extend(f"  {line.render(voice)}" for line in self.detail_words)
+            if self.torch_says:
+                # torch's sentence is quoted as torch wrote it: users search for it.
+                out.append(f"  {tr('torch says: {sentence}', sentence=self.torch_says)}")
+            if self.hint_words is not None:
+                out.append(f"  {self.hint_words.render(voice)}")
+            return out
 
     def to_dict(self, voice: Voice = PYTHON) -> dict[str, Any]:
         """JSON view: the error's kind, its data, its sentences in ``voice``, and the fixes."""
+        with speaking(self.lang):
+            return self._fields(voice)
+
+    def _fields(self, voice: Voice) -> dict[str, Any]:
         return {
             "error": type(self).__name__,
             "exit_code": self.exit_code,

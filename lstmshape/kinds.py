@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lstmshape.i18n import N_, tr
+
 
 @dataclass(frozen=True)
 class ModuleKind:
@@ -60,8 +62,9 @@ class ModuleKind:
 
     @property
     def a(self) -> str:
-        """The name with its article, as a sentence says it: "an LSTM", "a GRU", "an RNN"."""
-        return f"{'a' if self.name.startswith('G') else 'an'} {self.name}"
+        """The name with its article, as a sentence says it: "an LSTM", "a GRU", "an RNN" (each
+        language has its own: "LSTM", "un LSTM", "una LSTM")."""
+        return tr(_ARTICLED[self.name][0])  # i18n: extracted where made
 
     @property
     def packed_tensor_names(self) -> tuple[str, ...]:
@@ -80,7 +83,7 @@ class ModuleKind:
     @property
     def A(self) -> str:
         """The same at the start of a sentence: "An LSTM", "A GRU"."""
-        return self.a[0].upper() + self.a[1:]
+        return tr(_ARTICLED[self.name][1])  # i18n: extracted where made
 
     @property
     def width_symbol(self) -> str:
@@ -105,22 +108,33 @@ class ModuleKind:
         return ("input", *self.state_names, *output, *self.final_names)
 
 
+# Each member's name with its article, inside a sentence and at its start.
+_ARTICLED = {
+    "LSTM": (N_("an LSTM"), N_("An LSTM")),
+    "GRU": (N_("a GRU"), N_("A GRU")),
+    "RNN": (N_("an RNN"), N_("An RNN")),
+    "LSTMCell": (N_("an LSTMCell"), N_("An LSTMCell")),
+    "GRUCell": (N_("a GRUCell"), N_("A GRUCell")),
+    "RNNCell": (N_("an RNNCell"), N_("An RNNCell")),
+}
+
 # One operation per element for each sum, product or activation of the cell's equations (torch's docs).
+# What each is, marked for the catalogs: a view says it with tr().
 _LSTM_ELEMENTWISE = (
-    ("W_i*x + W_h*h for the 4 gates", 4),
-    ("sigmoid(i, f, o), tanh(g), tanh(c')", 5),
-    ("c' = f*c + i*g", 3),
-    ("h' = o*tanh(c')", 1),
+    (N_("W_i*x + W_h*h for the 4 gates"), 4),
+    (N_("sigmoid(i, f, o), tanh(g), tanh(c')"), 5),
+    (N_("c' = f*c + i*g"), 3),
+    (N_("h' = o*tanh(c')"), 1),
 )
 _GRU_ELEMENTWISE = (
-    ("W_i*x + W_h*h for r and z", 2),
-    ("sigmoid(r, z), tanh(n)", 3),
-    ("n's W_in*x + r*(W_hn*h)", 2),
-    ("h' = n + z*(h - n)", 3),
+    (N_("W_i*x + W_h*h for r and z"), 2),
+    (N_("sigmoid(r, z), tanh(n)"), 3),
+    (N_("n's W_in*x + r*(W_hn*h)"), 2),
+    (N_("h' = n + z*(h - n)"), 3),
 )
 _RNN_ELEMENTWISE = (
-    ("W_ih*x + W_hh*h", 1),
-    ("the nonlinearity (tanh or relu)", 1),
+    (N_("W_ih*x + W_hh*h"), 1),
+    (N_("the nonlinearity (tanh or relu)"), 1),
 )
 
 LSTM = ModuleKind(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.sentences import TORCH
+from lstmshape.words import words
 
 if TYPE_CHECKING:
     from lstmshape.spec import ModuleSpec
@@ -199,13 +200,19 @@ def check_storage(spec: ModuleSpec) -> None:
             continue
         sizes = {"input_size": spec.input_size, "hidden_size": spec.hidden_size}
         raise InvalidModuleError(
-            f"{name} would have shape {shape}, more than torch's 64-bit sizes can "
-            "count: no device can hold it.",
+            words(
+                "{name} would have shape {shape}, more than torch's 64-bit sizes can count: no "
+                "device can hold it.",
+                name=name,
+                shape=str(shape),
+            ),
             argument=max(sizes, key=lambda arg: sizes[arg]),
             details=[
-                "torch names it so on the meta device (shapes only); on a real device, "
-                "allocating the parameters before it may fail first, for lack of memory."
+                words(
+                    "torch names it so on the meta device (shapes only); on a real device, "
+                    "allocating the parameters before it may fail first, for lack of memory."
+                )
             ],
             torch_says=says,
-            hint="Try smaller sizes.",
+            hint=words("Try smaller sizes."),
         )

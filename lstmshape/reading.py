@@ -18,6 +18,7 @@ from typing import Any
 
 from lstmshape.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import N_, tr
 from lstmshape.kinds import KINDS, ModuleKind, kind_named
 from lstmshape.parameters import INT64_MAX, PARAMETER_NAME
 from lstmshape.words import Arg, Fix, Part, Text, Typed, fix, words
@@ -34,7 +35,25 @@ _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 # Checked after _INTEGER: a number with a fraction or an exponent.
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 _NON_FINITE = ("nan", "inf", "infinity")
-_SHAPE_FORMS = "a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"
+# What a value of each kind looks like: said after "is empty:", and as a sentence of its own.
+_FORMS = {
+    "shape": (
+        N_("a shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]"),
+        N_("A shape is whole numbers such as 4,3,10, 4x3x10, (4, 3, 10) or [4,3,10]."),
+    ),
+    "lengths": (
+        N_("lengths are whole numbers, one per sequence, such as 5,3,2"),
+        N_("Lengths are whole numbers, one per sequence, such as 5,3,2."),
+    ),
+}
+# The part of a shape at fault: "axis 1", "length 0".
+_ITEMS = {"axis": N_("axis {position}"), "length": N_("length {position}")}
+# What is wrong with a number, said after the value: "--hidden 'abc' is not a number".
+_OVER = N_("over torch's largest size (2**63 - 1)")
+_NOT_WHOLE = N_("not a whole number")
+_NOT_ASCII = N_("not a whole number in ASCII digits")
+_NOT_NUMBER = N_("not a number")
+_NOT_FINITE = N_("not a finite number")
 # 2**63 - 1 has 19 digits: a longer number is over it without converting it (int() refuses
 # strings of more than 4,300 digits).
 _INT64_DIGITS = len(str(INT64_MAX))
@@ -54,52 +73,66 @@ def read_shape(
     argument: str,
     example: Shape = (4, 3, 10),
     item: str = "axis",
-    forms: str = _SHAPE_FORMS,
+    forms: str = "shape",
 ) -> Shape:
     """Read a tensor shape such as ``4,3,10``, ``4x3x10``, ``(4, 3, 10)``, ``[4,3,10]``, ``(10,)``.
 
     Sizes may be zero (torch allows an empty batch); what each tensor needs is checked later,
-    against the module. ``argument`` and ``example`` only shape the error message.
+    against the module. ``argument`` and ``example`` only shape the error message; ``item``
+    ("axis", "length") names a part, ``forms`` ("shape", "lengths") the rule.
     """
     body = _unwrap(text)
-    rule = f"{forms[0].upper()}{forms[1:]}."
+    clause, rule = _FORMS[forms]
     hint = words("Try {fix}.", fix=fix(**{argument: example}))
     if not body:
         raise UnreadableValueError(
-            words("{arg} is empty: {forms}.", arg=Arg(argument), forms=forms),
-            problem="it is empty",
+            words("{arg} is empty: {forms}.", arg=Arg(argument), forms=_said(clause)),
+            problem=tr("it is empty"),
             hint=hint,
         )
     dims: list[int] = []
     for position, token in enumerate(_SEPARATOR.split(body)):
-        problem = _size_problem(token, f"{item} {position}")
+        problem = _size_problem(token, _said(_ITEMS[item], position=position))
         if problem:
             raise UnreadableValueError(
                 words("{typed}: {problem}.", typed=Typed(argument, _cut(text)), problem=problem),
                 problem=problem,
-                details=[rule],
+                details=[words(rule)],
                 hint=hint,
             )
         dims.append(int(token))
     return tuple(dims)
 
 
+def _said(message: str, **fields: object) -> str:
+    """A message of the tables above, in the language spoken."""
+    return tr(message, **fields)  # i18n: extracted where made
+
+
 def _size_problem(token: str, what: str) -> str:
     """What is wrong with ``token`` as a size (empty when it is one)."""
     if token == "":
-        return f"{what} is empty"
+        return tr("{what} is empty", what=what)
     if _INTEGER.fullmatch(token):
         digits = token.lstrip("+-").lstrip("0")
         if len(digits) > _INT64_DIGITS or (digits and int(digits) > INT64_MAX):
-            return f"{what} is {_cut(token)}, over torch's largest size (2**63 - 1)"
+            return tr(
+                "{what} is {token}, over torch's largest size (2**63 - 1)",
+                what=what,
+                token=_cut(token),
+            )
         if token.startswith("-") and digits:
-            return f"{what} is {token}, and a size cannot be negative"
+            return tr("{what} is {token}, and a size cannot be negative", what=what, token=token)
         return ""
     if _is_decimal(token):
-        return f"{what} is {_cut(token)}, not a whole number"
+        return tr("{what} is {token}, not a whole number", what=what, token=_cut(token))
     if _has_digit(token):
-        return f"{what} is {_cut(token)!r}, not a whole number in ASCII digits"
-    return f"{what} is {_cut(token)!r}, not a number"
+        return tr(
+            "{what} is {token}, not a whole number in ASCII digits",
+            what=what,
+            token=repr(_cut(token)),
+        )
+    return tr("{what} is {token}, not a number", what=what, token=repr(_cut(token)))
 
 
 def _is_decimal(token: str) -> bool:
@@ -108,8 +141,13 @@ def _is_decimal(token: str) -> bool:
 
 def _cut(token: str) -> str:
     """A token as quoted in a message: a long one keeps its ends and says how long it is."""
-    return (
-        token if len(token) <= 40 else f"{token[:12]}...{token[-12:]} ({len(token):,} characters)"
+    if len(token) <= 40:
+        return token
+    return tr(
+        "{start}...{end} ({count} characters)",
+        start=token[:12],
+        end=token[-12:],
+        count=f"{len(token):,}",
     )
 
 
@@ -126,7 +164,7 @@ def read_lengths(text: str, input_shape: Shape, batch_first: bool) -> Shape:
         "lengths",
         example,
         item="length",
-        forms="lengths are whole numbers, one per sequence, such as 5,3,2",
+        forms="lengths",
     )
 
 
@@ -137,11 +175,11 @@ def read_int(text: str, argument: str, example: int) -> int:
         digits = token.lstrip("+-").lstrip("0")
         if len(digits) <= _INT64_DIGITS and (not digits or int(digits) <= INT64_MAX):
             return int(token)
-        kind = "over torch's largest size (2**63 - 1)"
+        kind = _said(_OVER)
     elif _is_decimal(token):
-        kind = "not a whole number"
+        kind = _said(_NOT_WHOLE)
     else:
-        kind = "not a whole number in ASCII digits" if _has_digit(token) else "not a number"
+        kind = _said(_NOT_ASCII if _has_digit(token) else _NOT_NUMBER)
     raise UnreadableValueError(
         words("{typed} is {kind}.", typed=Typed(argument, _cut(text)), kind=kind),
         problem=kind,
@@ -162,11 +200,10 @@ def read_float(text: str, argument: str, example: float) -> float:
         value = float(token)
         if math.isfinite(value):
             return value
-        problem = "not a finite number"
+        problem = _said(_NOT_FINITE)
     else:
-        problem = (
-            "not a finite number" if token.lower().lstrip("+-") in _NON_FINITE else "not a number"
-        )
+        finite = token.lower().lstrip("+-") in _NON_FINITE
+        problem = _said(_NOT_FINITE if finite else _NOT_NUMBER)
     raise UnreadableValueError(
         words("{typed} is {problem}.", typed=Typed(argument, _cut(text)), problem=problem),
         problem=problem,
@@ -189,7 +226,7 @@ def read_module(value: object, argument: str = "module") -> ModuleKind:
     shown = Typed(argument, _cut(value)) if isinstance(value, str) else f"{argument}={value!r}"
     raise UnreadableValueError(
         words("{shown} is not one of {names}.", shown=shown, names=", ".join(KINDS)),
-        problem=f"not one of {', '.join(KINDS)}",
+        problem=tr("not one of {names}", names=", ".join(KINDS)),
         hint=words("Try {fix}, or GRU, RNN, LSTMCell, GRUCell, RNNCell.", fix=fix(module="LSTM")),
     )
 
@@ -207,8 +244,8 @@ def read_dtype(value: object, argument: str = "dtype") -> str:
             typed=Typed(argument, _cut(text)),
             names=", ".join(DTYPES),
         ),
-        problem=f"not one of {', '.join(DTYPES)}",
-        details=["Recurrent modules take floating dtypes; the memory figures depend on it."],
+        problem=tr("not one of {names}", names=", ".join(DTYPES)),
+        details=[words("Recurrent modules take floating dtypes; the memory figures depend on it.")],
         hint=words("Try {fix}.", fix=fix(**{argument: "float16"})),
     )
 
@@ -233,8 +270,10 @@ def read_memory(value: object, argument: str) -> int:
             return int(size)
     raise UnreadableValueError(
         words("{typed} is not a memory size.", typed=Typed(argument, _cut(text))),
-        problem="not a memory size",
-        details=["A size is a number of bytes with an optional unit: B, KiB, MiB, GiB, TiB."],
+        problem=tr("not a memory size"),
+        details=[
+            words("A size is a number of bytes with an optional unit: B, KiB, MiB, GiB, TiB.")
+        ],
         hint=words(
             "Try {a}, or {b} for shape-only tensors.",
             a=fix(**{argument: "512MiB"}),
@@ -266,8 +305,13 @@ def read_expectation(text: str, names: tuple[str, ...]) -> tuple[str, Shape]:
     if not sep or not name.strip():
         raise UnreadableValueError(
             words("{typed} is not NAME=SHAPE.", typed=Typed("expect", _cut(text))),
-            problem="not NAME=SHAPE",
-            details=[f"NAME is one of {', '.join(names)}, or a parameter such as weight_ih_l0."],
+            problem=tr("not NAME=SHAPE"),
+            details=[
+                words(
+                    "NAME is one of {names}, or a parameter such as weight_ih_l0.",
+                    names=", ".join(names),
+                )
+            ],
             hint=words("Try {fix}.", fix=Fix.of({"expect.output": (4, 3, 20)})),
         )
     try:
@@ -295,8 +339,13 @@ def read_expected_name(
             shown=shown,
             name=_cut(name.strip()),
         ),
-        problem=f"no tensor named {name.strip()!r}",
-        details=[f"A name is one of {', '.join(names)}, or a parameter such as weight_ih_l0."],
+        problem=tr("no tensor named {name}", name=repr(name.strip())),
+        details=[
+            words(
+                "A name is one of {names}, or a parameter such as weight_ih_l0.",
+                names=", ".join(names),
+            )
+        ],
         hint=did_you_mean(close[0] if close else None, shape),
     )
 
@@ -304,9 +353,9 @@ def read_expected_name(
 def did_you_mean(name: str | None, shape: Shape | None) -> Text:
     """The hint for a misspelt name: the close one with the shape given, or the list above."""
     if name is None:
-        return "Try one of those names."
+        return words("Try one of those names.")
     if shape is None:
-        return f"Try {name} (did you mean it?)."
+        return words("Try {name} (did you mean it?).", name=name)
     return words(
         "Try {fix} (did you mean {name}?).", fix=Fix.of({f"expect.{name}": shape}), name=name
     )
@@ -322,10 +371,10 @@ def shape_of(value: Any, argument: str) -> Shape:
         return read_shape(value, argument)
     shape = getattr(value, "shape", value)
     if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
-        raise _not_a_shape(argument, value, "it is not a sequence of sizes")
+        raise _not_a_shape(argument, value, tr("it is not a sequence of sizes"))
     sizes: list[int] = []
     for position, size in enumerate(shape):
-        problem = _value_problem(size, f"axis {position}")
+        problem = _value_problem(size, tr("axis {position}", position=position))
         if problem:
             raise _not_a_shape(argument, value, problem)
         sizes.append(int(size))
@@ -339,10 +388,10 @@ def lengths_of(value: Any) -> Shape:
         return read_shape(value, "lengths", (5, 3, 2), item="length")
     lengths = getattr(value, "tolist", lambda: value)()  # a CPU tensor or an array of lengths
     if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Iterable):
-        raise _not_a_shape("lengths", value, "it is not a sequence of lengths")
+        raise _not_a_shape("lengths", value, tr("it is not a sequence of lengths"))
     read: list[int] = []
     for position, length in enumerate(lengths):
-        problem = _value_problem(length, f"length {position}", negative=True)
+        problem = _value_problem(length, tr("length {position}", position=position), negative=True)
         if problem:
             raise _not_a_shape("lengths", value, problem)
         read.append(int(length))
@@ -353,13 +402,13 @@ def _value_problem(size: object, what: str, negative: bool = False) -> str:
     """What is wrong with ``size`` as one axis of a shape (empty when it is a size)."""
     if isinstance(size, bool) or not hasattr(size, "__index__"):
         if isinstance(size, Real) and not isinstance(size, bool):
-            return f"{what} is {size!r}, not a whole number"
-        return f"{what} is {size!r}, not a size"
+            return tr("{what} is {token}, not a whole number", what=what, token=repr(size))
+        return tr("{what} is {token}, not a size", what=what, token=repr(size))
     number = size.__index__()
     if number < 0 and not negative:
-        return f"{what} is {number}, and a size cannot be negative"
+        return tr("{what} is {token}, and a size cannot be negative", what=what, token=number)
     if abs(number) > INT64_MAX:
-        return f"{what} is over torch's largest size (2**63 - 1)"
+        return tr("{what} is over torch's largest size (2**63 - 1)", what=what)
     return ""
 
 
@@ -374,7 +423,10 @@ def _not_a_shape(argument: str, value: object, problem: str) -> UnreadableValueE
         ),
         problem=problem,
         details=[
-            "A shape is a tuple of whole numbers, a torch.Size, a tensor, or text such as '4,3,10'."
+            words(
+                "A shape is a tuple of whole numbers, a torch.Size, a tensor, or text such as "
+                "'4,3,10'."
+            )
         ],
         hint=words("Try {fix}, a tensor, or its .shape.", fix=fix(**{argument: (4, 3, 10)})),
     )

@@ -14,10 +14,11 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import InvalidModuleError
+from lstmshape.i18n import N_
 from lstmshape.kinds import ALL_ARGUMENTS, ModuleKind
 from lstmshape.parameters import check_storage
 from lstmshape.sentences import TORCH
-from lstmshape.words import Arg, Setting, drop, fix, words
+from lstmshape.words import Arg, Setting, Words, drop, fix, words
 
 if TYPE_CHECKING:
     from lstmshape.spec import ModuleSpec
@@ -66,8 +67,12 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
     """The error for an argument ``kind`` does not take at all, with torch's sentence for it."""
     if kind.is_cell and argument != "nonlinearity":
         return InvalidModuleError(
-            f"{kind.A} has no {argument}: a cell runs one time step of one layer, in one "
-            "direction, each call.",
+            words(
+                "{a} has no {argument}: a cell runs one time step of one layer, in one "
+                "direction, each call.",
+                a=kind.A,
+                argument=argument,
+            ),
             argument=argument,
             torch_says=TORCH["unexpected_keyword"].say(owner=kind.name, argument=argument),
             hint=words("Try {a}, or {b}.", a=drop(argument), b=fix(module=kind.sequence_module)),
@@ -118,7 +123,7 @@ def _check_nonlinearity(spec: ModuleSpec) -> None:
     if spec.nonlinearity in ("tanh", "relu"):
         return
     raise InvalidModuleError(
-        f"nonlinearity={spec.nonlinearity!r}: an RNN applies tanh or relu.",
+        words("nonlinearity={value}: an RNN applies tanh or relu.", value=repr(spec.nonlinearity)),
         argument="nonlinearity",
         torch_says=TORCH["unknown_nonlinearity"].say(nonlinearity=spec.nonlinearity),
         hint=_NONLINEARITY_FIX,
@@ -139,9 +144,12 @@ def _check_dropout(spec: ModuleSpec) -> None:
         return
     shown = f"{value}" if isinstance(value, Real) else repr(value)
     raise InvalidModuleError(
-        f"dropout={shown} is outside [0, 1]: it is the probability of zeroing an element."
+        words(
+            "dropout={shown} is outside [0, 1]: it is the probability of zeroing an element.",
+            shown=shown,
+        )
         if isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
-        else f"dropout={shown} is not a probability: a number in [0, 1].",
+        else words("dropout={shown} is not a probability: a number in [0, 1].", shown=shown),
         argument="dropout",
         torch_says=_float_refusal(value) or TORCH["dropout_range"].say(),
         hint=words("Try {a} (or 0 for no dropout).", a=fix(dropout=0.2)),
@@ -170,9 +178,11 @@ def _check_bool(spec: ModuleSpec, arg: str) -> None:
         else None
     )
     raise InvalidModuleError(
-        f"{arg}={value!r} is not True or False.",
+        words("{arg}={value} is not True or False.", arg=arg, value=repr(value)),
         argument=arg,
-        details=[] if says else ["torch takes any truthy value here; lstmshape asks for a bool."],
+        details=[]
+        if says
+        else [words("torch takes any truthy value here; lstmshape asks for a bool.")],
         torch_says=says,
         hint=words("Try {a} or {b}.", a=fix(**{arg: True}), b=fix(**{arg: False})),
     )
@@ -189,7 +199,7 @@ def _check_size(spec: ModuleSpec, arg: str) -> None:
             else None
         )
         raise InvalidModuleError(
-            f"{arg}={value!r} is not a whole number.",
+            _not_whole(arg, value),
             argument=arg,
             torch_says=says,
             hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
@@ -197,7 +207,7 @@ def _check_size(spec: ModuleSpec, arg: str) -> None:
     if value > 0:
         return
     raise InvalidModuleError(
-        _NOT_POSITIVE[arg].format(value=value, a=spec.kind.a),
+        words(_NOT_POSITIVE[arg], value=value, a=spec.kind.a),
         argument=arg,
         torch_says=TORCH["not_positive"].say(argument=arg),
         hint=_POSITIVE_FIX[arg],
@@ -206,10 +216,16 @@ def _check_size(spec: ModuleSpec, arg: str) -> None:
 
 _EXAMPLES = {"input_size": 10, "hidden_size": 20, "num_layers": 1, "proj_size": 0}
 _NOT_POSITIVE = {
-    "input_size": "input_size={value}: the input's features (H_in) must be at least 1.",
-    "hidden_size": "hidden_size={value}: the hidden state needs at least 1 feature.",
-    "num_layers": "num_layers={value}: {a} needs at least one layer.",
+    "input_size": N_("input_size={value}: the input's features (H_in) must be at least 1."),
+    "hidden_size": N_("hidden_size={value}: the hidden state needs at least 1 feature."),
+    "num_layers": N_("num_layers={value}: {a} needs at least one layer."),
 }
+
+
+def _not_whole(arg: str, value: object) -> Words:
+    return words("{arg}={value} is not a whole number.", arg=arg, value=repr(value))
+
+
 _POSITIVE_FIX = {
     "input_size": words(
         "Try {a}, or an {b} whose last dimension is at least 1.",
@@ -225,15 +241,15 @@ def _check_proj_size(spec: ModuleSpec) -> None:
     value = spec.proj_size
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidModuleError(
-            f"proj_size={value!r} is not a whole number.",
+            _not_whole("proj_size", value),
             argument="proj_size",
             hint=words("Try {a}.", a=fix(proj_size=0)),
         )
     if value < 0:
         raise InvalidModuleError(
-            f"proj_size={value} is negative.",
+            words("{arg}={value} is negative.", arg="proj_size", value=value),
             argument="proj_size",
-            details=["proj_size=0 disables the projection; a positive value projects h."],
+            details=[words("proj_size=0 disables the projection; a positive value projects h.")],
             torch_says=TORCH["proj_size_negative"].say(),
             hint=words("Try {a}.", a=fix(proj_size=0)),
         )
@@ -241,9 +257,13 @@ def _check_proj_size(spec: ModuleSpec) -> None:
         return
     hidden = spec.hidden_size
     raise InvalidModuleError(
-        f"proj_size={value} is not smaller than hidden_size={hidden}.",
+        words(
+            "proj_size={value} is not smaller than hidden_size={hidden}.",
+            value=value,
+            hidden=hidden,
+        ),
         argument="proj_size",
-        details=["The projection shrinks h from hidden_size to proj_size features."],
+        details=[words("The projection shrinks h from hidden_size to proj_size features.")],
         torch_says=TORCH["proj_size_too_big"].say(),
         hint=words(
             "Try {a} (1 to {top}), or 0 for no projection.",
@@ -263,7 +283,7 @@ def _validate_cell(spec: ModuleSpec) -> None:
         value = getattr(spec, arg)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidModuleError(
-                f"{arg}={value!r} is not a whole number.",
+                _not_whole(arg, value),
                 argument=arg,
                 hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
             )
@@ -273,7 +293,7 @@ def _validate_cell(spec: ModuleSpec) -> None:
     if negative:
         arg = "hidden_size" if weight_ih[0] < 0 else "input_size"
         raise InvalidModuleError(
-            f"{arg}={getattr(spec, arg)} is negative.",
+            words("{arg}={value} is negative.", arg=arg, value=getattr(spec, arg)),
             argument=arg,
             torch_says=TORCH["negative_dimension"].say(size=negative[0], shape=weight_ih),
             hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
@@ -281,9 +301,14 @@ def _validate_cell(spec: ModuleSpec) -> None:
     if spec.kind.has_nonlinearity and spec.nonlinearity not in ("tanh", "relu"):
         # torch builds this cell, but its forward pass raises: it can explain no shape.
         raise InvalidModuleError(
-            f"nonlinearity={spec.nonlinearity!r}: an RNNCell applies tanh or relu.",
+            words(
+                "nonlinearity={value}: an RNNCell applies tanh or relu.",
+                value=repr(spec.nonlinearity),
+            ),
             argument="nonlinearity",
-            details=["torch builds this cell, but its forward pass raises, at the first step."],
+            details=[
+                words("torch builds this cell, but its forward pass raises, at the first step.")
+            ],
             torch_says=TORCH["cell_nonlinearity"].say(nonlinearity=spec.nonlinearity),
             hint=_NONLINEARITY_FIX,
         )

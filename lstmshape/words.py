@@ -118,9 +118,17 @@ class Voice(Protocol):
         ...
 
 
+def left_out(name: str) -> str:
+    """An argument a fix leaves out (back to its default), in the language spoken: "without
+    --proj-size"."""
+    return tr("without {name}", name=name)
+
+
 def without(parts: list[str]) -> list[str]:
     """The settings of a fix first, then what it leaves out: "--h0 1,3,20 without --batch-first"."""
-    return sorted(parts, key=lambda part: part.startswith("without "))
+    # Told by the words around the name, which are the language's: "without NAME", "NAME なし".
+    before, _, after = tr("without {name}").partition("{name}")
+    return sorted(parts, key=lambda part: part.startswith(before) and part.endswith(after))
 
 
 class Words(NamedTuple):
@@ -146,6 +154,12 @@ class Words(NamedTuple):
 def words(template: str, **values: Part) -> Words:
     """``words("Try {fix}.", fix=fix(h_0=(4, 3, 20)))``."""
     return Words(template, tuple(values.items()))
+
+
+def verbatim(text: str) -> Words:
+    """Text already laid out or already in the language (a table's aligned rows), said as it is:
+    a plain string would be looked up as a message."""
+    return Words("{text}", (("text", text),))
 
 
 Text = str | Words
@@ -195,7 +209,7 @@ class PythonVoice:
     def change(self, change: Change) -> str:
         name = self.arg(change.argument)
         if change.value is None:
-            return f"without {name}"
+            return left_out(name)
         if change.argument.startswith("expect.") and not name.isidentifier():
             return f"{name!r}: {python_value(change.value)}"
         return f"{name}={python_value(change.value)}"

@@ -12,21 +12,29 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.explain import explain_spec
+from lstmshape.i18n import lang_argument, speaking
 from lstmshape.kinds import KINDS, ModuleKind
 from lstmshape.model.report import Report
 from lstmshape.spec import ModuleSpec
+from lstmshape.words import words
 
 Shape = Sequence[int]
 ShapeLike = Sequence[int] | str | Any
 """A shape as a test has it at hand: a tuple, a torch.Size, a tensor (its .shape), or "4,3,10"."""
 
 
-def spec_of_module(module: object) -> ModuleSpec:
+def spec_of_module(module: object, *, lang: str | None = None) -> ModuleSpec:
     """The constructor arguments of a torch recurrent module instance, as a :class:`ModuleSpec`.
 
     Accepts ``nn.LSTM``, ``nn.GRU``, ``nn.RNN``, their cells, and subclasses of any of them.
-    Raises :class:`UnreadableValueError` for anything else, naming the recurrent modules inside it.
+    Raises :class:`UnreadableValueError` for anything else, naming the recurrent modules inside it;
+    ``lang`` is the language of the error (as :func:`lstmshape.explain`'s).
     """
+    with speaking(lang_argument(lang)):
+        return _spec_of(module)
+
+
+def _spec_of(module: object) -> ModuleSpec:
     kind = _kind_of(module)
     if kind is None:
         raise _not_recurrent(module)
@@ -59,22 +67,25 @@ def explain_module(
     expect: Mapping[str, Shape] | Sequence[tuple[str, Shape]] | None = None,
     lengths: Sequence[int] | None = None,
     enforce_sorted: bool = True,
+    lang: str | None = None,
 ) -> Report:
     """Explain an existing torch module instance applied to an input of shape ``input``.
 
     ``module`` is an ``nn.LSTM``, ``nn.GRU``, ``nn.RNN`` or a cell (or a subclass): its arguments
     are read from the instance, so a model's own layer can be passed (``model.encoder``). The other
-    arguments are :func:`lstmshape.explain`'s. Raises the same errors as :func:`lstmshape.explain`.
+    arguments are :func:`lstmshape.explain`'s (``lang`` too). Raises the same errors as
+    :func:`lstmshape.explain`.
     """
-    return explain_spec(
-        spec_of_module(module),
-        input,
-        h_0=h_0,
-        c_0=c_0,
-        expect=expect,
-        lengths=lengths,
-        enforce_sorted=enforce_sorted,
-    )
+    with speaking(lang_argument(lang)):
+        return explain_spec(
+            _spec_of(module),
+            input,
+            h_0=h_0,
+            c_0=c_0,
+            expect=expect,
+            lengths=lengths,
+            enforce_sorted=enforce_sorted,
+        )
 
 
 def _kind_of(module: object) -> ModuleKind | None:
@@ -88,9 +99,14 @@ def _kind_of(module: object) -> ModuleKind | None:
 def _not_recurrent(module: object) -> UnreadableValueError:
     if isinstance(module, type):
         return UnreadableValueError(
-            f"lstmshape reads a module instance; got the class {module.__name__} itself.",
-            hint=f"Try {module.__name__}(input_size, hidden_size, ...) built as your model builds "
-            "it, or the layer of your model.",
+            words(
+                "lstmshape reads a module instance; got the class {name} itself.",
+                name=module.__name__,
+            ),
+            hint=words(
+                "Try {call} built as your model builds it, or the layer of your model.",
+                call=f"{module.__name__}(input_size, hidden_size, ...)",
+            ),
         )
     name = type(module).__name__
     inside = [
@@ -99,18 +115,18 @@ def _not_recurrent(module: object) -> UnreadableValueError:
         if path and _kind_of(sub) is not None
     ]
     details = (
-        [f"It contains {', '.join(inside)}."]
+        [words("It contains {modules}.", modules=", ".join(inside))]
         if inside
-        else ["It is not one of torch's recurrent modules, nor contains one."]
+        else [words("It is not one of torch's recurrent modules, nor contains one.")]
     )
     first = inside[0].split(" ")[0] if inside else "lstm"
     # named_modules' path "1.enc" is model[1].enc in Python: an index is subscripted.
     access = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in first.split("."))
     return UnreadableValueError(
-        f"lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got {name}.",
+        words("lstmshape reads nn.LSTM, nn.GRU, nn.RNN and their cells; got {name}.", name=name),
         subject="module",
         details=details,
-        hint=f"Try passing the recurrent layer itself, e.g. model{access}.",
+        hint=words("Try passing the recurrent layer itself, e.g. {code}.", code=f"model{access}"),
     )
 
 

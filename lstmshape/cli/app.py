@@ -11,7 +11,7 @@ import typer
 
 from lstmshape.cli import options as opt
 from lstmshape.cli.explain import ExplainOptions, run_explain
-from lstmshape.cli.group import ExplainGroup, click_error
+from lstmshape.cli.group import Command, ExplainGroup, click_error
 
 app = typer.Typer(
     cls=ExplainGroup,
@@ -80,7 +80,7 @@ def _missing(ctx: typer.Context, name: str) -> Exception:
     return error
 
 
-@app.command(add_help_option=False)
+@app.command(cls=Command, add_help_option=False)
 def check(
     spec: opt.SpecFile,
     verify: opt.Verify = False,
@@ -98,7 +98,7 @@ def check(
     raise typer.Exit(run_check(spec, verify=verify, verify_budget=verify_budget, fmt=fmt))
 
 
-@app.command(add_help_option=False)
+@app.command(cls=Command, add_help_option=False)
 def inspect(
     checkpoint: opt.Checkpoint,
     module_name: opt.ModuleName = None,
@@ -154,7 +154,7 @@ def inspect(
     raise typer.Exit(run_inspect(options))
 
 
-@app.command(add_help_option=False)
+@app.command(cls=Command, add_help_option=False)
 def why(
     text: opt.Text = None,
     file: opt.TextFile = None,
@@ -187,7 +187,7 @@ def why(
     raise typer.Exit(run_why(text, file, fmt, known))
 
 
-@app.command(add_help_option=False)
+@app.command(cls=Command, add_help_option=False)
 def trace(
     factory: opt.Factory,
     input: opt.TraceInput = None,

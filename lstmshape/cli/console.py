@@ -9,7 +9,8 @@ from rich.text import Text
 
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
-from lstmshape.words import Voice
+from lstmshape.i18n import tr
+from lstmshape.words import Voice, words
 
 
 class QuietOnClosedPipe(Console):
@@ -44,7 +45,7 @@ def print_lines(console: Console, lines: list[str]) -> None:
     """An error's lines: "Error:" in red before the first, the rest as they are."""
     first, *rest = lines
     # soft_wrap: the terminal wraps long lines, so a copied "Try ..." line stays one line.
-    console.print(Text("Error: ", style="bold red") + Text(first), soft_wrap=True)
+    console.print(Text(tr("Error:") + " ", style="bold red") + Text(first), soft_wrap=True)
     for line in rest:
         console.print(Text(line), soft_wrap=True)
 
@@ -57,6 +58,9 @@ def print_error(console: Console, error: LstmShapeError, voice: Voice = COMMAND_
 def unwritable_output(error: OSError) -> LstmShapeError:
     """Standard output refused the results (a full disk, a closed stream)."""
     return UnreadableValueError(
-        f"Cannot write the results to standard output: {error.strerror or error}.",
-        hint="Try sending them to a file or a pipe that takes them.",
+        words(
+            "Cannot write the results to standard output: {reason}.",
+            reason=str(error.strerror or error),
+        ),
+        hint=words("Try sending them to a file or a pipe that takes them."),
     )

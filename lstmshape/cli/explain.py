@@ -18,6 +18,7 @@ from lstmshape.cli.console import consoles, print_error, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.explain import explain
+from lstmshape.i18n import tr
 from lstmshape.kinds import ModuleKind
 from lstmshape.model.report import Report
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
@@ -239,9 +240,9 @@ def _export(report: Report, options: ExplainOptions, err: Console) -> None:
 
     assert options.export is not None
     saved = export(report, options.export, diagram=options.diagram)
-    err.print(
-        Text(
-            f"Saved the {'diagram' if options.diagram else 'tables'} as {saved}: {options.export}"
-        ),
-        soft_wrap=True,
+    said = (
+        tr("Saved the diagram as {kind}: {path}", kind=saved, path=options.export)
+        if options.diagram
+        else tr("Saved the tables as {kind}: {path}", kind=saved, path=options.export)
     )
+    err.print(Text(said), soft_wrap=True)

@@ -2,6 +2,8 @@
 
 A group reads the first word after its options as a command name: ``--input 4, 3, 10`` would say
 "No such command '3,'". The user wrote a shape with spaces; the group says how to write it.
+
+The group and its commands speak the language of the run (cli/language.py), Click's words too.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ import re
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
+from lstmshape.cli.language import click_errors_in_language, usage_in_language
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.reading import read_shape
 
 # Words of a shape: numbers, separators and brackets (4, 3x10, (4, [4).
@@ -37,12 +41,24 @@ class ExplainGroup(TyperGroup):
         is read; a host that runs several commands in one process gets each in its own."""
         import sys
 
-        from lstmshape.cli.language import language_asked
+        from lstmshape.cli.language import language_asked, typer_speaking
         from lstmshape.i18n import speaking
 
         argv = list(sys.argv[1:] if args is None else args)
-        with speaking(language_asked(argv)):
+        with speaking(language_asked(argv)), typer_speaking():
             return super().main(argv, *rest, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with click_errors_in_language():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        # A command's own options are read here, and its usage errors raised.
+        with click_errors_in_language():
+            return super().invoke(ctx)
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage_in_language(super().get_usage(ctx))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         stray = args[0] if args else ""
@@ -53,6 +69,13 @@ class ExplainGroup(TyperGroup):
         ):
             raise click_error("UsageError")(_spaced_shape(ctx, args), ctx=ctx)
         return super().resolve_command(ctx, args)
+
+
+class Command(TyperCommand):
+    """A command of the app: its usage line in the language of the run."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage_in_language(super().get_usage(ctx))
 
 
 def _spaced_shape(ctx: Any, args: list[str]) -> str:
@@ -70,14 +93,17 @@ def _spaced_shape(ctx: Any, args: list[str]) -> str:
     if name is None and named:
         name = named[-1]
     if name is None:
-        return f"Got unexpected extra arguments ({stray})."
+        return tr("Got unexpected extra arguments ({stray}).", stray=stray)
     flag = _SHAPE_OPTIONS[name]
     whole = " ".join([str(given[name]), *pieces])
     try:
         compact = ",".join(map(str, read_shape(whole, "input")))
     except UnreadableValueError:
         compact = re.sub(r"\s+", "", whole)
-    return (
-        f"Got unexpected extra arguments ({stray}): a shape written with spaces is one value. "
-        f"Quote it, {flag} '{whole}', or drop the spaces, {flag} {compact}."
+    return tr(
+        "Got unexpected extra arguments ({stray}): a shape written with spaces is one value. "
+        "Quote it, {quoted}, or drop the spaces, {compact}.",
+        stray=stray,
+        quoted=f"{flag} '{whole}'",
+        compact=f"{flag} {compact}",
     )

@@ -1,12 +1,20 @@
 """The command line's language: chosen from --lang (else LSTMSHAPE_LANG, else the locale) before
-any option is read, so that every message of the run, Click's usage errors included, is said in
-it; and the help text of the command asked for, translated when it is shown."""
+any option is read, so that every message of the run is said in it: lstmshape's own, and Click's
+and Typer's (usage errors, the titles of a help screen), whose words are in cli/options.py's
+tables. The help text of the command asked for is translated while it is shown.
+
+English changes nothing: Click and Typer keep their own words, and no catalog is read.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from lstmshape.i18n import read_language
+from lstmshape.i18n import language, read_language, tr
 
 
 def language_asked(args: list[str]) -> str | None:
@@ -22,16 +30,180 @@ def language_asked(args: list[str]) -> str | None:
     return None
 
 
-# Each help text's English, kept so that a second run in the same process translates the original.
-_ENGLISH: dict[int, str] = {}
+def _said(message: str) -> str:
+    """A message of cli/options.py's tables, in the language spoken (its placeholders left for
+    Typer to fill)."""
+    return tr(message)  # i18n: extracted where made
 
 
-def translate_help(command: Any) -> None:
-    """The help of ``command`` and of each of its options in the language spoken."""
-    from lstmshape.i18n import tr
+@contextmanager
+def typer_speaking() -> Iterator[None]:
+    """Typer's own words (the panels of a help screen, the error panel's title, "[default: ...]")
+    in the language spoken, for the block: a host that runs commands in several languages in one
+    process gets each in its own."""
+    if language() == "en":
+        yield
+        return
+    from typer import rich_utils
 
-    for holder in [command, *command.params]:
-        text = getattr(holder, "help", None)
+    from lstmshape.cli.options import TYPER_WORDS
+
+    english = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
+    english["highlighter"] = highlighter = rich_utils.highlighter
+    for name, message in TYPER_WORDS.items():
+        setattr(rich_utils, name, _said(message))
+
+    def folding(text: Any) -> Any:
+        # In a table's cell Rich cuts a line that overflows with "…", and it counts the spaces
+        # that end a line in characters, not in cells: a line of wide characters that ends with a
+        # space would lose its last word. Folded, only the space goes.
+        said = highlighter(text)
+        said.overflow = "fold"
+        return said
+
+    rich_utils.highlighter = folding  # type: ignore[assignment]
+    try:
+        with cjk_line_breaks():
+            yield
+    finally:
+        for name, text in english.items():
+            setattr(rich_utils, name, text)
+
+
+# Characters of Chinese, Japanese and Korean writing: a line may break between any two of them.
+_CJK = "\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_WORD = re.compile(rf"\s*(?:[{_CJK}]|[^\s{_CJK}]+)\s*")
+# A line does not start with a closing mark nor end with an opening one (Japanese kinsoku)...
+_NO_START = frozenset(
+    "、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.:;!?)]"
+)
+_NO_END = frozenset("（「『【〔([")
+# ...nor with the marks French writes after a space: "Usage : ...", "[défaut : 1]".
+_SPACED_CLOSING = frozenset([":", ";", "?", "!", "»"])
+
+
+def line_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """Rich's words of ``text`` (start, end, the word with the spaces after it): a line breaks
+    between them. Each CJK character is a word of its own, and a closing mark stays with the word
+    before it; other text splits at spaces, as Rich splits it."""
+    merged: list[list[int]] = []
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        word = text[start:end].strip()
+        if merged:
+            before = text[merged[-1][0] : merged[-1][1]]
+            touching = before == before.rstrip()
+            closing = (touching and word[:1] in _NO_START) or word in _SPACED_CLOSING
+            if closing or (touching and before[-1:] in _NO_END):
+                merged[-1][1] = end
+                continue
+        merged.append([start, end])
+    for start, end in merged:
+        yield start, end, text[start:end]
+
+
+@contextmanager
+def cjk_line_breaks() -> Iterator[None]:
+    """Rich breaks lines at spaces, and cuts a longer word with "…" in a table's cell: Japanese
+    writes no spaces, so in the block a line may break between any two of its characters; and
+    no line starts with a closing mark (line_words)."""
+    import rich._wrap
+
+    english = rich._wrap.words
+    rich._wrap.words = line_words
+    try:
+        yield
+    finally:
+        rich._wrap.words = english
+
+
+def usage_in_language(usage: str) -> str:
+    """A usage line ("Usage: lstmshape [OPTIONS] ...") with its first word in the language."""
+    from lstmshape.cli.options import USAGE
+
+    if language() == "en" or not usage.startswith(f"{USAGE} "):
+        return usage
+    return f"{_said(USAGE)} {usage.removeprefix(f'{USAGE} ')}"
+
+
+@contextmanager
+def click_errors_in_language() -> Iterator[None]:
+    """Click's usage errors raised in the block, said again in the language spoken."""
+    from lstmshape.cli.group import click_error
+
+    try:
+        yield
+    except click_error("ClickException") as error:
+        said = _in_language(error)
+        if said is error:
+            raise
+        raise said from None
+
+
+def _in_language(error: Any) -> Any:
+    """``error`` with its message in the language spoken; itself if the language is English or
+    Click's message is not one of those lstmshape knows (lstmshape's own are said already)."""
+    from lstmshape.cli.group import click_error
+
+    if language() == "en" or type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    text = click_message(error.format_message())
+    if text is None:
+        return error
+    usage_error = click_error("UsageError")
+    if isinstance(error, usage_error):
+        said = usage_error(text, ctx=error.ctx)
+    else:
+        said = click_error("ClickException")(text)
+    said.exit_code = error.exit_code
+    return said
+
+
+def click_message(english: str) -> str | None:
+    """One of Click's messages in the language spoken; None if it is not one of Click's."""
+    from lstmshape.cli.options import CLICK_MESSAGES
+
+    for message in CLICK_MESSAGES:
+        match = _pattern(message).fullmatch(english)
+        if match is not None:
+            return tr(message, **match.groupdict())  # i18n: extracted where made
+    return None
+
+
+@cache
+def _pattern(message: str) -> re.Pattern[str]:
+    """The message's text, each placeholder read as any text: "Missing option {name}." reads
+    "Missing option '--hidden' / '-H'."."""
+    parts = re.split(r"\{(\w+)\}", message)
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+@contextmanager
+def help_in_language(command: Any) -> Iterator[None]:
+    """The help of ``command``, of its options and panels, and of its commands (a group's), in the
+    language spoken while the block shows it; English again after it."""
+    if language() == "en":
+        yield
+        return
+    from rich.markup import escape
+
+    holders = [command, *command.params, *getattr(command, "commands", {}).values()]
+    saved = [(h, getattr(h, "help", None), getattr(h, "rich_help_panel", None)) for h in holders]
+    for holder, text, panel in saved:
         if text:
-            english = _ENGLISH.setdefault(id(holder), text)
-            holder.help = tr(english)  # i18n: extracted where made
+            # Escaped: Typer reads help as Rich markup, which would take "[défaut : 1]" for a tag.
+            holder.help = escape(tr(text))  # i18n: extracted where made
+        if panel:
+            holder.rich_help_panel = tr(panel)  # i18n: extracted where made
+    try:
+        yield
+    finally:
+        for holder, text, panel in saved:
+            if text:
+                holder.help = text
+            if panel:
+                holder.rich_help_panel = panel

@@ -14,11 +14,50 @@ from typing import Annotated, Any
 import typer
 from typer.models import OptionInfo
 
+from lstmshape.i18n import N_, tr
 from lstmshape.version import __version__
 from lstmshape.views import CHECK_FORMATS, FORMATS, INSPECT_FORMATS, TRACE_FORMATS
 
 # A flag takes no value: a blank metavar keeps Typer from showing "<bool>" in --help.
 FLAG = " "
+
+# Click's and Typer's own words, said in the language chosen (cli/language.py). Typer's help
+# screens and error panel take theirs from these names of typer.rich_utils.
+TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+# The first word of a usage line: "Usage: lstmshape [OPTIONS] ...".
+USAGE = N_("Usage:")
+# Click's usage errors, as Click (or the copy Typer carries) words them in English: each is read
+# back from Click's message and said again in the language. The first that matches wins, so a
+# longer message comes before the shorter one it starts with.
+CLICK_MESSAGES = (
+    N_("Missing option {name}."),
+    N_("Missing argument {name}."),
+    N_("No such option: {name} (Possible options: {names})"),
+    N_("No such option: {name} Did you mean {names}?"),
+    N_("No such option: {name}"),
+    N_("Invalid value for {name}: {reason}"),
+    N_("Invalid value: {reason}"),
+    N_("Got unexpected extra argument(s) ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Got unexpected extra argument ({args})"),
+    N_("No such command {name}. Did you mean {names}?"),
+    N_("No such command {name}."),
+    N_("Missing command."),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {count} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Argument {name} takes {count} values."),
+    N_("Could not open file {name}: {reason}"),
+)
 
 
 def _show_version(value: bool) -> None:
@@ -29,10 +68,10 @@ def _show_version(value: bool) -> None:
 
 def _show_help(ctx: typer.Context, value: bool) -> None:
     if value:
-        from lstmshape.cli.language import translate_help
+        from lstmshape.cli.language import help_in_language
 
-        translate_help(ctx.command)
-        typer.echo(ctx.get_help(), color=ctx.color)
+        with help_in_language(ctx.command):
+            typer.echo(ctx.get_help(), color=ctx.color)
         raise typer.Exit()
 
 
@@ -46,7 +85,13 @@ def _read_lang(value: str | None) -> str | None:
     lang = read_language(value)
     if lang is None:
         raise typer.BadParameter(
-            f"{value!r}: lstmshape speaks {', '.join(LANGUAGES)}. Try --lang ja (or fr, es, en)."
+            tr(
+                "{value}: lstmshape speaks {languages}. Try {example} (or {others}).",
+                value=repr(value),
+                languages=", ".join(LANGUAGES),
+                example="--lang ja",
+                others="fr, es, en",
+            )
         )
     return lang
 
@@ -72,7 +117,9 @@ def one_of(formats: tuple[str, ...]) -> Callable[[str], str]:
     def read(value: str) -> str:
         lowered = value.lower()
         if lowered not in formats:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(formats)}.")
+            raise typer.BadParameter(
+                tr("{value} is not one of {names}.", value=repr(value), names=", ".join(formats))
+            )
         return lowered
 
     return read
@@ -288,8 +335,8 @@ CheckFormat = Annotated[
 
 # The inspect command's own, and the main command's options told in its words: the same flags,
 # metavars and readers, in help panels that say what they do there.
-COMPARE = "Compare with the module you meant (instead of --against)"
-EXPLAIN = "Explain a module for an input (as lstmshape --input does)"
+COMPARE = N_("Compare with the module you meant (instead of --against)")
+EXPLAIN = N_("Explain a module for an input (as lstmshape --input does)")
 
 
 def retold(option: Any, help: str, panel: str) -> OptionInfo:
@@ -351,59 +398,72 @@ InspectFormat = Annotated[
     ),
 ]
 AgainstHidden = Annotated[
-    str | None, retold(Hidden, "hidden_size of the module you meant: compare with it.", COMPARE)
+    str | None,
+    retold(Hidden, help="hidden_size of the module you meant: compare with it.", panel=COMPARE),
 ]
 AgainstModule = Annotated[
-    str | None, retold(Module, "Its class: LSTM, GRU, RNN or a cell. [default: LSTM]", COMPARE)
+    str | None,
+    retold(Module, help="Its class: LSTM, GRU, RNN or a cell. [default: LSTM]", panel=COMPARE),
 ]
-AgainstLayers = Annotated[str | None, retold(Layers, "Its num_layers. [default: 1]", COMPARE)]
-AgainstBidirectional = Annotated[bool, retold(Bidirectional, "It is bidirectional (D=2).", COMPARE)]
+AgainstLayers = Annotated[
+    str | None, retold(Layers, help="Its num_layers. [default: 1]", panel=COMPARE)
+]
+AgainstBidirectional = Annotated[
+    bool, retold(Bidirectional, help="It is bidirectional (D=2).", panel=COMPARE)
+]
 AgainstProjSize = Annotated[
-    str | None, retold(ProjSize, "Its proj_size (LSTM only). [default: 0]", COMPARE)
+    str | None, retold(ProjSize, help="Its proj_size (LSTM only). [default: 0]", panel=COMPARE)
 ]
-AgainstNoBias = Annotated[bool, retold(NoBias, "It has bias=False.", COMPARE)]
+AgainstNoBias = Annotated[bool, retold(NoBias, help="It has bias=False.", panel=COMPARE)]
 AgainstInputSize = Annotated[
     str | None,
-    retold(InputSize, "Its input_size. [default: not compared]", COMPARE),
+    retold(InputSize, help="Its input_size. [default: not compared]", panel=COMPARE),
 ]
 InspectInput = Annotated[
     str | None,
     retold(
         Input,
-        "Explain the module (--module-name NAME, or the only one) for an input of this shape: "
+        help="Explain the module (--module-name NAME, or the only one) for an input of this shape: "
         "every tensor, as lstmshape --input does.",
-        EXPLAIN,
+        panel=EXPLAIN,
     ),
 ]
 InspectBatchFirst = Annotated[
-    bool, retold(BatchFirst, "batch_first=True (not in the weights).", EXPLAIN)
+    bool, retold(BatchFirst, help="batch_first=True (not in the weights).", panel=EXPLAIN)
 ]
 InspectNonlinearity = Annotated[
     str | None,
-    retold(Nonlinearity, "RNN's nonlinearity (not in the weights). [default: tanh]", EXPLAIN),
+    retold(
+        Nonlinearity, help="RNN's nonlinearity (not in the weights). [default: tanh]", panel=EXPLAIN
+    ),
 ]
 InspectDropout = Annotated[
-    str | None, retold(Dropout, "dropout (not in the weights). [default: 0]", EXPLAIN)
+    str | None, retold(Dropout, help="dropout (not in the weights). [default: 0]", panel=EXPLAIN)
 ]
 InspectH0 = Annotated[
-    str | None, retold(H0, "Shape of the h_0 you mean to pass: checked.", EXPLAIN)
+    str | None, retold(H0, help="Shape of the h_0 you mean to pass: checked.", panel=EXPLAIN)
 ]
 InspectC0 = Annotated[
-    str | None, retold(C0, "Shape of the c_0 you mean to pass: checked.", EXPLAIN)
+    str | None, retold(C0, help="Shape of the c_0 you mean to pass: checked.", panel=EXPLAIN)
 ]
 InspectLengths = Annotated[
     str | None,
-    retold(Lengths, "Pack the padded batch: each sequence's length, e.g. 5,3,2.", EXPLAIN),
+    retold(
+        Lengths, help="Pack the padded batch: each sequence's length, e.g. 5,3,2.", panel=EXPLAIN
+    ),
 ]
 InspectUnsorted = Annotated[
-    bool, retold(Unsorted, "With --lengths: enforce_sorted=False (any order).", EXPLAIN)
+    bool, retold(Unsorted, help="With --lengths: enforce_sorted=False (any order).", panel=EXPLAIN)
 ]
 InspectCost = Annotated[
-    bool, retold(Cost, "Add the cost: parameters per layer, memory, MACs and FLOPs.", EXPLAIN)
+    bool,
+    retold(Cost, help="Add the cost: parameters per layer, memory, MACs and FLOPs.", panel=EXPLAIN),
 ]
 InspectDtype = Annotated[
     str | None,
-    retold(Dtype, "dtype of --cost's memory (implies --cost). [default: float32]", EXPLAIN),
+    retold(
+        Dtype, help="dtype of --cost's memory (implies --cost). [default: float32]", panel=EXPLAIN
+    ),
 ]
 
 # What `why` may be told of the module, to pin a cause down: each only if known.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lstmshape.words import Change, Value, shape_list, without
+from lstmshape.words import Change, Value, left_out, shape_list, without
 
 # explain()'s keywords, lstmshape's own arguments, and the option that sets each.
 OPTIONS = {
@@ -53,12 +53,12 @@ class CommandLineVoice:
     def change(self, change: Change) -> str:
         name, value = change.argument, change.value
         if value is None:
-            return f"without {self.arg(name)}"
+            return left_out(self.arg(name))
         if name.startswith("expect."):
             return f"{self.arg(name)}={self.value(name, value)}"
         if name in SWITCHES:
             flag, sets = SWITCHES[name]
-            return _SAYS_ARGUMENT.get(name, flag) if value == sets else f"without {flag}"
+            return _SAYS_ARGUMENT.get(name, flag) if value == sets else left_out(flag)
         if value is True:
             return self.arg(name)
         return f"{self.arg(name)} {self.value(name, value)}"
