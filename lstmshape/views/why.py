@@ -84,7 +84,7 @@ def _row(name: str) -> str:
     # The shapes tell a lower bound of num_layers: only the layers whose shapes differ are listed.
     if name == "min_layers":
         return tr("{argument} (at least)", argument="num_layers")
-    return name
+    return tr("call") if name == "call" else name
 
 
 def _causes_heading(item: Explained) -> str:
