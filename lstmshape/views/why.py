@@ -14,6 +14,7 @@ from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import markdown_escape
+from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 
@@ -113,9 +114,12 @@ def _draw_causes(item: Explained, console: Console) -> None:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
+    width = console.width - len(f"{len(item.causes)}.") - 1  # the text's column
     for number, cause in enumerate(item.causes, 1):
-        grid.add_row(f"{number}.", Text(_cause_text(cause)))
-        grid.add_row("", Text(tr("fix: {fix}", fix=cause.fix), style="cyan"))
+        fix = wrapped(tr("fix: {fix}", fix=cause.fix), width)
+        fix.stylize("cyan")
+        grid.add_row(f"{number}.", wrapped(_cause_text(cause), width))
+        grid.add_row("", fix)
     console.print(grid)
 
 
@@ -148,7 +152,7 @@ def render_why(result: WhyResult, fmt: str, console: Console) -> None:
                 first, *rest = _heads(item)
                 console.print(Text(first, style="bold"), soft_wrap=True)
                 for line in rest:
-                    console.print(Text(line))
+                    console.print(wrapped(line, console.width))
                 draw_sections(_sections(item), console)
                 _draw_causes(item, console)
 
