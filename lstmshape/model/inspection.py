@@ -13,6 +13,7 @@ from lstmshape.errors import (
     LstmShapeError,
     UnsafeCheckpointError,
 )
+from lstmshape.i18n import language
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.shown import Shown
 from lstmshape.model.text import size_text
@@ -172,6 +173,8 @@ class Inspection(Shown):
     expectations: tuple[ConfigExpectation, ...] = ()
     explained: tuple[str, Report] | None = field(default=None)
     """A module's name and its report for the input asked for (``--input``)."""
+    lang: str = field(default_factory=language)
+    """The language of its text (en, ja, fr, es): the one spoken when it was made."""
 
     def summary(self) -> str:
         """The repr's one line: the file, its recurrent modules, the verdict."""
@@ -209,6 +212,7 @@ class Inspection(Shown):
         """The JSON contract (see docs/inspect.md)."""
         data: JSONDict = {
             "schema": SCHEMA_VERSION,
+            "lang": self.lang,
             "checkpoint": self.path,
             "format": self.format,
             "modules": [m.to_dict() for m in self.modules],
