@@ -501,3 +501,31 @@ def test_an_explanation_in_japanese_keeps_torchs_sentence_and_the_code_of_its_fi
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@given(st.text(st.sampled_from(["あ", "漢", "。", "、", "（", "）", "a", "b", "_", " "]), max_size=60),
+       st.integers(2, 24))  # fmt: skip
+def test_japanese_lines_are_broken_to_fit_and_keep_every_character(text: str, width: int) -> None:
+    """Rich breaks at spaces only; the why view breaks Japanese between wide characters: every
+    line fits, and only the spaces at a break are dropped."""
+    from rich.cells import cell_len
+
+    from lstmshape.views.wrapping import wrap_cells
+
+    lines = wrap_cells(text, width)
+    assert all(cell_len(line) <= width for line in lines), lines
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_japanese_line_never_starts_with_closing_punctuation() -> None:
+    from lstmshape.views.wrapping import wrap_cells, wrapped
+
+    text = "バッチありの入力が受け取るのは 3-D の状態 (D*num_layers, N, H)。この状態は、層の軸なしで作られている。"
+    lines = wrap_cells(text, 65)  # the first sentence is 64 cells: "こ" would make 66
+    assert lines == [
+        "バッチありの入力が受け取るのは 3-D の状態 (D*num_layers, N, H)。",
+        "この状態は、層の軸なしで作られている。",
+    ]
+    assert not any(line.startswith(("。", "、", "）")) for line in wrap_cells(text, 21))
+    english = "h_0 was built for a batch of 32, and this input has 4 sequences."
+    assert wrapped(english, 20).plain == english  # left to Rich, as before
