@@ -13,7 +13,8 @@ import pytest
 
 import lstmshape
 from lstmshape import explain
-from tests.conftest import UPDATE, CliResult, invoke
+from lstmshape.i18n import speaking
+from tests.conftest import UPDATE, CliResult, invoke, validate_json
 from tests.strategies import torch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,34 @@ def test_json_is_the_apis_and_the_contract_has_its_keys() -> None:
         "key": "encoder.weight_ih_l1", "shape": [96, 48], "dtype": "float32", "numel": 4608,
     }  # fmt: skip
     assert (data["unsafe"], data["other_tensors"], data["ok"]) == ([], 3, True)
+
+
+def test_an_inspection_in_another_language_keeps_its_data_and_says_its_text_there(
+    tmp_path: Path,
+) -> None:
+    """lang="fr": the JSON's ids, names, calls and shapes are the English one's; the heading, the
+    tables and the errors (a bad file named first) are French."""
+    english = lstmshape.inspect_checkpoint(EXAMPLE, lang="en")
+    french = lstmshape.inspect_checkpoint(EXAMPLE, lang="fr")
+    assert (english.lang, french.lang) == ("en", "fr")
+    data = french.to_dict()
+    validate_json(data, "inspect")
+    assert data == {**english.to_dict(), "lang": "fr"}
+    shown = str(french)  # the plain view, in the inspection's language
+    assert shown.startswith(f"{EXAMPLE} : format zip de torch.save, 23 tenseurs, 2 modules ")
+    assert "nn.LSTM(16, 24, num_layers=2, bidirectional=True)" in shown
+    assert "paramètre" in shown
+    assert "parameter " not in shown
+    assert run(f"inspect {EXAMPLE} -f json --lang fr").stdout == json.dumps(data, indent=2) + "\n"
+    (tmp_path / "empty.pt").write_bytes(b"")
+    with pytest.raises(lstmshape.CheckpointError, match="empty") as refused:
+        lstmshape.inspect_checkpoint(tmp_path / "empty.pt", lang="fr")
+    with speaking("fr"):
+        assert (
+            refused.value.lines()[0] == f"{tmp_path / 'empty.pt'} : le fichier est vide (0 octet)."
+        )
+    with pytest.raises(lstmshape.UnreadableValueError, match="lstmshape speaks"):
+        lstmshape.inspect_checkpoint(EXAMPLE, lang="de")
 
 
 def test_input_explains_a_module_as_the_main_command_does() -> None:

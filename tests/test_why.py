@@ -465,3 +465,67 @@ def test_a_log_read_in_blocks_is_explained_as_the_whole_text(lines: list[str], b
     whole = raw.decode("utf-8", errors="replace")
     assert "".join(blocks) == whole
     assert why_blocks(blocks) == why(whole)
+
+
+def test_an_explanation_in_japanese_keeps_torchs_sentence_and_the_code_of_its_fixes() -> None:
+    """lang="ja": the prose is Japanese; torch's sentence, the ids and every fix's code are as in
+    English, character for character."""
+    state = torch_error(
+        lambda: torch.nn.LSTM(10, 20, 2)(
+            torch.zeros(5, 4, 10), (torch.zeros(2, 32, 20), torch.zeros(2, 4, 20))
+        )
+    )
+    refusal = torch_error(lambda: torch.nn.RNN(10, 20, nonlinearity="sigmoid"))
+    for text, code in (
+        (state, ["DataLoader(..., drop_last=True)",
+                 "h_0 = torch.zeros(D * num_layers, x.size(0 if batch_first else 1), H_out)"]),
+        (refusal, ["nn.RNN(..., nonlinearity='tanh')  # ", "'relu'"]),
+    ):  # fmt: skip
+        english, japanese = why(text, lang="en"), why(text, lang="ja")
+        assert (english.lang, japanese.lang) == ("en", "ja")
+        validate_json(japanese.to_dict(), "why")
+        (en,), (ja,) = english.explained, japanese.explained
+        assert ja.torch_message == en.torch_message == text.strip()
+        assert (ja.sentence, ja.stage, ja.subject) == (en.sentence, en.stage, en.subject)
+        assert [c.id for c in ja.causes] == [c.id for c in en.causes]
+        fixes = (en.causes[0].fix, ja.causes[0].fix)
+        assert all(piece in fix for piece in code for fix in fixes), fixes
+        assert fixes[0] != fixes[1]  # the prose around the code is translated
+        assert _JAPANESE.search(ja.summary)
+        assert _JAPANESE.search(fixes[1])
+        assert not _JAPANESE.search(en.summary + fixes[0])
+        shown = str(japanese)  # the plain view, in the result's language
+        assert f"torch のエラー: {ja.torch_message}" in shown
+        assert "Likely causes" not in shown
+        assert "fix:" not in shown
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@given(st.text(st.sampled_from(["あ", "漢", "。", "、", "（", "）", "a", "b", "_", " "]), max_size=60),
+       st.integers(2, 24))  # fmt: skip
+def test_japanese_lines_are_broken_to_fit_and_keep_every_character(text: str, width: int) -> None:
+    """Rich breaks at spaces only; the why view breaks Japanese between wide characters: every
+    line fits, and only the spaces at a break are dropped."""
+    from rich.cells import cell_len
+
+    from lstmshape.views.wrapping import wrap_cells
+
+    lines = wrap_cells(text, width)
+    assert all(cell_len(line) <= width for line in lines), lines
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_japanese_line_never_starts_with_closing_punctuation() -> None:
+    from lstmshape.views.wrapping import wrap_cells, wrapped
+
+    text = "バッチありの入力が受け取るのは 3-D の状態 (D*num_layers, N, H)。この状態は、層の軸なしで作られている。"
+    lines = wrap_cells(text, 65)  # the first sentence is 64 cells: "こ" would make 66
+    assert lines == [
+        "バッチありの入力が受け取るのは 3-D の状態 (D*num_layers, N, H)。",
+        "この状態は、層の軸なしで作られている。",
+    ]
+    assert not any(line.startswith(("。", "、", "）")) for line in wrap_cells(text, 21))
+    english = "h_0 was built for a batch of 32, and this input has 4 sequences."
+    assert wrapped(english, 20).plain == english  # left to Rich, as before

@@ -6,15 +6,17 @@ import json
 from dataclasses import dataclass
 from math import prod
 
+from lstmshape.i18n import N_
+
 Shape = tuple[int, ...]
 Key = str | int
 
 FORMATS = {
-    "torch-zip": "torch.save's zip format",
-    "torch-legacy": "torch.save's legacy format (before torch 1.6)",
-    "safetensors": "safetensors",
+    "torch-zip": N_("torch.save's zip format"),
+    "torch-legacy": N_("torch.save's legacy format (before torch 1.6)"),
+    "safetensors": N_("safetensors"),
 }
-"""The formats lstmshape reads: the name in JSON, and as a sentence says it."""
+"""The formats lstmshape reads: the name in JSON, and as a sentence says it (``tr`` it)."""
 
 
 @dataclass(frozen=True)

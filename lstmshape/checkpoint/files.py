@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from typing import IO
 
 from lstmshape.errors import CheckpointError
+from lstmshape.words import Text, Words, words
 
 MIB = 2**20
 # The most lstmshape reads of a file's header: a torch pickle (a state_dict's names and shapes, about
@@ -18,17 +20,29 @@ MAX_HEADER = 64 * MIB
 # safetensors' own limit (its MAX_HEADER_SIZE): a larger header is not a safetensors file.
 MAX_SAFETENSORS_HEADER = 100_000_000
 
-_HINT = (
+_HINT = words(
     "Try a file written by torch.save (.pt, .pth, .bin, .ckpt) or by safetensors (.safetensors)."
 )
 
 
-def problem(
-    path: str, what: str, *, details: list[str] | None = None, hint: str = _HINT
-) -> CheckpointError:
-    """The error for a checkpoint lstmshape cannot read: the file's name, then what is wrong."""
-    return CheckpointError(
-        f"{path}: {what}", details=details or [], hint=hint, subject="checkpoint"
+def problem(what: Words, *, details: Sequence[Text] = (), hint: Text = _HINT) -> CheckpointError:
+    """The error for a checkpoint lstmshape cannot read: ``what`` names the file
+    (``words("{path}: no such file.", path=path)``), then says what is wrong."""
+    return CheckpointError(what, details=details, hint=hint, subject="checkpoint")
+
+
+def first_five(problems: list[Words]) -> list[Text]:
+    """The first five problems, and how many more there are."""
+    shown: list[Text] = list(problems[:5])
+    if len(problems) > 5:
+        shown.append(words("and {count} more", count=f"{len(problems) - 5:,}"))
+    return shown
+
+
+def _unreadable(path: str, error: OSError) -> CheckpointError:
+    return problem(
+        words("{path}: cannot read it: {reason}.", path=path, reason=str(error.strerror or error)),
+        hint=words("Try a readable file."),
     )
 
 
@@ -37,27 +51,31 @@ def open_checkpoint(path: str) -> tuple[IO[bytes], int]:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise problem(path, "no such file.", hint="Try the path of a checkpoint file.") from None
-    except OSError as error:
         raise problem(
-            path, f"cannot read it: {error.strerror or error}.", hint="Try a readable file."
+            words("{path}: no such file.", path=path),
+            hint=words("Try the path of a checkpoint file."),
         ) from None
+    except OSError as error:
+        raise _unreadable(path, error) from None
     if stat.S_ISDIR(info.st_mode):
         raise problem(
-            path,
-            "a directory, not a checkpoint file.",
-            hint="Try one of the files in it (a sharded checkpoint is read shard by shard).",
+            words("{path}: a directory, not a checkpoint file.", path=path),
+            hint=words("Try one of the files in it (a sharded checkpoint is read shard by shard)."),
         )
     if not stat.S_ISREG(info.st_mode):
-        raise problem(path, "not a regular file.", hint="Try a checkpoint file on disk.")
+        raise problem(
+            words("{path}: not a regular file.", path=path),
+            hint=words("Try a checkpoint file on disk."),
+        )
     if info.st_size == 0:
-        raise problem(path, "the file is empty (0 bytes).", hint="Try saving the checkpoint again.")
+        raise problem(
+            words("{path}: the file is empty (0 bytes).", path=path),
+            hint=words("Try saving the checkpoint again."),
+        )
     try:
         return open(path, "rb"), info.st_size
     except OSError as error:
-        raise problem(
-            path, f"cannot read it: {error.strerror or error}.", hint="Try a readable file."
-        ) from None
+        raise _unreadable(path, error) from None
 
 
 def detect(path: str, head: bytes, size: int) -> str:
@@ -70,11 +88,19 @@ def detect(path: str, head: bytes, size: int) -> str:
         return "safetensors"
     shown = " ".join(f"{byte:02x}" for byte in head[:8])
     raise problem(
-        path,
-        f"not a checkpoint lstmshape reads: it starts with bytes {shown} ({size:,} bytes in all).",
+        words(
+            "{path}: not a checkpoint lstmshape reads: it starts with bytes {bytes} ({size} bytes "
+            "in all).",
+            path=path,
+            bytes=shown,
+            size=f"{size:,}",
+        ),
         details=[
-            "torch.save writes a zip (it starts with PK) or, before torch 1.6, a pickle (0x80); "
-            "safetensors writes an 8-byte header length, then a JSON header ({)."
+            words(
+                "torch.save writes a zip (it starts with PK) or, before torch 1.6, a pickle (0x80); "
+                "safetensors writes an 8-byte header length, then a JSON header ({brace}).",
+                brace="{",
+            )
         ],
     )
 

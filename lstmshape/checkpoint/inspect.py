@@ -7,6 +7,7 @@ import os
 
 from lstmshape.checkpoint import read_checkpoint
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor, where
+from lstmshape.i18n import lang_argument, speaking
 from lstmshape.model.inspection import (
     CheckpointGroup,
     CheckpointModule,
@@ -21,7 +22,7 @@ from lstmshape.weights import find_modules
 _OTHER_NAMES = 8
 
 
-def inspect_checkpoint(path: str | os.PathLike[str]) -> Inspection:
+def inspect_checkpoint(path: str | os.PathLike[str], *, lang: str | None = None) -> Inspection:
     """Which recurrent modules the checkpoint at ``path`` holds, read safely and without torch.
 
     Reads torch.save's zip and legacy formats (a state_dict, or a dict holding some, or a pickled
@@ -29,8 +30,11 @@ def inspect_checkpoint(path: str | os.PathLike[str]) -> Inspection:
     Each module is returned with its constructor arguments, checked against the parameters torch
     registers for them. Raises :class:`~lstmshape.errors.CheckpointError` for a file it cannot
     read; globals outside torch's weights_only allowlist are in ``unsafe`` (and ``failures()``).
+    ``lang`` (``"ja"``, ``"fr"``, ``"es"``, ``"en"``) is the language of the inspection's text and
+    of the errors; by default LSTMSHAPE_LANG's, else the locale's, else English.
     """
-    return inspection_of(read_checkpoint(path))
+    with speaking(lang_argument(lang)):
+        return inspection_of(read_checkpoint(path))
 
 
 def inspection_of(contents: Contents) -> Inspection:

@@ -16,6 +16,7 @@ from lstmshape.checkpoint.dtypes import ITEMSIZE
 from lstmshape.checkpoint.files import MAX_HEADER, CappedReader, problem
 from lstmshape.checkpoint.pickled import (
     load_pickle,
+    names_refused,
     read_pickle,
     refuse_damaged,
     storage_problems,
@@ -23,6 +24,8 @@ from lstmshape.checkpoint.pickled import (
 from lstmshape.checkpoint.records import StorageRecord
 from lstmshape.checkpoint.unpickler import SafeUnpickler
 from lstmshape.checkpoint.walk import Walked
+from lstmshape.i18n import tr
+from lstmshape.words import words
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -33,32 +36,51 @@ def read_legacy(path: str, file: IO[bytes], size: int) -> Contents:
     checked by their counts."""
     reader = CappedReader(file, MAX_HEADER)
     first = SafeUnpickler(reader)  # type: ignore[arg-type]
-    magic = load_pickle(path, first, "the first pickle")
+    magic = load_pickle(path, first, tr("the first pickle"))
     if magic != MAGIC_NUMBER or first.refused:
-        what = "a number" if isinstance(magic, int) and not isinstance(magic, bool) else "no number"
+        number = isinstance(magic, int) and not isinstance(magic, bool)
         raise problem(
-            path,
-            f"a pickle, but not torch.save's: it starts with {what}, not torch's magic number.",
-            details=[
-                f"It names {', '.join(f'{m}.{n}' for m, n in first.refused)}; none of them ran."
-            ]
+            words(
+                "{path}: a pickle, but not torch.save's: it starts with a number, not torch's "
+                "magic number.",
+                path=path,
+            )
+            if number
+            else words(
+                "{path}: a pickle, but not torch.save's: it starts with no number, not torch's "
+                "magic number.",
+                path=path,
+            ),
+            details=[names_refused(first.refused)]
             if first.refused
-            else ["torch.load refuses it too (Invalid magic number; corrupt file?)."],
-            hint="Try a file written by torch.save, or by safetensors.",
+            else [
+                words(
+                    "torch.load refuses it too ({torch_says}).",
+                    torch_says="Invalid magic number; corrupt file?",
+                )
+            ],
+            hint=words("Try a file written by torch.save, or by safetensors."),
         )
-    protocol = load_pickle(path, SafeUnpickler(reader), "the protocol version")  # type: ignore[arg-type]
-    system = load_pickle(path, SafeUnpickler(reader), "the system's sizes")  # type: ignore[arg-type]
+    protocol = load_pickle(path, SafeUnpickler(reader), tr("the protocol version"))  # type: ignore[arg-type]
+    system = load_pickle(path, SafeUnpickler(reader), tr("the system's sizes"))  # type: ignore[arg-type]
     if protocol != PROTOCOL_VERSION or not isinstance(system, dict):
         raise problem(
-            path, f"torch's magic number, then protocol {protocol!r}: not a file torch.save wrote."
+            words(
+                "{path}: torch's magic number, then protocol {protocol}: not a file torch.save "
+                "wrote.",
+                path=path,
+                protocol=repr(protocol),
+            )
         )
-    contents, walked, _ = read_pickle(path, "torch-legacy", reader, "the object's pickle")  # type: ignore[arg-type]
-    keys = load_pickle(path, SafeUnpickler(reader), "the list of storages")  # type: ignore[arg-type]
+    contents, walked, _ = read_pickle(path, "torch-legacy", reader, tr("the object's pickle"))  # type: ignore[arg-type]
+    keys = load_pickle(path, SafeUnpickler(reader), tr("the list of storages"))  # type: ignore[arg-type]
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-        raise problem(path, "the list of storages after the object is not a list of keys.")
+        raise problem(
+            words("{path}: the list of storages after the object is not a list of keys.", path=path)
+        )
     little = system.get("little_endian", True) is not False
     available = _storages(file, size, keys, walked, little)
-    refuse_damaged(path, storage_problems(walked, available, "storage {key}"))
+    refuse_damaged(path, storage_problems(walked, available, tr("storage {key}")))
     return contents
 
 

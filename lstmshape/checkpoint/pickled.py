@@ -6,41 +6,62 @@ from typing import IO
 
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.dtypes import ITEMSIZE
-from lstmshape.checkpoint.files import MAX_HEADER, MIB, TooLarge, problem
+from lstmshape.checkpoint.files import MAX_HEADER, MIB, TooLarge, first_five, problem
 from lstmshape.checkpoint.records import Inert, TensorRecord
 from lstmshape.checkpoint.unpickler import PICKLE_FAULTS, SafeUnpickler
 from lstmshape.checkpoint.walk import Walked, walk
 from lstmshape.errors import CheckpointError
+from lstmshape.i18n import tr
+from lstmshape.words import Text, Words, words
 
 
 def load_pickle(path: str, unpickler: SafeUnpickler, what: str) -> object:
-    """One pickle of the file, read by ``unpickler``; a damaged or oversized one is refused."""
+    """One pickle of the file, read by ``unpickler``; a damaged or oversized one is refused.
+    ``what`` names the pickle in a sentence (``the first pickle``, or a file in a zip)."""
     try:
         return unpickler.load()
     except TooLarge:
         raise problem(
-            path,
-            f"{what} is larger than the {MAX_HEADER // MIB} MiB lstmshape reads of a header.",
-            details=["A state_dict's pickle takes about 150 bytes a tensor: this is not one."],
+            words(
+                "{path}: {what} is larger than the {limit} MiB lstmshape reads of a header.",
+                path=path,
+                what=what,
+                limit=MAX_HEADER // MIB,
+            ),
+            details=[NOT_A_STATE_DICT],
         ) from None
     except PICKLE_FAULTS as error:
         raise damaged(path, what, error, unpickler) from None
+
+
+NOT_A_STATE_DICT = words("A state_dict's pickle takes about 150 bytes a tensor: this is not one.")
+
+
+def names_refused(refused: list[tuple[str, str]]) -> Words:
+    """``It names os.system; none of them ran.``"""
+    return words("It names {names}; none of them ran.", names=_names(refused))
 
 
 def damaged(
     path: str, what: str, error: BaseException, unpickler: SafeUnpickler
 ) -> CheckpointError:
     """The error for a pickle that stops making sense (cut short, edited, not torch's)."""
+    # The unpickler's own words (Python's pickle, or lstmshape's records): quoted as they are.
     reason = str(error) or type(error).__name__
-    details = [f"The unpickler stopped at: {reason}."]
+    details: list[Text] = [words("The unpickler stopped at: {reason}.", reason=reason)]
     if unpickler.refused:
-        details.append(f"It names {_names(unpickler.refused)}; none of them ran.")
+        details.append(names_refused(unpickler.refused))
     return problem(
-        path,
-        f"{what} is damaged or not torch's: it cannot be read to the end.",
+        words(
+            "{path}: {what} is damaged or not torch's: it cannot be read to the end.",
+            path=path,
+            what=what,
+        ),
         details=details,
-        hint="Try saving the checkpoint again; a copy cut short (an interrupted download) ends "
-        "this way.",
+        hint=words(
+            "Try saving the checkpoint again; a copy cut short (an interrupted download) ends "
+            "this way."
+        ),
     )
 
 
@@ -59,13 +80,17 @@ def contents_of(
     """The contents of a pickle's ``root``: refused if it holds no tensor at all."""
     if not walked.state_dicts and not walked.loose:
         raise problem(
-            path,
-            f"not a state_dict: the pickle holds {_described(root)}, and no tensor.",
-            details=[f"It names {_names(unpickler.refused)}; none of them ran."]
-            if unpickler.refused
-            else [],
-            hint="Try the file of torch.save(model.state_dict(), PATH), or of a training "
-            'checkpoint that holds one ({"model": model.state_dict(), ...}).',
+            words(
+                "{path}: not a state_dict: the pickle holds {holds}, and no tensor.",
+                path=path,
+                holds=_described(root),
+            ),
+            details=[names_refused(unpickler.refused)] if unpickler.refused else [],
+            hint=words(
+                "Try the file of {save}, or of a training checkpoint that holds one ({example}).",
+                save="torch.save(model.state_dict(), PATH)",
+                example='{"model": model.state_dict(), ...}',
+            ),
         )
     return Contents(
         path,
@@ -82,18 +107,20 @@ def contents_of(
 
 def _described(root: object) -> str:
     if isinstance(root, Inert):
-        return f"an object of {root.global_name}"
+        return tr("an object of {name}", name=root.global_name)
     if isinstance(root, dict):
-        keys = ", ".join(repr(k) for k in list(root)[:5])
-        more = ", ..." if len(root) > 5 else ""
-        return (
-            f"a dict of {len(root):,} entr{'y' if len(root) == 1 else 'ies'} ({keys}{more})"
-            if root
-            else "an empty dict"
-        )
+        if not root:
+            return tr("an empty dict")
+        keys = ", ".join(repr(k) for k in list(root)[:5]) + (", ..." if len(root) > 5 else "")
+        if len(root) == 1:
+            return tr("a dict of {count} entry ({keys})", count=f"{len(root):,}", keys=keys)
+        return tr("a dict of {count} entries ({keys})", count=f"{len(root):,}", keys=keys)
+    kind = type(root).__name__
     if isinstance(root, (list, tuple, set)):
-        return f"a {type(root).__name__} of {len(root):,} item{'' if len(root) == 1 else 's'}"
-    return f"a {type(root).__name__}"
+        if len(root) == 1:
+            return tr("a {type} of {count} item", type=kind, count=f"{len(root):,}")
+        return tr("a {type} of {count} items", type=kind, count=f"{len(root):,}")
+    return tr("a {type}", type=kind)
 
 
 def read_pickle(
@@ -107,10 +134,10 @@ def read_pickle(
     return contents_of(path, fmt, root, walked, unpickler), walked, unpickler
 
 
-def storage_problems(walked: Walked, available: dict[str, int], where: str) -> list[str]:
+def storage_problems(walked: Walked, available: dict[str, int], where: str) -> list[Words]:
     """Tensors whose data the file lacks: a storage missing, or shorter than its tensors need.
     ``available`` holds each storage key's bytes in the file; ``where`` names a key's place."""
-    problems: list[str] = []
+    problems: list[Words] = []
     told: set[str] = set()
     for name, record in walked.records():
         storage = record.storage
@@ -118,19 +145,30 @@ def storage_problems(walked: Walked, available: dict[str, int], where: str) -> l
             continue
         has = available.get(storage.key)
         start = storage.view_offset * ITEMSIZE[storage.dtype]
+        place, nbytes = where.format(key=storage.key), f"{storage.nbytes:,}"
         if has is None:
             problems.append(
-                f"{name}: its data ({where.format(key=storage.key)}) is not in the file"
+                words("{name}: its data ({place}) is not in the file", name=name, place=place)
             )
         elif has < storage.nbytes:
             problems.append(
-                f"{name}: {where.format(key=storage.key)} holds {has:,} bytes of the "
-                f"{storage.nbytes:,} its storage has"
+                words(
+                    "{name}: {place} holds {has} bytes of the {nbytes} its storage has",
+                    name=name,
+                    place=place,
+                    has=f"{has:,}",
+                    nbytes=nbytes,
+                )
             )
         elif start + record.bytes_needed() > storage.nbytes:
             problems.append(
-                f"{name}: its shape {record.shape} reaches past the end of its storage "
-                f"({storage.nbytes:,} bytes)"
+                words(
+                    "{name}: its shape {shape} reaches past the end of its storage ({nbytes} "
+                    "bytes)",
+                    name=name,
+                    shape=str(record.shape),
+                    nbytes=nbytes,
+                )
             )
         else:
             continue
@@ -138,18 +176,28 @@ def storage_problems(walked: Walked, available: dict[str, int], where: str) -> l
     return problems
 
 
-def refuse_damaged(path: str, problems: list[str]) -> None:
+def refuse_damaged(path: str, problems: list[Words]) -> None:
     """Refuse a file whose tensors' data is missing: torch.load fails on it too."""
     if not problems:
         return
-    shown = problems[:5]
-    if len(problems) > 5:
-        shown.append(f"and {len(problems) - 5:,} more")
+    count = f"{len(problems):,}"
     raise problem(
-        path,
-        f"the file lacks the data of {len(problems):,} tensor storage{'s' if len(problems) > 1 else ''}: "
-        "it is cut short or damaged.",
-        details=shown,
-        hint="Try saving the checkpoint again, or copying it whole (an interrupted download ends "
-        "this way).",
+        words(
+            "{path}: the file lacks the data of {count} tensor storages: it is cut short or "
+            "damaged.",
+            path=path,
+            count=count,
+        )
+        if len(problems) > 1
+        else words(
+            "{path}: the file lacks the data of {count} tensor storage: it is cut short or "
+            "damaged.",
+            path=path,
+            count=count,
+        ),
+        details=first_five(problems),
+        hint=words(
+            "Try saving the checkpoint again, or copying it whole (an interrupted download ends "
+            "this way)."
+        ),
     )

@@ -13,10 +13,11 @@ from typing import IO, Any
 
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.dtypes import SAFETENSORS_DTYPES
-from lstmshape.checkpoint.files import MAX_SAFETENSORS_HEADER, problem
+from lstmshape.checkpoint.files import MAX_SAFETENSORS_HEADER, first_five, problem
 from lstmshape.errors import CheckpointError
+from lstmshape.words import Words, words
 
-_HINT = "Try saving it again with safetensors (safetensors.torch.save_file)."
+_HINT = words("Try saving it again with safetensors ({code}).", code="safetensors.torch.save_file")
 
 
 def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
@@ -25,24 +26,37 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
     (length,) = struct.unpack("<Q", file.read(8))
     if length > size - 8:
         raise problem(
-            path,
-            f"the header length says {length:,} bytes, but {size - 8:,} follow it.",
+            words(
+                "{path}: the header length says {length} bytes, but {size} follow it.",
+                path=path,
+                length=f"{length:,}",
+                size=f"{size - 8:,}",
+            ),
             details=[
-                "A safetensors file starts with its header's length (8 bytes), then the header."
+                words(
+                    "A safetensors file starts with its header's length (8 bytes), then the header."
+                )
             ],
-            hint=_HINT + " A copy cut short ends this way.",
+            hint=words(
+                "Try saving it again with safetensors ({code}). A copy cut short ends this way.",
+                code="safetensors.torch.save_file",
+            ),
         )
     if length > MAX_SAFETENSORS_HEADER:
         raise problem(
-            path,
-            f"the header length says {length:,} bytes: more than safetensors allows "
-            f"({MAX_SAFETENSORS_HEADER:,}).",
+            words(
+                "{path}: the header length says {length} bytes: more than safetensors allows "
+                "({limit}).",
+                path=path,
+                length=f"{length:,}",
+                limit=f"{MAX_SAFETENSORS_HEADER:,}",
+            ),
             hint=_HINT,
         )
     header = _header(path, file.read(length))
     data_size = size - 8 - length
     tensors: list[tuple[int, int, StoredTensor]] = []
-    problems: list[str] = []
+    problems: list[Words] = []
     for key, entry in header.items():
         if key == "__metadata__":
             continue
@@ -53,7 +67,9 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
     if problems:
         raise _lying(path, problems)
     if not tensors:
-        raise problem(path, "a safetensors file that holds no tensor.", hint=_HINT)
+        raise problem(
+            words("{path}: a safetensors file that holds no tensor.", path=path), hint=_HINT
+        )
     return Contents(path, "safetensors", (StateDict((), tuple(t for _, _, t in tensors)),))
 
 
@@ -61,36 +77,60 @@ def _header(path: str, raw: bytes) -> dict[str, Any]:
     try:
         header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise problem(path, f"the header is not JSON: {error}.", hint=_HINT) from None
+        raise problem(
+            words("{path}: the header is not JSON: {reason}.", path=path, reason=str(error)),
+            hint=_HINT,
+        ) from None
     if not isinstance(header, dict):
         raise problem(
-            path, f"the header is JSON, but a {type(header).__name__}, not an object.", hint=_HINT
+            words(
+                "{path}: the header is JSON, but a {type}, not an object.",
+                path=path,
+                type=type(header).__name__,
+            ),
+            hint=_HINT,
         )
     return header
 
 
-def _entry(key: str, entry: object, problems: list[str]) -> tuple[int, int, StoredTensor] | None:
+def _entry(key: str, entry: object, problems: list[Words]) -> tuple[int, int, StoredTensor] | None:
     """One tensor of the header: (begin, end, tensor); None, with a problem said, if malformed."""
     if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= entry.keys():
-        problems.append(f"{key}: not a tensor entry (dtype, shape, data_offsets)")
+        problems.append(words("{key}: not a tensor entry (dtype, shape, data_offsets)", key=key))
         return None
     code, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
     if code not in SAFETENSORS_DTYPES:
-        problems.append(f"{key}: dtype {code!r} is none of safetensors' dtypes")
+        problems.append(
+            words("{key}: dtype {dtype} is none of safetensors' dtypes", key=key, dtype=repr(code))
+        )
         return None
     if not isinstance(shape, list) or not all(_whole(s) for s in shape):
-        problems.append(f"{key}: shape {shape!r} is not a list of sizes")
+        problems.append(
+            words("{key}: shape {shape} is not a list of sizes", key=key, shape=repr(shape))
+        )
         return None
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(_whole(o) for o in offsets)):
-        problems.append(f"{key}: data_offsets {offsets!r} is not [begin, end]")
+        problems.append(
+            words(
+                "{key}: data_offsets {offsets} is not [begin, end]", key=key, offsets=repr(offsets)
+            )
+        )
         return None
     dtype, bits = SAFETENSORS_DTYPES[code]
     begin, end = offsets
     nbytes, rest = divmod(prod(shape) * bits, 8)
     if rest or end - begin != nbytes:
         problems.append(
-            f"{key}: {code} {tuple(shape)} takes {prod(shape) * bits / 8:,g} bytes, but its "
-            f"data_offsets [{begin}, {end}] hold {end - begin:,}"
+            words(
+                "{key}: {dtype} {shape} takes {takes} bytes, but its data_offsets {offsets} hold "
+                "{holds}",
+                key=key,
+                dtype=code,
+                shape=str(tuple(shape)),
+                takes=f"{prod(shape) * bits / 8:,g}",
+                offsets=f"[{begin}, {end}]",
+                holds=f"{end - begin:,}",
+            )
         )
         return None
     return begin, end, StoredTensor(key, tuple(shape), dtype, nbytes)
@@ -100,30 +140,44 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _layout(tensors: list[tuple[int, int, StoredTensor]], data_size: int) -> list[str]:
+def _layout(tensors: list[tuple[int, int, StoredTensor]], data_size: int) -> list[Words]:
     """safetensors' rule: the tensors' bytes follow one another from 0 to the end of the file."""
     expected = 0
     for begin, end, tensor in tensors:
         if begin != expected:
             return [
-                f"{tensor.key}: its data starts at byte {begin:,} of the data, not {expected:,}"
+                words(
+                    "{key}: its data starts at byte {begin} of the data, not {expected}",
+                    key=tensor.key,
+                    begin=f"{begin:,}",
+                    expected=f"{expected:,}",
+                )
             ]
         expected = end
+    sizes = {"expected": f"{expected:,}", "size": f"{data_size:,}"}
     if expected > data_size:
         return [
-            f"the tensors need {expected:,} bytes of data, but the file holds {data_size:,} after "
-            "its header: it is cut short"
+            words(
+                "the tensors need {expected} bytes of data, but the file holds {size} after its "
+                "header: it is cut short",
+                **sizes,
+            )
         ]
     if expected < data_size:
-        return [f"the tensors take {expected:,} bytes of data, but {data_size:,} follow the header"]
+        return [
+            words(
+                "the tensors take {expected} bytes of data, but {size} follow the header", **sizes
+            )
+        ]
     return []
 
 
-def _lying(path: str, problems: list[str]) -> CheckpointError:
-    shown = problems[:5] + ([f"and {len(problems) - 5:,} more"] if len(problems) > 5 else [])
+def _lying(path: str, problems: list[Words]) -> CheckpointError:
     return problem(
-        path,
-        "the safetensors header does not match the file: safetensors refuses it too.",
-        details=shown,
+        words(
+            "{path}: the safetensors header does not match the file: safetensors refuses it too.",
+            path=path,
+        ),
+        details=first_five(problems),
         hint=_HINT,
     )

@@ -15,7 +15,14 @@ from typing import IO
 
 from lstmshape.checkpoint.contents import Contents
 from lstmshape.checkpoint.files import MAX_HEADER, MIB, problem
-from lstmshape.checkpoint.pickled import read_pickle, refuse_damaged, storage_problems
+from lstmshape.checkpoint.pickled import (
+    NOT_A_STATE_DICT,
+    read_pickle,
+    refuse_damaged,
+    storage_problems,
+)
+from lstmshape.i18n import tr
+from lstmshape.words import words
 
 _END = b"PK\x05\x06"
 _END64_LOCATOR = b"PK\x06\x07"
@@ -30,7 +37,7 @@ _ZIP_FAULTS = (
     RuntimeError,
     ValueError,
 )
-_DAMAGED_HINT = (
+_DAMAGED_HINT = words(
     "Try saving the checkpoint again, or copying it whole: torch.save's zip ends with its table "
     "of contents, which a cut-short copy loses."
 )
@@ -43,15 +50,23 @@ def read_zip(path: str, file: IO[bytes], size: int) -> Contents:
         archive = zipfile.ZipFile(file)
         members = {info.filename: info for info in archive.infolist()}
     except _ZIP_FAULTS as error:
-        raise problem(path, f"a damaged zip: {error}.", hint=_DAMAGED_HINT) from None
+        raise problem(
+            words("{path}: a damaged zip: {reason}.", path=path, reason=str(error)),
+            hint=_DAMAGED_HINT,
+        ) from None
     if not members:
-        raise problem(path, "an empty zip: it holds no file, so no data.pkl.")
+        raise problem(words("{path}: an empty zip: it holds no file, so no data.pkl.", path=path))
     archive_name = next(iter(members)).split("/", 1)[0]
     if f"{archive_name}/constants.pkl" in members:
         raise problem(
-            path,
-            "a TorchScript archive (torch.jit.save), not a torch.save checkpoint.",
-            hint="Try torch.save(torch.jit.load(PATH).state_dict(), NEW_PATH), then inspect that.",
+            words(
+                "{path}: a TorchScript archive (torch.jit.save), not a torch.save checkpoint.",
+                path=path,
+            ),
+            hint=words(
+                "Try {code}, then inspect that.",
+                code="torch.save(torch.jit.load(PATH).state_dict(), NEW_PATH)",
+            ),
         )
     data = _data_pkl(path, archive, members, archive_name)
     contents, walked, _ = read_pickle(
@@ -72,16 +87,23 @@ def _data_pkl(
     info = members.get(f"{name}/data.pkl")
     if info is None:
         names = list(members)
-        listed = ", ".join(names[:4]) + (f" and {len(names) - 4:,} more" if len(names) > 4 else "")
+        listed = ", ".join(names[:4])
+        if len(names) > 4:
+            listed = tr("{names} and {count} more", names=listed, count=f"{len(names) - 4:,}")
+        count = f"{len(members):,}"
         raise problem(
-            path,
-            f"a zip without {name}/data.pkl: not a torch.save file.",
+            words("{path}: a zip without {member}: not a torch.save file.", path=path,
+                  member=f"{name}/data.pkl"),
             details=[
-                f"It holds {len(members):,} file{'s' if len(members) > 1 else ''}: {listed}.",
-                "torch.save's zip holds ARCHIVE/data.pkl (the names and shapes) and "
-                "ARCHIVE/data/KEY (each storage).",
+                words("It holds {count} files: {listed}.", count=count, listed=listed)
+                if len(members) > 1
+                else words("It holds {count} file: {listed}.", count=count, listed=listed),
+                words(
+                    "torch.save's zip holds ARCHIVE/data.pkl (the names and shapes) and "
+                    "ARCHIVE/data/KEY (each storage)."
+                ),
             ],
-        )
+        )  # fmt: skip
     if info.file_size > MAX_HEADER:
         raise _too_large(path, f"{name}/data.pkl", info.file_size)
     try:
@@ -89,7 +111,13 @@ def _data_pkl(
             data = member.read(MAX_HEADER + 1)
     except _ZIP_FAULTS as error:
         raise problem(
-            path, f"{name}/data.pkl cannot be read: {error}.", hint=_DAMAGED_HINT
+            words(
+                "{path}: {member} cannot be read: {reason}.",
+                path=path,
+                member=f"{name}/data.pkl",
+                reason=str(error),
+            ),
+            hint=_DAMAGED_HINT,
         ) from None
     if len(data) > MAX_HEADER:  # a compressed member may claim a smaller size than it has
         raise _too_large(path, f"{name}/data.pkl", len(data))
@@ -98,10 +126,15 @@ def _data_pkl(
 
 def _too_large(path: str, what: str, size: int) -> Exception:
     return problem(
-        path,
-        f"{what} is {size:,} bytes: more than the {MAX_HEADER // MIB} MiB lstmshape reads of a "
-        "header.",
-        details=["A state_dict's pickle takes about 150 bytes a tensor: this is not one."],
+        words(
+            "{path}: {what} is {size} bytes: more than the {limit} MiB lstmshape reads of a "
+            "header.",
+            path=path,
+            what=what,
+            size=f"{size:,}",
+            limit=MAX_HEADER // MIB,
+        ),
+        details=[NOT_A_STATE_DICT],
     )
 
 
@@ -114,11 +147,14 @@ def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
     at = tail.rfind(_END)
     if at < 0 or len(tail) - at < _END_SIZE:
         raise problem(
-            path,
-            "a zip without its end record: the file is cut short or damaged.",
-            details=[f"It is {size:,} bytes; a zip's table of contents is at its end."],
+            words("{path}: a zip without its end record: the file is cut short or damaged.",
+                  path=path),
+            details=[
+                words("It is {size} bytes; a zip's table of contents is at its end.",
+                      size=f"{size:,}")
+            ],
             hint=_DAMAGED_HINT,
-        )
+        )  # fmt: skip
     directory = struct.unpack("<L", tail[at + 12 : at + 16])[0]
     locator = tail.rfind(_END64_LOCATOR, 0, at)
     if directory == 0xFFFFFFFF and locator >= 0:
@@ -128,5 +164,5 @@ def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
         if len(record) == 56 and record.startswith(b"PK\x06\x06"):
             (directory,) = struct.unpack("<Q", record[40:48])
     if directory > MAX_HEADER:
-        raise _too_large(path, "the zip's table of contents", directory)
+        raise _too_large(path, tr("the zip's table of contents"), directory)
     file.seek(0)

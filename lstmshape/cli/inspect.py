@@ -14,6 +14,7 @@ from typing import NamedTuple
 from lstmshape.cli.console import consoles, print_error
 from lstmshape.cli.explain import ExplainOptions, build_report
 from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.i18n import N_, tr
 from lstmshape.model.comparison import Comparison
 from lstmshape.model.inspection import CheckpointModule, Inspection, unsafe_error
 from lstmshape.model.report import Report
@@ -140,10 +141,13 @@ def _tensor_needs_input(inspection: Inspection, name: str | None, text: str) -> 
             typed=Typed("expect", text),
             input=Arg("input"),
         ),
-        details=["A module's argument is MODULE.ARGUMENT=VALUE, e.g. lstm.hidden_size=256."],
-        hint=words("Try adding {fix}.", fix=Fix.of(settings))
-        if settings
-        else "Try a checkpoint that holds an nn.LSTM, nn.GRU, nn.RNN or a cell.",
+        details=[
+            words(
+                "A module's argument is MODULE.ARGUMENT=VALUE, e.g. {example}.",
+                example="lstm.hidden_size=256",
+            )
+        ],
+        hint=words("Try adding {fix}.", fix=Fix.of(settings)) if settings else _NO_MODULE_HINT,
     )
 
 
@@ -154,22 +158,28 @@ def chosen(inspection: Inspection, name: str | None) -> CheckpointModule:
         return inspection.modules[0]
     if name is not None and name in names:
         return inspection.module(name)
-    listed = ", ".join(m.shown_name for m in inspection.modules) or "none"
+    listed = ", ".join(m.shown_name for m in inspection.modules) or tr("none")
+    path = inspection.path
     if not names:
-        message = f"{inspection.path} holds no recurrent module."
+        message = words("{path} holds no recurrent module.", path=path)
     elif name is None:
-        message = f"{inspection.path} holds {len(names)} recurrent modules: which one?"
+        message = words(
+            "{path} holds {count} recurrent modules: which one?", path=path, count=len(names)
+        )
     else:
-        message = f"{inspection.path} has no recurrent module named {name!r}."
+        message = words("{path} has no recurrent module named {name}.", path=path, name=repr(name))
     return _refuse(
         UnreadableValueError(
             message,
-            details=[f"Its recurrent modules: {listed}."],
+            details=[words("Its recurrent modules: {names}.", names=listed)],
             hint=words("Try {fix}.", fix=Fix.of({"module_name": names[0]}))
             if names
-            else "Try a checkpoint that holds an nn.LSTM, nn.GRU, nn.RNN or a cell.",
+            else _NO_MODULE_HINT,
         )
     )
+
+
+_NO_MODULE_HINT = words("Try a checkpoint that holds an nn.LSTM, nn.GRU, nn.RNN or a cell.")
 
 
 def _refuse(error: LstmShapeError) -> CheckpointModule:
@@ -281,10 +291,16 @@ def for_checkpoint(error: LstmShapeError) -> LstmShapeError:
         return error
     if not kept:
         return error.with_words(
-            hint="The checkpoint fixes the module's arguments: the tensors must fit them."
+            hint=words("The checkpoint fixes the module's arguments: the tensors must fit them.")
         )
     # A fix that leaves an argument out says "without --flag" itself: every voice does.
-    said = [f"{{fix{i}}}" for i in range(len(kept))]
-    return error.with_words(
-        hint=words("Try " + ", or ".join(said) + ".", **{f"fix{i}": f for i, f in enumerate(kept)})
-    )
+    said = {f"fix{i}": f for i, f in enumerate(kept[: len(_TRY)])}
+    return error.with_words(hint=words(_TRY[len(said) - 1], **said))  # i18n: extracted where made
+
+
+# The fixes a checkpoint allows, one to three (no hint of lstmshape's proposes more than two).
+_TRY = (
+    N_("Try {fix0}."),
+    N_("Try {fix0}, or {fix1}."),
+    N_("Try {fix0}, or {fix1}, or {fix2}."),
+)

@@ -16,7 +16,9 @@ from typing import IO, Any
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.reading import read_int, read_shape
+from lstmshape.words import words
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
 # line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks.
@@ -51,8 +53,8 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
 def _blocks(text: str | None, file: Path | None) -> Iterator[str]:
     if text is not None and file is not None:
         raise UnreadableValueError(
-            "why reads one text: the argument, or --file, not both.",
-            hint="Try lstmshape why --file LOG, or the text alone.",
+            words("why reads one text: the argument, or {file}, not both.", file="--file"),
+            hint=words("Try {command}, or the text alone.", command="lstmshape why --file LOG"),
         )
     if text is not None:
         return iter((text,))
@@ -60,8 +62,12 @@ def _blocks(text: str | None, file: Path | None) -> Iterator[str]:
         return _file_blocks(file)
     if sys.stdin is None or sys.stdin.isatty():
         raise UnreadableValueError(
-            "why has no text to read: give it torch's error as an argument, --file LOG, or pipe it.",
-            hint="Try python train.py 2>&1 | lstmshape why",
+            words(
+                "why has no text to read: give it torch's error as an argument, {file}, or pipe "
+                "it.",
+                file="--file LOG",
+            ),
+            hint=words("Try {command}", command=_PIPED),
         )
     return line_blocks(sys.stdin.buffer)
 
@@ -71,14 +77,18 @@ def _file_blocks(path: Path) -> Iterator[str]:
         mode = path.stat().st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             # A directory, or a device such as /dev/zero, which would never end.
-            raise OSError(0, "Is a directory" if stat.S_ISDIR(mode) else "Not a file")
+            raise OSError(0, tr("Is a directory") if stat.S_ISDIR(mode) else tr("Not a file"))
         stream = path.open("rb")
     except OSError as error:
-        raise UnreadableValueError(
-            f"Cannot read {path}: {error.strerror or error}.",
-            hint="Try the path of a log or a traceback saved as text.",
-        ) from None
+        raise _unreadable(path, error) from None
     return _closing(stream, path)
+
+
+def _unreadable(path: Path, error: OSError) -> UnreadableValueError:
+    return UnreadableValueError(
+        words("Cannot read {path}: {reason}.", path=str(path), reason=str(error.strerror or error)),
+        hint=words("Try the path of a log or a traceback saved as text."),
+    )
 
 
 def _closing(stream: IO[bytes], path: Path) -> Iterator[str]:
@@ -86,10 +96,7 @@ def _closing(stream: IO[bytes], path: Path) -> Iterator[str]:
         try:
             yield from line_blocks(stream)
         except OSError as error:  # a disk that fails half-way
-            raise UnreadableValueError(
-                f"Cannot read {path}: {error.strerror or error}.",
-                hint="Try the path of a log or a traceback saved as text.",
-            ) from None
+            raise _unreadable(path, error) from None
 
 
 def line_blocks(stream: IO[bytes]) -> Iterator[str]:
@@ -126,13 +133,23 @@ def _read(known: dict[str, Any]) -> dict[str, Any]:
     return read
 
 
+_PIPED = "python train.py 2>&1 | lstmshape why"
+
+
 def _nothing_found() -> list[str]:
+    # torch's own sentences are quoted as torch says them, in every language.
+    explains = tr(
+        "lstmshape why explains torch's refusals of an nn.LSTM, GRU, RNN or a cell: of its "
+        "arguments ({arguments}), of the tensors its forward pass takes ({state}, {width}), of "
+        "pack_padded_sequence's lengths, and load_state_dict's {mismatch} and missing or "
+        "unexpected keys.",
+        arguments='"proj_size has to be smaller than hidden_size"',
+        state='"Expected hidden[0] size (1, 32, 256), got [1, 8, 256]"',
+        width='"input.size(-1) must be equal to input_size"',
+        mismatch='"size mismatch for lstm.weight_ih_l0"',
+    )
     return [
-        "No sentence of torch's about recurrent layers in the text.",
-        "  lstmshape why explains torch's refusals of an nn.LSTM, GRU, RNN or a cell: of its "
-        'arguments ("proj_size has to be smaller than hidden_size"), of the tensors its forward '
-        'pass takes ("Expected hidden[0] size (1, 32, 256), got [1, 8, 256]", "input.size(-1) '
-        "must be equal to input_size\"), of pack_padded_sequence's lengths, and load_state_dict's "
-        '"size mismatch for lstm.weight_ih_l0" and missing or unexpected keys.',
-        "  Try the whole traceback: python train.py 2>&1 | lstmshape why",
+        tr("No sentence of torch's about recurrent layers in the text."),
+        f"  {explains}",
+        "  " + tr("Try the whole traceback: {command}", command=_PIPED),
     ]

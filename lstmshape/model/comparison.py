@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lstmshape.errors import ConfigMismatchError, ExpectationError, LstmShapeError
+from lstmshape.i18n import tr
 from lstmshape.model.contract import JSONDict
+from lstmshape.model.inspection import said_already, top_level
 from lstmshape.model.text import format_shape
 from lstmshape.words import Fix, Value, words
 
@@ -34,9 +36,17 @@ class ParameterDifference:
 
     def text(self) -> str:
         """``encoder.lstm.weight_ih_l0: (1024, 300) here, (512, 300) there``."""
-        ours = "missing" if self.ours is None else format_shape(self.ours)
-        theirs = "missing" if self.theirs is None else format_shape(self.theirs)
-        return f"{self.key}: {ours} here, {theirs} there"
+        return tr(
+            "{key}: {ours} here, {theirs} there",
+            key=self.key,
+            ours=shape_or_missing(self.ours),
+            theirs=shape_or_missing(self.theirs),
+        )
+
+
+def shape_or_missing(shape: Shape | None) -> str:
+    """``(1024, 300)``, or ``missing`` for a key one side lacks."""
+    return tr("missing") if shape is None else format_shape(shape)
 
 
 @dataclass(frozen=True)
@@ -82,13 +92,22 @@ class Comparison:
             if names:
                 failures.append(
                     ConfigMismatchError(
-                        f"{side} has recurrent modules that {other} has not: "
-                        f"{', '.join(n or '(top level)' for n in names)}.",
+                        words(
+                            "{side} has recurrent modules that {other} has not: {names}.",
+                            side=side,
+                            other=other,
+                            names=", ".join(n or top_level() for n in names),
+                        ),
                         details=[
-                            "load_state_dict(strict=True) reports their keys as missing or "
-                            "unexpected."
+                            words(
+                                "{call} reports their keys as missing or unexpected.",
+                                call=_STRICT,
+                            )
                         ],
-                        hint="Try the same model on both sides, or strict=False to load the rest.",
+                        hint=words(
+                            "Try the same model on both sides, or {code} to load the rest.",
+                            code="strict=False",
+                        ),
                     )
                 )
         return failures
@@ -122,23 +141,37 @@ class Comparison:
         }
 
 
+_STRICT = "load_state_dict(strict=True)"
+
+
 def _differs(comparison: Comparison, module: ModuleComparison) -> LstmShapeError:
-    name = module.name or "(top level)"
-    said = "; ".join(
-        f"{d.argument} is {d.ours!r} in {comparison.ours}, {d.theirs!r} in {comparison.theirs}"
-        for d in module.arguments
-    )
+    name = module.name or top_level()
+    said = ""
+    for d in module.arguments:
+        one = tr(
+            "{argument} is {ours} in {here}, {theirs} in {there}",
+            argument=d.argument,
+            ours=repr(d.ours),
+            here=comparison.ours,
+            theirs=repr(d.theirs),
+            there=comparison.theirs,
+        )
+        said = tr("{said}; {more}", said=said, more=one) if said else one
     shown = [d.text() for d in module.parameters[:6]]
     if len(module.parameters) > 6:
-        shown.append(f"and {len(module.parameters) - 6:,} more")
+        shown.append(tr("and {count} more", count=f"{len(module.parameters) - 6:,}"))
     return ConfigMismatchError(
-        f"{name}: {said or 'the parameters differ'}.",
+        words("{name}: {said}.", name=name, said=said)
+        if said
+        else words("{name}: the parameters differ.", name=name),
         details=[
-            f"{comparison.ours}: {module.ours}; {comparison.theirs}: {module.theirs}.",
-            "load_state_dict(strict=True) stops at:",
-            *(f"  {line}" for line in shown),
+            said_already(
+                f"{comparison.ours}: {module.ours}; {comparison.theirs}: {module.theirs}."
+            ),
+            words("{call} stops at:", call=_STRICT),
+            *(said_already(f"  {line}") for line in shown),
         ],
-        hint=f"Try {module.ours} to load {comparison.ours}.",
+        hint=words("Try {call} to load {path}.", call=module.ours, path=comparison.ours),
         subject=name,
     )
 
@@ -164,9 +197,13 @@ class ConfigExpectation:
 
     def error(self) -> LstmShapeError:
         """The failed expectation, with the value the checkpoint has as its fix."""
-        name = self.module or "The checkpoint's module"
+        said = {"setting": f"{self.argument}={self.actual!r}", "expected": repr(self.expected)}
         return ExpectationError(
-            f"{name} has {self.argument}={self.actual!r}, not the expected {self.expected!r}.",
+            words("{name} has {setting}, not the expected {expected}.", name=self.module, **said)
+            if self.module
+            else words(
+                "The checkpoint's module has {setting}, not the expected {expected}.", **said
+            ),
             hint=words(
                 "Try {fix}, or the checkpoint you meant.",
                 fix=Fix.of({f"expect.{self.label}": self.actual}),

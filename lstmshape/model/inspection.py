@@ -13,11 +13,13 @@ from lstmshape.errors import (
     LstmShapeError,
     UnsafeCheckpointError,
 )
+from lstmshape.i18n import language, tr
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.shown import Shown
 from lstmshape.model.text import size_text
 from lstmshape.model.weights import InconsistentGroup, weight_arguments
 from lstmshape.spec import ModuleSpec
+from lstmshape.words import Text, Words, words
 
 if TYPE_CHECKING:
     from lstmshape.model.comparison import Comparison, ConfigExpectation
@@ -75,7 +77,7 @@ class CheckpointModule:
     @property
     def shown_name(self) -> str:
         """Its name as a sentence says it: the prefix, or ``(top level)``."""
-        return self.name or "(top level)"
+        return self.name or top_level()
 
     @property
     def num_parameters(self) -> int:
@@ -172,6 +174,8 @@ class Inspection(Shown):
     expectations: tuple[ConfigExpectation, ...] = ()
     explained: tuple[str, Report] | None = field(default=None)
     """A module's name and its report for the input asked for (``--input``)."""
+    lang: str = field(default_factory=language)
+    """The language of its text (en, ja, fr, es): the one spoken when it was made."""
 
     def summary(self) -> str:
         """The repr's one line: the file, its recurrent modules, the verdict."""
@@ -209,6 +213,7 @@ class Inspection(Shown):
         """The JSON contract (see docs/inspect.md)."""
         data: JSONDict = {
             "schema": SCHEMA_VERSION,
+            "lang": self.lang,
             "checkpoint": self.path,
             "format": self.format,
             "modules": [m.to_dict() for m in self.modules],
@@ -229,37 +234,70 @@ class Inspection(Shown):
         return data
 
 
+def said_already(text: str) -> Words:
+    """Text said in the language when it was made (a group's differences, as read): a sentence
+    that is not looked up again."""
+    return words("{text}", text=text)
+
+
+def top_level() -> str:
+    """The name of a module whose keys have no prefix (a bare module's state_dict)."""
+    return tr("(top level)")
+
+
 def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> LstmShapeError:
     """The error for a checkpoint that names globals outside torch's allowlist."""
-    count = len(unsafe)
+    said: dict[str, str | int] = {"path": path, "count": len(unsafe), "names": ", ".join(unsafe)}
     return UnsafeCheckpointError(
-        f"{path} names {count} global{'s' if count > 1 else ''} outside torch's weights_only "
-        f"allowlist: {', '.join(unsafe)}. None of {'them' if count > 1 else 'it'} ran.",
+        words(
+            "{path} names {count} globals outside torch's weights_only allowlist: {names}. None "
+            "of them ran.",
+            **said,
+        )
+        if len(unsafe) > 1
+        else words(
+            "{path} names {count} global outside torch's weights_only allowlist: {names}. None "
+            "of it ran.",
+            **said,
+        ),
         details=[
-            "Loading it runs them: torch.load(weights_only=True), the default since torch 2.6, "
-            "refuses the file; weights_only=False runs whatever they do.",
-            "The tensors shown were read from the rest of the file.",
+            words(
+                "Loading it runs them: {safe}, the default since torch 2.6, refuses the file; "
+                "{unsafe} runs whatever they do.",
+                safe="torch.load(weights_only=True)",
+                unsafe="weights_only=False",
+            ),
+            words("The tensors shown were read from the rest of the file."),
         ],
         torch_says=torch_says,
-        hint="Try loading it only if you trust where it comes from; then re-save it as a state_dict "
-        "(torch.save(model.state_dict(), PATH)) or with safetensors.",
+        hint=words(
+            "Try loading it only if you trust where it comes from; then re-save it as a "
+            "state_dict ({code}) or with safetensors.",
+            code="torch.save(model.state_dict(), PATH)",
+        ),
         subject="checkpoint",
     )
 
 
 def inconsistent_error(group: CheckpointGroup) -> LstmShapeError:
     """The error for a group of recurrent parameters that no torch module has."""
-    name = group.name or "(top level)"
-    details: list[str] = []
+    name = group.name or top_level()
+    details: list[Text] = []
     for near in group.group.nearest:
-        details.append(f"Nearest: {near.call}:")
-        details += [f"  {line}" for line in near.differences]
-    details += list(group.group.problems)
+        details.append(words("Nearest: {call}:", call=near.call))
+        details += [said_already(f"  {line}") for line in near.differences]
+    details += [said_already(problem) for problem in group.group.problems]
     return InconsistentWeightsError(
-        f"{name}: no torch module has these {len(group.group.shapes)} parameters together.",
+        words(
+            "{name}: no torch module has these {count} parameters together.",
+            name=name,
+            count=len(group.group.shapes),
+        ),
         details=details,
-        hint="Try the whole state_dict (a sharded checkpoint spreads a module over its shards), "
-        "or a copy saved again.",
+        hint=words(
+            "Try the whole state_dict (a sharded checkpoint spreads a module over its shards), "
+            "or a copy saved again."
+        ),
         subject=name,
     )
 

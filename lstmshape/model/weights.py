@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lstmshape.i18n import tr
 from lstmshape.kinds import ModuleKind
 from lstmshape.spec import ModuleSpec
 
@@ -81,26 +82,39 @@ class Difference:
         """What differs, one line per kind of difference."""
         out = [_layers_line(first, last) for first, last in self.missing_layers]
         if self.missing:
-            out.append(f"missing: {_listed(self.missing)}")
+            out.append(tr("missing: {names}", names=_listed(self.missing)))
         out += [
-            f"{name} is {_shape(actual)}, not {_shape(expected)}"
+            tr(
+                "{name} is {actual}, not {expected}",
+                name=name,
+                actual=_shape(actual),
+                expected=_shape(expected),
+            )
             for name, actual, expected in self.wrong
         ]
         if self.unexpected:
-            out.append(f"unexpected: {_listed(self.unexpected)}")
+            out.append(tr("unexpected: {names}", names=_listed(self.unexpected)))
         return tuple(out)
 
 
 def _layers_line(first: int, last: int) -> str:
     if first == last:
-        return f"no parameter of layer {first} (missing: every weight and bias of it)"
-    return f"no parameter of layers {first} to {last:,} (missing: every weight and bias of them)"
+        return tr(
+            "no parameter of layer {layer} (missing: every weight and bias of it)", layer=first
+        )
+    return tr(
+        "no parameter of layers {first} to {last} (missing: every weight and bias of them)",
+        first=first,
+        last=f"{last:,}",
+    )
 
 
 def _listed(names: tuple[str, ...], most: int = 8) -> str:
     if len(names) <= most:
         return ", ".join(names)
-    return f"{', '.join(names[:most])} and {len(names) - most:,} more"
+    return tr(
+        "{names} and {count} more", names=", ".join(names[:most]), count=f"{len(names) - most:,}"
+    )
 
 
 def _shape(shape: Shape) -> str:

@@ -27,6 +27,7 @@ from lstmshape.torch_errors.inputs import (
 from lstmshape.torch_errors.loading import keys, size_mismatches
 from lstmshape.torch_errors.refusals import refusal
 from lstmshape.torch_errors.states import state_size
+from lstmshape.words import words
 
 Explainer = Callable[[Found, Given], Explained]
 
@@ -63,8 +64,12 @@ def why(text: str, *, lang: str | None = None, **given: Any) -> WhyResult:
     """
     if not isinstance(text, str):
         raise UnreadableValueError(
-            f"why() reads text; got {type(text).__name__}.",
-            hint="Try why(str(error)), or the text of a log: why(open(path).read()).",
+            words("why() reads text; got {type}.", type=type(text).__name__),
+            hint=words(
+                "Try {fix}, or the text of a log: {other}.",
+                fix="why(str(error))",
+                other="why(open(path).read())",
+            ),
         )
     with speaking(lang_argument(lang)):
         return why_blocks((text,), **given)

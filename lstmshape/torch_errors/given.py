@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.explain.layout import Layout
+from lstmshape.i18n import tr
 from lstmshape.kinds import KINDS, ModuleKind
 from lstmshape.reading import read_module, shape_of
 from lstmshape.spec import ModuleSpec
@@ -56,7 +57,9 @@ class Given(NamedTuple):
             return f"nn.{self.module.name}({arguments})"
         others = ", ".join(f"nn.{name}" for name in candidates[1:])
         call = f"nn.{candidates[0]}({arguments})"
-        return f"{call} (or {others}: the class you built)" if others else call
+        if not others:
+            return call
+        return tr("{call} (or {others}: the class you built)", call=call, others=others)
 
     def layout(self) -> tuple[ModuleSpec, Layout] | None:
         """The module and the input's layout, when enough was given to build them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lstmshape.i18n import tr
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
@@ -28,32 +29,55 @@ def input_width(found: Found, given: Given) -> Explained:
         causes.append(
             Cause(
                 "channels_first",
-                f"The input {shape} holds input_size = {want} on axis {axis}: channels first, as "
-                "Conv1d gives (N, C, L).",
+                tr(
+                    "The input {shape} holds input_size = {want} on axis {axis}: channels first, "
+                    "as Conv1d gives (N, C, L).",
+                    shape=shape,
+                    want=want,
+                    axis=axis,
+                ),
                 _features_last(shape, axis, given),
             )
         )
     causes += [
         Cause(
             "input_size",
-            f"What feeds the layer gives {got} features (an embedding, an encoder or a layer of "
-            f"another width); the layer takes {want}.",
-            given.constructor(f"input_size={got}, ...", _classes(found))
-            + f"; or make the layer before it output {want}",
+            tr(
+                "What feeds the layer gives {got} features (an embedding, an encoder or a layer "
+                "of another width); the layer takes {want}.",
+                got=got,
+                want=want,
+            ),
+            tr(
+                "{call}; or make the layer before it output {want}",
+                call=given.constructor(f"input_size={got}, ...", _classes(found)),
+                want=want,
+            ),
         ),
     ]
     if found.sentence.stage != "cell" and causes[0].id != "channels_first":
         causes.append(
             Cause(
                 "features_not_last",
-                f"If the data is (N, C, L), as Conv1d gives it, {got} is its length, not its "
-                "features: torch takes the features on the last axis.",
-                "x = x.transpose(1, 2), and batch_first=True",
+                tr(
+                    "If the data is (N, C, L), as Conv1d gives it, {got} is its length, not its "
+                    "features: torch takes the features on the last axis.",
+                    got=got,
+                ),
+                tr(
+                    "{transpose}, and {argument}",
+                    transpose="x = x.transpose(1, 2)",
+                    argument="batch_first=True",
+                ),
             )
         )
     return _explained(
         found,
-        f"The input's last axis (H_in) has {got} features; the module was built for {want}.",
+        tr(
+            "The input's last axis (H_in) has {got} features; the module was built for {want}.",
+            got=got,
+            want=want,
+        ),
         subject="input",
         expected=want,
         got=got,
@@ -68,7 +92,8 @@ def _features_last(shape: tuple[int, ...], axis: int, given: Given) -> str:
     reads as (N, L, H_in) only with batch_first=True."""
     fix = f"x = x.transpose({axis}, -1)"
     if len(shape) == 3 and axis == 1 and not given.batch_first:
-        return fix + ", and " + given.constructor("..., batch_first=True", ("LSTM", "GRU", "RNN"))
+        call = given.constructor("..., batch_first=True", ("LSTM", "GRU", "RNN"))
+        return tr("{transpose}, and {argument}", transpose=fix, argument=call)
     return fix
 
 
@@ -83,37 +108,52 @@ def input_rank(found: Found, given: Given) -> Explained:
     """``LSTM: Expected input to be 2D or 3D, got 4D instead`` (and a cell's 1D or 2D)."""
     rank = found.fields["rank"]
     cell = found.sentence.id == "cell_input_rank"
-    ranks = "2 (batched) or 1 (unbatched)" if cell else "3 (batched) or 2 (unbatched)"
+    ranks = tr("2 (batched) or 1 (unbatched)") if cell else tr("3 (batched) or 2 (unbatched)")
     if cell and rank == 3:
         causes = [
             Cause(
                 "sequence_to_cell",
-                "A cell takes one time step; a sequence (L, N, H_in) goes to the sequence module, "
-                "or step by step through the cell.",
-                "for x_t in x: h, c = cell(x_t, (h, c))  # or nn.LSTM(...)(x)",
+                tr(
+                    "A cell takes one time step; a sequence (L, N, H_in) goes to the sequence "
+                    "module, or step by step through the cell."
+                ),
+                tr(
+                    "{code}  # or {other}",
+                    code="for x_t in x: h, c = cell(x_t, (h, c))",
+                    other="nn.LSTM(...)(x)",
+                ),
             )
         ]
     elif rank > (2 if cell else 3):
         causes = [
             Cause(
                 "extra_axis",
-                f"The input has {rank} axes: an extra one (images' channels, or a trailing axis "
-                "of 1) to fold into the features or squeeze away.",
-                "x = x.view(N, L, -1)  # or x.squeeze(-1)",
+                tr(
+                    "The input has {rank} axes: an extra one (images' channels, or a trailing "
+                    "axis of 1) to fold into the features or squeeze away.",
+                    rank=rank,
+                ),
+                tr("{code}  # or {other}", code="x = x.view(N, L, -1)", other="x.squeeze(-1)"),
             )
         ]
     else:
         causes = [
             Cause(
                 "missing_axis",
-                f"The input has {rank} axes: one time step or one feature vector needs its "
-                "missing axes.",
-                "x = x.unsqueeze(0)  # a sequence of one step, or a batch of one",
+                tr(
+                    "The input has {rank} axes: one time step or one feature vector needs its "
+                    "missing axes.",
+                    rank=rank,
+                ),
+                tr(
+                    "{code}  # a sequence of one step, or a batch of one",
+                    code="x = x.unsqueeze(0)",
+                ),
             )
         ]
     return _explained(
         found,
-        f"The input has {rank} axes; {found.fields.get('module', 'the module')} takes {ranks}.",
+        _takes(found, rank, ranks),
         subject="input",
         expected=ranks,
         got=rank,
@@ -122,11 +162,20 @@ def input_rank(found: Found, given: Given) -> Explained:
     )
 
 
+def _takes(found: Found, rank: int, ranks: str) -> str:
+    module = found.fields.get("module")
+    if module is None:
+        return tr("The input has {rank} axes; the module takes {ranks}.", rank=rank, ranks=ranks)
+    return tr(
+        "The input has {rank} axes; {module} takes {ranks}.", rank=rank, module=module, ranks=ranks
+    )
+
+
 def no_steps(found: Found, given: Given) -> Explained:
     """``Expected sequence length to be larger than 0 in RNN``."""
     return _explained(
         found,
-        "The input has no time steps: L = 0.",
+        tr("The input has no time steps: L = 0."),
         subject="input",
         expected="L >= 1",
         got=0,
@@ -134,9 +183,14 @@ def no_steps(found: Found, given: Given) -> Explained:
         causes=(
             Cause(
                 "empty_sequence",
-                "A sequence of length 0 reached the layer: an empty sample, or the time axis "
-                "sliced empty (with batch_first, L is axis 1).",
-                "skip empty sequences: if x.size(1 if batch_first else 0) > 0: ...",
+                tr(
+                    "A sequence of length 0 reached the layer: an empty sample, or the time axis "
+                    "sliced empty (with batch_first, L is axis 1)."
+                ),
+                tr(
+                    "skip empty sequences: {code}",
+                    code="if x.size(1 if batch_first else 0) > 0: ...",
+                ),
             ),
         ),
     )
@@ -152,8 +206,10 @@ def state_rank(found: Found, given: Given) -> Explained:
         causes.append(
             Cause(
                 "one_state_for_two",
-                "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows as "
-                "h_0 and c_0, each of one axis less.",
+                tr(
+                    "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows "
+                    "as h_0 and c_0, each of one axis less."
+                ),
                 "lstm(x, (h_0, c_0))",
             )
         )
@@ -161,24 +217,46 @@ def state_rank(found: Found, given: Given) -> Explained:
         causes.append(
             Cause(
                 "unbatched_states",
-                f"Batched input takes {want}-D states (D*num_layers, N, H): these were built "
-                "without the layer axis, as for unbatched input or for a cell.",
-                "h_0 = h_0.unsqueeze(0)  # (N, H) -> (1, N, H) for one layer",
+                tr(
+                    "Batched input takes {want}-D states (D*num_layers, N, H): these were built "
+                    "without the layer axis, as for unbatched input or for a cell.",
+                    want=want,
+                ),
+                tr(
+                    "{code}  # (N, H) -> (1, N, H) for one layer",
+                    code="h_0 = h_0.unsqueeze(0)",
+                ),
             )
         )
     else:
         causes.append(
             Cause(
                 "batched_states",
-                f"Unbatched input (L, H_in) takes {want}-D states (D*num_layers, H): the states "
-                "have a batch axis the input lacks.",
-                "x = x.unsqueeze(1)  # give the input its batch axis, or h_0.squeeze(1)",
+                tr(
+                    "Unbatched input (L, H_in) takes {want}-D states (D*num_layers, H): the states "
+                    "have a batch axis the input lacks.",
+                    want=want,
+                ),
+                tr(
+                    "{code}  # give the input its batch axis, or {other}",
+                    code="x = x.unsqueeze(1)",
+                    other="h_0.squeeze(1)",
+                ),
             )
         )
     return _explained(
         found,
-        f"The states have ranks {', '.join(f'{r}-D' for r in ranks)}; "
-        f"{'batched' if batched else 'unbatched'} input needs {want}-D states.",
+        tr(
+            "The states have ranks {ranks}; batched input needs {want}-D states.",
+            ranks=", ".join(f"{r}-D" for r in ranks),
+            want=want,
+        )
+        if batched
+        else tr(
+            "The states have ranks {ranks}; unbatched input needs {want}-D states.",
+            ranks=", ".join(f"{r}-D" for r in ranks),
+            want=want,
+        ),
         subject="h_0",
         expected=want,
         got=ranks[0],
@@ -191,13 +269,15 @@ def single_state(found: Found, given: Given) -> Explained:
     """``index 1 is out of bounds for dimension 0 with size 1``: hx[1] of a single tensor."""
     return _explained(
         found,
-        "An LSTM read its states as hx[0] and hx[1], and hx had one row: one tensor was passed "
-        "where the tuple (h_0, c_0) belongs (if this came from an LSTM's forward).",
+        tr(
+            "An LSTM read its states as hx[0] and hx[1], and hx had one row: one tensor was "
+            "passed where the tuple (h_0, c_0) belongs (if this came from an LSTM's forward)."
+        ),
         subject="c_0",
         causes=(
             Cause(
                 "one_state_for_two",
-                "One state tensor in place of (h_0, c_0).",
+                tr("One state tensor in place of (h_0, c_0)."),
                 "lstm(x, (h_0, c_0))",
             ),
         ),
@@ -212,7 +292,12 @@ def cell_state(found: Found, given: Given) -> Explained:
         axis = Axis("N", found.fields["input"], found.fields["state"])
         return _explained(
             found,
-            f"{tensor} holds a batch of {axis.got}; the input has N = {axis.expected}.",
+            tr(
+                "{tensor} holds a batch of {got}; the input has N = {want}.",
+                tensor=tensor,
+                got=axis.got,
+                want=axis.expected,
+            ),
             subject=tensor,
             expected=axis.expected,
             got=axis.got,
@@ -226,7 +311,12 @@ def cell_state(found: Found, given: Given) -> Explained:
         axis = Axis("H", found.fields["expected"], found.fields["got"])
         return _explained(
             found,
-            f"{tensor} has {axis.got} features; the cell's hidden_size is {axis.expected}.",
+            tr(
+                "{tensor} has {got} features; the cell's hidden_size is {want}.",
+                tensor=tensor,
+                got=axis.got,
+                want=axis.expected,
+            ),
             subject=tensor,
             expected=axis.expected,
             got=axis.got,
@@ -235,7 +325,7 @@ def cell_state(found: Found, given: Given) -> Explained:
             causes=(
                 Cause(
                     "width",
-                    f"A cell's states are (N, {axis.expected}).",
+                    tr("A cell's states are (N, {want}).", want=axis.expected),
                     f"{tensor} = torch.zeros(N, hidden_size)",
                 ),
             ),
@@ -248,25 +338,27 @@ def _one_for_two(found: Found, tensor: str) -> Explained:
     if found.sentence.id in ("lstm_cell_tuple",) or rank == 0:
         cause = Cause(
             "one_state_for_two",
-            "LSTMCell takes (h, c) as one tuple; one tensor was passed.",
+            tr("LSTMCell takes (h, c) as one tuple; one tensor was passed."),
             "cell(x_t, (h, c))",
         )
     elif rank == 3:
         cause = Cause(
             "sequence_state_to_cell",
-            "A sequence module's state (D*num_layers, N, H) was passed to a cell, which keeps one "
-            "(N, H) per sequence.",
-            "cell(x_t, h_0[0])  # the first layer's state",
+            tr(
+                "A sequence module's state (D*num_layers, N, H) was passed to a cell, which keeps "
+                "one (N, H) per sequence."
+            ),
+            tr("{code}  # the first layer's state", code="cell(x_t, h_0[0])"),
         )
     else:
         cause = Cause(
             "state_rank",
-            "A cell's state is (N, H) for batched input, (H) unbatched.",
+            tr("A cell's state is (N, H) for batched input, (H) unbatched."),
             "h = torch.zeros(N, hidden_size)",
         )
     return _explained(
         found,
-        f"The cell's state {tensor} has the wrong rank or form.",
+        tr("The cell's state {tensor} has the wrong rank or form.", tensor=tensor),
         subject=tensor,
         formula="(N, H) or (H)",
         causes=(cause,),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from lstmshape.errors import LstmShapeError
+from lstmshape.i18n import N_, tr
 from lstmshape.model.weights import Reading
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
@@ -70,18 +71,11 @@ def _mismatch(
     axes = tuple(
         Axis(symbol, b, s) for symbol, b, s in zip(_symbols(key, pair), built, saved, strict=False)
     )
-    prefix = split_key(key)[0] or "the model"
-    summary = (
-        f"The checkpoint's {key} is {saved}; the model's is {built}"
-        if len(found) == 1
-        else f"{len(found)} parameters of {prefix} have other shapes in the checkpoint"
-    )
     return Explained(
         sentence=first.sentence.id,
         torch_message=first.message,
         stage="load",
-        summary=f"{summary}: the model was built with other arguments than the checkpoint was "
-        "saved from.",
+        summary=_mismatch_summary(found, key, saved, built),
         parameter=key,
         expected=built,
         got=saved,
@@ -96,6 +90,30 @@ def _mismatch(
     )
 
 
+def _mismatch_summary(found: list[Found], key: str, saved: Shape, built: Shape) -> str:
+    if len(found) == 1:
+        return tr(
+            "The checkpoint's {key} is {saved}; the model's is {built}: the model was built with "
+            "other arguments than the checkpoint was saved from.",
+            key=key,
+            saved=saved,
+            built=built,
+        )
+    prefix = split_key(key)[0]
+    if not prefix:
+        return tr(
+            "{count} parameters of the model have other shapes in the checkpoint: the model was "
+            "built with other arguments than the checkpoint was saved from.",
+            count=len(found),
+        )
+    return tr(
+        "{count} parameters of {prefix} have other shapes in the checkpoint: the model was built "
+        "with other arguments than the checkpoint was saved from.",
+        count=len(found),
+        prefix=prefix,
+    )
+
+
 def _causes(
     pair: tuple[Reading, Reading] | None,
     checkpoint: tuple[Reading, ...],
@@ -105,9 +123,14 @@ def _causes(
         return (
             Cause(
                 "other_module",
-                "The two shapes fit no one class of module together: the checkpoint may hold "
-                "another kind of layer under this name.",
-                "lstmshape inspect CHECKPOINT  # what the checkpoint holds",
+                tr(
+                    "The two shapes fit no one class of module together: the checkpoint may hold "
+                    "another kind of layer under this name."
+                ),
+                tr(
+                    "{code}  # what the checkpoint holds",
+                    code="lstmshape inspect CHECKPOINT",
+                ),
             ),
         )
     ours, theirs = pair
@@ -118,20 +141,32 @@ def _causes(
     ]
     sure = len(checkpoint) == 1 and len(model) == 1
     said = ", ".join(
-        f"{n}={ours.values.get(n, '?')} (model: {theirs.values.get(n, '?')})" for n in differ
+        tr(
+            "{setting} (model: {value})",
+            setting=f"{n}={ours.values.get(n, '?')}",
+            value=theirs.values.get(n, "?"),
+        )
+        for n in differ
     )
     # The fix names only what differs: the shapes do not tell every argument (bias, when no bias
     # is listed), and the model's others are right already.
     settings = ", ".join(f"{n}={ours.values[n]}" for n in differ if n in ours.values)
-    return (
-        Cause(
-            "arguments_differ",
-            f"The checkpoint was saved from {ours.call()}; the model is {theirs.call()}: "
-            f"{said or 'the arguments'} differ{'s' if len(differ) == 1 else ''}.",
-            settings or f"build the model as {ours.call()}",
-            sure,
-        ),
-    )
+    calls = {"ours": ours.call(), "theirs": theirs.call(), "said": said}
+    if not differ:
+        text = tr(
+            "The checkpoint was saved from {ours}; the model is {theirs}: the arguments differ.",
+            **calls,
+        )
+    elif len(differ) == 1:
+        text = tr(
+            "The checkpoint was saved from {ours}; the model is {theirs}: {said} differs.", **calls
+        )
+    else:
+        text = tr(
+            "The checkpoint was saved from {ours}; the model is {theirs}: {said} differ.", **calls
+        )
+    fix = settings or tr("build the model as {call}", call=ours.call())
+    return (Cause("arguments_differ", text, fix, sure),)
 
 
 def _config(reading: Reading) -> dict[str, Any]:
@@ -175,17 +210,25 @@ def keys(found: Found, given: Given) -> Explained:
     causes = [*_data_parallel(listed, missing)]
     if not causes:
         causes = _structure(listed, missing)
-    side, other = ("model", "checkpoint") if missing else ("checkpoint", "model")
     return Explained(
         sentence=found.sentence.id,
         torch_message=found.message,
         stage="load",
-        summary=f"The {side} has {len(listed)} parameter{'s' if len(listed) != 1 else ''} the "
-        f"{other} lacks.",
+        summary=_keys_summary(len(listed), missing),
         parameter=listed[0] if listed else None,
         got=listed,
         causes=tuple(causes),
     )
+
+
+def _keys_summary(count: int, missing: bool) -> str:
+    if missing:
+        if count == 1:
+            return tr("The model has {count} parameter the checkpoint lacks.", count=count)
+        return tr("The model has {count} parameters the checkpoint lacks.", count=count)
+    if count == 1:
+        return tr("The checkpoint has {count} parameter the model lacks.", count=count)
+    return tr("The checkpoint has {count} parameters the model lacks.", count=count)
 
 
 def _data_parallel(listed: tuple[str, ...], missing: bool) -> list[Cause]:
@@ -194,8 +237,10 @@ def _data_parallel(listed: tuple[str, ...], missing: bool) -> list[Cause]:
     return [
         Cause(
             "data_parallel_prefix",
-            "The checkpoint was saved from nn.DataParallel (or DistributedDataParallel): every "
-            "key starts with 'module.'.",
+            tr(
+                "The checkpoint was saved from nn.DataParallel (or DistributedDataParallel): every "
+                "key starts with 'module.'."
+            ),
             "model.load_state_dict({k.removeprefix('module.'): v for k, v in state.items()})",
             True,
         )
@@ -221,10 +266,38 @@ def _structure(listed: tuple[str, ...], missing: bool) -> list[Cause]:
     return causes
 
 
+# What differs, said from the side that has it: (missing from the checkpoint, unexpected in it).
+_DIFFERS = {
+    "num_layers": (
+        N_("The model has layer {layer} and above; the checkpoint stops before it: num_layers "
+           "differs."),
+        N_("The checkpoint has layer {layer} and above; the model stops before it: num_layers "
+           "differs."),
+    ),
+    "bidirectional": (
+        N_("The model has the backward direction (_reverse); the checkpoint has none: "
+           "bidirectional differs."),
+        N_("The checkpoint has the backward direction (_reverse); the model has none: "
+           "bidirectional differs."),
+    ),
+    "proj_size": (
+        N_("The model has weight_hr, a projection; the checkpoint has none: proj_size differs."),
+        N_("The checkpoint has weight_hr, a projection; the model has none: proj_size differs."),
+    ),
+    "bias": (
+        N_("The model has biases; the checkpoint has none: bias differs."),
+        N_("The checkpoint has biases; the model has none: bias differs."),
+    ),
+}  # fmt: skip
+
+
+def _differs(argument: str, missing: bool, **fields: object) -> str:
+    return tr(_DIFFERS[argument][0 if missing else 1], **fields)  # i18n: extracted where made
+
+
 def _differences(names: list[Name], missing: bool) -> list[tuple[str, str, str]]:
     """(argument, what differs, the model's fix) for one module's keys on one side only. Missing
     keys are the model's (the checkpoint lacks them); unexpected ones the checkpoint's."""
-    have, lack = ("The model", "the checkpoint") if missing else ("The checkpoint", "the model")
     found = []
     # A listed weight_ih is a whole direction of a layer one side lacks; what it brings (its
     # biases, its projection) says nothing of bias or proj_size.
@@ -234,19 +307,13 @@ def _differences(names: list[Name], missing: bool) -> list[tuple[str, str, str]]
         # The side with more layers has layers[0].. of them; the other stops at layers[0].
         saved = layers[0] if missing else layers[-1] + 1
         found.append(
-            (
-                "num_layers",
-                f"{have} has layer {layers[0]} and above; {lack} stops "
-                f"before it: num_layers differs.",
-                f"num_layers={saved}",
-            )
+            ("num_layers", _differs("num_layers", missing, layer=layers[0]), f"num_layers={saved}")
         )
     if any(reverse and (layer not in layers) for layer, reverse in whole):
         found.append(
             (
                 "bidirectional",
-                f"{have} has the backward direction (_reverse); {lack} "
-                "has none: bidirectional differs.",
+                _differs("bidirectional", missing),
                 "bidirectional=False" if missing else "bidirectional=True",
             )
         )
@@ -255,19 +322,17 @@ def _differences(names: list[Name], missing: bool) -> list[tuple[str, str, str]]
         found.append(
             (
                 "proj_size",
-                f"{have} has weight_hr, a projection; {lack} has none: proj_size differs.",
+                _differs("proj_size", missing),
                 "proj_size=0"
                 if missing
-                else "proj_size=P, where P is the rows of the checkpoint's weight_hr_l0 "
-                "(lstmshape inspect CHECKPOINT tells it)",
+                else tr(
+                    "{code}, where P is the rows of the checkpoint's weight_hr_l0 ({command} "
+                    "tells it)",
+                    code="proj_size=P",
+                    command="lstmshape inspect CHECKPOINT",
+                ),
             )
         )
     if any(n.stem.startswith("bias") for n in partial):
-        found.append(
-            (
-                "bias",
-                f"{have} has biases; {lack} has none: bias differs.",
-                "bias=False" if missing else "bias=True",
-            )
-        )
-    return found  # fmt: skip
+        found.append(("bias", _differs("bias", missing), "bias=False" if missing else "bias=True"))
+    return found

@@ -7,6 +7,7 @@ causes, most likely first; what the numbers (or the arguments given) prove is sa
 
 from __future__ import annotations
 
+from lstmshape.i18n import tr
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
@@ -32,21 +33,48 @@ def state_size(found: Found, given: Given) -> Explained:
         *batch_causes(axes[1], tensor, given, build, classes),
         *_width(axes[2], label, given),
     ]
-    wrong = [axis.symbol for axis in axes if axis.differs]
-    module = "an LSTM" if label != "hidden" else "a GRU or an RNN"
     return Explained(
         sentence=found.sentence.id,
         torch_message=found.message,
         stage=found.sentence.stage,
-        summary=f"{tensor} does not fit {module}: its {' and '.join(wrong)} "
-        f"{'axis differs' if len(wrong) == 1 else 'axes differ'}.",
+        summary=_does_not_fit(tensor, label, [axis.symbol for axis in axes if axis.differs]),
         subject=tensor,
         expected=expected,
         got=got,
         formula=f"(D*num_layers, N, {width})",
         axes=axes,
         causes=tuple(causes),
-        notes=("batch_first never reorders the states: they are (D*num_layers, N, H) either way.",),
+        notes=(
+            tr("batch_first never reorders the states: they are (D*num_layers, N, H) either way."),
+        ),
+    )
+
+
+def _does_not_fit(tensor: str, label: str, wrong: list[str]) -> str:
+    """``h_0 does not fit an LSTM: its N axis differs.``"""
+    symbols = wrong[0]
+    for symbol in wrong[1:]:
+        symbols = tr("{symbols} and {symbol}", symbols=symbols, symbol=symbol)
+    if label == "hidden":
+        if len(wrong) == 1:
+            return tr(
+                "{tensor} does not fit a GRU or an RNN: its {symbols} axis differs.",
+                tensor=tensor,
+                symbols=symbols,
+            )
+        return tr(
+            "{tensor} does not fit a GRU or an RNN: its {symbols} axes differ.",
+            tensor=tensor,
+            symbols=symbols,
+        )
+    if len(wrong) == 1:
+        return tr(
+            "{tensor} does not fit an LSTM: its {symbols} axis differs.",
+            tensor=tensor,
+            symbols=symbols,
+        )
+    return tr(
+        "{tensor} does not fit an LSTM: its {symbols} axes differ.", tensor=tensor, symbols=symbols
     )
 
 
@@ -61,8 +89,12 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
             causes.append(
                 Cause(
                     "bidirectional_not_counted",
-                    f"A bidirectional module needs D*num_layers = {want} rows, two per layer; "
-                    f"{got} rows count one direction only.",
+                    tr(
+                        "A bidirectional module needs D*num_layers = {want} rows, two per layer; "
+                        "{got} rows count one direction only.",
+                        want=want,
+                        got=got,
+                    ),
                     fix,
                     given.D == 2 and given.num_layers in (None, got),
                 )
@@ -71,8 +103,13 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
             causes.append(
                 Cause(
                     "num_layers_not_counted",
-                    f"num_layers = {want // (given.D or 1)} needs D*num_layers = {want} rows, one "
-                    f"per layer and direction; {got} rows were made for fewer layers.",
+                    tr(
+                        "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
+                        "direction; {got} rows were made for fewer layers.",
+                        layers=want // (given.D or 1),
+                        want=want,
+                        got=got,
+                    ),
                     fix,
                     given.D == 1,
                 )
@@ -81,8 +118,12 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
         causes.append(
             Cause(
                 "built_for_bidirectional",
-                f"{got} rows are two per layer, as for a bidirectional module (or twice the "
-                f"layers); this one has D*num_layers = {want}.",
+                tr(
+                    "{got} rows are two per layer, as for a bidirectional module (or twice the "
+                    "layers); this one has D*num_layers = {want}.",
+                    got=got,
+                    want=want,
+                ),
                 fix,
                 given.D == 1,
             )
@@ -91,7 +132,10 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
         causes.append(
             Cause(
                 "rows",
-                f"The first axis is D*num_layers = {want}: one row per layer and direction.",
+                tr(
+                    "The first axis is D*num_layers = {want}: one row per layer and direction.",
+                    want=want,
+                ),
                 fix,
             )
         )
@@ -113,27 +157,50 @@ def batch_causes(
         causes.append(
             Cause(
                 "smaller_last_batch",
-                f"{tensor} was built for a batch of {got}, and this input has {want} sequences: "
-                "the last batch of an epoch is often smaller.",
-                f"DataLoader(..., drop_last=True), or build it from the input: {build}",
+                tr(
+                    "{tensor} was built for a batch of {got}, and this input has {want} "
+                    "sequences: the last batch of an epoch is often smaller.",
+                    tensor=tensor,
+                    got=got,
+                    want=want,
+                ),
+                tr(
+                    "{drop_last}, or build it from the input: {build}",
+                    drop_last="DataLoader(..., drop_last=True)",
+                    build=build,
+                ),
             )
         )
     if classes and want and got % want == 0 and got // want > 1:
         causes.append(
             Cause(
                 "data_parallel",
-                f"nn.DataParallel splits the batch on dim 0 ({got} sequences into {got // want} "
-                f"of {want}) while {tensor} keeps N on dim 1: each replica gets all {got} rows.",
-                "pass no state (zeros are made per replica), or pass it batch-first and "
-                f"{tensor}.transpose(0, 1).contiguous() inside forward",
+                tr(
+                    "nn.DataParallel splits the batch on dim 0 ({got} sequences into {replicas} "
+                    "of {want}) while {tensor} keeps N on dim 1: each replica gets all {got} rows.",
+                    got=got,
+                    replicas=got // want,
+                    want=want,
+                    tensor=tensor,
+                ),
+                tr(
+                    "pass no state (zeros are made per replica), or pass it batch-first and "
+                    "{transposed} inside forward",
+                    transposed=f"{tensor}.transpose(0, 1).contiguous()",
+                ),
             )
         )
     if got < want:
         causes.append(
             Cause(
                 "state_batch",
-                f"{tensor} was built for a batch of {got}, but the input has N = {want}.",
-                f"build it from the input: {build}",
+                tr(
+                    "{tensor} was built for a batch of {got}, but the input has N = {want}.",
+                    tensor=tensor,
+                    got=got,
+                    want=want,
+                ),
+                tr("build it from the input: {build}", build=build),
             )
         )
     # A swap the arguments given prove comes first; one that is only possible, after the batch.
@@ -152,10 +219,15 @@ def _swapped(
         return [
             Cause(
                 "batch_first",
-                f"If the input's other axis is {got}, batch_first is forgotten (the input is "
-                "(N, L, H_in)) or set where it should not be: torch reads N and L swapped.",
-                given.constructor("..., batch_first=True", classes)
-                + " for (N, L, H_in) input; leave it out for (L, N, H_in)",
+                tr(
+                    "If the input's other axis is {got}, batch_first is forgotten (the input is "
+                    "(N, L, H_in)) or set where it should not be: torch reads N and L swapped.",
+                    got=got,
+                ),
+                tr(
+                    "{call} for (N, L, H_in) input; leave it out for (L, N, H_in)",
+                    call=given.constructor("..., batch_first=True", classes),
+                ),
             )
         ]
     first, second = shape[0], shape[1]
@@ -164,16 +236,41 @@ def _swapped(
     batch_first = want == first  # torch reads N on axis 0 only with batch_first=True
     tensor = build.partition(" ")[0]
     rebuilt = build.replace("0 if batch_first else 1", "0" if batch_first else "1")
+    values = {"shape": shape, "want": want, "tensor": tensor, "got": got}
+    if batch_first:
+        return [
+            Cause(
+                "batch_first_wrong",
+                tr(
+                    "torch reads the input {shape} as (N, L, H_in) (batch_first=True), so N = "
+                    "{want}; {tensor} was built for {got}, the axis torch reads as L. If the data "
+                    "is (L, N, H_in), batch_first is set wrongly; if not, {tensor} was built from "
+                    "the wrong axis.",
+                    **values,
+                ),
+                tr(
+                    "{call} without {argument}; or {build}",
+                    call=given.constructor("...", classes),
+                    argument="batch_first=True",
+                    build=rebuilt,
+                ),
+                True,
+            )
+        ]
     return [
         Cause(
-            "batch_first_wrong" if batch_first else "batch_first_forgotten",
-            f"torch reads the input {shape} as {'(N, L, H_in)' if batch_first else '(L, N, H_in)'} "
-            f"(batch_first={batch_first}), so N = {want}; {tensor} was built for {got}, the axis "
-            f"torch reads as L. If the data is {'(L, N, H_in)' if batch_first else '(N, L, H_in)'}, "
-            f"batch_first is {'set wrongly' if batch_first else 'forgotten'}; if not, {tensor} "
-            "was built from the wrong axis.",
-            given.constructor("..." if batch_first else "..., batch_first=True", classes)
-            + f"{' without batch_first=True' if batch_first else ''}; or {rebuilt}",
+            "batch_first_forgotten",
+            tr(
+                "torch reads the input {shape} as (L, N, H_in) (batch_first=False), so N = {want}; "
+                "{tensor} was built for {got}, the axis torch reads as L. If the data is (N, L, "
+                "H_in), batch_first is forgotten; if not, {tensor} was built from the wrong axis.",
+                **values,
+            ),
+            tr(
+                "{call}; or {build}",
+                call=given.constructor("..., batch_first=True", classes),
+                build=rebuilt,
+            ),
             True,
         )
     ]
@@ -192,8 +289,12 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
         causes.append(
             Cause(
                 "proj_size_h",
-                f"With proj_size = {want}, h_0 has H_out = proj_size features; {got} is "
-                "hidden_size, which only c_0 keeps.",
+                tr(
+                    "With proj_size = {want}, h_0 has H_out = proj_size features; {got} is "
+                    "hidden_size, which only c_0 keeps.",
+                    want=want,
+                    got=got,
+                ),
                 fix + "  # H_out = proj_size",
                 given.proj_size == want,
             )
@@ -202,7 +303,11 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
         causes.append(
             Cause(
                 "proj_size_c",
-                f"c_0 keeps hidden_size = {want} features; proj_size = {got} shrinks h only.",
+                tr(
+                    "c_0 keeps hidden_size = {want} features; proj_size = {got} shrinks h only.",
+                    want=want,
+                    got=got,
+                ),
                 fix + "  # H_cell = hidden_size",
                 given.proj_size == got,
             )
@@ -210,7 +315,11 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
     causes.append(
         Cause(
             "width",
-            f"The last axis is {symbol} = {want}: the state was built for another width.",
+            tr(
+                "The last axis is {symbol} = {want}: the state was built for another width.",
+                symbol=symbol,
+                want=want,
+            ),
             fix,
         )
     )

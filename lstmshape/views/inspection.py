@@ -10,11 +10,13 @@ from rich.console import Console
 from rich.text import Text
 
 from lstmshape.checkpoint.contents import FORMATS, where
-from lstmshape.model.comparison import Comparison
-from lstmshape.model.inspection import CheckpointGroup, CheckpointModule, Inspection
+from lstmshape.i18n import N_, tr
+from lstmshape.model.comparison import Comparison, shape_or_missing
+from lstmshape.model.inspection import CheckpointGroup, CheckpointModule, Inspection, top_level
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
+from lstmshape.views.wrapping import wrapped
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:
@@ -27,13 +29,13 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
     from lstmshape.views.text import markdown_escape, markdown_section, plain_section, wrapped_item
 
     if fmt == "table":
-        console.print(Text(heading(inspection), style="bold"))
+        console.print(_bold(heading(inspection), console.width))
         for section in inspection_sections(inspection):
             # A module's call is the title: at the console's width, not wrapped to the table's.
-            console.print(Text(section.title, style="bold"))
+            console.print(_bold(section.title, console.width))
             draw_section(replace(section, title=""), console)
         for line in notes(inspection):
-            console.print(Text("• ") + Text(line))
+            console.print(Text("• ") + wrapped(line, console.width - 2))
     else:
         lines = [
             f"**{markdown_escape(heading(inspection))}**"
@@ -53,6 +55,12 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
         render(inspection.explained[1], fmt, console)
 
 
+def _bold(line: str, width: int) -> Text:
+    text = wrapped(line, width)
+    text.stylize("bold")
+    return text
+
+
 def inspection_table(inspection: Inspection, console: Console) -> None:
     """The table view (a notebook shows it as HTML)."""
     render_inspection(inspection, "table", console)
@@ -60,16 +68,27 @@ def inspection_table(inspection: Inspection, console: Console) -> None:
 
 def heading(inspection: Inspection) -> str:
     """``model.pt: torch.save's zip format, 14 tensors, 2 recurrent modules``."""
-    found = len(inspection.modules)
-    text = (
-        f"{inspection.path}: {FORMATS[inspection.format]}, {_count(inspection.tensors, 'tensor')}, "
-        f"{_count(found, 'recurrent module')}"
+    text = tr(
+        "{path}: {format}, {tensors}, {modules}",
+        path=inspection.path,
+        format=tr(FORMATS[inspection.format]),  # i18n: extracted where made
+        tensors=_count(inspection.tensors, N_("{count} tensor"), N_("{count} tensors")),
+        modules=_count(
+            len(inspection.modules),
+            N_("{count} recurrent module"),
+            N_("{count} recurrent modules"),
+        ),
     )
     if inspection.inconsistent:
-        text += f", {_count(len(inspection.inconsistent), 'inconsistent group')}"
+        groups = _count(
+            len(inspection.inconsistent),
+            N_("{count} inconsistent group"),
+            N_("{count} inconsistent groups"),
+        )
+        text = tr("{heading}, {groups}", heading=text, groups=groups)
     places = _places(inspection)
     if len(places) == 1 and places[0]:
-        text += f" in {where(places[0])}"
+        text = tr("{heading} in {place}", heading=text, place=where(places[0]))
     return text
 
 
@@ -81,8 +100,10 @@ def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
     return list(dict.fromkeys(found))
 
 
-def _count(number: int, thing: str) -> str:
-    return f"{number:,} {thing}{'' if number == 1 else 's'}"
+def _count(number: int, one: str, many: str) -> str:
+    """``1 tensor``, ``14 tensors``: ``one`` and ``many`` are messages with a ``{count}``."""
+    said = one if number == 1 else many
+    return tr(said, count=f"{number:,}")  # i18n: extracted where made
 
 
 def inspection_sections(inspection: Inspection) -> list[Section]:
@@ -93,10 +114,10 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     if inspection.unsafe:
         out.append(
             Section(
-                "Refused globals: none of them ran",
-                ("global",),
+                tr("Refused globals: none of them ran"),
+                (tr("global"),),
                 tuple((name,) for name in inspection.unsafe),
-                caption="torch.load(weights_only=True) refuses this file too.",
+                caption=tr("{call} refuses this file too.", call="torch.load(weights_only=True)"),
             )
         )
     if inspection.comparison is not None:
@@ -104,15 +125,15 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     if inspection.expectations:
         out.append(
             Section(
-                "Expectations",
-                ("module", "argument", "expected", "actual", "result"),
+                tr("Expectations"),
+                (tr("module"), tr("argument"), tr("expected"), tr("actual"), tr("result")),
                 tuple(
                     (
-                        e.module or "(top level)",
+                        e.module or top_level(),
                         e.argument,
                         str(e.expected),
                         str(e.actual),
-                        "ok" if e.ok else "MISMATCH",
+                        tr("ok") if e.ok else tr("MISMATCH"),
                     )
                     for e in inspection.expectations
                 ),
@@ -124,23 +145,33 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
 def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     """One module: its call as the title, its parameters, its count and bytes below; ``placed``:
     the title says which state_dict it is in."""
-    place = f" (in {where(module.state_dict)})" if placed and module.state_dict else ""
-    caption = (
-        f"total {module.num_parameters:,} parameters, {size_text(module.nbytes)} in "
-        f"{', '.join(module.dtypes)}"
+    caption = tr(
+        "total {count} parameters, {size} in {dtypes}",
+        count=f"{module.num_parameters:,}",
+        size=size_text(module.nbytes),
+        dtypes=", ".join(module.dtypes),
     )
     if module.not_in_weights:
-        caption += (
-            f"\nnot in the weights: {', '.join(module.not_in_weights)} (any value loads them)"
+        caption += "\n" + tr(
+            "not in the weights: {names} (any value loads them)",
+            names=", ".join(module.not_in_weights),
         )
+    name = _placed(module.shown_name, module.state_dict, placed)
     return Section(
-        f"{module.shown_name}{place}: {module.spec.torch_call()}",
-        ("parameter", "shape", "dtype", "in symbols", "count"),
+        f"{name}: {module.spec.torch_call()}",
+        (tr("parameter"), tr("shape"), tr("dtype"), tr("in symbols"), tr("count")),
         _parameter_rows(module),
         caption=caption,
         numeric=(4,),
         words=(3,),
     )
+
+
+def _placed(name: str, state_dict: tuple[str | int, ...], placed: bool) -> str:
+    """A module's name, with the state_dict it is in when the heading does not say it."""
+    if placed and state_dict:
+        return tr("{name} (in {place})", name=name, place=where(state_dict))
+    return name
 
 
 def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
@@ -159,10 +190,10 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
     return (
         *(row(p) for p in module.parameters if p.layer < 2),
         (
-            f"... layers 2 to {layers - 2}",
-            "as layer 1",
+            tr("... layers 2 to {last}", last=layers - 2),
+            tr("as layer 1"),
             ", ".join(dict.fromkeys(p.dtype for p in middle)),
-            f"{len(middle):,} parameters",
+            tr("{count} parameters", count=f"{len(middle):,}"),
             f"{sum(p.numel for p in middle):,}",
         ),
         *(row(p) for p in module.parameters if p.layer == layers - 1),
@@ -171,15 +202,17 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
 
 def group_section(group: CheckpointGroup, placed: bool = False) -> Section:
     """A group no torch module has: its parameters, then the nearest modules and what differs."""
-    place = f" (in {where(group.state_dict)})" if placed and group.state_dict else ""
     lines: list[str] = []
     for near in group.group.nearest:
-        lines.append(f"nearest: {near.call}")
+        lines.append(tr("nearest: {call}", call=near.call))
         lines += [f"  {line}" for line in near.differences]
     lines += list(group.group.problems)
     return Section(
-        f"{group.name or '(top level)'}{place}: no torch module has these parameters",
-        ("parameter", "shape", "dtype"),
+        tr(
+            "{name}: no torch module has these parameters",
+            name=_placed(group.name or top_level(), group.state_dict, placed),
+        ),
+        (tr("parameter"), tr("shape"), tr("dtype")),
         tuple(
             (leaf, format_shape(shape), dtype)
             for (leaf, shape), dtype in zip(group.group.shapes, group.dtypes, strict=True)
@@ -192,23 +225,25 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
     """Each module against the other side: the arguments that differ, then the keys
     load_state_dict(strict=True) would stop at."""
     rows: list[tuple[str, ...]] = []
+    same, differ = tr("same"), tr("DIFFER")
+    present, missing = tr("present"), tr("MISSING")
     for module in comparison.modules:
-        name = module.name or "(top level)"
+        name = module.name or top_level()
         if module.same:
-            rows.append((name, "every argument", "same", "same"))
+            rows.append((name, tr("every argument"), same, same))
         rows += [(name, d.argument, str(d.ours), str(d.theirs)) for d in module.arguments]
         if not module.arguments and module.parameters:
-            rows.append((name, "parameters", "DIFFER", "DIFFER"))
-    rows += [(n or "(top level)", "module", "present", "MISSING") for n in comparison.only_ours]
-    rows += [(n or "(top level)", "module", "MISSING", "present") for n in comparison.only_theirs]
+            rows.append((name, tr("parameters"), differ, differ))
+    rows += [(n or top_level(), "module", present, missing) for n in comparison.only_ours]
+    rows += [(n or top_level(), "module", missing, present) for n in comparison.only_theirs]
     out = [
         Section(
-            f"Compared with {comparison.theirs}",
-            ("module", "argument", comparison.ours, comparison.theirs),
+            tr("Compared with {other}", other=comparison.theirs),
+            (tr("module"), tr("argument"), comparison.ours, comparison.theirs),
             tuple(rows),
-            caption="each module loads the other's state_dict"
+            caption=tr("each module loads the other's state_dict")
             if comparison.same
-            else "load_state_dict(strict=True) refuses one into the other",
+            else tr("{call} refuses one into the other", call=_STRICT),
             words=(2, 3),
         )
     ]
@@ -216,19 +251,15 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
     if keys:
         out.append(
             Section(
-                "load_state_dict(strict=True) stops at",
-                ("key", comparison.ours, comparison.theirs),
-                tuple(
-                    (
-                        d.key,
-                        "missing" if d.ours is None else format_shape(d.ours),
-                        "missing" if d.theirs is None else format_shape(d.theirs),
-                    )
-                    for d in keys
-                ),
+                tr("{call} stops at", call=_STRICT),
+                (tr("key"), comparison.ours, comparison.theirs),
+                tuple((d.key, shape_or_missing(d.ours), shape_or_missing(d.theirs)) for d in keys),
             )
         )
     return out
+
+
+_STRICT = "load_state_dict(strict=True)"
 
 
 def notes(inspection: Inspection) -> list[str]:
@@ -236,15 +267,22 @@ def notes(inspection: Inspection) -> list[str]:
     out: list[str] = []
     if not inspection.modules and not inspection.inconsistent:
         out.append(
-            "No recurrent module: no key ends in weight_ih_l{k} or weight_hh_l{k} (nn.LSTM, "
-            "nn.GRU, nn.RNN), nor in a cell's weight_ih or weight_hh."
+            tr(
+                "No recurrent module: no key ends in {ih} or {hh} (nn.LSTM, nn.GRU, nn.RNN), nor "
+                "in a cell's weight_ih or weight_hh.",
+                ih="weight_ih_l{k}",
+                hh="weight_hh_l{k}",
+            )
         )
     if inspection.other_tensors:
         listed = ", ".join(inspection.other_names)
         more = ", ..." if inspection.other_tensors > len(inspection.other_names) else ""
+        tensors = _count(
+            inspection.other_tensors, N_("{count} other tensor"), N_("{count} other tensors")
+        )
         out.append(
-            f"{_count(inspection.other_tensors, 'other tensor')} (not recurrent): {listed}{more}"
+            tr("{tensors} (not recurrent): {names}", tensors=tensors, names=listed + more)
             if listed
-            else f"{_count(inspection.other_tensors, 'other tensor')} (not recurrent)"
+            else tr("{tensors} (not recurrent)", tensors=tensors)
         )
     return out

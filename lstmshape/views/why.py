@@ -8,11 +8,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lstmshape.model.why import Explained, WhyResult
+from lstmshape.i18n import tr
+from lstmshape.model.why import Cause, Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import markdown_escape
+from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 
@@ -26,17 +28,17 @@ def _written(value: object) -> str:
 def _sections(item: Explained) -> list[Section]:
     out = []
     if item.axes:
-        what = item.parameter or item.subject or "the tensor"
+        what = item.parameter or item.subject or tr("the tensor")
         out.append(
             Section(
                 f"{what} {item.formula}".strip(),
-                ("axis", "expected", "got", ""),
+                (tr("axis"), tr("expected"), tr("got"), ""),
                 tuple(
                     (
                         axis.symbol,
                         _written(axis.expected),
                         _written(axis.got),
-                        "differs" if axis.differs else "",
+                        tr("differs") if axis.differs else "",
                     )
                     for axis in item.axes
                 ),
@@ -46,8 +48,8 @@ def _sections(item: Explained) -> list[Section]:
     if len(item.mismatches) > 1:
         out.append(
             Section(
-                "Every parameter whose shape differs",
-                ("parameter", "checkpoint", "model"),
+                tr("Every parameter whose shape differs"),
+                (tr("parameter"), tr("checkpoint"), tr("model")),
                 tuple(
                     (key, _written(saved), _written(built)) for key, saved, built in item.mismatches
                 ),
@@ -58,10 +60,6 @@ def _sections(item: Explained) -> list[Section]:
     return out
 
 
-# The shapes tell a lower bound of num_layers: only the layers whose shapes differ are listed.
-_ROWS = {"min_layers": "num_layers (at least)"}
-
-
 def _configs(item: Explained) -> Section:
     assert item.checkpoint is not None
     assert item.model is not None
@@ -69,11 +67,11 @@ def _configs(item: Explained) -> Section:
         n for n in dict.fromkeys([*item.checkpoint, *item.model]) if n not in ("module", "unknown")
     ]
     return Section(
-        "The checkpoint and the model, side by side",
-        ("argument", "checkpoint", "model"),
+        tr("The checkpoint and the model, side by side"),
+        (tr("argument"), tr("checkpoint"), tr("model")),
         tuple(
             (
-                _ROWS.get(name, name),
+                _row(name),
                 str(item.checkpoint.get(name, "?")),
                 str(item.model.get(name, "?")),
             )
@@ -83,38 +81,59 @@ def _configs(item: Explained) -> Section:
     )
 
 
+def _row(name: str) -> str:
+    # The shapes tell a lower bound of num_layers: only the layers whose shapes differ are listed.
+    if name == "min_layers":
+        return tr("{argument} (at least)", argument="num_layers")
+    return tr("call") if name == "call" else name
+
+
+def _causes_heading(item: Explained) -> str:
+    return tr("Cause:") if len(item.causes) == 1 else tr("Likely causes, most likely first:")
+
+
+def _cause_text(cause: Cause) -> str:
+    return tr("(proven) {cause}", cause=cause.text) if cause.proven else cause.text
+
+
 def _cause_lines(item: Explained) -> list[str]:
     """The causes as a numbered list, each with its fix on the next line."""
     if not item.causes:
         return []
-    lines = ["Cause:" if len(item.causes) == 1 else "Likely causes, most likely first:"]
+    lines = [_causes_heading(item)]
     for number, cause in enumerate(item.causes, 1):
-        proven = "(proven) " if cause.proven else ""
-        lines += [f"{number}. {proven}{cause.text}", f"   fix: {cause.fix}"]
+        lines += [f"{number}. {_cause_text(cause)}", f"   {tr('fix: {fix}', fix=cause.fix)}"]
     return lines
 
 
 def _draw_causes(item: Explained, console: Console) -> None:
     """The causes as a numbered list whose wrapped lines keep their indent."""
-    lines = _cause_lines(item)
-    if not lines:
+    if not item.causes:
         return
-    console.print(Text(lines[0], style="bold"))
+    console.print(Text(_causes_heading(item), style="bold"))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
-    for line in lines[1:]:
-        number, _, rest = line.strip().partition(" ")
-        if line[0].isdigit():
-            grid.add_row(number, Text(rest))
-        else:
-            grid.add_row("", Text(line.strip(), style="cyan"))
+    width = console.width - len(f"{len(item.causes)}.") - 1  # the text's column
+    for number, cause in enumerate(item.causes, 1):
+        fix = wrapped(tr("fix: {fix}", fix=cause.fix), width)
+        fix.stylize("cyan")
+        grid.add_row(f"{number}.", wrapped(_cause_text(cause), width))
+        grid.add_row("", fix)
     console.print(grid)
 
 
 def _heads(item: Explained) -> list[str]:
-    times = f" ({item.times} times)" if item.times > 1 else ""
-    return [f"torch says: {item.torch_message}{times}", item.summary, *item.notes]
+    said = (
+        tr(
+            "torch says: {torch_message} ({times} times)",
+            torch_message=item.torch_message,
+            times=item.times,
+        )
+        if item.times > 1
+        else tr("torch says: {torch_message}", torch_message=item.torch_message)
+    )
+    return [said, item.summary, *item.notes]
 
 
 def render_why(result: WhyResult, fmt: str, console: Console) -> None:
@@ -133,7 +152,7 @@ def render_why(result: WhyResult, fmt: str, console: Console) -> None:
                 first, *rest = _heads(item)
                 console.print(Text(first, style="bold"), soft_wrap=True)
                 for line in rest:
-                    console.print(Text(line))
+                    console.print(wrapped(line, console.width))
                 draw_sections(_sections(item), console)
                 _draw_causes(item, console)
 
@@ -167,14 +186,9 @@ def to_markdown(result: WhyResult) -> str:
         lines += [f"**{markdown_escape(first)}**", ""] + [markdown_escape(r) for r in rest] + [""]
         for section in _sections(item):
             lines += markdown_section(section)
-        causes = _cause_lines(item)
-        if causes:
-            lines += [f"**{causes[0]}**", ""]
-            lines += [
-                f"{line[:2]} {markdown_escape(line[3:])}"
-                if line[0].isdigit()
-                else f"   `{line[8:]}`"
-                for line in causes[1:]
-            ]
+        if item.causes:
+            lines += [f"**{_causes_heading(item)}**", ""]
+            for number, cause in enumerate(item.causes, 1):
+                lines += [f"{number}. {markdown_escape(_cause_text(cause))}", f"   `{cause.fix}`"]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from lstmshape.i18n import tr
 from lstmshape.model.comparison import (
     ArgumentDifference,
     Comparison,
@@ -45,7 +46,7 @@ def compare_with_spec(
     checkpoint."""
     theirs = (spec, {p.name: p.shape for p in spec.parameters()})
     compared = _compare_modules(module.name, _side(module), theirs, given)
-    return Comparison(ours, "the arguments given", (compared,))
+    return Comparison(ours, tr("the arguments given"), (compared,))
 
 
 def _side(module: CheckpointModule) -> tuple[ModuleSpec, dict[str, Shape]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.model.comparison import ConfigExpectation
 from lstmshape.model.inspection import CheckpointModule
 from lstmshape.reading import read_int, read_module
@@ -38,7 +39,7 @@ def read_config_expectation(text: str) -> tuple[str | None, str, Value]:
     if not sep or argument not in ARGUMENTS:
         raise UnreadableValueError(
             words("{typed} is not MODULE.ARGUMENT=VALUE.", typed=Typed("expect", text)),
-            details=[f"ARGUMENT is one of {', '.join(ARGUMENTS)}."],
+            details=[words("ARGUMENT is one of {arguments}.", arguments=", ".join(ARGUMENTS))],
             hint=words("Try {fix}.", fix=Fix.of({"expect.lstm.hidden_size": 256})),
         )
     label = f"expect.{name.strip()}"
@@ -71,8 +72,11 @@ def check_expectations(
         elif argument in module.config:
             actual = module.config[argument]
         else:
+            said = {"module": module.shown_name, "kind": module.module, "argument": argument}
             raise UnreadableValueError(
-                f"{module.shown_name} is {module.spec.kind.a}, which has no {argument}.",
+                words("{module} is an {kind}, which has no {argument}.", **said)
+                if module.spec.kind.a.startswith("an ")
+                else words("{module} is a {kind}, which has no {argument}.", **said),
                 hint=words("Try without {arg}.", arg=Typed("expect", text)),
             )
         checked.append(ConfigExpectation(module.name, argument, expected, actual))
@@ -87,15 +91,15 @@ def _module_named(
     found = [m for m in modules if m.name == name]
     if found:
         return found[0]
-    names = ", ".join(m.shown_name for m in modules) or "none"
+    names = ", ".join(m.shown_name for m in modules) or tr("none")
     first = modules[0].name if modules else "lstm"
     example = Fix.of({f"expect.{first}.{argument}" if first else f"expect.{argument}": value})
     return _raise(
         UnreadableValueError(
-            f"The checkpoint has no recurrent module named {name!r}."
+            words("The checkpoint has no recurrent module named {name}.", name=repr(name))
             if name is not None
-            else "Which module? The checkpoint has several recurrent modules.",
-            details=[f"Its recurrent modules: {names}."],
+            else words("Which module? The checkpoint has several recurrent modules."),
+            details=[words("Its recurrent modules: {names}.", names=names)],
             hint=words("Try {fix}.", fix=example),
         )
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lstmshape.errors import InvalidModuleError
+from lstmshape.i18n import N_, tr
 from lstmshape.kinds import GRU, GRU_CELL, LSTM, LSTM_CELL, RNN, RNN_CELL, ModuleKind
 from lstmshape.model.weights import (
     Difference,
@@ -74,8 +75,10 @@ def infer_group(prefix: str, group: Mapping[str, Shape]) -> FoundModule | Incons
             shapes,
             (),
             (
-                "it mixes a cell's names (weight_ih, without a layer) with a sequence module's "
-                "(weight_ih_l0): no torch module has both",
+                tr(
+                    "it mixes a cell's names (weight_ih, without a layer) with a sequence "
+                    "module's (weight_ih_l0): no torch module has both"
+                ),
             ),
         )
     kinds = SEQUENCE_KINDS if layered == {True} else CELL_KINDS
@@ -84,7 +87,8 @@ def infer_group(prefix: str, group: Mapping[str, Shape]) -> FoundModule | Incons
     for spec, input_known in _proposals(kinds, group, names, refused):
         proposals.append(_Proposal(spec, input_known, difference(spec, group, names)))
     if not proposals:
-        return InconsistentGroup(prefix, shapes, (), (*refused[:3], _NO_MODULE))
+        no_module = tr(_NO_MODULE)  # i18n: extracted where made
+        return InconsistentGroup(prefix, shapes, (), (*refused[:3], no_module))
     best = min(p.difference.cost for p in proposals)
     nearest = [p for p in proposals if p.difference.cost == best]
     if best == 0:
@@ -100,7 +104,7 @@ def infer_group(prefix: str, group: Mapping[str, Shape]) -> FoundModule | Incons
 _NEAREST = 3
 
 
-_NO_MODULE = (
+_NO_MODULE = N_(
     "weight_ih, weight_hh and the biases have G*H_cell rows (G = 4 for LSTM, 3 for GRU, 1 for "
     "RNN), and weight_hh has H_out columns: no G and hidden_size fit these shapes"
 )
@@ -147,12 +151,23 @@ def _proposals(
                 try:
                     spec = ModuleSpec(hidden_size=h, kind=kind, **closed, **extra)
                 except InvalidModuleError as error:
-                    says = f" (torch says: {error.torch_says})" if error.torch_says else ""
-                    line = f"torch refuses nn.{kind.name}: {error.message}{says}"
+                    line = _refused(kind, error)
                     if h in read and line not in refused:
                         refused.append(line)
                     continue
                 yield spec, first_input is not None
+
+
+def _refused(kind: ModuleKind, error: InvalidModuleError) -> str:
+    """``torch refuses nn.LSTM: ... (torch says: ...)``: lstmshape's words, then torch's own."""
+    said = {"module": f"nn.{kind.name}", "message": error.message}
+    if error.torch_says:
+        return tr(
+            "torch refuses {module}: {message} (torch says: {torch_says})",
+            torch_says=error.torch_says,
+            **said,
+        )
+    return tr("torch refuses {module}: {message}", **said)
 
 
 def _closed_world(kind: ModuleKind, names: Mapping[str, Name]) -> dict[str, Any]:

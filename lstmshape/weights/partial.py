@@ -17,6 +17,7 @@ from lstmshape.model.weights import Reading, Shape
 from lstmshape.reading import read_module
 from lstmshape.weights.infer import CELL_KINDS, SEQUENCE_KINDS
 from lstmshape.weights.names import Name, read_leaf, split_key
+from lstmshape.words import words
 
 # The arguments a module's parameters can tell, in torch's order.
 _TOLD = ("input_size", "hidden_size", "num_layers", "bias", "bidirectional", "proj_size")
@@ -35,8 +36,12 @@ def consistent_configs(
     if len(prefixes) > 1:
         listed = ", ".join(repr(p) for p in sorted(prefixes))
         raise UnreadableValueError(
-            f"These parameters belong to {len(prefixes)} modules ({listed}); one module's are "
-            "read at a time."
+            words(
+                "These parameters belong to {count} modules ({listed}); one module's are read at "
+                "a time.",
+                count=len(prefixes),
+                listed=listed,
+            )
         )
     group: dict[str, Shape] = {}
     names: dict[str, Name] = {}
@@ -45,10 +50,16 @@ def consistent_configs(
         name = read_leaf(leaf)
         if name is None:
             raise UnreadableValueError(
-                f"{key!r} is not a parameter torch's recurrent modules register.",
-                hint="Their names are weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, "
-                "bias_hh_l{k} and weight_hr_l{k}, with _reverse for the backward direction "
-                "(cells: weight_ih, weight_hh, bias_ih, bias_hh).",
+                words(
+                    "{key} is not a parameter torch's recurrent modules register.", key=repr(key)
+                ),
+                hint=words(
+                    "Their names are {names} and {last}, with _reverse for the backward "
+                    "direction (cells: {cells}).",
+                    names="weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}",
+                    last="weight_hr_l{k}",
+                    cells="weight_ih, weight_hh, bias_ih, bias_hh",
+                ),
             )
         group[leaf], names[leaf] = tuple(shape), name
     layered = {name.layer is not None for name in names.values()}
