@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import Section
@@ -26,7 +27,7 @@ def render_table(report: Report, console: Console) -> None:
         notes.add_column(overflow="fold")
         for note in report.notes:
             notes.add_row("•", Text(note.text))
-        console.print(Text("Notes", style="bold"))
+        console.print(Text(tr("Notes"), style="bold"))
         console.print(notes)
 
 
@@ -67,10 +68,14 @@ def _styled(section: Section, column: int, cell: str) -> Text:
     style = ""
     if column == 0:
         style = "bold"
-    elif section.columns[column] in ("shape", "expected", "computed", "lstmshape", "torch"):
+    elif column in section.shapes or section.columns[column] in _SHAPE_COLUMNS:
         style = "cyan"
-    if cell in ("MISMATCH", "DISAGREES"):
+    if cell in ("MISMATCH", "DISAGREES") or cell in section.failed:
         style = "bold red"
-    elif cell in ("ok", "agrees"):
+    elif cell in ("ok", "agrees") or cell in section.passed:
         style = "green"
     return Text(cell, style=style)
+
+
+# Columns of shapes, as the sections that do not say which they are head them in English.
+_SHAPE_COLUMNS = ("shape", "expected", "computed", "lstmshape", "torch")
