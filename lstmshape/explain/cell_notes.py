@@ -25,12 +25,12 @@ def cell_notes(
         Note(
             "one_step",
             tr(
-                "{module} runs one time step per call: input {shape} is one step of {sequences}, "
+                "{module} runs one time step per call: input {shape} is one step of {count}, "
                 "not a sequence. There is no num_layers, bidirectional, batch_first, proj_size or "
                 "dropout: stack cells yourself to get layers.",
                 module=a_module(kind, start=True),
                 shape=format_shape(input_shape),
-                sequences=n,
+                count=n,
             ),
         ),
         _loop_note(spec, batched),

@@ -51,10 +51,10 @@ def _rows_cause(spec: ModuleSpec, rows: int, want_rows: int) -> Cause:
             (
                 words(
                     "It has num_layers={rows} rows; a bidirectional {kind} needs one row per layer "
-                    "and direction: D*num_layers = 2*{layers} = {want}.",
+                    "and direction: D*num_layers = 2*{num} = {want}.",
                     rows=rows,
                     kind=kind,
-                    layers=spec.num_layers,
+                    num=spec.num_layers,
                     want=want_rows,
                 ),
             ),
@@ -77,10 +77,10 @@ def _rows_cause(spec: ModuleSpec, rows: int, want_rows: int) -> Cause:
         "num_layers",
         (
             words(
-                "Its first axis is D*num_layers = {d}*{layers} = {want}, one row per layer and "
+                "Its first axis is D*num_layers = {d}*{num} = {want}, one row per layer and "
                 "direction.",
                 d=spec.D,
-                layers=spec.num_layers,
+                num=spec.num_layers,
                 want=want_rows,
             ),
         ),

@@ -82,14 +82,14 @@ def _layout_of_input(spec: ModuleSpec, layout: Layout) -> Note:
         return Note(
             "time_first",
             tr(
-                "batch_first=False: torch reads {shape} as L={length} {steps} of N={batch} "
-                "{sequences}. If your tensor is (batch, seq, feature), pass batch_first=True: "
+                "batch_first=False: torch reads {shape} as L={length} {steps} of N={n} "
+                "{nouns}. If your tensor is (batch, seq, feature), pass batch_first=True: "
                 "without it torch silently swaps N and L.",
                 shape=format_shape(input_shape),
                 length=layout.length,
                 steps=counted(layout.length, *STEP),
-                batch=layout.batch,
-                sequences=counted(layout.batch, *SEQUENCE),
+                n=layout.batch,
+                nouns=counted(layout.batch, *SEQUENCE),
             ),
         )
     needed = state_shapes(spec, input_shape)
@@ -136,9 +136,9 @@ def _dropout_note(spec: ModuleSpec) -> Note:
         "dropout",
         tr(
             "dropout={dropout} zeroes elements of the output of every layer but the last "
-            "({layers}) in training mode; it changes no shape.",
+            "({which}) in training mode; it changes no shape.",
             dropout=spec.dropout,
-            layers=_layer_range(spec.num_layers - 1),
+            which=_layer_range(spec.num_layers - 1),
         ),
     )
 
@@ -297,11 +297,11 @@ def _last_layer_note(spec: ModuleSpec, layout: Layout) -> Note:
     )
     if spec.num_layers > 1:
         text += tr(
-            " Not {first} and {second}: with num_layers={layers} those are layer 0's forward and "
+            " Not {first} and {second}: with num_layers={num} those are layer 0's forward and "
             "backward states.",
             first="h_n[0]",
             second="h_n[1]",
-            layers=spec.num_layers,
+            num=spec.num_layers,
         )
     return Note("last_layer_state", text)
 

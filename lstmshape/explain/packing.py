@@ -321,10 +321,10 @@ def _example_lengths(n: int, length: int) -> tuple[int, ...]:
 
 def _count_words(lengths: Sequence[int], n: int) -> Words:
     return words(
-        "{lengths} gives {count} {length} for a batch of N = {n} {sequence}.",
+        "{lengths} gives {count} {length} for a batch of N = {n} {noun}.",
         lengths=Arg("lengths"),
         count=len(lengths),
         length=counted(len(lengths), *LENGTH),
         n=n,
-        sequence=counted(n, *SEQUENCE),
+        noun=counted(n, *SEQUENCE),
     )

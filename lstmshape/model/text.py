@@ -139,5 +139,8 @@ def _joins(before: str, char: str) -> bool:
     """Whether no line may break between ``before`` and ``char``."""
     if char in _CLOSING or char == " " or before in _OPENING:
         return True
-    # Narrow characters run together (a word, a shape) until a space ends them.
-    return cells(char) == 1 and cells(before) == 1 and before != " "
+    if before in _CLOSING:
+        return False  # a line may break after 、 and 。, whatever follows
+    # Narrow characters run together (a word, a shape) until a space ends them, and stick to the
+    # wide characters they touch (第1層, 3個): lines break at spaces and between wide characters.
+    return before != " " and (cells(char) == 1 or cells(before) == 1)

@@ -57,8 +57,8 @@ def _parameters(cost: Cost) -> Section:
 def _direction(layer: int, direction: str) -> str:
     """``0 forward``: a layer and its direction (parameters.py's ``forward`` or ``reverse``)."""
     if direction == "reverse":
-        return tr("{layer} reverse", layer=layer)
-    return tr("{layer} forward", layer=layer)
+        return tr("{index} reverse", index=layer)
+    return tr("{index} forward", index=layer)
 
 
 def _memory(cost: Cost) -> Section:

@@ -18,17 +18,19 @@ from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape, short_list
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import listed_layers
+from lstmshape.views.table import broken
 
 _BOX_WIDTH = 30
 _GAP = 2
 D_H_OUT = "D*H_out"
 
 
-def diagram(report: Report) -> RenderableType:
-    """The report's module as a picture: a stack of boxes, or one box for a cell."""
+def diagram(report: Report, width: int = 80) -> RenderableType:
+    """The report's module as a picture: a stack of boxes, or one box for a cell; its captions
+    broken into lines of ``width`` columns where Rich cannot (Japanese has no spaces)."""
     if report.spec.kind.is_cell:
-        return _cell(report)
-    return _stack(report)
+        return _cell(report, width)
+    return _stack(report, width)
 
 
 def render_diagram(report: Report, console: Console) -> None:
@@ -38,8 +40,8 @@ def render_diagram(report: Report, console: Console) -> None:
     from lstmshape.views.table import draw_sections
 
     with trimmed(console):
-        console.print(Text(heading(report), style="bold"))
-        console.print(diagram(report))
+        console.print(Text(broken(heading(report), console.width), style="bold"))
+        console.print(diagram(report, console.width))
         below = [s for s in sections(report) if s.part in ("cost", "expectations")]
         draw_sections(below, console)
 
@@ -61,7 +63,7 @@ def _row(*cells: RenderableType) -> Table:
     return grid
 
 
-def _stack(report: Report) -> RenderableType:
+def _stack(report: Report, width: int) -> RenderableType:
     """output on top, the layers from the last down to 0, the input at the bottom."""
     spec = report.spec
     d, layers = spec.D, spec.num_layers
@@ -108,43 +110,39 @@ def _stack(report: Report) -> RenderableType:
             )
     bottom = "input.data" if packed else "input"
     parts.append(_across(total, f"▲ {bottom} {format_shape(shapes[bottom])}"))
-    return Group(*parts, *_captions(report, len(drawn) < layers))
+    captions = _captions(report, len(drawn) < layers)
+    return Group(*parts, *(Text(broken(caption, width)) for caption in captions))
 
 
-def _captions(report: Report, shortened: bool) -> list[Text]:
+def _captions(report: Report, shortened: bool) -> list[str]:
     """What the picture leaves out (a tall stack's middle) and how packed sequences run."""
     spec = report.spec
     d, layers = spec.D, spec.num_layers
     captions = []
     if shortened:
         captions.append(
-            Text(
-                tr(
-                    "The stack of {layers} layers is too tall to draw whole: layers 2 to {last} "
-                    "are left out. Each takes {width} like layer 1 and leaves its final state in "
-                    "{rows}.",
-                    layers=layers,
-                    last=layers - 2,
-                    width=f"{D_H_OUT} = {d * spec.H_out}",
-                    rows=_rows(spec.kind.final_names, "k", d),
-                )
+            tr(
+                "The stack of {count} layers is too tall to draw whole: layers 2 to {last} are "
+                "left out. Each takes {width} like layer 1 and leaves its final state in {rows}.",
+                count=layers,
+                last=layers - 2,
+                width=f"{D_H_OUT} = {d * spec.H_out}",
+                rows=_rows(spec.kind.final_names, "k", d),
             )
         )
     if report.packing is not None:
         lengths = short_list(report.packing.lengths)
         captions.append(
-            Text(
-                tr(
-                    "Packed: each sequence runs over its own length (lengths {lengths}); the "
-                    "backward direction starts at each one's last step, {last}.",
-                    lengths=lengths,
-                    last="lengths[i] - 1",
-                )
-                if d == 2
-                else tr(
-                    "Packed: each sequence runs over its own length (lengths {lengths}).",
-                    lengths=lengths,
-                )
+            tr(
+                "Packed: each sequence runs over its own length (lengths {lengths}); the backward "
+                "direction starts at each one's last step, {last}.",
+                lengths=lengths,
+                last="lengths[i] - 1",
+            )
+            if d == 2
+            else tr(
+                "Packed: each sequence runs over its own length (lengths {lengths}).",
+                lengths=lengths,
             )
         )
     return captions
@@ -188,9 +186,9 @@ def _box(report: Report, layer: int, direction: int, first: str, last: str) -> P
         lines.append(tr("out: {width}", width=f"H_out = {spec.H_out}"))
     lines.append(finals)
     title = (
-        tr("layer {layer} forward", layer=layer)
+        tr("layer {index} forward", index=layer)
         if direction == 0
-        else tr("layer {layer} backward", layer=layer)
+        else tr("layer {index} backward", index=layer)
     )
     return Panel(
         Text("\n".join(lines), justify="left"),
@@ -201,7 +199,7 @@ def _box(report: Report, layer: int, direction: int, first: str, last: str) -> P
     )
 
 
-def _cell(report: Report) -> RenderableType:
+def _cell(report: Report, width: int) -> RenderableType:
     spec = report.spec
     shapes = report.shapes()
     takes = ", ".join(
@@ -230,14 +228,10 @@ def _cell(report: Report) -> RenderableType:
     grid.add_row(Text("▲", justify="center"))
     grid.add_row(box)
     grid.add_row(Text(f"▲ {takes}", justify="center"))
-    return Group(
-        grid,
-        Text(
-            tr(
-                "A cell has no sequence: loop it over the time steps, feeding back {states}, to "
-                "get what {module} computes.",
-                states=_joined(spec.kind.final_names),
-                module=f"nn.{spec.kind.sequence_module}",
-            )
-        ),
+    caption = tr(
+        "A cell has no sequence: loop it over the time steps, feeding back {states}, to get what "
+        "{module} computes.",
+        states=_joined(spec.kind.final_names),
+        module=f"nn.{spec.kind.sequence_module}",
     )
+    return Group(grid, Text(broken(caption, width)))

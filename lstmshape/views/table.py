@@ -9,6 +9,7 @@ from rich.text import Text
 
 from lstmshape.i18n import tr
 from lstmshape.model.report import Report
+from lstmshape.model.text import cells, wrapped
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
@@ -20,13 +21,13 @@ FULL_WIDTH = 80
 def render_table(report: Report, console: Console) -> None:
     """Draw the report as Rich tables on ``console`` (colour only when it is a terminal)."""
     with trimmed(console):
-        console.print(Text(heading(report), style="bold"))
+        console.print(Text(broken(heading(report), console.width), style="bold"))
         draw_sections(sections(report), console)
         notes = Table.grid(padding=(0, 1))
         notes.add_column(no_wrap=True)
         notes.add_column(overflow="fold")
         for note in report.notes:
-            notes.add_row("•", Text(note.text))
+            notes.add_row("•", Text(broken(note.text, console.width - 2)))
         console.print(Text(tr("Notes"), style="bold"))
         console.print(notes)
 
@@ -61,7 +62,15 @@ def draw_section(section: Section, console: Console) -> None:
     console.print(table)
     if section.caption:
         # Below the table at the console's width, not the table's: the total stays on one line.
-        console.print(Text(section.caption))
+        console.print(Text(broken(section.caption, console.width)))
+
+
+def broken(text: str, width: int) -> str:
+    """Text with wide (CJK) characters broken into lines here: Rich breaks lines at spaces only,
+    and Japanese puts none between words. Other text is left for Rich to wrap."""
+    if cells(text) == len(text):
+        return text
+    return "\n".join(line for part in text.split("\n") for line in wrapped(part, width) or [""])
 
 
 def _styled(section: Section, column: int, cell: str) -> Text:
