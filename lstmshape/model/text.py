@@ -40,7 +40,8 @@ def counted(n: int, one: str, many: str) -> str:
 def a_module(kind: ModuleKind, *, start: bool = False) -> str:
     """The module named with its article, as a sentence says it: "an LSTM", "A GRU"; in Japanese
     the name alone, in French "un LSTM", in Spanish "una LSTM" (una red)."""
-    if kind.a.startswith("an "):
+    # English says the letters: "an LSTM", "an RNN", "a GRU" (kinds.ModuleKind.a's rule).
+    if not kind.name.startswith("G"):
         return tr("An {module}", module=kind.name) if start else tr("an {module}", module=kind.name)
     return tr("A {module}", module=kind.name) if start else tr("a {module}", module=kind.name)
 
