@@ -19,7 +19,7 @@ from lstmshape.explain.sequence import explain_sequence
 from lstmshape.i18n import lang_argument, speaking
 from lstmshape.kinds import LSTM, ModuleKind
 from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import a_module, format_shape
 from lstmshape.reading import lengths_of, read_module, shape_of
 from lstmshape.rules import refuse_missing
 from lstmshape.spec import ModuleSpec
@@ -108,7 +108,10 @@ def _input_without_features(input_shape: Shape, error: InvalidModuleError) -> In
     clone = error.with_words(
         details=[
             *error.detail_words,
-            f"input_size is taken from the input's last axis: {format_shape(input_shape)}.",
+            words(
+                "input_size is taken from the input's last axis: {shape}.",
+                shape=format_shape(input_shape),
+            ),
         ],
         hint=words(
             "Try an {input} whose last axis (H_in) is at least 1, such as {example}.",
@@ -135,8 +138,12 @@ def explain_spec(
     with speaking(lang_argument(lang)):
         if not isinstance(spec, ModuleSpec):
             raise UnreadableValueError(
-                f"spec={spec!r} is not a ModuleSpec.",
-                hint="Try lstmshape.explain(input, hidden_size, ...) or ModuleSpec(input_size, hidden_size).",
+                words("{given} is not a ModuleSpec.", given=f"spec={spec!r}"),
+                hint=words(
+                    "Try {a} or {b}.",
+                    a="lstmshape.explain(input, hidden_size, ...)",
+                    b="ModuleSpec(input_size, hidden_size)",
+                ),
             )
         shape = shape_of(input_shape, "input")
         states = {
@@ -148,7 +155,7 @@ def explain_spec(
         wanted = read_expected(expect)
         if not isinstance(enforce_sorted, bool):
             raise UnreadableValueError(
-                f"enforce_sorted={enforce_sorted!r} is not True or False.",
+                words("{given} is not True or False.", given=f"enforce_sorted={enforce_sorted!r}"),
                 hint=words("Try {a}.", a=fix(enforce_sorted=False)),
             )
         if lengths is not None:
@@ -169,9 +176,14 @@ def explain_spec(
 def _no_cell_state(kind: ModuleKind) -> UnreadableValueError:
     final = kind.final_names[0]
     return UnreadableValueError(
-        f"{kind.A} has no cell state, so there is no c_0 to pass.",
+        words(
+            "{module} has no cell state, so there is no c_0 to pass.",
+            module=a_module(kind, start=True),
+        ),
         details=[
-            f"It takes (input, h_0) and returns {final} {'after output' if final == 'h_n' else 'alone'}."
+            words("It takes (input, h_0) and returns {final} after output.", final=final)
+            if final == "h_n"
+            else words("It takes (input, h_0) and returns {final} alone.", final=final)
         ],
         hint=words(
             "Try {c0}, or {module}.",

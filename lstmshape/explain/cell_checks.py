@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.layout import state_shapes
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import a_module, format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import Text, fix, words
+from lstmshape.words import Part, Text, fix, words
 
 Shape = tuple[int, ...]
 
@@ -35,9 +35,19 @@ def check_cell_tensors(
     x = input_shape if len(input_shape) == 2 else (1, *input_shape)
     if x[1] != spec.input_size:
         raise TensorMismatchError(
-            f"The input has {x[1]} features (last axis of {format_shape(input_shape)}), but "
-            f"input_size is {spec.input_size}.",
-            details=[f"H_in = input_size = {spec.input_size} is the width of each step."],
+            words(
+                "The input has {width} features (last axis of {shape}), but input_size is "
+                "{input_size}.",
+                width=x[1],
+                shape=format_shape(input_shape),
+                input_size=spec.input_size,
+            ),
+            details=[
+                words(
+                    "H_in = input_size = {input_size} is the width of each step.",
+                    input_size=spec.input_size,
+                )
+            ],
             torch_says=TORCH["cell_input_width"].say(got=x[1], expected=spec.input_size),
             hint=words(
                 "Try {a} to build the cell for this input, or {b}.",
@@ -59,16 +69,25 @@ def _check_rank(spec: ModuleSpec, input_shape: Shape) -> None:
     rank = len(input_shape)
     if rank in (1, 2):
         return
-    steps = (
-        f" For a sequence {format_shape(input_shape)}, loop over its first axis, or use "
-        f"nn.{kind.sequence_module}."
+    detail = (
+        words(
+            "A cell takes one time step: (N, H_in), or (H_in) unbatched. For a sequence {shape}, "
+            "loop over its first axis, or use {module}.",
+            shape=format_shape(input_shape),
+            module=f"nn.{kind.sequence_module}",
+        )
         if rank == 3
-        else ""
+        else words("A cell takes one time step: (N, H_in), or (H_in) unbatched.")
     )
     raise TensorMismatchError(
-        f"The input has {rank} dimension{'s' if rank != 1 else ''} "
-        f"{format_shape(input_shape)}, but {kind.a} takes 2 (batched) or 1 (unbatched).",
-        details=["A cell takes one time step: (N, H_in), or (H_in) unbatched." + steps],
+        words(
+            "The input has {rank} dimensions {shape}, but {module} takes 2 (batched) or 1 "
+            "(unbatched).",
+            rank=rank,
+            shape=format_shape(input_shape),
+            module=a_module(kind),
+        ),
+        details=[detail],
         torch_says=TORCH[kind.input_rank_sentence].say(module=kind.name, rank=rank),
         hint=words("Try {a}.", a=fix(input=input_shape[-2:]))
         if rank == 3
@@ -85,9 +104,16 @@ def _check_state_ranks(spec: ModuleSpec, shapes: dict[str, Shape], right: dict[s
         if len(shape) in (1, 2):
             continue
         raise TensorMismatchError(
-            f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
-            f"{kind.a}'s states are (N, H) or (H): {format_shape(right[name])}.",
-            details=["A cell keeps one state per sequence: no layer or direction axis."],
+            words(
+                "{name} has shape {shape} ({rank}-D), but {module}'s states are (N, H) or (H): "
+                "{right}.",
+                name=name,
+                shape=format_shape(shape),
+                rank=len(shape),
+                module=a_module(kind),
+                right=format_shape(right[name]),
+            ),
+            details=[words("A cell keeps one state per sequence: no layer or direction axis.")],
             torch_says=TORCH[kind.state_rank_sentence].say(
                 module=kind.name, index=idx, rank=len(shape)
             ),
@@ -115,8 +141,13 @@ def _state_error(
     else:
         says = None  # torch checks only the first two axes: this state reaches its kernel
     return TensorMismatchError(
-        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
-        f"{format_shape(right)}.",
+        words(
+            "{name} has shape {shape} but this {module} expects {right}.",
+            name=name,
+            shape=format_shape(shape),
+            module=spec.kind.name,
+            right=format_shape(right),
+        ),
         details=_state_causes(spec, input_shape, name, shape, right, checked=says is not None),
         torch_says=says,
         hint=words("Try {a}.", a=fix(**{name: right})),
@@ -132,19 +163,39 @@ def _state_causes(
     batched = len(input_shape) == 2
     if not checked:
         return [
-            f"Unbatched input {format_shape(input_shape)} needs a 1-D {name}.",
-            "torch does not catch this one: it checks only a state's first two axes "
-            "against the input, so this state reaches its kernel, which fails with an "
-            "unrelated message or worse.",
+            words(
+                "Unbatched input {shape} needs a 1-D {name}.",
+                shape=format_shape(input_shape),
+                name=name,
+            ),
+            words(
+                "torch does not catch this one: it checks only a state's first two axes against "
+                "the input, so this state reaches its kernel, which fails with an unrelated "
+                "message or worse."
+            ),
         ]
     if len(shape) != len(right):
         # torch has no rank check between input and states: the fault surfaces as a size.
+        values: dict[str, Part] = {
+            "shape": format_shape(input_shape),
+            "want": len(right),
+            "name": name,
+            "rank": len(shape),
+        }
+        if batched:
+            return [
+                words("Batched input {shape} needs {want}-D states; {name} is {rank}-D.", **values)
+            ]
         return [
-            f"{'Batched' if batched else 'Unbatched'} input {format_shape(input_shape)} needs "
-            f"{len(right)}-D states; {name} is {len(shape)}-D."
+            words("Unbatched input {shape} needs {want}-D states; {name} is {rank}-D.", **values)
         ]
     if shape[0] != right[0] and batched:
         return [
-            f"{name} was built for a batch of {shape[0]}, but the input has N = {input_shape[0]}."
+            words(
+                "{name} was built for a batch of {got}, but the input has N = {n}.",
+                name=name,
+                got=shape[0],
+                n=input_shape[0],
+            )
         ]
-    return [f"Its last axis is hidden_size = {spec.hidden_size}."]
+    return [words("Its last axis is hidden_size = {size}.", size=spec.hidden_size)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.explain.notes import gates_note
+from lstmshape.i18n import tr
 from lstmshape.kinds import KINDS
 from lstmshape.model.report import Note
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import a_module, format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 
@@ -19,30 +20,48 @@ def cell_notes(
     """The notes of a cell's report: one step per call, the loop, what it returns."""
     kind = spec.kind
     batched = len(input_shape) == 2
-    n = f"N={input_shape[0]} sequences" if batched else "one sequence"
+    n = tr("N={n} sequences", n=input_shape[0]) if batched else tr("one sequence")
     notes = [
         Note(
             "one_step",
-            f"{kind.A} runs one time step per call: input {format_shape(input_shape)} is one step "
-            f"of {n}, not a sequence. There is no num_layers, bidirectional, batch_first, "
-            "proj_size or dropout: stack cells yourself to get layers.",
+            tr(
+                "{module} runs one time step per call: input {shape} is one step of {count}, "
+                "not a sequence. There is no num_layers, bidirectional, batch_first, proj_size or "
+                "dropout: stack cells yourself to get layers.",
+                module=a_module(kind, start=True),
+                shape=format_shape(input_shape),
+                count=n,
+            ),
         ),
         _loop_note(spec, batched),
         Note(
             "cell_returns",
-            "cell(input, (h_0, c_0)) returns the tuple (h_1, c_1), where nn.LSTM returns "
-            "(output, (h_n, c_n))."
+            tr(
+                "{call} returns the tuple {returned}, where {module} returns {returns}.",
+                call="cell(input, (h_0, c_0))",
+                returned="(h_1, c_1)",
+                module="nn.LSTM",
+                returns="(output, (h_n, c_n))",
+            )
             if kind.has_cell_state
-            else f"cell(input, h_0) returns h_1 alone, where nn.{kind.sequence_module} returns "
-            "(output, h_n).",
+            else tr(
+                "{call} returns {returned} alone, where {module} returns {returns}.",
+                call="cell(input, h_0)",
+                returned="h_1",
+                module=f"nn.{kind.sequence_module}",
+                returns="(output, h_n)",
+            ),
         ),
     ]
     if not batched:
         notes.append(
             Note(
                 "unbatched",
-                f"Unbatched input (H_in): torch adds a batch of 1 inside and removes it again, so "
-                f"the states are 1-D, here h_0 {format_shape((spec.H_out,))}.",
+                tr(
+                    "Unbatched input (H_in): torch adds a batch of 1 inside and removes it again, "
+                    "so the states are 1-D, here h_0 {h_0}.",
+                    h_0=format_shape((spec.H_out,)),
+                ),
             )
         )
     notes.append(gates_note(spec))
@@ -50,13 +69,19 @@ def cell_notes(
     passed = [s for s in kind.state_names if given[s] is not None]
     if kind.has_cell_state and len(passed) == 1:
         missing = "c_0" if passed[0] == "h_0" else "h_0"
-        text = (
-            f"{kind.A} takes its states as one tuple: cell(input, (h_0, c_0)). Only {passed[0]} "
-            f"was given; {missing} is shown as it must be."
+        text = tr(
+            "{module} takes its states as one tuple: {call}. Only {passed} was given; {missing} is "
+            "shown as it must be.",
+            module=a_module(kind, start=True),
+            call="cell(input, (h_0, c_0))",
+            passed=passed[0],
+            missing=missing,
         )
         failure = single_cell_state_failure(batched, spec.hidden_size)
         if failure:
-            text += f" Passing {passed[0]} alone fails with: {failure}"
+            text += tr(
+                " Passing {passed} alone fails with: {failure}", passed=passed[0], failure=failure
+            )
         notes.append(Note("state_tuple", text))
     return tuple(notes)
 
@@ -66,23 +91,30 @@ def _loop_note(spec: ModuleSpec, batched: bool) -> Note:
     seq = spec.kind.sequence_module
     if spec.kind.has_cell_state:
         loop = "h, c = h_0, c_0; for x_t in x: h, c = cell(x_t, (h, c))"
-        same = "h and c equal h_n[0] and c_n[0]"
+        same = tr("{h} and {c} equal {h_n} and {c_n}", h="h", c="c", h_n="h_n[0]", c_n="c_n[0]")
     else:
         loop = "h = h_0; for x_t in x: h = cell(x_t, h)"
-        same = "h equals h_n[0]"
+        same = tr("{h} equals {h_n}", h="h", h_n="h_n[0]")
+    lead = "(L, N, H_in)" if batched else "(L, H_in)"
+    text = tr("To run a sequence x of shape {shape}, loop: {loop}.", shape=lead, loop=loop)
     sequence = sequence_spec(spec)
     if sequence is None:
-        same_as = (
-            f" nn.{seq} has no counterpart here: torch builds no {seq} with a size of 0, though it "
-            "builds this cell."
+        text += tr(
+            " {module} has no counterpart here: torch builds no {name} with a size of 0, though it "
+            "builds this cell.",
+            module=f"nn.{seq}",
+            name=seq,
         )
     else:
-        same_as = (
-            f" Then {same} of {sequence.torch_call()} with the same weights (weight_ih_l0 = "
-            "cell.weight_ih, ...), and each step's h equals that output[t]."
+        text += tr(
+            " Then {same} of {call} with the same weights ({weights}, ...), and each step's h "
+            "equals that {output}.",
+            same=same,
+            call=sequence.torch_call(),
+            weights="weight_ih_l0 = cell.weight_ih",
+            output="output[t]",
         )
-    lead = "L, N, H_in" if batched else "L, H_in"
-    return Note("cell_loop", f"To run a sequence x of shape ({lead}), loop: {loop}." + same_as)
+    return Note("cell_loop", text)
 
 
 def sequence_spec(spec: ModuleSpec) -> ModuleSpec | None:

@@ -6,6 +6,7 @@ from lstmshape.explain.cell_checks import check_cell_tensors
 from lstmshape.explain.cell_notes import cell_notes
 from lstmshape.explain.expectations import with_expectations
 from lstmshape.explain.sequence import state_meaning
+from lstmshape.i18n import tr
 from lstmshape.model.report import Dim, Report, Symbol, Tensor
 from lstmshape.spec import ModuleSpec
 
@@ -29,20 +30,26 @@ def explain_cell(
     h_cell = Dim("H_cell", spec.H_cell, "hidden_size")
     given = {"h_0": h_0 is not None, "c_0": c_0 is not None}
     tensors = [
-        Tensor("input", "input", (*batch, h_in), "one time step of every sequence"),
+        Tensor("input", "input", (*batch, h_in), tr("one time step of every sequence")),
         Tensor("h_0", "input", (*batch, h_out),
-               state_meaning("hidden state before the step", given["h_0"]), given=given["h_0"]),
+               state_meaning(tr("hidden state before the step"), given["h_0"]),
+               given=given["h_0"]),
     ]  # fmt: skip
     if spec.kind.has_cell_state:
         tensors.append(
             Tensor("c_0", "input", (*batch, h_cell),
-                   state_meaning("cell state before the step", given["c_0"]), given=given["c_0"])
+                   state_meaning(tr("cell state before the step"), given["c_0"]),
+                   given=given["c_0"])
         )  # fmt: skip
-    tensors.append(Tensor("h_1", "output", (*batch, h_out), "hidden state after the step"))
+    tensors.append(Tensor("h_1", "output", (*batch, h_out), tr("hidden state after the step")))
     if spec.kind.has_cell_state:
-        tensors.append(Tensor("c_1", "output", (*batch, h_cell), "cell state after the step"))
-    symbols = [Symbol("N", input_shape[0], "batch size: input axis 0")] if batched else []
-    symbols.append(Symbol("H_in", spec.input_size, "input_size: input's last axis"))
+        tensors.append(Tensor("c_1", "output", (*batch, h_cell), tr("cell state after the step")))
+    symbols = (
+        [Symbol("N", input_shape[0], tr("batch size: input axis {axis}", axis=0))]
+        if batched
+        else []
+    )
+    symbols.append(Symbol("H_in", spec.input_size, tr("input_size: input's last axis")))
     if spec.kind.has_cell_state:
         symbols.append(Symbol("H_cell", spec.H_cell, "hidden_size"))
     symbols.append(Symbol("H_out", spec.H_out, "hidden_size"))

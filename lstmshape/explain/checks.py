@@ -13,10 +13,10 @@ from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.layout import Layout, state_shapes
 from lstmshape.explain.states import state_size_error
 from lstmshape.kinds import ModuleKind
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import a_module, format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import Fix, fix, words
+from lstmshape.words import Fix, Part, Text, Words, fix, words
 
 Shape = tuple[int, ...]
 
@@ -45,9 +45,12 @@ def check_tensors(
         ones = list(input_shape)
         ones[layout.time_axis] = 1
         raise TensorMismatchError(
-            f"The input has no time steps: L = 0 (axis {layout.time_axis} of "
-            f"{format_shape(input_shape)}).",
-            details=["A recurrent layer needs at least one step to produce h_n."],
+            words(
+                "The input has no time steps: L = 0 (axis {axis} of {shape}).",
+                axis=layout.time_axis,
+                shape=format_shape(input_shape),
+            ),
+            details=[words("A recurrent layer needs at least one step to produce h_n.")],
             torch_says=TORCH["no_steps"].say(),
             hint=words("Try {a}.", a=fix(input=tuple(ones))),
             subject="input",
@@ -59,14 +62,26 @@ def input_width_error(spec: ModuleSpec, input_shape: Shape) -> TensorMismatchErr
     """The input's last axis is not input_size (torch: "input.size(-1) must be equal to ...")."""
     width = input_shape[-1]
     fitting = (*input_shape[:-1], spec.input_size)
-    details = [f"H_in = input_size = {spec.input_size} is the width of each time step."]
+    details = [
+        words(
+            "H_in = input_size = {input_size} is the width of each time step.",
+            input_size=spec.input_size,
+        )
+    ]
     channels_first = _channels_first(spec, input_shape)
     if channels_first is not None:
         shape, code = channels_first
         details.append(
-            f"input_size = {spec.input_size} is the input's axis {input_shape.index(spec.input_size)}"
-            f": the data looks channels-first, like Conv1d's (N, C, L). {code} gives "
-            f"{format_shape(shape)}, which this {spec.kind.name} reads as its input."
+            words(
+                "input_size = {input_size} is the input's axis {axis}: the data looks "
+                "channels-first, like Conv1d's (N, C, L). {code} gives {shape}, which this "
+                "{module} reads as its input.",
+                input_size=spec.input_size,
+                axis=input_shape.index(spec.input_size),
+                code=code,
+                shape=format_shape(shape),
+                module=spec.kind.name,
+            )
         )
         # Not input_size=width: that would take the time steps for features.
         hint = words("Try {a} ({code}).", a=fix(input=shape), code=code)
@@ -79,14 +94,24 @@ def input_width_error(spec: ModuleSpec, input_shape: Shape) -> TensorMismatchErr
     else:  # torch builds no module with input_size=0, so never suggest it
         hint = words("Try {b}.", b=fix(input=fitting))
     return TensorMismatchError(
-        f"The input has {width} features per step (last axis of {format_shape(input_shape)}), "
-        f"but input_size is {spec.input_size}.",
+        features_error_words(width, input_shape, spec.input_size),
         details=details,
         torch_says=TORCH["input_width"].say(expected=spec.input_size, got=width),
         hint=hint,
         subject="input",
         expected=spec.input_size,
         actual=width,
+    )
+
+
+def features_error_words(width: int, input_shape: Shape, input_size: int) -> Words:
+    """The input's width is not input_size: the first line of the error, packed or not."""
+    return words(
+        "The input has {width} features per step (last axis of {shape}), but input_size is "
+        "{input_size}.",
+        width=width,
+        shape=format_shape(input_shape),
+        input_size=input_size,
     )
 
 
@@ -109,11 +134,28 @@ def check_input_rank(kind: ModuleKind, input_shape: Shape) -> None:
     rank = len(input_shape)
     if rank in (2, 3):
         return
+    values: dict[str, Part] = {
+        "rank": rank,
+        "shape": format_shape(input_shape),
+        "module": a_module(kind),
+    }
     raise TensorMismatchError(
-        f"The input has {rank} dimension{'s' if rank != 1 else ''} {format_shape(input_shape)}, "
-        f"but {kind.a} takes 3 (batched) or 2 (unbatched).",
+        words(
+            "The input has {rank} dimension {shape}, but {module} takes 3 (batched) or 2 "
+            "(unbatched).",
+            **values,
+        )
+        if rank == 1
+        else words(
+            "The input has {rank} dimensions {shape}, but {module} takes 3 (batched) or 2 "
+            "(unbatched).",
+            **values,
+        ),
         details=[
-            "Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in)."
+            words(
+                "Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: "
+                "(L, H_in)."
+            )
         ],
         torch_says=TORCH[kind.input_rank_sentence].say(module=kind.name, rank=rank),
         hint=words(
@@ -152,17 +194,23 @@ def _check_state_ranks(
         torch_says = TORCH["state_rank"].say(input=kind_of_input, want=want, got=len(shape))
     else:
         torch_says = TORCH["states_rank"].say(input=kind_of_input, want=want, ranks=rank_list)
+    details: list[Text]
     if layout.batched:
         states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
         details = [
-            f"Batched input {format_shape(input_shape)} needs 3-D states (D*num_layers, N, H): "
-            f"{states}."
+            words(
+                "Batched input {shape} needs 3-D states (D*num_layers, N, H): {states}.",
+                shape=format_shape(input_shape),
+                states=states,
+            )
         ]
         hint = words("Try {a}.", a=states_fix)
     else:
         details = [
-            f"Unbatched input {format_shape(input_shape)} needs 2-D states (D*num_layers, H), "
-            "with no batch axis."
+            words(
+                "Unbatched input {shape} needs 2-D states (D*num_layers, H), with no batch axis.",
+                shape=format_shape(input_shape),
+            )
         ]
         hint = words("Try {a}.", a=states_fix)
         if all(len(given[n] or ()) == 3 for n in names if given[n] is not None):
@@ -173,10 +221,25 @@ def _check_state_ranks(
                 a=states_fix,
                 b=fix(input=batched_input(spec, length, width)),
             )
+    values: dict[str, Part] = {
+        "name": name,
+        "shape": format_shape(shape),
+        "rank": len(shape),
+        "want": want,
+        "right": format_shape(expected[name]),
+    }
     raise TensorMismatchError(
-        f"{name} has shape {format_shape(shape)} ({len(shape)}-D), but "
-        f"{'batched' if layout.batched else 'unbatched'} input needs {want}-D states: "
-        f"{format_shape(expected[name])}.",
+        words(
+            "{name} has shape {shape} ({rank}-D), but batched input needs {want}-D states: "
+            "{right}.",
+            **values,
+        )
+        if layout.batched
+        else words(
+            "{name} has shape {shape} ({rank}-D), but unbatched input needs {want}-D states: "
+            "{right}.",
+            **values,
+        ),
         details=details,
         torch_says=torch_says,
         hint=hint,

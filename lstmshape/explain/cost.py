@@ -9,6 +9,7 @@ from __future__ import annotations
 from math import prod
 
 from lstmshape.dtypes import DTYPES
+from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.cost import Cost, LayerCost, TensorBytes
 from lstmshape.model.report import Report
 from lstmshape.parameters import totals
@@ -18,10 +19,18 @@ from lstmshape.reading import read_dtype
 _INDEX_DTYPE = ("int64", 8)
 
 
-def cost_of(report: Report, dtype: str = "float32") -> Cost:
+def cost_of(report: Report, dtype: str = "float32", *, lang: str | None = None) -> Cost:
     """The cost of ``report``'s module on its input in ``dtype``: float32, float16, bfloat16 or
-    float64, by any name the command line takes (``"torch.half"``, ``"bf16"``)."""
-    dtype = read_dtype(dtype)
+    float64, by any name the command line takes (``"torch.half"``, ``"bf16"``).
+
+    ``lang`` (``"ja"``, ``"fr"``, ``"es"``, ``"en"``) is the language of the cost's formulas
+    (``steps_formula``, ``torchinfo_formula``); by default the report's.
+    """
+    with speaking(lang_argument(lang) or report.lang):
+        return _cost_of(report, read_dtype(dtype))
+
+
+def _cost_of(report: Report, dtype: str) -> Cost:
     spec = report.spec
     itemsize = DTYPES[dtype]
     layers: dict[tuple[int, str], list[int]] = {}
@@ -49,17 +58,27 @@ def cost_of(report: Report, dtype: str = "float32") -> Cost:
         elementwise=spec.kind.elementwise,
         units=spec.H_cell,
         torchinfo_axes=axes,
-        torchinfo_formula=f"parameters × {' × '.join(map(str, axes))} ({first}'s first "
-        f"{'two axes' if len(axes) == 2 else 'axis'})",
+        torchinfo_formula=_torchinfo_formula(first, axes),
     )
+
+
+def _torchinfo_formula(first: str, axes: tuple[int, ...]) -> str:
+    """torchinfo's Mult-Adds: the parameters times the first axes of forward's first result."""
+    product = " × ".join(map(str, axes))
+    if len(axes) == 2:
+        return tr("parameters × {product} ({name}'s first two axes)", product=product, name=first)
+    return tr("parameters × {product} ({name}'s first axis)", product=product, name=first)
 
 
 def _steps(report: Report) -> tuple[int, str]:
     shape = report.input_shape
     if report.spec.kind.is_cell:
-        return (shape[0], f"N = {shape[0]}, one step each") if report.batched else (1, "one step")
+        if report.batched:
+            return shape[0], tr("N = {n}, one step each", n=shape[0])
+        return 1, tr("one step")
     if report.packing is not None:
-        return report.packing.total, f"sum(lengths) = {report.packing.total}, padding skipped"
+        total = report.packing.total
+        return total, tr("sum(lengths) = {total}, padding skipped", total=total)
     if not report.batched:
         return shape[0], f"L = {shape[0]}"
     seq, batch = (shape[1], shape[0]) if report.spec.batch_first else (shape[0], shape[1])

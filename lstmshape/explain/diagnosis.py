@@ -12,7 +12,7 @@ from typing import NamedTuple
 from lstmshape.explain.layout import Layout
 from lstmshape.model.text import format_shape
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import Fix, Text, drop, fix, words
+from lstmshape.words import Fix, Part, Text, drop, fix, words
 
 Shape = tuple[int, ...]
 
@@ -49,8 +49,14 @@ def _rows_cause(spec: ModuleSpec, rows: int, want_rows: int) -> Cause:
         return Cause(
             "bidirectional_not_counted",
             (
-                f"It has num_layers={rows} rows; a bidirectional {kind} needs one row per "
-                f"layer and direction: D*num_layers = 2*{spec.num_layers} = {want_rows}.",
+                words(
+                    "It has num_layers={rows} rows; a bidirectional {kind} needs one row per layer "
+                    "and direction: D*num_layers = 2*{num} = {want}.",
+                    rows=rows,
+                    kind=kind,
+                    num=spec.num_layers,
+                    want=want_rows,
+                ),
             ),
         )
     if spec.D == 1 and rows == 2 * spec.num_layers:
@@ -70,8 +76,13 @@ def _rows_cause(spec: ModuleSpec, rows: int, want_rows: int) -> Cause:
     return Cause(
         "num_layers",
         (
-            f"Its first axis is D*num_layers = {spec.D}*{spec.num_layers} = {want_rows}, "
-            "one row per layer and direction.",
+            words(
+                "Its first axis is D*num_layers = {d}*{num} = {want}, one row per layer and "
+                "direction.",
+                d=spec.D,
+                num=spec.num_layers,
+                want=want_rows,
+            ),
         ),
     )
 
@@ -88,19 +99,33 @@ def _batch_cause(spec: ModuleSpec, layout: Layout, name: str, shape: Shape) -> C
         return Cause(
             "states_not_batch_first",
             (
-                f"batch_first=True reorders input and output only: {name} keeps N in the middle, "
-                f"(D*num_layers, N, ...).",
+                words(
+                    "batch_first=True reorders input and output only: {name} keeps N in the "
+                    "middle, (D*num_layers, N, ...).",
+                    name=name,
+                ),
             ),
         )
     other = input_shape[1 - layout.time_axis]  # the axis torch reads as L
     if got_n == input_shape[layout.time_axis] and got_n != other:
         return _swapped_cause(spec, layout, got_n)
     source = "x.size(0)" if spec.batch_first else "x.size(1)"
-    cause = f"{name} was built for a batch of {got_n}, but the input has N = {want_n}."
-    if got_n > want_n:
-        cause += " (The last batch of an epoch is often smaller.)"
+    values: dict[str, Part] = {"name": name, "got": got_n, "n": want_n}
+    cause = (
+        words(
+            "{name} was built for a batch of {got}, but the input has N = {n}. (The last batch of "
+            "an epoch is often smaller.)",
+            **values,
+        )
+        if got_n > want_n
+        else words("{name} was built for a batch of {got}, but the input has N = {n}.", **values)
+    )
     return Cause(
-        "batch_size", (cause, f"Build it from the input: torch.zeros(..., {source}, ...).")
+        "batch_size",
+        (
+            cause,
+            words("Build it from the input: {code}.", code=f"torch.zeros(..., {source}, ...)"),
+        ),
     )
 
 
@@ -147,17 +172,25 @@ def _width_cause(spec: ModuleSpec, name: str, got: int, want: int) -> Cause:
         return Cause(
             "proj_size_h",
             (
-                f"With proj_size={spec.proj_size}, h_0 has H_out = proj_size = {spec.proj_size} "
-                f"features; only c_0 keeps hidden_size = {spec.hidden_size}.",
+                words(
+                    "With proj_size={proj_size}, h_0 has H_out = proj_size = {proj_size} "
+                    "features; only c_0 keeps hidden_size = {hidden_size}.",
+                    proj_size=spec.proj_size,
+                    hidden_size=spec.hidden_size,
+                ),
             ),
         )
     if name == "c_0" and spec.proj_size > 0 and got == spec.proj_size:
         return Cause(
             "proj_size_c",
             (
-                f"c_0 keeps H_cell = hidden_size = {spec.hidden_size} features; proj_size="
-                f"{spec.proj_size} shrinks h only.",
+                words(
+                    "c_0 keeps H_cell = hidden_size = {hidden_size} features; proj_size={proj_size} "
+                    "shrinks h only.",
+                    hidden_size=spec.hidden_size,
+                    proj_size=spec.proj_size,
+                ),
             ),
         )
     symbol = "H_out" if name == "h_0" else "H_cell"
-    return Cause("width", (f"Its last axis is {symbol} = {want}.",))
+    return Cause("width", (words("Its last axis is {symbol} = {want}.", symbol=symbol, want=want),))

@@ -11,6 +11,7 @@ from lstmshape.errors import UnreadableValueError
 from lstmshape.model.report import Expectation, Report
 from lstmshape.parameters import parameter_named
 from lstmshape.reading import did_you_mean, shape_of, tensor_name
+from lstmshape.words import words
 
 Shape = tuple[int, ...]
 Expected = Mapping[str, Any] | Iterable[tuple[str, Any]]
@@ -38,8 +39,8 @@ def read_expected(expect: Expected | None) -> tuple[tuple[str, Shape], ...]:
 
 def _not_expected(expect: object) -> UnreadableValueError:
     return UnreadableValueError(
-        f"expect={expect!r} is not a mapping of tensor names to shapes.",
-        hint="Try expect={'h_n': (2, 3, 20)}.",
+        words("{given} is not a mapping of tensor names to shapes.", given=f"expect={expect!r}"),
+        hint=words("Try {a}.", a="expect={'h_n': (2, 3, 20)}"),
     )
 
 
@@ -67,11 +68,17 @@ def _no_such_name(
     first = [p.name for p in report.spec.parameters(range(min(report.spec.num_layers, 1)))]
     close = difflib.get_close_matches(name, [*names, *first], n=1)
     return UnreadableValueError(
-        f"Cannot expect a shape for {name!r}: this {report.module} has no such tensor or "
-        "parameter.",
+        words(
+            "Cannot expect a shape for {name}: this {module} has no such tensor or parameter.",
+            name=repr(name),
+            module=report.module,
+        ),
         details=[
-            f"Its tensors are {', '.join(names)}; its parameters are named as "
-            f"{', '.join(first)} (layer 0)."
+            words(
+                "Its tensors are {tensors}; its parameters are named as {parameters} (layer 0).",
+                tensors=", ".join(names),
+                parameters=", ".join(first),
+            )
         ],
         hint=did_you_mean(close[0] if close else None, shape),
         subject=name,

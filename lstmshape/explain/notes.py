@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lstmshape.explain.layout import Layout, state_shapes, state_views
+from lstmshape.i18n import tr
 from lstmshape.model.report import Fact, Note
-from lstmshape.model.text import format_shape, plural
+from lstmshape.model.text import SEQUENCE, STEP, a_module, counted, format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 
@@ -30,7 +31,7 @@ def sequence_notes(
     notes = [_layout_of_input(spec, layout)]
     if layout.batched and layout.batch == 0:
         notes.append(
-            Note("empty_batch", "N=0: torch accepts an empty batch and returns empty tensors.")
+            Note("empty_batch", tr("N=0: torch accepts an empty batch and returns empty tensors."))
         )
     if spec.proj_size > 0:
         notes.append(_proj_size_note(spec))
@@ -39,8 +40,13 @@ def sequence_notes(
         notes.append(
             Note(
                 "bidirectional_output",
-                f"output's last axis is D*H_out = {2 * h}: [..., :{h}] is the forward direction, "
-                f"[..., {h}:] the backward one, at every step.",
+                tr(
+                    "output's last axis is D*H_out = {width}: {forward} is the forward direction, "
+                    "{backward} the backward one, at every step.",
+                    width=2 * h,
+                    forward=f"[..., :{h}]",
+                    backward=f"[..., {h}:]",
+                ),
             )
         )
     notes += [
@@ -65,55 +71,75 @@ def _layout_of_input(spec: ModuleSpec, layout: Layout) -> Note:
         states = [*spec.kind.state_names, *spec.kind.final_names]
         return Note(
             "batch_first_states",
-            f"batch_first=True reorders input and output only: {_listed(states)} keep N "
-            f"in the middle, (D*num_layers, N, H) = ({spec.D * spec.num_layers}, "
-            f"{layout.batch}, ...).",
+            tr(
+                "batch_first=True reorders input and output only: {states} keep N in the middle, "
+                "(D*num_layers, N, H) = {shape}.",
+                states=_listed(states),
+                shape=f"({spec.D * spec.num_layers}, {layout.batch}, ...)",
+            ),
         )
     if layout.batched:
         return Note(
             "time_first",
-            f"batch_first=False: torch reads {format_shape(input_shape)} as L={layout.length} "
-            f"{plural(layout.length, 'step')} of N={layout.batch} "
-            f"{plural(layout.batch, 'sequence')}. If your tensor is (batch, seq, feature), pass "
-            "batch_first=True: without it torch silently swaps N and L.",
+            tr(
+                "batch_first=False: torch reads {shape} as L={length} {steps} of N={n} "
+                "{nouns}. If your tensor is (batch, seq, feature), pass batch_first=True: "
+                "without it torch silently swaps N and L.",
+                shape=format_shape(input_shape),
+                length=layout.length,
+                steps=counted(layout.length, *STEP),
+                n=layout.batch,
+                nouns=counted(layout.batch, *SEQUENCE),
+            ),
         )
     needed = state_shapes(spec, input_shape)
-    return Note(
-        "unbatched",
-        "Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so "
-        f"the states are 2-D (D*num_layers, H), here h_0 {format_shape(needed['h_0'])}, "
-        f"and output is (L, D*H_out) = {format_shape((layout.length, spec.D * spec.H_out))}."
-        + (" batch_first is ignored for unbatched input." if spec.batch_first else ""),
+    text = tr(
+        "Unbatched input (L, H_in): torch adds a batch of 1 inside and removes it again, so the "
+        "states are 2-D (D*num_layers, H), here h_0 {h_0}, and output is (L, D*H_out) = {output}.",
+        h_0=format_shape(needed["h_0"]),
+        output=format_shape((layout.length, spec.D * spec.H_out)),
     )
+    if spec.batch_first:
+        text += tr(" batch_first is ignored for unbatched input.")
+    return Note("unbatched", text)
 
 
 def _proj_size_note(spec: ModuleSpec) -> Note:
-    later = (
-        f" Layers above the first take D*H_out = {spec.D * spec.H_out} inputs "
-        f"(weight_ih_l1 is {format_shape((spec.kind.gates * spec.H_cell, spec.D * spec.H_out))})."
-        if spec.num_layers > 1
-        else ""
+    text = tr(
+        "proj_size={proj_size}: h_0, h_n and output use H_out = proj_size = {proj_size}, while "
+        "c_0 and c_n keep H_cell = hidden_size = {hidden_size}. {weight} {shape} projects each h_t.",
+        proj_size=spec.proj_size,
+        hidden_size=spec.H_cell,
+        weight="weight_hr_l{k}",
+        shape=format_shape((spec.proj_size, spec.H_cell)),
     )
-    return Note(
-        "proj_size",
-        f"proj_size={spec.proj_size}: h_0, h_n and output use H_out = proj_size = "
-        f"{spec.proj_size}, while c_0 and c_n keep H_cell = hidden_size = {spec.H_cell}. "
-        f"weight_hr_l{{k}} {format_shape((spec.proj_size, spec.H_cell))} projects each h_t."
-        + later,
-    )
+    if spec.num_layers > 1:
+        text += tr(
+            " Layers above the first take D*H_out = {width} inputs (weight_ih_l1 is {shape}).",
+            width=spec.D * spec.H_out,
+            shape=format_shape((spec.kind.gates * spec.H_cell, spec.D * spec.H_out)),
+        )
+    return Note("proj_size", text)
 
 
 def _dropout_note(spec: ModuleSpec) -> Note:
     if spec.num_layers == 1:
         return Note(
             "dropout_single_layer",
-            f"dropout={spec.dropout} does nothing with num_layers=1: torch applies dropout to "
-            "the outputs of every layer but the last, and warns when there is only one.",
+            tr(
+                "dropout={dropout} does nothing with num_layers=1: torch applies dropout to the "
+                "outputs of every layer but the last, and warns when there is only one.",
+                dropout=spec.dropout,
+            ),
         )
     return Note(
         "dropout",
-        f"dropout={spec.dropout} zeroes elements of the output of every layer but the last "
-        f"({_layer_range(spec.num_layers - 1)}) in training mode; it changes no shape.",
+        tr(
+            "dropout={dropout} zeroes elements of the output of every layer but the last "
+            "({which}) in training mode; it changes no shape.",
+            dropout=spec.dropout,
+            which=_layer_range(spec.num_layers - 1),
+        ),
     )
 
 
@@ -123,14 +149,23 @@ def _state_tuple_note(
     """torch takes the states as one tuple; say exactly how passing one tensor alone fails."""
     name = spec.kind.name
     missing = "c_0" if passed == "h_0" else "h_0"
-    text = (
-        f"{spec.kind.A} takes its states as one tuple: {name.lower()}(input, (h_0, c_0)). Only "
-        f"{passed} was given; {missing} is shown as it must be."
+    text = tr(
+        "{module} takes its states as one tuple: {call}. Only {passed} was given; {missing} is "
+        "shown as it must be.",
+        module=a_module(spec.kind, start=True),
+        call=f"{name.lower()}(input, (h_0, c_0))",
+        passed=passed,
+        missing=missing,
     )
     # On packed input torch fails elsewhere, in words that depend on the path: none quoted.
     failure = None if packed else single_state_failure(layout.batched, shape)
     if failure:
-        text += f" Passing {passed} alone, {name.lower()}(input, {passed}), fails with: {failure}"
+        text += tr(
+            " Passing {passed} alone, {call}, fails with: {failure}",
+            passed=passed,
+            call=f"{name.lower()}(input, {passed})",
+            failure=failure,
+        )
     return Note("state_tuple", text)
 
 
@@ -153,17 +188,19 @@ def single_state_failure(batched: bool, shape: Shape) -> str | None:
 
 def _correspondence_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
     if spec.D == 1:
-        fact = facts[0]
-        text = (
-            f"{fact.text()}: the last step of output is the last layer's final hidden state "
-            "(output holds the last layer only)."
+        text = tr(
+            "{fact}: the last step of output is the last layer's final hidden state (output holds "
+            "the last layer only).",
+            fact=facts[0].text(),
         )
     else:
         forward, reverse = facts
-        text = (
-            f"{forward.text()} (the forward direction ends at the last step) and "
-            f"{reverse.text()} (the backward direction ends at step 0). So the last step of output "
-            "is not the final state of both directions."
+        text = tr(
+            "{forward} (the forward direction ends at the last step) and {backward} (the backward "
+            "direction ends at step 0). So the last step of output is not the final state of both "
+            "directions.",
+            forward=forward.text(),
+            backward=reverse.text(),
         )
     return Note("output_h_n", text)
 
@@ -173,38 +210,71 @@ def gates_note(spec: ModuleSpec) -> Note:
     h = kind.width_symbol
     k = "" if kind.is_cell else "_l{k}"
     if kind.gates == 1:
+        bias = " + b_ih + b_hh" if spec.bias else ""
         return Note(
             "gates",
-            f"{kind.A} has no gates: weight_ih{k} and weight_hh{k} have {h} = {spec.H_cell} "
-            f"rows, and h_t = {spec.nonlinearity}(W_ih x_t + W_hh h_(t-1)"
-            + (" + b_ih + b_hh)." if spec.bias else ")."),
+            tr(
+                "{module} has no gates: {weight_ih} and {weight_hh} have {h} = {rows} rows, and "
+                "{equation}.",
+                module=a_module(kind, start=True),
+                weight_ih=f"weight_ih{k}",
+                weight_hh=f"weight_hh{k}",
+                h=h,
+                rows=spec.H_cell,
+                equation=f"h_t = {spec.nonlinearity}(W_ih x_t + W_hh h_(t-1){bias})",
+            ),
         )
-    gates = ", ".join(kind.gate_names)
     return Note(
         "gates",
-        f"weight_ih{k} and weight_hh{k} stack the {kind.gates} gates ({gates}) along their "
-        f"first axis: {kind.gates}*{h} = {kind.gates * spec.H_cell} rows, {h} = "
-        f"{spec.H_cell} for each gate.",
+        tr(
+            "{weight_ih} and {weight_hh} stack the {count} gates ({gates}) along their first "
+            "axis: {count}*{h} = {rows} rows, {h} = {width} for each gate.",
+            weight_ih=f"weight_ih{k}",
+            weight_hh=f"weight_hh{k}",
+            count=kind.gates,
+            gates=", ".join(kind.gate_names),
+            h=h,
+            rows=kind.gates * spec.H_cell,
+            width=spec.H_cell,
+        ),
     )
 
 
 def _layout_note(spec: ModuleSpec, layout: Layout) -> Note:
-    if spec.D == 1:
-        order = "h_n[k] is layer k"
-    else:
-        order = "h_n[2*k] is layer k forward, h_n[2*k + 1] layer k backward"
     views = state_views(spec, layout)
     n = ", N" if layout.batched else ""
-    text = (
-        f"h_n rows are layer*D + direction: {order}. h_n.view(num_layers, D{n}, H_out) = "
-        f"view{format_shape(views['h_n'])} separates layers and directions"
-    )
-    if "c_n" in views and views["c_n"] == views["h_n"]:
-        text += ", and c_n alike."
-    elif "c_n" in views:
-        text += f"; c_n.view(num_layers, D{n}, H_cell) = view{format_shape(views['c_n'])}."
+    values = {
+        "view": f"h_n.view(num_layers, D{n}, H_out) = view{format_shape(views['h_n'])}",
+        "c_n": f"c_n.view(num_layers, D{n}, H_cell) = view{format_shape(views.get('c_n', ()))}",
+    }
+    if spec.D == 1:
+        order = tr("{row} is layer k", row="h_n[k]")
     else:
-        text += "."
+        order = tr(
+            "{forward} is layer k forward, {backward} layer k backward",
+            forward="h_n[2*k]",
+            backward="h_n[2*k + 1]",
+        )
+    if "c_n" in views and views["c_n"] == views["h_n"]:
+        text = tr(
+            "h_n rows are layer*D + direction: {order}. {view} separates layers and directions, "
+            "and c_n alike.",
+            order=order,
+            **values,
+        )
+    elif "c_n" in views:
+        text = tr(
+            "h_n rows are layer*D + direction: {order}. {view} separates layers and directions; "
+            "{c_n}.",
+            order=order,
+            **values,
+        )
+    else:
+        text = tr(
+            "h_n rows are layer*D + direction: {order}. {view} separates layers and directions.",
+            order=order,
+            view=values["view"],
+        )
     return Note("h_n_layout", text)
 
 
@@ -213,26 +283,35 @@ def _last_layer_note(spec: ModuleSpec, layout: Layout) -> Note:
     if spec.D == 1:
         return Note(
             "last_layer_state",
-            "For a classifier, the last layer's final state is h_n[-1], shape "
-            f"{format_shape((*lead, spec.H_out))}.",
+            tr(
+                "For a classifier, the last layer's final state is {expression}, shape {shape}.",
+                expression="h_n[-1]",
+                shape=format_shape((*lead, spec.H_out)),
+            ),
         )
     dim = 1 if layout.batched else 0
-    text = (
-        f"For a classifier, the last layer's final state is torch.cat([h_n[-2], h_n[-1]], "
-        f"dim={dim}), shape {format_shape((*lead, 2 * spec.H_out))}."
+    text = tr(
+        "For a classifier, the last layer's final state is {expression}, shape {shape}.",
+        expression=f"torch.cat([h_n[-2], h_n[-1]], dim={dim})",
+        shape=format_shape((*lead, 2 * spec.H_out)),
     )
     if spec.num_layers > 1:
-        text += (
-            f" Not h_n[0] and h_n[1]: with num_layers={spec.num_layers} those are layer 0's "
-            "forward and backward states."
+        text += tr(
+            " Not {first} and {second}: with num_layers={num} those are layer 0's forward and "
+            "backward states.",
+            first="h_n[0]",
+            second="h_n[1]",
+            num=spec.num_layers,
         )
     return Note("last_layer_state", text)
 
 
 def _listed(names: Sequence[str]) -> str:
     """ "h_0, c_0, h_n and c_n"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return tr("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
 
 
 def _layer_range(count: int) -> str:
-    return "layer 0" if count == 1 else f"layers 0 to {count - 1}"
+    return tr("layer 0") if count == 1 else tr("layers 0 to {last}", last=count - 1)

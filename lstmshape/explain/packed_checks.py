@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lstmshape.errors import TensorMismatchError
+from lstmshape.explain.checks import features_error_words
 from lstmshape.explain.layout import Layout, state_shapes
 from lstmshape.model.report import Packing
 from lstmshape.model.text import format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import fix, words
+from lstmshape.words import Text, Words, fix, words
 
 Shape = tuple[int, ...]
 
@@ -27,11 +28,15 @@ def check_packed_tensors(
     checked_by_torch = not spec.kind.has_cell_state
     width = layout.input_shape[-1]
     if width != spec.input_size:
+        details: list[Text] = [
+            words(
+                "H_in = input_size = {input_size} is the width of each time step.",
+                input_size=spec.input_size,
+            )
+        ]
         raise TensorMismatchError(
-            f"The input has {width} features per step (last axis of "
-            f"{format_shape(layout.input_shape)}), but input_size is {spec.input_size}.",
-            details=[f"H_in = input_size = {spec.input_size} is the width of each time step."]
-            + ([] if checked_by_torch else [_LSTM_PACKED]),
+            features_error_words(width, layout.input_shape, spec.input_size),
+            details=details + ([] if checked_by_torch else [_LSTM_PACKED]),
             torch_says=TORCH["input_width"].say(expected=spec.input_size, got=width)
             if checked_by_torch
             else None,
@@ -51,9 +56,13 @@ def check_packed_tensors(
 def _packed_state_error(
     spec: ModuleSpec, packing: Packing, name: str, shape: Shape, right: Shape
 ) -> TensorMismatchError:
-    details = [
-        f"{name} is (D*num_layers, N, H) with N = len(lengths) = {len(packing.lengths)}, "
-        "in the batch's original order."
+    details: list[Text] = [
+        words(
+            "{name} is (D*num_layers, N, H) with N = len(lengths) = {n}, in the batch's original "
+            "order.",
+            name=name,
+            n=len(packing.lengths),
+        )
     ]
     says: str | None = None
     if spec.kind.has_cell_state:
@@ -64,8 +73,13 @@ def _packed_state_error(
         says, detail = _unsorted_state_failure(packing, shape, right)
         details.append(detail)
     return TensorMismatchError(
-        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
-        f"{format_shape(right)}.",
+        words(
+            "{name} has shape {shape} but this {module} expects {right}.",
+            name=name,
+            shape=format_shape(shape),
+            module=spec.kind.name,
+            right=format_shape(right),
+        ),
         details=details,
         torch_says=says,
         hint=words("Try {a}.", a=fix(**{name: right})),
@@ -75,27 +89,29 @@ def _packed_state_error(
     )
 
 
-def _unsorted_state_failure(packing: Packing, shape: Shape, right: Shape) -> tuple[str | None, str]:
+def _unsorted_state_failure(
+    packing: Packing, shape: Shape, right: Shape
+) -> tuple[str | None, Words]:
     """What a GRU's or RNN's forward says of a state on unsorted packed input, and why."""
     n = len(packing.lengths)
     unknowable = (
         len(shape) > 1 and 0 < shape[1] < n and first_outside(packing.lengths, shape[1]) is None
     )
     if unknowable:
-        return None, (
-            "With enforce_sorted=False torch first reorders h_0 by the lengths and fails "
-            "there: 'INDICES element is out of DATA bounds', naming an index that depends "
-            "on how it orders equal lengths."
+        return None, words(
+            "With enforce_sorted=False torch first reorders h_0 by the lengths and fails there: "
+            "{says}, naming an index that depends on how it orders equal lengths.",
+            says=INDICES_BOUNDS,
         )
     says = _reordered_state_failure(shape, right, packing.lengths)
     if says is not None:
-        return says, (
-            "With enforce_sorted=False torch first reorders h_0 along its axis 1 by the "
-            "lengths (index_select), then checks it."
+        return says, words(
+            "With enforce_sorted=False torch first reorders h_0 along its axis 1 by the lengths "
+            "(index_select), then checks it."
         )
-    return None, (
-        "torch does not catch this one: with enforce_sorted=False it reorders h_0 "
-        "first, keeping N of its rows, and the result fits."
+    return None, words(
+        "torch does not catch this one: with enforce_sorted=False it reorders h_0 first, keeping "
+        "N of its rows, and the result fits."
     )
 
 
@@ -129,9 +145,11 @@ def _reordered_state_failure(shape: Shape, right: Shape, lengths: Sequence[int])
 
 
 INDEX_EMPTY_AXIS = TORCH["index_select_empty"].say()
+# torch's words when index_select picks a sequence past the end, quoted as torch says them.
+INDICES_BOUNDS = "'INDICES element is out of DATA bounds'"
 
 
-_LSTM_PACKED = (
+_LSTM_PACKED = words(
     "torch does not catch this one clearly: on packed input nn.LSTM checks neither its input's "
     "width nor its states, so its kernel fails later with an unrelated message (or, with "
     "enforce_sorted=False, keeps N of a larger h_0's rows without a word)."

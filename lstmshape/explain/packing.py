@@ -14,13 +14,15 @@ from lstmshape.explain.layout import Layout
 from lstmshape.explain.notes import sequence_notes
 from lstmshape.explain.packed_checks import (
     INDEX_EMPTY_AXIS,
+    INDICES_BOUNDS,
     check_packed_tensors,
     first_outside,
 )
 from lstmshape.explain.packed_notes import packed_notes
 from lstmshape.explain.sequence import sequence_facts, sequence_symbols, sequence_tensors
+from lstmshape.i18n import tr
 from lstmshape.model.report import Dim, Packing, Report, Symbol, Tensor
-from lstmshape.model.text import format_shape, plural
+from lstmshape.model.text import LENGTH, SEQUENCE, STEP, a_module, counted, format_shape
 from lstmshape.parameters import listed_parameters
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
@@ -47,7 +49,7 @@ def explain_packed(
     summed = (
         " + ".join(map(str, packing.lengths))
         if len(packing.lengths) <= 12
-        else f"sum of {len(packing.lengths):,} lengths"
+        else tr("sum of {count} lengths", count=f"{len(packing.lengths):,}")
     )
     total = Dim("sum(lengths)", packing.total, summed)
     longest = Dim("max(lengths)", packing.longest, f"max{format_shape(packing.lengths)}")
@@ -59,22 +61,39 @@ def explain_packed(
     padded = (longest, batch, features) if layout.time_axis == 0 else (batch, longest, features)
     tensors = (
         by_name["input"],
-        Tensor("input.data", "input", (total, h_in), "the valid steps, stacked step by step"),
-        Tensor("input.batch_sizes", "input", (longest,), "sequences still running at each step"),
+        Tensor("input.data", "input", (total, h_in), tr("the valid steps, stacked step by step")),
+        Tensor(
+            "input.batch_sizes", "input", (longest,), tr("sequences still running at each step")
+        ),
         *(by_name[name] for name in spec.kind.state_names),
-        Tensor("output.data", "output", (total, features), "last layer's h_t at every valid step"),
-        Tensor("output.batch_sizes", "output", (longest,), "the same batch_sizes as the input"),
+        Tensor(
+            "output.data", "output", (total, features), tr("last layer's h_t at every valid step")
+        ),
+        Tensor(
+            "output.batch_sizes",
+            "output",
+            (longest,),
+            tr("the same {batch_sizes} as the input", batch_sizes="batch_sizes"),
+        ),
         *(
-            replace(by_name[name], meaning=f"{by_name[name].meaning}, at each sequence's own end")
+            replace(
+                by_name[name],
+                meaning=tr("{meaning}, at each sequence's own end", meaning=by_name[name].meaning),
+            )
             for name in spec.kind.final_names
         ),
-        Tensor("padded_output", "output", padded, "pad_packed_sequence(output)[0], zero-padded"),
+        Tensor(
+            "padded_output",
+            "output",
+            padded,
+            tr("{call}, zero-padded", call="pad_packed_sequence(output)[0]"),
+        ),
     )
     facts = tuple(replace(f, per_sequence=True) for f in sequence_facts(spec, layout))
     symbols = (
         *sequence_symbols(spec, layout),
-        Symbol("sum(lengths)", packing.total, "valid steps of all sequences"),
-        Symbol("max(lengths)", packing.longest, "steps of the longest sequence"),
+        Symbol("sum(lengths)", packing.total, tr("valid steps of all sequences")),
+        Symbol("max(lengths)", packing.longest, tr("steps of the longest sequence")),
     )
     notes = [
         n
@@ -108,7 +127,10 @@ def check_packing(
         _refuse_unsorted_count(lengths, n, layout)
     if 0 in input_shape:
         raise TensorMismatchError(
-            f"The input {format_shape(input_shape)} is empty: there is nothing to pack.",
+            words(
+                "The input {shape} is empty: there is nothing to pack.",
+                shape=format_shape(input_shape),
+            ),
             torch_says=TORCH["empty_pack"].say(),
             hint=words("Try an {input} with no axis of size 0.", input=Arg("input")),
             subject="input",
@@ -116,7 +138,7 @@ def check_packing(
     if len(lengths) != n:
         raise TensorMismatchError(
             _count_words(lengths, n),
-            details=["One length per sequence: the number of its valid (unpadded) steps."],
+            details=[words("One length per sequence: the number of its valid (unpadded) steps.")],
             torch_says=TORCH["lengths_count"].say(got=len(lengths), batch=n),
             hint=words(
                 "Try {a} (one per sequence).", a=fix(lengths=_example_lengths(n, layout.length))
@@ -135,7 +157,7 @@ def _check_packable(spec: ModuleSpec, input_shape: Shape) -> None:
             words(
                 "{lengths} packs a batch of sequences, but {a} takes one step per call.",
                 lengths=Arg("lengths"),
-                a=spec.kind.a,
+                a=a_module(spec.kind),
             ),
             hint=words(
                 "Try {a}, or {b} with a padded batch (L, N, H_in).",
@@ -152,7 +174,7 @@ def _check_packable(spec: ModuleSpec, input_shape: Shape) -> None:
                 lengths=Arg("lengths"),
                 shape=format_shape(input_shape),
             ),
-            details=["pack_padded_sequence packs several sequences of different lengths."],
+            details=[words("pack_padded_sequence packs several sequences of different lengths.")],
             hint=words(
                 "Try {a}.",
                 a=fix(input=batched_input(spec, *input_shape), lengths=(input_shape[0],)),
@@ -183,7 +205,7 @@ def _check_lengths(
                 "{given} is not in decreasing order, and enforce_sorted=True needs it to be.",
                 given=Setting("lengths", tuple(lengths)),
             ),
-            details=["torch then needs the batch sorted longest first."],
+            details=[words("torch then needs the batch sorted longest first.")],
             torch_says=TORCH["unsorted_lengths"].say(),
             hint=words("Try {a}, or sort the batch by length.", a=fix(enforce_sorted=False)),
             subject="lengths",
@@ -204,14 +226,20 @@ def _too_long(spec: ModuleSpec, lengths: Sequence[int], layout: Layout) -> Tenso
             given=Setting("lengths", tuple(lengths)),
             longest=max(lengths),
             length=layout.length,
-            step=plural(layout.length, "step"),
+            step=counted(layout.length, *STEP),
         ),
         details=[
-            f"torch does not refuse this when packing: pack_padded_sequence keeps the "
-            f"{layout.length} {plural(layout.length, 'step')} the input has, {rows:,} rows where "
-            "the lengths add up to "
-            f"{packing.total:,}, while batch_sizes counts {packing.longest:,} steps; the forward "
-            "pass then fails reading rows that are not there."
+            words(
+                "torch does not refuse this when packing: pack_padded_sequence keeps the {length} "
+                "{step} the input has, {rows} rows where the lengths add up to {total}, while "
+                "batch_sizes counts {longest} steps; the forward pass then fails reading rows "
+                "that are not there.",
+                length=layout.length,
+                step=counted(layout.length, *STEP),
+                rows=f"{rows:,}",
+                total=f"{packing.total:,}",
+                longest=f"{packing.longest:,}",
+            )
         ],
         torch_says=_missing_rows(spec, packing, rows),
         hint=words("Try {a}.", a=fix(lengths=tuple(min(n, layout.length) for n in lengths))),
@@ -250,13 +278,16 @@ def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> No
         raise TensorMismatchError(
             _count_words(lengths, n),
             details=[
-                "With enforce_sorted=False torch reorders the batch by the lengths first, and "
-                "fails there, picking a sequence that does not exist"
-                + (
-                    "."
-                    if outside is not None or n == 0 or layout.time_axis == 1
-                    else " ('INDICES element is out of DATA bounds', naming an index that depends "
-                    "on how it orders equal lengths)."
+                words(
+                    "With enforce_sorted=False torch reorders the batch by the lengths first, and "
+                    "fails there, picking a sequence that does not exist."
+                )
+                if outside is not None or n == 0 or layout.time_axis == 1
+                else words(
+                    "With enforce_sorted=False torch reorders the batch by the lengths first, and "
+                    "fails there, picking a sequence that does not exist ({says}, naming an index "
+                    "that depends on how it orders equal lengths).",
+                    says=INDICES_BOUNDS,
                 )
             ],
             # index_select words it by the axis it selects on: the batch's, 0 with batch_first.
@@ -273,8 +304,11 @@ def _refuse_unsorted_count(lengths: Sequence[int], n: int, layout: Layout) -> No
     raise TensorMismatchError(
         _count_words(lengths, n),
         details=[
-            "torch does not catch this one: with enforce_sorted=False it reorders the batch by "
-            "the lengths first, keeps that many sequences and drops the others without a word."
+            words(
+                "torch does not catch this one: with enforce_sorted=False it reorders the batch "
+                "by the lengths first, keeps that many sequences and drops the others without a "
+                "word."
+            )
         ],
         hint=hint,
         subject="lengths",
@@ -287,10 +321,10 @@ def _example_lengths(n: int, length: int) -> tuple[int, ...]:
 
 def _count_words(lengths: Sequence[int], n: int) -> Words:
     return words(
-        "{lengths} gives {count} {length} for a batch of N = {n} {sequence}.",
+        "{lengths} gives {count} {length} for a batch of N = {n} {noun}.",
         lengths=Arg("lengths"),
         count=len(lengths),
-        length=plural(len(lengths), "length"),
+        length=counted(len(lengths), *LENGTH),
         n=n,
-        sequence=plural(n, "sequence"),
+        noun=counted(n, *SEQUENCE),
     )

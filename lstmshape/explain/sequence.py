@@ -8,6 +8,7 @@ from lstmshape.explain.checks import check_tensors
 from lstmshape.explain.expectations import with_expectations
 from lstmshape.explain.layout import Layout
 from lstmshape.explain.notes import sequence_notes
+from lstmshape.i18n import tr
 from lstmshape.model.report import Dim, Fact, Report, Symbol, Tensor
 from lstmshape.parameters import listed_parameters
 from lstmshape.spec import ModuleSpec
@@ -43,11 +44,17 @@ def explain_sequence(
 
 
 def sequence_symbols(spec: ModuleSpec, layout: Layout) -> tuple[Symbol, ...]:
-    symbols = [Symbol("L", layout.length, f"sequence length: input axis {layout.time_axis}")]
+    symbols = [
+        Symbol("L", layout.length, tr("sequence length: input axis {axis}", axis=layout.time_axis))
+    ]
     if layout.batched:
-        symbols.append(Symbol("N", layout.batch, f"batch size: input axis {1 - layout.time_axis}"))
+        symbols.append(
+            Symbol(
+                "N", layout.batch, tr("batch size: input axis {axis}", axis=1 - layout.time_axis)
+            )
+        )
     symbols += [
-        Symbol("H_in", spec.input_size, "input_size: input's last axis"),
+        Symbol("H_in", spec.input_size, tr("input_size: input's last axis")),
     ]
     if spec.kind.has_cell_state:
         symbols.append(Symbol("H_cell", spec.H_cell, "hidden_size"))
@@ -83,14 +90,18 @@ def sequence_tensors(
             return (*batch, seq, *last)
         return (seq, *batch, *last)
 
-    directions = ", both directions" if spec.D == 2 else ""
+    output_meaning = (
+        tr("last layer's h_t at every step, both directions")
+        if spec.D == 2
+        else tr("last layer's h_t at every step")
+    )
     tensors = [
-        Tensor("input", "input", time_major(h_in), "the sequence, step by step"),
+        Tensor("input", "input", time_major(h_in), tr("the sequence, step by step")),
         Tensor(
             "h_0",
             "input",
             (rows, *batch, h_out),
-            state_meaning("initial hidden state", given["h_0"]),
+            state_meaning(tr("initial hidden state"), given["h_0"]),
             given=given["h_0"],
         ),
     ]
@@ -100,19 +111,17 @@ def sequence_tensors(
                 "c_0",
                 "input",
                 (rows, *batch, h_cell),
-                state_meaning("initial cell state", given["c_0"]),
+                state_meaning(tr("initial cell state"), given["c_0"]),
                 given=given["c_0"],
             )
         )
     tensors += [
-        Tensor(
-            "output", "output", time_major(features), f"last layer's h_t at every step{directions}"
-        ),
-        Tensor("h_n", "output", (rows, *batch, h_out), "final hidden state, every layer"),
+        Tensor("output", "output", time_major(features), output_meaning),
+        Tensor("h_n", "output", (rows, *batch, h_out), tr("final hidden state, every layer")),
     ]
     if spec.kind.has_cell_state:
         tensors.append(
-            Tensor("c_n", "output", (rows, *batch, h_cell), "final cell state, every layer")
+            Tensor("c_n", "output", (rows, *batch, h_cell), tr("final cell state, every layer"))
         )
     return tuple(tensors)
 
@@ -129,5 +138,8 @@ def sequence_facts(spec: ModuleSpec, layout: Layout) -> tuple[Fact, ...]:
 
 
 def state_meaning(what: str, given: bool) -> str:
-    """An initial state's meaning: the zeros torch makes, or the user's state, which fits."""
-    return f"{what}, given: it fits" if given else f"{what} (zeros if omitted)"
+    """An initial state's meaning (``what``, translated): the zeros torch makes, or the user's
+    state, which fits."""
+    if given:
+        return tr("{what}, given: it fits", what=what)
+    return tr("{what} (zeros if omitted)", what=what)

@@ -43,10 +43,20 @@ def state_size_error(
     torch_expected = want if layout.batched else (want[0], 1, want[1])
     torch_got = shape if layout.batched else (shape[0], 1, shape[1])
     return TensorMismatchError(
-        f"{name} has shape {format_shape(shape)} but this {spec.kind.name} expects "
-        f"{format_shape(want)}.",
+        words(
+            "{name} has shape {shape} but this {module} expects {right}.",
+            name=name,
+            shape=format_shape(shape),
+            module=spec.kind.name,
+            right=format_shape(want),
+        ),
         details=[
-            f"{name} is {shown} with {values}{width_symbol}={width}.",
+            words(
+                "{name} is {formula} with {values}.",
+                name=name,
+                formula=shown,
+                values=f"{values}{width_symbol}={width}",
+            ),
             *(line for cause in causes for line in cause.lines),
         ],
         torch_says=TORCH["state_size"].say(

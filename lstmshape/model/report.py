@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
-from lstmshape.i18n import language
+from lstmshape.i18n import language, speaking, tr
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.shown import Shown
 from lstmshape.model.text import format_shape, short_list
 from lstmshape.parameters import Parameter, omitted, parameter_named
-from lstmshape.words import Arg, Fix, words
+from lstmshape.words import Arg, Fix, Words, words
 
 if TYPE_CHECKING:  # set only by cost_of and verify, which import them
     from lstmshape.model.cost import Cost
@@ -273,8 +273,18 @@ class Report(Shown):
     def summary(self) -> str:
         """``nn.LSTM(10, 20) on input (4, 3, 10): ok``, the repr's one line."""
         failed = len(self.failures())
-        verdict = "ok" if not failed else f"{failed} {'failure' if failed == 1 else 'failures'}"
-        return f"{self.spec.torch_call()} on input {format_shape(self.input_shape)}: {verdict}"
+        if not failed:
+            verdict = tr("ok")
+        elif failed == 1:
+            verdict = tr("1 failure")
+        else:
+            verdict = tr("{count} failures", count=failed)
+        return tr(
+            "{call} on input {shape}: {verdict}",
+            call=self.spec.torch_call(),
+            shape=format_shape(self.input_shape),
+            verdict=verdict,
+        )
 
     def tensor(self, name: str) -> Tensor:
         """The tensor named ``name`` (``h_n``); KeyError if this module has none."""
@@ -295,8 +305,12 @@ class Report(Shown):
                 continue
             failures.append(
                 ExpectationError(
-                    f"{e.tensor} is {format_shape(e.computed)}, not the expected "
-                    f"{format_shape(e.expected)}.",
+                    words(
+                        "{name} is {computed}, not the expected {expected}.",
+                        name=e.tensor,
+                        computed=format_shape(e.computed),
+                        expected=format_shape(e.expected),
+                    ),
                     details=[self._made_of(e)],
                     hint=words(
                         "Try {fix}, or change the module's arguments.",
@@ -310,7 +324,7 @@ class Report(Shown):
         if self.verification is not None and not self.verification.ok:
             failures.append(
                 VerificationError(
-                    "torch disagrees with lstmshape (see the 'Verified with torch' table).",
+                    words("torch disagrees with lstmshape (see the 'Verified with torch' table)."),
                     details=[self.verification.method],
                     hint=words(
                         "Try again without {verify}, and please report this as a bug.",
@@ -320,17 +334,24 @@ class Report(Shown):
             )
         return failures
 
-    def _made_of(self, e: Expectation) -> str:
+    def _made_of(self, e: Expectation) -> Words:
         """What the expected tensor or parameter is made of, in symbols and numbers."""
         if e.of == "parameter":
             p = parameter_named(self.spec, e.tensor)
             rows = p.rows if p is not None else "?"
-            return f"{e.tensor} is {rows} = {format_shape(e.computed)} in this module."
+            return words(
+                "{name} is {rows} = {shape} in this module.",
+                name=e.tensor,
+                rows=rows,
+                shape=format_shape(e.computed),
+            )
         t = self.tensor(e.tensor)
         axes = ", ".join(
             d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "") for d in t.dims
         )
-        return f"{e.tensor} is {t.formula} with {axes}."
+        return words(
+            "{name} is {formula} with {values}.", name=e.tensor, formula=t.formula, values=axes
+        )
 
     def to_dict(self) -> JSONDict:
         """The JSON contract (see the README's "JSON output" section)."""
@@ -353,7 +374,7 @@ class Report(Shown):
                 }
                 for p in self.parameters
             },
-            "parameters_omitted": _omitted_json(self.spec),
+            "parameters_omitted": _omitted_json(self.spec, self.lang),
             "num_parameters": self.num_parameters,
             "facts": [f.text() for f in self.facts],
             "notes": [{"id": n.id, "text": n.text} for n in self.notes],
@@ -369,14 +390,17 @@ class Report(Shown):
         return data
 
 
-def _omitted_json(spec: ModuleSpec) -> JSONDict | None:
-    """A deep stack's parameters that ``parameters`` does not list: each layer as layer 1."""
+def _omitted_json(spec: ModuleSpec, lang: str) -> JSONDict | None:
+    """A deep stack's parameters that ``parameters`` does not list: each layer as layer 1. Its
+    rule is said in the report's language, like its notes."""
     left_out = omitted(spec)
     if left_out is None:
         return None
+    with speaking(lang):
+        rule = tr("each layer's parameters have layer 1's shapes, named {suffix}", suffix="_l{k}")
     return {
         "layers": [left_out.first_layer, left_out.last_layer],
         "count": left_out.parameter_count,
         "numel": left_out.numel,
-        "rule": "each layer's parameters have layer 1's shapes, named _l{k}",
+        "rule": rule,
     }

@@ -36,4 +36,7 @@ class Shown:
             return plain_of(self)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.summary()}>"
+        from lstmshape.i18n import speaking
+
+        with speaking(getattr(self, "lang", None)):
+            return f"<{type(self).__name__} {self.summary()}>"

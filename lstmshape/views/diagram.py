@@ -13,21 +13,24 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.explain.layout import Layout
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape, short_list
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import listed_layers
+from lstmshape.views.table import broken
 
 _BOX_WIDTH = 30
 _GAP = 2
 D_H_OUT = "D*H_out"
 
 
-def diagram(report: Report) -> RenderableType:
-    """The report's module as a picture: a stack of boxes, or one box for a cell."""
+def diagram(report: Report, width: int = 80) -> RenderableType:
+    """The report's module as a picture: a stack of boxes, or one box for a cell; its captions
+    broken into lines of ``width`` columns where Rich cannot (Japanese has no spaces)."""
     if report.spec.kind.is_cell:
-        return _cell(report)
-    return _stack(report)
+        return _cell(report, width)
+    return _stack(report, width)
 
 
 def render_diagram(report: Report, console: Console) -> None:
@@ -37,9 +40,9 @@ def render_diagram(report: Report, console: Console) -> None:
     from lstmshape.views.table import draw_sections
 
     with trimmed(console):
-        console.print(Text(heading(report), style="bold"))
-        console.print(diagram(report))
-        below = [s for s in sections(report) if s.title.startswith(("Cost", "Expectations"))]
+        console.print(Text(broken(heading(report), console.width), style="bold"))
+        console.print(diagram(report, console.width))
+        below = [s for s in sections(report) if s.part in ("cost", "expectations")]
         draw_sections(below, console)
 
 
@@ -60,7 +63,7 @@ def _row(*cells: RenderableType) -> Table:
     return grid
 
 
-def _stack(report: Report) -> RenderableType:
+def _stack(report: Report, width: int) -> RenderableType:
     """output on top, the layers from the last down to 0, the input at the bottom."""
     spec = report.spec
     d, layers = spec.D, spec.num_layers
@@ -75,14 +78,22 @@ def _stack(report: Report) -> RenderableType:
     if d == 2:
         parts.append(
             _row(
-                Text(f"[..., :{spec.H_out}] forward", style="cyan", justify="center"),
-                Text(f"[..., {spec.H_out}:] backward", style="magenta", justify="center"),
+                Text(
+                    tr("{part} forward", part=f"[..., :{spec.H_out}]"),
+                    style="cyan",
+                    justify="center",
+                ),
+                Text(
+                    tr("{part} backward", part=f"[..., {spec.H_out}:]"),
+                    style="magenta",
+                    justify="center",
+                ),
             )
         )
     parts.append(_row(*(Text("▲", justify="center") for _ in range(d))))
     drawn = listed_layers(layers)
     between = f"▲ {D_H_OUT} = {d * spec.H_out}" + (
-        f", dropout {spec.dropout:g}" if spec.dropout else ""
+        tr(", dropout {p}", p=f"{spec.dropout:g}") if spec.dropout else ""
     )
     for position, layer in enumerate(reversed(drawn)):
         if position > 0:
@@ -91,36 +102,47 @@ def _stack(report: Report) -> RenderableType:
         if layer == drawn[-1] and len(drawn) < layers:
             parts.append(_across(total, between))
             parts.append(
-                _across(total, f"⋮ layers 2 to {layers - 2}, each as layer 1 ⋮", style="dim")
+                _across(
+                    total,
+                    "⋮ " + tr("layers 2 to {last}, each as layer 1", last=layers - 2) + " ⋮",
+                    style="dim",
+                )
             )
     bottom = "input.data" if packed else "input"
     parts.append(_across(total, f"▲ {bottom} {format_shape(shapes[bottom])}"))
-    return Group(*parts, *_captions(report, len(drawn) < layers))
+    captions = _captions(report, len(drawn) < layers)
+    return Group(*parts, *(Text(broken(caption, width)) for caption in captions))
 
 
-def _captions(report: Report, shortened: bool) -> list[Text]:
+def _captions(report: Report, shortened: bool) -> list[str]:
     """What the picture leaves out (a tall stack's middle) and how packed sequences run."""
     spec = report.spec
     d, layers = spec.D, spec.num_layers
     captions = []
     if shortened:
         captions.append(
-            Text(
-                f"The stack of {layers} layers is too tall to draw whole: layers 2 to "
-                f"{layers - 2} are left out. Each takes {D_H_OUT} = {d * spec.H_out} like layer 1 "
-                f"and leaves its final state in {_rows(spec.kind.final_names, 'k', d)}."
+            tr(
+                "The stack of {count} layers is too tall to draw whole: layers 2 to {last} are "
+                "left out. Each takes {width} like layer 1 and leaves its final state in {rows}.",
+                count=layers,
+                last=layers - 2,
+                width=f"{D_H_OUT} = {d * spec.H_out}",
+                rows=_rows(spec.kind.final_names, "k", d),
             )
         )
     if report.packing is not None:
-        backward = (
-            "; the backward direction starts at each one's last step, lengths[i] - 1."
-            if d == 2
-            else "."
-        )
+        lengths = short_list(report.packing.lengths)
         captions.append(
-            Text(
-                f"Packed: each sequence runs over its own length (lengths "
-                f"{short_list(report.packing.lengths)})" + backward
+            tr(
+                "Packed: each sequence runs over its own length (lengths {lengths}); the backward "
+                "direction starts at each one's last step, {last}.",
+                lengths=lengths,
+                last="lengths[i] - 1",
+            )
+            if d == 2
+            else tr(
+                "Packed: each sequence runs over its own length (lengths {lengths}).",
+                lengths=lengths,
             )
         )
     return captions
@@ -134,7 +156,14 @@ def _length(report: Report) -> int:
 
 def _rows(names: tuple[str, ...], layer: str, d: int) -> str:
     index = f"{layer}*2 + direction" if d == 2 else layer
-    return " and ".join(f"{name}[{index}]" for name in names)
+    return _joined(tuple(f"{name}[{index}]" for name in names))
+
+
+def _joined(names: tuple[str, ...]) -> str:
+    """``h_n and c_n``, or one name alone."""
+    if len(names) == 1:
+        return names[0]
+    return tr("{first} and {second}", first=names[0], second=names[1])
 
 
 def _box(report: Report, layer: int, direction: int, first: str, last: str) -> Panel:
@@ -143,27 +172,34 @@ def _box(report: Report, layer: int, direction: int, first: str, last: str) -> P
     row = layer * d + direction
     steps = f"t = {first} → {last}" if direction == 0 else f"t = {last} → {first}"
     if layer == 0:
-        receives = f"in: H_in = {spec.input_size}"
+        receives = tr("in: {width}", width=f"H_in = {spec.input_size}")
     else:
-        receives = f"in: {D_H_OUT} = {d * spec.H_out}"
+        receives = tr("in: {width}", width=f"{D_H_OUT} = {d * spec.H_out}")
     finals = "  ".join(f"{name}[{row}]" for name in spec.kind.final_names)
     lines = [steps, receives]
     if spec.proj_size > 0:
-        lines += [f"h out: H_out = {spec.H_out} (proj)", f"c out: H_cell = {spec.H_cell}"]
+        lines += [
+            tr("h out: {width} (proj)", width=f"H_out = {spec.H_out}"),
+            tr("c out: {width}", width=f"H_cell = {spec.H_cell}"),
+        ]
     else:
-        lines.append(f"out: H_out = {spec.H_out}")
+        lines.append(tr("out: {width}", width=f"H_out = {spec.H_out}"))
     lines.append(finals)
-    way = "forward" if direction == 0 else "backward"
+    title = (
+        tr("layer {index} forward", index=layer)
+        if direction == 0
+        else tr("layer {index} backward", index=layer)
+    )
     return Panel(
         Text("\n".join(lines), justify="left"),
-        title=f"layer {layer} {way}",
+        title=title,
         title_align="left",
         width=_BOX_WIDTH,
         border_style="cyan" if direction == 0 else "magenta",
     )
 
 
-def _cell(report: Report) -> RenderableType:
+def _cell(report: Report, width: int) -> RenderableType:
     spec = report.spec
     shapes = report.shapes()
     takes = ", ".join(
@@ -172,8 +208,13 @@ def _cell(report: Report) -> RenderableType:
     gives = ", ".join(f"{name} {format_shape(shapes[name])}" for name in spec.kind.final_names)
     box = Panel(
         Text(
-            f"one time step, one layer, one direction\n"
-            f"in: H_in = {spec.input_size}, out: H_out = {spec.H_out}",
+            tr("one time step, one layer, one direction")
+            + "\n"
+            + tr(
+                "in: {input}, out: {output}",
+                input=f"H_in = {spec.input_size}",
+                output=f"H_out = {spec.H_out}",
+            ),
             justify="left",
         ),
         title=spec.kind.name,
@@ -187,11 +228,10 @@ def _cell(report: Report) -> RenderableType:
     grid.add_row(Text("▲", justify="center"))
     grid.add_row(box)
     grid.add_row(Text(f"▲ {takes}", justify="center"))
-    return Group(
-        grid,
-        Text(
-            f"A cell has no sequence: loop it over the time steps, feeding back "
-            f"{' and '.join(spec.kind.final_names)}, to get what nn.{spec.kind.sequence_module} "
-            "computes."
-        ),
+    caption = tr(
+        "A cell has no sequence: loop it over the time steps, feeding back {states}, to get what "
+        "{module} computes.",
+        states=_joined(spec.kind.final_names),
+        module=f"nn.{spec.kind.sequence_module}",
     )
+    return Group(grid, Text(broken(caption, width)))

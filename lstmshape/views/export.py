@@ -72,6 +72,6 @@ def export(report: Report, path: str, *, diagram: bool = False) -> str:
                 given=Typed("export", path),
                 why=str(error.strerror or error),
             ),
-            hint="Try a path in a folder that exists and that you can write to.",
+            hint=words("Try a path in a folder that exists and that you can write to."),
         ) from None
     return kind

@@ -31,3 +31,12 @@ class Section:
     are never wrapped or cut."""
     formulas: tuple[int, ...] = ()
     """Indexes of word columns holding formulas: kept on one line down to 80 columns."""
+    shapes: tuple[int, ...] = ()
+    """Indexes of columns of shapes, drawn in cyan (as are columns headed in English "shape",
+    "expected", "computed", "lstmshape" or "torch")."""
+    passed: tuple[str, ...] = ()
+    """Verdicts drawn in green, as said in the language spoken (besides "ok" and "agrees")."""
+    failed: tuple[str, ...] = ()
+    """Verdicts drawn in red (besides "MISMATCH" and "DISAGREES")."""
+    part: str = ""
+    """What the section shows, for the views that pick some: ``cost``, ``expectations``."""

@@ -6,6 +6,7 @@ no two formats can disagree on a number.
 
 from __future__ import annotations
 
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
 from lstmshape.parameters import Parameter, omitted
@@ -14,16 +15,20 @@ from lstmshape.views.section import LAYERS_LISTED, Section
 
 def heading(report: Report) -> str:
     """One line naming the module and the input: ``nn.LSTM(10, 20, num_layers=2) on input (4, 3, 10)``."""
-    kind = "batched" if report.batched else "unbatched"
-    return f"{report.spec.torch_call()} on input {format_shape(report.input_shape)} ({kind})"
+    return tr(
+        "{call} on input {shape} ({kind})",
+        call=report.spec.torch_call(),
+        shape=format_shape(report.input_shape),
+        kind=tr("batched") if report.batched else tr("unbatched"),
+    )
 
 
 def sections(report: Report) -> list[Section]:
     """The report laid out as tables, in reading order."""
     out = [
         Section(
-            "Tensors",
-            ("tensor", "shape", "axes", "meaning"),
+            tr("Tensors"),
+            (tr("tensor"), tr("shape"), tr("axes"), tr("meaning")),
             tuple(
                 (
                     t.name,
@@ -35,22 +40,27 @@ def sections(report: Report) -> list[Section]:
             ),
             words=(2, 3),
             formulas=(2,),
+            shapes=(1,),
         ),
         Section(
-            "Symbols",
-            ("symbol", "value", "from"),
+            tr("Symbols"),
+            (tr("symbol"), tr("value"), tr("from")),
             tuple((s.name, str(s.value), s.source) for s in report.symbols),
             numeric=(1,),
             words=(2,),
         ),
         Section(
-            "Parameters",
-            ("parameter", "shape", "in symbols", "count"),
+            tr("Parameters"),
+            (tr("parameter"), tr("shape"), tr("in symbols"), tr("count")),
             _parameter_rows(report),
-            caption=f"total {report.num_parameters:,} = sum(p.numel() for p in "
-            f"{report.module.lower()}.parameters())",
+            caption=tr(
+                "total {count} = {sum}",
+                count=f"{report.num_parameters:,}",
+                sum=f"sum(p.numel() for p in {report.module.lower()}.parameters())",
+            ),
             numeric=(3,),
             words=(2,),
+            shapes=(1,),
         ),
     ]
     if report.cost is not None:
@@ -58,19 +68,24 @@ def sections(report: Report) -> list[Section]:
 
         out += cost_sections(report.cost)
     if report.expectations:
+        passed, failed = tr("ok"), tr("MISMATCH")
         out.append(
             Section(
-                "Expectations",
-                ("tensor", "expected", "computed", "result"),
+                tr("Expectations"),
+                (tr("tensor"), tr("expected"), tr("computed"), tr("result")),
                 tuple(
                     (
                         e.tensor,
                         format_shape(e.expected),
                         format_shape(e.computed),
-                        "ok" if e.ok else "MISMATCH",
+                        passed if e.ok else failed,
                     )
                     for e in report.expectations
                 ),
+                shapes=(1, 2),
+                passed=(passed,),
+                failed=(failed,),
+                part="expectations",
             )
         )
     verification = report.verification
@@ -95,9 +110,9 @@ def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
     return (
         *(row(p) for p in report.parameters if p.layer < 2),
         (
-            f"... layers 2 to {layers - 2}",
-            "as layer 1",
-            f"{left_out.parameter_count:,} parameters",
+            tr("... layers 2 to {last}", last=layers - 2),
+            tr("as layer 1"),
+            tr("{count} parameters", count=f"{left_out.parameter_count:,}"),
             f"{left_out.numel:,}",
         ),
         *(row(p) for p in report.parameters if p.layer == layers - 1),

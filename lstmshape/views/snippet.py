@@ -7,6 +7,7 @@ of the report like the others: the tests execute it with torch for random config
 
 from __future__ import annotations
 
+from lstmshape.i18n import tr
 from lstmshape.model.cost import Cost
 from lstmshape.model.report import Fact, Packing, Report, Tensor
 from lstmshape.model.text import format_shape, size_text
@@ -20,8 +21,13 @@ def to_code(report: Report) -> str:
     name = kind.name.lower()
     packing = report.packing
     lines = [
-        f"# {spec.torch_call()} on input {format_shape(report.input_shape)}: every shape, "
-        f"asserted (lstmshape {__version__})",
+        "# "
+        + tr(
+            "{call} on input {shape}: every shape, asserted ({tool})",
+            call=spec.torch_call(),
+            shape=format_shape(report.input_shape),
+            tool=f"lstmshape {__version__}",
+        ),
         "import torch",
         "from torch import nn",
     ]
@@ -68,7 +74,7 @@ def to_code(report: Report) -> str:
         lines.append(_assert(asserted.get(tensor.name, tensor.name), tensor))
     if report.facts:
         lines.append("")
-        lines.append("# What the notes state: output's slices are rows of h_n.")
+        lines.append("# " + tr("What the notes state: output's slices are rows of h_n."))
         lines += [_fact(fact) for fact in report.facts]
     if report.cost is not None:
         lines += ["", *cost_comments(report.cost)]
@@ -78,11 +84,26 @@ def to_code(report: Report) -> str:
 def cost_comments(cost: Cost) -> list[str]:
     """The cost as comments: what the snippet's forward pass holds and does."""
     return [
-        f"# Cost in {cost.dtype}: {cost.num_parameters:,} parameters "
-        f"({size_text(cost.parameter_bytes)}); forward returns {size_text(cost.returned_bytes)}.",
-        f"# Work: {cost.macs:,} MACs of matrix multiplies ({cost.flops:,} FLOPs),",
-        f"#   {cost.bias_additions:,} bias additions, {cost.elementwise_operations:,} element-wise "
-        "operations.",
+        "# "
+        + tr(
+            "Cost in {dtype}: {count} parameters ({size}); forward returns {returned}.",
+            dtype=cost.dtype,
+            count=f"{cost.num_parameters:,}",
+            size=size_text(cost.parameter_bytes),
+            returned=size_text(cost.returned_bytes),
+        ),
+        "# "
+        + tr(
+            "Work: {macs} MACs of matrix multiplies ({flops} FLOPs),",
+            macs=f"{cost.macs:,}",
+            flops=f"{cost.flops:,}",
+        ),
+        "#   "
+        + tr(
+            "{biases} bias additions, {elementwise} element-wise operations.",
+            biases=f"{cost.bias_additions:,}",
+            elementwise=f"{cost.elementwise_operations:,}",
+        ),
     ]
 
 
@@ -103,7 +124,15 @@ def _args(shape: tuple[int, ...]) -> str:
 
 def _axes(tensor: Tensor) -> list[str]:
     """The comment above a tensor: its formula, and what each axis is."""
-    return [f"# {tensor.name}: {tensor.formula} with {_axis_words(tensor)}"]
+    return [
+        "# "
+        + tr(
+            "{name}: {formula} with {axes}",
+            name=tensor.name,
+            formula=tensor.formula,
+            axes=_axis_words(tensor),
+        )
+    ]
 
 
 def _axis_words(tensor: Tensor) -> str:

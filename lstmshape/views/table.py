@@ -7,7 +7,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
+from lstmshape.model.text import cells, wrapped
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
@@ -19,14 +21,14 @@ FULL_WIDTH = 80
 def render_table(report: Report, console: Console) -> None:
     """Draw the report as Rich tables on ``console`` (colour only when it is a terminal)."""
     with trimmed(console):
-        console.print(Text(heading(report), style="bold"))
+        console.print(Text(broken(heading(report), console.width), style="bold"))
         draw_sections(sections(report), console)
         notes = Table.grid(padding=(0, 1))
         notes.add_column(no_wrap=True)
         notes.add_column(overflow="fold")
         for note in report.notes:
-            notes.add_row("•", Text(note.text))
-        console.print(Text("Notes", style="bold"))
+            notes.add_row("•", Text(broken(note.text, console.width - 2)))
+        console.print(Text(tr("Notes"), style="bold"))
         console.print(notes)
 
 
@@ -60,17 +62,29 @@ def draw_section(section: Section, console: Console) -> None:
     console.print(table)
     if section.caption:
         # Below the table at the console's width, not the table's: the total stays on one line.
-        console.print(Text(section.caption))
+        console.print(Text(broken(section.caption, console.width)))
+
+
+def broken(text: str, width: int) -> str:
+    """Text with wide (CJK) characters broken into lines here: Rich breaks lines at spaces only,
+    and Japanese puts none between words. Other text is left for Rich to wrap."""
+    if cells(text) == len(text):
+        return text
+    return "\n".join(line for part in text.split("\n") for line in wrapped(part, width) or [""])
 
 
 def _styled(section: Section, column: int, cell: str) -> Text:
     style = ""
     if column == 0:
         style = "bold"
-    elif section.columns[column] in ("shape", "expected", "computed", "lstmshape", "torch"):
+    elif column in section.shapes or section.columns[column] in _SHAPE_COLUMNS:
         style = "cyan"
-    if cell in ("MISMATCH", "DISAGREES"):
+    if cell in ("MISMATCH", "DISAGREES") or cell in section.failed:
         style = "bold red"
-    elif cell in ("ok", "agrees"):
+    elif cell in ("ok", "agrees") or cell in section.passed:
         style = "green"
     return Text(cell, style=style)
+
+
+# Columns of shapes, as the sections that do not say which they are head them in English.
+_SHAPE_COLUMNS = ("shape", "expected", "computed", "lstmshape", "torch")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from textwrap import wrap
 
 from lstmshape.errors import LstmShapeError
+from lstmshape.i18n import tr
 from lstmshape.model.contract import SCHEMA_VERSION
 from lstmshape.model.report import Report
+from lstmshape.model.text import cells, pad, wrapped
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
 from lstmshape.words import Voice
@@ -29,7 +30,7 @@ def to_markdown(report: Report) -> str:
     lines = [f"**{markdown_escape(heading(report))}**", ""]
     for section in sections(report):
         lines += markdown_section(section)
-    lines += ["#### Notes", ""]
+    lines += [f"#### {tr('Notes')}", ""]
     lines += [f"- {markdown_escape(note.text)}" for note in report.notes]
     return "\n".join(lines) + "\n"
 
@@ -62,7 +63,7 @@ def to_plain(report: Report, width: int = 100) -> str:
     lines = [heading(report), ""]
     for section in sections(report):
         lines += plain_section(section)
-    lines.append("Notes")
+    lines.append(tr("Notes"))
     for note in report.notes:
         lines += wrapped_item(note.text, width)
     return "\n".join(lines) + "\n"
@@ -70,15 +71,16 @@ def to_plain(report: Report, width: int = 100) -> str:
 
 def plain_section(section: Section) -> list[str]:
     """One section as aligned columns under its title, its caption below, then a blank line."""
+    # Padded by the columns a cell takes, not its characters: a Japanese character takes two.
     widths = [
-        max(len(row[i]) for row in (section.columns, *section.rows))
+        max(cells(row[i]) for row in (section.columns, *section.rows))
         for i in range(len(section.columns))
     ]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(row: tuple[str, ...]) -> str:
         padded = (
-            cell.rjust(w) if i in section.numeric else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+            pad(cell, w, right=i in section.numeric)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
         return "  ".join(padded).rstrip()
 
@@ -91,6 +93,6 @@ def plain_section(section: Section) -> list[str]:
 
 
 def wrapped_item(text: str, width: int = 100) -> list[str]:
-    """One item of a list, wrapped to ``width``: ``- first line``, then indented lines."""
-    wrapped = wrap(text, width=width - 2) or [""]
-    return [f"- {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])]
+    """One item of a list, wrapped to ``width`` columns: ``- first line``, then indented lines."""
+    lines = wrapped(text, width - 2) or [""]
+    return [f"- {lines[0]}", *(f"  {rest}" for rest in lines[1:])]
