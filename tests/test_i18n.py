@@ -141,12 +141,12 @@ def test_an_unknown_language_is_refused_with_the_fix() -> None:
 
 
 def test_the_english_path_loads_no_catalog() -> None:
-    """English messages are their own ids: explaining in English reads no catalog and imports no
-    gettext (start-up is measured by benchmarks/startup.py)."""
+    """English messages are their own ids: explaining in English reads no catalog (start-up is
+    measured by benchmarks/startup.py; Click imports gettext for itself)."""
     code = (
         "import sys\nfrom lstmshape.cli import app\n"
         "try:\n    app(['--input', '4,3,10', '--hidden', '20'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m in ('gettext', 'lstmshape.i18n.catalog')),"
+        "print(sorted(m for m in sys.modules if m == 'lstmshape.i18n.catalog'),"
         " file=sys.stderr)\n"
     )
     env = {**os.environ, "LSTMSHAPE_LANG": "en"}
@@ -193,9 +193,10 @@ def test_golden_outputs_in_each_language(lang: str, name: str, args: str, fmt: s
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(shown, encoding="utf-8")
     assert shown == path.read_text(encoding="utf-8")
-    if fmt == "table":
-        # Wide characters count two columns: every line fits the terminal's 80.
-        assert max(cell_len(line) for line in shown.splitlines()) <= 80
+    if fmt == "table" and result.stdout:
+        # Wide characters count two columns: every line of the table view fits the terminal's 80
+        # (an error on stderr is a line per sentence, unwrapped, in every language).
+        assert max(cell_len(line) for line in result.stdout.splitlines()) <= 80
     if lang == "ja":
         assert _english_left(shown) == []
 

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from lstmshape.i18n import language, read_language, tr
+from lstmshape.model.text import WIDE_CLOSING, WIDE_OPENING
 
 
 def language_asked(args: list[str]) -> str | None:
@@ -74,10 +75,8 @@ def typer_speaking() -> Iterator[None]:
 _CJK = "\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _WORD = re.compile(rf"\s*(?:[{_CJK}]|[^\s{_CJK}]+)\s*")
 # A line does not start with a closing mark nor end with an opening one (Japanese kinsoku)...
-_NO_START = frozenset(
-    "、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.:;!?)]"
-)
-_NO_END = frozenset("（「『【〔([")
+_NO_START = WIDE_CLOSING | frozenset(",.:;!?)]")
+_NO_END = WIDE_OPENING | frozenset("([")
 # ...nor with the marks French writes after a space: "Usage : ...", "[défaut : 1]".
 _SPACED_CLOSING = frozenset([":", ";", "?", "!", "»"])
 

@@ -100,10 +100,14 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     return spaces + text if right else text + spaces
 
 
-# Wide punctuation that closes a phrase, never at the start of a line; that opens one, never at
-# the end of a line.
-_CLOSING = frozenset("、。，．：；！？）」』】〕・ー")
-_OPENING = frozenset("（「『【〔")
+# Japanese line breaking (kinsoku): wide punctuation that closes a phrase, small kana and the
+# prolonged sound mark never start a line; opening punctuation never ends one. The one table for
+# every view and for the command line's help (cli/language.py).
+WIDE_CLOSING = frozenset(
+    "、。，．・：；？！）」』】〕〉》ー々…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ"
+)
+WIDE_OPENING = frozenset("（「『【〔〈《")
+_CLOSING, _OPENING = WIDE_CLOSING, WIDE_OPENING
 
 
 def wrapped(text: str, width: int) -> list[str]:
