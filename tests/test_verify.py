@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -421,3 +424,21 @@ def test_the_verdict_as_comments_is_python_that_a_snippet_can_carry() -> None:
     code = to_code(report)
     namespace: dict[str, Any] = {}
     exec(compile("\n".join([*comments, code]), "snippet", "exec"), namespace)
+
+
+def test_the_diagram_and_the_snippet_carry_the_verdict(tmp_path: Path) -> None:
+    """--verify with --diagram or --format code: the views without the verify tables say torch's
+    verdict in short (below the diagram; as comments in the snippet, which still runs)."""
+    diagram = invoke("--input 4,3,10 --hidden 20 --verify --diagram")
+    assert diagram.exit_code == 0
+    assert (
+        f"Verified with torch {torch.__version__}: agrees on every tensor shape" in diagram.stdout
+    )
+    code = invoke("--input 4,3,10 --hidden 20 --verify --format code")
+    assert f"# Verified with torch {torch.__version__}: agrees" in code.stdout
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(code.stdout)
+    ran = subprocess.run(
+        [sys.executable, str(snippet)], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr

@@ -35,7 +35,7 @@ def diagram(report: Report, width: int = 80) -> RenderableType:
 
 def render_diagram(report: Report, console: Console) -> None:
     """Draw the diagram on ``console``, under the report's heading; below it, what else the report
-    holds (its cost, the expectations), as the table view draws them."""
+    holds (its cost, the expectations), as the table view draws them, and torch's verdict."""
     from lstmshape.views.sections import heading, sections
     from lstmshape.views.table import draw_sections
 
@@ -44,6 +44,11 @@ def render_diagram(report: Report, console: Console) -> None:
         console.print(diagram(report, console.width))
         below = [s for s in sections(report) if s.part in ("cost", "expectations")]
         draw_sections(below, console)
+        if report.verification is not None:  # --verify --diagram: the verdict, in short
+            from lstmshape.views.verify_sections import verdict_lines
+
+            for line in verdict_lines(report.verification):
+                console.print(Text(broken(line, console.width)))
 
 
 def _across(width: int, text: str, style: str = "") -> Table:

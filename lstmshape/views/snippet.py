@@ -72,13 +72,25 @@ def to_code(report: Report) -> str:
         if packing is not None and tensor.name.startswith("input."):
             continue
         lines.append(_assert(asserted.get(tensor.name, tensor.name), tensor))
+    lines += _after(report)
+    return "\n".join(lines) + "\n"
+
+
+def _after(report: Report) -> list[str]:
+    """What follows the asserts: the facts the notes state, the cost and torch's verdict."""
+    lines: list[str] = []
     if report.facts:
         lines.append("")
         lines.append("# " + tr("What the notes state: output's slices are rows of h_n."))
         lines += [_fact(fact) for fact in report.facts]
     if report.cost is not None:
         lines += ["", *cost_comments(report.cost)]
-    return "\n".join(lines) + "\n"
+    if report.verification is not None:
+        # --verify with --format code: the verdict travels with the snippet, as comments.
+        from lstmshape.views.verify_sections import verdict_comments
+
+        lines += ["", *verdict_comments(report.verification)]
+    return lines
 
 
 def cost_comments(cost: Cost) -> list[str]:
