@@ -66,8 +66,10 @@ def main() -> int:
             ("explain, this checkout", HERE.parent),
             ("explain, baseline", args.baseline),
         ):
+            # From the checkout's own folder: python -m puts the current folder first on the path.
             commands[name] = [
                 "env",
+                f"--chdir={root.resolve()}",
                 f"PYTHONPATH={root.resolve()}",
                 PY,
                 "-m",
