@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from rich.text import Text
+
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError
+from lstmshape.i18n import tr
 from lstmshape.model.check import Outcome
 
 
@@ -44,7 +47,8 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
         print_lines(err, outcome.error_lines(failure, voice))
     if len(checked.failures) > FAILURES_EXPLAINED:
         more = len(checked.failures) - FAILURES_EXPLAINED
-        err.print(f"... and {more:,} more failures, each in the table above.", soft_wrap=True)
+        said = tr("... and {count} more failures, each in the table above.", count=f"{more:,}")
+        err.print(Text(said), soft_wrap=True)
     return max((failure.exit_code for _, failure in checked.failures), default=0)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lstmshape.errors import LstmShapeError, VerifyBudgetError
+from lstmshape.i18n import language
 from lstmshape.model.contract import JSONDict
 from lstmshape.model.report import Report
 from lstmshape.model.shown import Shown
@@ -25,6 +26,9 @@ class Outcome(Shown):
     """The module as torch builds it, when it could be built (a tensor may still not fit it)."""
     shape: str | None = None
     """The input's shape, when it could be read."""
+    lang: str = field(default_factory=language)
+    """The language it is shown in (its errors and report speak their own): the one spoken when
+    it was checked."""
 
     @property
     def result(self) -> str:

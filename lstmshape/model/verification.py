@@ -5,8 +5,9 @@ Plain, frozen data, like the report it belongs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from lstmshape.i18n import N_, language, speaking, tr
 from lstmshape.model.contract import JSONDict
 
 # Tolerance of the numerical checks a verification runs (times the largest value compared, when
@@ -55,7 +56,12 @@ class Substitution:
 
     def text(self) -> str:
         """``L=8 instead of 100,000``."""
-        return f"{self.symbol}={self.ran:,} instead of {self.value:,}"
+        return tr(
+            "{symbol}={ran} instead of {value}",
+            symbol=self.symbol,
+            ran=f"{self.ran:,}",
+            value=f"{self.value:,}",
+        )
 
     def to_dict(self) -> JSONDict:
         """JSON view."""
@@ -125,12 +131,18 @@ class Run:
         }
 
 
+# A run's method (the JSON's id) as a sentence of the verification says it.
+METHODS = {"real": N_("real"), "shape-only": N_("shape-only")}
+
+
 @dataclass(frozen=True)
 class Verification:
     """What torch produced, run by run, compared with the report."""
 
     torch_version: str
     runs: tuple[Run, ...]
+    lang: str = field(default_factory=language)
+    """The language of its text (the runs' and its sentences'): the one spoken when it ran."""
 
     @property
     def ok(self) -> bool:
@@ -163,33 +175,40 @@ class Verification:
     @property
     def numerical(self) -> str:
         """What the numerical checks compared, and at which sizes; or ``not run: `` and why."""
-        compared = [run for run in self.runs if run.facts]
-        if not compared:
-            reasons = dict.fromkeys(run.facts_not_run for run in self.runs if run.facts_not_run)
-            return "not run: " + "; ".join(reasons)
+        compared = self.compared()
+        if compared:
+            return compared
+        with speaking(self.lang):
+            return tr("not run: {reasons}", reasons=self.not_compared())
+
+    def compared(self) -> str:
+        """What the numerical checks compared, and at which sizes; empty when none compared."""
         parts = []
-        for run in compared:
-            sizes = (
-                "only with " + ", ".join(s.text() for s in run.substitutions)
-                if run.substitutions
-                else "at full size"
-            )
-            count = f"{len(run.facts)} check{'s' if len(run.facts) > 1 else ''}"
-            parts.append(f"{run.checks}: {count} on real tensors {sizes}")
+        with speaking(self.lang):
+            for run in self.runs:
+                if run.facts:
+                    parts.append(_compared(run))
         return "; ".join(parts)
+
+    def not_compared(self) -> str:
+        """Why no numerical check compared numbers, each reason once."""
+        reasons = dict.fromkeys(run.facts_not_run for run in self.runs if run.facts_not_run)
+        return "; ".join(reasons)
 
     @property
     def method(self) -> str:
         """One sentence: which methods ran, and at what sizes."""
-        parts = []
-        for run in self.runs:
-            sizes = (
-                " with " + ", ".join(s.text() for s in run.substitutions)
-                if run.substitutions
-                else " at full size"
-            )
-            parts.append(f"{run.method}{sizes}")
-        return f"torch {self.torch_version}: " + "; then ".join(parts) + "."
+        with speaking(self.lang):
+            runs = ""
+            for run in self.runs:
+                method = tr(METHODS[run.method])  # i18n: extracted where made
+                if run.substitutions:
+                    subs = ", ".join(s.text() for s in run.substitutions)
+                    ran = tr("{method} with {substitutions}", method=method, substitutions=subs)
+                else:
+                    ran = tr("{method} at full size", method=method)
+                runs = tr("{before}; then {after}", before=runs, after=ran) if runs else ran
+            return tr("torch {version}: {runs}.", version=self.torch_version, runs=runs)
 
     def to_dict(self) -> JSONDict:
         """JSON view, under the report's ``"verified"`` key."""
@@ -203,3 +222,17 @@ class Verification:
             "numerical": self.numerical,
             "runs": [run.to_dict() for run in self.runs],
         }
+
+
+def _compared(run: Run) -> str:
+    """``output's slices against h_n, ...: 3 checks on real tensors at full size``."""
+    count = len(run.facts)
+    checks = tr("{count} checks", count=count) if count > 1 else tr("{count} check", count=count)
+    if not run.substitutions:
+        return tr("{checks}: {count} on real tensors at full size", checks=run.checks, count=checks)
+    return tr(
+        "{checks}: {count} on real tensors only with {substitutions}",
+        checks=run.checks,
+        count=checks,
+        substitutions=", ".join(s.text() for s in run.substitutions),
+    )

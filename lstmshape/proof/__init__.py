@@ -13,10 +13,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import TorchNotInstalledError
+from lstmshape.i18n import speaking
 from lstmshape.words import Arg, Words, drop, words
 
 if TYPE_CHECKING:
     from lstmshape.model.report import Report
+    from lstmshape.model.verification import Run
+    from lstmshape.proof.plan import PlannedRun
 
 # Real tensors are allocated only up to this many bytes unless a budget is given. Here, not in the
 # plan, so that a front end reads its default without loading the plan.
@@ -45,22 +48,30 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
         warnings.simplefilter("ignore")
         torch = import_torch()
         mkldnn = torch.backends.mkldnn
-        runs = plan(report, budget, fused_lstm=mkldnn.is_available() and mkldnn.enabled)
-        from lstmshape.proof.runs import run_real, run_shapes
+        # The verification is part of the report: said in the report's language, whatever the
+        # language of the call (its errors, above, are the caller's).
+        with speaking(report.lang):
+            runs = plan(report, budget, fused_lstm=mkldnn.is_available() and mkldnn.enabled)
+            verification = Verification(str(torch.__version__), _run(torch, runs, seed))
+    return replace(report, verification=verification)
 
-        # One thread: the runs are many small kernels, whose threads wait for each other longer
-        # than they compute (a 300-layer GRU: 2.3 s on two threads of a busy machine, 0.15 s on
-        # one), and the plan's limits are measured on one core. torch's setting is given back.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            done = tuple(
-                run_real(torch, run, seed) if run.method == "real" else run_shapes(torch, run)
-                for run in runs
-            )
-        finally:
-            torch.set_num_threads(threads)
-    return replace(report, verification=Verification(str(torch.__version__), done))
+
+def _run(torch: Any, runs: tuple[PlannedRun, ...], seed: int) -> tuple[Run, ...]:
+    """Each planned run in torch, on one thread: the runs are many small kernels, whose threads
+    wait for each other longer than they compute (a 300-layer GRU: 2.3 s on two threads of a busy
+    machine, 0.15 s on one), and the plan's limits are measured on one core. torch's setting is
+    given back."""
+    from lstmshape.proof.runs import run_real, run_shapes
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return tuple(
+            run_real(torch, run, seed) if run.method == "real" else run_shapes(torch, run)
+            for run in runs
+        )
+    finally:
+        torch.set_num_threads(threads)
 
 
 # PyTorch's own index of CPU-only wheels: on Linux, PyPI's torch is a CUDA build, which pulls
@@ -85,20 +96,24 @@ def _import() -> Any:
                 verify=Arg("verify"),
             ),
             details=[
-                f"Importing torch failed: {error}.",
+                _import_failed(error),
                 words(
                     "The line below installs torch's CPU build, all that {verify} needs (a "
-                    "download of about 200 MB on Linux). A plain pip install torch takes the "
-                    "newest torch for your platform: on Linux a CUDA build of several gigabytes.",
+                    "download of about 200 MB on Linux). A plain {plain} takes the newest torch "
+                    "for your platform: on Linux a CUDA build of several gigabytes.",
                     verify=Arg("verify"),
+                    plain="pip install torch",
                 ),
-                "From a clone of lstmshape that is not installed yet, pip install '.[torch]' "
-                "installs lstmshape with any torch 2.x and keeps a torch already installed: run "
-                "it after the line below.",
+                words(
+                    "From a clone of lstmshape that is not installed yet, {command} installs "
+                    "lstmshape with any torch 2.x and keeps a torch already installed: run it "
+                    "after the line below.",
+                    command="pip install '.[torch]'",
+                ),
             ],
             hint=words(
-                "Try pip install torch --index-url {index}, or {verify}.",
-                index=CPU_INDEX,
+                "Try {command}, or {verify}.",
+                command=f"pip install torch --index-url {CPU_INDEX}",
                 verify=drop("verify"),
             ),
         ) from error
@@ -109,7 +124,7 @@ def _import() -> Any:
                 "loaded.",
                 verify=Arg("verify"),
             ),
-            details=[f"Importing torch failed: {error}.", *_reinstall_details()],
+            details=[_import_failed(error), *_reinstall_details()],
             hint=words(
                 "Try reinstalling the same torch: {command}, or {verify}.",
                 command=_reinstall_command(),
@@ -117,6 +132,11 @@ def _import() -> Any:
             ),
         ) from error
     return torch
+
+
+def _import_failed(error: Exception) -> Words:
+    # Python's own message (the module or library missing), quoted as it says it.
+    return words("Importing torch failed: {error}.", error=str(error))
 
 
 def _installed_torch() -> str | None:
@@ -147,9 +167,9 @@ def _reinstall_details() -> list[Words]:
         words(
             "torch {installed} came from PyPI: on Linux that is a CUDA build, and reinstalling it "
             "downloads its NVIDIA libraries again, several gigabytes. torch's CPU build, all that "
-            "{verify} needs, installs with pip install torch --index-url {index}.",
+            "{verify} needs, installs with {command}.",
             installed=installed,
             verify=Arg("verify"),
-            index=CPU_INDEX,
+            command=f"pip install torch --index-url {CPU_INDEX}",
         )
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from math import prod
 
 from lstmshape.explain.layout import Layout
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
 from lstmshape.model.text import size_text
 from lstmshape.proof.numerics import LOOP_STEPS
@@ -106,28 +107,37 @@ def layers_run(report: Report) -> int:
 def over_budget(report: Report, budget: int) -> str:
     """Why real tensors of ``report`` would not fit ``budget``; empty when they would."""
     if budget == 0:
-        return "real tensors, with a budget of 0"
+        return tr("real tensors, with a budget of 0")
     needed = real_bytes(report)
     if needed > budget:
-        return f"about {size_text(needed)} of real tensors, over the {size_text(budget)} budget"
+        return tr(
+            "about {size} of real tensors, over the {budget} budget",
+            size=size_text(needed),
+            budget=size_text(budget),
+        )
     return ""
 
 
 def too_slow_for_real(report: Report) -> str:
     """Why a real run of ``report`` would not be quick, whatever the budget; empty when it is."""
     if matmul_macs(report) > REAL_MACS:
-        return (
-            f"{matmul_macs(report):,} multiply-accumulates, over the {REAL_MACS:,} of a quick run"
+        return tr(
+            "{macs} multiply-accumulates, over the {most} of a quick run",
+            macs=f"{matmul_macs(report):,}",
+            most=f"{REAL_MACS:,}",
         )
     steps = time_steps(report) * layers_run(report)
     if steps > REAL_STEPS:
-        return (
-            f"{steps:,} steps (time steps × layers × directions), over the {REAL_STEPS:,} of a "
-            "quick run"
+        return tr(
+            "{steps} steps (time steps × layers × directions), over the {most} of a quick run",
+            steps=f"{steps:,}",
+            most=f"{REAL_STEPS:,}",
         )
     if layers_run(report) > REAL_LAYERS:
-        return (
-            f"{layers_run(report):,} layers × directions, over the {REAL_LAYERS:,} of a quick run"
+        return tr(
+            "{layers} layers × directions, over the {most} of a quick run",
+            layers=f"{layers_run(report):,}",
+            most=f"{REAL_LAYERS:,}",
         )
     return ""
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.explain.cell_notes import sequence_spec
+from lstmshape.i18n import tr
 from lstmshape.model.report import Fact, Report
 from lstmshape.model.verification import ATOL, FactCheck
 
@@ -126,7 +127,8 @@ def check_layers(
             spec.kind.final_names, as_tuple(layer_finals), finals, strict=True
         ):
             where = f"{name}[{k * d}:{(k + 1) * d}]" if d == 2 else f"{name}[{k}]"
-            check = compare(torch, f"{where} == layer {k} run alone", mine, full[rows])
+            label = tr("{rows} == layer {layer} run alone", rows=where, layer=k)
+            check = compare(torch, label, mine, full[rows])
             if check is not None:
                 checks.append(check)
     return checks
@@ -179,12 +181,13 @@ def check_cell_loop(
         carried = call(cell, x_t, carried)
         steps.append(carried[0])
     named = sequence.torch_call()
-    checks = [compare(torch, f"loop of {LOOP_STEPS} steps: each h == output[t] of {named}",
-                      torch.stack(steps), output)]  # fmt: skip
+    label = tr("loop of {steps} steps: each h == output[t] of {call}", steps=LOOP_STEPS, call=named)
+    checks = [compare(torch, label, torch.stack(steps), output)]
     for name, mine, theirs in zip(("h", "c"), carried, finals, strict=False):
-        checks.append(
-            compare(torch, f"loop: final {name} == {name}_n[0] of {named}", mine, theirs[0])
+        label = tr(
+            "loop: final {name} == {final} of {call}", name=name, final=f"{name}_n[0]", call=named
         )
+        checks.append(compare(torch, label, mine, theirs[0]))
     return [check for check in checks if check is not None]
 
 

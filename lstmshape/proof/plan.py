@@ -20,6 +20,7 @@ from math import ceil, prod
 
 from lstmshape.errors import VerifyBudgetError
 from lstmshape.explain import explain_spec
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
 from lstmshape.model.verification import Substitution
@@ -93,31 +94,21 @@ def plan(
     at_once = spec.kind.is_cell or (fused and prod(report.input_shape) > 0)
     length = time_steps(report)
     shorter = max(1, FAKE_STEPS // steps_per_time)
-    why = f"a real run would need {too_big}"
+    why = tr("a real run would need {reason}", reason=too_big)
     if at_once or length <= shorter:
         return (PlannedRun("shape-only", report, why=why),)
-    if spec.kind.name != "LSTM":
-        stepping = spec.kind.name
-    elif spec.proj_size:
-        stepping = "LSTM with proj_size"
-    elif prod(report.input_shape) == 0:
-        stepping = "LSTM on an empty input"
-    else:
-        stepping = "LSTM without oneDNN"
+    stepping = tr(
+        "on fake tensors torch's {module} steps through the time steps in Python, about 2 ms per "
+        "step, layer and direction: L={length} would take about {duration}",
+        module=_stepping(report),
+        length=f"{length:,}",
+        duration=_duration(length * steps_per_time * 0.002),
+    )
     runs = [
         PlannedRun(
             "shape-only",
             _with_length(report, shorter),
-            (
-                Substitution(
-                    "L",
-                    length,
-                    shorter,
-                    f"on fake tensors torch's {stepping} steps through the "
-                    f"time steps in Python, about 2 ms per step, layer and direction: L={length:,} "
-                    f"would take about {_duration(length * steps_per_time * 0.002)}",
-                ),
-            ),
+            (Substitution("L", length, shorter, stepping),),
             why=why,
         )
     ]
@@ -125,6 +116,18 @@ def plan(
     if not too_big_for_real(full_length.report, budget):
         runs.append(full_length)
     return tuple(runs)
+
+
+def _stepping(report: Report) -> str:
+    """The module that torch steps through time on fake tensors, and why it steps."""
+    spec = report.spec
+    if spec.kind.name != "LSTM":
+        return spec.kind.name
+    if spec.proj_size:
+        return tr("LSTM with proj_size")
+    if prod(report.input_shape) == 0:
+        return tr("LSTM on an empty input")
+    return tr("LSTM without oneDNN")
 
 
 def _fewer_layers(report: Report, most: int) -> Substitution | None:
@@ -139,9 +142,14 @@ def _fewer_layers(report: Report, most: int) -> Substitution | None:
         "num_layers",
         spec.num_layers,
         FEWER_LAYERS // spec.D,
-        f"torch builds and runs {spec.kind.name} layer by layer in Python, and its constructor "
-        f"slows with the square of num_layers: num_layers={spec.num_layers:,} would take about "
-        f"{_duration(seconds)}; every layer after the first has the same shapes",
+        tr(
+            "torch builds and runs {module} layer by layer in Python, and its constructor slows "
+            "with the square of num_layers: num_layers={count} would take about {duration}; "
+            "every layer after the first has the same shapes",
+            module=spec.kind.name,
+            count=f"{spec.num_layers:,}",
+            duration=_duration(seconds),
+        ),
     )
 
 
@@ -162,7 +170,7 @@ def _shallower(
         for run in plan(shallower, budget, fused_lstm=fused_lstm)
     ]
     if packing is None:
-        full_depth = _full_length_run(report, "L and num_layers")
+        full_depth = _full_length_run(report, layers=True)
         if not too_big_for_real(full_depth.report, budget):
             # The shallower plan's own small real run proves less than this one.
             runs = [r for r in runs if r.method != "real" or len(r.substitutions) == 1]
@@ -203,9 +211,9 @@ def _with_length(report: Report, length: int) -> Report:
     return explain_spec(report.spec, tuple(shape))
 
 
-def _full_length_run(report: Report, full: str = "L") -> PlannedRun:
-    """A real run at the full L (and num_layers) with every other size small: proves the time axis
-    (and the stack of layers) at its length."""
+def _full_length_run(report: Report, *, layers: bool = False) -> PlannedRun:
+    """A real run at the full L (and num_layers, with ``layers``) with every other size small:
+    proves the time axis (and the stack of layers) at its length."""
     spec = report.spec
     hidden = 2 if spec.proj_size else _SMALL
     small = replace(spec, input_size=_SMALL, hidden_size=hidden, proj_size=min(spec.proj_size, 1))
@@ -213,9 +221,16 @@ def _full_length_run(report: Report, full: str = "L") -> PlannedRun:
     shape[-1] = _SMALL
     if report.batched:
         shape[1 - time_axis(report)] = _SMALL
-    why = f"a real run at the full {full}, small everywhere else, proves them at their lengths"
-    if full == "L":
-        why = "a real run at the full L, small everywhere else, proves the time axis at its length"
+    why = (
+        tr(
+            "a real run at the full L and num_layers, small everywhere else, proves them at their "
+            "lengths"
+        )
+        if layers
+        else tr(
+            "a real run at the full L, small everywhere else, proves the time axis at its length"
+        )
+    )
     full_n = report.input_shape[1 - time_axis(report)] if report.batched else None
     substitutions = [
         Substitution(symbol, value, ran, why)
@@ -249,8 +264,9 @@ def _packed_real_run(report: Report, budget: int) -> PlannedRun:
         small, shape, lengths=packing.lengths, enforce_sorted=packing.enforce_sorted
     )
     # What a larger budget cannot lift comes first: the hint then does not offer it.
-    too_big = ", and ".join(
-        reason for reason in (too_slow_for_real(smaller), over_budget(smaller, budget)) if reason
+    slow, memory = too_slow_for_real(smaller), over_budget(smaller, budget)
+    too_big = (
+        tr("{slow}, and {memory}", slow=slow, memory=memory) if slow and memory else slow or memory
     )
     if too_big:
         raise VerifyBudgetError(
@@ -261,13 +277,16 @@ def _packed_real_run(report: Report, budget: int) -> PlannedRun:
                 too_big=too_big,
             ),
             details=[
-                "Packed input runs on real tensors only: pack_padded_sequence's shapes depend on "
-                "the lengths' values, which shape-only (fake) tensors do not carry."
+                words(
+                    "Packed input runs on real tensors only: {function}'s shapes depend on the "
+                    "lengths' values, which shape-only (fake) tensors do not carry.",
+                    function="pack_padded_sequence",
+                )
             ],
             hint=_packed_hint(smaller, budget),
             subject="lengths",
         )
-    why = (
+    why = tr(
         "packed input runs on real tensors only (fake tensors carry no lengths to pack), and the "
         "feature sizes do not change the packing"
     )
@@ -317,7 +336,7 @@ def _memory_at_least(nbytes: int) -> str:
 
 def _duration(seconds: float) -> str:
     if seconds < 120:
-        return f"{seconds:.0f} s"
+        return tr("{seconds} s", seconds=f"{seconds:.0f}")
     if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:,.0f} h"
+        return tr("{minutes} min", minutes=f"{seconds / 60:.0f}")
+    return tr("{hours} h", hours=f"{seconds / 3600:,.0f}")

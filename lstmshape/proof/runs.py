@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import VerificationError
 from lstmshape.explain.cell_notes import sequence_spec
+from lstmshape.i18n import tr
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
 from lstmshape.model.verification import FactCheck, Run, TensorCheck
@@ -42,8 +43,11 @@ def _torch_refusal(report: Report) -> Iterator[None]:
     except (RuntimeError, ValueError) as error:
         # lstmshape's checks passed, so this is lstmshape's bug, not the user's: say so plainly.
         raise VerificationError(
-            f"torch refused what lstmshape accepted: {report.spec.torch_call()} on input "
-            f"{format_shape(report.input_shape)}.",
+            words(
+                "torch refused what lstmshape accepted: {call} on input {shape}.",
+                call=report.spec.torch_call(),
+                shape=format_shape(report.input_shape),
+            ),
             torch_says=str(error),
             hint=words(
                 "Try again without {verify}, and please report this as a bug.", verify=Arg("verify")
@@ -52,17 +56,18 @@ def _torch_refusal(report: Report) -> Iterator[None]:
 
 
 def _sizes(run: PlannedRun) -> str:
-    why = f" ({run.why})" if run.why else ""
+    """``at full size``, or ``with L=8 instead of 100,000: why``; then why the run is shape-only."""
     if not run.substitutions:
-        return f"at full size{why}"
-    whys: dict[str, list[str]] = {}
-    for s in run.substitutions:
-        whys.setdefault(s.why, []).append(s.text())
-    return (
-        "with "
-        + "; ".join(f"{', '.join(texts)}: {because}" for because, texts in whys.items())
-        + why
-    )
+        sizes = tr("at full size")
+    else:
+        whys: dict[str, list[str]] = {}
+        for s in run.substitutions:
+            whys.setdefault(s.why, []).append(s.text())
+        because = [
+            tr("{sizes}: {why}", sizes=", ".join(texts), why=why) for why, texts in whys.items()
+        ]
+        sizes = tr("with {substitutions}", substitutions="; ".join(because))
+    return tr("{sizes} ({why})", sizes=sizes, why=run.why) if run.why else sizes
 
 
 def run_shapes(torch: Any, run: PlannedRun) -> Run:
@@ -89,18 +94,20 @@ def run_shapes(torch: Any, run: PlannedRun) -> Run:
         produced = _produced(spec, x, states, output, finals)
         torch_parameters = tuple((name, tuple(p.shape)) for name, p in module.named_parameters())
         count = sum(int(p.numel()) for p in module.parameters())
-    return _compared(
-        run,
-        f"torch {torch.__version__}: {spec.torch_call()} on fake tensors (FakeTensorMode: shapes, "
-        f"no data), float32 on the CPU, one forward pass on input "
-        f"{format_shape(report.input_shape)} and {', '.join(spec.kind.state_names)}, "
-        f"{_sizes(run)}.",
-        produced,
-        torch_parameters,
-        count,
-        facts_not_run=f"fake tensors carry no numbers, so the numerical checks "
-        f"({_checks(report)}) did not run",
+    how = tr(
+        "torch {version}: {call} on fake tensors (FakeTensorMode: shapes, no data), float32 on "
+        "the CPU, one forward pass on input {shape} and {states}, {sizes}.",
+        version=torch.__version__,
+        call=spec.torch_call(),
+        shape=format_shape(report.input_shape),
+        states=", ".join(spec.kind.state_names),
+        sizes=_sizes(run),
     )
+    not_run = tr(
+        "fake tensors carry no numbers, so the numerical checks ({checks}) did not run",
+        checks=_checks(report),
+    )
+    return _compared(run, how, produced, torch_parameters, count, facts_not_run=not_run)
 
 
 def _compared(
@@ -143,13 +150,12 @@ def _parameters_agree(report: Report, torch_parameters: tuple[tuple[str, Shape],
 def _checks(report: Report) -> str:
     """What a real run's numerical checks compare, in words."""
     if report.spec.kind.is_cell:
-        return "the cell's loop against its sequence module, in float64"
-    slices = (
-        "each sequence's step of padded_output against h_n"
-        if report.packing is not None
-        else "output's slices against h_n"
-    )
-    return f"{slices}, each layer run alone in float64"
+        return tr("the cell's loop against its sequence module, in float64")
+    if report.packing is not None:
+        return tr(
+            "each sequence's step of padded_output against h_n, each layer run alone in float64"
+        )
+    return tr("output's slices against h_n, each layer run alone in float64")
 
 
 def _produced(
@@ -188,11 +194,20 @@ def run_real(torch: Any, run: PlannedRun, seed: int) -> Run:
         else:
             reruns = check_layers(torch, report, to_float64(torch, module), x, states)
     checked = (*facts, *reruns)
+    how = tr(
+        "torch {version}: {call} in eval mode, float32 on the CPU, one forward pass on random "
+        "input {shape} and {states} (seed {seed}), {sizes}; {then}.",
+        version=torch.__version__,
+        call=spec.torch_call(),
+        shape=format_shape(report.input_shape),
+        states=", ".join(spec.kind.state_names),
+        seed=seed,
+        sizes=_sizes(run),
+        then=_then(spec),
+    )
     return _compared(
         run,
-        f"torch {torch.__version__}: {spec.torch_call()} in eval mode, float32 on the CPU, one "
-        f"forward pass on random input {format_shape(report.input_shape)} and "
-        f"{', '.join(spec.kind.state_names)} (seed {seed}), {_sizes(run)}; {_then(spec)}.",
+        how,
         shapes,
         torch_parameters,
         count,
@@ -232,14 +247,16 @@ def _why_nothing_compared(report: Report) -> str:
     """Why a real run compared no number: an empty batch, or a cell with no sequence module."""
     spec = report.spec
     if spec.kind.is_cell and sequence_spec(spec) is None:
-        return (
-            f"torch builds no nn.{spec.kind.sequence_module}({spec.input_size}, "
-            f"{spec.hidden_size}) (its sizes must be at least 1), so the cell's loop against its "
-            "sequence module did not run"
+        return tr(
+            "torch builds no {call} (its sizes must be at least 1), so the cell's loop against "
+            "its sequence module did not run",
+            call=f"nn.{spec.kind.sequence_module}({spec.input_size}, {spec.hidden_size})",
         )
-    return (
-        f"input {format_shape(report.input_shape)} is an empty batch (N=0): there are no numbers "
-        f"to compare, so the numerical checks ({_checks(report)}) did not run"
+    return tr(
+        "input {shape} is an empty batch (N=0): there are no numbers to compare, so the "
+        "numerical checks ({checks}) did not run",
+        shape=format_shape(report.input_shape),
+        checks=_checks(report),
     )
 
 
@@ -247,10 +264,12 @@ def _then(spec: ModuleSpec) -> str:
     """What a real run does after the forward pass, in words."""
     sequence = sequence_spec(spec) if spec.kind.is_cell else None
     if sequence is not None:
-        return (
-            f"then the cell looped over {LOOP_STEPS} steps against {sequence.torch_call()} "
-            "with its weights, both in float64"
+        return tr(
+            "then the cell looped over {steps} steps against {call} with its weights, both in "
+            "float64",
+            steps=LOOP_STEPS,
+            call=sequence.torch_call(),
         )
     if spec.kind.is_cell:
-        return "no sequence module to loop it against (torch builds none with a size of 0)"
-    return "then the module and each layer alone rerun in float64 to check the h_n rows"
+        return tr("no sequence module to loop it against (torch builds none with a size of 0)")
+    return tr("then the module and each layer alone rerun in float64 to check the h_n rows")

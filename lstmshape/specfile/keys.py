@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import N_, tr
 from lstmshape.reading import read_shape
 
 
@@ -22,8 +23,8 @@ def _shape(value: Any) -> tuple[int, ...]:
     if isinstance(value, list) and value and all(_is_int(v) and v >= 0 for v in value):
         return tuple(value)
     if value == []:
-        raise ValueError("[] is an empty shape")
-    raise ValueError(f"{_short(value)} is not a shape")
+        raise ValueError(tr("{value} is an empty shape", value="[]"))
+    raise ValueError(tr("{value} is not a shape", value=_short(value)))
 
 
 def _short(value: Any) -> str:
@@ -38,43 +39,44 @@ def _is_int(value: Any) -> bool:
 def _int(value: Any) -> int:
     if _is_int(value):
         return int(value)
-    raise ValueError(f"{_short(value)} is not a whole number")
+    raise ValueError(tr("{value} is not a whole number", value=_short(value)))
 
 
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(f"{_short(value)} is not true or false")
+    raise ValueError(tr("{value} is not true or false", value=_short(value)))
 
 
 def _float(value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    raise ValueError(f"{_short(value)} is not a number")
+    raise ValueError(tr("{value} is not a number", value=_short(value)))
 
 
 def _str(value: Any) -> str:
     if isinstance(value, str):
         return value
-    raise ValueError(f"{_short(value)} is not a string")
+    raise ValueError(tr("{value} is not a string", value=_short(value)))
 
 
+# Each key's value, said after "it takes" and "missing KEY (...)": said with tr() where used.
 KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "module": ("LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell", _str),
-    "input": ('a shape such as [4, 3, 10] or "4,3,10"', _shape),
-    "hidden_size": ("a whole number", _int),
-    "input_size": ("a whole number", _int),
-    "num_layers": ("a whole number", _int),
-    "bias": ("true or false", _bool),
-    "batch_first": ("true or false", _bool),
-    "dropout": ("a number in [0, 1]", _float),
-    "bidirectional": ("true or false", _bool),
-    "proj_size": ("a whole number", _int),
-    "nonlinearity": ('"tanh" or "relu"', _str),
-    "h_0": ("a shape", _shape),
-    "c_0": ("a shape", _shape),
-    "lengths": ("a list of lengths such as [5, 3, 2]", _shape),
-    "enforce_sorted": ("true or false", _bool),
+    "module": (N_("LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell"), _str),
+    "input": (N_('a shape such as [4, 3, 10] or "4,3,10"'), _shape),
+    "hidden_size": (N_("a whole number"), _int),
+    "input_size": (N_("a whole number"), _int),
+    "num_layers": (N_("a whole number"), _int),
+    "bias": (N_("true or false"), _bool),
+    "batch_first": (N_("true or false"), _bool),
+    "dropout": (N_("a number in [0, 1]"), _float),
+    "bidirectional": (N_("true or false"), _bool),
+    "proj_size": (N_("a whole number"), _int),
+    "nonlinearity": (N_('"tanh" or "relu"'), _str),
+    "h_0": (N_("a shape"), _shape),
+    "c_0": (N_("a shape"), _shape),
+    "lengths": (N_("a list of lengths such as [5, 3, 2]"), _shape),
+    "enforce_sorted": (N_("true or false"), _bool),
 }
 REQUIRED = ("input", "hidden_size")
 # What people write out of habit (the command line's options), and the key they mean.
@@ -99,11 +101,14 @@ def read_shape_value(value: Any) -> tuple[int, ...]:
     return _shape(value)
 
 
-def did_you_mean(key: str) -> str:
-    """`` (did you mean hidden_size?)`` for a key people write by habit or by a slip."""
-    close = (
-        [_ALIASES[key]]
-        if key in _ALIASES
-        else difflib.get_close_matches(key, [*KEYS, "expect"], n=1)
-    )
-    return f" (did you mean {close[0]}?)" if close else ""
+def takes(key: str) -> str:
+    """What ``key`` takes, in the language spoken: ``a whole number``."""
+    return tr(KEYS[key][0])  # i18n: extracted where made
+
+
+def did_you_mean(key: str) -> str | None:
+    """The key meant by one people write by habit (``hidden``) or by a slip; None if none is near."""
+    if key in _ALIASES:
+        return _ALIASES[key]
+    close = difflib.get_close_matches(key, [*KEYS, "expect"], n=1)
+    return close[0] if close else None

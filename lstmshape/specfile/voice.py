@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lstmshape.words import Change, Value, Voice, without
+from lstmshape.words import Change, Value, Voice, left_out, without
 
 
 class SpecVoice:
@@ -29,7 +29,7 @@ class SpecVoice:
             return self.command_line.change(change)
         key = self.arg(change.argument)
         if change.value is None:
-            return f"without {key}"
+            return left_out(key)
         return f"{key} = {toml_value(change.value)}"
 
     def typed(self, argument: str, text: str) -> str:

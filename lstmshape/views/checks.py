@@ -6,10 +6,12 @@ import json
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
 from lstmshape.errors import LstmShapeError
+from lstmshape.i18n import N_, language, tr
 from lstmshape.model.check import Outcome
 from lstmshape.model.contract import SCHEMA_VERSION
 from lstmshape.views.output import write_text
@@ -19,8 +21,13 @@ from lstmshape.words import Voice
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
 
 
-# Every result an entry can have, in the order the tally says them.
+# Every result an entry can have (the JSON's ids), in the order the tally says them; as the
+# table shows it, and as the tally counts it.
 RESULTS = ("pass", "fail", "invalid", "unverified")
+_SHOWN = {"pass": N_("pass"), "fail": N_("FAIL"), "invalid": N_("INVALID"),
+          "unverified": N_("UNVERIFIED")}  # fmt: skip
+_COUNTED = {"pass": N_("{count} pass"), "fail": N_("{count} FAIL"),
+            "invalid": N_("{count} INVALID"), "unverified": N_("{count} UNVERIFIED")}  # fmt: skip
 
 
 class Checked(NamedTuple):
@@ -36,21 +43,24 @@ def check_row(outcome: Outcome, voice: Voice) -> tuple[str, ...]:
     if outcome.errors:
         detail = outcome.errors[0].lines(voice)[0]
     elif report is not None and report.expectations:
-        detail = "expected: " + ", ".join(e.tensor for e in report.expectations)
+        names = ", ".join(e.tensor for e in report.expectations)
+        detail = tr("expected: {names}", names=names)
     else:
-        detail = "no expected shapes"
+        detail = tr("no expected shapes")
     if report is not None and report.verification is not None and not outcome.errors:
-        detail += "; torch agrees"
-    result = outcome.result if outcome.result == "pass" else outcome.result.upper()
+        detail = tr("{detail}; torch agrees", detail=detail)
+    result = tr(_SHOWN[outcome.result])  # i18n: extracted where made
     return (outcome.name, outcome.call or "-", outcome.shape or "-", result, detail)
 
 
 def _tally_text(tally: dict[str, int]) -> str:
-    return ", ".join(
-        f"{n} {result if result == 'pass' else result.upper()}"
-        for result, n in tally.items()
-        if n or result == "pass"
-    )
+    """``2 pass, 1 FAIL``: pass always, the others when some entry has them."""
+    text = ""
+    for result, n in tally.items():
+        if n or result == "pass":
+            counted = tr(_COUNTED[result], count=n)  # i18n: extracted where made
+            text = tr("{before}, {after}", before=text, after=counted) if text else counted
+    return text
 
 
 def render_checks(
@@ -70,9 +80,13 @@ def render_checks(
         _stream_json(path, (counted(o) for o in outcomes), console, voice, checked)
         return checked
     rows = [check_row(counted(o), voice) for o in outcomes]
-    title = f"{path}: {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+    title = (
+        tr("{path}: {count} entry", path=path, count=len(rows))
+        if len(rows) == 1
+        else tr("{path}: {count} entries", path=path, count=len(rows))
+    )
     if fmt == "markdown":
-        lines = [f"**{markdown_escape(title)}**", "", "| " + " | ".join(_COLUMNS) + " |"]
+        lines = [f"**{markdown_escape(title)}**", "", "| " + " | ".join(_columns()) + " |"]
         lines.append("|---" * 5 + "|")
         lines += ["| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in rows]
         lines += ["", markdown_escape(_tally_text(checked.tally))]
@@ -82,14 +96,17 @@ def render_checks(
     return checked
 
 
-_COLUMNS = ("entry", "module", "input", "result", "detail")
+def _columns() -> tuple[str, ...]:
+    """The table's headings: entry, module, input, result, detail."""
+    return (tr("entry"), tr("module"), tr("input"), tr("result"), tr("detail"))
 
 
 def _stream_json(
     path: str, outcomes: Iterable[Outcome], console: Console, voice: Voice, checked: Checked
 ) -> None:
     """The JSON document, one entry at a time; the tally and the verdict come after them."""
-    write_text(console, f'{{\n  "schema": {SCHEMA_VERSION},\n  "spec": {json.dumps(path)},\n')
+    head = f'  "schema": {SCHEMA_VERSION},\n  "lang": {json.dumps(language())},\n'
+    write_text(console, f'{{\n{head}  "spec": {json.dumps(path)},\n')
     write_text(console, '  "entries": [')
     for number, outcome in enumerate(outcomes):
         entry = json.dumps(outcome.to_dict(voice), indent=2).replace("\n", "\n    ")
@@ -103,24 +120,31 @@ def _aligned(
     title: str, rows: list[tuple[str, ...]], tally: dict[str, int], fmt: str, console: Console
 ) -> None:
     # Aligned lines, not a Rich Table: a spec of 1,000 entries draws in milliseconds, not seconds.
-    widths = [max(len(row[i]) for row in (_COLUMNS, *rows)) for i in range(len(_COLUMNS) - 1)]
+    # Padded in cells: a wide (Japanese) character takes two columns of the terminal.
+    columns = _columns()
+    widths = [max(cell_len(row[i]) for row in (columns, *rows)) for i in range(len(columns) - 1)]
 
     def line(cells: tuple[str, ...]) -> str:
-        return "".join(cell.ljust(w) + "  " for cell, w in zip(cells, widths, strict=False))
+        return "".join(_padded(cell, w) for cell, w in zip(cells, widths, strict=False))
 
+    passed = tr(_SHOWN["pass"])  # i18n: extracted where made
     text = Text(title + "\n", style="bold")
-    text.append(line(_COLUMNS) + _COLUMNS[-1] + "\n", style="bold")
-    text.append("─" * (sum(widths) + 2 * len(widths) + len(_COLUMNS[-1])) + "\n")
+    text.append(line(columns) + columns[-1] + "\n", style="bold")
+    text.append("─" * (sum(widths) + 2 * len(widths) + cell_len(columns[-1])) + "\n")
     for row in rows:
         text.append(line(row[:3]))
-        verdict = row[3].ljust(widths[3]) + "  "
-        text.append(verdict, style="green" if row[3] == "pass" else "bold red")
+        text.append(_padded(row[3], widths[3]), style="green" if row[3] == passed else "bold red")
         text.append(row[4] + "\n")
     text.append(_tally_text(tally))
     if fmt == "plain":
         write_text(console, text.plain + "\n")
     else:
         console.print(text, soft_wrap=True)
+
+
+def _padded(cell: str, width: int) -> str:
+    """``cell`` and the spaces that take it to ``width`` cells, then the two between columns."""
+    return cell + " " * (width - cell_len(cell) + 2)
 
 
 def render_outcome(outcome: Outcome, console: Console) -> None:

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import textwrap
 
+from lstmshape.i18n import N_, tr
 from lstmshape.model.text import format_shape
 from lstmshape.model.verification import FactCheck, Run, Verification
 from lstmshape.views.section import Section
+from lstmshape.views.wrapping import has_wide, wrap_cells
 
 # The verdict's comments wrap here: a snippet is pasted into code formatted at black's width.
 COMMENT_WIDTH = 88
+
+# A run's method (the JSON's id), as a table's title and a verdict say it.
+_TITLES = {"real": N_("real tensors"), "shape-only": N_("shape-only (fake tensors)")}
+_RAN = {"real": N_("real tensors"), "shape-only": N_("shape-only (fake) tensors")}
 
 
 def run_section(run: Run, number: int, runs: int) -> Section:
@@ -20,21 +26,33 @@ def run_section(run: Run, number: int, runs: int) -> Section:
     ]
     rows.append(
         (
-            "parameters: names, shapes, total",
+            tr("parameters: names, shapes, total"),
             f"{run.num_parameters:,}",
             f"{run.torch_num_parameters:,}",
             _verdict(run.parameters_ok),
         )
     )
-    rows.extend((f.fact, "stated", _diff(f), _verdict(f.holds)) for f in run.facts)
+    stated = tr("stated")
+    rows.extend((f.fact, stated, _diff(f), _verdict(f.holds)) for f in run.facts)
     if run.facts_not_run:
-        rows.append(("numerical checks", "-", "-", "not run"))
-    of = f" {number} of {runs}" if runs > 1 else ""
-    caption = run.how + (f" Not run: {run.facts_not_run}." if run.facts_not_run else "")
+        rows.append((tr("numerical checks"), "-", "-", tr("not run")))
+    method = tr(_TITLES[run.method])  # i18n: extracted where made
+    title = (
+        tr(
+            "Verified with torch {number} of {runs}: {method}",
+            number=number,
+            runs=runs,
+            method=method,
+        )
+        if runs > 1
+        else tr("Verified with torch: {method}", method=method)
+    )
+    caption = run.how
+    if run.facts_not_run:
+        caption = tr("{how} Not run: {why}.", how=run.how, why=run.facts_not_run)
     return Section(
-        f"Verified with torch{of}: "
-        + ("real tensors" if run.method == "real" else "shape-only (fake tensors)"),
-        ("check", "lstmshape", "torch", "result"),
+        title,
+        (tr("check"), "lstmshape", "torch", tr("result")),
         tuple(rows),
         caption=caption,
         words=(0,),
@@ -44,7 +62,9 @@ def run_section(run: Run, number: int, runs: int) -> Section:
 def _diff(check: FactCheck) -> str:
     # Rounding between kernels varies with the CPU: a check that holds shows the bound it held to,
     # so the same run reads the same on every machine (JSON keeps the exact figure).
-    return f"within {check.tolerance:.0e}" if check.holds else f"|diff| {check.max_abs_diff:.1g}"
+    if check.holds:
+        return tr("within {tolerance}", tolerance=f"{check.tolerance:.0e}")
+    return f"|diff| {check.max_abs_diff:.1g}"
 
 
 def verdict_lines(verification: Verification) -> list[str]:
@@ -52,70 +72,105 @@ def verdict_lines(verification: Verification) -> list[str]:
     disagreed on), the runs with their method and sizes, and what the numerical checks compared
     (or that they did not run). One sentence a line, unwrapped."""
     disagreements = [
-        f"{_run_label(verification, number)}{what}"
+        _run_label(verification, number, what)
         for number, run in enumerate(verification.runs, 1)
         for what in _disagreements(run)
     ]
-    version = f"torch {verification.torch_version}"
+    version = verification.torch_version
     if disagreements:
-        first = f"Verified with {version}: DISAGREES on {'; '.join(disagreements)}."
+        first = tr(
+            "Verified with torch {version}: DISAGREES on {what}.",
+            version=version,
+            what="; ".join(disagreements),
+        )
+    elif any(run.facts for run in verification.runs):
+        first = tr(
+            "Verified with torch {version}: agrees on every tensor shape and parameter, and every "
+            "numerical check.",
+            version=version,
+        )
     else:
-        checked = "every tensor shape and parameter"
-        if any(run.facts for run in verification.runs):
-            checked += ", and every numerical check"
-        first = f"Verified with {version}: agrees on {checked}."
-    runs = "; then ".join(_run_text(run) for run in verification.runs)
-    numerical = verification.numerical
-    if numerical.startswith("not run: "):
-        numerical = f"Numerical checks not run: {numerical.removeprefix('not run: ')}."
+        first = tr(
+            "Verified with torch {version}: agrees on every tensor shape and parameter.",
+            version=version,
+        )
+    runs = ""
+    for run in verification.runs:
+        runs = (
+            tr("{before}; then {after}", before=runs, after=_run_text(run))
+            if runs
+            else _run_text(run)
+        )
+    compared = verification.compared()
+    if compared:
+        numerical = tr("Numerical checks: {compared}.", compared=compared)
     else:
-        numerical = f"Numerical checks: {numerical}."
-    return [first, f"Ran: {runs}.", numerical]
+        numerical = tr("Numerical checks not run: {why}.", why=verification.not_compared())
+    return [first, tr("Ran: {runs}.", runs=runs), numerical]
 
 
 def verdict_comments(verification: Verification) -> list[str]:
     """The verdict as Python comment lines for the code snippet, wrapped at COMMENT_WIDTH."""
-    return [
-        wrapped
-        for line in verdict_lines(verification)
-        for wrapped in textwrap.wrap(
-            line,
-            COMMENT_WIDTH,
-            initial_indent="# ",
-            subsequent_indent="#   ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-    ]
+    return [wrapped for line in verdict_lines(verification) for wrapped in _comment(line)]
 
 
-def _run_label(verification: Verification, number: int) -> str:
-    return f"run {number}: " if len(verification.runs) > 1 else ""
+def _comment(line: str) -> list[str]:
+    """One line of the verdict as comment lines: broken at spaces, and between wide characters
+    when it holds some (a Japanese sentence has no spaces), each at most COMMENT_WIDTH cells."""
+    if has_wide(line):
+        first, *rest = wrap_cells(line, COMMENT_WIDTH - 4)
+        return [f"# {first}", *(f"#   {more}" for more in rest)]
+    return textwrap.wrap(
+        line,
+        COMMENT_WIDTH,
+        initial_indent="# ",
+        subsequent_indent="#   ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _run_label(verification: Verification, number: int, what: str) -> str:
+    if len(verification.runs) > 1:
+        return tr("run {number}: {what}", number=number, what=what)
+    return what
 
 
 def _run_text(run: Run) -> str:
     """``real tensors at full size``, ``shape-only (fake) tensors with L=8 instead of 100,000``."""
-    method = "real tensors" if run.method == "real" else "shape-only (fake) tensors"
+    method = tr(_RAN[run.method])  # i18n: extracted where made
     if not run.substitutions:
-        return f"{method} at full size"
-    return f"{method} with {', '.join(s.text() for s in run.substitutions)}"
+        return tr("{method} at full size", method=method)
+    substitutions = ", ".join(s.text() for s in run.substitutions)
+    return tr("{method} with {substitutions}", method=method, substitutions=substitutions)
 
 
 def _disagreements(run: Run) -> list[str]:
     """What torch produced otherwise than lstmshape said, in one run."""
     found = [
-        f"{t.name} {format_shape(t.computed)}, torch {format_shape(t.torch)}"
+        tr(
+            "{name} {computed}, torch {torch}",
+            name=t.name,
+            computed=format_shape(t.computed),
+            torch=format_shape(t.torch),
+        )
         for t in run.tensors
         if not t.ok
     ]
     if not run.parameters_ok or run.num_parameters != run.torch_num_parameters:
+        said = {"count": f"{run.num_parameters:,}", "torch": f"{run.torch_num_parameters:,}"}
         found.append(
-            f"the parameters ({run.num_parameters:,}, torch {run.torch_num_parameters:,}; names "
-            f"and shapes {'agree' if run.parameters_ok else 'differ'})"
+            tr("the parameters ({count}, torch {torch}; names and shapes agree)", **said)
+            if run.parameters_ok
+            else tr("the parameters ({count}, torch {torch}; names and shapes differ)", **said)
         )
-    found.extend(f"{f.fact} (|diff| {f.max_abs_diff:.1g})" for f in run.facts if not f.holds)
+    found.extend(
+        tr("{fact} (|diff| {diff})", fact=f.fact, diff=f"{f.max_abs_diff:.1g}")
+        for f in run.facts
+        if not f.holds
+    )
     return found
 
 
 def _verdict(ok: bool) -> str:
-    return "agrees" if ok else "DISAGREES"
+    return tr("agrees") if ok else tr("DISAGREES")
