@@ -14,6 +14,7 @@ import lstmshape
 from lstmshape.model.trace import TraceFailure
 from lstmshape.tracing.failure import failure_of
 from lstmshape.tracing.hooks import Recorder
+from lstmshape.tracing.kept import kept
 
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
@@ -149,7 +150,7 @@ def _in_mode(
     torch: Any, mode: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Forward:
     def forward() -> Any:
-        with mode, torch.no_grad():
+        with mode, torch.no_grad(), kept(model):
             return model(*args, **kwargs)
 
     return forward
@@ -157,7 +158,7 @@ def _in_mode(
 
 def _plain(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Forward:
     def forward() -> Any:
-        with torch.no_grad():
+        with torch.no_grad(), kept(model):
             return model(*args, **kwargs)
 
     return forward
@@ -169,16 +170,14 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     from torch._subclasses.fake_tensor import FakeTensorMode
 
     mode = FakeTensorMode(allow_non_fake_inputs=True)
-    state = _state(model, mode.from_tensor)
     fake_args, fake_kwargs = torch.utils._pytree.tree_map_only(
         torch.Tensor, mode.from_tensor, (args, kwargs)
     )
 
     def forward() -> Any:
-        with mode, torch.no_grad():
-            return torch.func.functional_call(
-                model, state, tuple(fake_args), fake_kwargs, strict=False
-            )
+        stand_ins = kept(model, parameters=mode.from_tensor, buffers=mode.from_tensor)
+        with stand_ins, mode, torch.no_grad():
+            return model(*fake_args, **fake_kwargs)
 
     return forward
 
@@ -186,21 +185,12 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
 def _real(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Forward:
     """The forward pass on the example inputs; the buffers copied, so that a BatchNorm's running
     statistics stay as they were, and the random state restored after it."""
-    buffers = {
-        name: buffer.detach().clone()
-        for name, buffer in model.named_buffers(remove_duplicate=False)
-    }
+
+    def copied(buffer: Any) -> Any:
+        return buffer.detach().clone()
 
     def forward() -> Any:
-        with torch.random.fork_rng(devices=[]), torch.no_grad():
-            return torch.func.functional_call(model, buffers, args, kwargs, strict=False)
+        with torch.random.fork_rng(devices=[]), torch.no_grad(), kept(model, buffers=copied):
+            return model(*args, **kwargs)
 
     return forward
-
-
-def _state(model: Any, convert: Callable[[Any], Any]) -> dict[str, Any]:
-    named = [
-        *model.named_parameters(remove_duplicate=False),
-        *model.named_buffers(remove_duplicate=False),
-    ]
-    return {name: convert(tensor) for name, tensor in named}
