@@ -90,8 +90,9 @@ class TracedCall:
     torch_shapes: tuple[tuple[str, Shape], ...] = ()
     """The shapes torch took and returned, by the report's names, as the hooks saw them."""
     kernel: str = "torch"
-    """``torch``: torch's kernel ran; ``lstmshape``: a shape-only run skipped a kernel that would
-    step through every time step in Python, and returned tensors of the report's shapes."""
+    """``torch``: torch's kernel ran; ``lstmshape``: torch's shape-only kernel would step through a
+    long sequence in Python, so torch ran the layer on the first time step alone (its checks, h_n
+    and c_n are torch's) and output took the report's L."""
 
     @property
     def label(self) -> str:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lstmshape.i18n import tr
 from lstmshape.model.text import aligned, format_shape
 from lstmshape.model.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
@@ -61,8 +62,11 @@ def call_notes(call: TracedCall) -> list[str]:
     notes = [] if call.site is None else [f"called at {call.site}"]
     if call.kernel == "lstmshape":
         notes.append(
-            "torch's shape-only kernel steps through every time step in Python here: the returned "
-            "shapes are lstmshape's (held against torch by its tests), the kernel was not run."
+            tr(
+                "torch's shape-only kernel steps through every time step in Python here, so torch "
+                "ran this layer on the first step alone: its checks, h_n and c_n are torch's; "
+                "output's L is lstmshape's (held against torch by its tests)."
+            )
         )
     return notes
 
