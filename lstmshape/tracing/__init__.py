@@ -93,9 +93,13 @@ def _trace(
 
 def _described(value: Any) -> str:
     """An example input as the trace lists it: ``(8, 5) int64``, or its type."""
-    from lstmshape.model.text import format_shape
-    from lstmshape.tracing.received import dtype_name
+    from lstmshape.model.text import format_shape, short_list
+    from lstmshape.tracing.received import dtype_name, is_packed, lengths_of
 
+    if is_packed(value):
+        lengths = lengths_of(value.batch_sizes.tolist(), value.unsorted_indices)
+        data = f"{format_shape(tuple(int(s) for s in value.data.shape))} {dtype_name(value.data)}"
+        return f"packed: data {data}, lengths {short_list(tuple(lengths))}"
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"{format_shape(tuple(int(s) for s in value.shape))} {dtype_name(value)}"
     if isinstance(value, (tuple, list)):

@@ -57,6 +57,10 @@ class Pending:
     """lstmshape's explanation when it finds the arguments do not fit the layer."""
     torch_in: tuple[tuple[str, Shape], ...]
     kernel: str = "torch"
+    direct: bool = False
+    """Called as ``layer.forward(...)``: torch ran no hooks, lstmshape's own forward saw it."""
+    entered: bool = False
+    """Whether the layer's forward has started (a later forward call of it is a direct one)."""
 
 
 @dataclass
@@ -90,8 +94,7 @@ class Recorder:
             for _, module in self.recurrent:
                 handles.append(module.register_forward_pre_hook(self._before, with_kwargs=True))
                 handles.append(module.register_forward_hook(self._after, with_kwargs=True))
-                if self.shape_only:
-                    module.forward = self._predicting(module)
+                module.forward = self._forward(module)
             yield self
         finally:
             for handle in handles:
@@ -99,7 +102,9 @@ class Recorder:
             for _, module in self.recurrent:
                 module.__dict__.pop("forward", None)
 
-    def _before(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _before(
+        self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], direct: bool = False
+    ) -> None:
         kind = kind_of(module)
         assert kind is not None
         path = self.paths[id(module)]
@@ -119,6 +124,7 @@ class Recorder:
             report,
             refused,
             _named_inputs(arguments),
+            direct=direct,
         )
         self.pending.setdefault(id(module), []).append(pending)
 
@@ -153,6 +159,7 @@ class Recorder:
                 report=done.report,
                 torch_shapes=(*done.torch_in, *torch_out),
                 kernel=done.kernel,
+                direct=done.direct,
             )
         )
 
@@ -161,19 +168,31 @@ class Recorder:
         stack = self.pending.get(id(module))
         return stack[-1] if stack else None
 
-    def _predicting(self, module: Any) -> Any:
-        """``module.forward``; or, where torch's shape-only kernel would step through a long
-        sequence in Python, torch's forward on the first time step alone (every check torch
-        makes, and h_n and c_n, are torch's) with output's L from the report."""
+    def _forward(self, module: Any) -> Any:
+        """``module.forward`` as the hooks see it. A call that did not go through the module's
+        ``__call__`` (``self.lstm.forward(x)``: torch runs no hooks) is recorded here. Where
+        torch's shape-only kernel would step through a long sequence in Python, torch runs the
+        layer on the first time step alone (every check torch makes, h_n and c_n, are torch's)
+        and output takes the report's L."""
         forward = type(module).forward.__get__(module)
 
-        def forward_or_predict(*args: Any, **kwargs: Any) -> Any:
-            done = self.pending[id(module)][-1]
-            if done.report is None or not _steps_in_python(self.torch, done.report):
+        def run(done: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            done.entered = True
+            report = done.report
+            if not self.shape_only or report is None or not _steps_in_python(self.torch, report):
                 return forward(*args, **kwargs)
             done.kernel = "lstmshape"
-            output, hidden = forward(*_first_step(done.report, args, kwargs), **kwargs)
-            return output.new_empty(done.report.shapes()["output"]), hidden
+            output, hidden = forward(*_first_step(report, args, kwargs), **kwargs)
+            return output.new_empty(report.shapes()["output"]), hidden
+
+        def forward_or_predict(*args: Any, **kwargs: Any) -> Any:
+            stack = self.pending.get(id(module))
+            if stack and not stack[-1].entered:
+                return run(stack[-1], args, kwargs)
+            self._before(module, args, kwargs, direct=True)
+            output = run(self.pending[id(module)][-1], args, kwargs)
+            self._after(module, args, kwargs, output)
+            return output
 
         return forward_or_predict
 

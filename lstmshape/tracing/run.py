@@ -170,9 +170,7 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     from torch._subclasses.fake_tensor import FakeTensorMode
 
     mode = FakeTensorMode(allow_non_fake_inputs=True)
-    fake_args, fake_kwargs = torch.utils._pytree.tree_map_only(
-        torch.Tensor, mode.from_tensor, (args, kwargs)
-    )
+    fake_args, fake_kwargs = _faked(torch, mode, (args, kwargs))
 
     def forward() -> Any:
         stand_ins = kept(model, parameters=mode.from_tensor, buffers=mode.from_tensor)
@@ -180,6 +178,21 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
             return model(*fake_args, **fake_kwargs)
 
     return forward
+
+
+def _faked(torch: Any, mode: Any, inputs: Any) -> Any:
+    """Fake copies of the inputs' tensors; a PackedSequence's batch_sizes and indices stay real:
+    they are the lengths, values the shapes come from, and known already."""
+    from torch.nn.utils.rnn import PackedSequence
+
+    def faked(leaf: Any) -> Any:
+        if isinstance(leaf, PackedSequence):
+            return leaf._replace(data=mode.from_tensor(leaf.data))
+        return mode.from_tensor(leaf) if isinstance(leaf, torch.Tensor) else leaf
+
+    return torch.utils._pytree.tree_map(
+        faked, inputs, is_leaf=lambda leaf: isinstance(leaf, PackedSequence)
+    )
 
 
 def _real(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Forward:

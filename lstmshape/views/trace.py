@@ -60,6 +60,14 @@ def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
 def call_notes(call: TracedCall) -> list[str]:
     """What a reader needs beside the table: where it was called, and which kernel ran."""
     notes = [] if call.site is None else [f"called at {call.site}"]
+    if call.direct:
+        notes.append(
+            tr(
+                "{layer}.forward(...) was called directly: torch runs no hooks on such a call, so "
+                "hooks of your own miss it; lstmshape saw it through the layer's forward.",
+                layer=call.path or "model",
+            )
+        )
     if call.kernel == "lstmshape":
         notes.append(
             tr(
@@ -72,13 +80,22 @@ def call_notes(call: TracedCall) -> list[str]:
 
 
 def _others(trace: Trace) -> list[str]:
-    called = {c.path for c in trace.calls}
+    failed = trace.failure if trace.failure is not None and trace.failure.recurrent else None
+    called = {c.path for c in trace.calls} | ({failed.path} if failed is not None else set())
     never = [f"{p} ({m})" for p, m in trace.recurrent if p not in called]
     lines = []
     if not trace.recurrent:
         lines.append(f"{trace.model} holds no recurrent layer (nn.LSTM, GRU, RNN or a cell).")
     elif never:
         lines.append(f"Never called: {', '.join(never)}.")
+    if failed is not None:
+        lines.append(
+            tr(
+                "Failed: {layer} ({module}), the error says why.",
+                layer=failed.path or "the model",
+                module=failed.module,
+            )
+        )
     return lines
 
 
