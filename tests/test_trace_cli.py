@@ -142,13 +142,13 @@ def test_the_users_factory_that_raises_or_returns_no_model(run: Run, user_code: 
     assert "Error: broken() failed in your code: ValueError:" in broken.stderr
     number = run("trace usermodels_c:number --input 4,3,10")
     assert number.stderr.splitlines() == [
-        "Error: number() returned a int, not a torch.nn.Module.",
+        "Error: number() returned an int, not a torch.nn.Module.",
         "  Try a factory that returns the model (its class, or a function that builds it).",
     ]
     value = run("trace usermodels_c:VALUE --input 4,3,10")
     assert (
         value.stderr.splitlines()[0]
-        == "Error: usermodels_c:VALUE is a int, not a function or a class."
+        == "Error: usermodels_c:VALUE is an int, not a function or a class."
     )
     absent = run("trace usermodels_c:build --input 4,3,10")
     assert absent.stderr.splitlines() == [

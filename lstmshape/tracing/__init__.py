@@ -25,6 +25,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.model.trace import Trace
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.tracing.hooks import Recorder
 from lstmshape.tracing.run import Ran, run_forward
 
@@ -37,12 +38,15 @@ def trace_model(
     kwargs: Mapping[str, Any] | None = None,
     *,
     method: str = "auto",
+    budget: int = DEFAULT_BUDGET_BYTES,
 ) -> Trace:
     """Run ``model(*args, **kwargs)`` once and explain every call of its recurrent layers.
 
     ``method``: ``auto`` (shape-only, or real when torch needs the data to know a shape),
     ``shape-only`` or ``real``. A forward pass that fails is in the trace's ``failure``, with
-    the calls before it.
+    the calls before it. A real run that ``auto`` needs (torch makes a shape from values) is
+    refused with :class:`TraceBudgetError` when its buffers' copies and activations would pass
+    ``budget`` bytes.
     """
     if method not in METHODS:
         raise UnreadableValueError(
@@ -55,7 +59,7 @@ def trace_model(
         torch = import_torch()
         if not isinstance(model, torch.nn.Module):
             raise _not_a_module(model)
-        ran = run_forward(torch, model, args, dict(kwargs or {}), method)
+        ran = run_forward(torch, model, args, dict(kwargs or {}), method, budget=budget)
     return _trace(torch, model, args, kwargs or {}, ran)
 
 
