@@ -174,6 +174,13 @@ class VerifyBudgetError(LstmShapeError):
     exit_code = 2
 
 
+class TraceBudgetError(LstmShapeError):
+    """trace needs a real run (torch makes a shape from values, which fake tensors do not carry),
+    and the model, its inputs and its activations would pass the memory budget."""
+
+    exit_code = 2
+
+
 class TorchNotInstalledError(LstmShapeError):
     """verify was asked for, but torch is not installed or cannot be imported."""
 

@@ -100,6 +100,7 @@ def _trace(group: Any, args: list[str]) -> object | None:
         tuple(p["input"] or ()),
         tuple(p["input_dtype"] or ()),
         tuple(p["expect"] or ()),
+        p["budget"],
     )
 
 

@@ -142,13 +142,13 @@ def test_the_users_factory_that_raises_or_returns_no_model(run: Run, user_code: 
     assert "Error: broken() failed in your code: ValueError:" in broken.stderr
     number = run("trace usermodels_c:number --input 4,3,10")
     assert number.stderr.splitlines() == [
-        "Error: number() returned a int, not a torch.nn.Module.",
+        "Error: number() returned an int, not a torch.nn.Module.",
         "  Try a factory that returns the model (its class, or a function that builds it).",
     ]
     value = run("trace usermodels_c:VALUE --input 4,3,10")
     assert (
         value.stderr.splitlines()[0]
-        == "Error: usermodels_c:VALUE is a int, not a function or a class."
+        == "Error: usermodels_c:VALUE is an int, not a function or a class."
     )
     absent = run("trace usermodels_c:build --input 4,3,10")
     assert absent.stderr.splitlines() == [
@@ -200,3 +200,35 @@ def test_import_and_the_commands_help_leave_torch_out() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "False"
+
+
+DIRECT = """import torch
+
+
+class Direct(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(10, 20)
+
+    def forward(self, x):
+        return self.lstm.forward(x)[0]
+"""
+
+
+def test_a_layers_forward_called_directly_is_traced_without_a_traceback(
+    run: Run, user_code: Path
+) -> None:
+    (user_code / "usermodels_direct.py").write_text(DIRECT)
+    ok = run("trace usermodels_direct:Direct --input 5,3,10 --format plain")
+    assert ok.exit_code == 0, ok.stderr
+    lines = ok.stdout.splitlines()
+    assert lines[0] == "Direct on (5, 3, 10) float32: 1 recurrent call, ok"
+    assert "  called at usermodels_direct.py:10: return self.lstm.forward(x)[0]" in lines
+    assert any(line.startswith("  lstm.forward(...) was called directly") for line in lines)
+    wrong = run("trace usermodels_direct:Direct --input 5,3,7 --format plain")
+    assert wrong.exit_code == 1
+    assert "Traceback" not in wrong.stderr
+    assert wrong.stderr.splitlines()[:2] == [
+        "Error: lstm, nn.LSTM(10, 20), failed on (5, 3, 7).",
+        "  called at usermodels_direct.py:10: return self.lstm.forward(x)[0]",
+    ]

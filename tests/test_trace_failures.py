@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import lstmshape
+from lstmshape.views.trace import trace_plain
 from lstmshape.words import PYTHON
 from tests.conftest import validate_json
 from tests.strategies import torch
@@ -91,6 +92,11 @@ def test_an_embedding_of_another_width_is_named_at_the_lstm() -> None:
     assert failure.error.exit_code == 1
     assert trace.calls == ()
     assert not trace.ok
+    # The layer was called, and failed: counted and named as such, never as "never called".
+    assert trace.summary() == "Tagger on (8, 5) int64: 1 recurrent call, failed"
+    plain = trace_plain(trace, failure=False)
+    assert "Never called" not in plain
+    assert "Failed: lstm (LSTM), the error says why." in plain.splitlines()
     # The first fix (input_size=128) builds the LSTM for the embedding: the model runs.
     assert failure.error.fixes[0].changes[0] == ("input_size", 128)
     assert lstmshape.trace(Tagger(embed=128, lstm_in=128), TOKENS).ok

@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape.tracing import trace_model
+from lstmshape.tracing.hooks import KERNEL_STEPS
 from tests.conftest import validate_json
 from tests.models import build, model_configs
 from tests.strategies import torch
@@ -105,3 +107,155 @@ def test_a_model_on_the_meta_device_traces_there() -> None:
     assert traced.calls[0].report is not None
     assert traced.calls[0].report.shapes()["output"] == (1000, 64, 8192)
     assert traced.calls[0].agrees
+
+
+@settings(max_examples=40)
+@given(
+    kind=st.sampled_from(["GRU", "RNN", "LSTM"]),
+    steps=st.integers(0, 40),
+    layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    batch_first=st.booleans(),
+    dtype=st.sampled_from(["float32", "float64", "int64", "float16"]),
+    weights=st.sampled_from(["float32", "float64"]),
+    width=st.sampled_from([6, 7]),
+    states=st.sampled_from([None, "right", "wrong"]),
+)
+def test_a_long_sequence_is_checked_as_torch_checks_it(
+    kind: str,
+    steps: int,
+    layers: int,
+    bidirectional: bool,
+    batch_first: bool,
+    dtype: str,
+    weights: str,
+    width: int,
+    states: str | None,
+) -> None:
+    """Where the shape-only kernel would step through time in Python, torch still makes every
+    check of its forward (dtype, input_size, the states): the trace fails where torch fails, in
+    torch's words, and elsewhere has torch's shapes."""
+    extra = {"proj_size": 3} if kind == "LSTM" else {}  # the LSTM that steps in Python
+    d = 2 if bidirectional else 1
+    module = getattr(torch.nn, kind)(
+        6, 5, layers, batch_first=batch_first, bidirectional=bidirectional, **extra
+    ).to(getattr(torch, weights))
+    length = max(1, KERNEL_STEPS // (layers * d) + steps - 2)  # past the kernel's limit, or not
+    shape = (2, length, width) if batch_first else (length, 2, width)
+    x = torch.ones(shape, dtype=getattr(torch, dtype))
+    args: tuple[Any, ...] = (x,)
+    if states is not None:
+        rows = layers * d + (states == "wrong")
+        h_0 = torch.zeros(rows, 2, 3 if extra else 5, dtype=getattr(torch, weights))
+        c_0 = torch.zeros(rows, 2, 5, dtype=getattr(torch, weights))
+        args = (x, (h_0, c_0) if kind == "LSTM" else h_0)
+    try:
+        with torch.no_grad():
+            output, hidden = module(*args)
+    except (RuntimeError, ValueError) as error:
+        said: str | None = str(error)
+        real: dict[str, tuple[int, ...]] = {}
+    else:
+        said = None
+        finals = hidden if isinstance(hidden, tuple) else (hidden,)
+        names = ("h_n", "c_n")[: len(finals)]
+        real = {"output": tuple(output.shape)} | {
+            n: tuple(t.shape) for n, t in zip(names, finals, strict=True)
+        }
+    traced = trace_model(module, args, method="shape-only")
+    if said is not None:
+        assert traced.failure is not None
+        assert traced.failure.torch_says == said
+        return
+    assert traced.failure is None, traced.failure
+    (call,) = traced.calls
+    assert call.report is not None
+    assert {n: s for n, s in call.report.shapes().items() if n in real} == real
+    assert call.agrees
+    assert call.site is None  # the traced model is the layer: lstmshape called it
+    long = length * layers * d > KERNEL_STEPS
+    assert call.kernel == ("lstmshape" if long else "torch")
+
+
+@settings(max_examples=30)
+@given(
+    kind=st.sampled_from(["LSTM", "GRU", "RNN"]),
+    lengths=st.lists(st.integers(1, 6), min_size=1, max_size=4),
+    enforce_sorted=st.booleans(),
+    batch_first=st.booleans(),
+    states=st.booleans(),
+)
+def test_a_packed_sequence_given_to_the_model_is_traced(
+    kind: str, lengths: list[int], enforce_sorted: bool, batch_first: bool, states: bool
+) -> None:
+    """A PackedSequence as the model's own input: its batch_sizes are known values, kept real."""
+    rnn = torch.nn.utils.rnn
+    if enforce_sorted:
+        lengths = sorted(lengths, reverse=True)
+    module = getattr(torch.nn, kind)(4, 3, batch_first=batch_first)
+    steps, n = max(lengths), len(lengths)
+    padded = torch.randn((n, steps, 4) if batch_first else (steps, n, 4))
+    packed = rnn.pack_padded_sequence(padded, lengths, batch_first, enforce_sorted)
+    h_0 = torch.zeros(1, n, 3)
+    args = (packed, (h_0, h_0.clone()) if kind == "LSTM" else h_0) if states else (packed,)
+    with torch.no_grad():
+        output, hidden = module(*args)
+    traced = lstmshape.trace(module, *args)
+    assert traced.failure is None, traced.failure
+    (call,) = traced.calls
+    assert call.received.lengths == tuple(lengths)
+    assert call.agrees
+    assert dict(call.torch_shapes)["output.data"] == tuple(output.data.shape)
+    finals = hidden if isinstance(hidden, tuple) else (hidden,)
+    assert dict(call.torch_shapes)["h_n"] == tuple(finals[0].shape)
+    assert traced.inputs[0] == (
+        f"packed: data ({sum(lengths)}, 4) float32, lengths [{', '.join(map(str, lengths))}]"
+    )
+    validate_json(traced.to_dict(), "trace")
+
+
+class Direct(torch.nn.Module):
+    """Calls its layer's forward itself: torch runs no hooks on that call."""
+
+    def __init__(self, kind: str, width: int) -> None:
+        super().__init__()
+        self.rnn = getattr(torch.nn, kind)(width, 5)
+
+    def forward(self, x: torch.Tensor) -> Any:
+        out = self.rnn.forward(x)
+        return out if isinstance(out, torch.Tensor) else out[0]
+
+
+@settings(max_examples=20)
+@given(
+    kind=st.sampled_from(["LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"]),
+    width=st.integers(1, 6),
+    given_width=st.integers(1, 6),
+    method=st.sampled_from(["auto", "shape-only", "real"]),
+)
+def test_a_layers_forward_called_directly_is_traced(
+    kind: str, width: int, given_width: int, method: str
+) -> None:
+    model = Direct(kind, width)
+    x = torch.randn((3, given_width) if kind.endswith("Cell") else (4, 3, given_width))
+    try:
+        with torch.no_grad():
+            out = model(x)
+    except (RuntimeError, ValueError) as error:
+        said = str(error)
+        traced = trace_model(model, (x,), method=method)
+        assert traced.failure is not None
+        assert (traced.failure.path, traced.failure.recurrent) == ("rnn", True)
+        assert traced.summary().endswith("1 recurrent call, failed")
+        assert method == "shape-only" or traced.failure.torch_says == said
+        return
+    traced = trace_model(model, (x,), method=method)
+    assert traced.failure is None, traced.failure
+    (call,) = traced.calls
+    assert call.direct
+    assert call.site is not None
+    assert call.site.endswith("out = self.rnn.forward(x)")
+    assert call.agrees
+    assert call.report is not None
+    first = "h_1" if kind.endswith("Cell") else "output"
+    assert call.report.shapes()[first] == tuple(out.shape)

@@ -193,6 +193,7 @@ def trace(
     input: opt.TraceInput = None,
     input_dtype: opt.InputDtype = None,
     expect: opt.TraceExpect = None,
+    budget: opt.TraceBudget = None,
     fmt: opt.TraceFormat = "table",
     lang: opt.Lang = None,
     _help: opt.Help = False,
@@ -205,5 +206,12 @@ def trace(
     from lstmshape.cli.trace import run_trace  # torch loads with its command, never at start-up
 
     raise typer.Exit(
-        run_trace(factory, tuple(input or ()), tuple(input_dtype or ()), tuple(expect or ()), fmt)
+        run_trace(
+            factory,
+            tuple(input or ()),
+            tuple(input_dtype or ()),
+            tuple(expect or ()),
+            fmt,
+            budget,
+        )
     )

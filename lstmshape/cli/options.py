@@ -565,6 +565,15 @@ TraceExpect = Annotated[
         "call; repeatable). Any mismatch exits 1.",
     ),
 ]
+TraceBudget = Annotated[
+    str | None,
+    typer.Option(
+        "--budget",
+        metavar="SIZE",
+        help="Memory a real run may take (the model, its inputs and activations), e.g. 512MiB; "
+        "a real run that would need more is refused, never allocated. [default: 1GiB]",
+    ),
+]
 TraceFormat = Annotated[
     str,
     typer.Option(

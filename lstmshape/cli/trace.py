@@ -27,11 +27,12 @@ def run_trace(
     dtypes: tuple[str, ...],
     expect: tuple[str, ...],
     fmt: str,
+    budget: str | None = None,
 ) -> int:
     """Build, trace, draw the trace on stdout, say every failure on stderr; the exit code."""
     out, err = consoles()
     try:
-        trace = build_trace(factory, inputs, dtypes, expect)
+        trace = build_trace(factory, inputs, dtypes, expect, budget)
     except LstmShapeError as error:
         print_refusal(err, error)
         return error.exit_code
@@ -53,10 +54,17 @@ def run_trace(
 
 
 def build_trace(
-    factory: str, inputs: tuple[str, ...], dtypes: tuple[str, ...], expect: tuple[str, ...]
+    factory: str,
+    inputs: tuple[str, ...],
+    dtypes: tuple[str, ...],
+    expect: tuple[str, ...],
+    budget: str | None = None,
 ) -> Trace:
     """The trace the options ask for, its expected shapes compared."""
-    from lstmshape.tracing.factory import load_factory, read_input_dtype, trace_factory
+    from lstmshape.proof import DEFAULT_BUDGET_BYTES
+    from lstmshape.reading import read_memory
+    from lstmshape.tracing.building import trace_factory
+    from lstmshape.tracing.factory import load_factory, read_input_dtype
 
     if not inputs:
         raise UnreadableValueError(
@@ -74,7 +82,13 @@ def build_trace(
     expected = dict(_read_expectation(text) for text in expect)
     if len(kinds) == 1:
         kinds *= len(shapes)
-    trace = trace_factory(load_factory(factory), list(zip(shapes, kinds, strict=True)))
+    limit = DEFAULT_BUDGET_BYTES if budget is None else read_memory(budget, "budget")
+    trace = trace_factory(
+        load_factory(factory),
+        list(zip(shapes, kinds, strict=True)),
+        reference=factory,
+        budget=limit,
+    )
     return trace.expecting(expected) if expected else trace
 
 

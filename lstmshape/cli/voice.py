@@ -28,6 +28,7 @@ OPTIONS = {
     "module_name": "--module-name",
     "against": "--against",
     "input_dtype": "--input-dtype",
+    "budget": "--budget",
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {

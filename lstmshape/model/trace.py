@@ -90,8 +90,12 @@ class TracedCall:
     torch_shapes: tuple[tuple[str, Shape], ...] = ()
     """The shapes torch took and returned, by the report's names, as the hooks saw them."""
     kernel: str = "torch"
-    """``torch``: torch's kernel ran; ``lstmshape``: a shape-only run skipped a kernel that would
-    step through every time step in Python, and returned tensors of the report's shapes."""
+    """``torch``: torch's kernel ran; ``lstmshape``: torch's shape-only kernel would step through a
+    long sequence in Python, so torch ran the layer on the first time step alone (its checks, h_n
+    and c_n are torch's) and output took the report's L."""
+    direct: bool = False
+    """Called as ``layer.forward(...)``: torch ran no hooks on it; lstmshape saw it through the
+    layer's forward."""
 
     @property
     def label(self) -> str:
@@ -115,6 +119,7 @@ class TracedCall:
             "site": self.site,
             "received": self.received.to_dict(),
             "kernel": self.kernel,
+            "direct": self.direct,
             "torch": {name: list(shape) for name, shape in self.torch_shapes},
             "agrees": self.agrees,
             "report": None if self.report is None else self.report.to_dict(),
@@ -219,8 +224,9 @@ class Trace(Shown):
         )
 
     def summary(self) -> str:
-        """``Tagger on (8, 5) int64: 2 recurrent calls, ok``, the repr's one line."""
-        n = len(self.calls)
+        """``Tagger on (8, 5) int64: 2 recurrent calls, ok``, the repr's one line; a recurrent
+        call that failed is counted."""
+        n = len(self.calls) + (self.failure is not None and self.failure.recurrent)
         verdict = "ok" if self.ok else ("failed" if self.failure is not None else "not ok")
         return (
             f"{self.model} on {', '.join(self.inputs)}: {n} recurrent "

@@ -25,6 +25,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.model.trace import Trace
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.tracing.hooks import Recorder
 from lstmshape.tracing.run import Ran, run_forward
 
@@ -37,12 +38,15 @@ def trace_model(
     kwargs: Mapping[str, Any] | None = None,
     *,
     method: str = "auto",
+    budget: int = DEFAULT_BUDGET_BYTES,
 ) -> Trace:
     """Run ``model(*args, **kwargs)`` once and explain every call of its recurrent layers.
 
     ``method``: ``auto`` (shape-only, or real when torch needs the data to know a shape),
     ``shape-only`` or ``real``. A forward pass that fails is in the trace's ``failure``, with
-    the calls before it.
+    the calls before it. A real run that ``auto`` needs (torch makes a shape from values) is
+    refused with :class:`TraceBudgetError` when its buffers' copies and activations would pass
+    ``budget`` bytes.
     """
     if method not in METHODS:
         raise UnreadableValueError(
@@ -55,7 +59,7 @@ def trace_model(
         torch = import_torch()
         if not isinstance(model, torch.nn.Module):
             raise _not_a_module(model)
-        ran = run_forward(torch, model, args, dict(kwargs or {}), method)
+        ran = run_forward(torch, model, args, dict(kwargs or {}), method, budget=budget)
     return _trace(torch, model, args, kwargs or {}, ran)
 
 
@@ -93,9 +97,13 @@ def _trace(
 
 def _described(value: Any) -> str:
     """An example input as the trace lists it: ``(8, 5) int64``, or its type."""
-    from lstmshape.model.text import format_shape
-    from lstmshape.tracing.received import dtype_name
+    from lstmshape.model.text import format_shape, short_list
+    from lstmshape.tracing.received import dtype_name, is_packed, lengths_of
 
+    if is_packed(value):
+        lengths = lengths_of(value.batch_sizes.tolist(), value.unsorted_indices)
+        data = f"{format_shape(tuple(int(s) for s in value.data.shape))} {dtype_name(value.data)}"
+        return f"packed: data {data}, lengths {short_list(tuple(lengths))}"
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"{format_shape(tuple(int(s) for s in value.shape))} {dtype_name(value)}"
     if isinstance(value, (tuple, list)):

@@ -1,9 +1,8 @@
 """A model from the user's code, ``PACKAGE.MODULE:FACTORY`` (the ``uvicorn module:app`` way), built
 and traced on inputs made from shapes.
 
-The factory is called on fake tensors (FakeTensorMode): its parameters take no memory, so a model of
-any size builds and traces in seconds. When torch needs values to know a shape (pack_padded_sequence),
-the model is built again for real, if its tensors fit in :data:`REAL_BUILD_BYTES`.
+Here: the factory found and the errors of the user's code. How the model is built and traced is
+:mod:`lstmshape.tracing.building`'s.
 
 An error raised by the user's code (at import, or while the factory builds the model) is theirs:
 :class:`UserCodeError` carries it with its traceback, never reworded as lstmshape's.
@@ -20,8 +19,7 @@ from typing import Any
 
 import lstmshape
 from lstmshape.errors import LstmShapeError, UnreadableValueError
-from lstmshape.model.trace import Trace
-from lstmshape.words import Typed, words
+from lstmshape.words import Text, Typed, words
 
 Shape = tuple[int, ...]
 # The inputs' dtypes by every name torch users write, and the one torch calls it.
@@ -31,8 +29,6 @@ INPUT_DTYPES = {
     "int64": "int64", "long": "int64", "int32": "int32", "int": "int32", "int16": "int16",
     "short": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
 }  # fmt: skip
-# A model built for real after a shape-only run needed values may hold up to this many bytes.
-REAL_BUILD_BYTES = 1024**3
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
 
@@ -42,7 +38,7 @@ class UserCodeError(LstmShapeError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, traceback_lines: Sequence[str], **kwargs: Any) -> None:
+    def __init__(self, message: Text, *, traceback_lines: Sequence[str], **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.traceback_lines = tuple(traceback_lines)
 
@@ -92,11 +88,20 @@ def load_factory(reference: str) -> Callable[[], Any]:
         found = getattr(found, part)
     if not callable(found):
         raise UnreadableValueError(
-            f"{reference} is a {type(found).__name__}, not a function or a class.",
+            words(
+                "{reference} is {what}, not a function or a class.",
+                reference=reference,
+                what=with_article(type(found).__name__),
+            ),
             hint="Try the function or class that builds the model.",
             subject="factory",
         )
     return found  # type: ignore[no-any-return]
+
+
+def with_article(name: str) -> str:
+    """``an int``, ``a str``: a class's name with the article it takes."""
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
 
 
 def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableValueError:
@@ -118,15 +123,19 @@ def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableVa
 
 
 def _user_error(what: str, error: BaseException) -> UserCodeError:
-    """The user's exception with the frames of their code (lstmshape's and importlib's left out)."""
+    """The user's exception with the frames of their code (lstmshape's, importlib's and torch's
+    left out); without a frame of theirs, the error alone."""
     caught = traceback.TracebackException.from_exception(error)
     caught.stack = traceback.StackSummary.from_list(
-        [
-            frame
-            for frame in caught.stack
-            if not frame.filename.startswith((_LSTMSHAPE_DIR, "<frozen importlib"))
-        ]
+        [frame for frame in caught.stack if not frame.filename.startswith(_not_users())]
     )
+    if not caught.stack:
+        return UserCodeError(
+            f"{what}: {type(error).__name__}: {error}",
+            details=["No line of your code is in its traceback: it was raised inside torch."],
+            traceback_lines=(),
+            subject="factory",
+        )
     lines = "".join(caught.format()).rstrip("\n").splitlines()
     return UserCodeError(
         f"{what}: {type(error).__name__}: {error}",
@@ -136,66 +145,34 @@ def _user_error(what: str, error: BaseException) -> UserCodeError:
     )
 
 
-def trace_factory(
-    factory: Callable[[], Any], inputs: Sequence[tuple[Shape, str]], *, seed: int = 0
-) -> Trace:
-    """Build the model with ``factory()`` on fake tensors and trace it on inputs of the given
-    shapes and dtypes; for real if torch needs values (and the model fits)."""
-    from torch._subclasses.fake_tensor import FakeTensorMode
-
-    from lstmshape.proof import import_torch
-    from lstmshape.tracing import _quiet, _trace
-    from lstmshape.tracing.run import REAL, run_forward
-
-    with _quiet():
-        torch = import_torch()
-        with FakeTensorMode() as mode:
-            model = _built(torch, factory)
-            made = tuple(_made(torch, shape, dtype) for shape, dtype in inputs)
-        ran = run_forward(torch, model, made, {}, "auto")
-        del mode
-        if ran.needs_data is None and ran.failure is None:
-            return _trace(torch, model, made, {}, ran)
-        held = sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()])
-        if held > REAL_BUILD_BYTES:
-            return _trace(torch, model, made, {}, ran)
-        torch.manual_seed(seed)
-        model = _built(torch, factory)
-        made = tuple(_made(torch, shape, dtype) for shape, dtype in inputs)
-        because = (
-            f"shape-only tensors carry no values and {ran.needs_data} makes its shape from them"
-            if ran.needs_data is not None
-            else "the shape-only run failed, and torch's sentence for a failure is its real "
-            "kernel's (a shape-only kernel words some differently)"
-        )
-        why = (
-            f"{REAL}: {because}; so the model was built for real and ran on inputs of ones "
-            f"(integers) or random numbers (floats, seed {seed})."
-        )
-        real = run_forward(torch, model, made, {}, "real")
-        return _trace(torch, model, made, {}, real._replace(how=why))
+def _not_users() -> tuple[str, ...]:
+    """Where the frames that are not the user's code live: lstmshape, importlib and torch."""
+    torch = sys.modules.get("torch")
+    torch_dir = os.path.dirname(torch.__file__) + os.sep if torch and torch.__file__ else None
+    return (_LSTMSHAPE_DIR, "<frozen importlib", *([torch_dir] if torch_dir else []))
 
 
-def _built(torch: Any, factory: Callable[[], Any]) -> Any:
-    try:
-        model = factory()
-    except Exception as error:  # the user's factory raised: their bug, with its traceback
-        name = getattr(factory, "__qualname__", repr(factory))
-        raise _user_error(f"{name}() failed in your code", error) from None
-    if not isinstance(model, torch.nn.Module):
-        raise UnreadableValueError(
-            f"{getattr(factory, '__qualname__', factory)}() returned a {type(model).__name__}, "
-            "not a torch.nn.Module.",
-            hint="Try a factory that returns the model (its class, or a function that builds it).",
-            subject="factory",
-        )
-    return model.eval()
-
-
-def _made(torch: Any, shape: Shape, dtype: str) -> Any:
-    """An input: ones for integer and bool dtypes (a valid index for any embedding, a length of
-    every step), random normal numbers for floating ones."""
-    kind = getattr(torch, dtype)
-    if kind.is_floating_point:
-        return torch.randn(shape, dtype=kind)
-    return torch.ones(shape, dtype=kind)
+def needs_arguments(reference: str, error: BaseException) -> UserCodeError | None:
+    """The factory ``PACKAGE.MODULE:FACTORY`` could not be called with no arguments (a TypeError
+    at the call, no line of the user's code run): what lstmshape trace needs instead."""
+    if not isinstance(error, TypeError):
+        return None
+    frames = traceback.extract_tb(error.__traceback__)
+    if any(not frame.filename.startswith(_not_users()) for frame in frames):
+        return None
+    module, _, name = reference.partition(":")
+    return UserCodeError(
+        words("{name}() cannot be called with no arguments: {error}", name=name, error=str(error)),
+        details=[
+            "lstmshape trace calls the factory with none: it needs one that builds the model by "
+            "itself."
+        ],
+        hint=words(
+            "Try a function in {module} that builds it, such as def build(): return {name}(...), "
+            "then lstmshape trace {module}:build.",
+            name=name,
+            module=module,
+        ),
+        traceback_lines=(),
+        subject="factory",
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.model.text import format_shape
 from lstmshape.model.trace import TracedCall, TraceFailure
+from lstmshape.tracing import hooks
 from lstmshape.tracing.hooks import Pending, Recorder, kind_of, site_text
 from lstmshape.words import Text, words
 
@@ -58,11 +59,13 @@ def _raising_module(
     traceback, and the arguments it was given."""
     found: tuple[Any, int, tuple[Any, ...]] = (recorder.model, 0, ())
     for index, (frame, _) in enumerate(frames):
-        if frame.f_code.co_name != "_call_impl" or not recorder.inside_libraries(
-            frame.f_code.co_filename
-        ):
+        code = frame.f_code
+        if code.co_name == "_call_impl" and recorder.inside_libraries(code.co_filename):
+            module = frame.f_locals.get("self")
+        elif code.co_name == "forward_or_predict" and code.co_filename == hooks.__file__:
+            module = frame.f_locals.get("module")  # a layer's forward, called directly too
+        else:
             continue
-        module = frame.f_locals.get("self")
         if id(module) in recorder.paths:
             found = (module, index, tuple(frame.f_locals.get("args", ())))
     return found

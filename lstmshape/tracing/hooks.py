@@ -1,8 +1,10 @@
 """The hooks on a model's recurrent layers: what each call was given, what torch returned, and the
 line of the user's code that called it.
 
-The hooks only read: they never change an argument or a result. A shape-only run may also skip a
-recurrent kernel that would step through every time step in Python (see :meth:`Recorder.predict`).
+The hooks only read: they never change an argument or a result. Where torch's shape-only kernel
+would step through a long sequence in Python, a shape-only run has torch run the layer on the first
+time step alone (every check torch makes, h_n and c_n are still torch's) and gives output the
+report's L (see :meth:`Recorder._predicting`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ class Pending:
     """lstmshape's explanation when it finds the arguments do not fit the layer."""
     torch_in: tuple[tuple[str, Shape], ...]
     kernel: str = "torch"
+    direct: bool = False
+    """Called as ``layer.forward(...)``: torch ran no hooks, lstmshape's own forward saw it."""
+    entered: bool = False
+    """Whether the layer's forward has started (a later forward call of it is a direct one)."""
 
 
 @dataclass
@@ -88,8 +94,7 @@ class Recorder:
             for _, module in self.recurrent:
                 handles.append(module.register_forward_pre_hook(self._before, with_kwargs=True))
                 handles.append(module.register_forward_hook(self._after, with_kwargs=True))
-                if self.shape_only:
-                    module.forward = self._predicting(module)
+                module.forward = self._forward(module)
             yield self
         finally:
             for handle in handles:
@@ -97,7 +102,9 @@ class Recorder:
             for _, module in self.recurrent:
                 module.__dict__.pop("forward", None)
 
-    def _before(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _before(
+        self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], direct: bool = False
+    ) -> None:
         kind = kind_of(module)
         assert kind is not None
         path = self.paths[id(module)]
@@ -117,6 +124,7 @@ class Recorder:
             report,
             refused,
             _named_inputs(arguments),
+            direct=direct,
         )
         self.pending.setdefault(id(module), []).append(pending)
 
@@ -126,7 +134,9 @@ class Recorder:
         kind = kind_of(module)
         assert kind is not None
         done = self.pending[id(module)].pop()
-        torch_out = () if done.kernel == "lstmshape" else _named_outputs(kind, done, output)
+        torch_out = _named_outputs(kind, done, output)
+        if done.kernel == "lstmshape":  # output's L is the report's: torch ran one step
+            torch_out = tuple((name, shape) for name, shape in torch_out if name != "output")
         if done.report is None:
             # torch ran what lstmshape refused (or could not read): lstmshape's bug, said after
             # the forward pass, whose own code must not see it.
@@ -149,6 +159,7 @@ class Recorder:
                 report=done.report,
                 torch_shapes=(*done.torch_in, *torch_out),
                 kernel=done.kernel,
+                direct=done.direct,
             )
         )
 
@@ -157,29 +168,46 @@ class Recorder:
         stack = self.pending.get(id(module))
         return stack[-1] if stack else None
 
-    def _predicting(self, module: Any) -> Any:
-        """``module.forward``, or tensors of the report's shapes when torch's shape-only kernel
-        would step through a long sequence in Python."""
+    def _forward(self, module: Any) -> Any:
+        """``module.forward`` as the hooks see it. A call that did not go through the module's
+        ``__call__`` (``self.lstm.forward(x)``: torch runs no hooks) is recorded here. Where
+        torch's shape-only kernel would step through a long sequence in Python, torch runs the
+        layer on the first time step alone (every check torch makes, h_n and c_n, are torch's)
+        and output takes the report's L."""
         forward = type(module).forward.__get__(module)
-        kind = kind_of(module)
-        assert kind is not None
 
-        def forward_or_predict(*args: Any, **kwargs: Any) -> Any:
-            done = self.pending[id(module)][-1]
-            if done.report is None or not _steps_in_python(self.torch, done.report):
+        def run(done: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            done.entered = True
+            report = done.report
+            if not self.shape_only or report is None or not _steps_in_python(self.torch, report):
                 return forward(*args, **kwargs)
             done.kernel = "lstmshape"
-            x = args[0] if args else kwargs["input"]
-            return _predicted(kind, done.report, x)
+            output, hidden = forward(*_first_step(report, args, kwargs), **kwargs)
+            return output.new_empty(report.shapes()["output"]), hidden
+
+        def forward_or_predict(*args: Any, **kwargs: Any) -> Any:
+            stack = self.pending.get(id(module))
+            if stack and not stack[-1].entered:
+                return run(stack[-1], args, kwargs)
+            self._before(module, args, kwargs, direct=True)
+            output = run(self.pending[id(module)][-1], args, kwargs)
+            self._after(module, args, kwargs, output)
+            return output
 
         return forward_or_predict
 
     def call_site(self) -> str | None:
-        """``model.py:31: out, _ = self.lstm(x)``: the innermost line of the user's code."""
+        """``model.py:31: out, _ = self.lstm(x)``: the innermost line of the user's code; None
+        when lstmshape itself called the layer (the traced model is the layer)."""
         frame: FrameType | None = sys._getframe(1)
-        while frame is not None and self.inside_libraries(frame.f_code.co_filename):
+        while frame is not None and (
+            frame.f_code.co_filename.startswith(self.torch_dir)
+            or frame.f_code.co_filename == __file__
+        ):
             frame = frame.f_back
-        return None if frame is None else site_text(frame.f_code.co_filename, frame.f_lineno)
+        if frame is None or frame.f_code.co_filename.startswith(_LSTMSHAPE_DIR):
+            return None
+        return site_text(frame.f_code.co_filename, frame.f_lineno)
 
     def inside_libraries(self, filename: str) -> bool:
         """Whether a frame's file is torch's or lstmshape's, not the user's."""
@@ -245,9 +273,11 @@ def _steps_in_python(torch: Any, report: Report) -> bool:
     return steps * spec.num_layers * spec.D > KERNEL_STEPS
 
 
-def _predicted(kind: ModuleKind, report: Report, x: Any) -> Any:
-    """Empty tensors of the report's shapes, in x's mode, device and dtype, as forward returns."""
-    shapes = report.shapes()
-    finals = tuple(x.new_empty(shapes[name]) for name in kind.final_names)
-    hidden = finals if kind.has_cell_state else finals[0]
-    return (x.new_empty(shapes["output"]), hidden)
+def _first_step(report: Report, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """forward's positional arguments with the input cut to its first time step (in ``kwargs``
+    when it was given by name): every check torch makes before its kernel is the same for L=1."""
+    axis = 1 if report.spec.batch_first and report.batched else 0
+    if args:
+        return (args[0].narrow(axis, 0, 1), *args[1:])
+    kwargs["input"] = kwargs["input"].narrow(axis, 0, 1)
+    return ()

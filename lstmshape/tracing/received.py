@@ -33,9 +33,9 @@ def read_call(
     """The arguments of ``forward(input, hx)`` as lstmshape explains them."""
     x: Any = args[0] if args else kwargs.get("input")
     hx = args[1] if len(args) > 1 else kwargs.get("hx")
-    if not hasattr(x, "shape") and not _is_packed(x):
+    if not hasattr(x, "shape") and not is_packed(x):
         return Arguments(Received((), type(x).__name__), {}, "not_a_tensor")
-    if _is_packed(x):
+    if is_packed(x):
         lengths = lengths_of(x.batch_sizes.tolist(), x.unsorted_indices)
         data = _shape(x.data)
         steps, batch = max(lengths), len(lengths)
@@ -69,7 +69,7 @@ def _states(kind: ModuleKind, hx: Any) -> tuple[dict[str, Shape], str | None]:
     return {"h_0": _shape(hx)}, None
 
 
-def _is_packed(x: Any) -> bool:
+def is_packed(x: Any) -> bool:
     return type(x).__name__ == "PackedSequence" and hasattr(x, "batch_sizes")
 
 

@@ -8,12 +8,19 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 import lstmshape
+from lstmshape.i18n import tr
+from lstmshape.model.text import size_text
 from lstmshape.model.trace import TraceFailure
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.tracing import budget as weighing
+from lstmshape.tracing.budget import OverBudget, counting, guarded, held_bytes, over_budget
 from lstmshape.tracing.failure import failure_of
 from lstmshape.tracing.hooks import Recorder
+from lstmshape.tracing.kept import kept
 
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
@@ -46,17 +53,27 @@ class Ran(NamedTuple):
     needs_data: str | None = None
     """Set when a shape-only run stopped at an operation whose output shape depends on values:
     the operation's name."""
+    made: int = 0
+    """The bytes of the tensors a shape-only run made (its activations, up to where it stopped):
+    what a real run would allocate at most, besides the model's tensors and the inputs."""
 
 
 def run_forward(
-    torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any], method: str
+    torch: Any,
+    model: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    method: str,
+    *,
+    budget: int = DEFAULT_BUDGET_BYTES,
 ) -> Ran:
-    """Run ``model(*args, **kwargs)`` with hooks on its recurrent layers, as ``method`` says."""
+    """Run ``model(*args, **kwargs)`` with hooks on its recurrent layers, as ``method`` says. A
+    real run that ``auto`` needs is refused (:class:`TraceBudgetError`) past ``budget`` bytes."""
     from torch._guards import detect_fake_mode
 
     owned = [*model.parameters(), *model.buffers()]
     mode = detect_fake_mode(owned + list(_tensors(torch, (args, kwargs))))
-    if mode is not None:  # the model is fake already (the command line builds it so)
+    if mode is not None:  # the model or the inputs are fake already (the command line's)
         return _run(torch, model, _in_mode(torch, mode, model, args, kwargs), True, FAKE_MODEL)
     if any(t.is_meta for t in owned):
         moved = torch.utils._pytree.tree_map_only(
@@ -68,36 +85,112 @@ def run_forward(
             torch, model, _real(torch, model, args, kwargs), False, f"{REAL}, as asked.", "real"
         )
     shaped = _run(torch, model, _fake(torch, model, args, kwargs), True, SHAPE_ONLY)
-    why = _why_real(torch, shaped, model, (args, kwargs)) if method == "auto" else None
-    if why is None:
+    if method != "auto" or (shaped.needs_data is None and shaped.failure is None):
         return shaped
-    return _run(torch, model, _real(torch, model, args, kwargs), False, f"{REAL}, {why}", "real")
-
-
-def _why_real(torch: Any, shaped: Ran, model: Any, inputs: Any) -> str | None:
-    """Why a shape-only run is followed by a real one, if it is."""
-    if shaped.needs_data is not None:
-        return (
-            f"since shape-only tensors carry no values and {shaped.needs_data} makes its shape "
-            "from them (pack_padded_sequence's batch_sizes are the lengths)."
-        )
-    if shaped.failure is None:
-        return None
-    held = [*model.parameters(), *model.buffers(), *_tensors(torch, inputs)]
-    if sum(t.numel() * t.element_size() for t in held) > REAL_RERUN_BYTES:
-        return None
-    return (
-        "since the shape-only run failed: torch's sentence for a failure is its real kernel's "
-        "(a shape-only kernel words some differently)."
+    # What a real run adds to what the user holds already: the buffers' copies and activations.
+    needed = held_bytes(model.buffers()) + shaped.made
+    if needed > budget:
+        if shaped.needs_data is not None:
+            raise over_budget(
+                needed,
+                budget,
+                only_real(shaped.needs_data),
+                _added(model, shaped),
+                command=False,
+            )
+        return shaped._replace(how=f"{SHAPE_ONLY} {no_rerun(needed, budget)}")
+    why = (
+        f"since {needs_values(shaped.needs_data)}"
+        if shaped.needs_data is not None
+        else "since the shape-only run failed: torch's sentence for a failure is its real "
+        "kernel's (a shape-only kernel words some differently)."
+    )
+    return real_run(
+        torch, model, (args, kwargs), shaped, f"{REAL}, {why}", SHAPE_ONLY, budget, command=False
     )
 
 
-# A failed shape-only run is run again for real (for torch's own sentence) when the model's
-# tensors and the inputs hold at most this many bytes.
-REAL_RERUN_BYTES = 1024**3
+def real_run(
+    torch: Any,
+    model: Any,
+    inputs: tuple[tuple[Any, ...], dict[str, Any]],
+    shaped: Ran,
+    how: str,
+    shape_only_how: str,
+    budget: int,
+    *,
+    command: bool,
+    held: int = 0,
+) -> Ran:
+    """The real run that the shape-only run ``shaped`` needs, stopped before what it makes passes
+    ``budget`` bytes with the ``held`` ones (the model and inputs made for it). Stopped, a failure
+    keeps the shape-only kernel's words; a shape made from values is refused."""
+    watch = guarded(torch, budget - held)
+    try:
+        return _run(torch, model, _real(torch, model, *inputs), False, how, "real", watch)
+    except OverBudget as over:
+        needed = held + over.needed
+        if shaped.needs_data is None:
+            return shaped._replace(how=f"{shape_only_how} {no_rerun(needed, budget, stopped=True)}")
+        raise over_budget(
+            needed,
+            budget,
+            only_real(shaped.needs_data),
+            tr(
+                "The real run passed the budget after the point where the shape-only run had "
+                "stopped, and was stopped there, before allocating more."
+            ),
+            command=command,
+            stopped=True,
+        ) from None
 
 
-Forward = Callable[[], Any]
+def needs_values(operation: str) -> str:
+    """Why a real run is needed: ``operation`` makes a shape from values."""
+    return tr(
+        "shape-only tensors carry no values and {operation} makes its shape from them "
+        "(pack_padded_sequence's batch_sizes are the lengths).",
+        operation=operation,
+    )
+
+
+def only_real(operation: str) -> str:
+    """Why only a real run can answer: ``operation`` makes a shape from values."""
+    return tr(
+        "Shape-only tensors carry no values, and {operation} makes its shape from them "
+        "(pack_padded_sequence's batch_sizes are the lengths): only a real run can answer.",
+        operation=operation,
+    )
+
+
+def no_rerun(needed: int, budget: int, *, stopped: bool = False) -> str:
+    """Why a failed shape-only run was not run again for real (or was stopped)."""
+    if stopped:
+        return tr(
+            "It failed; a real run, for torch's own sentence, passed the {budget} budget "
+            "({needed} made) and was stopped, so the sentence is the shape-only kernel's.",
+            needed=size_text(needed),
+            budget=size_text(budget),
+        )
+    return tr(
+        "It failed; a real run, for torch's own sentence, would need {needed}, over the {budget} "
+        "budget, so the sentence is the shape-only kernel's.",
+        needed=size_text(needed),
+        budget=size_text(budget),
+    )
+
+
+def _added(model: Any, shaped: Ran) -> str:
+    return tr(
+        "The run would copy the model's buffers ({buffers}) and make up to {made} of activations "
+        "(counted by the shape-only run, up to where it stopped).",
+        buffers=size_text(held_bytes(model.buffers())),
+        made=size_text(shaped.made),
+    )
+
+
+Forward = Callable[[Any], Any]
+"""A forward pass, given the dispatch mode that counts what it makes (None: not counted)."""
 
 
 def _run(
@@ -107,13 +200,17 @@ def _run(
     shape_only: bool,
     how: str,
     method: str = "shape-only",
+    watch: Any = None,
 ) -> Ran:
+    """One forward pass with the hooks on. A shape-only pass counts what it makes; ``watch`` (a
+    budget's guard) watches a real one."""
     recorder = Recorder(torch, model, shape_only=shape_only)
+    counter = counting(torch) if shape_only else watch
     failure = None
     needs = None
     try:
         with recorder.attached():
-            forward()
+            forward(counter)
     except Exception as error:  # the user's model failed: that is what the trace explains
         if _raised_by_lstmshape(error):
             raise
@@ -121,13 +218,17 @@ def _run(
         failure = failure_of(error, recorder)
     if recorder.bugs:
         raise recorder.bugs[0]
-    return Ran(recorder, method, how, failure, needs)
+    return Ran(recorder, method, how, failure, needs, 0 if counter is None else counter.bytes)
 
 
 def _raised_by_lstmshape(error: BaseException) -> bool:
     """Whether the innermost frame is lstmshape's own code: a bug to show, never the model's."""
     frames = list(traceback.walk_tb(error.__traceback__))
-    return bool(frames) and frames[-1][0].f_code.co_filename.startswith(_LSTMSHAPE_DIR)
+    if not frames:
+        return False
+    innermost = frames[-1][0].f_code.co_filename
+    # The dispatch mode that counts tensors calls torch's kernels: their errors are the model's.
+    return innermost.startswith(_LSTMSHAPE_DIR) and innermost != weighing.__file__
 
 
 def _needs_data(torch: Any, error: BaseException) -> str | None:
@@ -148,16 +249,16 @@ def _tensors(torch: Any, tree: Any) -> list[Any]:
 def _in_mode(
     torch: Any, mode: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Forward:
-    def forward() -> Any:
-        with mode, torch.no_grad():
+    def forward(counter: Any) -> Any:
+        with mode, torch.no_grad(), kept(model), counter:
             return model(*args, **kwargs)
 
     return forward
 
 
 def _plain(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Forward:
-    def forward() -> Any:
-        with torch.no_grad():
+    def forward(counter: Any) -> Any:
+        with torch.no_grad(), kept(model), counter:
             return model(*args, **kwargs)
 
     return forward
@@ -169,38 +270,42 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     from torch._subclasses.fake_tensor import FakeTensorMode
 
     mode = FakeTensorMode(allow_non_fake_inputs=True)
-    state = _state(model, mode.from_tensor)
-    fake_args, fake_kwargs = torch.utils._pytree.tree_map_only(
-        torch.Tensor, mode.from_tensor, (args, kwargs)
-    )
+    fake_args, fake_kwargs = _faked(torch, mode, (args, kwargs))
 
-    def forward() -> Any:
-        with mode, torch.no_grad():
-            return torch.func.functional_call(
-                model, state, tuple(fake_args), fake_kwargs, strict=False
-            )
+    def forward(counter: Any) -> Any:
+        stand_ins = kept(model, parameters=mode.from_tensor, buffers=mode.from_tensor)
+        with stand_ins, mode, torch.no_grad(), counter:
+            return model(*fake_args, **fake_kwargs)
 
     return forward
+
+
+def _faked(torch: Any, mode: Any, inputs: Any) -> Any:
+    """Fake copies of the inputs' tensors; a PackedSequence's batch_sizes and indices stay real:
+    they are the lengths, values the shapes come from, and known already."""
+    from torch.nn.utils.rnn import PackedSequence
+
+    def faked(leaf: Any) -> Any:
+        if isinstance(leaf, PackedSequence):
+            return leaf._replace(data=mode.from_tensor(leaf.data))
+        return mode.from_tensor(leaf) if isinstance(leaf, torch.Tensor) else leaf
+
+    return torch.utils._pytree.tree_map(
+        faked, inputs, is_leaf=lambda leaf: isinstance(leaf, PackedSequence)
+    )
 
 
 def _real(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Forward:
     """The forward pass on the example inputs; the buffers copied, so that a BatchNorm's running
     statistics stay as they were, and the random state restored after it."""
-    buffers = {
-        name: buffer.detach().clone()
-        for name, buffer in model.named_buffers(remove_duplicate=False)
-    }
 
-    def forward() -> Any:
-        with torch.random.fork_rng(devices=[]), torch.no_grad():
-            return torch.func.functional_call(model, buffers, args, kwargs, strict=False)
+    def copied(buffer: Any) -> Any:
+        return buffer.detach().clone()
+
+    def forward(watch: Any) -> Any:
+        # The guard first: the buffers' copies count against the budget too.
+        stand_ins = kept(model, buffers=copied)
+        with watch or nullcontext(), torch.random.fork_rng(devices=[]), torch.no_grad(), stand_ins:
+            return model(*args, **kwargs)
 
     return forward
-
-
-def _state(model: Any, convert: Callable[[Any], Any]) -> dict[str, Any]:
-    named = [
-        *model.named_parameters(remove_duplicate=False),
-        *model.named_buffers(remove_duplicate=False),
-    ]
-    return {name: convert(tensor) for name, tensor in named}

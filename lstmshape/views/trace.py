@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lstmshape.i18n import tr
 from lstmshape.model.text import aligned, format_shape
 from lstmshape.model.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
@@ -59,22 +60,42 @@ def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
 def call_notes(call: TracedCall) -> list[str]:
     """What a reader needs beside the table: where it was called, and which kernel ran."""
     notes = [] if call.site is None else [f"called at {call.site}"]
+    if call.direct:
+        notes.append(
+            tr(
+                "{layer}.forward(...) was called directly: torch runs no hooks on such a call, so "
+                "hooks of your own miss it; lstmshape saw it through the layer's forward.",
+                layer=call.path or "model",
+            )
+        )
     if call.kernel == "lstmshape":
         notes.append(
-            "torch's shape-only kernel steps through every time step in Python here: the returned "
-            "shapes are lstmshape's (held against torch by its tests), the kernel was not run."
+            tr(
+                "torch's shape-only kernel steps through every time step in Python here, so torch "
+                "ran this layer on the first step alone: its checks, h_n and c_n are torch's; "
+                "output's L is lstmshape's (held against torch by its tests)."
+            )
         )
     return notes
 
 
 def _others(trace: Trace) -> list[str]:
-    called = {c.path for c in trace.calls}
+    failed = trace.failure if trace.failure is not None and trace.failure.recurrent else None
+    called = {c.path for c in trace.calls} | ({failed.path} if failed is not None else set())
     never = [f"{p} ({m})" for p, m in trace.recurrent if p not in called]
     lines = []
     if not trace.recurrent:
         lines.append(f"{trace.model} holds no recurrent layer (nn.LSTM, GRU, RNN or a cell).")
     elif never:
         lines.append(f"Never called: {', '.join(never)}.")
+    if failed is not None:
+        lines.append(
+            tr(
+                "Failed: {layer} ({module}), the error says why.",
+                layer=failed.path or "the model",
+                module=failed.module,
+            )
+        )
     return lines
 
 

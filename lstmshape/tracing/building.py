@@ -1,0 +1,227 @@
+"""A model from the user's factory, built and traced on inputs made from shapes.
+
+The factory is called on fake tensors (FakeTensorMode): its parameters take no memory, so a model of
+any size builds and traces in seconds. A factory that reads a value while building (``.item()``),
+which fake tensors do not carry, is built for real instead, under a guard that stops before the
+budget. When torch needs values to know a shape (pack_padded_sequence), or the shape-only run fails
+and torch's own sentence is wanted, the model runs for real: only if the model's tensors, the
+inputs and the activations the shape-only run counted fit in the budget; a real run that is needed
+and does not fit is refused (:class:`TraceBudgetError`), never allocated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from math import prod
+from typing import Any, NamedTuple
+
+from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import tr
+from lstmshape.model.text import size_text
+from lstmshape.model.trace import Trace
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.tracing.budget import OverBudget, guarded, held_bytes, over_budget
+from lstmshape.tracing.factory import _user_error, needs_arguments, with_article
+from lstmshape.words import words
+
+Shape = tuple[int, ...]
+Inputs = Sequence[tuple[Shape, str]]
+
+
+class Built(NamedTuple):
+    """The model, and why it was built for real if it was: the operation that read a value."""
+
+    model: Any
+    reads: str | None = None
+
+
+def trace_factory(
+    factory: Callable[[], Any],
+    inputs: Inputs,
+    *,
+    reference: str = "",
+    seed: int = 0,
+    budget: int = DEFAULT_BUDGET_BYTES,
+) -> Trace:
+    """Build the model with ``factory()`` (``reference``, ``PACKAGE.MODULE:FACTORY``, names it) on
+    fake tensors and trace it on inputs of the given shapes and dtypes; for real when torch needs
+    values, within ``budget`` bytes."""
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    from lstmshape.proof import import_torch
+    from lstmshape.tracing import _quiet, _trace
+    from lstmshape.tracing.run import FAKE_MODEL, no_rerun, only_real, real_run, run_forward
+
+    with _quiet():
+        torch = import_torch()
+        mode = FakeTensorMode(allow_non_fake_inputs=True)
+        built = _build(torch, factory, reference, mode, budget, seed)
+        with mode:
+            fake = tuple(torch.empty(shape, dtype=getattr(torch, dtype)) for shape, dtype in inputs)
+        ran = run_forward(torch, built.model, fake, {}, "auto")
+        shape_only = FAKE_MODEL if built.reads is None else _built_for_real(built, reference)
+        if ran.needs_data is None and ran.failure is None:
+            return _trace(torch, built.model, fake, {}, ran._replace(how=shape_only))
+        model_bytes = held_bytes([*built.model.parameters(), *built.model.buffers()])
+        needed = model_bytes + _input_bytes(torch, inputs) + ran.made
+        if needed > budget:
+            if ran.needs_data is None:  # a failure: said in the shape-only kernel's words
+                how = f"{shape_only} {no_rerun(needed, budget)}"
+                return _trace(torch, built.model, fake, {}, ran._replace(how=how))
+            parts = _parts(model_bytes, _input_bytes(torch, inputs), ran.made)
+            why = only_real(ran.needs_data)
+            raise over_budget(needed, budget, why, parts, command=True)
+        model = built.model if built.reads is not None else _real(torch, factory, reference, seed)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            made = tuple(_made(torch, shape, dtype) for shape, dtype in inputs)
+        held = model_bytes + _input_bytes(torch, inputs)
+        how = _real_how(ran, built, seed)
+        real = real_run(
+            torch, model, (made, {}), ran, how, shape_only, budget, command=True, held=held
+        )
+        if real.method != "real":  # stopped at the budget: the shape-only run, on fake inputs
+            return _trace(torch, built.model, fake, {}, real)
+        return _trace(torch, model, made, {}, real)
+
+
+def _build(
+    torch: Any, factory: Callable[[], Any], reference: str, mode: Any, budget: int, seed: int
+) -> Built:
+    """The model on fake tensors; for real (within the budget) when the factory reads a value."""
+    from torch._subclasses import fake_tensor
+
+    reading = (fake_tensor.DataDependentOutputException, fake_tensor.DynamicOutputShapeException)
+    try:
+        with mode:
+            return Built(_called(torch, factory, reference, reading))
+    except _ReadsValue as read:
+        operation = read.operation
+    guard = guarded(torch, budget)
+    try:
+        return Built(_real(torch, factory, reference, seed, guard), operation)
+    except OverBudget as over:
+        why = tr(
+            "{factory} reads a value while building the model ({operation}), which shape-only "
+            "tensors do not carry, so it must be built for real.",
+            factory=reference or "The factory",
+            operation=operation,
+        )
+        parts = tr("Its tensors alone pass the budget: building stopped before allocating them.")
+        raise over_budget(over.needed, budget, why, parts, command=True, inputs=False) from None
+
+
+class _ReadsValue(Exception):
+    """The factory read a value of a fake tensor while building (a shape-only build cannot)."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(operation)
+        self.operation = operation
+
+
+def _real(
+    torch: Any, factory: Callable[[], Any], reference: str, seed: int, guard: Any = None
+) -> Any:
+    """The model built for real, its parameters drawn from ``seed`` (the caller's random state
+    kept), under ``guard`` if given."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        if guard is None:
+            return _called(torch, factory, reference)
+        with guard:
+            return _called(torch, factory, reference)
+
+
+def _called(
+    torch: Any,
+    factory: Callable[[], Any],
+    reference: str,
+    reading: tuple[type[BaseException], ...] = (),
+) -> Any:
+    """``factory()``, in eval mode; the user's error as theirs."""
+    try:
+        model = factory()
+    except reading as error:  # a value read on fake tensors: not the user's fault
+        raise _ReadsValue(str(getattr(error, "func", error))) from None
+    except Exception as error:  # the user's factory raised: their bug, with its traceback
+        name = reference.partition(":")[2] or getattr(factory, "__qualname__", repr(factory))
+        raise needs_arguments(reference, error) or _user_error(
+            f"{name}() failed in your code", error
+        ) from None
+    if not isinstance(model, torch.nn.Module):
+        raise UnreadableValueError(
+            words(
+                "{factory}() returned {what}, not a torch.nn.Module.",
+                factory=reference.partition(":")[2] or getattr(factory, "__qualname__", "factory"),
+                what=with_article(type(model).__name__),
+            ),
+            hint="Try a factory that returns the model (its class, or a function that builds it).",
+            subject="factory",
+        )
+    return model.eval()
+
+
+def _made(torch: Any, shape: Shape, dtype: str) -> Any:
+    """An input: ones for integer and bool dtypes (a valid index for any embedding, a length of
+    every step), random normal numbers for floating ones."""
+    kind = getattr(torch, dtype)
+    if kind.is_floating_point:
+        return torch.randn(shape, dtype=kind)
+    return torch.ones(shape, dtype=kind)
+
+
+def _input_bytes(torch: Any, inputs: Inputs) -> int:
+    return sum(prod(shape) * int(getattr(torch, dtype).itemsize) for shape, dtype in inputs)
+
+
+def _parts(model: int, inputs: int, made: int) -> str:
+    return tr(
+        "The model's tensors hold {model}, the inputs {inputs}, and the shape-only run made up to "
+        "{made} of activations before it stopped.",
+        model=size_text(model),
+        inputs=size_text(inputs),
+        made=size_text(made),
+    )
+
+
+def _built_for_real(built: Built, reference: str) -> str:
+    """How a shape-only run on a model built for real went."""
+    return tr(
+        "shape-only: {factory} reads a value while building the model ({operation}), which fake "
+        "tensors do not carry, so it was built for real ({size}); it ran on fake inputs "
+        "(FakeTensorMode), so every shape is torch's own and the forward pass allocated and "
+        "computed nothing.",
+        factory=reference or "the factory",
+        operation=built.reads,
+        size=size_text(held_bytes([*built.model.parameters(), *built.model.buffers()])),
+    )
+
+
+def _real_how(ran: Any, built: Built, seed: int) -> str:
+    from lstmshape.tracing.run import REAL, needs_values
+
+    because = (
+        needs_values(ran.needs_data)
+        if ran.needs_data is not None
+        else tr(
+            "the shape-only run failed, and torch's sentence for a failure is its real kernel's "
+            "(a shape-only kernel words some differently)."
+        )
+    )
+    built_as = (
+        tr("the model was built for real")
+        if built.reads is None
+        else tr(
+            "the model was built for real already (its factory reads a value while building: "
+            "{operation})",
+            operation=built.reads,
+        )
+    )
+    return tr(
+        "{real}: {because} So {built} and ran on inputs of ones (integers) or random numbers "
+        "(floats, seed {seed}).",
+        real=REAL,
+        because=because,
+        built=built_as,
+        seed=seed,
+    )

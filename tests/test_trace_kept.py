@@ -1,0 +1,122 @@
+"""A trace leaves the model exactly as it was: a layer registered under two names keeps its own
+parameters, and whatever forward assigns (a state kept between calls, a list it appends to) is put
+back, in every way a trace runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import lstmshape
+from lstmshape.tracing import trace_model
+from tests.strategies import torch
+
+nn = torch.nn
+METHODS = ("auto", "shape-only", "real")
+
+
+class Shared(nn.Module):
+    """One LSTM under two names, called twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(10, 10)
+        self.again = self.lstm
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.again(self.lstm(x)[0])[0]
+
+
+class Twice(nn.Module):
+    """One GRU twice in a ModuleList, and a BatchNorm shared the same way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        gru, norm = nn.GRU(10, 10), nn.BatchNorm1d(10)
+        self.grus = nn.ModuleList([gru, gru])
+        self.norms = nn.ModuleList([norm, norm])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for gru, norm in zip(self.grus, self.norms, strict=True):
+            x = norm(gru(x)[0].transpose(1, 2)).transpose(1, 2)
+        return x
+
+
+class Stateful(nn.Module):
+    """Keeps its state between calls, counts them and logs each output's shape."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(10, 20)
+        self.hidden: Any = None
+        self.log: list[tuple[int, ...]] = []
+        self.seen: dict[str, int] = {}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, self.hidden = self.lstm(x, self.hidden)
+        self.log.append(tuple(out.shape))
+        self.seen["calls"] = self.seen.get("calls", 0) + 1
+        self.extra = nn.Linear(2, 2)  # a module made in forward
+        return out
+
+
+def _state(model: nn.Module) -> list[tuple[Any, ...]]:
+    """Every module's attributes by identity, with the contents of its containers."""
+    out = []
+    for module in model.modules():
+        attributes = vars(module)
+        out.append((id(module), {k: id(v) for k, v in attributes.items()}))
+        for name, value in attributes.items():
+            if isinstance(value, (list, dict, set)):
+                items = value.items() if isinstance(value, dict) else value
+                out.append((id(module), name, [_ids(item) for item in items]))
+    return out
+
+
+def _ids(item: Any) -> Any:
+    return tuple(map(id, item)) if isinstance(item, tuple) else id(item)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("make", [Shared, Twice, Stateful])
+def test_the_model_is_left_exactly_as_it_was(make: type[nn.Module], method: str) -> None:
+    model = make().eval()
+    x = torch.randn(5, 3, 10)
+    before = _state(model)
+    values = {k: v.clone() for k, v in model.state_dict().items()}
+    trace = trace_model(model, (x,), method=method)
+    assert trace.failure is None, trace.failure
+    assert _state(model) == before
+    for name, tensor in model.state_dict().items():
+        assert type(tensor) is torch.Tensor, name
+        assert torch.equal(tensor, values[name]), name
+    for module in model.modules():
+        for name, parameter in module.named_parameters(recurse=False):
+            assert type(parameter) is nn.Parameter, name
+    # The model still runs as its author wrote it, with its own weights.
+    model(x)
+
+
+def test_a_layer_under_two_names_keeps_its_parameters_and_both_calls_are_traced() -> None:
+    model = Shared()
+    trace = lstmshape.trace(model, torch.randn(5, 3, 10))
+    assert type(model.lstm.weight_ih_l0) is nn.Parameter
+    assert all(type(w) is nn.Parameter for w in model.lstm._flat_weights)
+    assert [(c.path, c.call) for c in trace.calls] == [("lstm", 1), ("lstm", 2)]
+    twice = Twice()
+    lstmshape.trace(twice, torch.randn(5, 3, 10))
+    assert type(twice.grus[0].weight_ih_l0) is nn.Parameter
+
+
+def test_a_state_forward_keeps_on_the_model_is_not_the_traces() -> None:
+    model = Stateful()
+    lstmshape.trace(model, torch.randn(5, 3, 10))
+    assert model.hidden is None
+    assert model.log == []
+    assert model.seen == {}
+    assert not hasattr(model, "extra")
+    # Called for real afterwards, it keeps its state as its author meant.
+    model(torch.randn(5, 3, 10))
+    assert type(model.hidden[0]) is torch.Tensor
+    assert model.log == [(5, 3, 20)]
