@@ -73,7 +73,7 @@ def test_a_huge_input_is_refused_before_anything_is_allocated() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        preexec_fn=limited,  # noqa: PLW1509 (no threads here: the test process forks once)
+        preexec_fn=limited,
         check=False,
         env={"PATH": "/usr/bin:/bin", "LSTMSHAPE_LANG": "en", "COLUMNS": "200"},
     )
@@ -103,7 +103,9 @@ def test_from_python_a_real_run_past_the_budget_is_refused() -> None:
     """The shape-only run stops at pack_padded_sequence, before the LSTM: the real run is watched
     and stopped when it passes the budget, before it allocates more."""
     model = Packing()
-    with pytest.raises(lstmshape.TraceBudgetError, match=r"it passed the 1\.0 KiB budget and was stopped") as caught:
+    with pytest.raises(
+        lstmshape.TraceBudgetError, match=r"it passed the 1\.0 KiB budget and was stopped"
+    ) as caught:
         trace_model(model, (torch.randn(50, 8, 16),), budget=1024)
     assert caught.value.exit_code == 2
     assert caught.value.hint == "Try smaller example inputs (fewer or shorter sequences)."
@@ -219,4 +221,6 @@ def test_torchs_frames_are_not_shown_as_the_users(run: Run, user_code: Path) -> 
     assert result.exit_code == 2
     assert 'usermodels_torch.py", line 5, in broken' in result.stderr
     assert "torch/nn/modules" not in result.stderr
-    assert result.stderr.splitlines()[-1] == "  The traceback above is your code's, not lstmshape's."
+    assert (
+        result.stderr.splitlines()[-1] == "  The traceback above is your code's, not lstmshape's."
+    )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import textwrap
 
 from lstmshape.i18n import N_, tr
-from lstmshape.model.text import format_shape
+from lstmshape.model.text import cells, format_shape
 from lstmshape.model.verification import FactCheck, Run, Verification
 from lstmshape.views.section import Section
-from lstmshape.views.wrapping import has_wide, wrap_cells
+from lstmshape.views.wrapping import wrap_cells
 
 # The verdict's comments wrap here: a snippet is pasted into code formatted at black's width.
 COMMENT_WIDTH = 88
@@ -117,7 +117,7 @@ def verdict_comments(verification: Verification) -> list[str]:
 def _comment(line: str) -> list[str]:
     """One line of the verdict as comment lines: broken at spaces, and between wide characters
     when it holds some (a Japanese sentence has no spaces), each at most COMMENT_WIDTH cells."""
-    if has_wide(line):
+    if cells(line) != len(line):
         first, *rest = wrap_cells(line, COMMENT_WIDTH - 4)
         return [f"# {first}", *(f"#   {more}" for more in rest)]
     return textwrap.wrap(
