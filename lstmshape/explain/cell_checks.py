@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.layout import state_shapes
+from lstmshape.explain.mismatch import state_mismatch
 from lstmshape.model.text import a_module, format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
@@ -140,20 +141,13 @@ def _state_error(
         says = TORCH["cell_width"].say(index=idx, got=hx[1], expected=spec.hidden_size)
     else:
         says = None  # torch checks only the first two axes: this state reaches its kernel
-    return TensorMismatchError(
-        words(
-            "{name} has shape {shape} but this {module} expects {right}.",
-            name=name,
-            shape=format_shape(shape),
-            module=spec.kind.name,
-            right=format_shape(right),
-        ),
+    return state_mismatch(
+        spec,
+        name,
+        shape,
+        right,
         details=_state_causes(spec, input_shape, name, shape, right, checked=says is not None),
         torch_says=says,
-        hint=words("Try {a}.", a=fix(**{name: right})),
-        subject=name,
-        expected=right,
-        actual=shape,
     )
 
 

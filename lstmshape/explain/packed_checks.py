@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.checks import features_error_words
 from lstmshape.explain.layout import Layout, state_shapes
+from lstmshape.explain.mismatch import state_mismatch
 from lstmshape.model.report import Packing
-from lstmshape.model.text import format_shape
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Text, Words, fix, words
@@ -72,21 +72,7 @@ def _packed_state_error(
     else:
         says, detail = _unsorted_state_failure(packing, shape, right)
         details.append(detail)
-    return TensorMismatchError(
-        words(
-            "{name} has shape {shape} but this {module} expects {right}.",
-            name=name,
-            shape=format_shape(shape),
-            module=spec.kind.name,
-            right=format_shape(right),
-        ),
-        details=details,
-        torch_says=says,
-        hint=words("Try {a}.", a=fix(**{name: right})),
-        subject=name,
-        expected=right,
-        actual=shape,
-    )
+    return state_mismatch(spec, name, shape, right, details=details, torch_says=says)
 
 
 def _unsorted_state_failure(

@@ -8,7 +8,7 @@ from dataclasses import replace
 from lstmshape.errors import TensorMismatchError
 from lstmshape.explain.diagnosis import LAYOUT_CAUSES, Cause, state_causes
 from lstmshape.explain.layout import Layout, state_shapes
-from lstmshape.model.text import format_shape
+from lstmshape.explain.mismatch import state_mismatch
 from lstmshape.sentences import TORCH
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Fix, words
@@ -42,14 +42,11 @@ def state_size_error(
     # torch compares the unbatched states after unsqueeze(1), so its sentence shows 3-D sizes.
     torch_expected = want if layout.batched else (want[0], 1, want[1])
     torch_got = shape if layout.batched else (shape[0], 1, shape[1])
-    return TensorMismatchError(
-        words(
-            "{name} has shape {shape} but this {module} expects {right}.",
-            name=name,
-            shape=format_shape(shape),
-            module=spec.kind.name,
-            right=format_shape(want),
-        ),
+    return state_mismatch(
+        spec,
+        name,
+        shape,
+        want,
         details=[
             words(
                 "{name} is {formula} with {values}.",
@@ -63,9 +60,6 @@ def state_size_error(
             label=hidden_label(spec, position), expected=torch_expected, got=torch_got
         ),
         hint=words("Try {a}.", a=_state_fix(spec, layout, given, right, causes)),
-        subject=name,
-        expected=want,
-        actual=shape,
     )
 
 
