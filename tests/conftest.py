@@ -6,8 +6,9 @@ import functools
 import json
 import os
 import shlex
+import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,21 @@ def import_torch():  # type: ignore[no-untyped-def]
         warnings.simplefilter("ignore")
         import torch
     return torch
+
+
+@pytest.fixture
+def at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository as the working folder: examples' paths are shown as given, as in the docs."""
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+
+
+@pytest.fixture
+def user_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder of the user's own modules, the working folder; forgotten by Python after."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        if name.startswith("usermodels"):
+            del sys.modules[name]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,20 +23,7 @@ Run = Callable[..., CliResult]
 SEQ2SEQ = "trace examples.models:seq2seq --input-dtype long"
 
 
-@pytest.fixture(autouse=True)
-def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-@pytest.fixture
-def user_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    before = set(sys.modules)
-    yield tmp_path
-    for name in set(sys.modules) - before:
-        if name.startswith("usermodels"):
-            del sys.modules[name]
+pytestmark = pytest.mark.usefixtures("at_the_root")
 
 
 def test_a_real_run_past_the_budget_is_refused_and_each_fix_works(run: Run) -> None:

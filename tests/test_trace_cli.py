@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,21 +17,7 @@ Run = Callable[..., CliResult]
 TAGGER = "trace examples.models:tagger --input 8,5 --input-dtype long"
 
 
-@pytest.fixture(autouse=True)
-def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-@pytest.fixture
-def user_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A folder of the user's own modules, the working folder; forgotten by Python after."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    before = set(sys.modules)
-    yield tmp_path
-    for name in set(sys.modules) - before:
-        if name.startswith("usermodels"):
-            del sys.modules[name]
+pytestmark = pytest.mark.usefixtures("at_the_root")
 
 
 def test_a_model_traces_shape_only_with_every_tensor(run: Run) -> None:
