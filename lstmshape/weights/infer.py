@@ -127,16 +127,7 @@ def _proposals(
 ) -> Iterator[tuple[ModuleSpec, bool]]:
     """Every config the group's shapes suggest, built; those torch refuses are said in ``refused``."""
     rows, widths, projections = _evidence(group, names)
-    first_input = next(
-        (
-            shape[1]
-            for leaf, shape in group.items()
-            if names[leaf].stem == "weight_ih"
-            and names[leaf].layer in (0, None)
-            and len(shape) == 2
-        ),
-        None,
-    )
+    first_input = input_width(group, names)
     closed = _closed_world(kinds[0], names)
     closed["input_size"] = _PLACEHOLDER_INPUT if first_input is None else first_input
     for kind in kinds:
@@ -156,6 +147,20 @@ def _proposals(
                         refused.append(line)
                     continue
                 yield spec, first_input is not None
+
+
+def input_width(group: Mapping[str, Shape], names: Mapping[str, Name]) -> int | None:
+    """input_size as the first layer's weight_ih says it (its second axis), when the group has it."""
+    return next(
+        (
+            shape[1]
+            for leaf, shape in group.items()
+            if names[leaf].stem == "weight_ih"
+            and names[leaf].layer in (0, None)
+            and len(shape) == 2
+        ),
+        None,
+    )
 
 
 def _refused(kind: ModuleKind, error: InvalidModuleError) -> str:

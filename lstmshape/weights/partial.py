@@ -15,7 +15,7 @@ from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.kinds import ModuleKind
 from lstmshape.model.weights import Reading, Shape
 from lstmshape.reading import read_module
-from lstmshape.weights.infer import CELL_KINDS, SEQUENCE_KINDS
+from lstmshape.weights.infer import CELL_KINDS, SEQUENCE_KINDS, input_width
 from lstmshape.weights.names import Name, read_leaf, split_key
 from lstmshape.words import words
 
@@ -89,16 +89,7 @@ def _readings(
     hidden = {r // kind.gates for r in rows if r > 0 and r % kind.gates == 0}
     if kind.supports_proj_size:
         hidden |= {h for _, h in projections}
-    first_input = next(
-        (
-            shape[1]
-            for leaf, shape in group.items()
-            if names[leaf].stem == "weight_ih"
-            and names[leaf].layer in (0, None)
-            and len(shape) == 2
-        ),
-        None,
-    )
+    first_input = input_width(group, names)
     for h in sorted(hidden):
         for h_out, directions in _outputs(kind, h, group, names):
             fits = all(
