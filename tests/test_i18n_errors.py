@@ -6,6 +6,7 @@ The catalogs' completeness is tests/test_i18n.py's; here, what the run does with
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -21,7 +22,7 @@ from lstmshape.cli.language import click_message, line_words
 from lstmshape.cli.options import CLICK_MESSAGES
 from lstmshape.i18n import speaking
 from lstmshape.words import PYTHON, Change, Fix, drop, fix, say, without
-from tests.conftest import invoke
+from tests.conftest import invoke, validate_json
 
 # -- Click's and Typer's words -------------------------------------------------------------------
 
@@ -223,3 +224,15 @@ def test_spec_of_module_explain_module_and_verify_take_lang() -> None:
         lstmshape.verify(report, budget="lots", lang="ja")
     with pytest.raises(UnreadableValueError, match="lstmshape speaks en, ja, fr, es"):
         lstmshape.spec_of_module(torch.nn.LSTM(3, 4), lang="de")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "fr", "es"])
+def test_a_failure_as_json_says_its_language_and_keeps_its_ids(lang: str) -> None:
+    result = invoke(f"--input 4,3,11 --input-size 10 --hidden 20 --format json --lang {lang}")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    validate_json(data, "error")
+    assert data["lang"] == lang
+    assert (data["error"]["error"], data["error"]["subject"]) == ("TensorMismatchError", "input")
+    english = json.loads(invoke("--input 4,3,11 --input-size 10 --hidden 20 --format json").stdout)
+    assert (data["error"]["message"] == english["error"]["message"]) == (lang == "en")

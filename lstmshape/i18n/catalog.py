@@ -29,13 +29,16 @@ class _Entry(NamedTuple):
     msgstr: str
 
 
-def read_po(text: str, name: str = "<po>") -> dict[str, str]:
+def read_po(text: str, name: str = "<po>", *, unfinished_ok: bool = False) -> dict[str, str]:
     """msgid -> msgstr of one .po file. Entries marked fuzzy, or left untranslated (an empty
-    msgstr), are refused: a catalog holds finished translations only."""
+    msgstr), are refused: a catalog holds finished translations only; ``unfinished_ok`` leaves
+    them out instead (a source tree mid-translation, where English stands in)."""
     entries: dict[str, str] = {}
     for entry in _entries(text, name):
         if not entry.msgid:
             continue  # the header
+        if (entry.fuzzy or not entry.msgstr) and unfinished_ok:
+            continue
         if entry.fuzzy or not entry.msgstr:
             state = "fuzzy" if entry.fuzzy else "untranslated"
             raise CatalogError(f"{name}:{entry.line}: {state}: {entry.msgid!r}")
@@ -106,11 +109,14 @@ def sources(language: str, locale: Path = LOCALE) -> list[Path]:
     return sorted((locale / language).glob("*.po"))
 
 
-def read_sources(language: str, locale: Path = LOCALE) -> dict[str, str]:
+def read_sources(
+    language: str, locale: Path = LOCALE, *, unfinished_ok: bool = False
+) -> dict[str, str]:
     """Every .po of ``language``, merged; a msgid in two areas must be translated alike."""
     merged: dict[str, str] = {}
     for path in sources(language, locale):
-        for msgid, msgstr in read_po(path.read_text(encoding="utf-8"), str(path)).items():
+        text = path.read_text(encoding="utf-8")
+        for msgid, msgstr in read_po(text, str(path), unfinished_ok=unfinished_ok).items():
             if merged.get(msgid, msgstr) != msgstr:
                 raise CatalogError(f"{path}: {msgid!r} is translated otherwise in another area")
             merged[msgid] = msgstr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from lstmshape.errors import LstmShapeError
-from lstmshape.i18n import tr
+from lstmshape.i18n import language, tr
 from lstmshape.model.contract import SCHEMA_VERSION
 from lstmshape.model.report import Report
 from lstmshape.model.text import cells, pad, wrapped
@@ -16,7 +16,12 @@ from lstmshape.words import Voice
 
 def error_json(error: LstmShapeError, voice: Voice) -> str:
     """A question answered with an error, as JSON: ``ok`` false and the structured failure."""
-    data = {"schema": SCHEMA_VERSION, "ok": False, "error": error.to_dict(voice)}
+    data = {
+        "schema": SCHEMA_VERSION,
+        "lang": language(),
+        "ok": False,
+        "error": error.to_dict(voice),
+    }
     return json.dumps(data, indent=2) + "\n"
 
 
