@@ -26,7 +26,7 @@ except ImportError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from lstmshape.i18n import LANGUAGES, from_environment, read_language
-from lstmshape.i18n.catalog import LOCALE, read_po, read_sources, write_mo
+from lstmshape.i18n.catalog import LOCALE, CatalogError, read_po, read_sources, write_mo
 from tests.conftest import UPDATE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +63,16 @@ def test_every_message_is_translated_with_the_same_placeholders(area: str, lang:
     assert sorted(set(translated) - set(wanted)) == [], "stale: run python tools/catalogs.py"
     for english, said in translated.items():
         assert _placeholders(said) == _placeholders(english), (english, said)
+
+
+def test_an_unfinished_catalog_is_refused_unless_english_may_stand_in() -> None:
+    text = 'msgid "done"\nmsgstr "fait"\n\nmsgid "to do"\nmsgstr ""\n\n#, fuzzy\nmsgid "a"\nmsgstr "b"\n'
+    with pytest.raises(CatalogError, match=r"x\.po:4: untranslated: 'to do'"):
+        read_po(text, "x.po")
+    # The flag marks the entry below it, never the one above.
+    with pytest.raises(CatalogError, match=r"x\.po:8: fuzzy: 'a'"):
+        read_po(text.replace('msgstr ""', 'msgstr "à faire"'), "x.po")
+    assert read_po(text, "x.po", unfinished_ok=True) == {"done": "fait"}
 
 
 @pytest.mark.parametrize("lang", FOREIGN)

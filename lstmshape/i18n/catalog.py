@@ -53,17 +53,19 @@ def _entries(text: str, name: str) -> Iterator[_Entry]:
     continue on the next lines joined)."""
     fields: dict[str, list[str]] = {}
     current, fuzzy, start = "", False, 0
+    flagged = False  # a "#, fuzzy" comment: it flags the entry whose msgid follows it
     for number, raw in enumerate([*text.splitlines(), "msgid END"], 1):
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
+            flagged = True
         if not line or line.startswith("#"):
             continue
         keyword, _, rest = line.partition(" ")
         if keyword == "msgid" and "msgid" in fields:
             yield _Entry(start, fuzzy, "".join(fields["msgid"]), "".join(fields.get("msgstr", [])))
             fields.clear()
-            fuzzy = False
+        if keyword == "msgid":
+            fuzzy, flagged = flagged, False
         if keyword in ("msgid", "msgstr"):
             current, start = keyword, (start if keyword == "msgstr" else number)
             fields[current] = [] if rest == "END" else [_string(rest, name, number)]
