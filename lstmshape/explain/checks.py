@@ -187,40 +187,14 @@ def _check_state_ranks(
     name = wrong[0]
     shape = shapes[name] or ()
     rank_list = ", ".join(f"{len(shapes[n] or ())}-D" for n in names)
-    states_fix = Fix.of({n: expected[n] for n in wrong})
-    input_shape = layout.input_shape
     kind_of_input = "batched 3-D" if layout.batched else "unbatched 2-D"
     if len(names) == 1:
         torch_says = TORCH["state_rank"].say(input=kind_of_input, want=want, got=len(shape))
     else:
         torch_says = TORCH["states_rank"].say(input=kind_of_input, want=want, ranks=rank_list)
-    details: list[Text]
-    if layout.batched:
-        states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
-        details = [
-            words(
-                "Batched input {shape} needs 3-D states (D*num_layers, N, H): {states}.",
-                shape=format_shape(input_shape),
-                states=states,
-            )
-        ]
-        hint = words("Try {a}.", a=states_fix)
-    else:
-        details = [
-            words(
-                "Unbatched input {shape} needs 2-D states (D*num_layers, H), with no batch axis.",
-                shape=format_shape(input_shape),
-            )
-        ]
-        hint = words("Try {a}.", a=states_fix)
-        if all(len(given[n] or ()) == 3 for n in names if given[n] is not None):
-            # States built for a batch: giving the input a batch axis of 1 fits them instead.
-            length, width = input_shape
-            hint = words(
-                "Try {a}, or give the input a batch axis: {b}.",
-                a=states_fix,
-                b=fix(input=batched_input(spec, length, width)),
-            )
+    details, hint = _rank_advice(
+        spec, layout, given, expected, Fix.of({n: expected[n] for n in wrong})
+    )
     values: dict[str, Part] = {
         "name": name,
         "shape": format_shape(shape),
@@ -247,3 +221,36 @@ def _check_state_ranks(
         expected=expected[name],
         actual=shape,
     )
+
+
+def _rank_advice(
+    spec: ModuleSpec,
+    layout: Layout,
+    given: Mapping[str, Shape | None],
+    expected: Mapping[str, Shape],
+    states_fix: Fix,
+) -> tuple[list[Text], Words]:
+    """What rank the input needs its states in, and the fix: the states of that rank; states
+    built for a batch, given to unbatched input, fit it too once the input has a batch axis."""
+    names = spec.kind.state_names
+    input_shape = layout.input_shape
+    if layout.batched:
+        states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
+        needs = words(
+            "Batched input {shape} needs 3-D states (D*num_layers, N, H): {states}.",
+            shape=format_shape(input_shape),
+            states=states,
+        )
+        return [needs], words("Try {a}.", a=states_fix)
+    needs = words(
+        "Unbatched input {shape} needs 2-D states (D*num_layers, H), with no batch axis.",
+        shape=format_shape(input_shape),
+    )
+    if all(len(given[n] or ()) == 3 for n in names if given[n] is not None):
+        length, width = input_shape
+        return [needs], words(
+            "Try {a}, or give the input a batch axis: {b}.",
+            a=states_fix,
+            b=fix(input=batched_input(spec, length, width)),
+        )
+    return [needs], words("Try {a}.", a=states_fix)

@@ -46,6 +46,36 @@ def explain_packed(
     layout = Layout.of(spec, input_shape)
     packing = Packing(tuple(lengths), enforce_sorted)
     check_packed_tensors(spec, layout, packing, h_0=h_0, c_0=c_0)
+    tensors = _packed_tensors(spec, layout, packing, h_0=h_0, c_0=c_0)
+    facts = tuple(replace(f, per_sequence=True) for f in sequence_facts(spec, layout))
+    symbols = (
+        *sequence_symbols(spec, layout),
+        Symbol("sum(lengths)", packing.total, tr("valid steps of all sequences")),
+        Symbol("max(lengths)", packing.longest, tr("steps of the longest sequence")),
+    )
+    notes = [
+        n
+        for n in sequence_notes(spec, layout, facts, h_0=h_0, c_0=c_0, packed=True)
+        if n.id not in ("output_h_n", "last_layer_state")
+    ]
+    report = Report(
+        spec=spec,
+        input_shape=input_shape,
+        batched=True,
+        symbols=symbols,
+        tensors=tensors,
+        parameters=listed_parameters(spec),
+        facts=facts,
+        notes=(*packed_notes(spec, layout, packing, facts), *notes),
+        packing=packing,
+    )
+    return with_expectations(report, expect)
+
+
+def _packed_tensors(
+    spec: ModuleSpec, layout: Layout, packing: Packing, *, h_0: Shape | None, c_0: Shape | None
+) -> tuple[Tensor, ...]:
+    """The padded input, its PackedSequence, the states, and forward's packed and padded output."""
     summed = (
         " + ".join(map(str, packing.lengths))
         if len(packing.lengths) <= 12
@@ -59,7 +89,7 @@ def explain_packed(
     plain = sequence_tensors(spec, layout, given={"h_0": h_0 is not None, "c_0": c_0 is not None})
     by_name = {t.name: t for t in plain}
     padded = (longest, batch, features) if layout.time_axis == 0 else (batch, longest, features)
-    tensors = (
+    return (
         by_name["input"],
         Tensor("input.data", "input", (total, h_in), tr("the valid steps, stacked step by step")),
         Tensor(
@@ -89,29 +119,6 @@ def explain_packed(
             tr("{call}, zero-padded", call="pad_packed_sequence(output)[0]"),
         ),
     )
-    facts = tuple(replace(f, per_sequence=True) for f in sequence_facts(spec, layout))
-    symbols = (
-        *sequence_symbols(spec, layout),
-        Symbol("sum(lengths)", packing.total, tr("valid steps of all sequences")),
-        Symbol("max(lengths)", packing.longest, tr("steps of the longest sequence")),
-    )
-    notes = [
-        n
-        for n in sequence_notes(spec, layout, facts, h_0=h_0, c_0=c_0, packed=True)
-        if n.id not in ("output_h_n", "last_layer_state")
-    ]
-    report = Report(
-        spec=spec,
-        input_shape=input_shape,
-        batched=True,
-        symbols=symbols,
-        tensors=tensors,
-        parameters=listed_parameters(spec),
-        facts=facts,
-        notes=(*packed_notes(spec, layout, packing, facts), *notes),
-        packing=packing,
-    )
-    return with_expectations(report, expect)
 
 
 def check_packing(
