@@ -33,7 +33,7 @@ def test_a_report_shows_its_tables() -> None:
 def test_a_trace_shows_its_calls_and_its_failure() -> None:
     model = torch.nn.Sequential(torch.nn.LSTM(10, 20, bidirectional=True))
     trace = lstmshape.trace(model, torch.randn(4, 3, 12))
-    assert repr(trace) == "<Trace Sequential on (4, 3, 12) float32: 0 recurrent calls, failed>"
+    assert repr(trace) == "<Trace Sequential on (4, 3, 12) float32: 1 recurrent call, failed>"
     assert "input.size(-1) must be equal to input_size. Expected 10, got 12" in str(trace)
     html = trace._repr_html_()
     assert "Error: 0, nn.LSTM(10, 20, bidirectional=True), failed on (4, 3, 12)." in html
