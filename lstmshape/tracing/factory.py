@@ -141,7 +141,7 @@ def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableVa
     return UnreadableValueError(
         words("{module} has no {name}.", module=module_name, name=repr(attribute)),
         details=details,
-        hint=words("Try {fix}.", fix=f"{module_name}:{candidates[0]}")
+        hint=words("Try {factory}.", factory=f"{module_name}:{candidates[0]}")
         if candidates
         else words("Try the name of the function or class that builds the model."),
         subject="factory",
