@@ -16,7 +16,7 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.model.trace import Trace
 from lstmshape.reading import read_shape
-from lstmshape.words import PYTHON, Arg, Shown, words
+from lstmshape.words import PYTHON, Arg, Setting, Shown, Typed, words
 
 Shape = tuple[int, ...]
 
@@ -75,8 +75,14 @@ def build_trace(
     kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
     if len(kinds) not in (1, len(shapes)):
         raise UnreadableValueError(
-            f"{len(kinds)} --input-dtype for {len(shapes)} --input: give one for all, or one each.",
-            hint="Try --input-dtype once, for every input.",
+            words(
+                "{dtypes} {dtype} for {inputs} {input}: give one for all, or one each.",
+                dtypes=len(kinds),
+                dtype=Arg("input_dtype"),
+                inputs=len(shapes),
+                input=Arg("input"),
+            ),
+            hint=words("Try {dtype} once, for every input.", dtype=Arg("input_dtype")),
             subject="input_dtype",
         )
     expected = dict(_read_expectation(text) for text in expect)
@@ -96,8 +102,8 @@ def _read_expectation(text: str) -> tuple[str, Shape]:
     name, equals, shape = text.partition("=")
     if not equals or not name.strip():
         raise UnreadableValueError(
-            f"--expect {text!r} is not LAYER.TENSOR=SHAPE.",
-            hint="Try --expect encoder.lstm.h_n=2,8,256.",
+            words("{given} is not LAYER.TENSOR=SHAPE.", given=Typed("expect", text)),
+            hint=words("Try {fix}.", fix=Setting("expect", "encoder.lstm.h_n=2,8,256")),
             subject="expect",
         )
     from lstmshape.model.trace import split_name

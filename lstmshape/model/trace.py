@@ -7,19 +7,29 @@ draw it, ``to_dict()`` is its JSON (lstmshape/schemas/trace.json).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueError
+from lstmshape.i18n import N_, language, tr
 from lstmshape.kinds import KINDS
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.report import Report
 from lstmshape.model.shown import Shown
-from lstmshape.model.text import aligned, format_shape, short_list
-from lstmshape.words import PYTHON, Fix, words
+from lstmshape.model.text import aligned, counted, format_shape, short_list
+from lstmshape.words import PYTHON, Fix, verbatim, words
 
 Shape = tuple[int, ...]
 ShapeLike = Sequence[int] | str | Any
+
+# The trace's one-line verdict, by its English key; and its count of calls.
+VERDICTS = {"ok": N_("ok"), "failed": N_("failed"), "not ok": N_("not ok")}
+RECURRENT_CALLS = (N_("{count} recurrent call"), N_("{count} recurrent calls"))
+
+
+def call_label(path: str, number: int) -> str:
+    """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
+    return path if number == 1 else tr("{path} (call {number})", path=path, number=number)
 
 
 @dataclass(frozen=True)
@@ -41,8 +51,10 @@ class Received:
     def text(self) -> str:
         """``(4, 3, 10), h_0 (2, 3, 20)`` or ``packed: data (10, 8), lengths [5, 3, 2]``."""
         if self.lengths is not None and self.packed_data is not None:
-            first = (
-                f"packed: data {format_shape(self.packed_data)}, lengths {short_list(self.lengths)}"
+            first = tr(
+                "packed: data {data}, lengths {lengths}",
+                data=format_shape(self.packed_data),
+                lengths=short_list(self.lengths),
             )
         else:
             first = format_shape(self.input)
@@ -100,7 +112,7 @@ class TracedCall:
     @property
     def label(self) -> str:
         """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
-        return self.path if self.call == 1 else f"{self.path} (call {self.call})"
+        return call_label(self.path, self.call)
 
     @property
     def agrees(self) -> bool:
@@ -213,6 +225,9 @@ class Trace(Shown):
     calls: tuple[TracedCall, ...]
     failure: TraceFailure | None = None
     expectations: tuple[TraceExpectation, ...] = ()
+    lang: str = field(default_factory=language)
+    """The language of its text (``how``, the inputs' words, the failure's error): the one spoken
+    when it was traced."""
 
     @property
     def ok(self) -> bool:
@@ -228,9 +243,13 @@ class Trace(Shown):
         call that failed is counted."""
         n = len(self.calls) + (self.failure is not None and self.failure.recurrent)
         verdict = "ok" if self.ok else ("failed" if self.failure is not None else "not ok")
-        return (
-            f"{self.model} on {', '.join(self.inputs)}: {n} recurrent "
-            f"{'call' if n == 1 else 'calls'}, {verdict}"
+        calls = counted(n, *RECURRENT_CALLS).format(count=n)
+        return tr(
+            "{model} on {inputs}: {calls}, {verdict}",
+            model=self.model,
+            inputs=", ".join(self.inputs),
+            calls=calls,
+            verdict=tr(VERDICTS[verdict]),  # i18n: extracted where made
         )
 
     def call(self, path: str, number: int = 1) -> TracedCall:
@@ -291,6 +310,7 @@ class Trace(Shown):
         """The JSON document of ``lstmshape trace --format json`` (schemas/trace.json)."""
         return {
             "schema": SCHEMA_VERSION,
+            "lang": self.lang,
             "model": self.model,
             "inputs": list(self.inputs),
             "method": self.method,
@@ -329,9 +349,17 @@ def split_name(name: str) -> tuple[str, int | None, str]:
                 return layer, int(number), tensor
             return path, None, tensor
     raise UnreadableValueError(
-        f"{name!r} does not end in a tensor's name: write LAYER.TENSOR, e.g. encoder.lstm.h_n.",
-        details=[f"The tensors: {', '.join(sorted(TENSOR_NAMES))}."],
-        hint="Try encoder.lstm.h_n, or decoder.lstm#2.output for a layer's second call.",
+        words(
+            "{name} does not end in a tensor's name: write LAYER.TENSOR, e.g. {example}.",
+            name=repr(name),
+            example="encoder.lstm.h_n",
+        ),
+        details=[words("The tensors: {names}.", names=", ".join(sorted(TENSOR_NAMES)))],
+        hint=words(
+            "Try {example}, or {second} for a layer's second call.",
+            example="encoder.lstm.h_n",
+            second="decoder.lstm#2.output",
+        ),
         subject=name,
     )
 
@@ -344,25 +372,40 @@ def _shape_in(call: TracedCall, tensor: str) -> Shape | None:
 
 def differing(trace: Trace, differ: list[TraceExpectation]) -> ExpectationError:
     """The failed assertion: a table of each shape that differs, with its axes, and the fix."""
-    rows: list[tuple[str, ...]] = [("layer.tensor", "expected", "traced", "axes")]
+    rows: list[tuple[str, ...]] = [("layer.tensor", tr("expected"), tr("traced"), tr("axes"))]
     for e in differ:
         rows.append(
             (
                 e.name,
                 format_shape(e.expected),
-                "not traced" if e.traced is None else format_shape(e.traced),
+                tr("not traced") if e.traced is None else format_shape(e.traced),
                 _axes(trace, e),
             )
         )
     n = len(differ)
     fixable = {f"expect.{e.name}": e.traced for e in differ if e.traced is not None}
+    on = ", ".join(trace.inputs)
+    head = (
+        words(
+            "{count} shape differs from the expected in the trace of {model} on {inputs}:",
+            count=n,
+            model=trace.model,
+            inputs=on,
+        )
+        if n == 1
+        else words(
+            "{count} shapes differ from the expected in the trace of {model} on {inputs}:",
+            count=n,
+            model=trace.model,
+            inputs=on,
+        )
+    )
     return ExpectationError(
-        f"{n} {'shape differs' if n == 1 else 'shapes differ'} from the expected in the trace of "
-        f"{trace.model} on {', '.join(trace.inputs)}:",
-        details=aligned(rows),
+        head,
+        details=[verbatim(line) for line in aligned(rows)],
         hint=words("Try expecting {fix}, or change the model.", fix=Fix.of(fixable))
         if fixable
-        else "Try a layer's path and a tensor's name from the trace.",
+        else words("Try a layer's path and a tensor's name from the trace."),
     )
 
 
@@ -378,13 +421,21 @@ def _axes(trace: Trace, e: TraceExpectation) -> str:
 def _expectation_error(e: TraceExpectation) -> ExpectationError:
     if e.traced is None:
         return ExpectationError(
-            f"{e.name} was not traced: the forward pass gave that layer no such call or tensor.",
+            words(
+                "{name} was not traced: the forward pass gave that layer no such call or tensor.",
+                name=e.name,
+            ),
             subject=e.name,
             expected=e.expected,
-            hint="Try a path and a tensor name from the trace's table.",
+            hint=words("Try a path and a tensor name from the trace's table."),
         )
     return ExpectationError(
-        f"{e.name} is {format_shape(e.traced)}, not the expected {format_shape(e.expected)}.",
+        words(
+            "{name} is {traced}, not the expected {expected}.",
+            name=e.name,
+            traced=format_shape(e.traced),
+            expected=format_shape(e.expected),
+        ),
         subject=e.name,
         expected=e.expected,
         actual=e.traced,
@@ -398,11 +449,20 @@ def _disagreement(c: TracedCall) -> LstmShapeError:
     assert c.report is not None
     shapes = c.report.shapes()
     differ = [
-        f"{name}: torch {format_shape(shape)}, lstmshape {format_shape(shapes[name])}"
+        tr(
+            "{name}: torch {torch}, lstmshape {lstmshape}",
+            name=name,
+            torch=format_shape(shape),
+            lstmshape=format_shape(shapes[name]),
+        )
         for name, shape in c.torch_shapes
         if shapes.get(name) != shape
     ]
     return VerificationError(
-        f"torch and lstmshape disagree on {c.label}: {'; '.join(differ)}.",
-        hint="Please report this as a bug, with the model's recurrent layer and its input.",
+        words(
+            "torch and lstmshape disagree on {label}: {differ}.",
+            label=c.label,
+            differ="; ".join(differ),
+        ),
+        hint=words("Please report this as a bug, with the model's recurrent layer and its input."),
     )

@@ -24,10 +24,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.model.trace import Trace
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.tracing.hooks import Recorder
 from lstmshape.tracing.run import Ran, run_forward
+from lstmshape.words import words
 
 METHODS = ("auto", "shape-only", "real")
 
@@ -50,8 +52,12 @@ def trace_model(
     """
     if method not in METHODS:
         raise UnreadableValueError(
-            f"method={method!r} is not one of {', '.join(map(repr, METHODS))}.",
-            hint="Try method='auto'.",
+            words(
+                "{given} is not one of {methods}.",
+                given=f"method={method!r}",
+                methods=", ".join(map(repr, METHODS)),
+            ),
+            hint=words("Try {fix}.", fix="method='auto'"),
         )
     from lstmshape.proof import import_torch
 
@@ -103,7 +109,9 @@ def _described(value: Any) -> str:
     if is_packed(value):
         lengths = lengths_of(value.batch_sizes.tolist(), value.unsorted_indices)
         data = f"{format_shape(tuple(int(s) for s in value.data.shape))} {dtype_name(value.data)}"
-        return f"packed: data {data}, lengths {short_list(tuple(lengths))}"
+        return tr(
+            "packed: data {data}, lengths {lengths}", data=data, lengths=short_list(tuple(lengths))
+        )
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"{format_shape(tuple(int(s) for s in value.shape))} {dtype_name(value)}"
     if isinstance(value, (tuple, list)):
@@ -115,11 +123,19 @@ def _described(value: Any) -> str:
 
 
 def _not_a_module(model: object) -> UnreadableValueError:
-    what = f"the class {model.__name__} itself" if isinstance(model, type) else type(model).__name__
+    what = (
+        tr("the class {name} itself", name=model.__name__)
+        if isinstance(model, type)
+        else type(model).__name__
+    )
     return UnreadableValueError(
-        f"lstmshape.trace runs a torch.nn.Module's forward pass; got {what}.",
+        words("lstmshape.trace runs a torch.nn.Module's forward pass; got {what}.", what=what),
         subject="model",
-        hint="Try lstmshape.trace(model, example_input) with the model built, e.g. Model(...).",
+        hint=words(
+            "Try {call} with the model built, e.g. {example}.",
+            call="lstmshape.trace(model, example_input)",
+            example="Model(...)",
+        ),
     )
 
 

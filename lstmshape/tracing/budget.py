@@ -156,7 +156,7 @@ def over_budget(
     ``stopped``: it was stopped when it passed the budget. ``inputs``: whether smaller inputs
     would help (not for a model too large to build)."""
     if not command:
-        hint: Text = "Try smaller example inputs (fewer or shorter sequences)."
+        hint: Text = words("Try smaller example inputs (fewer or shorter sequences).")
     elif inputs:
         hint = words(
             "Try a smaller {input} (fewer or shorter sequences), or a larger {budget}.",

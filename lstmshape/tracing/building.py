@@ -50,7 +50,15 @@ def trace_factory(
 
     from lstmshape.proof import import_torch
     from lstmshape.tracing import _quiet, _trace
-    from lstmshape.tracing.run import FAKE_MODEL, no_rerun, only_real, real_run, run_forward
+    from lstmshape.tracing.run import (
+        FAKE_MODEL,
+        no_rerun,
+        only_real,
+        real_run,
+        run_forward,
+        said,
+        then,
+    )
 
     with _quiet():
         torch = import_torch()
@@ -59,14 +67,14 @@ def trace_factory(
         with mode:
             fake = tuple(torch.empty(shape, dtype=getattr(torch, dtype)) for shape, dtype in inputs)
         ran = run_forward(torch, built.model, fake, {}, "auto")
-        shape_only = FAKE_MODEL if built.reads is None else _built_for_real(built, reference)
+        shape_only = said(FAKE_MODEL) if built.reads is None else _built_for_real(built, reference)
         if ran.needs_data is None and ran.failure is None:
             return _trace(torch, built.model, fake, {}, ran._replace(how=shape_only))
         model_bytes = held_bytes([*built.model.parameters(), *built.model.buffers()])
         needed = model_bytes + _input_bytes(torch, inputs) + ran.made
         if needed > budget:
             if ran.needs_data is None:  # a failure: said in the shape-only kernel's words
-                how = f"{shape_only} {no_rerun(needed, budget)}"
+                how = then(shape_only, no_rerun(needed, budget))
                 return _trace(torch, built.model, fake, {}, ran._replace(how=how))
             parts = _parts(model_bytes, _input_bytes(torch, inputs), ran.made)
             why = only_real(ran.needs_data)
@@ -104,7 +112,7 @@ def _build(
         why = tr(
             "{factory} reads a value while building the model ({operation}), which shape-only "
             "tensors do not carry, so it must be built for real.",
-            factory=reference or "The factory",
+            factory=reference or tr("The factory"),
             operation=operation,
         )
         parts = tr("Its tensors alone pass the budget: building stopped before allocating them.")
@@ -146,7 +154,7 @@ def _called(
     except Exception as error:  # the user's factory raised: their bug, with its traceback
         name = reference.partition(":")[2] or getattr(factory, "__qualname__", repr(factory))
         raise needs_arguments(reference, error) or _user_error(
-            f"{name}() failed in your code", error
+            tr("{name}() failed in your code", name=name), error
         ) from None
     if not isinstance(model, torch.nn.Module):
         raise UnreadableValueError(
@@ -155,7 +163,9 @@ def _called(
                 factory=reference.partition(":")[2] or getattr(factory, "__qualname__", "factory"),
                 what=with_article(type(model).__name__),
             ),
-            hint="Try a factory that returns the model (its class, or a function that builds it).",
+            hint=words(
+                "Try a factory that returns the model (its class, or a function that builds it)."
+            ),
             subject="factory",
         )
     return model.eval()
@@ -191,14 +201,14 @@ def _built_for_real(built: Built, reference: str) -> str:
         "tensors do not carry, so it was built for real ({size}); it ran on fake inputs "
         "(FakeTensorMode), so every shape is torch's own and the forward pass allocated and "
         "computed nothing.",
-        factory=reference or "the factory",
+        factory=reference or tr("the factory"),
         operation=built.reads,
         size=size_text(held_bytes([*built.model.parameters(), *built.model.buffers()])),
     )
 
 
 def _real_how(ran: Any, built: Built, seed: int) -> str:
-    from lstmshape.tracing.run import REAL, needs_values
+    from lstmshape.tracing.run import REAL, needs_values, said
 
     because = (
         needs_values(ran.needs_data)
@@ -220,7 +230,7 @@ def _real_how(ran: Any, built: Built, seed: int) -> str:
     return tr(
         "{real}: {because} So {built} and ran on inputs of ones (integers) or random numbers "
         "(floats, seed {seed}).",
-        real=REAL,
+        real=said(REAL),
         because=because,
         built=built_as,
         seed=seed,

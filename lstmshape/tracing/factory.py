@@ -19,7 +19,8 @@ from typing import Any
 
 import lstmshape
 from lstmshape.errors import LstmShapeError, UnreadableValueError
-from lstmshape.words import Text, Typed, words
+from lstmshape.i18n import tr
+from lstmshape.words import Setting, Text, Typed, words
 
 Shape = tuple[int, ...]
 # The inputs' dtypes by every name torch users write, and the one torch calls it.
@@ -50,9 +51,11 @@ def read_input_dtype(text: str) -> str:
         return INPUT_DTYPES[name]
     raise UnreadableValueError(
         words("{given} is not a dtype lstmshape can make inputs of.", given=Typed("input_dtype", text)),
-        details=[f"It takes {', '.join(sorted(set(INPUT_DTYPES.values())))} (and long, int, float, "
-                 "double, half)."],
-        hint="Try --input-dtype long for token ids, or float32 for vectors.",
+        details=[words("It takes {dtypes} (and {aliases}).",
+                       dtypes=", ".join(sorted(set(INPUT_DTYPES.values()))),
+                       aliases="long, int, float, double, half")],
+        hint=words("Try {fix} for token ids, or {other} for vectors.",
+                   fix=Setting("input_dtype", "long"), other="float32"),
         subject="input_dtype",
     )  # fmt: skip
 
@@ -62,9 +65,16 @@ def load_factory(reference: str) -> Callable[[], Any]:
     module_name, colon, attribute = reference.partition(":")
     if not colon or not module_name or not attribute:
         raise UnreadableValueError(
-            f"{reference!r} does not name a factory: write it PACKAGE.MODULE:FACTORY.",
-            details=["FACTORY is a function or a class in that module that builds the model."],
-            hint="Try lstmshape trace mypackage.models:build_model --input 8,5.",
+            words(
+                "{reference} does not name a factory: write it PACKAGE.MODULE:FACTORY.",
+                reference=repr(reference),
+            ),
+            details=[
+                words("FACTORY is a function or a class in that module that builds the model.")
+            ],
+            hint=words(
+                "Try {command}.", command="lstmshape trace mypackage.models:build_model --input 8,5"
+            ),
             subject="factory",
         )
     if os.getcwd() not in sys.path and "" not in sys.path:
@@ -74,13 +84,19 @@ def load_factory(reference: str) -> Callable[[], Any]:
     except ModuleNotFoundError as error:
         if error.name is not None and module_name.startswith(error.name):
             raise UnreadableValueError(
-                f"No module named {module_name!r}, in the working folder or on sys.path.",
-                hint="Try running lstmshape from the folder that holds it, or set PYTHONPATH.",
+                words(
+                    "No module named {module}, in the working folder or on sys.path.",
+                    module=repr(module_name),
+                ),
+                hint=words(
+                    "Try running lstmshape from the folder that holds it, or set {variable}.",
+                    variable="PYTHONPATH",
+                ),
                 subject="factory",
             ) from None
-        raise _user_error(f"importing {module_name} failed in your code", error) from None
+        raise _user_error(_importing(module_name), error) from None
     except Exception as error:  # the user's module raised at import: their bug, with its traceback
-        raise _user_error(f"importing {module_name} failed in your code", error) from None
+        raise _user_error(_importing(module_name), error) from None
     found: Any = module
     for part in attribute.split("."):
         if not hasattr(found, part):
@@ -93,15 +109,22 @@ def load_factory(reference: str) -> Callable[[], Any]:
                 reference=reference,
                 what=with_article(type(found).__name__),
             ),
-            hint="Try the function or class that builds the model.",
+            hint=words("Try the function or class that builds the model."),
             subject="factory",
         )
     return found  # type: ignore[no-any-return]
 
 
 def with_article(name: str) -> str:
-    """``an int``, ``a str``: a class's name with the article it takes."""
-    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+    """``an int``, ``a str``: a class's name with the article it takes (in English; each language
+    says a value of that type its own way)."""
+    if name[:1].lower() in "aeiou":
+        return tr("an {type}", type=name)
+    return tr("a {type}", type=name)
+
+
+def _importing(module: str) -> str:
+    return tr("importing {module} failed in your code", module=module)
 
 
 def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableValueError:
@@ -112,14 +135,17 @@ def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableVa
         and callable(value)
         and getattr(value, "__module__", "") == module_name
     ]
-    details = [f"It defines {', '.join(candidates)}."] if candidates else []
+    details: list[Text] = (
+        [words("It defines {names}.", names=", ".join(candidates))] if candidates else []
+    )
     return UnreadableValueError(
-        f"{module_name} has no {attribute!r}.",
+        words("{module} has no {name}.", module=module_name, name=repr(attribute)),
         details=details,
-        hint=f"Try {module_name}:{candidates[0]}." if candidates else "Try the name of the function "
-        "or class that builds the model.",
+        hint=words("Try {factory}.", factory=f"{module_name}:{candidates[0]}")
+        if candidates
+        else words("Try the name of the function or class that builds the model."),
         subject="factory",
-    )  # fmt: skip
+    )
 
 
 def _user_error(what: str, error: BaseException) -> UserCodeError:
@@ -131,18 +157,25 @@ def _user_error(what: str, error: BaseException) -> UserCodeError:
     )
     if not caught.stack:
         return UserCodeError(
-            f"{what}: {type(error).__name__}: {error}",
-            details=["No line of your code is in its traceback: it was raised inside torch."],
+            _failed(what, error),
+            details=[
+                words("No line of your code is in its traceback: it was raised inside torch.")
+            ],
             traceback_lines=(),
             subject="factory",
         )
     lines = "".join(caught.format()).rstrip("\n").splitlines()
     return UserCodeError(
-        f"{what}: {type(error).__name__}: {error}",
-        details=["The traceback above is your code's, not lstmshape's."],
+        _failed(what, error),
+        details=[words("The traceback above is your code's, not lstmshape's.")],
         traceback_lines=lines,
         subject="factory",
     )
+
+
+def _failed(what: str, error: BaseException) -> Text:
+    """``importing m failed in your code: ValueError: ...``: the user's exception as Python says it."""
+    return words("{what}: {exception}", what=what, exception=f"{type(error).__name__}: {error}")
 
 
 def _not_users() -> tuple[str, ...]:
@@ -164,8 +197,10 @@ def needs_arguments(reference: str, error: BaseException) -> UserCodeError | Non
     return UserCodeError(
         words("{name}() cannot be called with no arguments: {error}", name=name, error=str(error)),
         details=[
-            "lstmshape trace calls the factory with none: it needs one that builds the model by "
-            "itself."
+            words(
+                "lstmshape trace calls the factory with none: it needs one that builds the model "
+                "by itself."
+            )
         ],
         hint=words(
             "Try a function in {module} that builds it, such as def build(): return {name}(...), "

@@ -12,8 +12,9 @@ import traceback
 from typing import Any
 
 from lstmshape.errors import ForwardError, LstmShapeError
-from lstmshape.model.text import format_shape
-from lstmshape.model.trace import TracedCall, TraceFailure
+from lstmshape.i18n import tr
+from lstmshape.model.text import a_module, format_shape
+from lstmshape.model.trace import TracedCall, TraceFailure, call_label
 from lstmshape.tracing import hooks
 from lstmshape.tracing.hooks import Pending, Recorder, kind_of, site_text
 from lstmshape.words import Text, words
@@ -80,7 +81,7 @@ def _user_frame(frames: list[tuple[Any, int]], recorder: Recorder) -> str | None
 
 
 def _called_at(site: str | None) -> list[Text]:
-    return [] if site is None else [f"called at {site}"]
+    return [] if site is None else [words("called at {site}", site=site)]
 
 
 def _recurrent_error(
@@ -90,8 +91,13 @@ def _recurrent_error(
     kind = kind_of(module)
     assert kind is not None
     call = _torch_call(module)
-    label = pending.path if pending.number == 1 else f"{pending.path} (call {pending.number})"
-    head = f"{label}, {call}, failed on {pending.arguments.received.text()}."
+    label = call_label(pending.path, pending.number)
+    head = words(
+        "{path}, {call}, failed on {received}.",
+        path=label,
+        call=call,
+        received=pending.arguments.received.text(),
+    )
     explained = pending.refused or _other_cause(pending, module)
     details: list[Text] = [*_called_at(site)]
     hint: Text | None = None
@@ -100,7 +106,10 @@ def _recurrent_error(
         hint = explained.hint_words
     else:
         details.append(
-            "lstmshape finds no fault in these shapes: torch's sentence says what else is wrong."
+            words(
+                "lstmshape finds no fault in these shapes: torch's sentence says what else is "
+                "wrong."
+            )
         )
     return ForwardError(
         head, details=details, torch_says=torch_says, hint=hint, subject=pending.path
@@ -125,8 +134,12 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
     problem = pending.arguments.problem
     if problem == "one_tensor":
         return LstmShapeError(
-            f"{kind.A} takes its states as one tuple (h_0, c_0); it was given one tensor of "
-            f"shape {format_shape(received.h_0 or ())}.",
+            words(
+                "{module} takes its states as one tuple (h_0, c_0); it was given one tensor of "
+                "shape {shape}.",
+                module=a_module(kind, start=True),
+                shape=format_shape(received.h_0 or ()),
+            ),
             hint=words(
                 "Try {call}(x, (h_0, c_0)), with c_0 shaped as h_0 (H_cell features).",
                 call=f"self.{pending.path.rsplit('.', 1)[-1] or 'lstm'}",
@@ -134,16 +147,31 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
         )
     if problem == "tuple":
         return LstmShapeError(
-            f"{kind.A} takes h_0 alone, not a tuple: it has no cell state.",
-            hint="Try passing h_0 itself.",
+            words(
+                "{module} takes h_0 alone, not a tuple: it has no cell state.",
+                module=a_module(kind, start=True),
+            ),
+            hint=words("Try passing h_0 itself."),
         )
     if received.dtype.startswith(("int", "uint", "bool")):
         return LstmShapeError(
-            f"The input holds {received.dtype} values: {kind.a} takes floating-point vectors of "
-            "input_size features.",
-            details=["Token ids go through an nn.Embedding first, which turns each into a vector."],
-            hint="Try nn.Embedding(num_embeddings, input_size) before the layer, or x.float() if "
-            "the numbers are values.",
+            words(
+                "The input holds {dtype} values: {module} takes floating-point vectors of "
+                "input_size features.",
+                dtype=received.dtype,
+                module=a_module(kind),
+            ),
+            details=[
+                words(
+                    "Token ids go through an {embedding} first, which turns each into a vector.",
+                    embedding="nn.Embedding",
+                )
+            ],
+            hint=words(
+                "Try {embedding} before the layer, or {cast} if the numbers are values.",
+                embedding="nn.Embedding(num_embeddings, input_size)",
+                cast="x.float()",
+            ),
         )
     return None
 
@@ -159,12 +187,16 @@ def _module_error(
 ) -> ForwardError:
     """A module other than a recurrent layer raised: what it got, and what fed it."""
     given = [format_shape(tuple(a.shape)) for a in args if hasattr(a, "shape")]
-    name = path or f"{type(module).__name__}'s forward"
-    head = f"{name} ({type(module).__name__}) failed"
-    head += f" on {', '.join(given)}." if given else "."
+    cls = type(module).__name__
+    name = path or tr("{module}'s forward", module=cls)
+    head = (
+        words("{name} ({module}) failed on {given}.", name=name, module=cls, given=", ".join(given))
+        if given
+        else words("{name} ({module}) failed.", name=name, module=cls)
+    )
     details: list[Text] = [*_called_at(site)]
     if raised_at is not None:
-        details.append(f"raised at {raised_at}")
+        details.append(words("raised at {site}", site=raised_at))
     last = calls[-1] if calls else None
     hint: Text | None = None
     if last is not None and last.report is not None:
@@ -172,20 +204,36 @@ def _module_error(
     features = getattr(module, "in_features", None)
     if isinstance(features, int) and given and args[0].shape and int(args[0].shape[-1]) != features:
         got = int(args[0].shape[-1])
-        details.append(f"{path} takes in_features={features} on its last axis; it got {got}.")
+        details.append(
+            words(
+                "{path} takes {setting} on its last axis; it got {got}.",
+                path=path,
+                setting=f"in_features={features}",
+                got=got,
+            )
+        )
         if last is not None and last.report is not None:
             details += _width_source(last, got)
         out = getattr(module, "out_features", "...")
-        hint = f"Try nn.Linear({got}, {out}) for {path}, or give it {features} features."
+        hint = words(
+            "Try {replacement} for {path}, or give it {features} features.",
+            replacement=f"nn.Linear({got}, {out})",
+            path=path,
+            features=features,
+        )
     return ForwardError(head, details=details, torch_says=torch_says, hint=hint, subject=path)
 
 
-def _feeding(call: TracedCall) -> str:
+def _feeding(call: TracedCall) -> Text:
     """``encoder.lstm, the last recurrent layer before it, returned output (4, 3, 40), h_n ...``."""
     assert call.report is not None
     returned = [t for t in call.report.tensors if t.role == "output"]
     shapes = ", ".join(f"{t.name} {format_shape(t.shape)}" for t in returned)
-    return f"{call.label}, the last recurrent layer before it, returned {shapes}."
+    return words(
+        "{layer}, the last recurrent layer before it, returned {shapes}.",
+        layer=call.label,
+        shapes=shapes,
+    )
 
 
 def _width_source(call: TracedCall, got: int) -> list[Text]:
@@ -195,6 +243,22 @@ def _width_source(call: TracedCall, got: int) -> list[Text]:
         if tensor.role != "output" or not tensor.dims or tensor.dims[-1].size != got:
             continue
         last = tensor.dims[-1]
-        made = f" ({last.derivation})" if last.derivation != last.symbol else ""
-        return [f"{got} is {tensor.name}'s last axis: {last.label()}{made}."]
+        if last.derivation == last.symbol:
+            return [
+                words(
+                    "{got} is {tensor}'s last axis: {axis}.",
+                    got=got,
+                    tensor=tensor.name,
+                    axis=last.label(),
+                )
+            ]
+        return [
+            words(
+                "{got} is {tensor}'s last axis: {axis} ({made}).",
+                got=got,
+                tensor=tensor.name,
+                axis=last.label(),
+                made=last.derivation,
+            )
+        ]
     return []

@@ -26,6 +26,7 @@ from lstmshape.kinds import KINDS, ModuleKind
 from lstmshape.model.report import Report
 from lstmshape.model.trace import TracedCall
 from lstmshape.tracing.received import Arguments, read_call
+from lstmshape.words import words
 
 Shape = tuple[int, ...]
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
@@ -143,9 +144,13 @@ class Recorder:
             why = done.refused.message if done.refused is not None else done.arguments.problem
             self.bugs.append(
                 VerificationError(
-                    f"torch ran {done.path} on {done.arguments.received.text()}, which lstmshape "
-                    f"refuses: {why}",
-                    hint="Please report this as a bug, with the layer and its input.",
+                    words(
+                        "torch ran {path} on {received}, which lstmshape refuses: {why}",
+                        path=done.path,
+                        received=done.arguments.received.text(),
+                        why=str(why),
+                    ),
+                    hint=words("Please report this as a bug, with the layer and its input."),
                 )
             )
             return

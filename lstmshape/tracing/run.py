@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 import lstmshape
-from lstmshape.i18n import tr
+from lstmshape.i18n import N_, tr
 from lstmshape.model.text import size_text
 from lstmshape.model.trace import TraceFailure
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
@@ -24,23 +24,30 @@ from lstmshape.tracing.kept import kept
 
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
-SHAPE_ONLY = (
+# Which way the forward pass ran, in words (the trace's ``how``): marked here, said with tr() in
+# the language of the trace.
+SHAPE_ONLY = N_(
     "shape-only: fake tensors (FakeTensorMode) stood for the model's parameters, buffers and "
     "inputs, so every shape is torch's own and nothing was allocated or computed; the model's "
     "own tensors were not touched."
 )
-FAKE_MODEL = (
+FAKE_MODEL = N_(
     "shape-only: the model was built on fake tensors (FakeTensorMode) and ran on fake inputs, so "
     "every shape is torch's own and nothing was allocated or computed."
 )
-META = (
+META = N_(
     "meta: the model's tensors are on the meta device (shapes, no data), so the forward pass ran "
     "there, the inputs moved there too: every shape is torch's own, nothing was allocated."
 )
-REAL = (
+REAL = N_(
     "real: the forward pass ran on the example inputs (gradients off, the buffers copied so that "
     "running statistics stay as they were, the random state restored)"
 )
+
+
+def said(how: str) -> str:
+    """One of the ways above, in the language spoken."""
+    return tr(how)  # i18n: extracted where made
 
 
 class Ran(NamedTuple):
@@ -74,17 +81,18 @@ def run_forward(
     owned = [*model.parameters(), *model.buffers()]
     mode = detect_fake_mode(owned + list(_tensors(torch, (args, kwargs))))
     if mode is not None:  # the model or the inputs are fake already (the command line's)
-        return _run(torch, model, _in_mode(torch, mode, model, args, kwargs), True, FAKE_MODEL)
+        forward = _in_mode(torch, mode, model, args, kwargs)
+        return _run(torch, model, forward, True, said(FAKE_MODEL))
     if any(t.is_meta for t in owned):
         moved = torch.utils._pytree.tree_map_only(
             torch.Tensor, lambda t: t.to("meta"), (args, kwargs)
         )
-        return _run(torch, model, _plain(torch, model, *moved), True, META, "meta")
+        return _run(torch, model, _plain(torch, model, *moved), True, said(META), "meta")
     if method == "real":
-        return _run(
-            torch, model, _real(torch, model, args, kwargs), False, f"{REAL}, as asked.", "real"
-        )
-    shaped = _run(torch, model, _fake(torch, model, args, kwargs), True, SHAPE_ONLY)
+        how = tr("{real}, as asked.", real=said(REAL))
+        return _run(torch, model, _real(torch, model, args, kwargs), False, how, "real")
+    shape_only = said(SHAPE_ONLY)
+    shaped = _run(torch, model, _fake(torch, model, args, kwargs), True, shape_only)
     if method != "auto" or (shaped.needs_data is None and shaped.failure is None):
         return shaped
     # What a real run adds to what the user holds already: the buffers' copies and activations.
@@ -98,16 +106,22 @@ def run_forward(
                 _added(model, shaped),
                 command=False,
             )
-        return shaped._replace(how=f"{SHAPE_ONLY} {no_rerun(needed, budget)}")
-    why = (
-        f"since {needs_values(shaped.needs_data)}"
+        return shaped._replace(how=then(shape_only, no_rerun(needed, budget)))
+    how = (
+        tr("{real}, since {reason}", real=said(REAL), reason=needs_values(shaped.needs_data))
         if shaped.needs_data is not None
-        else "since the shape-only run failed: torch's sentence for a failure is its real "
-        "kernel's (a shape-only kernel words some differently)."
+        else tr(
+            "{real}, since the shape-only run failed: torch's sentence for a failure is its real "
+            "kernel's (a shape-only kernel words some differently).",
+            real=said(REAL),
+        )
     )
-    return real_run(
-        torch, model, (args, kwargs), shaped, f"{REAL}, {why}", SHAPE_ONLY, budget, command=False
-    )
+    return real_run(torch, model, (args, kwargs), shaped, how, shape_only, budget, command=False)
+
+
+def then(first: str, second: str) -> str:
+    """Two sentences of the trace's ``how``, one after the other."""
+    return tr("{first} {then}", first=first, then=second)
 
 
 def real_run(
@@ -131,7 +145,7 @@ def real_run(
     except OverBudget as over:
         needed = held + over.needed
         if shaped.needs_data is None:
-            return shaped._replace(how=f"{shape_only_how} {no_rerun(needed, budget, stopped=True)}")
+            return shaped._replace(how=then(shape_only_how, no_rerun(needed, budget, stopped=True)))
         raise over_budget(
             needed,
             budget,

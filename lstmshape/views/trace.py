@@ -4,21 +4,30 @@ axes, and what torch produced), the layers never called, the expected shapes, an
 from __future__ import annotations
 
 import json
-from textwrap import wrap
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lstmshape.i18n import tr
-from lstmshape.model.text import aligned, format_shape
+from lstmshape.i18n import N_, tr
+from lstmshape.model.text import aligned, format_shape, wrapped
 from lstmshape.model.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.text import markdown_escape
 from lstmshape.words import PYTHON
 
-_COLUMNS = ("tensor", "shape", "axes", "torch")
+# The tables' headings and the torch column's words, marked here and said in the trace's language.
+_COLUMNS = (N_("tensor"), N_("shape"), N_("axes"), N_("torch"))
+_EXPECTED_COLUMNS = (N_("expected"), N_("shape"), N_("traced"), N_("result"))
+AGREES = N_("agrees")
+NOT_RUN = N_("not run")
+NOT_PASSED = N_("zeros (not passed)")
+RESULTS = {True: N_("ok"), False: N_("MISMATCH")}
+
+
+def _said(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(tr(word) for word in words)  # i18n: extracted where made
 
 
 def heading(trace: Trace) -> str:
@@ -31,25 +40,38 @@ def call_title(call: TracedCall) -> str:
     if call.report is None:
         return f"{call.label}: {call.module}"
     torch_call = call.report.spec.torch_call()
-    own = "" if call.module == call.report.module else f" (class {call.module})"
-    return f"{call.label}: {torch_call}{own}"
+    if call.module == call.report.module:
+        return f"{call.label}: {torch_call}"
+    return tr(
+        "{label}: {call} (class {module})", label=call.label, call=torch_call, module=call.module
+    )
 
 
 def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
     """Each tensor of the call: name, shape, axes, and what torch produced."""
+    return [(name, shape, axes, _torch_said(torch)) for name, shape, axes, torch in _rows(call)]
+
+
+def _torch_said(torch: str) -> str:
+    """The torch column's word in the trace's language (a shape as it is)."""
+    if torch not in (AGREES, NOT_RUN, NOT_PASSED):
+        return torch
+    return tr(torch)  # i18n: extracted where made
+
+
+def _rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
+    """call_rows with the torch column's English key (AGREES, NOT_RUN, NOT_PASSED) or a shape."""
     if call.report is None:
         return []
     seen = dict(call.torch_shapes)
     rows = []
     for tensor in call.report.tensors:
         if tensor.name in seen:
-            torch = (
-                "agrees" if seen[tensor.name] == tensor.shape else format_shape(seen[tensor.name])
-            )
+            torch = AGREES if seen[tensor.name] == tensor.shape else format_shape(seen[tensor.name])
         elif call.kernel == "lstmshape" and tensor.role == "output":
-            torch = "not run"
+            torch = NOT_RUN
         elif tensor.name in ("h_0", "c_0"):
-            torch = "zeros (not passed)"
+            torch = NOT_PASSED
         else:
             torch = ""
         axes = ", ".join(d.label() for d in tensor.dims)
@@ -59,13 +81,13 @@ def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
 
 def call_notes(call: TracedCall) -> list[str]:
     """What a reader needs beside the table: where it was called, and which kernel ran."""
-    notes = [] if call.site is None else [f"called at {call.site}"]
+    notes = [] if call.site is None else [tr("called at {site}", site=call.site)]
     if call.direct:
         notes.append(
             tr(
                 "{layer}.forward(...) was called directly: torch runs no hooks on such a call, so "
                 "hooks of your own miss it; lstmshape saw it through the layer's forward.",
-                layer=call.path or "model",
+                layer=call.path or "model",  # code: model.forward(...)
             )
         )
     if call.kernel == "lstmshape":
@@ -85,14 +107,20 @@ def _others(trace: Trace) -> list[str]:
     never = [f"{p} ({m})" for p, m in trace.recurrent if p not in called]
     lines = []
     if not trace.recurrent:
-        lines.append(f"{trace.model} holds no recurrent layer (nn.LSTM, GRU, RNN or a cell).")
+        lines.append(
+            tr(
+                "{model} holds no recurrent layer ({kinds}).",
+                model=trace.model,
+                kinds=tr("nn.LSTM, GRU, RNN or a cell"),
+            )
+        )
     elif never:
-        lines.append(f"Never called: {', '.join(never)}.")
+        lines.append(tr("Never called: {paths}.", paths=", ".join(never)))
     if failed is not None:
         lines.append(
             tr(
-                "Failed: {layer} ({module}), the error says why.",
-                layer=failed.path or "the model",
+                "Failed: {path} ({module}), the error says why.",
+                path=failed.path or tr("the model"),
                 module=failed.module,
             )
         )
@@ -105,7 +133,7 @@ def _expectation_rows(trace: Trace) -> list[tuple[str, str, str, str]]:
             e.name,
             format_shape(e.expected),
             "-" if e.traced is None else format_shape(e.traced),
-            "ok" if e.ok else "MISMATCH",
+            tr(RESULTS[e.ok]),  # i18n: extracted where made
         )
         for e in trace.expectations
     ]
@@ -121,17 +149,15 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
             console.print()
             console.print(Text(call_title(call), style="bold"))
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-            for column in _COLUMNS:
-                table.add_column(column, overflow="fold", no_wrap=column in ("tensor", "shape"))
-            for row in call_rows(call):
-                style = (
-                    "bold red"
-                    if row[3] not in ("agrees", "", "not run", "zeros (not passed)")
-                    else ""
-                )
+            for index, column in enumerate(_said(_COLUMNS)):
+                table.add_column(column, overflow="fold", no_wrap=index < 2)
+            for name, shape, axes, torch in _rows(call):
+                said = (AGREES, "", NOT_RUN, NOT_PASSED)
+                style = "" if torch in said else "bold red"
                 table.add_row(
-                    Text(row[0], style="bold"), Text(row[1], style="cyan"), Text(row[2]),
-                    Text(row[3], style=style or ("green" if row[3] == "agrees" else "dim")),
+                    Text(name, style="bold"), Text(shape, style="cyan"), Text(axes),
+                    Text(_torch_said(torch),
+                         style=style or ("green" if torch == AGREES else "dim")),
                 )  # fmt: skip
             console.print(table)
             for note in call_notes(call):
@@ -142,36 +168,36 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
             _expectation_table(trace, console)
         if failure and trace.failure is not None:
             lines = trace.failure.error.lines(PYTHON)
-            console.print(Text("Error: " + lines[0], style="bold red"))
+            console.print(Text(tr("Error:") + " " + lines[0], style="bold red"))
             for line in lines[1:]:
                 console.print(Text(line))
 
 
 def _expectation_table(trace: Trace, console: Console) -> None:
     console.print()
-    console.print(Text("Expected", style="bold"))
+    console.print(Text(tr("Expected"), style="bold"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("expected", "shape", "traced", "result"):
+    for column in _said(_EXPECTED_COLUMNS):
         table.add_column(column, no_wrap=True)
-    for row in _expectation_rows(trace):
-        style = "green" if row[3] == "ok" else "bold red"
+    for e, row in zip(trace.expectations, _expectation_rows(trace), strict=True):
+        style = "green" if e.ok else "bold red"
         table.add_row(row[0], row[1], row[2], Text(row[3], style=style))
     console.print(table)
 
 
 def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
     """Aligned text, no colour: the same tables, for logs and print(trace)."""
-    lines = [heading(trace), *wrap(trace.how, width)]
+    lines = [heading(trace), *wrapped(trace.how, width)]
     for call in trace.calls:
         lines += ["", call_title(call)]
-        lines += _aligned([_COLUMNS, *call_rows(call)])
+        lines += _aligned([_said(_COLUMNS), *call_rows(call)])
         lines += [f"  {note}" for note in call_notes(call)]
     others = _others(trace)
     if others:
         lines += ["", *others]
     if trace.expectations:
-        lines += ["", "Expected"]
-        lines += _aligned([("expected", "shape", "traced", "result"), *_expectation_rows(trace)])
+        lines += ["", tr("Expected")]
+        lines += _aligned([_said(_EXPECTED_COLUMNS), *_expectation_rows(trace)])
     if failure and trace.failure is not None:
         lines += ["", *_error_lines(trace)]
     return "\n".join(lines) + "\n"
@@ -180,7 +206,7 @@ def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
 def _error_lines(trace: Trace) -> list[str]:
     assert trace.failure is not None
     first, *rest = trace.failure.error.lines(PYTHON)
-    return [f"Error: {first}", *rest]
+    return [f"{tr('Error:')} {first}", *rest]
 
 
 def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
@@ -192,7 +218,7 @@ def trace_markdown(trace: Trace) -> str:
     lines = [f"**{markdown_escape(heading(trace))}**", "", markdown_escape(trace.how)]
     for call in trace.calls:
         lines += ["", f"#### {markdown_escape(call_title(call))}", ""]
-        lines += ["| " + " | ".join(_COLUMNS) + " |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(_said(_COLUMNS)) + " |", "|---|---|---|---|"]
         lines += [
             "| " + " | ".join(markdown_escape(cell) for cell in row) + " |"
             for row in call_rows(call)
