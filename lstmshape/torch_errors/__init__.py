@@ -22,9 +22,9 @@ from lstmshape.torch_errors.inputs import (
     input_width,
     no_steps,
     single_state,
-    state_rank,
 )
 from lstmshape.torch_errors.loading import keys, size_mismatches
+from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
 from lstmshape.torch_errors.states import state_size
 from lstmshape.words import words

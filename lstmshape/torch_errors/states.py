@@ -11,6 +11,7 @@ from lstmshape.i18n import tr
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.ranks import sized_rank
 
 Shape = tuple[int, ...]
 
@@ -22,6 +23,8 @@ def state_size(found: Found, given: Given) -> Explained:
     label, expected, got = found.fields["label"], found.fields["expected"], found.fields["got"]
     tensor = _TENSORS[label]
     width = "H_cell" if label == "hidden[1]" else "H_out"
+    if len(got) != len(expected):
+        return sized_rank(found, tensor, width)
     axes = tuple(
         Axis(symbol, e, g)
         for symbol, e, g in zip(("D*num_layers", "N", width), expected, got, strict=True)
