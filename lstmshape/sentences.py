@@ -39,6 +39,22 @@ class Sentence(NamedTuple):
     stage: str
     """When torch says it: ``constructor``, ``forward``, ``cell``, ``packing`` or ``load``."""
 
+    @property
+    def generic(self) -> bool:
+        """Whether torch says this sentence of any tensor or module, not of recurrent layers only:
+        ``why`` reads it only where the text or the user names a recurrent layer, and never as a
+        proof."""
+        return self.id in GENERIC
+
+    def about_recurrent_layers(self, fields: Mapping[str, Any]) -> bool:
+        """Whether this occurrence is about a recurrent layer by its own words: a generic sentence
+        never is; ``{argument} should be of type int`` only when the argument is one of RNNBase's
+        (nn.MultiheadAttention says it of embed_dim too)."""
+        if self.generic:
+            return False
+        argument = fields.get("argument")
+        return argument is None or argument in ARGUMENTS
+
     def say(self, **values: Any) -> str:
         """The sentence with ``values`` written as torch writes them. A value for a field this
         sentence does not have is left out: the variants of one fault take the same values."""
@@ -138,6 +154,20 @@ TORCH = _sentences(
     ("size_mismatch", "size mismatch for {parameter}: copying a param with shape {checkpoint} from checkpoint, the shape in current model is {model}.", {"parameter": "path", "checkpoint": "size", "model": "size"}, "load"),
     ("missing_keys", "Missing key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
     ("unexpected_keys", "Unexpected key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
+)  # fmt: skip
+
+
+# Sentences torch says of any tensor or module: "index out of range in self" (any nn.Embedding),
+# "Dimension out of range ...", "X.__init__() got an unexpected keyword argument ...".
+GENERIC = frozenset(
+    {"unexpected_keyword", "negative_dimension", "storage_overflow", "storage_too_long",
+     "single_state", "cell_state_1d", "indices_bounds", "index_out_of_range",
+     "index_select_empty", "rows_missing", "rows_missing_view"}
+)  # fmt: skip
+# The arguments RNNBase and RNNCellBase check by name in their sentences.
+ARGUMENTS = frozenset(
+    {"input_size", "hidden_size", "num_layers", "bias", "batch_first", "proj_size", "dropout",
+     "bidirectional", "nonlinearity"}
 )  # fmt: skip
 
 

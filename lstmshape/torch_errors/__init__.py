@@ -7,12 +7,13 @@ a sentence the text repeats instead of explaining it twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.why import Explained, WhyResult
 from lstmshape.torch_errors.find import Found, find_sentences
 from lstmshape.torch_errors.given import Given
@@ -82,11 +83,16 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     # Each sentence once, counted: a log that repeats one error a million times stays small.
     times: dict[str, int] = {}
     found: list[Found] = []
+    context = bool(known.said())
     for block in blocks:
+        context = context or RECURRENT.search(block) is not None
         for item in find_sentences(block):
             if item.message not in times:
                 found.append(item)
             times[item.message] = times.get(item.message, 0) + 1
+    context = context or any(f.sentence.about_recurrent_layers(f.fields) for f in found)
+    if not context:
+        found = [f for f in found if f.sentence.about_recurrent_layers(f.fields)]
     explained: list[Explained] = []
     mismatches = [f for f in found if f.sentence.id == "size_mismatch"]
     for item in found:
@@ -95,9 +101,32 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
                 explained += size_mismatches(mismatches, known)
             continue
         explainer = _EXPLAINERS.get(item.sentence.id, refusal)
-        explained.append(explainer(item, known))
+        said = explainer(item, known)
+        explained.append(
+            said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
+        )
     counted = tuple(replace(e, times=times[e.torch_message]) for e in explained)
     return WhyResult(counted, known.said())
+
+
+# A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
+# lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
+RECURRENT = re.compile(r"(?<![A-Za-z])(?:lstm|gru|rnn)", re.IGNORECASE)
+
+
+def _likely(said: Explained) -> Explained:
+    """A sentence torch says of any tensor: its reading in a recurrent layer is a possibility."""
+    return replace(
+        said,
+        causes=tuple(cause._replace(proven=False) for cause in said.causes),
+        notes=(
+            *said.notes,
+            tr(
+                "torch says this of any tensor, not of recurrent layers only: read here as a "
+                "recurrent layer's, as the text or the arguments given name one."
+            ),
+        ),
+    )
 
 
 __all__ = ["Given", "why", "why_blocks"]
