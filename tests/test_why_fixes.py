@@ -109,7 +109,11 @@ def _right_for(x: Any, case: dict[str, Any]) -> Shape:
 def _applicable(fix: str, case: dict[str, Any], wrong: Shape) -> bool:
     """A fix said under a condition (a comment) is a claim only where the condition holds."""
     rows = case["layers"] * (2 if case["bidirectional"] else 1)
-    if "# one layer, one direction" in fix and rows != 1:
+    if "one layer and one direction" in fix and rows != 1:
+        return False
+    if "# (N, H) -> (1, N, H)" in fix and wrong != (case["N"], case["hidden"]):
+        return False
+    if "# (H) -> (1, H)" in fix and wrong != (case["hidden"],):
         return False
     return not ("# N = 1" in fix and (len(wrong) < 2 or wrong[1] != 1))
 
@@ -131,7 +135,6 @@ def test_a_state_of_another_rank_is_explained_and_its_fixes_run_as_meant(
     )  # fmt: skip
     result = why(text, **known)  # never a crash, whatever the ranks
     validate_json(result.to_dict(), "why")
-    rows = case["layers"] * (2 if case["bidirectional"] else 1)
     symbols = {"D": 2 if case["bidirectional"] else 1, "num_layers": case["layers"],
                "N": case["N"], "H_out": case["hidden"], "H_cell": case["hidden"],
                "batch_first": case["batch_first"], "torch": torch}  # fmt: skip
@@ -150,4 +153,78 @@ def test_a_state_of_another_rank_is_explained_and_its_fixes_run_as_meant(
     if result.explained and result.explained[0].subject in ("h_0", "c_0"):
         assert result.explained[0].subject == case["name"], text
         assert applied, [c.fix for e in result.explained for c in e.causes]
-    del rows
+
+
+@given(st.sampled_from(["LSTM", "GRU", "RNN"]), st.integers(1, 3), st.booleans(),
+       st.integers(1, 5), st.integers(1, 4))  # fmt: skip
+def test_a_state_laid_out_batch_first_is_transposed_back(
+    module: str, layers: int, bidirectional: bool, batch: int, hidden: int
+) -> None:
+    """batch_first lays out the input, never the states: a state built (N, D*num_layers, H) like
+    the input is named, and its fix gives torch the state it takes."""
+    rows = layers * (2 if bidirectional else 1)
+    if rows == batch:
+        return  # the same shape either way: torch runs
+    cls = getattr(torch.nn, module)
+    lstm = cls(3, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
+    x = torch.zeros(batch, 4, 3)
+    right = torch.zeros(rows, batch, hidden)
+    wrong = torch.zeros(batch, rows, hidden)
+    text = torch_error(lambda: forward(lstm, x, wrong, right))
+    assert text is not None
+    (explained,) = why(text).explained
+    first = explained.causes[0]
+    assert (first.id, first.proven) == ("state_batch_first", False)
+    ((target, code),) = statements(first.fix)
+    assert target == "h_0"
+    fixed = eval(code, {}, {"h_0": wrong})
+    finals = forward(lstm, x, fixed, right)
+    assert all(tuple(f.shape) == (rows, batch, hidden) for f in finals)
+
+
+@given(st.integers(1, 6), st.integers(1, 6), st.sampled_from(["LSTM", "GRU", "RNN"]))
+def test_a_smaller_last_batch_comes_first_only_when_the_state_holds_more_sequences(
+    built_for: int, batch: int, module: str
+) -> None:
+    """h_0 built once for a batch of built_for; this input has batch sequences. torch's got is the
+    state's N: a last batch smaller than the state's is got > want."""
+    if built_for == batch:
+        return
+    cls = getattr(torch.nn, module)
+    rnn = cls(3, 4)
+    state = torch.zeros(1, built_for, 4)
+    text = torch_error(lambda: forward(rnn, torch.zeros(5, batch, 3), state, state))
+    assert text is not None
+    (explained,) = why(text).explained
+    ids = [cause.id for cause in explained.causes]
+    assert not any(cause.proven for cause in explained.causes)
+    if built_for > batch:
+        assert ids[0] == "smaller_last_batch"
+    else:
+        assert "smaller_last_batch" not in ids
+        assert "state_batch" in ids
+    assert ("data_parallel" in ids) == (batch > 1 and built_for % batch == 0 and built_for > batch)
+
+
+@given(st.integers(1, 4), st.integers(1, 4))
+def test_a_direction_not_counted_is_proven_only_with_num_layers_said(
+    layers: int, batch: int
+) -> None:
+    lstm = torch.nn.LSTM(3, 4, num_layers=layers, bidirectional=True)
+    states = (torch.zeros(layers, batch, 4), torch.zeros(2 * layers, batch, 4))
+    text = torch_error(lambda: lstm(torch.zeros(2, batch, 3), states))
+    assert text is not None
+    for known, proven in (({"bidirectional": True}, False),
+                          ({"bidirectional": True, "num_layers": layers}, True)):  # fmt: skip
+        first = why(text, **known).explained[0].causes[0]
+        assert (first.id, first.proven) == ("bidirectional_not_counted", proven)
+
+
+def test_a_proj_size_given_that_contradicts_a_cause_leaves_it_out() -> None:
+    lstm = torch.nn.LSTM(3, 20, proj_size=5)
+    text = torch_error(lambda: lstm(torch.zeros(2, 1, 3), (torch.zeros(1, 1, 20),) * 2))
+    assert text is not None
+    assert why(text).explained[0].causes[0].id == "proj_size_h"
+    assert why(text, proj_size=5, hidden_size=20).explained[0].causes[0].proven
+    ids = [cause.id for cause in why(text, proj_size=7).explained[0].causes]
+    assert "proj_size_h" not in ids

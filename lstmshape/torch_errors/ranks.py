@@ -185,7 +185,13 @@ def _rank_causes(
     rows = None if given.num_layers is None or given.D is None else given.num_layers * given.D
     causes = []
     if rank == want - 1 and rows in (None, 1):
-        condition = "" if rows == 1 else tr("  # one layer, one direction")
+        # The sentence gives no sizes: the reshaping is the fix only from the shape said.
+        shapes = "(N, H) -> (1, N, H)" if batched else "(H) -> (1, H)"
+        condition = (
+            f"  # {shapes}"
+            if rows == 1
+            else tr("  # {shapes}, for one layer and one direction", shapes=shapes)
+        )
         if batched:
             text = tr(
                 "Batched input takes {want}-D states (D*num_layers, N, H): {tensor} was built "

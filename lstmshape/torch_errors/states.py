@@ -32,6 +32,7 @@ def state_size(found: Found, given: Given) -> Explained:
     classes = ("GRU", "RNN") if label == "hidden" else ("LSTM",)
     build = f"{tensor} = torch.zeros(D * num_layers, x.size(0 if batch_first else 1), {width})"
     causes = [
+        *_transposed(tensor, expected, got),
         *_rows(axes[0], given, f"{tensor} = torch.zeros(D * num_layers, N, {width})"),
         *batch_causes(axes[1], tensor, given, build, classes),
         *_width(axes[2], label, given),
@@ -51,6 +52,24 @@ def state_size(found: Found, given: Given) -> Explained:
             tr("batch_first never reorders the states: they are (D*num_layers, N, H) either way."),
         ),
     )
+
+
+def _transposed(tensor: str, expected: Shape, got: Shape) -> list[Cause]:
+    """``got [3, 1, 20]`` for ``(1, 3, 20)``: the state laid out batch first, like the input."""
+    if expected[0] == expected[1] or got != (expected[1], expected[0], expected[2]):
+        return []
+    return [
+        Cause(
+            "state_batch_first",
+            tr(
+                "{tensor} is {got}: (N, D*num_layers, H), laid out batch first like the input; "
+                "batch_first applies to the input and output only, never to the states.",
+                tensor=tensor,
+                got=got,
+            ),
+            f"{tensor} = {tensor}.transpose(0, 1).contiguous()",
+        )
+    ]
 
 
 def _does_not_fit(tensor: str, label: str, wrong: list[str]) -> str:
@@ -99,7 +118,8 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
                         got=got,
                     ),
                     fix,
-                    given.D == 2 and given.num_layers in (None, got),
+                    # Proven only with num_layers said: 2*got rows could be 2*got layers.
+                    given.D == 2 and given.num_layers == got,
                 )
             )
         if given.D != 2 or (given.num_layers is not None and given.num_layers != got):
@@ -155,7 +175,11 @@ def batch_causes(
     if not axis.differs:
         return []
     swapped = _swapped(want, got, build, given, classes) if classes else []
-    causes = [cause for cause in swapped if cause.proven]
+    # A swap the input's numbers fit comes first; never proven: a state built for the wrong size
+    # gives the same numbers.
+    matched = [cause for cause in swapped if cause.id != "batch_first"]
+    unmatched = [cause for cause in swapped if cause.id == "batch_first"]
+    causes = []
     if got > want:
         causes.append(
             Cause(
@@ -174,7 +198,8 @@ def batch_causes(
                 ),
             )
         )
-    if classes and want and got % want == 0 and got // want > 1:
+    # One sequence per replica is no split worth naming: want = 1 leaves DataParallel out.
+    if classes and want > 1 and got % want == 0 and got // want > 1:
         causes.append(
             Cause(
                 "data_parallel",
@@ -206,9 +231,11 @@ def batch_causes(
                 tr("build it from the input: {build}", build=build),
             )
         )
-    # A swap the arguments given prove comes first; one that is only possible, after the batch.
-    likely = [cause for cause in swapped if not cause.proven]
-    return causes[:1] + likely + causes[1:] if got > want else likely + causes
+    # The state holds more sequences than the input: a smaller last batch is the likeliest, a
+    # swap possible. Fewer: the state was never the input's size, and a swap comes first.
+    if got > want:
+        return matched + causes[:1] + unmatched + causes[1:]
+    return matched + unmatched + causes
 
 
 def _swapped(
@@ -257,7 +284,6 @@ def _swapped(
                     argument="batch_first=True",
                     build=rebuilt,
                 ),
-                True,
             )
         ]
     return [
@@ -274,7 +300,6 @@ def _swapped(
                 call=given.constructor("..., batch_first=True", classes),
                 build=rebuilt,
             ),
-            True,
         )
     ]
 
@@ -288,7 +313,8 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
     fix = f"{tensor} = torch.zeros(D * num_layers, N, {symbol})"
     causes = []
     projected = given.proj_size != 0  # unknown (None) or set: a projection is possible
-    if label == "hidden[0]" and got > want and projected:
+    # A proj_size given that is not the one the cause needs contradicts it: left out.
+    if label == "hidden[0]" and got > want and projected and given.proj_size in (None, want):
         causes.append(
             Cause(
                 "proj_size_h",
@@ -299,10 +325,10 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
                     got=got,
                 ),
                 fix + "  # H_out = proj_size",
-                given.proj_size == want,
+                given.proj_size == want and given.hidden_size in (None, got),
             )
         )
-    if label == "hidden[1]" and got < want and projected:
+    if label == "hidden[1]" and got < want and projected and given.proj_size in (None, got):
         causes.append(
             Cause(
                 "proj_size_c",
@@ -312,7 +338,7 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
                     got=got,
                 ),
                 fix + "  # H_cell = hidden_size",
-                given.proj_size == got,
+                given.proj_size == got and given.hidden_size in (None, want),
             )
         )
     causes.append(
