@@ -6,6 +6,7 @@ meaning, never a proven one. Each is made by torch, never copied by hand.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -93,3 +94,91 @@ def test_an_argument_that_is_not_a_recurrent_layers_needs_context_too() -> None:
     assert not explained.causes[0].proven
     torchs = _said(lambda: nn.GRU(10, 0))  # RNNBase's own: proven without context
     assert why(torchs).explained[0].causes[0].proven
+
+
+def _packed(batch: int = 3) -> Any:
+    return nn.utils.rnn.pack_padded_sequence(torch.zeros(4, batch, 10), [4, 3, 2][:batch])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16", "bfloat16"])
+def test_an_input_of_another_dtype_and_its_fix(dtype: str) -> None:
+    gru = nn.GRU(10, 20)
+    x = torch.zeros(4, 3, 10, dtype=getattr(torch, dtype))
+    (explained,) = why(_said(lambda: gru(x))).explained
+    cause = explained.causes[-1]
+    assert (cause.id, cause.proven) == ("input_dtype", True)
+    code = cause.fix.split("  #")[0]
+    x = eval(code.split(" = ")[1], {"torch": torch}, {"x": x})
+    output, _ = gru(x)
+    assert (output.dtype, tuple(output.shape)) == (torch.float32, (4, 3, 20))
+    ids = torch.zeros(4, 3, 10, dtype=torch.int64)
+    (explained,) = why(_said(lambda: nn.LSTM(10, 20)(ids))).explained
+    assert explained.causes[0].id == "token_ids"
+
+
+def test_a_cell_or_a_state_of_another_dtype_needs_context_and_its_fix_runs() -> None:
+    cell = nn.LSTMCell(10, 20)
+    x, h_0, c_0 = torch.zeros(3, 10), torch.zeros(3, 20).double(), torch.zeros(3, 20)
+    text = _said(lambda: cell(x, (h_0, c_0)))
+    assert why(text).explained == ()  # torch says it of any matrix product
+    (explained,) = why(text, module="LSTMCell").explained
+    (cause,) = explained.causes
+    assert not cause.proven
+    scope = {"x": x, "h_0": h_0, "c_0": c_0, "torch": torch}
+    exec(cause.fix, {}, scope)
+    h, _ = cell(scope["x"], (scope["h_0"], scope["c_0"]))
+    assert (h.dtype, tuple(h.shape)) == (torch.float32, (3, 20))
+
+
+@pytest.mark.parametrize(
+    ("layers", "bidirectional", "rows"), [(1, True, 1), (3, True, 3), (2, False, 1), (3, False, 2)]
+)
+def test_states_of_too_few_rows_on_a_packed_input_and_the_fix(
+    layers: int, bidirectional: bool, rows: int
+) -> None:
+    lstm = nn.LSTM(10, 20, num_layers=layers, bidirectional=bidirectional)
+    states = (torch.zeros(rows, 3, 20), torch.zeros(rows, 3, 20))
+    (explained,) = why(_said(lambda: lstm(_packed(), states))).explained
+    (cause,) = explained.causes
+    scope = {"torch": torch, "D": 2 if bidirectional else 1, "num_layers": layers, "N": 3,
+             "H_out": 20, "H_cell": 20}  # fmt: skip
+    h_0, c_0 = (
+        eval(code, {}, scope) for code in re.findall(r"= (torch\.zeros\([^)]*\))", cause.fix)
+    )
+    _, (h_n, c_n) = lstm(_packed(), (h_0, c_0))
+    assert tuple(h_n.shape) == tuple(c_n.shape) == ((2 if bidirectional else 1) * layers, 3, 20)
+
+
+def test_one_state_for_an_lstm_or_its_cell() -> None:
+    lstm, cell = nn.LSTM(10, 20), nn.LSTMCell(10, 20)
+    h = torch.zeros(1, 3, 20)
+    (explained,) = why(_said(lambda: lstm(_packed(), (h,)))).explained
+    assert explained.causes[0].fix == "lstm(x, (h_0, c_0))"
+    lstm(_packed(), (h, h))  # the fix
+    (explained,) = why(_said(lambda: cell(torch.zeros(3, 10), (h[0],)))).explained
+    assert explained.causes[0].fix == "cell(x_t, (h, c))"
+    cell(torch.zeros(3, 10), (h[0], h[0]))
+
+
+def test_lengths_of_another_form_and_the_fix() -> None:
+    x = torch.zeros(4, 3, 10)
+    lengths = torch.tensor([[4, 3, 2]])
+    (explained,) = why(_said(lambda: nn.utils.rnn.pack_padded_sequence(x, lengths))).explained
+    (cause,) = explained.causes
+    assert (cause.id, cause.proven) == ("lengths_rank", True)
+    scope = {"lengths": lengths}
+    exec(cause.fix, {}, scope)
+    packed = nn.utils.rnn.pack_padded_sequence(x, scope["lengths"])
+    assert packed.batch_sizes.tolist() == [3, 3, 2, 1]
+
+
+def test_a_weights_list_changed_by_hand_and_the_rebuilt_module() -> None:
+    gru = nn.GRU(10, 20, num_layers=2)
+    gru._flat_weights = gru._flat_weights[:3]
+    (explained,) = why(_said(lambda: gru(torch.zeros(4, 3, 10))), module="GRU").explained
+    assert "nn.GRU(...)" in explained.causes[0].fix
+    assert "fresh.load_state_dict(rnn.state_dict())" in explained.causes[0].fix
+    fresh = nn.GRU(10, 20, num_layers=2)
+    fresh.load_state_dict(gru.state_dict())
+    output, _ = fresh(torch.zeros(4, 3, 10))
+    assert tuple(output.shape) == (4, 3, 20)

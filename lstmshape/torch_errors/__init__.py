@@ -27,6 +27,14 @@ from lstmshape.torch_errors.inputs import (
 from lstmshape.torch_errors.loading import keys, size_mismatches
 from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
+from lstmshape.torch_errors.runtime import (
+    input_dtype,
+    lengths_tensor,
+    matmul_dtype,
+    rnn_parameters,
+    state_count,
+    two_states,
+)
 from lstmshape.torch_errors.states import state_size
 from lstmshape.words import words
 
@@ -49,6 +57,14 @@ _EXPLAINERS: dict[str, Explainer] = {
     "cell_state_rank": cell_state,
     "lstm_cell_tuple": cell_state,
     "cell_state_1d": cell_state,
+    "input_dtype": input_dtype,
+    "matmul_dtype": matmul_dtype,
+    "odd_states": state_count,
+    "more_states": state_count,
+    "two_states": two_states,
+    "lstm_cell_two_states": two_states,
+    "lengths_tensor": lengths_tensor,
+    "rnn_parameters": rnn_parameters,
     "missing_keys": keys,
     "unexpected_keys": keys,
 }
