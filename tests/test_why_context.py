@@ -182,3 +182,35 @@ def test_a_weights_list_changed_by_hand_and_the_rebuilt_module() -> None:
     fresh.load_state_dict(gru.state_dict())
     output, _ = fresh(torch.zeros(4, 3, 10))
     assert tuple(output.shape) == (4, 3, 20)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--hidden", "-3"], "hidden_size must be greater than zero"),
+        (["--layers", "0"], "num_layers must be greater than zero"),
+        (["--proj-size", "-1"], "proj_size should be a positive integer"),
+        (["--hidden", "5", "--proj-size", "5"], "proj_size has to be smaller than hidden_size"),
+        (["--module", "GRU", "--proj-size", "2"], "proj_size argument is only supported for LSTM"),
+    ],
+)
+def test_arguments_torch_would_refuse_exit_2_with_torchs_sentence(
+    args: list[str], said: str
+) -> None:
+    text = _said(lambda: nn.LSTM(10, 20)(torch.zeros(4, 3, 8)))
+    result = invoke(["why", text, *args])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert said in result.stderr
+    assert "Try " in result.stderr
+
+
+@pytest.mark.parametrize(
+    "known",
+    [{"hidden_size": "abc"}, {"hidden_size": 2.5}, {"num_layers": True}, {"bidirectional": "yes"},
+     {"input": "a,b"}, {"module": "Transformer"}],
+)  # fmt: skip
+def test_the_api_checks_the_types_of_what_it_is_given(known: dict[str, Any]) -> None:
+    from lstmshape.errors import LstmShapeError
+
+    with pytest.raises(LstmShapeError, match=next(iter(known))):
+        why(_said(lambda: nn.LSTM(10, 20)(torch.zeros(4, 3, 8))), **known)
