@@ -214,3 +214,58 @@ def test_the_api_checks_the_types_of_what_it_is_given(known: dict[str, Any]) -> 
 
     with pytest.raises(LstmShapeError, match=next(iter(known))):
         why(_said(lambda: nn.LSTM(10, 20)(torch.zeros(4, 3, 8))), **known)
+
+
+class _Tagger(nn.Module):
+    def __init__(self, cls: Any = nn.LSTM, **arguments: Any) -> None:
+        super().__init__()
+        self.rnn = cls(10, 20, **arguments)
+        self.fc = nn.Linear(20, 2)
+
+
+@pytest.mark.parametrize(
+    ("saved", "built"), [("GRU", "LSTM"), ("LSTM", "GRU"), ("RNN", "LSTM"), ("GRU", "RNN")]
+)
+def test_a_checkpoint_of_another_class_is_named_and_the_fix_loads_it(
+    saved: str, built: str
+) -> None:
+    state = _Tagger(getattr(nn, saved)).state_dict()
+    text = _said(lambda: _Tagger(getattr(nn, built)).load_state_dict(state))
+    (explained,) = why(text).explained
+    cause = explained.causes[0]
+    assert (cause.id, cause.proven) == ("other_class", True)
+    call = cause.fix.removeprefix("build the layer as ")
+    assert call == f"nn.{saved}(10, 20)"
+    model = _Tagger()
+    model.rnn = eval(call, {"nn": nn})
+    model.load_state_dict(state)
+    output, _ = model.rnn(torch.zeros(4, 3, 10))
+    assert tuple(output.shape) == (4, 3, 20)
+
+
+def test_keys_of_other_layers_only_are_not_why_s() -> None:
+    state = _Tagger().state_dict()
+    del state["fc.weight"]
+    text = _said(lambda: _Tagger().load_state_dict(state))
+    assert why(text).explained == ()
+    assert invoke(["why", text]).exit_code == 1
+    del state["rnn.bias_hh_l0"]
+    text = _said(lambda: _Tagger().load_state_dict(state))
+    assert [e.sentence for e in why(text).explained] == ["missing_keys"]
+
+
+def test_a_data_parallel_checkpoint_or_model_and_the_fixes_load_it() -> None:
+    wrapped = nn.DataParallel(_Tagger()).state_dict()
+    text = _said(lambda: _Tagger().load_state_dict(wrapped))
+    causes = {c.id for e in why(text).explained for c in e.causes}
+    assert causes == {"data_parallel_prefix"}
+    (fix,) = {c.fix for e in why(text).explained for c in e.causes}
+    exec(fix, {}, {"model": _Tagger(), "state": wrapped})
+    bare = _Tagger().state_dict()
+    text = _said(lambda: nn.DataParallel(_Tagger()).load_state_dict(bare))
+    causes = {c.id for e in why(text).explained for c in e.causes}
+    assert causes == {"data_parallel_model"}
+    (fix,) = {c.fix for e in why(text).explained for c in e.causes}
+    model = nn.DataParallel(_Tagger())
+    exec(fix, {}, {"model": model, "state": bare})
+    assert torch.equal(model.module.rnn.weight_ih_l0, bare["rnn.weight_ih_l0"])

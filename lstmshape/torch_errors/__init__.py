@@ -65,8 +65,6 @@ _EXPLAINERS: dict[str, Explainer] = {
     "lstm_cell_two_states": two_states,
     "lengths_tensor": lengths_tensor,
     "rnn_parameters": rnn_parameters,
-    "missing_keys": keys,
-    "unexpected_keys": keys,
 }
 
 
@@ -116,6 +114,11 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
             if item is mismatches[0]:
                 explained += size_mismatches(mismatches, known)
             continue
+        if item.sentence.id in ("missing_keys", "unexpected_keys"):
+            listed = keys(item, known, _other_keys(item, found))
+            if listed is not None:
+                explained.append(listed)
+            continue
         explainer = _EXPLAINERS.get(item.sentence.id, refusal)
         said = explainer(item, known)
         explained.append(
@@ -128,6 +131,12 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
 # lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
 RECURRENT = re.compile(r"(?<![A-Za-z])(?:lstm|gru|rnn)", re.IGNORECASE)
+
+
+def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
+    """The keys the text lists on the other side of load_state_dict's report."""
+    other = "unexpected_keys" if item.sentence.id == "missing_keys" else "missing_keys"
+    return tuple(key for f in found if f.sentence.id == other for key in f.fields["keys"])
 
 
 def _likely(said: Explained) -> Explained:

@@ -119,6 +119,8 @@ def _causes(
     checkpoint: tuple[Reading, ...],
     model: tuple[Reading, ...],
 ) -> tuple[Cause, ...]:
+    if pair is None and checkpoint and model:
+        return (_other_class(checkpoint, model),)
     if pair is None:
         return (
             Cause(
@@ -169,6 +171,25 @@ def _causes(
     return (Cause("arguments_differ", text, fix, sure),)
 
 
+def _other_class(checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]) -> Cause:
+    """The gates' rows tell the class: 4*H for an LSTM, 3*H for a GRU, H for an RNN."""
+    ours, theirs = checkpoint[0], model[0]
+    return Cause(
+        "other_class",
+        tr(
+            "The checkpoint's shapes are those of {ours} ({gates} gates); the model's, of {theirs} "
+            "({model_gates}): the checkpoint was saved from another class of layer.",
+            ours=ours.call(),
+            gates=ours.kind.gates,
+            theirs=theirs.call(),
+            model_gates=theirs.kind.gates,
+        ),
+        tr("build the layer as {call}", call=ours.call()),
+        # One reading on each side: the shapes leave no other class.
+        len(checkpoint) == 1 and len(model) == 1,
+    )
+
+
 def _config(reading: Reading) -> dict[str, Any]:
     return {
         "module": reading.kind.name,
@@ -203,11 +224,18 @@ def _formula(key: str, pair: tuple[Reading, Reading] | None) -> str:
     }[name.stem]
 
 
-def keys(found: Found, given: Given) -> Explained:
-    """``Missing key(s) in state_dict: ...`` or ``Unexpected key(s) in state_dict: ...``."""
+def keys(found: Found, given: Given, others: tuple[str, ...] = ()) -> Explained | None:
+    """``Missing key(s) in state_dict: ...`` or ``Unexpected key(s) in state_dict: ...``;
+    ``others``: the keys the text lists on the other side. None when no key listed is a
+    recurrent layer's parameter: another layer's keys are not why's to explain."""
     missing = found.sentence.id == "missing_keys"
     listed = found.fields["keys"]
-    causes = [*_data_parallel(listed, missing)]
+    if all(read_leaf(split_key(key)[1]) is None for key in listed):
+        return None
+    causes = [*_data_parallel(listed, missing, others)]
+    if not causes and _bare_of(listed, others):
+        # The other side of a DataParallel mismatch: the other sentence's cause says it.
+        causes = _data_parallel(tuple(f"module.{key}" for key in listed), not missing, listed)
     if not causes:
         causes = _structure(listed, missing)
     return Explained(
@@ -231,9 +259,28 @@ def _keys_summary(count: int, missing: bool) -> str:
     return tr("The checkpoint has {count} parameters the model lacks.", count=count)
 
 
-def _data_parallel(listed: tuple[str, ...], missing: bool) -> list[Cause]:
-    if missing or not listed or not all(key.startswith("module.") for key in listed):
+def _data_parallel(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> list[Cause]:
+    """The ``module.`` prefix nn.DataParallel (and DistributedDataParallel) puts on every key:
+    on the checkpoint's keys (saved wrapped, loaded bare), or on the model's (loaded wrapped)."""
+    prefixed = [key for key in listed if key.startswith("module.")]
+    if not listed or len(prefixed) != len(listed):
         return []
+    bare = {key.removeprefix("module.") for key in listed}
+    # The other side, when the text lists it, holds the same keys without the prefix.
+    if others and not bare <= set(others):
+        return []
+    if missing:
+        return [
+            Cause(
+                "data_parallel_model",
+                tr(
+                    "The model is wrapped in nn.DataParallel (or DistributedDataParallel): its "
+                    "keys start with 'module.'; the checkpoint was saved from the bare model."
+                ),
+                "model.module.load_state_dict(state)",
+                True,
+            )
+        ]
     return [
         Cause(
             "data_parallel_prefix",
@@ -245,6 +292,12 @@ def _data_parallel(listed: tuple[str, ...], missing: bool) -> list[Cause]:
             True,
         )
     ]
+
+
+def _bare_of(listed: tuple[str, ...], others: tuple[str, ...]) -> bool:
+    """Whether ``listed`` are ``others`` without their ``module.`` prefix (the other side of a
+    DataParallel mismatch)."""
+    return bool(others) and {f"module.{key}" for key in listed} <= set(others)
 
 
 def _structure(listed: tuple[str, ...], missing: bool) -> list[Cause]:
