@@ -40,6 +40,9 @@ from lstmshape.words import words
 
 Explainer = Callable[[Found, Given], Explained]
 
+# The distinct sentences one text is explained for: a log holds one error or a few, repeated.
+MAX_SENTENCES = 100
+
 _EXPLAINERS: dict[str, Explainer] = {
     "state_size": state_size,
     "input_width": input_width,
@@ -94,16 +97,8 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     """:func:`why` over a text given in blocks of whole lines (a log read a block at a time): the
     memory of one block, whatever the log's size."""
     known = Given.read(**given)
-    # Each sentence once, counted: a log that repeats one error a million times stays small.
-    times: dict[str, int] = {}
-    found: list[Found] = []
-    context = bool(known.said())
-    for block in blocks:
-        context = context or RECURRENT.search(block) is not None
-        for item in find_sentences(block):
-            if item.message not in times:
-                found.append(item)
-            times[item.message] = times.get(item.message, 0) + 1
+    found, times, skipped, named = _read(blocks)
+    context = bool(known.said()) or named
     context = context or any(f.sentence.about_recurrent_layers(f.fields) for f in found)
     if not context:
         found = [f for f in found if f.sentence.about_recurrent_layers(f.fields)]
@@ -125,12 +120,34 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
             said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
         )
     counted = tuple(replace(e, times=times[e.torch_message]) for e in explained)
-    return WhyResult(counted, known.said())
+    return WhyResult(counted, known.said(), skipped=skipped)
 
 
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
 # lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
 RECURRENT = re.compile(r"(?<![A-Za-z])(?:lstm|gru|rnn)", re.IGNORECASE)
+
+
+def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool]:
+    """The distinct sentences of the text (at most MAX_SENTENCES), how many times each, how many
+    occurrences of others were skipped, and whether the text names a recurrent layer."""
+    # Each sentence once, counted: a log that repeats one error a million times stays small; and
+    # at most MAX_SENTENCES distinct ones, the others counted as skipped.
+    times: dict[str, int] = {}
+    found: list[Found] = []
+    skipped = 0
+    named = False
+    for block in blocks:
+        named = named or RECURRENT.search(block) is not None
+        for item in find_sentences(block):
+            if item.message in times:
+                times[item.message] += 1
+            elif len(found) < MAX_SENTENCES:
+                found.append(item)
+                times[item.message] = 1
+            else:
+                skipped += 1
+    return found, times, skipped, named
 
 
 def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
