@@ -228,3 +228,72 @@ def test_a_proj_size_given_that_contradicts_a_cause_leaves_it_out() -> None:
     assert why(text, proj_size=5, hidden_size=20).explained[0].causes[0].proven
     ids = [cause.id for cause in why(text, proj_size=7).explained[0].causes]
     assert "proj_size_h" not in ids
+
+
+@given(st.sampled_from(["LSTM", "GRU", "RNN"]), st.booleans(), st.integers(1, 3),
+       st.lists(st.integers(1, 3), min_size=1, max_size=3))  # fmt: skip
+def test_an_input_of_extra_axes_is_flattened_into_its_features(
+    module: str, batch_first: bool, batch: int, extra: list[int]
+) -> None:
+    """A 4-D or 5-D input, (L, N, C, W) or (N, L, C, W): the fix folds the trailing axes into the
+    features whatever the layout, and torch then runs with N sequences of L steps."""
+    features = 1
+    for size in extra:
+        features *= size
+    if len(extra) == 1:
+        extra = [*extra, 1]  # at least 4 axes
+    rnn = getattr(torch.nn, module)(features, 5, batch_first=batch_first)
+    x = torch.zeros(*((batch, 3) if batch_first else (3, batch)), *extra)
+    text = torch_error(lambda: rnn(x))
+    assert text is not None
+    (explained,) = why(text).explained
+    ((target, code),) = statements(explained.causes[0].fix)
+    fixed = eval(code, {}, {"x": x})
+    output, _ = rnn(fixed)
+    assert tuple(output.shape) == ((batch, 3, 5) if batch_first else (3, batch, 5))
+    assert target == "x"
+
+
+@given(st.sampled_from(["LSTMCell", "GRUCell", "RNNCell"]), st.integers(1, 5),
+       st.integers(1, 6), st.integers(0, 1))  # fmt: skip
+def test_a_cells_1d_state_with_batched_input(
+    module: str, batch: int, hidden: int, which: int
+) -> None:
+    if batch == hidden:
+        return  # a 1-D state of N values: torch reads it as a batch of N, another fault
+    cell = getattr(torch.nn, module)(3, hidden)
+    x = torch.zeros(batch, 3)
+    states = [torch.zeros(batch, hidden), torch.zeros(batch, hidden)]
+    which = which if module == "LSTMCell" else 0
+    states[which] = torch.zeros(hidden)
+    wanted = states if module == "LSTMCell" else states[0]
+    text = torch_error(lambda: cell(x, tuple(wanted) if module == "LSTMCell" else wanted))
+    assert text is not None
+    (explained,) = why(text, hidden_size=hidden).explained
+    first = explained.causes[0]
+    assert first.id == "state_1d"
+    assert not first.proven
+    ((target, code),) = statements(first.fix)
+    states[which] = eval(code, {"torch": torch}, {"x": x, "hidden_size": hidden})
+    result = cell(x, tuple(states) if module == "LSTMCell" else states[0])
+    finals = result if isinstance(result, tuple) else (result,)
+    assert all(tuple(f.shape) == (batch, hidden) for f in finals)
+    assert target == ("c_0" if which else "h_0")
+
+
+@given(st.sampled_from(["LSTMCell", "GRUCell", "RNNCell"]),
+       st.sampled_from(["num_layers", "bidirectional", "batch_first", "dropout", "proj_size"]))  # fmt: skip
+def test_a_cell_given_a_sequence_modules_argument(module: str, argument: str) -> None:
+    cls = getattr(torch.nn, module)
+    value = {"num_layers": 2, "bidirectional": True, "batch_first": True, "dropout": 0.5,
+             "proj_size": 2}[argument]  # fmt: skip
+    text = torch_error(lambda: cls(3, 5, **{argument: value}))
+    assert text is not None
+    (explained,) = why(text).explained  # the sentence names the cell: context enough
+    fix = explained.causes[0].fix
+    cell_call, _, sequence = fix.partition("; or the sequence module, ")
+    scope = {"nn": torch.nn, "input_size": 3, "hidden_size": 5}
+    eval(cell_call, scope)(torch.zeros(2, 3))
+    sequence_call = sequence.replace("=...", f"={value!r}")
+    output, _ = eval(sequence_call, scope)(torch.zeros(4, 2, 3))
+    assert output.shape[:2] == (4, 2)

@@ -133,7 +133,11 @@ def input_rank(found: Found, given: Given) -> Explained:
                     "axis of 1) to fold into the features or squeeze away.",
                     rank=rank,
                 ),
-                tr("{code}  # or {other}", code="x = x.view(N, L, -1)", other="x.squeeze(-1)"),
+                # flatten folds the trailing axes whatever the layout: (L, N, ...) or (N, L, ...)
+                tr(
+                    "{code}  # then input_size is their product",
+                    code=f"x = x.flatten({1 if cell else 2})",
+                ),
             )
         ]
     else:
@@ -234,9 +238,7 @@ def cell_state(found: Found, given: Given) -> Explained:
             got=axis.got,
             formula="(N, H)",
             axes=(axis,),
-            causes=tuple(
-                batch_causes(axis, tensor, given, f"{tensor} = torch.zeros(x.size(0), hidden_size)")
-            ),
+            causes=_cell_batch_causes(axis, tensor, given),
         )
     if sentence == "cell_width":
         axis = Axis("H", found.fields["expected"], found.fields["got"])
@@ -262,6 +264,29 @@ def cell_state(found: Found, given: Given) -> Explained:
             ),
         )
     return _one_for_two(found, tensor)
+
+
+def _cell_batch_causes(axis: Axis, tensor: str, given: Given) -> tuple[Cause, ...]:
+    """A cell's state of another batch; or a 1-D state (hidden_size,) given with batched input,
+    whose hidden_size torch reads as its batch."""
+    build = f"{tensor} = torch.zeros(x.size(0), hidden_size)"
+    causes = batch_causes(axis, tensor, given, build)
+    one_d = Cause(
+        "state_1d",
+        tr(
+            "If {tensor} is 1-D, ({got},), its {got} is hidden_size: with batched input a cell's "
+            "state is 2-D, (N, hidden_size), and torch reads a 1-D one's size as its batch.",
+            tensor=tensor,
+            got=axis.got,
+        ),
+        build,
+    )
+    # hidden_size given equal to the "batch" torch read makes a 1-D state the likelier cause.
+    if given.hidden_size is not None and given.hidden_size == axis.got:
+        return (one_d, *causes)
+    if given.hidden_size is not None:
+        return tuple(causes)
+    return (*causes, one_d)
 
 
 def _one_for_two(found: Found, tensor: str) -> Explained:
