@@ -269,3 +269,19 @@ def test_a_data_parallel_checkpoint_or_model_and_the_fixes_load_it() -> None:
     model = nn.DataParallel(_Tagger())
     exec(fix, {}, {"model": model, "state": bare})
     assert torch.equal(model.module.rnn.weight_ih_l0, bare["rnn.weight_ih_l0"])
+
+
+@pytest.mark.parametrize("built", ["GRU", "RNN"])
+def test_weight_hr_in_the_checkpoint_of_a_gru_or_rnn_model_names_the_lstm(built: str) -> None:
+    """proj_size is an LSTM's only: for a GRU model, the fix is the checkpoint's LSTM."""
+    state = nn.LSTM(10, 20, proj_size=5).state_dict()
+    text = _said(lambda: getattr(nn, built)(10, 20).load_state_dict(state))
+    for result in (why(text), why(text, module=built)):
+        causes = {c.id: c for e in result.explained for c in e.causes}
+        assert "proj_size" not in causes
+        assert causes["lstm_checkpoint"].proven
+        call = causes["other_class"].fix.removeprefix("build the layer as ")
+        eval(call, {"nn": nn}).load_state_dict(state)
+    keys_only = text.split("\n\tsize mismatch")[0]  # the keys line alone, as a log may cut it
+    (explained,) = why(keys_only, module=built).explained
+    assert explained.causes[0].id == "lstm_checkpoint"

@@ -36,6 +36,7 @@ from lstmshape.torch_errors.runtime import (
     two_states,
 )
 from lstmshape.torch_errors.states import state_size
+from lstmshape.weights.names import split_key
 from lstmshape.words import words
 
 Explainer = Callable[[Found, Given], Explained]
@@ -104,13 +105,16 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
         found = [f for f in found if f.sentence.about_recurrent_layers(f.fields)]
     explained: list[Explained] = []
     mismatches = [f for f in found if f.sentence.id == "size_mismatch"]
+    mismatched = size_mismatches(mismatches, known) if mismatches else []
+    # The model's class for each module the size mismatches read (torch lists the keys first).
+    classes = {split_key(e.parameter or "")[0]: e.model["module"] for e in mismatched if e.model}
     for item in found:
         if item.sentence.id == "size_mismatch":
             if item is mismatches[0]:
-                explained += size_mismatches(mismatches, known)
+                explained += mismatched
             continue
         if item.sentence.id in ("missing_keys", "unexpected_keys"):
-            listed = keys(item, known, _other_keys(item, found))
+            listed = keys(item, known, _other_keys(item, found), classes)
             if listed is not None:
                 explained.append(listed)
             continue

@@ -13,6 +13,7 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, tr
+from lstmshape.kinds import ModuleKind
 from lstmshape.model.weights import Reading
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
@@ -31,19 +32,18 @@ def size_mismatches(found: list[Found], given: Given) -> list[Explained]:
         by_module.setdefault(split_key(item.fields["parameter"])[0], []).append(item)
     explained = []
     for items in by_module.values():
-        checkpoint = _readings(
-            {i.fields["parameter"]: i.fields["checkpoint"] for i in items}, given
-        )
-        model = _readings({i.fields["parameter"]: i.fields["model"] for i in items}, given)
+        # The class given is the model's; the checkpoint may hold another.
+        checkpoint = _readings({i.fields["parameter"]: i.fields["checkpoint"] for i in items}, None)
+        model = _readings({i.fields["parameter"]: i.fields["model"] for i in items}, given.module)
         explained.append(_mismatch(items, _pair(checkpoint, model), checkpoint, model))
     return explained
 
 
-def _readings(shapes: dict[str, Shape], given: Given) -> tuple[Reading, ...]:
+def _readings(shapes: dict[str, Shape], module: ModuleKind | None) -> tuple[Reading, ...]:
     if any(read_leaf(split_key(key)[1]) is None for key in shapes):
         return ()  # not a recurrent module's parameter
     try:
-        return consistent_configs(shapes, given.module)
+        return consistent_configs(shapes, module)
     except LstmShapeError:
         return ()
 
@@ -224,7 +224,12 @@ def _formula(key: str, pair: tuple[Reading, Reading] | None) -> str:
     }[name.stem]
 
 
-def keys(found: Found, given: Given, others: tuple[str, ...] = ()) -> Explained | None:
+def keys(
+    found: Found,
+    given: Given,
+    others: tuple[str, ...] = (),
+    classes: dict[str, str] | None = None,
+) -> Explained | None:
     """``Missing key(s) in state_dict: ...`` or ``Unexpected key(s) in state_dict: ...``;
     ``others``: the keys the text lists on the other side. None when no key listed is a
     recurrent layer's parameter: another layer's keys are not why's to explain."""
@@ -237,7 +242,7 @@ def keys(found: Found, given: Given, others: tuple[str, ...] = ()) -> Explained 
         # The other side of a DataParallel mismatch: the other sentence's cause says it.
         causes = _data_parallel(tuple(f"module.{key}" for key in listed), not missing, listed)
     if not causes:
-        causes = _structure(listed, missing)
+        causes = _structure(listed, missing, _model_classes(given, classes or {}))
     return Explained(
         sentence=found.sentence.id,
         torch_message=found.message,
@@ -300,7 +305,17 @@ def _bare_of(listed: tuple[str, ...], others: tuple[str, ...]) -> bool:
     return bool(others) and {f"module.{key}" for key in listed} <= set(others)
 
 
-def _structure(listed: tuple[str, ...], missing: bool) -> list[Cause]:
+def _model_classes(given: Given, classes: dict[str, str]) -> dict[str, str]:
+    """The model's class by module prefix: from the size mismatches of the same text, or the
+    class given ("" stands for every prefix)."""
+    if given.module is not None:
+        return {"": given.module.name, **classes}
+    return classes
+
+
+def _structure(
+    listed: tuple[str, ...], missing: bool, classes: dict[str, str] | None = None
+) -> list[Cause]:
     """What recurrent keys present on one side only say, module by module: layers, a direction,
     a projection, biases; each fix says the model's argument that loads the checkpoint."""
     modules: dict[str, list[Name]] = {}
@@ -312,11 +327,29 @@ def _structure(listed: tuple[str, ...], missing: bool) -> list[Cause]:
     causes = []
     for prefix, names in modules.items():
         where = f"{prefix}: " if len(modules) > 1 and prefix else ""
-        causes += [
-            Cause(argument, where + text, where + fix, True)
-            for argument, text, fix in _differences(names, missing)
-        ]
+        model = (classes or {}).get(prefix) or (classes or {}).get("")
+        for argument, text, fix in _differences(names, missing):
+            if argument == "proj_size" and not missing and model not in (None, "LSTM"):
+                causes.append(_projection_of_an_lstm(where, model or ""))
+            else:
+                causes.append(Cause(argument, where + text, where + fix, True))
     return causes
+
+
+def _projection_of_an_lstm(where: str, model: str) -> Cause:
+    """weight_hr in the checkpoint, and a model of a class without projections (a GRU, an RNN):
+    the checkpoint is an LSTM's; proj_size alone cannot load it."""
+    return Cause(
+        "lstm_checkpoint",
+        where
+        + tr(
+            "The checkpoint has weight_hr, an LSTM's projection: it was saved from an nn.LSTM "
+            "with proj_size; nn.{model} takes no proj_size.",
+            model=model,
+        ),
+        where + tr("{code}, the checkpoint's class", code="nn.LSTM(..., proj_size=P)"),
+        True,
+    )
 
 
 # What differs, said from the side that has it: (missing from the checkpoint, unexpected in it).
