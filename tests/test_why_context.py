@@ -285,3 +285,29 @@ def test_weight_hr_in_the_checkpoint_of_a_gru_or_rnn_model_names_the_lstm(built:
     keys_only = text.split("\n\tsize mismatch")[0]  # the keys line alone, as a log may cut it
     (explained,) = why(keys_only, module=built).explained
     assert explained.causes[0].id == "lstm_checkpoint"
+
+
+@pytest.mark.parametrize("built_batch_first", [True, False])
+def test_a_batch_first_given_that_torch_contradicts_is_said(built_batch_first: bool) -> None:
+    lstm = nn.LSTM(5, 7, batch_first=built_batch_first)
+    x = torch.zeros(8, 32, 5)
+    states = (torch.zeros(1, 3, 7),) * 2
+    text = _said(lambda: lstm(x, states))
+    for said in (True, False):
+        notes = why(text, input=(8, 32, 5), batch_first=said).explained[0].notes
+        wrong = [note for note in notes if "as given" in note]
+        assert bool(wrong) == (said != built_batch_first), notes
+        if wrong:
+            assert f"batch_first={built_batch_first}, not {said}" in wrong[0]
+
+
+def test_an_input_given_leaves_out_the_transpose_that_cannot_fit() -> None:
+    gru = nn.GRU(300, 4)
+    text = _said(lambda: gru(torch.zeros(8, 32, 128)))
+    alone = [c.id for c in why(text).explained[0].causes]
+    assert "features_not_last" in alone
+    given = why(text, input=(8, 32, 128)).explained[0]
+    assert "features_not_last" not in [c.id for c in given.causes]
+    assert given.notes == ()
+    other = why(text, input=(8, 32, 129)).explained[0]
+    assert "not the tensor that reached the layer" in other.notes[0]

@@ -55,7 +55,9 @@ def input_width(found: Found, given: Given) -> Explained:
             ),
         ),
     ]
-    if found.sentence.stage != "cell" and causes[0].id != "channels_first":
+    # With the input's shape given, a transpose that puts another axis last cannot give torch
+    # its input_size unless that axis holds it (channels_first above): left out.
+    if found.sentence.stage != "cell" and causes[0].id != "channels_first" and shape is None:
         causes.append(
             Cause(
                 "features_not_last",
@@ -84,6 +86,22 @@ def input_width(found: Found, given: Given) -> Explained:
         formula="(..., H_in)",
         axes=(Axis("H_in", want, got),),
         causes=tuple(causes),
+        notes=_not_the_input(shape, got),
+    )
+
+
+def _not_the_input(shape: tuple[int, ...] | None, got: int) -> tuple[str, ...]:
+    """The input given does not end in the features torch read: not the tensor torch saw."""
+    if shape is None or not shape or shape[-1] == got:
+        return ()
+    return (
+        tr(
+            "The input given, {shape}, ends in {last} features; torch read {got}: it is not the "
+            "tensor that reached the layer.",
+            shape=shape,
+            last=shape[-1],
+            got=got,
+        ),
     )
 
 

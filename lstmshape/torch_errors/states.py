@@ -50,6 +50,29 @@ def state_size(found: Found, given: Given) -> Explained:
         causes=tuple(causes),
         notes=(
             tr("batch_first never reorders the states: they are (D*num_layers, N, H) either way."),
+            *_read_as(given, expected[1]),
+        ),
+    )
+
+
+def _read_as(given: Given, want: int) -> tuple[str, ...]:
+    """batch_first given, and torch read N on the other axis of the input given: the module was
+    built otherwise than said."""
+    shape = given.input
+    if shape is None or len(shape) != 3 or given.batch_first is None or shape[0] == shape[1]:
+        return ()
+    said = 0 if given.batch_first else 1
+    if shape[said] == want or shape[1 - said] != want:
+        return ()
+    return (
+        tr(
+            "torch read N = {want} on axis {axis} of the input {shape}: the module was built "
+            "with batch_first={actual}, not {said} as given.",
+            want=want,
+            axis=1 - said,
+            shape=shape,
+            actual=not given.batch_first,
+            said=given.batch_first,
         ),
     )
 
