@@ -135,6 +135,7 @@ TORCH = _sentences(
     ("single_state", "index {index} is out of bounds for dimension 0 with size {size}", {"index": "int", "size": "int"}, "forward"),
     ("input_dtype", "RNN input dtype ({input}) does not match weight dtype ({weight}). Convert input: input.to({to_weight}), or convert model: model.to({to_input})", {"input": "dtype", "weight": "dtype", "to_weight": "dtype", "to_input": "dtype"}, "forward"),
     ("matmul_dtype", "mat1 and mat2 must have the same dtype, but got {tensor} and {weight}", {"tensor": "scalar", "weight": "scalar"}, "forward"),
+    ("mkldnn_dtype", "get_mkldnn_dtype: unsupported data type", {}, "forward"),
     ("two_states", "lstm expects two hidden states", {}, "forward"),
     ("odd_states", "Odd number of params or hiddens given to a bidirectional RNN", {}, "forward"),
     ("more_states", "Expected more hidden states in stacked_rnn", {}, "forward"),
@@ -172,7 +173,8 @@ TORCH = _sentences(
 GENERIC = frozenset(
     {"unexpected_keyword", "negative_dimension", "storage_overflow", "storage_too_long",
      "single_state", "cell_state_1d", "indices_bounds", "index_out_of_range",
-     "index_select_empty", "rows_missing", "rows_missing_view", "matmul_dtype"}
+     "index_select_empty", "rows_missing", "rows_missing_view", "matmul_dtype",
+     "mkldnn_dtype"}
 )  # fmt: skip
 # The arguments RNNBase and RNNCellBase check by name in their sentences.
 ARGUMENTS = frozenset(

@@ -311,3 +311,28 @@ def test_an_input_given_leaves_out_the_transpose_that_cannot_fit() -> None:
     assert given.notes == ()
     other = why(text, input=(8, 32, 129)).explained[0]
     assert "not the tensor that reached the layer" in other.notes[0]
+
+
+def test_an_lstms_states_of_another_dtype_on_the_cpu() -> None:
+    lstm = nn.LSTM(10, 20)
+    x, h_0, c_0 = torch.zeros(4, 3, 10), torch.zeros(1, 3, 20).double(), torch.zeros(1, 3, 20)
+    text = _said(lambda: lstm(x, (h_0, c_0)))
+    assert why(text).explained == ()  # torch says it of any oneDNN kernel
+    (explained,) = why(f"    out, (h, c) = self.lstm(x, (h_0, c_0))\n{text}").explained
+    (cause,) = explained.causes
+    assert not cause.proven
+    scope = {"x": x, "h_0": h_0, "c_0": c_0}
+    exec(cause.fix, {}, scope)
+    output, _ = lstm(x, (scope["h_0"], scope["c_0"]))
+    assert tuple(output.shape) == (4, 3, 20)
+
+
+def test_token_ids_given_to_a_cell_are_embedded_first() -> None:
+    cell = nn.GRUCell(10, 20)
+    text = _said(lambda: cell(torch.zeros(3, 10, dtype=torch.int64)))
+    (explained,) = why(text, module="GRUCell").explained
+    assert explained.causes[0].id == "token_ids"
+    embedding = nn.Embedding(50, 10)
+    scope = {"x": torch.zeros(3, dtype=torch.int64), "embedding": embedding}
+    exec(explained.causes[0].fix, {}, scope)
+    assert tuple(cell(scope["x"]).shape) == (3, 20)

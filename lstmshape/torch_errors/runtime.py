@@ -32,17 +32,7 @@ def input_dtype(found: Found, given: Given) -> Explained:
     got, weight = found.fields["input"], found.fields["weight"]
     causes = []
     if got in _INTEGERS:
-        causes.append(
-            Cause(
-                "token_ids",
-                tr(
-                    "The input is {dtype}: token ids, or labels. A recurrent layer takes "
-                    "features; ids go through an nn.Embedding first.",
-                    dtype=got,
-                ),
-                "x = embedding(x)  # nn.Embedding(num_tokens, input_size)",
-            )
-        )
+        causes.append(_token_ids(got))
     causes.append(
         Cause(
             "input_dtype",
@@ -77,6 +67,18 @@ def matmul_dtype(found: Found, given: Given) -> Explained:
     state, of another dtype than the weights (torch says it of any matrix product)."""
     tensor = _SCALARS.get(found.fields["tensor"], found.fields["tensor"])
     weight = _SCALARS.get(found.fields["weight"], found.fields["weight"])
+    causes = [_token_ids(tensor)] if tensor in _INTEGERS else []
+    causes.append(
+        Cause(
+            "tensor_dtype",
+            tr(
+                "The input, h_0 or c_0 is {dtype}; the module's weights are {weight}.",
+                dtype=tensor,
+                weight=weight,
+            ),
+            f"x, h_0, c_0 = x.to({weight}), h_0.to({weight}), c_0.to({weight})",
+        )
+    )
     return _explained(
         found,
         tr(
@@ -87,17 +89,36 @@ def matmul_dtype(found: Found, given: Given) -> Explained:
         ),
         expected=weight,
         got=tensor,
+        causes=tuple(causes),
+    )
+
+
+def mkldnn_dtype(found: Found, given: Given) -> Explained:
+    """``get_mkldnn_dtype: unsupported data type``: an LSTM's states of another dtype than its
+    input on the CPU (torch says it of any oneDNN kernel)."""
+    text = tr("h_0 or c_0 has another dtype than the input and the module's weights.")
+    return _explained(
+        found,
+        text,
         causes=(
             Cause(
-                "tensor_dtype",
-                tr(
-                    "The input, h_0 or c_0 is {dtype}; the module's weights are {weight}.",
-                    dtype=tensor,
-                    weight=weight,
-                ),
-                f"x, h_0, c_0 = x.to({weight}), h_0.to({weight}), c_0.to({weight})",
+                "state_dtype",
+                text,
+                "h_0, c_0 = h_0.to(x.dtype), c_0.to(x.dtype)",
             ),
         ),
+    )
+
+
+def _token_ids(dtype: str) -> Cause:
+    return Cause(
+        "token_ids",
+        tr(
+            "The input is {dtype}: token ids, or labels. A recurrent layer takes features; ids go "
+            "through an nn.Embedding first.",
+            dtype=dtype,
+        ),
+        "x = embedding(x)  # nn.Embedding(num_tokens, input_size)",
     )
 
 
