@@ -336,3 +336,27 @@ def test_token_ids_given_to_a_cell_are_embedded_first() -> None:
     scope = {"x": torch.zeros(3, dtype=torch.int64), "embedding": embedding}
     exec(explained.causes[0].fix, {}, scope)
     assert tuple(cell(scope["x"]).shape) == (3, 20)
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [('  File "/torch/nn/modules/rnn.py", line 1', True), ("    h = self.gru1(x)", True),
+     ("model = nn.LSTMCell(3, 4)", True), ("in RNNBase.__init__", True),
+     ("two lstm_cell layers", True), ("grub install", False), ("scrnnr", False),
+     ("    y = self.embedding(x)", False)],
+)  # fmt: skip
+def test_what_names_a_recurrent_layer(line: str, named: bool) -> None:
+    generic = _said(GENERIC["index_out_of_range"])
+    assert bool(why(f"{line}\n{generic}\n").explained) == named
+
+
+def test_one_tensor_for_an_lstms_two_states_on_a_padded_input() -> None:
+    lstm = nn.LSTM(10, 20)
+    x, h_0 = torch.zeros(4, 3, 10), torch.zeros(1, 3, 20)
+    text = _said(lambda: lstm(x, h_0))
+    (explained,) = why(text, module="LSTM").explained
+    (cause,) = explained.causes
+    assert (cause.fix, cause.proven) == ("lstm(x, (h_0, c_0))", False)
+    output, (h_n, c_n) = eval(cause.fix, {}, {"lstm": lstm, "x": x, "h_0": h_0, "c_0": h_0})
+    assert tuple(output.shape) == (4, 3, 20)
+    assert tuple(h_n.shape) == tuple(c_n.shape) == (1, 3, 20)

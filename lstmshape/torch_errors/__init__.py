@@ -131,7 +131,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
 
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
 # lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
-RECURRENT = re.compile(r"(?<![A-Za-z])(?:lstm|gru|rnn)", re.IGNORECASE)
+RECURRENT = re.compile(r"(?<![a-z])(?:lstm|gru|rnn)(?:cell|base)?s?(?![a-z])", re.IGNORECASE)
 
 
 def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool]:
