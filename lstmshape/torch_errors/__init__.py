@@ -24,7 +24,8 @@ from lstmshape.torch_errors.inputs import (
     no_steps,
     single_state,
 )
-from lstmshape.torch_errors.loading import keys, size_mismatches
+from lstmshape.torch_errors.keys import keys
+from lstmshape.torch_errors.loading import size_mismatches
 from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
 from lstmshape.torch_errors.runtime import (

@@ -48,49 +48,7 @@ def sized_rank(found: Found, tensor: str, width: str) -> Explained:
     """``Expected hidden size (2, 3, 20), got [3, 20]``: the state's rank differs from torch's.
     torch compares sizes only after packing, so the input is batched and the state must be 3-D."""
     expected, got = found.fields["expected"], found.fields["got"]
-    causes = []
-    if len(got) == len(expected) - 1 and got == expected[1:]:
-        text = tr(
-            "{tensor} is {got}: (N, {width}) without the first axis, D*num_layers = {rows}, as a "
-            "cell's state or an unbatched one is built.",
-            tensor=tensor,
-            got=got,
-            width=width,
-            rows=expected[0],
-        )
-        fix = f"{tensor} = {tensor}.unsqueeze(0)" if expected[0] == 1 else _build(tensor, width)
-        causes.append(Cause("layer_axis_missing", text, fix))
-    elif len(got) == len(expected) - 1 and got == (expected[0], expected[2]):
-        causes.append(
-            Cause(
-                "batch_axis_missing",
-                tr(
-                    "{tensor} is {got}: (D*num_layers, {width}) without the batch axis, as for "
-                    "unbatched input; this input is a batch of N = {batch}.",
-                    tensor=tensor,
-                    got=got,
-                    width=width,
-                    batch=expected[1],
-                ),
-                f"{tensor} = {tensor}.unsqueeze(1)" if expected[1] == 1 else _build(tensor, width),
-            )
-        )
-    else:
-        axis = _extra_axis(got, expected)
-        if axis is not None:
-            causes.append(
-                Cause(
-                    "extra_axis",
-                    tr(
-                        "{tensor} is {got}: the shape torch takes, with an extra axis of 1 at dim "
-                        "{axis}.",
-                        tensor=tensor,
-                        got=got,
-                        axis=axis,
-                    ),
-                    f"{tensor} = {tensor}.squeeze({axis})",
-                )
-            )
+    causes = _reshaped(tensor, width, expected, got)
     rebuilt = _rebuilt(tensor, width)
     if all(cause.fix != rebuilt.fix for cause in causes):
         causes.append(rebuilt)
@@ -113,6 +71,43 @@ def sized_rank(found: Found, tensor: str, width: str) -> Explained:
             tr("batch_first never reorders the states: they are (D*num_layers, N, H) either way."),
         ),
     )
+
+
+def _reshaped(tensor: str, width: str, expected: Shape, got: Shape) -> list[Cause]:
+    """The axis the state lacks or has too many, where the sizes tell it; its reshaping fix
+    only where it gives torch's very shape, the state built anew otherwise."""
+    if len(got) == len(expected) - 1 and got == expected[1:]:
+        text = tr(
+            "{tensor} is {got}: (N, {width}) without the first axis, D*num_layers = {rows}, as a "
+            "cell's state or an unbatched one is built.",
+            tensor=tensor,
+            got=got,
+            width=width,
+            rows=expected[0],
+        )
+        fix = f"{tensor} = {tensor}.unsqueeze(0)" if expected[0] == 1 else _build(tensor, width)
+        return [Cause("layer_axis_missing", text, fix)]
+    if len(got) == len(expected) - 1 and got == (expected[0], expected[2]):
+        text = tr(
+            "{tensor} is {got}: (D*num_layers, {width}) without the batch axis, as for "
+            "unbatched input; this input is a batch of N = {batch}.",
+            tensor=tensor,
+            got=got,
+            width=width,
+            batch=expected[1],
+        )
+        fix = f"{tensor} = {tensor}.unsqueeze(1)" if expected[1] == 1 else _build(tensor, width)
+        return [Cause("batch_axis_missing", text, fix)]
+    axis = _extra_axis(got, expected)
+    if axis is None:
+        return []
+    text = tr(
+        "{tensor} is {got}: the shape torch takes, with an extra axis of 1 at dim {axis}.",
+        tensor=tensor,
+        got=got,
+        axis=axis,
+    )
+    return [Cause("extra_axis", text, f"{tensor} = {tensor}.squeeze({axis})")]
 
 
 def _extra_axis(got: Shape, expected: Shape) -> int | None:
