@@ -360,3 +360,13 @@ def test_one_tensor_for_an_lstms_two_states_on_a_padded_input() -> None:
     output, (h_n, c_n) = eval(cause.fix, {}, {"lstm": lstm, "x": x, "h_0": h_0, "c_0": h_0})
     assert tuple(output.shape) == (4, 3, 20)
     assert tuple(h_n.shape) == tuple(c_n.shape) == (1, 3, 20)
+
+
+def test_lengths_on_another_device_are_named() -> None:
+    """No CUDA here: a meta tensor makes torch say the same sentence of another device."""
+    x, lengths = torch.zeros(4, 3, 10), torch.tensor([4, 3, 2], device="meta")
+    (explained,) = why(_said(lambda: nn.utils.rnn.pack_padded_sequence(x, lengths))).explained
+    (cause,) = explained.causes
+    assert cause.id == "lengths_device"
+    assert "meta" in cause.text
+    assert "lengths.cpu()" in cause.fix
