@@ -26,6 +26,8 @@ _PATTERNS = {
     "ranks": r"[0-9]+-D(?:, [0-9]+-D)*",
     "keys": r'"[^"]*"(?:, "[^"]*")*',
     "word": r"[^'\s]+",
+    "dtype": r"torch\.[a-z0-9]+",  # torch.float64
+    "scalar": r"[A-Z][A-Za-z0-9]*",  # Double, Float, BFloat16: torch's ScalarType names
 }
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -38,6 +40,22 @@ class Sentence(NamedTuple):
     fields: Mapping[str, str]
     stage: str
     """When torch says it: ``constructor``, ``forward``, ``cell``, ``packing`` or ``load``."""
+
+    @property
+    def generic(self) -> bool:
+        """Whether torch says this sentence of any tensor or module, not of recurrent layers only:
+        ``why`` reads it only where the text or the user names a recurrent layer, and never as a
+        proof."""
+        return self.id in GENERIC
+
+    def about_recurrent_layers(self, fields: Mapping[str, Any]) -> bool:
+        """Whether this occurrence is about a recurrent layer by its own words: a generic sentence
+        never is; ``{argument} should be of type int`` only when the argument is one of RNNBase's
+        (nn.MultiheadAttention says it of embed_dim too)."""
+        if self.generic:
+            return False
+        argument = fields.get("argument")
+        return argument is None or argument in ARGUMENTS
 
     def say(self, **values: Any) -> str:
         """The sentence with ``values`` written as torch writes them. A value for a field this
@@ -115,6 +133,13 @@ TORCH = _sentences(
     ("state_size", "Expected {label} size {expected}, got {got}", {"label": "label", "expected": "shape", "got": "list"}, "forward"),
     ("no_steps", "Expected sequence length to be larger than 0 in RNN", {}, "forward"),
     ("single_state", "index {index} is out of bounds for dimension 0 with size {size}", {"index": "int", "size": "int"}, "forward"),
+    ("input_dtype", "RNN input dtype ({input}) does not match weight dtype ({weight}). Convert input: input.to({to_weight}), or convert model: model.to({to_input})", {"input": "dtype", "weight": "dtype", "to_weight": "dtype", "to_input": "dtype"}, "forward"),
+    ("matmul_dtype", "mat1 and mat2 must have the same dtype, but got {tensor} and {weight}", {"tensor": "scalar", "weight": "scalar"}, "forward"),
+    ("mkldnn_dtype", "get_mkldnn_dtype: unsupported data type", {}, "forward"),
+    ("two_states", "lstm expects two hidden states", {}, "forward"),
+    ("odd_states", "Odd number of params or hiddens given to a bidirectional RNN", {}, "forward"),
+    ("more_states", "Expected more hidden states in stacked_rnn", {}, "forward"),
+    ("rnn_parameters", "got an incorrect number of RNN parameters", {}, "forward"),
     # --- a cell's forward --------------------------------------------------------------------
     ("cell_input_rank", "{module}: Expected input to be 1D or 2D, got {rank}D instead", {"module": "name", "rank": "int"}, "cell"),
     ("lstm_cell_state_rank", "LSTMCell: Expected hx[{index}] to be 1D or 2D, got {rank}D instead", {"index": "int", "rank": "int"}, "cell"),
@@ -123,11 +148,13 @@ TORCH = _sentences(
     ("cell_batch", "Input batch size {input} doesn't match hidden{index} batch size {state}", {"input": "int", "index": "int", "state": "int"}, "cell"),
     ("cell_width", "hidden{index} has inconsistent hidden_size: got {got}, expected {expected}", {"index": "int", "got": "int", "expected": "int"}, "cell"),
     ("cell_state_1d", "Dimension out of range (expected to be in range of [-1, 0], but got 1)", {}, "cell"),
+    ("lstm_cell_two_states", "lstm_cell expects two hidden states", {}, "cell"),
     ("lstm_cell_tuple", "lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor", {}, "cell"),
     # --- pack_padded_sequence, and a forward pass on what it packed ------------------------------
     ("unsorted_lengths", "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.", {}, "packing"),
     ("lengths_count", "Expected `len(lengths)` to be equal to batch_size, but got {got} (batch_size={batch})", {"got": "int", "batch": "int"}, "packing"),
     ("length_not_positive", "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0", {}, "packing"),
+    ("lengths_tensor", "'lengths' argument should be a 1D CPU int64 tensor, but got {rank}D {device} {type} tensor", {"rank": "int", "device": "name", "type": "scalar"}, "packing"),
     ("empty_pack", "Cannot pack empty tensors.", {}, "packing"),
     ("indices_bounds", "INDICES element is out of DATA bounds, id={index} axis_dim={size}", {"index": "int", "size": "int"}, "packing"),
     ("index_out_of_range", "index out of range in self", {}, "packing"),
@@ -138,6 +165,21 @@ TORCH = _sentences(
     ("size_mismatch", "size mismatch for {parameter}: copying a param with shape {checkpoint} from checkpoint, the shape in current model is {model}.", {"parameter": "path", "checkpoint": "size", "model": "size"}, "load"),
     ("missing_keys", "Missing key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
     ("unexpected_keys", "Unexpected key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
+)  # fmt: skip
+
+
+# Sentences torch says of any tensor or module: "index out of range in self" (any nn.Embedding),
+# "Dimension out of range ...", "X.__init__() got an unexpected keyword argument ...".
+GENERIC = frozenset(
+    {"unexpected_keyword", "negative_dimension", "storage_overflow", "storage_too_long",
+     "single_state", "cell_state_1d", "indices_bounds", "index_out_of_range",
+     "index_select_empty", "rows_missing", "rows_missing_view", "matmul_dtype",
+     "mkldnn_dtype"}
+)  # fmt: skip
+# The arguments RNNBase and RNNCellBase check by name in their sentences.
+ARGUMENTS = frozenset(
+    {"input_size", "hidden_size", "num_layers", "bias", "batch_first", "proj_size", "dropout",
+     "bidirectional", "nonlinearity"}
 )  # fmt: skip
 
 

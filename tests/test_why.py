@@ -135,7 +135,7 @@ def test_the_true_cause_comes_first_when_the_arguments_determine_it(
 
 
 @given(st.integers(1, 6), st.integers(1, 6), st.booleans(), st.sampled_from(["LSTM", "GRU", "RNN"]))
-def test_a_swapped_batch_first_is_proven_by_the_input_and_its_fix_runs_the_data_as_meant(
+def test_a_swapped_batch_first_is_first_given_the_input_and_its_fix_runs_the_data_as_meant(
     steps: int, batch: int, data_batch_first: bool, module: str
 ) -> None:
     """The data is (N, L, H_in) (or (L, N, H_in)), the module built with the other batch_first,
@@ -150,7 +150,7 @@ def test_a_swapped_batch_first_is_proven_by_the_input_and_its_fix_runs_the_data_
     text = torch_error(lambda: call(wrong, x, states))
     (explained,) = why(text, input=tuple(x.shape)).explained
     first = explained.causes[0]
-    assert first.proven
+    assert not first.proven  # a state built for the wrong size gives the same numbers
     assert first.id == ("batch_first_forgotten" if data_batch_first else "batch_first_wrong")
     change = first.fix.split(";")[0]
     assert change.endswith("without batch_first=True") != data_batch_first
@@ -243,6 +243,9 @@ def test_every_sentence_torch_raises_is_recognised() -> None:
     ids = set()
     for text in _torch_texts():
         result = why(text)
+        if not result.explained:  # a sentence torch says of any tensor: read with a layer named
+            result = why(text, module="LSTM")
+            assert all(TORCH[e.sentence].generic for e in result.explained), text
         assert result.explained, text
         validate_json(result.to_dict(), "why")
         ids.update(e.sentence for e in result.explained)
@@ -254,7 +257,7 @@ def test_every_template_reads_back_what_it_says() -> None:
     samples = {"int": 7, "shape": (2, 3, 20), "list": (1, 8, 20), "size": (1024, 300),
                "name": "hidden_size", "path": "encoder.lstm.weight_ih_l0", "label": "hidden[1]",
                "batchedness": "batched 3-D", "ranks": "2-D, 3-D", "keys": '"a.weight", "b.bias"',
-               "word": "sigmoid"}  # fmt: skip
+               "word": "sigmoid", "dtype": "torch.float64", "scalar": "Double"}  # fmt: skip
     for sentence in TORCH.values():
         values = {name: samples[kind] for name, kind in sentence.fields.items()}
         text = f"noise before\nRuntimeError: {sentence.say(**values)}\nnoise after\n"

@@ -21,9 +21,9 @@ from lstmshape.reading import read_int, read_shape
 from lstmshape.words import words
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
-# line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks.
+# line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks, and said so.
 BLOCK_BYTES = 4 * 1024**2
-LONGEST_LINE = 64 * 1024**2
+LONGEST_LINE = 4 * 1024**2
 
 
 def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]) -> int:
@@ -32,11 +32,14 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
     from lstmshape.views.why import render_why
 
     out, err = consoles()
+    cuts: list[int] = []
     try:
-        result = why_blocks(_blocks(text, file), **_read(known))
+        result = why_blocks(_blocks(text, file, cuts), **_read(known))
     except LstmShapeError as error:
         print_error(err, error)
         return error.exit_code
+    for line in _limits(result.skipped, len(cuts)):
+        err.print(line, soft_wrap=True, markup=False, highlight=False)
     if not result.recognised:
         if fmt == "json":
             render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}
@@ -50,7 +53,33 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
     return 0
 
 
-def _blocks(text: str | None, file: Path | None) -> Iterator[str]:
+def _limits(skipped: int, cut: int) -> list[str]:
+    """What the bounds on memory left out (on stderr: stdout stays the result)."""
+    from lstmshape.torch_errors import MAX_SENTENCES
+
+    lines = []
+    if skipped:
+        lines.append(
+            tr(
+                "Note: {count} more occurrences of other sentences were not explained: only the "
+                "first {most} distinct sentences are.",
+                count=skipped,
+                most=MAX_SENTENCES,
+            )
+        )
+    if cut:
+        lines.append(
+            tr(
+                "Note: {count} lines longer than {size} MiB were cut; a sentence across a cut is "
+                "not read.",
+                count=cut,
+                size=LONGEST_LINE // 1024**2,
+            )
+        )
+    return lines
+
+
+def _blocks(text: str | None, file: Path | None, cuts: list[int]) -> Iterator[str]:
     if text is not None and file is not None:
         raise UnreadableValueError(
             words("why reads one text: the argument, or {file}, not both.", file="--file"),
@@ -58,8 +87,10 @@ def _blocks(text: str | None, file: Path | None) -> Iterator[str]:
         )
     if text is not None:
         return iter((text,))
+    if file is not None and str(file) == "-":
+        return line_blocks(sys.stdin.buffer, cuts)
     if file is not None:
-        return _file_blocks(file)
+        return _file_blocks(file, cuts)
     if sys.stdin is None or sys.stdin.isatty():
         raise UnreadableValueError(
             words(
@@ -69,10 +100,10 @@ def _blocks(text: str | None, file: Path | None) -> Iterator[str]:
             ),
             hint=words("Try {command}", command=_PIPED),
         )
-    return line_blocks(sys.stdin.buffer)
+    return line_blocks(sys.stdin.buffer, cuts)
 
 
-def _file_blocks(path: Path) -> Iterator[str]:
+def _file_blocks(path: Path, cuts: list[int]) -> Iterator[str]:
     try:
         mode = path.stat().st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
@@ -81,7 +112,7 @@ def _file_blocks(path: Path) -> Iterator[str]:
         stream = path.open("rb")
     except OSError as error:
         raise _unreadable(path, error) from None
-    return _closing(stream, path)
+    return _closing(stream, path, cuts)
 
 
 def _unreadable(path: Path, error: OSError) -> UnreadableValueError:
@@ -91,25 +122,30 @@ def _unreadable(path: Path, error: OSError) -> UnreadableValueError:
     )
 
 
-def _closing(stream: IO[bytes], path: Path) -> Iterator[str]:
+def _closing(stream: IO[bytes], path: Path, cuts: list[int]) -> Iterator[str]:
     with stream:
         try:
-            yield from line_blocks(stream)
+            yield from line_blocks(stream, cuts)
         except OSError as error:  # a disk that fails half-way
             raise _unreadable(path, error) from None
 
 
-def line_blocks(stream: IO[bytes]) -> Iterator[str]:
+def line_blocks(stream: IO[bytes], cuts: list[int] | None = None) -> Iterator[str]:
     """The stream's text in blocks that end at a line's end. Binary garbage or another encoding
-    is read as far as it is text (undecodable bytes become U+FFFD)."""
+    is read as far as it is text (undecodable bytes become U+FFFD). A line longer than
+    LONGEST_LINE is cut: each cut is appended to ``cuts`` (its offset in the block)."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     rest = ""
+    cutting = False  # in a line already cut: its next cuts are the same line's
     while chunk := stream.read(BLOCK_BYTES):
         text = rest + decoder.decode(chunk)
         end = text.rfind("\n") + 1
         if end == 0 and len(text) < LONGEST_LINE:
             rest = text
             continue
+        if end == 0 and not cutting and cuts is not None:
+            cuts.append(len(text))
+        cutting = end == 0
         end = end or len(text)
         rest = text[end:]
         yield text[:end]

@@ -118,6 +118,9 @@ class WhyResult(Shown):
     """The module's arguments the user gave to pin the causes down."""
     lang: str = field(default_factory=language)
     """The language of the explanations: the one spoken when they were made."""
+    skipped: int = 0
+    """Occurrences of sentences past the first MAX_SENTENCES distinct ones, not explained: a log
+    of any number of distinct errors keeps a bounded memory."""
 
     @property
     def recognised(self) -> bool:

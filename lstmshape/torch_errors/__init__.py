@@ -7,12 +7,13 @@ a sentence the text repeats instead of explaining it twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.why import Explained, WhyResult
 from lstmshape.torch_errors.find import Found, find_sentences
 from lstmshape.torch_errors.given import Given
@@ -22,14 +23,28 @@ from lstmshape.torch_errors.inputs import (
     input_width,
     no_steps,
     single_state,
-    state_rank,
 )
-from lstmshape.torch_errors.loading import keys, size_mismatches
+from lstmshape.torch_errors.keys import keys
+from lstmshape.torch_errors.loading import size_mismatches
+from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
+from lstmshape.torch_errors.runtime import (
+    input_dtype,
+    lengths_tensor,
+    matmul_dtype,
+    mkldnn_dtype,
+    rnn_parameters,
+    state_count,
+    two_states,
+)
 from lstmshape.torch_errors.states import state_size
+from lstmshape.weights.names import split_key
 from lstmshape.words import words
 
 Explainer = Callable[[Found, Given], Explained]
+
+# The distinct sentences one text is explained for: a log holds one error or a few, repeated.
+MAX_SENTENCES = 100
 
 _EXPLAINERS: dict[str, Explainer] = {
     "state_size": state_size,
@@ -48,8 +63,15 @@ _EXPLAINERS: dict[str, Explainer] = {
     "cell_state_rank": cell_state,
     "lstm_cell_tuple": cell_state,
     "cell_state_1d": cell_state,
-    "missing_keys": keys,
-    "unexpected_keys": keys,
+    "input_dtype": input_dtype,
+    "matmul_dtype": matmul_dtype,
+    "mkldnn_dtype": mkldnn_dtype,
+    "odd_states": state_count,
+    "more_states": state_count,
+    "two_states": two_states,
+    "lstm_cell_two_states": two_states,
+    "lengths_tensor": lengths_tensor,
+    "rnn_parameters": rnn_parameters,
 }
 
 
@@ -79,25 +101,81 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     """:func:`why` over a text given in blocks of whole lines (a log read a block at a time): the
     memory of one block, whatever the log's size."""
     known = Given.read(**given)
-    # Each sentence once, counted: a log that repeats one error a million times stays small.
-    times: dict[str, int] = {}
-    found: list[Found] = []
-    for block in blocks:
-        for item in find_sentences(block):
-            if item.message not in times:
-                found.append(item)
-            times[item.message] = times.get(item.message, 0) + 1
+    found, times, skipped, named = _read(blocks)
+    context = bool(known.said()) or named
+    context = context or any(f.sentence.about_recurrent_layers(f.fields) for f in found)
+    if not context:
+        found = [f for f in found if f.sentence.about_recurrent_layers(f.fields)]
     explained: list[Explained] = []
     mismatches = [f for f in found if f.sentence.id == "size_mismatch"]
+    mismatched = size_mismatches(mismatches, known) if mismatches else []
+    # The model's class for each module the size mismatches read (torch lists the keys first).
+    classes = {split_key(e.parameter or "")[0]: e.model["module"] for e in mismatched if e.model}
     for item in found:
         if item.sentence.id == "size_mismatch":
             if item is mismatches[0]:
-                explained += size_mismatches(mismatches, known)
+                explained += mismatched
+            continue
+        if item.sentence.id in ("missing_keys", "unexpected_keys"):
+            listed = keys(item, known, _other_keys(item, found), classes)
+            if listed is not None:
+                explained.append(listed)
             continue
         explainer = _EXPLAINERS.get(item.sentence.id, refusal)
-        explained.append(explainer(item, known))
+        said = explainer(item, known)
+        explained.append(
+            said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
+        )
     counted = tuple(replace(e, times=times[e.torch_message]) for e in explained)
-    return WhyResult(counted, known.said())
+    return WhyResult(counted, known.said(), skipped=skipped)
+
+
+# A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
+# lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
+RECURRENT = re.compile(r"(?<![a-z])(?:lstm|gru|rnn)(?:cell|base)?s?(?![a-z])", re.IGNORECASE)
+
+
+def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool]:
+    """The distinct sentences of the text (at most MAX_SENTENCES), how many times each, how many
+    occurrences of others were skipped, and whether the text names a recurrent layer."""
+    # Each sentence once, counted: a log that repeats one error a million times stays small; and
+    # at most MAX_SENTENCES distinct ones, the others counted as skipped.
+    times: dict[str, int] = {}
+    found: list[Found] = []
+    skipped = 0
+    named = False
+    for block in blocks:
+        named = named or RECURRENT.search(block) is not None
+        for item in find_sentences(block):
+            if item.message in times:
+                times[item.message] += 1
+            elif len(found) < MAX_SENTENCES:
+                found.append(item)
+                times[item.message] = 1
+            else:
+                skipped += 1
+    return found, times, skipped, named
+
+
+def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
+    """The keys the text lists on the other side of load_state_dict's report."""
+    other = "unexpected_keys" if item.sentence.id == "missing_keys" else "missing_keys"
+    return tuple(key for f in found if f.sentence.id == other for key in f.fields["keys"])
+
+
+def _likely(said: Explained) -> Explained:
+    """A sentence torch says of any tensor: its reading in a recurrent layer is a possibility."""
+    return replace(
+        said,
+        causes=tuple(cause._replace(proven=False) for cause in said.causes),
+        notes=(
+            *said.notes,
+            tr(
+                "torch says this of any tensor, not of recurrent layers only: read here as a "
+                "recurrent layer's, as the text or the arguments given name one."
+            ),
+        ),
+    )
 
 
 __all__ = ["Given", "why", "why_blocks"]

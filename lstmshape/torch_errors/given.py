@@ -34,7 +34,26 @@ class Given(NamedTuple):
         module = None if values.get("module") is None else read_module(values["module"])
         shape = None if values.get("input") is None else shape_of(values["input"], "input")
         rest = {k: v for k, v in values.items() if k not in ("module", "input") and v is not None}
-        return cls(module=module, input=shape, **rest)
+        known = cls(module=module, input=shape, **rest)
+        known.check()
+        return known
+
+    def check(self) -> None:
+        """Refuse what torch would refuse (``hidden_size=-3``, ``num_layers=0``, a float, a
+        string), with the same error and fix as explain: the module the arguments given build,
+        the others at values torch takes. The input's size is not checked: an input of 0 features
+        may be the very error to explain."""
+        arguments = {
+            name: getattr(self, name)
+            for name in ("num_layers", "bidirectional", "batch_first", "proj_size")
+            if getattr(self, name) is not None
+        }
+        hidden = self.hidden_size
+        if hidden is None:  # any size proj_size is smaller than
+            proj = self.proj_size if isinstance(self.proj_size, int) else 0
+            hidden = max(proj, 0) + 1
+        kind = self.module or KINDS["LSTM"]
+        ModuleSpec(1, hidden, kind=kind, **arguments)
 
     def said(self) -> dict[str, Any]:
         """What was given, by torch's names (for the result's JSON)."""

@@ -55,7 +55,9 @@ def input_width(found: Found, given: Given) -> Explained:
             ),
         ),
     ]
-    if found.sentence.stage != "cell" and causes[0].id != "channels_first":
+    # With the input's shape given, a transpose that puts another axis last cannot give torch
+    # its input_size unless that axis holds it (channels_first above): left out.
+    if found.sentence.stage != "cell" and causes[0].id != "channels_first" and shape is None:
         causes.append(
             Cause(
                 "features_not_last",
@@ -84,6 +86,22 @@ def input_width(found: Found, given: Given) -> Explained:
         formula="(..., H_in)",
         axes=(Axis("H_in", want, got),),
         causes=tuple(causes),
+        notes=_not_the_input(shape, got),
+    )
+
+
+def _not_the_input(shape: tuple[int, ...] | None, got: int) -> tuple[str, ...]:
+    """The input given does not end in the features torch read: not the tensor torch saw."""
+    if shape is None or not shape or shape[-1] == got:
+        return ()
+    return (
+        tr(
+            "The input given, {shape}, ends in {last} features; torch read {got}: it is not the "
+            "tensor that reached the layer.",
+            shape=shape,
+            last=shape[-1],
+            got=got,
+        ),
     )
 
 
@@ -133,7 +151,11 @@ def input_rank(found: Found, given: Given) -> Explained:
                     "axis of 1) to fold into the features or squeeze away.",
                     rank=rank,
                 ),
-                tr("{code}  # or {other}", code="x = x.view(N, L, -1)", other="x.squeeze(-1)"),
+                # flatten folds the trailing axes whatever the layout: (L, N, ...) or (N, L, ...)
+                tr(
+                    "{code}  # then input_size is their product",
+                    code=f"x = x.flatten({1 if cell else 2})",
+                ),
             )
         ]
     else:
@@ -196,75 +218,6 @@ def no_steps(found: Found, given: Given) -> Explained:
     )
 
 
-def state_rank(found: Found, given: Given) -> Explained:
-    """``For batched 3-D input, hx should also be 3-D but got 2-D tensor`` (and hx and cx)."""
-    batched = found.fields["input"].startswith("batched")
-    want = found.fields["want"]
-    ranks = found.fields.get("ranks") or (found.fields.get("got"),)
-    causes = []
-    if found.sentence.id == "states_rank" and batched and set(ranks) == {2}:
-        causes.append(
-            Cause(
-                "one_state_for_two",
-                tr(
-                    "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows "
-                    "as h_0 and c_0, each of one axis less."
-                ),
-                "lstm(x, (h_0, c_0))",
-            )
-        )
-    if batched:
-        causes.append(
-            Cause(
-                "unbatched_states",
-                tr(
-                    "Batched input takes {want}-D states (D*num_layers, N, H): these were built "
-                    "without the layer axis, as for unbatched input or for a cell.",
-                    want=want,
-                ),
-                tr(
-                    "{code}  # (N, H) -> (1, N, H) for one layer",
-                    code="h_0 = h_0.unsqueeze(0)",
-                ),
-            )
-        )
-    else:
-        causes.append(
-            Cause(
-                "batched_states",
-                tr(
-                    "Unbatched input (L, H_in) takes {want}-D states (D*num_layers, H): the states "
-                    "have a batch axis the input lacks.",
-                    want=want,
-                ),
-                tr(
-                    "{code}  # give the input its batch axis, or {other}",
-                    code="x = x.unsqueeze(1)",
-                    other="h_0.squeeze(1)",
-                ),
-            )
-        )
-    return _explained(
-        found,
-        tr(
-            "The states have ranks {ranks}; batched input needs {want}-D states.",
-            ranks=", ".join(f"{r}-D" for r in ranks),
-            want=want,
-        )
-        if batched
-        else tr(
-            "The states have ranks {ranks}; unbatched input needs {want}-D states.",
-            ranks=", ".join(f"{r}-D" for r in ranks),
-            want=want,
-        ),
-        subject="h_0",
-        expected=want,
-        got=ranks[0],
-        formula="(D*num_layers, N, H)" if batched else "(D*num_layers, H)",
-        causes=tuple(causes),
-    )
-
-
 def single_state(found: Found, given: Given) -> Explained:
     """``index 1 is out of bounds for dimension 0 with size 1``: hx[1] of a single tensor."""
     return _explained(
@@ -303,9 +256,7 @@ def cell_state(found: Found, given: Given) -> Explained:
             got=axis.got,
             formula="(N, H)",
             axes=(axis,),
-            causes=tuple(
-                batch_causes(axis, tensor, given, f"{tensor} = torch.zeros(x.size(0), hidden_size)")
-            ),
+            causes=_cell_batch_causes(axis, tensor, given),
         )
     if sentence == "cell_width":
         axis = Axis("H", found.fields["expected"], found.fields["got"])
@@ -331,6 +282,29 @@ def cell_state(found: Found, given: Given) -> Explained:
             ),
         )
     return _one_for_two(found, tensor)
+
+
+def _cell_batch_causes(axis: Axis, tensor: str, given: Given) -> tuple[Cause, ...]:
+    """A cell's state of another batch; or a 1-D state (hidden_size,) given with batched input,
+    whose hidden_size torch reads as its batch."""
+    build = f"{tensor} = torch.zeros(x.size(0), hidden_size)"
+    causes = batch_causes(axis, tensor, given, build)
+    one_d = Cause(
+        "state_1d",
+        tr(
+            "If {tensor} is 1-D, ({got},), its {got} is hidden_size: with batched input a cell's "
+            "state is 2-D, (N, hidden_size), and torch reads a 1-D one's size as its batch.",
+            tensor=tensor,
+            got=axis.got,
+        ),
+        build,
+    )
+    # hidden_size given equal to the "batch" torch read makes a 1-D state the likelier cause.
+    if given.hidden_size is not None and given.hidden_size == axis.got:
+        return (one_d, *causes)
+    if given.hidden_size is not None:
+        return tuple(causes)
+    return (*causes, one_d)
 
 
 def _one_for_two(found: Found, tensor: str) -> Explained:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from lstmshape.errors import LstmShapeError
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import tr
+from lstmshape.kinds import ModuleKind
 from lstmshape.model.weights import Reading
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
-from lstmshape.weights.names import Name, read_leaf, split_key
+from lstmshape.weights.names import read_leaf, split_key
 from lstmshape.weights.partial import consistent_configs
 
 Shape = tuple[int, ...]
@@ -31,19 +32,18 @@ def size_mismatches(found: list[Found], given: Given) -> list[Explained]:
         by_module.setdefault(split_key(item.fields["parameter"])[0], []).append(item)
     explained = []
     for items in by_module.values():
-        checkpoint = _readings(
-            {i.fields["parameter"]: i.fields["checkpoint"] for i in items}, given
-        )
-        model = _readings({i.fields["parameter"]: i.fields["model"] for i in items}, given)
+        # The class given is the model's; the checkpoint may hold another.
+        checkpoint = _readings({i.fields["parameter"]: i.fields["checkpoint"] for i in items}, None)
+        model = _readings({i.fields["parameter"]: i.fields["model"] for i in items}, given.module)
         explained.append(_mismatch(items, _pair(checkpoint, model), checkpoint, model))
     return explained
 
 
-def _readings(shapes: dict[str, Shape], given: Given) -> tuple[Reading, ...]:
+def _readings(shapes: dict[str, Shape], module: ModuleKind | None) -> tuple[Reading, ...]:
     if any(read_leaf(split_key(key)[1]) is None for key in shapes):
         return ()  # not a recurrent module's parameter
     try:
-        return consistent_configs(shapes, given.module)
+        return consistent_configs(shapes, module)
     except LstmShapeError:
         return ()
 
@@ -119,6 +119,8 @@ def _causes(
     checkpoint: tuple[Reading, ...],
     model: tuple[Reading, ...],
 ) -> tuple[Cause, ...]:
+    if pair is None and checkpoint and model:
+        return (_other_class(checkpoint, model),)
     if pair is None:
         return (
             Cause(
@@ -169,6 +171,25 @@ def _causes(
     return (Cause("arguments_differ", text, fix, sure),)
 
 
+def _other_class(checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]) -> Cause:
+    """The gates' rows tell the class: 4*H for an LSTM, 3*H for a GRU, H for an RNN."""
+    ours, theirs = checkpoint[0], model[0]
+    return Cause(
+        "other_class",
+        tr(
+            "The checkpoint's shapes are those of {ours} ({gates} gates); the model's, of {theirs} "
+            "({model_gates}): the checkpoint was saved from another class of layer.",
+            ours=ours.call(),
+            gates=ours.kind.gates,
+            theirs=theirs.call(),
+            model_gates=theirs.kind.gates,
+        ),
+        tr("build the layer as {call}", call=ours.call()),
+        # One reading on each side: the shapes leave no other class.
+        len(checkpoint) == 1 and len(model) == 1,
+    )
+
+
 def _config(reading: Reading) -> dict[str, Any]:
     return {
         "module": reading.kind.name,
@@ -201,138 +222,3 @@ def _formula(key: str, pair: tuple[Reading, Reading] | None) -> str:
         "bias_hh": f"({gates}{h},)",
         "weight_hr": "(proj_size, H_cell)",
     }[name.stem]
-
-
-def keys(found: Found, given: Given) -> Explained:
-    """``Missing key(s) in state_dict: ...`` or ``Unexpected key(s) in state_dict: ...``."""
-    missing = found.sentence.id == "missing_keys"
-    listed = found.fields["keys"]
-    causes = [*_data_parallel(listed, missing)]
-    if not causes:
-        causes = _structure(listed, missing)
-    return Explained(
-        sentence=found.sentence.id,
-        torch_message=found.message,
-        stage="load",
-        summary=_keys_summary(len(listed), missing),
-        parameter=listed[0] if listed else None,
-        got=listed,
-        causes=tuple(causes),
-    )
-
-
-def _keys_summary(count: int, missing: bool) -> str:
-    if missing:
-        if count == 1:
-            return tr("The model has {count} parameter the checkpoint lacks.", count=count)
-        return tr("The model has {count} parameters the checkpoint lacks.", count=count)
-    if count == 1:
-        return tr("The checkpoint has {count} parameter the model lacks.", count=count)
-    return tr("The checkpoint has {count} parameters the model lacks.", count=count)
-
-
-def _data_parallel(listed: tuple[str, ...], missing: bool) -> list[Cause]:
-    if missing or not listed or not all(key.startswith("module.") for key in listed):
-        return []
-    return [
-        Cause(
-            "data_parallel_prefix",
-            tr(
-                "The checkpoint was saved from nn.DataParallel (or DistributedDataParallel): every "
-                "key starts with 'module.'."
-            ),
-            "model.load_state_dict({k.removeprefix('module.'): v for k, v in state.items()})",
-            True,
-        )
-    ]
-
-
-def _structure(listed: tuple[str, ...], missing: bool) -> list[Cause]:
-    """What recurrent keys present on one side only say, module by module: layers, a direction,
-    a projection, biases; each fix says the model's argument that loads the checkpoint."""
-    modules: dict[str, list[Name]] = {}
-    for key in listed:
-        prefix, leaf = split_key(key)
-        name = read_leaf(leaf)
-        if name is not None:
-            modules.setdefault(prefix, []).append(name)
-    causes = []
-    for prefix, names in modules.items():
-        where = f"{prefix}: " if len(modules) > 1 and prefix else ""
-        causes += [
-            Cause(argument, where + text, where + fix, True)
-            for argument, text, fix in _differences(names, missing)
-        ]
-    return causes
-
-
-# What differs, said from the side that has it: (missing from the checkpoint, unexpected in it).
-_DIFFERS = {
-    "num_layers": (
-        N_("The model has layer {layer} and above; the checkpoint stops before it: num_layers "
-           "differs."),
-        N_("The checkpoint has layer {layer} and above; the model stops before it: num_layers "
-           "differs."),
-    ),
-    "bidirectional": (
-        N_("The model has the backward direction (_reverse); the checkpoint has none: "
-           "bidirectional differs."),
-        N_("The checkpoint has the backward direction (_reverse); the model has none: "
-           "bidirectional differs."),
-    ),
-    "proj_size": (
-        N_("The model has weight_hr, a projection; the checkpoint has none: proj_size differs."),
-        N_("The checkpoint has weight_hr, a projection; the model has none: proj_size differs."),
-    ),
-    "bias": (
-        N_("The model has biases; the checkpoint has none: bias differs."),
-        N_("The checkpoint has biases; the model has none: bias differs."),
-    ),
-}  # fmt: skip
-
-
-def _differs(argument: str, missing: bool, **fields: object) -> str:
-    return tr(_DIFFERS[argument][0 if missing else 1], **fields)  # i18n: extracted where made
-
-
-def _differences(names: list[Name], missing: bool) -> list[tuple[str, str, str]]:
-    """(argument, what differs, the model's fix) for one module's keys on one side only. Missing
-    keys are the model's (the checkpoint lacks them); unexpected ones the checkpoint's."""
-    found = []
-    # A listed weight_ih is a whole direction of a layer one side lacks; what it brings (its
-    # biases, its projection) says nothing of bias or proj_size.
-    whole = {(n.layer, n.reverse) for n in names if n.stem == "weight_ih"}
-    layers = sorted({layer for layer, reverse in whole if not reverse and layer is not None})
-    if layers and layers[0] > 0:
-        # The side with more layers has layers[0].. of them; the other stops at layers[0].
-        saved = layers[0] if missing else layers[-1] + 1
-        found.append(
-            ("num_layers", _differs("num_layers", missing, layer=layers[0]), f"num_layers={saved}")
-        )
-    if any(reverse and (layer not in layers) for layer, reverse in whole):
-        found.append(
-            (
-                "bidirectional",
-                _differs("bidirectional", missing),
-                "bidirectional=False" if missing else "bidirectional=True",
-            )
-        )
-    partial = [n for n in names if (n.layer, n.reverse) not in whole]
-    if any(n.stem == "weight_hr" for n in partial):
-        found.append(
-            (
-                "proj_size",
-                _differs("proj_size", missing),
-                "proj_size=0"
-                if missing
-                else tr(
-                    "{code}, where P is the rows of the checkpoint's weight_hr_l0 ({command} "
-                    "tells it)",
-                    code="proj_size=P",
-                    command="lstmshape inspect CHECKPOINT",
-                ),
-            )
-        )
-    if any(n.stem.startswith("bias") for n in partial):
-        found.append(("bias", _differs("bias", missing), "bias=False" if missing else "bias=True"))
-    return found

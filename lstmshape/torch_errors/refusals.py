@@ -59,6 +59,25 @@ _MEANINGS: dict[str, Meaning] = {
 }  # fmt: skip
 
 
+# A sequence module's arguments a cell does not take: the cell without it, or the sequence module.
+_SEQUENCE_ONLY = ("num_layers", "bidirectional", "batch_first", "dropout", "proj_size")
+_CELLS = {"LSTMCell": "LSTM", "GRUCell": "GRU", "RNNCell": "RNN"}
+
+
+def _cell_argument(fields: dict[str, Any]) -> str | None:
+    """``LSTMCell.__init__() got an unexpected keyword argument 'num_layers'``: the cell's call
+    without it, or the sequence module that takes it (proj_size: an LSTM's only)."""
+    owner, argument = fields.get("owner"), fields.get("argument")
+    if owner not in _CELLS or argument not in _SEQUENCE_ONLY:
+        return None
+    sequence = "LSTM" if argument == "proj_size" else _CELLS[owner]
+    return tr(
+        "{cell}; or the sequence module, {sequence}",
+        cell=f"nn.{owner}(input_size, hidden_size)",
+        sequence=f"nn.{sequence}(input_size, hidden_size, {argument}=...)",
+    )
+
+
 def refusal(found: Found, given: Given) -> Explained:
     """A sentence that names its own fault: what it means and the fix, proven."""
     meaning = _MEANINGS[found.sentence.id]
@@ -68,6 +87,7 @@ def refusal(found: Found, given: Given) -> Explained:
     said = code.get("code", "")
     if meaning.fix != _CODE:
         said = tr(meaning.fix, **fields, **code)  # i18n: extracted where made
+    said = _cell_argument(fields) or said
     subject = fields.get("argument")
     if subject is None and found.sentence.stage == "packing":
         subject = "lengths"

@@ -11,6 +11,7 @@ from lstmshape.i18n import tr
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.ranks import sized_rank
 
 Shape = tuple[int, ...]
 
@@ -22,6 +23,8 @@ def state_size(found: Found, given: Given) -> Explained:
     label, expected, got = found.fields["label"], found.fields["expected"], found.fields["got"]
     tensor = _TENSORS[label]
     width = "H_cell" if label == "hidden[1]" else "H_out"
+    if len(got) != len(expected):
+        return sized_rank(found, tensor, width)
     axes = tuple(
         Axis(symbol, e, g)
         for symbol, e, g in zip(("D*num_layers", "N", width), expected, got, strict=True)
@@ -29,6 +32,7 @@ def state_size(found: Found, given: Given) -> Explained:
     classes = ("GRU", "RNN") if label == "hidden" else ("LSTM",)
     build = f"{tensor} = torch.zeros(D * num_layers, x.size(0 if batch_first else 1), {width})"
     causes = [
+        *_transposed(tensor, expected, got),
         *_rows(axes[0], given, f"{tensor} = torch.zeros(D * num_layers, N, {width})"),
         *batch_causes(axes[1], tensor, given, build, classes),
         *_width(axes[2], label, given),
@@ -46,8 +50,49 @@ def state_size(found: Found, given: Given) -> Explained:
         causes=tuple(causes),
         notes=(
             tr("batch_first never reorders the states: they are (D*num_layers, N, H) either way."),
+            *_read_as(given, expected[1]),
         ),
     )
+
+
+def _read_as(given: Given, want: int) -> tuple[str, ...]:
+    """batch_first given, and torch read N on the other axis of the input given: the module was
+    built otherwise than said."""
+    shape = given.input
+    if shape is None or len(shape) != 3 or given.batch_first is None or shape[0] == shape[1]:
+        return ()
+    said = 0 if given.batch_first else 1
+    if shape[said] == want or shape[1 - said] != want:
+        return ()
+    return (
+        tr(
+            "torch read N = {want} on axis {axis} of the input {shape}: the module was built "
+            "with batch_first={actual}, not {said} as given.",
+            want=want,
+            axis=1 - said,
+            shape=shape,
+            actual=not given.batch_first,
+            said=given.batch_first,
+        ),
+    )
+
+
+def _transposed(tensor: str, expected: Shape, got: Shape) -> list[Cause]:
+    """``got [3, 1, 20]`` for ``(1, 3, 20)``: the state laid out batch first, like the input."""
+    if expected[0] == expected[1] or got != (expected[1], expected[0], expected[2]):
+        return []
+    return [
+        Cause(
+            "state_batch_first",
+            tr(
+                "{tensor} is {got}: (N, D*num_layers, H), laid out batch first like the input; "
+                "batch_first applies to the input and output only, never to the states.",
+                tensor=tensor,
+                got=got,
+            ),
+            f"{tensor} = {tensor}.transpose(0, 1).contiguous()",
+        )
+    ]
 
 
 def _does_not_fit(tensor: str, label: str, wrong: list[str]) -> str:
@@ -96,7 +141,8 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
                         got=got,
                     ),
                     fix,
-                    given.D == 2 and given.num_layers in (None, got),
+                    # Proven only with num_layers said: 2*got rows could be 2*got layers.
+                    given.D == 2 and given.num_layers == got,
                 )
             )
         if given.D != 2 or (given.num_layers is not None and given.num_layers != got):
@@ -152,7 +198,11 @@ def batch_causes(
     if not axis.differs:
         return []
     swapped = _swapped(want, got, build, given, classes) if classes else []
-    causes = [cause for cause in swapped if cause.proven]
+    # A swap the input's numbers fit comes first; never proven: a state built for the wrong size
+    # gives the same numbers.
+    matched = [cause for cause in swapped if cause.id != "batch_first"]
+    unmatched = [cause for cause in swapped if cause.id == "batch_first"]
+    causes = []
     if got > want:
         causes.append(
             Cause(
@@ -171,7 +221,8 @@ def batch_causes(
                 ),
             )
         )
-    if classes and want and got % want == 0 and got // want > 1:
+    # One sequence per replica is no split worth naming: want = 1 leaves DataParallel out.
+    if classes and want > 1 and got % want == 0 and got // want > 1:
         causes.append(
             Cause(
                 "data_parallel",
@@ -203,9 +254,11 @@ def batch_causes(
                 tr("build it from the input: {build}", build=build),
             )
         )
-    # A swap the arguments given prove comes first; one that is only possible, after the batch.
-    likely = [cause for cause in swapped if not cause.proven]
-    return causes[:1] + likely + causes[1:] if got > want else likely + causes
+    # The state holds more sequences than the input: a smaller last batch is the likeliest, a
+    # swap possible. Fewer: the state was never the input's size, and a swap comes first.
+    if got > want:
+        return matched + causes[:1] + unmatched + causes[1:]
+    return matched + unmatched + causes
 
 
 def _swapped(
@@ -254,7 +307,6 @@ def _swapped(
                     argument="batch_first=True",
                     build=rebuilt,
                 ),
-                True,
             )
         ]
     return [
@@ -271,7 +323,6 @@ def _swapped(
                 call=given.constructor("..., batch_first=True", classes),
                 build=rebuilt,
             ),
-            True,
         )
     ]
 
@@ -285,7 +336,8 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
     fix = f"{tensor} = torch.zeros(D * num_layers, N, {symbol})"
     causes = []
     projected = given.proj_size != 0  # unknown (None) or set: a projection is possible
-    if label == "hidden[0]" and got > want and projected:
+    # A proj_size given that is not the one the cause needs contradicts it: left out.
+    if label == "hidden[0]" and got > want and projected and given.proj_size in (None, want):
         causes.append(
             Cause(
                 "proj_size_h",
@@ -296,10 +348,10 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
                     got=got,
                 ),
                 fix + "  # H_out = proj_size",
-                given.proj_size == want,
+                given.proj_size == want and given.hidden_size in (None, got),
             )
         )
-    if label == "hidden[1]" and got < want and projected:
+    if label == "hidden[1]" and got < want and projected and given.proj_size in (None, got):
         causes.append(
             Cause(
                 "proj_size_c",
@@ -309,7 +361,7 @@ def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
                     got=got,
                 ),
                 fix + "  # H_cell = hidden_size",
-                given.proj_size == got,
+                given.proj_size == got and given.hidden_size in (None, want),
             )
         )
     causes.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from rich.console import Console
 from rich.table import Table
@@ -183,12 +184,27 @@ def to_markdown(result: WhyResult) -> str:
     lines = []
     for item in result.explained:
         first, *rest = _heads(item)
-        lines += [f"**{markdown_escape(first)}**", ""] + [markdown_escape(r) for r in rest] + [""]
+        lines += [f"**{_escaped(first)}**", ""] + [_escaped(r) for r in rest] + [""]
         for section in _sections(item):
             lines += markdown_section(section)
         if item.causes:
             lines += [f"**{_causes_heading(item)}**", ""]
             for number, cause in enumerate(item.causes, 1):
-                lines += [f"{number}. {markdown_escape(_cause_text(cause))}", f"   `{cause.fix}`"]
+                fix = tr("fix: {fix}", fix=code_span(cause.fix))
+                lines += [f"{number}. {_escaped(_cause_text(cause))}", f"   {fix}"]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _escaped(text: str) -> str:
+    """Prose for Markdown: torch's sentences hold backticks (``Expected `len(lengths)` ...``)."""
+    return markdown_escape(text).replace("`", "\\`")
+
+
+def code_span(code: str) -> str:
+    """``code`` as one Markdown code span, whatever backticks it holds: the fence is one backtick
+    more than its longest run, padded with a space where the code starts or ends with one."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{fence}{pad}{code}{pad}{fence}"
