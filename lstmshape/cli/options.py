@@ -478,7 +478,11 @@ Text = Annotated[
 ]
 TextFile = Annotated[
     Path | None,
-    typer.Option("--file", metavar="FILE", help="Read the text from FILE (a log, a traceback)."),
+    typer.Option(
+        "--file",
+        metavar="FILE",
+        help="Read the text from FILE (a log, a traceback); - is standard input.",
+    ),
 ]
 KnownModule = Annotated[
     str | None,
