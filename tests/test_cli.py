@@ -754,16 +754,22 @@ def test_every_repeated_expectation_is_checked(run: Run) -> None:
     assert result.stderr.startswith("Error: h_n is (2, 3, 20), not the expected (9, 9, 9).\n")
 
 
-def test_broken_torch_is_an_error_not_a_traceback(
-    run: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    class BrokenTorch(importlib.abc.MetaPathFinder):
-        def find_spec(self, name: str, *args: object) -> None:
-            if name == "torch":
-                raise OSError("libtorch_cpu.so: cannot open shared object file")
+class BrokenTorch(importlib.abc.MetaPathFinder):
+    """A torch that is installed and cannot be loaded (a missing shared library)."""
 
+    def find_spec(self, name: str, *args: object) -> None:
+        if name == "torch":
+            raise OSError("libtorch_cpu.so: cannot open shared object file")
+
+
+@pytest.fixture
+def broken_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, "torch", raising=False)
     monkeypatch.setattr(sys, "meta_path", [BrokenTorch(), *sys.meta_path])
+
+
+@pytest.mark.usefixtures("broken_torch")
+def test_broken_torch_is_an_error_not_a_traceback(run: Run) -> None:
     result = run(f"{MISSION} --verify")
     assert result.exit_code == 2
     assert result.stderr.startswith(
@@ -779,18 +785,12 @@ def test_broken_torch_is_an_error_not_a_traceback(
     )
 
 
+@pytest.mark.usefixtures("broken_torch")
 def test_reinstalling_a_torch_from_pypi_warns_of_its_size(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import lstmshape.proof
 
-    class BrokenTorch(importlib.abc.MetaPathFinder):
-        def find_spec(self, name: str, *args: object) -> None:
-            if name == "torch":
-                raise OSError("libtorch_cpu.so: cannot open shared object file")
-
-    monkeypatch.delitem(sys.modules, "torch", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [BrokenTorch(), *sys.meta_path])
     monkeypatch.setattr(lstmshape.proof, "_installed_torch", lambda: "2.5.1")
     lines = run(f"{MISSION} --verify").stderr.splitlines()
     assert lines[2] == (
