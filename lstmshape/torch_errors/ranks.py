@@ -131,7 +131,7 @@ def state_rank(found: Found, given: Given) -> Explained:
     tensor = ("h_0", "c_0")[at] if two else "h_0"
     width = "H_cell" if tensor == "c_0" else "H_out"
     causes = []
-    if two and batched and set(ranks) == {2}:
+    if two and set(ranks) == {want - 1}:  # (h, c) read from one tensor's two rows
         causes.append(
             Cause(
                 "one_state_for_two",
