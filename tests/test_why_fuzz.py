@@ -284,3 +284,25 @@ def test_the_command_line_on_torchs_tracebacks_in_noise(
         assert all(cell_len(line) <= 80 for line in lines), said.stdout
     if fmt == "json" and said.stdout.strip():
         validate_json(json.loads(said.stdout), "why")
+
+
+@given(st.integers(1, 3), st.booleans(), st.booleans(), st.integers(1, 4))
+def test_an_lstms_two_states_of_the_wrong_rank_are_both_rebuilt(
+    layers: int, bidirectional: bool, unbatched: bool, batch: int
+) -> None:
+    """torch says both ranks ("hx and cx ... (2-D, 2-D)"): the fix that builds the states builds
+    both, and torch then runs with the states the module returns."""
+    rows = layers * (2 if bidirectional else 1)
+    lstm = nn.LSTM(3, 4, num_layers=layers, bidirectional=bidirectional)
+    x = torch.zeros(5, 3) if unbatched else torch.zeros(5, batch, 3)
+    wrong = torch.zeros(4) if unbatched else torch.zeros(batch, 4)
+    text = torch_error(lambda: lstm(x, (wrong, wrong)))
+    assert text is not None
+    (explained,) = why(text).explained
+    (built,) = [cause for cause in explained.causes if cause.id == "state_built"]
+    symbols = {"torch": torch, "D": 2 if bidirectional else 1, "num_layers": layers, "N": batch,
+               "H_out": 4, "H_cell": 4, "h_0": wrong, "c_0": wrong}  # fmt: skip
+    scope = applied(built.fix, symbols, unbatched)
+    _, (h_n, c_n) = lstm(x, (scope["h_0"], scope["c_0"]))
+    right = (rows, 4) if unbatched else (rows, batch, 4)
+    assert tuple(h_n.shape) == tuple(c_n.shape) == right
