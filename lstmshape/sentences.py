@@ -17,6 +17,9 @@ from typing import Any, NamedTuple
 _PATTERNS = {
     "int": r"-?[0-9]+",
     "shape": r"\((?:[0-9]+(?:, [0-9]+)*,?)?\)",  # (1, 8, 256) or (80,)
+    # A state torch expects: always 3 axes (an unbatched input's states get their batch axis of 1
+    # before torch compares them), so a text of 2 or 4 is none of torch's.
+    "state": r"\([0-9]+, [0-9]+, [0-9]+\)",
     "list": r"\[(?:-?[0-9]+(?:, -?[0-9]+)*)?\]",  # [1, 32, 256], or [-6, 10] refused
     "size": r"torch\.Size\(\[(?:[0-9]+(?:, [0-9]+)*)?\]\)",  # torch.Size([1024, 300])
     "name": r"[A-Za-z_][A-Za-z0-9_]*",
@@ -84,7 +87,7 @@ class Sentence(NamedTuple):
 
 
 def _written(kind: str, value: Any) -> str:
-    if kind == "shape":
+    if kind in ("shape", "state"):
         return "(" + ", ".join(map(str, value)) + ("," if len(value) == 1 else "") + ")"
     if kind == "list":
         return str(list(value))
@@ -96,7 +99,7 @@ def _written(kind: str, value: Any) -> str:
 def _value(kind: str, text: str) -> Any:
     if kind == "int":
         return int(text)
-    if kind in ("shape", "list", "size"):
+    if kind in ("shape", "state", "list", "size"):
         return tuple(int(n) for n in re.findall(r"-?[0-9]+", text))
     if kind == "keys":
         return tuple(re.findall(r'"([^"]*)"', text))
@@ -130,7 +133,7 @@ TORCH = _sentences(
     ("state_rank", "For {input} input, hx should also be {want}-D but got {got}-D tensor", {"input": "batchedness", "want": "int", "got": "int"}, "forward"),
     ("states_rank", "For {input} input, hx and cx should also be {want}-D but got ({ranks}) tensors", {"input": "batchedness", "want": "int", "ranks": "ranks"}, "forward"),
     ("input_width", "input.size(-1) must be equal to input_size. Expected {expected}, got {got}", {"expected": "int", "got": "int"}, "forward"),
-    ("state_size", "Expected {label} size {expected}, got {got}", {"label": "label", "expected": "shape", "got": "list"}, "forward"),
+    ("state_size", "Expected {label} size {expected}, got {got}", {"label": "label", "expected": "state", "got": "list"}, "forward"),
     ("no_steps", "Expected sequence length to be larger than 0 in RNN", {}, "forward"),
     ("single_state", "index {index} is out of bounds for dimension 0 with size {size}", {"index": "int", "size": "int"}, "forward"),
     ("input_dtype", "RNN input dtype ({input}) does not match weight dtype ({weight}). Convert input: input.to({to_weight}), or convert model: model.to({to_input})", {"input": "dtype", "weight": "dtype", "to_weight": "dtype", "to_input": "dtype"}, "forward"),

@@ -83,11 +83,12 @@ def test_why_recovers_torchs_numbers_and_the_differing_axes(
     symbols = ("D*num_layers", "N", "H_cell" if name == "c_0" else "H_out")
     assert differing == [s for s, a, b in zip(symbols, shape, right, strict=True) if a != b]
     assert explained.causes
-    # Every fix that builds the state, evaluated with this module's symbols, builds the right one.
+    # Every fix that builds the state, evaluated with this module's symbols, builds the right one
+    # (the input is batched: a build said "for unbatched input" is not this input's).
     built = [
         eval(code, {"torch": torch}, _symbols(spec, config["input"]))
         for cause in explained.causes
-        for tensor, code in BUILDS.findall(cause.fix)
+        for tensor, code in BUILDS.findall(batched_part(cause.fix))
         if tensor == name
     ]
     assert built
@@ -96,6 +97,12 @@ def test_why_recovers_torchs_numbers_and_the_differing_axes(
 
 # A fix that builds a state: "h_0 = torch.zeros(D * num_layers, x.size(...), H_out)".
 BUILDS = re.compile(r"\b(h_0|c_0) = (torch\.zeros\((?:[^()]|\([^()]*\))*\))")
+UNBATCHED = "; for unbatched input (L, H_in): "
+
+
+def batched_part(fix: str) -> str:
+    """A fix for a batched input: the part before its alternative for an unbatched one."""
+    return fix.partition(UNBATCHED)[0]
 
 
 def _symbols(spec: Any, shape: Shape) -> dict[str, Any]:
@@ -254,7 +261,7 @@ def test_every_sentence_torch_raises_is_recognised() -> None:
 
 
 def test_every_template_reads_back_what_it_says() -> None:
-    samples = {"int": 7, "shape": (2, 3, 20), "list": (1, 8, 20), "size": (1024, 300),
+    samples = {"int": 7, "shape": (2, 3, 20), "state": (2, 3, 20), "list": (1, 8, 20), "size": (1024, 300),
                "name": "hidden_size", "path": "encoder.lstm.weight_ih_l0", "label": "hidden[1]",
                "batchedness": "batched 3-D", "ranks": "2-D, 3-D", "keys": '"a.weight", "b.bias"',
                "word": "sigmoid", "dtype": "torch.float64", "scalar": "Double"}  # fmt: skip

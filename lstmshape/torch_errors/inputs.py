@@ -24,8 +24,9 @@ def input_width(found: Found, given: Given) -> Explained:
     want, got = found.fields["expected"], found.fields["got"]
     causes = []
     shape = given.input
-    if shape is not None and want in shape[:-1]:
-        axis = shape.index(want)
+    # Channels first is (N, C, L), or (C, L) unbatched: C on axis 1, or axis 0 of 2; never N.
+    axis = None if found.sentence.stage == "cell" else {3: 1, 2: 0}.get(len(shape or ()))
+    if shape is not None and axis is not None and shape[axis] == want:
         causes.append(
             Cause(
                 "channels_first",

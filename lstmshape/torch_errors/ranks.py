@@ -32,6 +32,19 @@ def _build(tensor: str, width: str, batched: bool = True) -> str:
     return f"{tensor} = torch.zeros(D * num_layers, {width})"
 
 
+def _both_rebuilt(batched: bool) -> Cause:
+    formula = "(D*num_layers, N, H)" if batched else "(D*num_layers, H)"
+    return Cause(
+        "state_built",
+        tr(
+            "Build {tensor} as torch takes it: {formula}, one row per layer and direction.",
+            tensor="h_0, c_0",
+            formula=formula,
+        ),
+        f"{_build('h_0', 'H_out', batched)}; {_build('c_0', 'H_cell', batched)}",
+    )
+
+
 def _rebuilt(tensor: str, width: str, batched: bool = True) -> Cause:
     return Cause(
         "state_built",
@@ -131,7 +144,7 @@ def state_rank(found: Found, given: Given) -> Explained:
     tensor = ("h_0", "c_0")[at] if two else "h_0"
     width = "H_cell" if tensor == "c_0" else "H_out"
     causes = []
-    if two and batched and set(ranks) == {2}:
+    if two and set(ranks) == {want - 1}:  # (h, c) read from one tensor's two rows
         causes.append(
             Cause(
                 "one_state_for_two",
@@ -143,6 +156,9 @@ def state_rank(found: Found, given: Given) -> Explained:
             )
         )
     causes += _rank_causes(tensor, width, ranks, at, batched, given)
+    if two and all(rank != want for rank in ranks):
+        # torch's sentence gives both ranks: c_0 is as wrong as h_0, and is built with it.
+        causes[-1] = _both_rebuilt(batched)
     listed = ", ".join(f"{r}-D" for r in ranks)
     summary = (
         tr(

@@ -30,13 +30,16 @@ def state_size(found: Found, given: Given) -> Explained:
         for symbol, e, g in zip(("D*num_layers", "N", width), expected, got, strict=True)
     )
     classes = ("GRU", "RNN") if label == "hidden" else ("LSTM",)
-    build = f"{tensor} = torch.zeros(D * num_layers, x.size(0 if batch_first else 1), {width})"
+    form = _form(given, expected, got)
+    transposed = _transposed(tensor, expected, got)
     causes = [
-        *_transposed(tensor, expected, got),
-        *_rows(axes[0], given, f"{tensor} = torch.zeros(D * num_layers, N, {width})"),
-        *batch_causes(axes[1], tensor, given, build, classes),
-        *_width(axes[2], label, given),
+        *_rows(axes[0], given, _built(label, form, both=True)),
+        *batch_causes(axes[1], tensor, given, _zeros(label, _FROM_INPUT, both=True), classes),
+        *_width(axes[2], label, given, _built(label, form)),
     ]
+    if transposed:
+        # One transposition explains every differing axis: no other cause is the only one.
+        causes = [*transposed, *(cause._replace(proven=False) for cause in causes)]
     return Explained(
         sentence=found.sentence.id,
         torch_message=found.message,
@@ -51,7 +54,52 @@ def state_size(found: Found, given: Given) -> Explained:
         notes=(
             tr("batch_first never reorders the states: they are (D*num_layers, N, H) either way."),
             *_read_as(given, expected[1]),
+            *(
+                ()
+                if form == "batched"
+                else (
+                    tr(
+                        "torch compares the states of an unbatched input (L, H_in) with a batch "
+                        "axis of 1 added: the N = 1 of both shapes may be that axis."
+                    ),
+                )
+            ),
         ),
+    )
+
+
+_FROM_INPUT = "x.size(0 if batch_first else 1)"
+
+
+def _zeros(label: str, batch: str | None, both: bool = False) -> str:
+    """The statement that builds the state torch names, with ``batch`` its N (None: unbatched).
+    ``both``: an LSTM's h_0 with its c_0, built alike (torch checks c_0 only once h_0 fits, so
+    a c_0 built the same way fails next)."""
+    axes = "D * num_layers" + (f", {batch}" if batch else "")
+    if both and label == "hidden[0]":
+        return f"h_0 = torch.zeros({axes}, H_out); c_0 = torch.zeros({axes}, H_cell)"
+    tensor, width = ("c_0", "H_cell") if label == "hidden[1]" else ("h_0", "H_out")
+    return f"{tensor} = torch.zeros({axes}, {width})"
+
+
+def _form(given: Given, expected: Shape, got: Shape) -> str:
+    """``batched``, ``unbatched`` or ``either``: torch adds an unbatched input's batch axis of 1 to
+    its states before comparing, so N = 1 on both sides may be an unbatched input's."""
+    if expected[1] != 1 or got[1] != 1:
+        return "batched"
+    if given.input is not None and len(given.input) in (2, 3):
+        return "unbatched" if len(given.input) == 2 else "batched"
+    return "either"
+
+
+def _built(label: str, form: str, both: bool = False) -> str:
+    """The state built anew for the input's form; both forms, each said, when the text leaves it."""
+    if form != "either":
+        return _zeros(label, "N" if form == "batched" else None, both)
+    return tr(
+        "{batched}; for unbatched input (L, H_in): {unbatched}",
+        batched=_zeros(label, "N", both),
+        unbatched=_zeros(label, None, both),
     )
 
 
@@ -327,13 +375,12 @@ def _swapped(
     ]
 
 
-def _width(axis: Axis, label: str, given: Given) -> list[Cause]:
+def _width(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
     """The last axis: H_out for h_0 (proj_size when set, else hidden_size), H_cell for c_0."""
     want, got = axis.expected or 0, axis.got or 0
     if not axis.differs:
         return []
-    tensor, symbol = ("c_0", "H_cell") if label == "hidden[1]" else ("h_0", "H_out")
-    fix = f"{tensor} = torch.zeros(D * num_layers, N, {symbol})"
+    symbol = "H_cell" if label == "hidden[1]" else "H_out"
     causes = []
     projected = given.proj_size != 0  # unknown (None) or set: a projection is possible
     # A proj_size given that is not the one the cause needs contradicts it: left out.
