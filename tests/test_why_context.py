@@ -234,8 +234,10 @@ def test_a_checkpoint_of_another_class_is_named_and_the_fix_loads_it(
     (explained,) = why(text).explained
     cause = explained.causes[0]
     assert (cause.id, cause.proven) == ("other_class", True)
-    call = cause.fix.removeprefix("build the layer as ")
+    call, left_open = cause.fix.removeprefix("build the layer as ").split("  # ")
     assert call == f"nn.{saved}(10, 20)"
+    # A part of the parameters tells num_layers only as a lower bound: the fix says so.
+    assert left_open.startswith("num_layers (at least 1)")
     model = _Tagger()
     model.rnn = eval(call, {"nn": nn})
     model.load_state_dict(state)

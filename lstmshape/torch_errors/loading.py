@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from lstmshape.errors import LstmShapeError
-from lstmshape.i18n import tr
+from lstmshape.i18n import N_, tr
 from lstmshape.kinds import ModuleKind
 from lstmshape.model.weights import Reading
 from lstmshape.model.why import Axis, Cause, Explained
@@ -167,7 +167,7 @@ def _causes(
         text = tr(
             "The checkpoint was saved from {ours}; the model is {theirs}: {said} differ.", **calls
         )
-    fix = settings or tr("build the model as {call}", call=ours.call())
+    fix = settings or _build(ours, N_("build the model as {call}"))
     return (Cause("arguments_differ", text, fix, sure),)
 
 
@@ -184,9 +184,29 @@ def _other_class(checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]) ->
             theirs=theirs.call(),
             model_gates=theirs.kind.gates,
         ),
-        tr("build the layer as {call}", call=ours.call()),
+        _build(ours, N_("build the layer as {call}")),
         # One reading on each side: the shapes leave no other class.
         len(checkpoint) == 1 and len(model) == 1,
+    )
+
+
+def _build(reading: Reading, template: str) -> str:
+    """The constructor call the sentence's shapes tell, and what they leave open: a part of the
+    parameters tells num_layers only as a lower bound, and no bias when none is listed."""
+    call = tr(template, call=reading.call())  # i18n: extracted where made
+    names = [*reading.unknown]
+    if not reading.kind.is_cell and "num_layers" not in names:
+        names.insert(0, "num_layers")
+    open_ = [
+        tr("num_layers (at least {count})", count=reading.min_layers) if n == "num_layers" else n
+        for n in names
+    ]
+    if not open_:
+        return call
+    return call + tr(
+        "  # {open}: as the checkpoint was saved; {inspect} gives the whole call",
+        open=", ".join(open_),
+        inspect="lstmshape inspect CHECKPOINT",
     )
 
 
