@@ -45,9 +45,10 @@ def test_expected_shapes_for_ci(run: Run) -> None:
     ]
     # The fix, applied, passes.
     assert run(TAGGER + " --expect lstm.h_n=2,8,128").exit_code == 0
+    # A layer the model does not hold is a slip (exit 2), said with the layer it does hold.
     never = run(TAGGER + " --expect decoder.lstm.h_n=1,8,128")
-    assert never.exit_code == 1
-    assert "decoder.lstm.h_n was not traced" in never.stderr
+    assert never.exit_code == 2
+    assert "(did you mean lstm.h_n?)" in never.stderr
 
 
 def test_a_failing_model_says_where_and_why_with_torchs_own_sentence(run: Run) -> None:

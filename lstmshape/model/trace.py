@@ -25,11 +25,13 @@ ShapeLike = Sequence[int] | str | Any
 # The trace's one-line verdict, by its English key; and its count of calls.
 VERDICTS = {"ok": N_("ok"), "failed": N_("failed"), "not ok": N_("not ok")}
 RECURRENT_CALLS = (N_("{count} recurrent call"), N_("{count} recurrent calls"))
+NO_RECURRENT_CALL = N_("no recurrent call")
 
 
 def call_label(path: str, number: int) -> str:
-    """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
-    return path if number == 1 else tr("{path} (call {number})", path=path, number=number)
+    """``encoder.lstm``, or ``decoder.cell#2`` for a later call of the same layer: the name that
+    ``--expect``, :meth:`Trace.assert_shapes` and :meth:`Trace.shapes` take too."""
+    return path if number == 1 else f"{path}#{number}"
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ class TracedCall:
 
     @property
     def label(self) -> str:
-        """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
+        """``encoder.lstm``, or ``decoder.cell#2`` for a later call of the same layer."""
         return call_label(self.path, self.call)
 
     @property
@@ -231,9 +233,11 @@ class Trace(Shown):
 
     @property
     def ok(self) -> bool:
-        """The forward pass ran, torch agreed with every report, and every expected shape holds."""
+        """The forward pass ran and called a recurrent layer, torch agreed with every report, and
+        every expected shape holds."""
         return (
             self.failure is None
+            and bool(self.calls)
             and all(c.agrees for c in self.calls)
             and all(e.ok for e in self.expectations)
         )
@@ -244,6 +248,8 @@ class Trace(Shown):
         n = len(self.calls) + (self.failure is not None and self.failure.recurrent)
         verdict = "ok" if self.ok else ("failed" if self.failure is not None else "not ok")
         calls = counted(n, *RECURRENT_CALLS).format(count=n)
+        if not n:
+            calls = tr(NO_RECURRENT_CALL)  # i18n: extracted where made
         return tr(
             "{model} on {inputs}: {calls}, {verdict}",
             model=self.model,
@@ -257,7 +263,7 @@ class Trace(Shown):
         for c in self.calls:
             if c.path == path and c.call == number:
                 return c
-        raise KeyError(path if number == 1 else f"{path}#{number}")
+        raise KeyError(call_label(path, number))
 
     def shapes(self) -> dict[str, dict[str, Shape]]:
         """Each call's shapes, by its label: ``{"encoder.lstm": {"input": (8, 5, 300), ...}}``."""
@@ -267,6 +273,8 @@ class Trace(Shown):
         """Why the trace is not ok, as errors: the forward pass's failure, then each shape that is
         not the expected one, then any call where torch and lstmshape disagree."""
         out: list[LstmShapeError] = [] if self.failure is None else [self.failure.error]
+        if self.failure is None and not self.calls:
+            out.append(_nothing_traced(self))
         out += [_expectation_error(e) for e in self.expectations if not e.ok]
         out += [_disagreement(c) for c in self.calls if not c.agrees]
         return out
@@ -275,15 +283,24 @@ class Trace(Shown):
         """This trace with ``expected`` shapes compared: ``{"encoder.lstm.h_n": (2, 8, 256)}``.
 
         A name is the layer's path, ``#k`` for its k-th call only, then a tensor's name
-        (``decoder.lstm#2.output``); without ``#k`` every call of the layer is held to it.
+        (``decoder.lstm#2.output``); without ``#k`` every call of the layer is held to it. A name
+        of no recurrent layer of the model, or of a tensor its layer never has, raises
+        :class:`UnreadableValueError` with the names it has.
         """
         from lstmshape.reading import shape_of
+        from lstmshape.tracing.expected import unknown_name
 
         compared: list[TraceExpectation] = []
         for name, shape in expected.items():
             path, number, tensor = split_name(name)
             wanted = shape_of(shape, f"expect.{name}")
+            unknown = unknown_name(self, name, path, tensor, wanted)
+            if unknown is not None:
+                raise unknown
             calls = [c for c in self.calls if c.path == path and number in (None, c.call)]
+            # Every call alike (a decoder's cell stepped 200 times): one expectation, not 200.
+            if len({_shape_in(c, tensor) for c in calls}) == 1:
+                calls = calls[:1]
             several = number is None and len(calls) > 1
             compared += [
                 TraceExpectation(
@@ -348,6 +365,12 @@ def split_name(name: str) -> tuple[str, int | None, str]:
             if hash_ and number.isdigit() and int(number) >= 1:
                 return layer, int(number), tensor
             return path, None, tensor
+    import difflib
+
+    from lstmshape.reading import did_you_mean
+
+    layer, _, tail = name.rpartition(".")
+    close = difflib.get_close_matches(tail, TENSOR_NAMES, n=1) if layer else []
     raise UnreadableValueError(
         words(
             "{name} does not end in a tensor's name: write LAYER.TENSOR, e.g. {example}.",
@@ -355,7 +378,9 @@ def split_name(name: str) -> tuple[str, int | None, str]:
             example="encoder.lstm.h_n",
         ),
         details=[words("The tensors: {names}.", names=", ".join(sorted(TENSOR_NAMES)))],
-        hint=words(
+        hint=did_you_mean(f"{layer}.{close[0]}", None)
+        if close
+        else words(
             "Try {example}, or {second} for a layer's second call.",
             example="encoder.lstm.h_n",
             second="decoder.lstm#2.output",
@@ -440,6 +465,27 @@ def _expectation_error(e: TraceExpectation) -> ExpectationError:
         expected=e.expected,
         actual=e.traced,
         hint=words("Try {fix}, or change the model.", fix=Fix.of({f"expect.{e.name}": e.traced})),
+    )
+
+
+def _nothing_traced(trace: Trace) -> ExpectationError:
+    """The forward pass ran and called no recurrent layer: there is nothing to explain."""
+    never = ", ".join(f"{p} ({m})" for p, m in trace.recurrent)
+    return ExpectationError(
+        words(
+            "{model}'s forward pass called no recurrent layer: nothing was traced.",
+            model=trace.model,
+        ),
+        details=[
+            words("Never called: {paths}.", paths=never)
+            if never
+            else words(
+                "{model} holds no recurrent layer ({kinds}).",
+                model=trace.model,
+                kinds=tr("nn.LSTM, GRU, RNN or a cell"),
+            )
+        ],
+        subject=trace.model,
     )
 
 

@@ -1,0 +1,233 @@
+"""A trace as a user meets it: a layer's later calls named as ``--expect`` and ``assert_shapes``
+take them (``decoder#2``), a layer called 200 times folded into a table or two (the JSON whole),
+expected shapes whose names are slips refused with the names the model has, a model with no
+recurrent layer answered as such, and the same notes in every view. Each fix shown is applied."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import lstmshape
+from lstmshape.model.trace import TracedCall
+from lstmshape.views.trace import shown_calls
+from tests.conftest import CliResult
+from tests.strategies import torch
+
+Run = Callable[..., CliResult]
+SPELLER = "trace examples.models:speller --input 8 --input-dtype long"
+TAGGER = "trace examples.models:tagger --input 8,5 --input-dtype long"
+
+pytestmark = pytest.mark.usefixtures("at_the_root")
+
+
+class Twice(torch.nn.Module):
+    """One LSTM run on two sequences of other lengths: two calls that differ."""
+
+    def __init__(self, width: int = 10) -> None:
+        super().__init__()
+        self.lstm = torch.nn.LSTM(10, 20)
+        self.width = width
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        first, _ = self.lstm(x)
+        second, _ = self.lstm(torch.zeros(2, x.shape[1], self.width))
+        return torch.cat([first, second])
+
+
+def test_a_layers_second_call_is_named_as_expect_and_assert_shapes_name_it(run: Run) -> None:
+    trace = lstmshape.trace(Twice(), torch.randn(5, 3, 10))
+    assert [c.label for c in trace.calls] == ["lstm", "lstm#2"]
+    assert "lstm#2: nn.LSTM(10, 20)" in str(trace).splitlines()
+    assert trace.shapes()["lstm#2"]["output"] == (2, 3, 20)
+    assert trace.call("lstm", 2).received.input == (2, 3, 10)
+    trace.assert_shapes({"lstm#2.output": (2, 3, 20), "lstm.h_n": (1, 3, 20)})
+    with pytest.raises(lstmshape.ExpectationError, match=r"lstm#2\.output  \(2, 3, 21\)"):
+        trace.assert_shapes({"lstm#2.output": (2, 3, 21)})
+    # A later call that fails is named the same way.
+    failed = lstmshape.trace(Twice(width=7), torch.randn(5, 3, 10))
+    assert failed.failure is not None
+    assert str(failed.failure.error).startswith("lstm#2, nn.LSTM(10, 20), failed on (2, 3, 7).")
+    # And on the command line: the speller's second to 200th calls.
+    ok = run(SPELLER + " --expect cell#2.h_1=8,64 --expect cell#200.c_1=8,64 --format plain")
+    assert ok.exit_code == 0, ok.stderr
+    assert "cell#2 to #200, 199 identical calls: nn.LSTMCell(32, 64)" in ok.stdout.splitlines()
+
+
+def test_a_cell_stepped_200_times_is_two_tables_and_the_json_keeps_every_call(run: Run) -> None:
+    plain = run(SPELLER + " --format plain")
+    assert plain.exit_code == 0, plain.stderr
+    lines = plain.stdout.splitlines()
+    assert lines[0] == "Speller on (8,) int64: 200 recurrent calls, ok"
+    titles = [line for line in lines if ": nn.LSTMCell(" in line]
+    # The first call had no state (zeros, not passed): it differs from the 199 after it.
+    assert titles == [
+        "cell: nn.LSTMCell(32, 64)",
+        "cell#2 to #200, 199 identical calls: nn.LSTMCell(32, 64)",
+    ]
+    assert len(lines) < 30
+    for fmt in ("table", "markdown"):
+        shown = run(f"{SPELLER} --format {fmt}").stdout
+        assert shown.count("nn.LSTMCell(32, 64)") == 2, fmt
+        assert "cell#2 to #200, 199 identical calls" in shown
+    data = json.loads(run(SPELLER + " --format json").stdout)
+    assert [c["call"] for c in data["calls"]] == list(range(1, 201))
+
+
+Calls = list[tuple[int, int]]
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 1)), max_size=30))
+def test_folding_covers_every_call_once_alike_and_in_order(steps: Calls) -> None:
+    """Random call sequences of three layers, two kinds of call each: each table is a run of one
+    layer's calls that follow each other and are alike, the longest such run, in call order."""
+    calls = _calls(steps)
+    shown = shown_calls(calls)
+    covered = [(s.call.path, s.call.call + k) for s in shown for k in range(s.calls)]
+    assert sorted(covered) == sorted((c.path, c.call) for c in calls)
+    by_name = {(c.path, c.call): c for c in calls}
+    for table in shown:
+        run = [by_name[(table.call.path, table.call.call + k)] for k in range(table.calls)]
+        assert all(c.received == table.call.received for c in run)
+        after = by_name.get((table.call.path, table.call.call + table.calls))
+        # The run is the longest: the layer's next call, if any, is not alike (it has a table).
+        assert after is None or after.received != table.call.received
+    firsts = [calls.index(s.call) for s in shown]
+    assert firsts == sorted(firsts)
+
+
+_BASE: list[TracedCall] = []
+
+
+def _calls(steps: Calls) -> list[TracedCall]:
+    if not _BASE:
+        _BASE.append(lstmshape.trace(torch.nn.LSTMCell(4, 5), torch.randn(3, 4)).calls[0])
+    base = _BASE[0]
+    numbers: dict[str, int] = {}
+    out = []
+    for layer, variant in steps:
+        path = f"cell{layer}"
+        numbers[path] = numbers.get(path, 0) + 1
+        received = replace(base.received, input=(3 + variant, 4))
+        out.append(replace(base, path=path, call=numbers[path], received=received))
+    return out
+
+
+def test_an_expected_shape_held_by_200_calls_is_one_row_and_its_fix_passes(run: Run) -> None:
+    wrong = run(SPELLER + " --expect cell.h_1=8,63 --format plain")
+    assert wrong.exit_code == 1
+    assert wrong.stderr.splitlines() == [
+        "Error: cell.h_1 is (8, 64), not the expected (8, 63).",
+        "  Try --expect cell.h_1=8,64, or change the model.",
+    ]
+    assert "cell.h_1  (8, 63)  (8, 64)  MISMATCH" in wrong.stdout.splitlines()
+    fixed = run(SPELLER + " --expect cell.h_1=8,64 --format plain")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert "cell.h_1  (8, 64)  (8, 64)  ok" in fixed.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("expect", "first", "hint", "fixed"),
+    [
+        ("lsm.h_n=2,8,128", "Error: Cannot expect a shape for 'lsm.h_n': Tagger has no recurrent layer 'lsm'.",
+         "  Try --expect lstm.h_n=2,8,128 (did you mean lstm.h_n?).", "lstm.h_n=2,8,128"),
+        ("encoder.lstm.h_n=2,8,128", "Error: Cannot expect a shape for 'encoder.lstm.h_n': Tagger has no recurrent layer 'encoder.lstm'.",
+         "  Try --expect lstm.h_n=2,8,128 (did you mean lstm.h_n?).", "lstm.h_n=2,8,128"),
+        ("lstm.h_1=2,8,128", "Error: Cannot expect a shape for 'lstm.h_1': lstm (LSTM) has no tensor h_1.",
+         "  Try --expect lstm.h_n=2,8,128 (did you mean lstm.h_n?).", "lstm.h_n=2,8,128"),
+        ("lstm.hn=2,8,128", "Error: 'lstm.hn' does not end in a tensor's name: write LAYER.TENSOR, e.g. encoder.lstm.h_n.",
+         "  Try lstm.h_n (did you mean it?).", "lstm.h_n=2,8,128"),
+    ],
+)  # fmt: skip
+def test_an_expected_name_that_is_a_slip_exits_2_naming_the_real_one(
+    run: Run, expect: str, first: str, hint: str, fixed: str
+) -> None:
+    result = run(f"{TAGGER} --expect {expect}")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert (lines[0], lines[-1]) == (first, hint)
+    applied = run(f"{TAGGER} --expect {fixed}")
+    assert applied.exit_code == 0, applied.stderr
+
+
+def test_a_cell_has_no_h_n_and_the_fix_keeps_the_call(run: Run) -> None:
+    result = run(SPELLER + " --expect cell#2.h_n=8,64")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: Cannot expect a shape for 'cell#2.h_n': cell (LSTMCell) has no tensor h_n.",
+        "  Its tensors: input, h_0, c_0, h_1, c_1.",
+        "  Try --expect cell#2.h_1=8,64 (did you mean cell#2.h_1?).",
+    ]
+    assert run(SPELLER + " --expect cell#2.h_1=8,64").exit_code == 0
+
+
+def test_a_layer_held_but_not_called_so_is_an_answer_not_a_slip(run: Run) -> None:
+    beyond = run(SPELLER + " --expect cell#201.h_1=8,64")
+    assert beyond.exit_code == 1
+    assert "cell#201.h_1 was not traced" in beyond.stderr
+    trace = lstmshape.trace(Twice(), torch.randn(5, 3, 10))
+    with pytest.raises(lstmshape.UnreadableValueError, match=r"did you mean lstm\.h_n\?"):
+        trace.assert_shapes({"lstn.h_n": (1, 3, 20)})
+    with pytest.raises(lstmshape.ExpectationError, match=r"lstm#3\.h_n +\(1, 3, 20\) +not traced"):
+        trace.assert_shapes({"lstm#3.h_n": (1, 3, 20)})
+
+
+def test_a_model_with_no_recurrent_layer_says_so_and_exits_1(run: Run, user_code: Path) -> None:
+    (user_code / "usermodels_plain.py").write_text(
+        "import torch\n\n\ndef build():\n    return torch.nn.Sequential(torch.nn.Linear(5, 3))\n"
+    )
+    result = run("trace usermodels_plain:build --input 4,5 --format plain")
+    assert result.exit_code == 1
+    assert (
+        result.stdout.splitlines()[0] == "Sequential on (4, 5) float32: no recurrent call, not ok"
+    )
+    assert result.stderr.splitlines() == [
+        "Error: Sequential's forward pass called no recurrent layer: nothing was traced.",
+        "  Sequential holds no recurrent layer (nn.LSTM, GRU, RNN or a cell).",
+    ]
+    skipped = lstmshape.trace(Skipping(), torch.randn(4, 5))
+    assert not skipped.ok
+    assert skipped.summary() == "Skipping on (4, 5) float32: no recurrent call, not ok"
+    (error,) = skipped.failures()
+    assert error.exit_code == 1
+    assert str(error).splitlines()[1] == "  Never called: gru (GRU)."
+
+
+class Skipping(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.gru = torch.nn.GRU(5, 3)
+
+    def forward(self, x: torch.Tensor) -> Any:
+        return x * 2
+
+
+def test_every_text_view_shows_the_expected_shapes_and_the_notes(run: Run) -> None:
+    expect = " --expect lstm.h_n=2,8,128"
+    markdown = run(TAGGER + expect + " --format markdown").stdout.splitlines()
+    assert "#### Expected" in markdown
+    assert "| lstm.h_n | (2, 8, 128) | (2, 8, 128) | ok |" in markdown
+    for fmt in ("plain", "markdown", "table"):
+        shown = run(TAGGER + expect + f" --format {fmt}").stdout
+        assert "called at examples/models.py:25:" in shown, fmt
+        assert "Expected" in shown, fmt
+
+
+def test_the_table_view_sets_the_failed_layer_apart(run: Run, user_code: Path) -> None:
+    """A blank line between how it ran and what failed, as in the plain view."""
+    (user_code / "usermodels_narrow.py").write_text(
+        "import torch\n\n\ndef build():\n    return torch.nn.LSTM(10, 20)\n"
+    )
+    result = run("trace usermodels_narrow:build --input 5,3,7")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Failed: "))
+    assert lines[at - 1] == ""
