@@ -93,7 +93,7 @@ def test_an_embedding_of_another_width_is_named_at_the_lstm() -> None:
     assert trace.calls == ()
     assert not trace.ok
     # The layer was called, and failed: counted and named as such, never as "never called".
-    assert trace.summary() == "Tagger on (8, 5) int64: 1 recurrent call, failed"
+    assert trace.summary() == "Tagger on (8, 5) int64: 1 recurrent call, lstm failed"
     plain = trace_plain(trace, failure=False)
     assert "Never called" not in plain
     assert "Failed: lstm (LSTM), the error says why." in plain.splitlines()

@@ -231,3 +231,48 @@ def test_the_table_view_sets_the_failed_layer_apart(run: Run, user_code: Path) -
     lines = result.stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Failed: "))
     assert lines[at - 1] == ""
+
+
+class Stepper(torch.nn.Module):
+    """A GRUCell stepped five times; from the third step on it is fed 9 features, not 8."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cell = torch.nn.GRUCell(8, 16)
+
+    def forward(self, x: torch.Tensor) -> Any:
+        h = None
+        for step in range(5):
+            h = self.cell(x if step < 2 else torch.zeros(x.shape[0], 9), h)
+        return h
+
+
+def test_the_heading_names_what_failed_and_counts_what_differs() -> None:
+    x = torch.randn(4, 8)
+    with pytest.raises(RuntimeError, match="input_size") as torch_says:
+        Stepper()(x)
+    trace = lstmshape.trace(Stepper(), x)
+    assert trace.failure is not None
+    assert trace.failure.torch_says == str(torch_says.value)
+    assert trace.summary() == "Stepper on (4, 8) float32: 3 recurrent calls, cell#3 failed"
+    assert "Failed: cell#3 (GRUCell), the error says why." in str(trace).splitlines()
+    assert str(trace.failure.error).startswith("cell#3, nn.GRUCell(8, 16), failed on (4, 9)")
+    ok = lstmshape.trace(torch.nn.GRUCell(8, 16), x)
+    one = ok.expecting({".h_1": (4, 15)})
+    assert one.summary().endswith(": 1 recurrent call, 1 shape differs from the expected")
+    two = ok.expecting({".h_1": (4, 15), ".h_0": (4, 1)})
+    assert two.summary().endswith(": 1 recurrent call, 2 shapes differ from the expected")
+    assert ok.expecting({".h_1": (4, 16)}).summary().endswith(": 1 recurrent call, ok")
+
+
+def test_a_failure_in_the_models_own_forward_is_named_so() -> None:
+    class Reshaping(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = torch.nn.GRU(10, 20)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.gru(x)[1].view(3, -1, 7)
+
+    trace = lstmshape.trace(Reshaping(), torch.randn(4, 3, 10))
+    assert trace.summary().endswith(": 1 recurrent call, Reshaping's forward failed")

@@ -23,8 +23,12 @@ Shape = tuple[int, ...]
 ShapeLike = Sequence[int] | str | Any
 
 # The trace's one-line verdict, by its English key; and its count of calls.
-VERDICTS = {"ok": N_("ok"), "failed": N_("failed"), "not ok": N_("not ok")}
+VERDICTS = {"ok": N_("ok"), "not ok": N_("not ok")}
 RECURRENT_CALLS = (N_("{count} recurrent call"), N_("{count} recurrent calls"))
+DIFFER = (
+    N_("{count} shape differs from the expected"),
+    N_("{count} shapes differ from the expected"),
+)
 NO_RECURRENT_CALL = N_("no recurrent call")
 
 
@@ -244,9 +248,9 @@ class Trace(Shown):
 
     def summary(self) -> str:
         """``Tagger on (8, 5) int64: 2 recurrent calls, ok``, the repr's one line; a recurrent
-        call that failed is counted."""
+        call that failed is counted, and the verdict names what failed (``decoder#3 failed``)
+        or how many expected shapes differ."""
         n = len(self.calls) + (self.failure is not None and self.failure.recurrent)
-        verdict = "ok" if self.ok else ("failed" if self.failure is not None else "not ok")
         calls = counted(n, *RECURRENT_CALLS).format(count=n)
         if not n:
             calls = tr(NO_RECURRENT_CALL)  # i18n: extracted where made
@@ -255,8 +259,25 @@ class Trace(Shown):
             model=self.model,
             inputs=", ".join(self.inputs),
             calls=calls,
-            verdict=tr(VERDICTS[verdict]),  # i18n: extracted where made
+            verdict=self._verdict(),
         )
+
+    def _verdict(self) -> str:
+        """``ok``, ``head failed``, ``decoder#3 failed``, ``2 shapes differ from the expected``."""
+        if self.failure is not None:
+            return tr("{name} failed", name=self.failed_name())
+        differ = sum(not e.ok for e in self.expectations)
+        if differ:
+            return counted(differ, *DIFFER).format(count=differ)
+        return tr(VERDICTS["ok" if self.ok else "not ok"])  # i18n: extracted where made
+
+    def failed_name(self) -> str:
+        """What failed, as the tables name it: ``decoder#3``, ``head``, ``Model's forward``."""
+        failure = self.failure
+        assert failure is not None
+        if failure.recurrent:  # the layer's calls before it completed: it is the next one
+            return call_label(failure.path, 1 + sum(c.path == failure.path for c in self.calls))
+        return failure.path or tr("{module}'s forward", module=failure.module)
 
     def call(self, path: str, number: int = 1) -> TracedCall:
         """The ``number``-th call of the layer at ``path``; KeyError if there is none."""

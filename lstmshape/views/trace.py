@@ -172,7 +172,7 @@ def _others(trace: Trace) -> list[str]:
         lines.append(
             tr(
                 "Failed: {path} ({module}), the error says why.",
-                path=failed.path or tr("the model"),
+                path=trace.failed_name(),
                 module=failed.module,
             )
         )
