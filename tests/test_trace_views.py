@@ -276,3 +276,60 @@ def test_a_failure_in_the_models_own_forward_is_named_so() -> None:
 
     trace = lstmshape.trace(Reshaping(), torch.randn(4, 3, 10))
     assert trace.summary().endswith(": 1 recurrent call, Reshaping's forward failed")
+
+
+class Dropping(torch.nn.Module):
+    """An LSTM of one layer with dropout, called three times: torch warns when building it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        with pytest.warns(UserWarning, match="dropout") as warned:
+            self.lstm = torch.nn.LSTM(10, 20, dropout=0.5)
+        assert len(warned) == 1
+
+    def forward(self, x: torch.Tensor) -> Any:
+        for _ in range(3):
+            x = self.lstm(x)[0][1:, :, :10]  # one step shorter each time: three tables
+        return x
+
+
+def test_what_torch_warns_of_is_said_once_under_the_layer_in_every_view(
+    run: Run, user_code: Path
+) -> None:
+    """The trace keeps torch's warnings from the user (pytest turns one into an error here): the
+    one that carries meaning is said in lstmshape's words, once per layer, in every view."""
+    (user_code / "usermodels_dropping.py").write_text(
+        "from tests.test_trace_views import Dropping\n\n\ndef build():\n    return Dropping()\n"
+    )
+    note = "dropout=0.5 does nothing with num_layers=1"
+    for fmt in ("plain", "markdown", "table"):
+        result = run(f"trace usermodels_dropping:build --input 4,3,10 --format {fmt}")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.count(note) == 1, fmt
+    plain = run("trace usermodels_dropping:build --input 4,3,10 --format plain").stdout
+    assert max(len(line) for line in plain.splitlines()) <= 100
+    data = json.loads(run("trace usermodels_dropping:build --input 4,3,10 --format json").stdout)
+    for call in data["calls"]:
+        assert "dropout_single_layer" in [n["id"] for n in call["report"]["notes"]]
+
+
+class Keyworded(torch.nn.Module):
+    """forward takes a keyword and returns a dict of a tensor and a tuple."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = torch.nn.LSTM(8, 16)
+
+    def forward(self, x: torch.Tensor, *, scale: float = 1.0) -> dict[str, Any]:
+        out, (h, c) = self.lstm(x * scale)
+        return {"out": out, "state": (h, c)}
+
+
+def test_a_forward_with_keywords_and_a_dict_result_traces() -> None:
+    x = torch.randn(3, 4, 8)
+    real = Keyworded()(x, scale=2.0)
+    trace = lstmshape.trace(Keyworded(), x, scale=2.0)
+    assert trace.ok
+    assert trace.summary() == "Keyworded on (3, 4, 8) float32, scale=2.0: 1 recurrent call, ok"
+    assert trace.shapes()["lstm"]["output"] == tuple(real["out"].shape)
+    assert trace.shapes()["lstm"]["c_n"] == tuple(real["state"][1].shape)

@@ -49,6 +49,8 @@ class Shown(NamedTuple):
 
     call: TracedCall
     calls: int = 1
+    first: bool = True
+    """Whether it is its layer's first table: the layer's warnings are said there, once."""
 
     @property
     def label(self) -> str:
@@ -82,8 +84,8 @@ def shown_calls(calls: Sequence[TracedCall]) -> list[Shown]:
             if table.call.call + table.calls == call.call and _alike(table.call) == _alike(call):
                 shown[at] = table._replace(calls=table.calls + 1)
                 continue
-        last[call.path] = len(shown)
-        shown.append(Shown(call))
+        shown.append(Shown(call, first=call.path not in last))
+        last[call.path] = len(shown) - 1
     return shown
 
 
@@ -131,9 +133,20 @@ def _rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def call_notes(call: TracedCall) -> list[str]:
-    """What a reader needs beside the table: where it was called, and which kernel ran."""
+# The report's notes that stand for a warning torch gives, which the trace keeps from the user
+# (torch's warnings are not the tool's words): said under the layer's first table. Every note is
+# in the JSON, in each call's report.
+WARNED = ("dropout_single_layer",)
+
+
+def call_notes(shown: TracedCall | Shown) -> list[str]:
+    """What a reader needs beside the table: where it was called, which kernel ran, and (under its
+    layer's first table) what torch would have warned of."""
+    shown = shown if isinstance(shown, Shown) else Shown(shown)
+    call = shown.call
     notes = [] if call.site is None else [tr("called at {site}", site=call.site)]
+    if shown.first and call.report is not None:
+        notes += [note.text for note in call.report.notes if note.id in WARNED]
     if call.direct:
         notes.append(
             tr(
@@ -213,7 +226,7 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
                          style=style or ("green" if torch == AGREES else "dim")),
                 )  # fmt: skip
             console.print(table)
-            for note in call_notes(call):
+            for note in call_notes(shown):
                 console.print(Text(note, style="dim"))
         others = _others(trace)
         if others:
@@ -248,7 +261,7 @@ def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
     for shown in shown_calls(trace.calls):
         lines += ["", call_title(shown)]
         lines += _aligned([_said(_COLUMNS), *call_rows(shown.call)])
-        lines += [f"  {note}" for note in call_notes(shown.call)]
+        lines += [f"  {line}" for note in call_notes(shown) for line in wrapped(note, width - 2)]
     others = _others(trace)
     if others:
         lines += ["", *others]
@@ -276,7 +289,7 @@ def trace_markdown(trace: Trace) -> str:
     for shown in shown_calls(trace.calls):
         lines += ["", f"#### {markdown_escape(call_title(shown))}", ""]
         lines += _markdown_table(_said(_COLUMNS), call_rows(shown.call))
-        notes = call_notes(shown.call)
+        notes = call_notes(shown)
         if notes:
             lines += ["", *(markdown_escape(note) for note in notes)]
     others = _others(trace)
