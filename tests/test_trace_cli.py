@@ -155,6 +155,9 @@ def test_the_users_factory_that_raises_or_returns_no_model(run: Run, user_code: 
         ("trace examples.models:tagger --input 8,5 --input 8 --input-dtype long --input-dtype long --input-dtype long", "Error: 3 --input-dtype for 2 --input: give one for all, or one each."),
         ("trace examples.models:tagger --input 8,5 --expect lstm.hn=1,2,3", "Error: 'lstm.hn' does not end in a tensor's name: write LAYER.TENSOR, e.g. encoder.lstm.h_n."),
         ("trace examples.models:tagger --input 8,5 --expect lstm.h_n", "Error: --expect 'lstm.h_n' is not LAYER.TENSOR=SHAPE."),
+        ("trace examples.models:tagger --input 4,x", "Error: --input '4,x': axis 1 is 'x', not a number."),
+        ("trace examples.models:tagger --input 8,5 --expect lstm.h_n=2,x,128", "Error: --expect lstm.h_n='2,x,128': axis 1 is 'x', not a number."),
+        ("trace examples.models:tagger --input 8,5 --budget lots", "Error: --budget 'lots' is not a memory size."),
     ],
 )  # fmt: skip
 def test_what_the_command_refuses(run: Run, args: str, first_line: str) -> None:
