@@ -333,3 +333,30 @@ def test_a_forward_with_keywords_and_a_dict_result_traces() -> None:
     assert trace.summary() == "Keyworded on (3, 4, 8) float32, scale=2.0: 1 recurrent call, ok"
     assert trace.shapes()["lstm"]["output"] == tuple(real["out"].shape)
     assert trace.shapes()["lstm"]["c_n"] == tuple(real["state"][1].shape)
+
+
+def test_a_model_built_at_import_is_traced_and_torchs_warning_kept_out(
+    run: Run, user_code: Path
+) -> None:
+    """``module:model``, a model made at import, is the model; torch's warning at that import is
+    said in lstmshape's words; the layer that is the whole model is named by its class."""
+    (user_code / "usermodels_instance.py").write_text(
+        "import torch\n\nmodel = torch.nn.LSTM(10, 20, dropout=0.5)\n"
+    )
+    result = run("trace usermodels_instance:model --input 4,3,10 --format plain")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "LSTM on (4, 3, 10) float32: 1 recurrent call, ok"
+    assert "LSTM: nn.LSTM(10, 20, dropout=0.5)" in lines
+    assert (
+        "  dropout=0.5 does nothing with num_layers=1: torch applies dropout to the outputs of every layer"
+        in lines
+    )
+    wrong = run("trace usermodels_instance:model --input 4,3,10 --expect h_n=1,3,21")
+    assert wrong.exit_code == 1
+    assert wrong.stderr.splitlines() == [
+        "Error: h_n is (1, 3, 20), not the expected (1, 3, 21).",
+        "  Try --expect h_n=1,3,20, or change the model.",
+    ]
+    assert run("trace usermodels_instance:model --input 4,3,10 --expect h_n=1,3,20").exit_code == 0

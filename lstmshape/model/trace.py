@@ -197,7 +197,8 @@ class TraceExpectation:
     def name(self) -> str:
         """``encoder.lstm.h_n``, as the user wrote it."""
         at = "" if self.call is None else f"#{self.call}"
-        return f"{self.path}{at}.{self.tensor}"
+        layer = f"{self.path}{at}"
+        return f"{layer}.{self.tensor}" if layer else self.tensor  # the model is the layer
 
     def to_dict(self) -> JSONDict:
         """JSON view."""
@@ -379,6 +380,8 @@ TENSOR_NAMES = tuple(
 def split_name(name: str) -> tuple[str, int | None, str]:
     """``decoder.lstm#2.h_n`` -> ("decoder.lstm", 2, "h_n"); ``encoder.lstm.output.data`` ->
     ("encoder.lstm", None, "output.data")."""
+    if name in TENSOR_NAMES:  # the traced model is the layer itself: its path is ""
+        return "", None, name
     for tensor in TENSOR_NAMES:
         if name.endswith(f".{tensor}"):
             path = name[: -len(tensor) - 1]

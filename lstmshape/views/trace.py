@@ -93,6 +93,7 @@ def call_title(call: TracedCall | Shown) -> str:
     """``encoder.lstm: nn.LSTM(16, 32, batch_first=True)``, and the class if it is a subclass."""
     shown = call if isinstance(call, Shown) else Shown(call)
     call, label = shown.call, shown.label
+    label = label or call.module  # the traced model is the layer itself: its path is ""
     if call.report is None:
         return f"{label}: {call.module}"
     torch_call = call.report.spec.torch_call()
