@@ -172,7 +172,12 @@ def test_a_cell_has_no_h_n_and_the_fix_keeps_the_call(run: Run) -> None:
 def test_a_layer_held_but_not_called_so_is_an_answer_not_a_slip(run: Run) -> None:
     beyond = run(SPELLER + " --expect cell#201.h_1=8,64")
     assert beyond.exit_code == 1
-    assert "cell#201.h_1 was not traced" in beyond.stderr
+    assert beyond.stderr.splitlines()[:2] == [
+        "Error: cell#201.h_1 was not traced: the forward pass gave that layer no such call or "
+        "tensor.",
+        "  cell was called 200 times.",
+    ]
+    assert run(SPELLER + " --expect cell#200.h_1=8,64").exit_code == 0
     trace = lstmshape.trace(Twice(), torch.randn(5, 3, 10))
     with pytest.raises(lstmshape.UnreadableValueError, match=r"did you mean lstm\.h_n\?"):
         trace.assert_shapes({"lstn.h_n": (1, 3, 20)})

@@ -30,6 +30,8 @@ DIFFER = (
     N_("{count} shapes differ from the expected"),
 )
 NO_RECURRENT_CALL = N_("no recurrent call")
+# How many times an expected layer was called, when the call expected is not among them.
+CALLED = (N_("{path} was called {count} time."), N_("{path} was called {count} times."))
 
 
 def call_label(path: str, number: int) -> str:
@@ -297,7 +299,7 @@ class Trace(Shown):
         out: list[LstmShapeError] = [] if self.failure is None else [self.failure.error]
         if self.failure is None and not self.calls:
             out.append(_nothing_traced(self))
-        out += [_expectation_error(e) for e in self.expectations if not e.ok]
+        out += [_expectation_error(self, e) for e in self.expectations if not e.ok]
         out += [_disagreement(c) for c in self.calls if not c.agrees]
         return out
 
@@ -467,13 +469,18 @@ def _axes(trace: Trace, e: TraceExpectation) -> str:
     return ""
 
 
-def _expectation_error(e: TraceExpectation) -> ExpectationError:
+def _expectation_error(trace: Trace, e: TraceExpectation) -> ExpectationError:
     if e.traced is None:
+        n = sum(c.path == e.path for c in trace.calls)
+        called = CALLED[n != 1]  # a template: words() translates it when said
         return ExpectationError(
             words(
                 "{name} was not traced: the forward pass gave that layer no such call or tensor.",
                 name=e.name,
             ),
+            details=[
+                words(called, path=e.path or trace.model, count=n)  # i18n: extracted where made
+            ],
             subject=e.name,
             expected=e.expected,
             hint=words("Try a path and a tensor name from the trace's table."),
