@@ -62,7 +62,8 @@ def read_input_dtype(text: str) -> str:
 
 
 def load_factory(reference: str) -> Callable[[], Any]:
-    """The callable named by ``PACKAGE.MODULE:FACTORY``, imported from the working folder first."""
+    """The callable named by ``PACKAGE.MODULE:FACTORY``, imported from the working folder first;
+    for a model the module made at import, a factory that returns it."""
     module_name, colon, attribute = reference.partition(":")
     if not colon or not module_name or not attribute:
         raise UnreadableValueError(
