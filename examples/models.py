@@ -88,3 +88,28 @@ def seq2seq() -> Seq2Seq:
 def large_tagger() -> Tagger:
     """About 4.9 billion parameters (18 GiB in float32): traced on fake tensors, never allocated."""
     return Tagger(vocab=200_000, embed=4096, hidden=8192, tags=200_000)
+
+
+class Speller(nn.Module):
+    """A greedy decoder: its LSTMCell stepped once per output token, each step fed the last one."""
+
+    def __init__(
+        self, vocab: int = 500, embed: int = 32, hidden: int = 64, steps: int = 200
+    ) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab, embed)
+        self.cell = nn.LSTMCell(embed, hidden)
+        self.out = nn.Linear(hidden, vocab)
+        self.steps = steps
+
+    def forward(self, start: torch.Tensor) -> torch.Tensor:
+        tokens, state, scores = start, None, []
+        for _ in range(self.steps):
+            state = self.cell(self.embed(tokens), state)
+            scores.append(self.out(state[0]))
+            tokens = scores[-1].argmax(dim=-1)
+        return torch.stack(scores, dim=1)
+
+
+def speller() -> Speller:
+    return Speller()

@@ -33,7 +33,7 @@ def test_a_report_shows_its_tables() -> None:
 def test_a_trace_shows_its_calls_and_its_failure() -> None:
     model = torch.nn.Sequential(torch.nn.LSTM(10, 20, bidirectional=True))
     trace = lstmshape.trace(model, torch.randn(4, 3, 12))
-    assert repr(trace) == "<Trace Sequential on (4, 3, 12) float32: 1 recurrent call, failed>"
+    assert repr(trace) == "<Trace Sequential on (4, 3, 12) float32: 1 recurrent call, 0 failed>"
     with pytest.raises(RuntimeError, match=r"input_size") as torch_says:
         model(torch.randn(4, 3, 12))
     assert str(torch_says.value) in str(trace)

@@ -45,9 +45,10 @@ def test_expected_shapes_for_ci(run: Run) -> None:
     ]
     # The fix, applied, passes.
     assert run(TAGGER + " --expect lstm.h_n=2,8,128").exit_code == 0
+    # A layer the model does not hold is a slip (exit 2), said with the layer it does hold.
     never = run(TAGGER + " --expect decoder.lstm.h_n=1,8,128")
-    assert never.exit_code == 1
-    assert "decoder.lstm.h_n was not traced" in never.stderr
+    assert never.exit_code == 2
+    assert "(did you mean lstm.h_n?)" in never.stderr
 
 
 def test_a_failing_model_says_where_and_why_with_torchs_own_sentence(run: Run) -> None:
@@ -154,6 +155,9 @@ def test_the_users_factory_that_raises_or_returns_no_model(run: Run, user_code: 
         ("trace examples.models:tagger --input 8,5 --input 8 --input-dtype long --input-dtype long --input-dtype long", "Error: 3 --input-dtype for 2 --input: give one for all, or one each."),
         ("trace examples.models:tagger --input 8,5 --expect lstm.hn=1,2,3", "Error: 'lstm.hn' does not end in a tensor's name: write LAYER.TENSOR, e.g. encoder.lstm.h_n."),
         ("trace examples.models:tagger --input 8,5 --expect lstm.h_n", "Error: --expect 'lstm.h_n' is not LAYER.TENSOR=SHAPE."),
+        ("trace examples.models:tagger --input 4,x", "Error: --input '4,x': axis 1 is 'x', not a number."),
+        ("trace examples.models:tagger --input 8,5 --expect lstm.h_n=2,x,128", "Error: --expect lstm.h_n='2,x,128': axis 1 is 'x', not a number."),
+        ("trace examples.models:tagger --input 8,5 --budget lots", "Error: --budget 'lots' is not a memory size."),
     ],
 )  # fmt: skip
 def test_what_the_command_refuses(run: Run, args: str, first_line: str) -> None:

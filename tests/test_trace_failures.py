@@ -8,6 +8,8 @@ import inspect
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape.views.trace import trace_plain
@@ -93,7 +95,7 @@ def test_an_embedding_of_another_width_is_named_at_the_lstm() -> None:
     assert trace.calls == ()
     assert not trace.ok
     # The layer was called, and failed: counted and named as such, never as "never called".
-    assert trace.summary() == "Tagger on (8, 5) int64: 1 recurrent call, failed"
+    assert trace.summary() == "Tagger on (8, 5) int64: 1 recurrent call, lstm failed"
     plain = trace_plain(trace, failure=False)
     assert "Never called" not in plain
     assert "Failed: lstm (LSTM), the error says why." in plain.splitlines()
@@ -198,3 +200,59 @@ def test_a_trace_refuses_what_is_not_a_model() -> None:
         lstmshape.trace(Tagger, TOKENS)
     with pytest.raises(lstmshape.UnreadableValueError, match=r"method='fast' is not one of"):
         trace_model(Tagger(), (TOKENS,), method="fast")
+
+
+FLOATS = ["float16", "bfloat16", "float32", "float64"]
+
+
+@settings(max_examples=30)
+@given(
+    kind=st.sampled_from(["LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"]),
+    dtypes=st.permutations(FLOATS).map(lambda p: p[:2]),
+)
+def test_an_input_of_another_float_dtype_than_the_weights_gets_both_casts(
+    kind: str, dtypes: list[str]
+) -> None:
+    given_dtype, weights = (getattr(torch, d) for d in dtypes)
+    model = Stateful(kind).to(weights)
+    x = torch.randn((3, 10) if kind.endswith("Cell") else (4, 3, 10)).to(given_dtype)
+    trace = lstmshape.trace(model, x)
+    assert trace.failure is not None
+    assert trace.failure.torch_says == str(_raised(model, x))
+    lines = trace.failure.error.lines(PYTHON)
+    assert lines[2] == (
+        f"  The input holds {dtypes[0]} values, but the layer's weights are {dtypes[1]}: torch "
+        "computes in one dtype."
+    )
+    assert lines[-1] == (
+        f"  Try x.to(torch.{dtypes[1]}) on the input, or model.to(torch.{dtypes[0]}) on the model."
+    )
+    # Either cast, applied, and the model runs.
+    assert lstmshape.trace(model, x.to(weights)).ok
+    assert lstmshape.trace(Stateful(kind).to(given_dtype), x).ok
+
+
+@settings(max_examples=30)
+@given(
+    kind=st.sampled_from(["LSTMCell", "GRUCell", "RNNCell"]),
+    dtypes=st.permutations([*FLOATS, "int64"]).map(lambda p: p[:2]),
+    method=st.sampled_from(["auto", "shape-only"]),
+    batched=st.booleans(),
+)
+def test_a_cell_given_another_dtype_fails_shape_only_as_torch_fails(
+    kind: str, dtypes: list[str], method: str, batched: bool
+) -> None:
+    """torch's shape-only cell kernels take any dtype; its real ones refuse another dtype than the
+    weights': the trace fails where torch fails, in torch's words, and leaves the random state."""
+    from lstmshape.tracing import trace_model
+
+    if dtypes[1] == "int64":
+        dtypes = dtypes[::-1]  # weights are floating-point
+    model = Stateful(kind).to(getattr(torch, dtypes[1]))
+    x = torch.ones((3, 10) if batched else (10,), dtype=getattr(torch, dtypes[0]))
+    rng = torch.random.get_rng_state()
+    trace = trace_model(model, (x,), method=method)
+    assert torch.equal(torch.random.get_rng_state(), rng)
+    assert trace.failure is not None
+    assert trace.failure.torch_says == str(_raised(model, x))
+    assert (trace.failure.path, trace.failure.recurrent) == ("rnn", True)

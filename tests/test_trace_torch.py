@@ -246,7 +246,7 @@ def test_a_layers_forward_called_directly_is_traced(
         traced = trace_model(model, (x,), method=method)
         assert traced.failure is not None
         assert (traced.failure.path, traced.failure.recurrent) == ("rnn", True)
-        assert traced.summary().endswith("1 recurrent call, failed")
+        assert traced.summary().endswith("1 recurrent call, rnn failed")
         assert method == "shape-only" or traced.failure.torch_says == said
         return
     traced = trace_model(model, (x,), method=method)

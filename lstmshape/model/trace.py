@@ -23,13 +23,21 @@ Shape = tuple[int, ...]
 ShapeLike = Sequence[int] | str | Any
 
 # The trace's one-line verdict, by its English key; and its count of calls.
-VERDICTS = {"ok": N_("ok"), "failed": N_("failed"), "not ok": N_("not ok")}
+VERDICTS = {"ok": N_("ok"), "not ok": N_("not ok")}
 RECURRENT_CALLS = (N_("{count} recurrent call"), N_("{count} recurrent calls"))
+DIFFER = (
+    N_("{count} shape differs from the expected"),
+    N_("{count} shapes differ from the expected"),
+)
+NO_RECURRENT_CALL = N_("no recurrent call")
+# How many times an expected layer was called, when the call expected is not among them.
+CALLED = (N_("{path} was called {count} time."), N_("{path} was called {count} times."))
 
 
 def call_label(path: str, number: int) -> str:
-    """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
-    return path if number == 1 else tr("{path} (call {number})", path=path, number=number)
+    """``encoder.lstm``, or ``decoder.cell#2`` for a later call of the same layer: the name that
+    ``--expect``, :meth:`Trace.assert_shapes` and :meth:`Trace.shapes` take too."""
+    return path if number == 1 else f"{path}#{number}"
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,7 @@ class TracedCall:
 
     @property
     def label(self) -> str:
-        """``encoder.lstm``, or ``decoder.cell (call 2)`` for a later call of the same layer."""
+        """``encoder.lstm``, or ``decoder.cell#2`` for a later call of the same layer."""
         return call_label(self.path, self.call)
 
     @property
@@ -191,7 +199,8 @@ class TraceExpectation:
     def name(self) -> str:
         """``encoder.lstm.h_n``, as the user wrote it."""
         at = "" if self.call is None else f"#{self.call}"
-        return f"{self.path}{at}.{self.tensor}"
+        layer = f"{self.path}{at}"
+        return f"{layer}.{self.tensor}" if layer else self.tensor  # the model is the layer
 
     def to_dict(self) -> JSONDict:
         """JSON view."""
@@ -231,33 +240,54 @@ class Trace(Shown):
 
     @property
     def ok(self) -> bool:
-        """The forward pass ran, torch agreed with every report, and every expected shape holds."""
+        """The forward pass ran and called a recurrent layer, torch agreed with every report, and
+        every expected shape holds."""
         return (
             self.failure is None
+            and bool(self.calls)
             and all(c.agrees for c in self.calls)
             and all(e.ok for e in self.expectations)
         )
 
     def summary(self) -> str:
         """``Tagger on (8, 5) int64: 2 recurrent calls, ok``, the repr's one line; a recurrent
-        call that failed is counted."""
+        call that failed is counted, and the verdict names what failed (``decoder#3 failed``)
+        or how many expected shapes differ."""
         n = len(self.calls) + (self.failure is not None and self.failure.recurrent)
-        verdict = "ok" if self.ok else ("failed" if self.failure is not None else "not ok")
         calls = counted(n, *RECURRENT_CALLS).format(count=n)
+        if not n:
+            calls = tr(NO_RECURRENT_CALL)  # i18n: extracted where made
         return tr(
             "{model} on {inputs}: {calls}, {verdict}",
             model=self.model,
             inputs=", ".join(self.inputs),
             calls=calls,
-            verdict=tr(VERDICTS[verdict]),  # i18n: extracted where made
+            verdict=self._verdict(),
         )
+
+    def _verdict(self) -> str:
+        """``ok``, ``head failed``, ``decoder#3 failed``, ``2 shapes differ from the expected``."""
+        if self.failure is not None:
+            return tr("{name} failed", name=self.failed_name())
+        differ = sum(not e.ok for e in self.expectations)
+        if differ:
+            return counted(differ, *DIFFER).format(count=differ)
+        return tr(VERDICTS["ok" if self.ok else "not ok"])  # i18n: extracted where made
+
+    def failed_name(self) -> str:
+        """What failed, as the tables name it: ``decoder#3``, ``head``, ``Model's forward``."""
+        failure = self.failure
+        assert failure is not None
+        if failure.recurrent:  # the layer's calls before it completed: it is the next one
+            return call_label(failure.path, 1 + sum(c.path == failure.path for c in self.calls))
+        return failure.path or tr("{module}'s forward", module=failure.module)
 
     def call(self, path: str, number: int = 1) -> TracedCall:
         """The ``number``-th call of the layer at ``path``; KeyError if there is none."""
         for c in self.calls:
             if c.path == path and c.call == number:
                 return c
-        raise KeyError(path if number == 1 else f"{path}#{number}")
+        raise KeyError(call_label(path, number))
 
     def shapes(self) -> dict[str, dict[str, Shape]]:
         """Each call's shapes, by its label: ``{"encoder.lstm": {"input": (8, 5, 300), ...}}``."""
@@ -267,7 +297,9 @@ class Trace(Shown):
         """Why the trace is not ok, as errors: the forward pass's failure, then each shape that is
         not the expected one, then any call where torch and lstmshape disagree."""
         out: list[LstmShapeError] = [] if self.failure is None else [self.failure.error]
-        out += [_expectation_error(e) for e in self.expectations if not e.ok]
+        if self.failure is None and not self.calls:
+            out.append(_nothing_traced(self))
+        out += [_expectation_error(self, e) for e in self.expectations if not e.ok]
         out += [_disagreement(c) for c in self.calls if not c.agrees]
         return out
 
@@ -275,15 +307,24 @@ class Trace(Shown):
         """This trace with ``expected`` shapes compared: ``{"encoder.lstm.h_n": (2, 8, 256)}``.
 
         A name is the layer's path, ``#k`` for its k-th call only, then a tensor's name
-        (``decoder.lstm#2.output``); without ``#k`` every call of the layer is held to it.
+        (``decoder.lstm#2.output``); without ``#k`` every call of the layer is held to it. A name
+        of no recurrent layer of the model, or of a tensor its layer never has, raises
+        :class:`UnreadableValueError` with the names it has.
         """
         from lstmshape.reading import shape_of
+        from lstmshape.tracing.expected import unknown_name
 
         compared: list[TraceExpectation] = []
         for name, shape in expected.items():
             path, number, tensor = split_name(name)
             wanted = shape_of(shape, f"expect.{name}")
+            unknown = unknown_name(self, name, path, tensor, wanted)
+            if unknown is not None:
+                raise unknown
             calls = [c for c in self.calls if c.path == path and number in (None, c.call)]
+            # Every call alike (a decoder's cell stepped 200 times): one expectation, not 200.
+            if len({_shape_in(c, tensor) for c in calls}) == 1:
+                calls = calls[:1]
             several = number is None and len(calls) > 1
             compared += [
                 TraceExpectation(
@@ -341,6 +382,8 @@ TENSOR_NAMES = tuple(
 def split_name(name: str) -> tuple[str, int | None, str]:
     """``decoder.lstm#2.h_n`` -> ("decoder.lstm", 2, "h_n"); ``encoder.lstm.output.data`` ->
     ("encoder.lstm", None, "output.data")."""
+    if name in TENSOR_NAMES:  # the traced model is the layer itself: its path is ""
+        return "", None, name
     for tensor in TENSOR_NAMES:
         if name.endswith(f".{tensor}"):
             path = name[: -len(tensor) - 1]
@@ -348,6 +391,12 @@ def split_name(name: str) -> tuple[str, int | None, str]:
             if hash_ and number.isdigit() and int(number) >= 1:
                 return layer, int(number), tensor
             return path, None, tensor
+    import difflib
+
+    from lstmshape.reading import did_you_mean
+
+    layer, _, tail = name.rpartition(".")
+    close = difflib.get_close_matches(tail, TENSOR_NAMES, n=1) if layer else []
     raise UnreadableValueError(
         words(
             "{name} does not end in a tensor's name: write LAYER.TENSOR, e.g. {example}.",
@@ -355,7 +404,9 @@ def split_name(name: str) -> tuple[str, int | None, str]:
             example="encoder.lstm.h_n",
         ),
         details=[words("The tensors: {names}.", names=", ".join(sorted(TENSOR_NAMES)))],
-        hint=words(
+        hint=did_you_mean(f"{layer}.{close[0]}", None)
+        if close
+        else words(
             "Try {example}, or {second} for a layer's second call.",
             example="encoder.lstm.h_n",
             second="decoder.lstm#2.output",
@@ -418,13 +469,18 @@ def _axes(trace: Trace, e: TraceExpectation) -> str:
     return ""
 
 
-def _expectation_error(e: TraceExpectation) -> ExpectationError:
+def _expectation_error(trace: Trace, e: TraceExpectation) -> ExpectationError:
     if e.traced is None:
+        n = sum(c.path == e.path for c in trace.calls)
+        called = CALLED[n != 1]  # a template: words() translates it when said
         return ExpectationError(
             words(
                 "{name} was not traced: the forward pass gave that layer no such call or tensor.",
                 name=e.name,
             ),
+            details=[
+                words(called, path=e.path or trace.model, count=n)  # i18n: extracted where made
+            ],
             subject=e.name,
             expected=e.expected,
             hint=words("Try a path and a tensor name from the trace's table."),
@@ -440,6 +496,27 @@ def _expectation_error(e: TraceExpectation) -> ExpectationError:
         expected=e.expected,
         actual=e.traced,
         hint=words("Try {fix}, or change the model.", fix=Fix.of({f"expect.{e.name}": e.traced})),
+    )
+
+
+def _nothing_traced(trace: Trace) -> ExpectationError:
+    """The forward pass ran and called no recurrent layer: there is nothing to explain."""
+    never = ", ".join(f"{p} ({m})" for p, m in trace.recurrent)
+    return ExpectationError(
+        words(
+            "{model}'s forward pass called no recurrent layer: nothing was traced.",
+            model=trace.model,
+        ),
+        details=[
+            words("Never called: {paths}.", paths=never)
+            if never
+            else words(
+                "{model} holds no recurrent layer ({kinds}).",
+                model=trace.model,
+                kinds=tr("nn.LSTM, GRU, RNN or a cell"),
+            )
+        ],
+        subject=trace.model,
     )
 
 

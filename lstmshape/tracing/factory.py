@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -61,7 +62,8 @@ def read_input_dtype(text: str) -> str:
 
 
 def load_factory(reference: str) -> Callable[[], Any]:
-    """The callable named by ``PACKAGE.MODULE:FACTORY``, imported from the working folder first."""
+    """The callable named by ``PACKAGE.MODULE:FACTORY``, imported from the working folder first;
+    for a model the module made at import, a factory that returns it."""
     module_name, colon, attribute = reference.partition(":")
     if not colon or not module_name or not attribute:
         raise UnreadableValueError(
@@ -80,7 +82,11 @@ def load_factory(reference: str) -> Callable[[], Any]:
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())  # as python -m and uvicorn do: the user's folder first
     try:
-        module = importlib.import_module(module_name)
+        with warnings.catch_warnings():
+            # torch's warnings are not the user's (what one means is said in the trace); the
+            # warnings of their own code are theirs to see.
+            warnings.filterwarnings("ignore", module=r"torch(\.|$)")
+            module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         if error.name is not None and module_name.startswith(error.name):
             raise UnreadableValueError(
@@ -112,7 +118,16 @@ def load_factory(reference: str) -> Callable[[], Any]:
             hint=words("Try the function or class that builds the model."),
             subject="factory",
         )
+    if _is_module(found):  # a model built at import (model = Tagger()): traced as it is
+        model = found
+        return lambda: model
     return found  # type: ignore[no-any-return]
+
+
+def _is_module(value: object) -> bool:
+    """Whether ``value`` is a torch.nn.Module (torch is imported by then if it is one)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.nn.Module)
 
 
 def with_article(name: str) -> str:

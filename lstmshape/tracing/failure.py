@@ -173,7 +173,28 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
                 cast="x.float()",
             ),
         )
-    return None
+    return _dtype_cause(received.dtype, module)
+
+
+def _dtype_cause(dtype: str, module: Any) -> LstmShapeError | None:
+    """A floating-point input of another dtype than the layer's weights: torch takes one dtype."""
+    weight = next(iter(module.parameters()), None)
+    weights = str(getattr(weight, "dtype", "")).removeprefix("torch.")
+    if not weights or weights == dtype:
+        return None
+    return LstmShapeError(
+        words(
+            "The input holds {dtype} values, but the layer's weights are {weights}: torch computes "
+            "in one dtype.",
+            dtype=dtype,
+            weights=weights,
+        ),
+        hint=words(
+            "Try {cast} on the input, or {convert} on the model.",
+            cast=f"x.to(torch.{weights})",
+            convert=f"model.to(torch.{dtype})",
+        ),
+    )
 
 
 def _module_error(

@@ -184,6 +184,8 @@ class Recorder:
         def run(done: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             done.entered = True
             report = done.report
+            if self.shape_only and report is not None and report.spec.kind.is_cell:
+                _cell_dtypes(self.torch, module, report, args[0] if args else kwargs["input"])
             if not self.shape_only or report is None or not _steps_in_python(self.torch, report):
                 return forward(*args, **kwargs)
             done.kernel = "lstmshape"
@@ -276,6 +278,21 @@ def _steps_in_python(torch: Any, report: Report) -> bool:
         return False
     steps = report.input_shape[1 if spec.batch_first and report.batched else 0]
     return steps * spec.num_layers * spec.D > KERNEL_STEPS
+
+
+def _cell_dtypes(torch: Any, module: Any, report: Report, x: Any) -> None:
+    """torch's shape-only cell kernels take an input of another dtype than the weights, which its
+    real kernels refuse: a real cell of one feature, of the weights' dtype, is run on a real
+    input of one feature and the input's dtype, so that torch raises its own error."""
+    from torch._subclasses.fake_tensor import unset_fake_temporarily
+
+    weights = module.weight_ih.dtype
+    if x.dtype == weights:
+        return
+    # The probe's own weights are drawn at random: the caller's random state is kept.
+    with unset_fake_temporarily(), torch.no_grad(), torch.random.fork_rng(devices=[]):
+        probe = getattr(torch.nn, report.spec.kind.name)(1, 1, dtype=weights, device="cpu")
+        probe(torch.zeros(1, 1, dtype=x.dtype, device="cpu"))
 
 
 def _first_step(report: Report, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

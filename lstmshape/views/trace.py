@@ -1,9 +1,17 @@
 """A trace in every format: one table per call of a recurrent layer (each tensor, its shape, its
-axes, and what torch produced), the layers never called, the expected shapes, and the failure."""
+axes, and what torch produced), the layers never called, the expected shapes, and the failure.
+
+A layer called again and again alike (a decoder's cell stepped 200 times) is one table: the calls
+of a layer that follow each other and got and returned the same shapes, at the same line, fold
+into one, titled with their numbers and count (``decoder#2 to #200, 199 identical calls``). The
+JSON keeps every call.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Sequence
+from typing import NamedTuple
 
 from rich import box
 from rich.console import Console
@@ -35,16 +43,63 @@ def heading(trace: Trace) -> str:
     return trace.summary()
 
 
-def call_title(call: TracedCall) -> str:
+class Shown(NamedTuple):
+    """One table of the trace: a call, or ``calls`` calls of its layer alike, numbered from its
+    ``call.call`` on."""
+
+    call: TracedCall
+    calls: int = 1
+    first: bool = True
+    """Whether it is its layer's first table: the layer's warnings are said there, once."""
+
+    @property
+    def label(self) -> str:
+        """``decoder#2``, or ``decoder#2 to #200, 199 identical calls`` for calls folded."""
+        if self.calls == 1:
+            return self.call.label
+        first = self.call.call
+        return tr(
+            "{first} to #{last}, {count} identical calls",
+            first=f"{self.call.path}#{first}",
+            last=first + self.calls - 1,
+            count=self.calls,
+        )
+
+
+def _alike(call: TracedCall) -> Hashable:
+    """What a call's table and notes show, but its number: calls equal in it fold into one."""
+    return (call.path, call.module, call.site, call.received, call.torch_shapes, call.kernel,
+            call.direct)  # fmt: skip
+
+
+def shown_calls(calls: Sequence[TracedCall]) -> list[Shown]:
+    """The trace's tables, in call order: each layer's calls that follow each other (the next
+    call of that layer, whatever other layers ran between) and are alike folded into one."""
+    shown: list[Shown] = []
+    last: dict[str, int] = {}  # a layer's path -> the index of its latest table in ``shown``
+    for call in calls:
+        at = last.get(call.path)
+        if at is not None:
+            table = shown[at]
+            if table.call.call + table.calls == call.call and _alike(table.call) == _alike(call):
+                shown[at] = table._replace(calls=table.calls + 1)
+                continue
+        shown.append(Shown(call, first=call.path not in last))
+        last[call.path] = len(shown) - 1
+    return shown
+
+
+def call_title(call: TracedCall | Shown) -> str:
     """``encoder.lstm: nn.LSTM(16, 32, batch_first=True)``, and the class if it is a subclass."""
+    shown = call if isinstance(call, Shown) else Shown(call)
+    call, label = shown.call, shown.label
+    label = label or call.module  # the traced model is the layer itself: its path is ""
     if call.report is None:
-        return f"{call.label}: {call.module}"
+        return f"{label}: {call.module}"
     torch_call = call.report.spec.torch_call()
     if call.module == call.report.module:
-        return f"{call.label}: {torch_call}"
-    return tr(
-        "{label}: {call} (class {module})", label=call.label, call=torch_call, module=call.module
-    )
+        return f"{label}: {torch_call}"
+    return tr("{label}: {call} (class {module})", label=label, call=torch_call, module=call.module)
 
 
 def call_rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
@@ -79,9 +134,20 @@ def _rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def call_notes(call: TracedCall) -> list[str]:
-    """What a reader needs beside the table: where it was called, and which kernel ran."""
+# The report's notes that stand for a warning torch gives, which the trace keeps from the user
+# (torch's warnings are not the tool's words): said under the layer's first table. Every note is
+# in the JSON, in each call's report.
+WARNED = ("dropout_single_layer",)
+
+
+def call_notes(shown: TracedCall | Shown) -> list[str]:
+    """What a reader needs beside the table: where it was called, which kernel ran, and (under its
+    layer's first table) what torch would have warned of."""
+    shown = shown if isinstance(shown, Shown) else Shown(shown)
+    call = shown.call
     notes = [] if call.site is None else [tr("called at {site}", site=call.site)]
+    if shown.first and call.report is not None:
+        notes += [note.text for note in call.report.notes if note.id in WARNED]
     if call.direct:
         notes.append(
             tr(
@@ -120,7 +186,7 @@ def _others(trace: Trace) -> list[str]:
         lines.append(
             tr(
                 "Failed: {path} ({module}), the error says why.",
-                path=failed.path or tr("the model"),
+                path=trace.failed_name(),
                 module=failed.module,
             )
         )
@@ -145,9 +211,10 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
     with trimmed(console):
         console.print(Text(heading(trace), style="bold"), soft_wrap=False)
         console.print(Text(trace.how, style="dim"))
-        for call in trace.calls:
+        for shown in shown_calls(trace.calls):
+            call = shown.call
             console.print()
-            console.print(Text(call_title(call), style="bold"))
+            console.print(Text(call_title(shown), style="bold"))
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
             for index, column in enumerate(_said(_COLUMNS)):
                 table.add_column(column, overflow="fold", no_wrap=index < 2)
@@ -160,13 +227,17 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
                          style=style or ("green" if torch == AGREES else "dim")),
                 )  # fmt: skip
             console.print(table)
-            for note in call_notes(call):
+            for note in call_notes(shown):
                 console.print(Text(note, style="dim"))
-        for line in _others(trace):
+        others = _others(trace)
+        if others:
+            console.print()
+        for line in others:
             console.print(Text(line))
         if trace.expectations:
             _expectation_table(trace, console)
         if failure and trace.failure is not None:
+            console.print()
             lines = trace.failure.error.lines(PYTHON)
             console.print(Text(tr("Error:") + " " + lines[0], style="bold red"))
             for line in lines[1:]:
@@ -188,10 +259,10 @@ def _expectation_table(trace: Trace, console: Console) -> None:
 def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
     """Aligned text, no colour: the same tables, for logs and print(trace)."""
     lines = [heading(trace), *wrapped(trace.how, width)]
-    for call in trace.calls:
-        lines += ["", call_title(call)]
-        lines += _aligned([_said(_COLUMNS), *call_rows(call)])
-        lines += [f"  {note}" for note in call_notes(call)]
+    for shown in shown_calls(trace.calls):
+        lines += ["", call_title(shown)]
+        lines += _aligned([_said(_COLUMNS), *call_rows(shown.call)])
+        lines += [f"  {line}" for note in call_notes(shown) for line in wrapped(note, width - 2)]
     others = _others(trace)
     if others:
         lines += ["", *others]
@@ -216,20 +287,27 @@ def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
 def trace_markdown(trace: Trace) -> str:
     """GitHub-flavoured Markdown: the heading, then one table per call."""
     lines = [f"**{markdown_escape(heading(trace))}**", "", markdown_escape(trace.how)]
-    for call in trace.calls:
-        lines += ["", f"#### {markdown_escape(call_title(call))}", ""]
-        lines += ["| " + " | ".join(_said(_COLUMNS)) + " |", "|---|---|---|---|"]
-        lines += [
-            "| " + " | ".join(markdown_escape(cell) for cell in row) + " |"
-            for row in call_rows(call)
-        ]
-        notes = call_notes(call)
+    for shown in shown_calls(trace.calls):
+        lines += ["", f"#### {markdown_escape(call_title(shown))}", ""]
+        lines += _markdown_table(_said(_COLUMNS), call_rows(shown.call))
+        notes = call_notes(shown)
         if notes:
             lines += ["", *(markdown_escape(note) for note in notes)]
     others = _others(trace)
     if others:
         lines += ["", *(markdown_escape(line) for line in others)]
+    if trace.expectations:
+        lines += ["", f"#### {markdown_escape(tr('Expected'))}", ""]
+        lines += _markdown_table(_said(_EXPECTED_COLUMNS), _expectation_rows(trace))
     return "\n".join(lines) + "\n"
+
+
+def _markdown_table(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in rows),
+    ]
 
 
 def render_trace_format(trace: Trace, fmt: str, console: Console) -> None:
