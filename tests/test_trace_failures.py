@@ -105,6 +105,26 @@ def test_an_embedding_of_another_width_is_named_at_the_lstm() -> None:
     validate_json(trace.to_dict(), "trace")
 
 
+def test_a_layers_fix_is_said_on_that_layer_and_each_alternative_works() -> None:
+    """Inside a model, the fix names the layer's constructor and what the layer is given, never
+    explain()'s keywords: the user writes the model, not a call to explain()."""
+    trace = lstmshape.trace(Tagger(embed=128), TOKENS)
+    assert trace.failure is not None
+    hint = trace.failure.error.lines(trace.failure.voice)[-1]
+    assert hint == (
+        "  Try input_size=128 in lstm's constructor to build the module for this input, or "
+        "input of shape (8, 5, 300) for lstm."
+    )
+    assert trace.failure.to_dict()["error"]["hint"] == hint.strip()
+    # Each alternative, applied to the model, runs, with the shapes the layer was built for.
+    rebuilt = lstmshape.trace(Tagger(embed=128, lstm_in=128), TOKENS)
+    fed = lstmshape.trace(Tagger(embed=300), TOKENS)
+    for fixed in (rebuilt, fed):
+        assert fixed.ok
+        assert fixed.shapes()["lstm"]["output"] == (8, 5, 256)
+    assert fed.shapes()["lstm"]["input"] == (8, 5, 300)
+
+
 def test_a_state_built_for_another_batch_gets_the_batch_cause_and_fix() -> None:
     model = Tagger(state_batch=32)
     trace = lstmshape.trace(model, TOKENS)

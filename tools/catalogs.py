@@ -35,7 +35,7 @@ AREAS: dict[str, tuple[str, ...]] = {
                 "model/weights.py", "views/inspection.py", "cli/inspect.py"),
     "check": ("specfile/", "proof/", "tracing/", "model/check.py", "model/trace.py",
               "model/verification.py", "views/checks.py", "views/verify_sections.py",
-              "views/trace.py", "cli/check.py", "cli/trace.py"),
+              "views/trace.py", "cli/check.py", "cli/trace.py", "model/layer_voice.py"),
     "help": ("cli/options.py", "cli/app.py", "cli/reference.py"),
     "errors": ("errors.py", "reading.py", "rules.py", "spec.py", "kinds.py", "words.py",
                "parameters.py", "dtypes.py", "sentences.py", "api/", "cli/", "specfile/"),

@@ -16,7 +16,7 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.model.trace import Trace
 from lstmshape.reading import read_shape
-from lstmshape.words import PYTHON, Arg, Setting, Shown, Typed, words
+from lstmshape.words import Arg, Setting, Shown, Typed, words
 
 Shape = tuple[int, ...]
 
@@ -45,9 +45,11 @@ def run_trace(
         return 2
     failures = trace.failures()
     for failure in failures:
-        # The model's fault is in its code (Python's words); an expected shape is an option.
+        # The model's fault is in its code (its layer's words); an expected shape is an option.
         voice = (
-            PYTHON if trace.failure is not None and failure is trace.failure.error else COMMAND_LINE
+            trace.failure.voice
+            if trace.failure is not None and failure is trace.failure.error
+            else COMMAND_LINE
         )
         print_error(err, failure, voice)
     return max((failure.exit_code for failure in failures), default=0)

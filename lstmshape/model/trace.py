@@ -14,10 +14,11 @@ from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueEr
 from lstmshape.i18n import N_, language, tr
 from lstmshape.kinds import KINDS
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.layer_voice import LayerVoice
 from lstmshape.model.report import Report
 from lstmshape.model.shown import Shown
 from lstmshape.model.text import aligned, counted, format_shape, short_list
-from lstmshape.words import PYTHON, Fix, verbatim, words
+from lstmshape.words import PYTHON, Fix, Voice, verbatim, words
 
 Shape = tuple[int, ...]
 ShapeLike = Sequence[int] | str | Any
@@ -174,8 +175,16 @@ class TraceFailure:
             "exception": self.exception,
             "torch_says": self.torch_says,
             "site": self.site,
-            "error": self.error.to_dict(PYTHON),
+            "error": self.error.to_dict(self.voice),
         }
+
+    @property
+    def voice(self) -> Voice:
+        """How its fix is said: on the failing layer (its constructor, what it is given) when it
+        is a recurrent layer inside a model, else as Python says it."""
+        if not self.recurrent:
+            return PYTHON
+        return LayerVoice(self.path or self.module)
 
 
 @dataclass(frozen=True)

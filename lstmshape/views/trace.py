@@ -23,7 +23,6 @@ from lstmshape.model.text import aligned, format_shape, wrapped
 from lstmshape.model.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.text import markdown_escape
-from lstmshape.words import PYTHON
 
 # The tables' headings and the torch column's words, marked here and said in the trace's language.
 _COLUMNS = (N_("tensor"), N_("shape"), N_("axes"), N_("torch"))
@@ -238,7 +237,7 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
             _expectation_table(trace, console)
         if failure and trace.failure is not None:
             console.print()
-            lines = trace.failure.error.lines(PYTHON)
+            lines = trace.failure.error.lines(trace.failure.voice)
             console.print(Text(tr("Error:") + " " + lines[0], style="bold red"))
             for line in lines[1:]:
                 console.print(Text(line))
@@ -276,7 +275,7 @@ def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
 
 def _error_lines(trace: Trace) -> list[str]:
     assert trace.failure is not None
-    first, *rest = trace.failure.error.lines(PYTHON)
+    first, *rest = trace.failure.error.lines(trace.failure.voice)
     return [f"{tr('Error:')} {first}", *rest]
 
 
