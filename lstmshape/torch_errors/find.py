@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from lstmshape.model.why import Explained
 from lstmshape.sentences import TORCH, Sentence
 
 
@@ -20,6 +21,16 @@ class Found(NamedTuple):
     message: str
     position: int
     """Where in the text it starts: sentences are explained in the order the text holds them."""
+
+    def explained(self, summary: str, **more: Any) -> Explained:
+        """This sentence explained: ``summary`` and the rest of :class:`Explained`'s fields."""
+        return Explained(
+            sentence=self.sentence.id,
+            torch_message=self.message,
+            stage=self.sentence.stage,
+            summary=summary,
+            **more,
+        )
 
 
 def find_sentences(text: str) -> list[Found]:

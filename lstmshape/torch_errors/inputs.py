@@ -9,16 +9,6 @@ from lstmshape.torch_errors.given import Given
 from lstmshape.torch_errors.states import batch_causes
 
 
-def _explained(found: Found, summary: str, **more: object) -> Explained:
-    return Explained(
-        sentence=found.sentence.id,
-        torch_message=found.message,
-        stage=found.sentence.stage,
-        summary=summary,
-        **more,  # type: ignore[arg-type]
-    )
-
-
 def input_width(found: Found, given: Given) -> Explained:
     """``input.size(-1) must be equal to input_size. Expected 300, got 128`` (and a cell's)."""
     want, got = found.fields["expected"], found.fields["got"]
@@ -74,8 +64,7 @@ def input_width(found: Found, given: Given) -> Explained:
                 ),
             )
         )
-    return _explained(
-        found,
+    return found.explained(
         tr(
             "The input's last axis (H_in) has {got} features; the module was built for {want}.",
             got=got,
@@ -174,8 +163,7 @@ def input_rank(found: Found, given: Given) -> Explained:
                 ),
             )
         ]
-    return _explained(
-        found,
+    return found.explained(
         _takes(found, rank, ranks),
         subject="input",
         expected=ranks,
@@ -196,8 +184,7 @@ def _takes(found: Found, rank: int, ranks: str) -> str:
 
 def no_steps(found: Found, given: Given) -> Explained:
     """``Expected sequence length to be larger than 0 in RNN``."""
-    return _explained(
-        found,
+    return found.explained(
         tr("The input has no time steps: L = 0."),
         subject="input",
         expected="L >= 1",
@@ -221,8 +208,7 @@ def no_steps(found: Found, given: Given) -> Explained:
 
 def single_state(found: Found, given: Given) -> Explained:
     """``index 1 is out of bounds for dimension 0 with size 1``: hx[1] of a single tensor."""
-    return _explained(
-        found,
+    return found.explained(
         tr(
             "An LSTM read its states as hx[0] and hx[1], and hx had one row: one tensor was "
             "passed where the tuple (h_0, c_0) belongs (if this came from an LSTM's forward)."
@@ -244,45 +230,44 @@ def cell_state(found: Found, given: Given) -> Explained:
     tensor = "c_0" if found.fields.get("index") == 1 else "h_0"
     if sentence == "cell_batch":
         axis = Axis("N", found.fields["input"], found.fields["state"])
-        return _explained(
-            found,
-            tr(
-                "{tensor} holds a batch of {got}; the input has N = {want}.",
-                tensor=tensor,
-                got=axis.got,
-                want=axis.expected,
-            ),
-            subject=tensor,
-            expected=axis.expected,
+        summary = tr(
+            "{tensor} holds a batch of {got}; the input has N = {want}.",
+            tensor=tensor,
             got=axis.got,
-            formula="(N, H)",
-            axes=(axis,),
-            causes=_cell_batch_causes(axis, tensor, given),
+            want=axis.expected,
         )
+        causes = _cell_batch_causes(axis, tensor, given)
+        return _one_axis(found, tensor, axis, summary, "(N, H)", causes)
     if sentence == "cell_width":
         axis = Axis("H", found.fields["expected"], found.fields["got"])
-        return _explained(
-            found,
-            tr(
-                "{tensor} has {got} features; the cell's hidden_size is {want}.",
-                tensor=tensor,
-                got=axis.got,
-                want=axis.expected,
-            ),
-            subject=tensor,
-            expected=axis.expected,
+        summary = tr(
+            "{tensor} has {got} features; the cell's hidden_size is {want}.",
+            tensor=tensor,
             got=axis.got,
-            formula="(N, hidden_size)",
-            axes=(axis,),
-            causes=(
-                Cause(
-                    "width",
-                    tr("A cell's states are (N, {want}).", want=axis.expected),
-                    f"{tensor} = torch.zeros(N, hidden_size)",
-                ),
-            ),
+            want=axis.expected,
         )
+        width = Cause(
+            "width",
+            tr("A cell's states are (N, {want}).", want=axis.expected),
+            f"{tensor} = torch.zeros(N, hidden_size)",
+        )
+        return _one_axis(found, tensor, axis, summary, "(N, hidden_size)", (width,))
     return _one_for_two(found, tensor)
+
+
+def _one_axis(
+    found: Found, tensor: str, axis: Axis, summary: str, formula: str, causes: tuple[Cause, ...]
+) -> Explained:
+    """A cell's state that differs from what torch expects on one axis."""
+    return found.explained(
+        summary,
+        subject=tensor,
+        expected=axis.expected,
+        got=axis.got,
+        formula=formula,
+        axes=(axis,),
+        causes=causes,
+    )
 
 
 def _cell_batch_causes(axis: Axis, tensor: str, given: Given) -> tuple[Cause, ...]:
@@ -331,8 +316,7 @@ def _one_for_two(found: Found, tensor: str) -> Explained:
             tr("A cell's state is (N, H) for batched input, (H) unbatched."),
             "h = torch.zeros(N, hidden_size)",
         )
-    return _explained(
-        found,
+    return found.explained(
         tr("The cell's state {tensor} has the wrong rank or form.", tensor=tensor),
         subject=tensor,
         formula="(N, H) or (H)",

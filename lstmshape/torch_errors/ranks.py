@@ -16,16 +16,6 @@ from lstmshape.torch_errors.given import Given
 Shape = tuple[int, ...]
 
 
-def _explained(found: Found, summary: str, **more: object) -> Explained:
-    return Explained(
-        sentence=found.sentence.id,
-        torch_message=found.message,
-        stage=found.sentence.stage,
-        summary=summary,
-        **more,  # type: ignore[arg-type]
-    )
-
-
 def _build(tensor: str, width: str, batched: bool = True) -> str:
     if batched:
         return f"{tensor} = torch.zeros(D * num_layers, N, {width})"
@@ -65,8 +55,7 @@ def sized_rank(found: Found, tensor: str, width: str) -> Explained:
     rebuilt = _rebuilt(tensor, width)
     if all(cause.fix != rebuilt.fix for cause in causes):
         causes.append(rebuilt)
-    return _explained(
-        found,
+    return found.explained(
         tr(
             "{tensor} is {got}, of rank {rank}; torch takes rank {want}: {expected}.",
             tensor=tensor,
@@ -173,8 +162,7 @@ def state_rank(found: Found, given: Given) -> Explained:
             want=want,
         )
     )
-    return _explained(
-        found,
+    return found.explained(
         summary,
         subject=tensor,
         expected=want,

@@ -91,11 +91,8 @@ def refusal(found: Found, given: Given) -> Explained:
     subject = fields.get("argument")
     if subject is None and found.sentence.stage == "packing":
         subject = "lengths"
-    return Explained(
-        sentence=found.sentence.id,
-        torch_message=found.message,
-        stage=found.sentence.stage,
-        summary=text,
+    return found.explained(
+        text,
         subject=subject,
         causes=(Cause(meaning.cause, text, said, True),),
     )

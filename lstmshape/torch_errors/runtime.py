@@ -17,16 +17,6 @@ _SCALARS = {"Float": "torch.float32", "Double": "torch.float64", "Half": "torch.
 _INTEGERS = ("torch.int64", "torch.int32", "torch.int16", "torch.int8", "torch.uint8")
 
 
-def _explained(found: Found, summary: str, **more: object) -> Explained:
-    return Explained(
-        sentence=found.sentence.id,
-        torch_message=found.message,
-        stage=found.sentence.stage,
-        summary=summary,
-        **more,  # type: ignore[arg-type]
-    )
-
-
 def input_dtype(found: Found, given: Given) -> Explained:
     """``RNN input dtype (torch.float64) does not match weight dtype (torch.float32). ...``"""
     got, weight = found.fields["input"], found.fields["weight"]
@@ -52,8 +42,7 @@ def input_dtype(found: Found, given: Given) -> Explained:
             got not in _INTEGERS,
         )
     )
-    return _explained(
-        found,
+    return found.explained(
         tr("The input is {dtype}; the module's weights are {weight}.", dtype=got, weight=weight),
         subject="input",
         expected=weight,
@@ -79,8 +68,7 @@ def matmul_dtype(found: Found, given: Given) -> Explained:
             f"x, h_0, c_0 = x.to({weight}), h_0.to({weight}), c_0.to({weight})",
         )
     )
-    return _explained(
-        found,
+    return found.explained(
         tr(
             "A tensor of {dtype} met weights of {weight}: the input or a state has another dtype "
             "than the module.",
@@ -97,8 +85,7 @@ def mkldnn_dtype(found: Found, given: Given) -> Explained:
     """``get_mkldnn_dtype: unsupported data type``: an LSTM's states of another dtype than its
     input on the CPU (torch says it of any oneDNN kernel)."""
     text = tr("h_0 or c_0 has another dtype than the input and the module's weights.")
-    return _explained(
-        found,
+    return found.explained(
         text,
         causes=(
             Cause(
@@ -137,8 +124,7 @@ def state_count(found: Found, given: Given) -> Explained:
             "module has."
         )
     )
-    return _explained(
-        found,
+    return found.explained(
         text,
         subject="h_0",
         formula="(D*num_layers, N, H_out)",
@@ -160,8 +146,7 @@ def two_states(found: Found, given: Given) -> Explained:
     """``lstm expects two hidden states`` (and an LSTMCell's): a tuple of one, or of three."""
     cell = found.sentence.id == "lstm_cell_two_states"
     code = "cell(x_t, (h, c))" if cell else "lstm(x, (h_0, c_0))"
-    return _explained(
-        found,
+    return found.explained(
         tr(
             "An LSTM takes its states as one tuple of two tensors, (h_0, c_0); it got another count."
         ),
@@ -206,8 +191,7 @@ def lengths_tensor(found: Found, given: Given) -> Explained:
                 True,
             )
         )
-    return _explained(
-        found,
+    return found.explained(
         tr("pack_padded_sequence takes lengths as a 1-D CPU int64 tensor (or a list of ints)."),
         subject="lengths",
         causes=tuple(causes),
@@ -221,8 +205,7 @@ def rnn_parameters(found: Found, given: Given) -> Explained:
         "The weights passed to torch's kernel are not the list the module's arguments make: "
         "parameters removed or replaced (a weight norm, pruning, a hand-made weights list)."
     )
-    return _explained(
-        found,
+    return found.explained(
         text,
         causes=(
             Cause(

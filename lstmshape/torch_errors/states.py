@@ -40,11 +40,8 @@ def state_size(found: Found, given: Given) -> Explained:
     if transposed:
         # One transposition explains every differing axis: no other cause is the only one.
         causes = [*transposed, *(cause._replace(proven=False) for cause in causes)]
-    return Explained(
-        sentence=found.sentence.id,
-        torch_message=found.message,
-        stage=found.sentence.stage,
-        summary=_does_not_fit(tensor, label, [axis.symbol for axis in axes if axis.differs]),
+    return found.explained(
+        _does_not_fit(tensor, label, [axis.symbol for axis in axes if axis.differs]),
         subject=tensor,
         expected=expected,
         got=got,
