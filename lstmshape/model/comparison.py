@@ -192,7 +192,7 @@ class ConfigExpectation:
 
     @property
     def label(self) -> str:
-        """``encoder.lstm.hidden_size``: the module and the argument, as written in --expect."""
+        """``encoder.lstm.hidden_size``: the module and the argument, as written in an expectation."""
         return f"{self.module}.{self.argument}" if self.module else self.argument
 
     def error(self) -> LstmShapeError:

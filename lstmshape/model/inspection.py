@@ -173,7 +173,7 @@ class Inspection(Shown):
     comparison: Comparison | None = None
     expectations: tuple[ConfigExpectation, ...] = ()
     explained: tuple[str, Report] | None = field(default=None)
-    """A module's name and its report for the input asked for (``--input``)."""
+    """A module's name and its report for the input asked for (``input``)."""
     lang: str = field(default_factory=language)
     """The language of its text (en, ja, fr, es): the one spoken when it was made."""
 

@@ -58,7 +58,7 @@ class Tensor:
     dims: tuple[Dim, ...]
     meaning: str
     given: bool = False
-    """True when the user passed this tensor's shape (``--h0``) and it fits."""
+    """True when the user passed this tensor's shape (``h_0``) and it fits."""
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -205,7 +205,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Expectation:
-    """A shape the user expects (``--expect h_n=2,3,20``) against the computed one."""
+    """A shape the user expects (``expect={"h_n": (2, 3, 20)}``) against the computed one."""
 
     tensor: str
     """The tensor's name (``h_n``), or the parameter's (``weight_ih_l0``)."""
@@ -248,9 +248,9 @@ class Report(Shown):
     expectations: tuple[Expectation, ...] = ()
     verification: Verification | None = field(default=None)
     packing: Packing | None = None
-    """Set when the input was packed (--lengths)."""
+    """Set when the input was packed (``lengths``)."""
     cost: Cost | None = None
-    """Set when the cost was asked for (--cost): parameters, memory, work."""
+    """Set when the cost was asked for (``cost_of``): parameters, memory, work."""
     lang: str = field(default_factory=language)
     """The language its text is in (en, ja, fr, es): the one spoken when it was made."""
 

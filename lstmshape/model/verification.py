@@ -1,4 +1,4 @@
-"""What --verify found: each torch run, compared with lstmshape's report at the sizes it ran.
+"""What verify() found: each torch run, compared with lstmshape's report at the sizes it ran.
 
 Plain, frozen data, like the report it belongs to.
 """
@@ -44,7 +44,7 @@ class FactCheck:
 
 @dataclass(frozen=True)
 class Substitution:
-    """A size a --verify run used in place of the configuration's own, and why."""
+    """A size a verify() run used in place of the configuration's own, and why."""
 
     symbol: str
     """``L``, ``N``, ``H_in``, ``hidden_size`` or ``proj_size``."""
@@ -70,7 +70,7 @@ class Substitution:
 
 @dataclass(frozen=True)
 class Run:
-    """One torch forward pass of --verify, compared with lstmshape's report at the sizes it ran."""
+    """One torch forward pass of verify(), compared with lstmshape's report at the sizes it ran."""
 
     method: str
     """``real`` (random data: shapes and numerical facts) or ``shape-only`` (fake tensors)."""
