@@ -21,6 +21,7 @@ from lstmshape.tracing.budget import OverBudget, counting, guarded, held_bytes, 
 from lstmshape.tracing.failure import failure_of
 from lstmshape.tracing.hooks import Recorder
 from lstmshape.tracing.kept import kept
+from lstmshape.tracing.untouched import untouched
 
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
@@ -82,17 +83,27 @@ def run_forward(
     mode = detect_fake_mode(owned + list(_tensors(torch, (args, kwargs))))
     if mode is not None:  # the model or the inputs are fake already (the command line's)
         forward = _in_mode(torch, mode, model, args, kwargs)
-        return _run(torch, model, forward, True, said(FAKE_MODEL))
+        return _run(torch, model, forward, True, said(FAKE_MODEL), roots=(args, kwargs))
     if any(t.is_meta for t in owned):
         moved = torch.utils._pytree.tree_map_only(
             torch.Tensor, lambda t: t.to("meta"), (args, kwargs)
         )
-        return _run(torch, model, _plain(torch, model, *moved), True, said(META), "meta")
+        return _run(
+            torch,
+            model,
+            _plain(torch, model, *moved),
+            True,
+            said(META),
+            "meta",
+            roots=(args, kwargs),
+        )
     if method == "real":
         how = tr("{real}, as asked.", real=said(REAL))
-        return _run(torch, model, _real(torch, model, args, kwargs), False, how, "real")
+        forward = _real(torch, model, args, kwargs)
+        return _run(torch, model, forward, False, how, "real", roots=(args, kwargs))
     shape_only = said(SHAPE_ONLY)
-    shaped = _run(torch, model, _fake(torch, model, args, kwargs), True, shape_only)
+    forward = _fake(torch, model, args, kwargs)
+    shaped = _run(torch, model, forward, True, shape_only, roots=(args, kwargs))
     if method != "auto" or (shaped.needs_data is None and shaped.failure is None):
         return shaped
     # What a real run adds to what the user holds already: the buffers' copies and activations.
@@ -141,7 +152,8 @@ def real_run(
     keeps the shape-only kernel's words; a shape made from values is refused."""
     watch = guarded(torch, budget - held)
     try:
-        return _run(torch, model, _real(torch, model, *inputs), False, how, "real", watch)
+        forward = _real(torch, model, *inputs)
+        return _run(torch, model, forward, False, how, "real", watch, roots=inputs)
     except OverBudget as over:
         needed = held + over.needed
         if shaped.needs_data is None:
@@ -215,15 +227,20 @@ def _run(
     how: str,
     method: str = "shape-only",
     watch: Any = None,
+    *,
+    roots: tuple[Any, ...] = (),
 ) -> Ran:
     """One forward pass with the hooks on. A shape-only pass counts what it makes; ``watch`` (a
-    budget's guard) watches a real one."""
+    budget's guard) watches a real one. The model and ``roots`` (its inputs), and everything they
+    reach, are as they were after it."""
     recorder = Recorder(torch, model, shape_only=shape_only)
     counter = counting(torch) if shape_only else watch
     failure = None
     needs = None
     try:
-        with recorder.attached():
+        # Whatever the forward pass writes on the model, the inputs or what they reach (a cache
+        # on an input object) is put back: the user's objects are as they were.
+        with untouched(model, *roots, opaque=(torch.Tensor,)), recorder.attached():
             forward(counter)
     except Exception as error:  # the user's model failed: that is what the trace explains
         if _raised_by_lstmshape(error):
