@@ -203,7 +203,8 @@ def test_a_forward_that_caches_on_its_inputs_leaves_them_as_they_were(method: st
     assert _reachable(both) == before
     # The real run that follows computes its own embeddings, real ones, and caches them.
     out = model(sentences)
-    assert type(out) is torch.Tensor and out.shape == (2, 3, 16)
+    assert type(out) is torch.Tensor
+    assert out.shape == (2, 3, 16)
     assert all(type(s.embedding) is torch.Tensor for s in sentences)
     assert sentences[0].labels == ["tagged"]
     assert model.cache.hits == 1

@@ -18,6 +18,7 @@ from lstmshape.model.trace import TraceFailure
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.tracing import budget as weighing
 from lstmshape.tracing.budget import OverBudget, counting, guarded, held_bytes, over_budget
+from lstmshape.tracing.conversion import fake_conversions
 from lstmshape.tracing.failure import failure_of
 from lstmshape.tracing.hooks import Recorder
 from lstmshape.tracing.kept import kept
@@ -281,7 +282,7 @@ def _in_mode(
     torch: Any, mode: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Forward:
     def forward(counter: Any) -> Any:
-        with mode, torch.no_grad(), kept(model), counter:
+        with mode, fake_conversions(torch, mode), torch.no_grad(), kept(model), counter:
             return model(*args, **kwargs)
 
     return forward
@@ -305,7 +306,7 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
 
     def forward(counter: Any) -> Any:
         stand_ins = kept(model, parameters=mode.from_tensor, buffers=mode.from_tensor)
-        with stand_ins, mode, torch.no_grad(), counter:
+        with stand_ins, mode, fake_conversions(torch, mode), torch.no_grad(), counter:
             return model(*fake_args, **fake_kwargs)
 
     return forward
