@@ -199,3 +199,97 @@ def test_a_factory_that_fails_only_on_fake_tensors_is_built_for_real(
         "Error: broken() failed in your code: ValueError: the vocabulary file is missing",
         "  The traceback above is your code's, not lstmshape's.",
     ]
+
+
+PACKING = '''
+import torch
+from torch import nn
+from torch.nn.utils import rnn
+
+
+class RNN(nn.RNNBase):
+    """As pytorch-forecasting's: given lengths, packs inside its forward, calls torch's forward
+    on the packed input and pads the result back to max(lengths)."""
+
+    def forward(self, x, hx=None, lengths=None, enforce_sorted=True):
+        if isinstance(x, rnn.PackedSequence) or lengths is None:
+            return super().forward(x, hx=hx)
+        packed = rnn.pack_padded_sequence(
+            x, lengths.cpu(), enforce_sorted=enforce_sorted, batch_first=self.batch_first
+        )
+        packed_out, hidden = super().forward(packed, hx=hx)
+        out, _ = rnn.pad_packed_sequence(packed_out, batch_first=self.batch_first)
+        return out, hidden
+
+
+class LSTM(RNN, nn.LSTM):
+    pass
+
+
+class GRU(RNN, nn.GRU):
+    pass
+
+
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = LSTM(3, 16, num_layers=2, batch_first=True)
+        self.decoder = GRU(16, 8, batch_first=True)
+
+    def forward(self, x):
+        lengths = torch.tensor([5, 3, 2, 4])
+        out, state = self.encoder(x, lengths=lengths, enforce_sorted=False)
+        out, _ = self.decoder(out, state[0][-1:, :, :8].contiguous())
+        return out
+'''
+
+
+def _torch_calls(model: Any, *inputs: Any) -> list[dict[str, tuple[int, ...]]]:
+    """What torch's own LSTM and GRU forward were given and returned, in a real forward pass."""
+    seen: list[dict[str, tuple[int, ...]]] = []
+    originals = {cls: cls.forward for cls in (torch.nn.LSTM, torch.nn.GRU)}
+
+    def spy(cls: Any) -> Any:
+        def forward(self: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
+            out, hidden = originals[cls](self, x, *args, **kwargs)
+            packed = isinstance(x, torch.nn.utils.rnn.PackedSequence)
+            names = ("input.data", "output.data") if packed else ("input", "output")
+            shapes = dict(zip(names, (tuple(x.data.shape), tuple(out.data.shape)), strict=True))
+            finals = hidden if isinstance(hidden, tuple) else (hidden,)
+            shapes.update(zip(("h_n", "c_n"), (tuple(t.shape) for t in finals), strict=False))
+            seen.append(shapes)
+            return out, hidden
+
+        return forward
+
+    try:
+        for cls in originals:
+            cls.forward = spy(cls)  # type: ignore[method-assign]
+        with torch.no_grad():
+            model(*inputs)
+    finally:
+        for cls, forward in originals.items():
+            cls.forward = forward  # type: ignore[method-assign]
+    return seen
+
+
+def test_a_subclass_that_packs_inside_its_forward_is_traced_as_torch_was_called(
+    run: Run, user_code: Path
+) -> None:
+    (user_code / "usermodels_packing.py").write_text(PACKING)
+    import usermodels_packing
+
+    result = run("trace usermodels_packing:Forecaster --input 4,6,3 --format json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ok"]
+    assert [c["agrees"] for c in data["calls"]] == [True, True]
+    encoder, decoder = data["calls"]
+    assert encoder["received"]["packed"]["lengths"] == [5, 3, 2, 4]
+    assert encoder["site"].endswith("packed_out, hidden = super().forward(packed, hx=hx)")
+    real = _torch_calls(usermodels_packing.Forecaster(), torch.randn(4, 6, 3))
+    names = ("input", "input.data", "output", "output.data", "h_n", "c_n")
+    traced = [{k: tuple(v) for k, v in c["torch"].items() if k in names} for c in data["calls"]]
+    assert traced == real
+    # The layer's own output, padded back to max(lengths) = 5, is what the decoder got.
+    assert decoder["received"]["input"] == [4, 5, 16]
