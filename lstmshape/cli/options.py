@@ -559,6 +559,16 @@ InputDtype = Annotated[
         show_default=False,
     ),
 ]
+TraceInputs = Annotated[
+    str | None,
+    typer.Option(
+        "--inputs",
+        metavar="MODULE:FUNCTION",
+        help="A function that makes forward's arguments (a tuple state, a dict of tensors, a "
+        "dataclass), given the --input shapes; a tuple it returns is the arguments.",
+        show_default=False,
+    ),
+]
 TraceExpect = Annotated[
     list[str] | None,
     typer.Option(

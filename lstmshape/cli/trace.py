@@ -8,12 +8,19 @@ an expected shape's fix is an option (``--expect encoder.lstm.h_n=4,8,256``).
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from io import TextIOBase
+from math import prod
+from typing import Any
+
 from rich.console import Console
 from rich.text import Text
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.model.trace import Trace
 from lstmshape.reading import read_shape
 from lstmshape.words import Arg, Setting, Shown, Typed, words
@@ -28,14 +35,21 @@ def run_trace(
     expect: tuple[str, ...],
     fmt: str,
     budget: str | None = None,
+    inputs_function: str | None = None,
 ) -> int:
     """Build, trace, draw the trace on stdout, say every failure on stderr; the exit code."""
     out, err = consoles()
+    printed = Printed(sys.stderr)
     try:
-        trace = build_trace(factory, inputs, dtypes, expect, budget)
+        # stdout holds the trace alone (JSON stays JSON): what the user's code prints goes to
+        # stderr, and is said so.
+        with contextlib.redirect_stdout(printed):
+            trace = build_trace(factory, inputs, dtypes, expect, budget, inputs_function)
     except LstmShapeError as error:
+        _say_printed(err, printed)
         print_refusal(err, error)
         return error.exit_code
+    _say_printed(err, printed)
     from lstmshape.views.trace import render_trace_format
 
     try:
@@ -61,6 +75,7 @@ def build_trace(
     dtypes: tuple[str, ...],
     expect: tuple[str, ...],
     budget: str | None = None,
+    inputs_function: str | None = None,
 ) -> Trace:
     """The trace the options ask for, its expected shapes compared."""
     from lstmshape.proof import DEFAULT_BUDGET_BYTES
@@ -68,10 +83,18 @@ def build_trace(
     from lstmshape.tracing.building import trace_factory
     from lstmshape.tracing.factory import load_factory, read_input_dtype
 
-    if not inputs:
+    if not inputs and inputs_function is None:
         raise UnreadableValueError(
             words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
             hint=words("Try {input} {example}.", input=Arg("input"), example=Shown("input", (8, 5))),
+        )  # fmt: skip
+    if inputs_function is not None and dtypes:
+        raise UnreadableValueError(
+            words("{dtype} is for inputs lstmshape makes; {inputs} makes its own.",
+                  dtype=Arg("input_dtype"), inputs=Typed("inputs", inputs_function)),
+            hint=words("Try without {dtype}: the function gives each tensor its dtype.",
+                       dtype=Arg("input_dtype")),
+            subject="input_dtype",
         )  # fmt: skip
     shapes = [read_shape(text, "input") for text in inputs]
     kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
@@ -90,12 +113,16 @@ def build_trace(
     expected = dict(_read_expectation(text) for text in expect)
     if len(kinds) == 1:
         kinds *= len(shapes)
+    for text, shape, kind in zip(inputs, shapes, kinds, strict=False):
+        _refuse_overflow(text, shape, kind)
     limit = DEFAULT_BUDGET_BYTES if budget is None else read_memory(budget, "budget")
     trace = trace_factory(
         load_factory(factory),
-        list(zip(shapes, kinds, strict=True)),
+        list(zip(shapes, kinds, strict=False)),
         reference=factory,
         budget=limit,
+        make_inputs=None if inputs_function is None else load_inputs(inputs_function),
+        inputs_reference=inputs_function or "",
     )
     return trace.expecting(expected) if expected else trace
 
@@ -122,3 +149,79 @@ def print_refusal(err: Console, error: LstmShapeError) -> None:
         for line in error.traceback_lines:
             err.print(Text(line), soft_wrap=True)
     print_lines(err, error.lines(COMMAND_LINE))
+
+
+# The most bytes torch can make one tensor of: its storage's size must fit an int64.
+MOST_BYTES = 2**63 - 1
+
+
+def _refuse_overflow(text: str, shape: Shape, dtype: str) -> None:
+    """An input torch cannot make (its bytes overflow an int64): refused before torch is asked."""
+    from lstmshape.tracing.factory import ITEMSIZES
+
+    elements = prod(shape)
+    if elements * ITEMSIZES[dtype] <= MOST_BYTES:
+        return
+    raise UnreadableValueError(
+        words(
+            "{given} is {elements} elements of {dtype}: more bytes than torch can make one tensor "
+            "of ({most}).",
+            given=Typed("input", text),
+            elements=elements,
+            dtype=dtype,
+            most=MOST_BYTES,
+        ),
+        hint=words(
+            "Try a smaller {input}: a few short sequences trace the same layers.",
+            input=Arg("input"),
+        ),
+        subject="input",
+    )
+
+
+def load_inputs(reference: str) -> Any:
+    """The user's inputs function, ``PACKAGE.MODULE:FUNCTION``."""
+    from lstmshape.tracing.factory import load_factory
+
+    if reference.count(":") != 1 or not all(reference.partition(":")[::2]):
+        raise UnreadableValueError(
+            words(
+                "{given} does not name a function: write it PACKAGE.MODULE:FUNCTION.",
+                given=Typed("inputs", reference),
+            ),
+            hint=words("Try {fix}.", fix=Setting("inputs", "mypackage.models:make_inputs")),
+            subject="inputs",
+        )
+    return load_factory(reference)
+
+
+class Printed(TextIOBase):
+    """Where the user's code prints while it is traced: stderr, each write counted."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self.stream = stream
+        self.writes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.writes += bool(text)
+        return int(self.stream.write(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _say_printed(err: Console, printed: Printed) -> None:
+    if printed.writes:
+        err.print(
+            Text(
+                tr(
+                    "Note: your code printed while it was traced; that went to stderr (above), "
+                    "so that stdout holds the trace alone."
+                )
+            ),
+            soft_wrap=True,
+        )

@@ -22,7 +22,9 @@ from lstmshape.model.trace import Trace
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.tracing.budget import OverBudget, guarded, held_bytes, over_budget
 from lstmshape.tracing.conversion import fake_conversions
+from lstmshape.tracing.examples import made_inputs
 from lstmshape.tracing.factory import _user_error, needs_arguments, stopped, with_article
+from lstmshape.tracing.untouched import tensors_in
 from lstmshape.words import words
 
 Shape = tuple[int, ...]
@@ -50,14 +52,62 @@ def trace_factory(
     reference: str = "",
     seed: int = 0,
     budget: int = DEFAULT_BUDGET_BYTES,
+    make_inputs: Callable[..., Any] | None = None,
+    inputs_reference: str = "",
 ) -> Trace:
     """Build the model with ``factory()`` (``reference``, ``PACKAGE.MODULE:FACTORY``, names it) on
     fake tensors and trace it on inputs of the given shapes and dtypes; for real when torch needs
-    values, within ``budget`` bytes."""
+    values, within ``budget`` bytes. With ``make_inputs`` (``inputs_reference`` names it), the
+    inputs are what it returns, given the shapes: a tuple is forward's arguments, anything else
+    its one argument."""
     from torch._subclasses.fake_tensor import FakeTensorMode
 
     from lstmshape.proof import import_torch
-    from lstmshape.tracing import _quiet, _trace
+    from lstmshape.tracing import _quiet
+
+    with _quiet():
+        torch = import_torch()
+        mode = FakeTensorMode(allow_non_fake_inputs=True)
+        built = _build(torch, factory, reference, mode, budget, seed)
+        if make_inputs is None:
+            with mode:
+                fake = tuple(
+                    torch.empty(shape, dtype=getattr(torch, dtype)) for shape, dtype in inputs
+                )
+            examples = Examples(fake, _input_bytes(torch, inputs), None)
+        else:
+            shapes = [s for s, _ in inputs]
+            made = made_inputs(torch, make_inputs, inputs_reference, shapes, seed, budget)
+            examples = Examples(made, held_bytes(tensors_in(torch, made)), made)
+        try:
+            return _traced(torch, factory, reference, built, examples, inputs, seed, budget)
+        except (SystemExit, KeyboardInterrupt) as stop:  # sys.exit(0) must not pass for a trace
+            doing = tr("running {model}'s forward pass", model=type(built.model).__name__)
+            raise stopped(doing, stop) from None
+
+
+class Examples(NamedTuple):
+    """The example inputs of the shape-only run, their bytes, and those of the real run when
+    they are made already (by the user's inputs function)."""
+
+    shape_only: tuple[Any, ...]
+    bytes: int
+    real: tuple[Any, ...] | None
+
+
+def _traced(
+    torch: Any,
+    factory: Callable[[], Any],
+    reference: str,
+    built: Built,
+    examples: Examples,
+    inputs: Inputs,
+    seed: int,
+    budget: int,
+) -> Trace:
+    """The shape-only run, then the real one if torch needs values or the shape-only run failed
+    (within the budget)."""
+    from lstmshape.tracing import _trace
     from lstmshape.tracing.run import (
         FAKE_MODEL,
         no_rerun,
@@ -68,37 +118,31 @@ def trace_factory(
         then,
     )
 
-    with _quiet():
-        torch = import_torch()
-        mode = FakeTensorMode(allow_non_fake_inputs=True)
-        built = _build(torch, factory, reference, mode, budget, seed)
-        with mode:
-            fake = tuple(torch.empty(shape, dtype=getattr(torch, dtype)) for shape, dtype in inputs)
-        ran = run_forward(torch, built.model, fake, {}, "auto")
-        shape_only = _built_for_real(built, reference) if built.real else said(FAKE_MODEL)
-        if ran.needs_data is None and ran.failure is None:
-            return _trace(torch, built.model, fake, {}, ran._replace(how=shape_only))
-        model_bytes = held_bytes([*built.model.parameters(), *built.model.buffers()])
-        needed = model_bytes + _input_bytes(torch, inputs) + ran.made
-        if needed > budget:
-            if ran.needs_data is None:  # a failure: said in the shape-only kernel's words
-                how = then(shape_only, no_rerun(needed, budget))
-                return _trace(torch, built.model, fake, {}, ran._replace(how=how))
-            parts = _parts(model_bytes, _input_bytes(torch, inputs), ran.made)
-            why = only_real(ran.needs_data)
-            raise over_budget(needed, budget, why, parts, command=True)
-        model = built.model if built.real else _real(torch, factory, reference, seed)
+    fake = examples.shape_only
+    ran = run_forward(torch, built.model, fake, {}, "shape-only")
+    shape_only = _built_for_real(built, reference) if built.real else said(FAKE_MODEL)
+    if ran.needs_data is None and ran.failure is None:
+        return _trace(torch, built.model, fake, {}, ran._replace(how=shape_only))
+    model_bytes = held_bytes([*built.model.parameters(), *built.model.buffers()])
+    needed = model_bytes + examples.bytes + ran.made
+    if needed > budget:
+        if ran.needs_data is None:  # a failure: said in the shape-only kernel's words
+            how = then(shape_only, no_rerun(needed, budget))
+            return _trace(torch, built.model, fake, {}, ran._replace(how=how))
+        parts = _parts(model_bytes, examples.bytes, ran.made)
+        raise over_budget(needed, budget, only_real(ran.needs_data), parts, command=True)
+    model = built.model if built.real else _real(torch, factory, reference, seed)
+    made = examples.real
+    if made is None:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             made = tuple(_made(torch, shape, dtype) for shape, dtype in inputs)
-        held = model_bytes + _input_bytes(torch, inputs)
-        how = _real_how(ran, built, seed)
-        real = real_run(
-            torch, model, (made, {}), ran, how, shape_only, budget, command=True, held=held
-        )
-        if real.method != "real":  # stopped at the budget: the shape-only run, on fake inputs
-            return _trace(torch, built.model, fake, {}, real)
-        return _trace(torch, model, made, {}, real)
+    held = model_bytes + examples.bytes
+    how = _real_how(ran, built, seed, made=examples.real is not None)
+    real = real_run(torch, model, (made, {}), ran, how, shape_only, budget, command=True, held=held)
+    if real.method != "real":  # stopped at the budget: the shape-only run, on fake inputs
+        return _trace(torch, built.model, fake, {}, real)
+    return _trace(torch, model, made, {}, real)
 
 
 def _build(
@@ -249,7 +293,7 @@ def _built_for_real(built: Built, reference: str) -> str:
     )
 
 
-def _real_how(ran: Any, built: Built, seed: int) -> str:
+def _real_how(ran: Any, built: Built, seed: int, *, made: bool = False) -> str:
     from lstmshape.tracing.run import REAL, needs_values, said
 
     because = (
@@ -273,6 +317,13 @@ def _real_how(ran: Any, built: Built, seed: int) -> str:
         )
     else:
         built_as = tr("the model was built for real")
+    if made:
+        return tr(
+            "{real}: {because} So {built} and ran on the inputs your function made.",
+            real=said(REAL),
+            because=because,
+            built=built_as,
+        )
     return tr(
         "{real}: {because} So {built} and ran on inputs of ones (integers) or random numbers "
         "(floats, seed {seed}).",

@@ -31,6 +31,11 @@ INPUT_DTYPES = {
     "int64": "int64", "long": "int64", "int32": "int32", "int": "int32", "int16": "int16",
     "short": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
 }  # fmt: skip
+# The bytes of one element of each dtype above, as torch's itemsize says.
+ITEMSIZES = {
+    "float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int64": 8, "int32": 4, "int16": 2,
+    "int8": 1, "uint8": 1, "bool": 1,
+}  # fmt: skip
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
 

@@ -145,6 +145,8 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
                 call=f"self.{pending.path.rsplit('.', 1)[-1] or 'lstm'}",
             ),
         )
+    if problem == "bad_state":
+        return _bad_state(pending, kind)
     if problem == "tuple":
         return LstmShapeError(
             words(
@@ -174,6 +176,29 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
             ),
         )
     return _dtype_cause(received.dtype, module)
+
+
+def _bad_state(pending: Pending, kind: Any) -> LstmShapeError:
+    """A state that is not what the layer takes: ``(h, None)``, a string, a 1-tuple."""
+    call = f"self.{pending.path.rsplit('.', 1)[-1] or kind.name.lower()}"
+    if kind.has_cell_state:
+        head = words(
+            "{module} takes its states as one tuple (h_0, c_0) of two tensors; it was given "
+            "{given}.",
+            module=a_module(kind, start=True),
+            given=pending.arguments.state,
+        )
+        hint = words(
+            "Try {call}(x, (h_0, c_0)) with both tensors, or {call}(x) for zeros.", call=call
+        )
+    else:
+        head = words(
+            "{module} takes its state h_0 as one tensor; it was given {given}.",
+            module=a_module(kind, start=True),
+            given=pending.arguments.state,
+        )
+        hint = words("Try {call}(x, h_0) with a tensor, or {call}(x) for zeros.", call=call)
+    return LstmShapeError(head, hint=hint)
 
 
 def _dtype_cause(dtype: str, module: Any) -> LstmShapeError | None:

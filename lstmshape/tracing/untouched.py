@@ -166,3 +166,20 @@ def _same_items(now: list[tuple[Any, Any]], before: list[tuple[Any, Any]]) -> bo
 
 def _same_sequence(now: list[Any], before: list[Any]) -> bool:
     return len(now) == len(before) and all(a is b for a, b in zip(now, before, strict=True))
+
+
+def tensors_in(torch: Any, *roots: Any) -> list[Any]:
+    """Every tensor reachable from ``roots`` (through attributes, items and entries), each once."""
+    found: list[Any] = []
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _SKIPPED) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, torch.Tensor):
+            found.append(item)
+            continue
+        stack.extend(_save(item, [], ()))
+    return found
