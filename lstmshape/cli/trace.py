@@ -124,7 +124,33 @@ def build_trace(
         make_inputs=None if inputs_function is None else load_inputs(inputs_function),
         inputs_reference=inputs_function or "",
     )
+    if inputs_function is None:
+        trace = _worded_for_the_command_line(trace)
     return trace.expecting(expected) if expected else trace
+
+
+def _worded_for_the_command_line(trace: Trace) -> Trace:
+    """A failure whose fix is in the inputs lstmshape made: the fix said as options (the model's
+    own forward given too few inputs; an embedding given the default float32 input)."""
+    from dataclasses import replace
+
+    failure = trace.failure
+    if failure is None:
+        return trace
+    error = failure.error
+    if error.subject == "input_dtype":
+        hint = words("Try {fix}: token ids are integers.", fix="--input-dtype long")
+    elif error.subject == "input" and not failure.path:
+        hint = words(
+            "Try one {input} for each input forward takes; for a state tuple such as (h_0, c_0), "
+            "a dict or a dataclass, {inputs} with a function that makes them, or a small factory "
+            "that wraps the model.",
+            input="--input",
+            inputs="--inputs MODULE:FUNCTION",
+        )
+    else:
+        return trace
+    return replace(trace, failure=replace(failure, error=error.with_words(hint=hint)))
 
 
 def _read_expectation(text: str) -> tuple[str, Shape]:

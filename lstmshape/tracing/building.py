@@ -110,6 +110,7 @@ def _traced(
     from lstmshape.tracing import _trace
     from lstmshape.tracing.run import (
         FAKE_MODEL,
+        for_torchs_words,
         no_rerun,
         only_real,
         real_run,
@@ -121,7 +122,7 @@ def _traced(
     fake = examples.shape_only
     ran = run_forward(torch, built.model, fake, {}, "shape-only")
     shape_only = _built_for_real(built, reference) if built.real else said(FAKE_MODEL)
-    if ran.needs_data is None and ran.failure is None:
+    if ran.needs_data is None and not for_torchs_words(ran.failure):
         return _trace(torch, built.model, fake, {}, ran._replace(how=shape_only))
     model_bytes = held_bytes([*built.model.parameters(), *built.model.buffers()])
     needed = model_bytes + examples.bytes + ran.made

@@ -105,7 +105,7 @@ def run_forward(
     shape_only = said(SHAPE_ONLY)
     forward = _fake(torch, model, args, kwargs)
     shaped = _run(torch, model, forward, True, shape_only, roots=(args, kwargs))
-    if method != "auto" or (shaped.needs_data is None and shaped.failure is None):
+    if method != "auto" or (shaped.needs_data is None and not for_torchs_words(shaped.failure)):
         return shaped
     # What a real run adds to what the user holds already: the buffers' copies and activations.
     needed = held_bytes(model.buffers()) + shaped.made
@@ -129,6 +129,12 @@ def run_forward(
         )
     )
     return real_run(torch, model, (args, kwargs), shaped, how, shape_only, budget, command=False)
+
+
+def for_torchs_words(failure: TraceFailure | None) -> bool:
+    """Whether a failure is run again for real, for torch's own sentence: not when Python refused
+    the call itself (forward given too few arguments), which a real run words the same."""
+    return failure is not None and bool(failure.torch_says)
 
 
 def then(first: str, second: str) -> str:
