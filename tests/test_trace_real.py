@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from lstmshape.tracing.factory import ITEMSIZES
 from tests.conftest import CliResult
 from tests.strategies import torch
 
@@ -293,3 +296,375 @@ def test_a_subclass_that_packs_inside_its_forward_is_traced_as_torch_was_called(
     assert traced == real
     # The layer's own output, padded back to max(lengths) = 5, is what the decoder got.
     assert decoder["received"]["input"] == [4, 5, 16]
+
+
+STRUCTURED = '''
+import sys
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+class Stateful(nn.Module):
+    """Takes its state as a tuple, as an encoder's final state is passed on."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 8, batch_first=True)
+
+    def forward(self, x, state):
+        return self.lstm(x, state)[0]
+
+
+def state_inputs(shape=(4, 6, 3)):
+    n = shape[0]
+    return torch.randn(shape), (torch.zeros(1, n, 8), torch.zeros(1, n, 8))
+
+
+class Forecaster(nn.Module):
+    """Takes a dict of tensors, as pytorch-forecasting's models take x."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.LSTM(3, 8, batch_first=True)
+        self.decoder = nn.LSTM(2, 8, batch_first=True)
+
+    def forward(self, x):
+        _, state = self.encoder(x["encoder_cont"])
+        return self.decoder(x["decoder_cont"], state)[0]
+
+
+def dict_inputs(encoder=(4, 12, 3), decoder=(4, 6, 2)):
+    return {"encoder_cont": torch.randn(encoder), "decoder_cont": torch.randn(decoder)}
+
+
+@dataclass
+class Batch:
+    tokens: torch.Tensor
+    lengths: torch.Tensor
+
+
+class Tagger(nn.Module):
+    """Takes a dataclass of token ids and lengths, and packs them."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(10, 4)
+        self.gru = nn.GRU(4, 8, batch_first=True)
+
+    def forward(self, batch):
+        embedded = self.embed(batch.tokens)
+        packed = nn.utils.rnn.pack_padded_sequence(
+            embedded, batch.lengths, batch_first=True, enforce_sorted=False
+        )
+        return self.gru(packed)[1]
+
+
+def batch_inputs(shape=(3, 5)):
+    lengths = torch.tensor([5, 2, 3, 4, 1][: shape[0]])
+    return Batch(torch.ones(shape, dtype=torch.long), lengths)
+
+
+class Embedded(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(10, 4)
+        self.lstm = nn.LSTM(4, 8)
+
+    def forward(self, tokens):
+        return self.lstm(self.embed(tokens))[0]
+
+
+class Chatty(Embedded):
+    def forward(self, tokens):
+        print("tokens:", tokens.shape)
+        return super().forward(tokens)
+
+
+def exits_at_build():
+    sys.exit(0)
+
+
+def interrupted_at_build():
+    raise KeyboardInterrupt
+
+
+class ExitsInForward(Embedded):
+    def forward(self, tokens):
+        sys.exit(0)
+
+
+def exiting_inputs():
+    sys.exit(3)
+
+
+class BadState(nn.Module):
+    def __init__(self, state):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 4)
+        self.gru = nn.GRU(3, 4)
+        self.state = state
+
+    def forward(self, x):
+        h = torch.zeros(1, x.shape[1], 4)
+        if self.state == "none":
+            return self.lstm(x, (h, None))[0]
+        if self.state == "string":
+            return self.gru(x, "h")[0]
+        return self.lstm(x)[0]
+
+
+def half_state():
+    return BadState("none")
+
+
+def string_state():
+    return BadState("string")
+
+
+def no_state():
+    return BadState("zeros")
+'''
+
+
+@pytest.fixture
+def structured(user_code: Path) -> Any:
+    (user_code / "usermodels_structured.py").write_text(STRUCTURED)
+    import usermodels_structured
+
+    return usermodels_structured
+
+
+def test_a_forward_given_too_few_inputs_says_what_it_takes(run: Run, structured: Any) -> None:
+    result = run("trace usermodels_structured:Stateful --input 4,6,3")
+    assert result.exit_code == 1
+    assert "torch says" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "Error: Stateful.forward(x, state) cannot take what it was given: 1 positional and 0 "
+        "keyword arguments.",
+        "  Python says: Stateful.forward() missing 1 required positional argument: 'state'",
+        "  Try one --input for each input forward takes; for a state tuple such as (h_0, c_0), a "
+        "dict or a dataclass, --inputs MODULE:FUNCTION with a function that makes them, or a small "
+        "factory that wraps the model.",
+    ]
+    data = json.loads(run("trace usermodels_structured:Stateful --input 4,6,3 -f json").stdout)
+    # Python refused the call: no real run is needed to hear torch, who said nothing.
+    assert data["method"] == "shape-only"
+    assert data["failure"]["exception"] == "TypeError"
+    assert data["failure"]["torch_says"] == ""
+    # The fix, applied: the state tuple made by a function.
+    fixed = run("trace usermodels_structured:Stateful --inputs usermodels_structured:state_inputs")
+    assert fixed.exit_code == 0, fixed.stderr
+    # From Python, the fix is said as the call.
+    import lstmshape
+
+    trace = lstmshape.trace(structured.Stateful(), torch.randn(4, 6, 3))
+    assert trace.failure is not None
+    assert trace.failure.error.hint == (
+        "Try lstmshape.trace(model, x, state), with one example input for each of x, state."
+    )
+    assert lstmshape.trace(structured.Stateful(), *structured.state_inputs()).ok
+
+
+def test_an_embedding_given_the_default_float_input_says_input_dtype_long(
+    run: Run, structured: Any
+) -> None:
+    result = run("trace usermodels_structured:Embedded --input 5,3")
+    assert result.exit_code == 1
+    assert "  embed looks up token ids, integers; it was given float32 values." in (
+        result.stderr.splitlines()
+    )
+    assert result.stderr.splitlines()[-1] == "  Try --input-dtype long: token ids are integers."
+    fixed = run("trace usermodels_structured:Embedded --input 5,3 --input-dtype long -f json")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert json.loads(fixed.stdout)["calls"][0]["received"]["input"] == [5, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("model", "function", "arguments", "shapes"),
+    [
+        ("Stateful", "state_inputs", "", {"lstm": {"input": (4, 6, 3), "h_0": (1, 4, 8)}}),
+        ("Stateful", "state_inputs", "--input 2,9,3", {"lstm": {"input": (2, 9, 3), "h_0": (1, 2, 8)}}),
+        ("Forecaster", "dict_inputs", "--input 2,5,3 --input 2,4,2",
+         {"encoder": {"input": (2, 5, 3)}, "decoder": {"input": (2, 4, 2), "h_0": (1, 2, 8)}}),
+        ("Tagger", "batch_inputs", "", {"gru": {"input.data": (10, 4), "h_n": (1, 3, 8)}}),
+    ],
+)  # fmt: skip
+def test_structured_inputs_from_a_function_beside_the_factory(
+    run: Run,
+    structured: Any,
+    model: str,
+    function: str,
+    arguments: str,
+    shapes: dict[str, dict[str, tuple[int, ...]]],
+) -> None:
+    command = f"trace usermodels_structured:{model} --inputs usermodels_structured:{function}"
+    result = run(f"{command} {arguments} --format json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ok"]
+    traced = {c["path"]: c["torch"] for c in data["calls"]}
+    for path, expected in shapes.items():
+        for name, shape in expected.items():
+            assert tuple(traced[path][name]) == shape, (path, name)
+    # What torch's layers got in a real run on what the function makes, the trace shows.
+    made = getattr(structured, function)(*[_shape(a) for a in arguments.split()[1::2]])
+    real = _torch_calls(
+        getattr(structured, model)(), *(made if isinstance(made, tuple) else (made,))
+    )
+    names = ("input", "input.data", "output", "output.data", "h_n", "c_n")
+    assert [{k: tuple(v) for k, v in c["torch"].items() if k in names} for c in data["calls"]] == (
+        real
+    )
+
+
+def _shape(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(","))
+
+
+def test_structured_inputs_the_function_cannot_take_or_with_a_dtype(
+    run: Run, structured: Any
+) -> None:
+    too_many = run(
+        "trace usermodels_structured:Tagger --inputs usermodels_structured:batch_inputs "
+        "--input 1,2 --input 3"
+    )
+    assert too_many.exit_code == 2
+    assert too_many.stderr.splitlines() == [
+        "Error: batch_inputs((1, 2), (3,)) failed: batch_inputs() takes from 0 to 1 positional "
+        "arguments but 2 were given",
+        "  lstmshape calls it with the shapes given with --input, one argument each, as tuples of "
+        "ints.",
+        "  Try one --input for each parameter of batch_inputs(), or none for its defaults.",
+    ]
+    dtype = run(
+        "trace usermodels_structured:Tagger --inputs usermodels_structured:batch_inputs "
+        "--input-dtype long"
+    )
+    assert dtype.exit_code == 2
+    assert dtype.stderr.splitlines()[-1] == (
+        "  Try without --input-dtype: the function gives each tensor its dtype."
+    )
+
+
+def test_the_models_prints_go_to_stderr_and_json_stays_json(run: Run, structured: Any) -> None:
+    result = run("trace usermodels_structured:Chatty --input 5,3 --input-dtype long -f json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ok"]
+    assert result.stderr.splitlines() == [
+        "tokens: torch.Size([5, 3])",
+        "Note: your code printed while it was traced; that went to stderr (above), so that "
+        "stdout holds the trace alone.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("factory", "first"),
+    [
+        ("exits_at_build --input 5,3",
+         "Error: Your code raised SystemExit(0) while building the model with exits_at_build(): "
+         "nothing was traced."),
+        ("interrupted_at_build --input 5,3",
+         "Error: KeyboardInterrupt while building the model with interrupted_at_build(): nothing "
+         "was traced."),
+        ("ExitsInForward --input 5,3 --input-dtype long",
+         "Error: Your code raised SystemExit(0) while running ExitsInForward's forward pass: "
+         "nothing was traced."),
+        ("Embedded --inputs usermodels_structured:exiting_inputs",
+         "Error: Your code raised SystemExit(3) while making the inputs with exiting_inputs(): "
+         "nothing was traced."),
+    ],
+)  # fmt: skip
+def test_the_users_sys_exit_or_interrupt_is_said_and_exits_non_zero(
+    run: Run, structured: Any, factory: str, first: str
+) -> None:
+    for fmt in ("table", "json"):
+        result = run(f"trace usermodels_structured:{factory} --format {fmt}")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert lines[0] == "Traceback (most recent call last):"
+        assert first in lines
+        assert "lstmshape" not in "\n".join(lines[: lines.index(first)])
+
+
+def test_an_import_that_exits_is_said(run: Run, user_code: Path) -> None:
+    (user_code / "usermodels_exit.py").write_text("import sys\nsys.exit(0)\n")
+    result = run("trace usermodels_exit:build --input 5,3")
+    assert result.exit_code == 2
+    assert (
+        "Error: Your code raised SystemExit(0) while importing usermodels_exit: nothing was "
+        "traced." in result.stderr.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("factory", "lines"),
+    [
+        ("half_state", [
+            "Error: lstm, nn.LSTM(3, 4), failed on (2, 5, 3).",
+            "An LSTM takes its states as one tuple (h_0, c_0) of two tensors; it was given "
+            "(Tensor (1, 5, 4), None).",
+            "Try self.lstm(x, (h_0, c_0)) with both tensors, or self.lstm(x) for zeros.",
+        ]),
+        ("string_state", [
+            "Error: gru, nn.GRU(3, 4), failed on (2, 5, 3).",
+            "A GRU takes its state h_0 as one tensor; it was given 'h'.",
+            "Try self.gru(x, h_0) with a tensor, or self.gru(x) for zeros.",
+        ]),
+    ],
+)  # fmt: skip
+def test_a_malformed_state_is_explained(
+    run: Run, structured: Any, factory: str, lines: list[str]
+) -> None:
+    result = run(f"trace usermodels_structured:{factory} --input 2,5,3")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    stripped = [line.strip() for line in result.stderr.splitlines()]
+    assert stripped[0] == lines[0]
+    assert lines[1] in stripped
+    assert stripped[-1] == lines[2]
+    # The fix's second alternative, applied: the layer's own zeros.
+    assert run("trace usermodels_structured:no_state --input 2,5,3").exit_code == 0
+
+
+def test_an_input_torch_cannot_make_is_refused(run: Run, structured: Any) -> None:
+    result = run("trace usermodels_structured:Embedded --input 99999999999,99999999999")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: --input '99999999999,99999999999' is too large for torch: 9999999999800000000001 "
+        "elements of float32, and torch counts a tensor's sizes, strides and bytes in 64-bit "
+        "integers (at most 9223372036854775807).",
+        "  Try a smaller --input: a few short sequences trace the same layers.",
+    ]
+
+
+@given(
+    shape=st.lists(
+        st.one_of(st.integers(0, 2**12), st.integers(2**28, 2**40), st.integers(2**58, 2**64)),
+        min_size=1,
+        max_size=3,
+    ),
+    dtype=st.sampled_from(sorted(ITEMSIZES)),
+)
+def test_an_input_is_refused_exactly_when_torch_cannot_make_it(
+    shape: list[int], dtype: str
+) -> None:
+    from lstmshape.cli.trace import _refuse_overflow
+    from lstmshape.errors import UnreadableValueError
+
+    assert ITEMSIZES[dtype] == getattr(torch, dtype).itemsize
+    try:
+        torch.empty(shape, dtype=getattr(torch, dtype), device="meta")
+    except (RuntimeError, TypeError):  # an overflow, in its sizes or in counting its bytes
+        torch_makes = False
+    else:
+        torch_makes = True
+    text = ",".join(map(str, shape))
+    if torch_makes:
+        _refuse_overflow(text, tuple(shape), dtype)
+    else:
+        with pytest.raises(UnreadableValueError, match="is too large for torch"):
+            _refuse_overflow(text, tuple(shape), dtype)

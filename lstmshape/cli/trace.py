@@ -177,23 +177,22 @@ def print_refusal(err: Console, error: LstmShapeError) -> None:
     print_lines(err, error.lines(COMMAND_LINE))
 
 
-# The most bytes torch can make one tensor of: its storage's size must fit an int64.
+# The most torch counts in a tensor's sizes, strides and bytes: an int64's.
 MOST_BYTES = 2**63 - 1
 
 
 def _refuse_overflow(text: str, shape: Shape, dtype: str) -> None:
-    """An input torch cannot make (its bytes overflow an int64): refused before torch is asked."""
+    """An input torch cannot make, refused before torch is asked."""
     from lstmshape.tracing.factory import ITEMSIZES
 
-    elements = prod(shape)
-    if elements * ITEMSIZES[dtype] <= MOST_BYTES:
+    if not _overflows(shape, ITEMSIZES[dtype]):
         return
     raise UnreadableValueError(
         words(
-            "{given} is {elements} elements of {dtype}: more bytes than torch can make one tensor "
-            "of ({most}).",
+            "{given} is too large for torch: {elements} elements of {dtype}, and torch counts a "
+            "tensor's sizes, strides and bytes in 64-bit integers (at most {most}).",
             given=Typed("input", text),
-            elements=elements,
+            elements=prod(shape),
             dtype=dtype,
             most=MOST_BYTES,
         ),
@@ -203,6 +202,26 @@ def _refuse_overflow(text: str, shape: Shape, dtype: str) -> None:
         ),
         subject="input",
     )
+
+
+def _overflows(shape: Shape, itemsize: int) -> bool:
+    """Whether torch's 64-bit counts overflow for a tensor of ``shape``: each size and stride (a
+    stride is the product of the later sizes, a zero counted as one) at most 2**63 - 1; the
+    product of the sizes, taken in order, at most 2**64 - 1 at every step (a zero does not undo an
+    overflow before it); the bytes at most 2**63 - 1."""
+    if any(size > MOST_BYTES for size in shape):
+        return True
+    stride = 1
+    for size in reversed(shape[1:]):
+        stride *= max(size, 1)
+        if stride > MOST_BYTES:
+            return True
+    running = 1
+    for size in shape:
+        running *= size
+        if running > 2**64 - 1:
+            return True
+    return running * itemsize > MOST_BYTES
 
 
 def load_inputs(reference: str) -> Any:
