@@ -545,7 +545,7 @@ TraceInput = Annotated[
         "-i",
         metavar="SHAPE",
         help="Shape of an example input to forward(), e.g. 8,5 (repeatable: one per argument). "
-        "[required]",
+        "Required, unless --inputs makes the inputs: then the shapes its function is given.",
         show_default=False,
     ),
 ]
