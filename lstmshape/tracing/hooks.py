@@ -37,7 +37,7 @@ _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 KERNEL_STEPS = 256
 
 
-def _torch_forward_owner(module: object) -> type:
+def _torch_forward_owner(module: object) -> Any:
     """The torch class whose ``forward`` runs a recurrent layer of ``module``'s family."""
     torch_class = next(
         cls
@@ -92,7 +92,7 @@ class Recorder:
     counts: Counter[str] = field(default_factory=Counter)
     bugs: list[LstmShapeError] = field(default_factory=list)
     torch_dir: str = ""
-    subclassed: dict[int, type] = field(default_factory=dict)
+    subclassed: dict[int, Any] = field(default_factory=dict)
     """The layers whose class overrides torch's forward, each with the torch class whose forward
     it overrides: their calls of torch's forward are the ones recorded."""
 
