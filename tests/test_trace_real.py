@@ -668,3 +668,29 @@ def test_an_input_is_refused_exactly_when_torch_cannot_make_it(
     else:
         with pytest.raises(UnreadableValueError, match="is too large for torch"):
             _refuse_overflow(text, tuple(shape), dtype)
+
+
+@pytest.mark.parametrize("lang", ["ja", "fr", "es"])
+def test_the_new_sentences_are_said_in_every_language(
+    run: Run, structured: Any, library: Any, lang: str
+) -> None:
+    """Each path's sentences come from the catalogs (strict in the tests: a missing one raises),
+    with the exit code of the English run."""
+    commands = {
+        "usermodels_structured:half_state --input 2,5,3": 1,
+        "usermodels_structured:string_state --input 2,5,3": 1,
+        "usermodels_structured:Stateful --input 4,6,3": 1,
+        "usermodels_structured:Embedded --input 5,3": 1,
+        "usermodels_structured:Embedded --input 99999999999,99999999999": 2,
+        "usermodels_structured:Chatty --input 5,3 --input-dtype long": 0,
+        "usermodels_structured:ExitsInForward --input 5,3 --input-dtype long": 2,
+        "usermodels_structured:interrupted_at_build --input 5,3": 2,
+        "usermodels_structured:Tagger --inputs usermodels_structured:batch_inputs --input 1 --input 2": 2,
+        "usermodels_structured:Tagger --inputs usermodels_structured:batch_inputs -f plain": 0,
+        "usermodels_lib:summarised --input 5,2,8 -f plain": 0,
+    }
+    for command, code in commands.items():
+        english = run(f"trace {command}")
+        spoken = run(f"trace {command} --lang {lang}")
+        assert (english.exit_code, spoken.exit_code) == (code, code), command
+        assert spoken.stderr + spoken.stdout != english.stderr + english.stdout, command
