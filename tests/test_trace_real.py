@@ -694,3 +694,68 @@ def test_the_new_sentences_are_said_in_every_language(
         spoken = run(f"trace {command} --lang {lang}")
         assert (english.exit_code, spoken.exit_code) == (code, code), command
         assert spoken.stderr + spoken.stdout != english.stderr + english.stdout, command
+
+
+FLAIR_LIKE = '''
+import torch
+from torch import nn
+
+
+class Sentence:
+    """As flair's: the model stores each sentence's embedding on it, and reuses it."""
+
+    def __init__(self, ids):
+        self.tokens = torch.tensor(ids)
+        self.embedding = None
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(50, 8)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, sentences):
+        for sentence in sentences:
+            if sentence.embedding is None:
+                sentence.embedding = self.embed(sentence.tokens)
+        embedded = [s.embedding for s in sentences]
+        padded = nn.utils.rnn.pad_sequence(embedded, batch_first=True)
+        lengths = torch.tensor([len(s.tokens) for s in sentences])
+        packed = nn.utils.rnn.pack_padded_sequence(
+            padded, lengths, batch_first=True, enforce_sorted=False
+        )
+        return self.lstm(packed)[1][0]
+
+
+MADE = []
+
+
+def sentences():
+    made = [Sentence([1, 2, 3]), Sentence([4, 5])]
+    MADE.append(made)
+    return made
+'''
+
+
+def test_inputs_a_shape_only_run_cached_on_are_as_they_were_for_the_real_run(
+    run: Run, user_code: Path
+) -> None:
+    """The shape-only run caches fake embeddings on the sentences; the real run that packs them
+    (torch needs the lengths' values) gets them as the function made them."""
+    (user_code / "usermodels_flair.py").write_text(FLAIR_LIKE)
+    result = run("trace usermodels_flair:Tagger --inputs usermodels_flair:sentences -f json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["method"] == "real"
+    assert data["inputs"] == ["[Sentence, Sentence]"]
+    assert data["calls"][0]["received"]["packed"]["lengths"] == [3, 2]
+    import usermodels_flair
+
+    # Made once; left as made: no embedding cached by either run, fake or real.
+    assert len(usermodels_flair.MADE) == 1
+    assert [s.embedding for s in usermodels_flair.MADE[0]] == [None, None]
+    # So the real run that follows computes real embeddings from them.
+    model = usermodels_flair.Tagger()
+    assert type(model(usermodels_flair.MADE[0])) is torch.Tensor
+    assert all(type(s.embedding) is torch.Tensor for s in usermodels_flair.MADE[0])
