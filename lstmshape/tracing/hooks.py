@@ -139,7 +139,7 @@ class Recorder:
         kind = kind_of(module)
         assert kind is not None
         path = self.paths[id(module)]
-        outer = id(module) in self.subclassed and not direct and not inner
+        outer = id(module) in self.subclassed and not inner
         if not outer:  # a subclass's own call is counted if it does not call torch's forward
             self.counts[path] += 1
         arguments = read_call(kind, bool(getattr(module, "batch_first", False)), args, kwargs)
@@ -169,12 +169,8 @@ class Recorder:
         done = self.pending[id(module)].pop()
         if done.delegated:  # its call of torch's forward is recorded, with what torch was given
             return
-        if (
-            id(module) in self.subclassed
-            and not done.direct
-            and done.number > self.counts[done.path]
-        ):
-            self.counts[done.path] += 1
+        if id(module) in self.subclassed and done.number > self.counts[done.path]:
+            self.counts[done.path] += 1  # a subclass's call that made no call of torch's forward
         torch_out = _named_outputs(kind, done, output)
         if done.kernel == "lstmshape":  # output's L is the report's: torch ran one step
             torch_out = tuple((name, shape) for name, shape in torch_out if name != "output")
