@@ -258,6 +258,21 @@ class Printed(TextIOBase):
     def flush(self) -> None:
         self.stream.flush()
 
+    # What code that writes to stdout may ask of it, answered by stderr.
+    @property
+    def encoding(self) -> Any:  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+    @property
+    def buffer(self) -> Any:
+        return self.stream.buffer
+
+    def isatty(self) -> bool:
+        return bool(self.stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self.stream.fileno())
+
 
 def _say_printed(err: Console, printed: Printed) -> None:
     if printed.writes:
