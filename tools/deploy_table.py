@@ -18,11 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lstmshape import explain  # noqa: E402
-from lstmshape.deploy import run_outcomes, verdict  # noqa: E402
-from lstmshape.model.deploy import Deployment  # noqa: E402
+from lstmshape.deploy import documented, run_outcomes, said_versions, verdict  # noqa: E402
 from lstmshape.deploy.classes import CLASSES  # noqa: E402
-from lstmshape.deploy import documented  # noqa: E402
 from lstmshape.deploy.targets import LABELS, TARGETS  # noqa: E402
+from lstmshape.model.deploy import Deployment  # noqa: E402
 from lstmshape.model.text import format_shape  # noqa: E402
 
 MEASURED = ROOT / "lstmshape" / "deploy" / "measured.py"
@@ -34,23 +33,23 @@ def main() -> None:
     measured: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {}
     configurations: dict[str, str] = {}
     rows = []
-    versions = ""
+    versions: dict[str, str] = {}
     for name, arguments in CLASSES.items():
         report = explain(**arguments)
         outcomes, said = run_outcomes(report)
-        versions = said.split(":")[0]
+        versions = said
         measured[name] = {t: (o.verdict, o.reason, o.fields) for t, o in outcomes.items()}
-        configurations[name] = (
-            f"{report.spec.torch_call()} on input {format_shape(report.input_shape)}"
-            + (f" packed with lengths {list(report.packing.lengths)}" if report.packing else "")
-        )
+        configurations[name] = report.spec.torch_call()
+        shown = f"{report.spec.torch_call()} on input {format_shape(report.input_shape)}"
+        if report.packing is not None:
+            shown += f", lengths {list(report.packing.lengths)} (run padded)"
         made = tuple(
-            verdict(report.spec, t, outcomes[t], proven=True, versions=said)
+            verdict(report.spec, t, outcomes[t], proven=True, versions=said_versions(said, t))
             if t in outcomes
-            else documented(report.spec, t)
+            else documented(report.spec, t, said)
             for t in TARGETS
         )
-        rows.append((name, configurations[name], Deployment(made)))
+        rows.append((name, shown, Deployment(made)))
         print(name, {t: o.verdict for t, o in outcomes.items()}, flush=True)
     date = datetime.date.today().isoformat()
     MEASURED.write_text(
@@ -69,11 +68,12 @@ def main() -> None:
     DOCS.write_text(text[:start] + "\n" + table + "\n" + text[stop:])
 
 
-def _table(rows: list, versions: str, date: str) -> str:
+def _table(rows: list, versions: dict[str, str], date: str) -> str:
     targets = list(TARGETS)
     head = "| configuration | " + " | ".join(f"`{LABELS[t]}`" for t in targets) + " |"
     rule = "|---" * (len(targets) + 1) + "|"
-    lines = [f"Measured on {date} with {versions} (`python tools/deploy_table.py`).", "", head, rule]
+    said = ", ".join(f"{k} {v}" for k, v in versions.items())
+    lines = [f"Measured on {date} with {said} (`python tools/deploy_table.py`).", "", head, rule]
     for name, configuration, deployment in rows:
         cells = []
         for t in targets:

@@ -82,7 +82,7 @@ def verdict(
         label=LABELS[target],
         verdict=outcome.verdict,
         proven=proven,
-        reason=tr(REASONS[outcome.reason], **outcome.fields),
+        reason=tr(REASONS[outcome.reason], **outcome.fields),  # i18n: extracted where made
         fix=fix_for(spec, target, outcome.verdict),
         versions=versions,
     )
@@ -112,21 +112,26 @@ def _measured(spec: ModuleSpec, target: str) -> TargetVerdict:
         return documented(spec, target)
     name = class_of(spec)
     found = MEASURED[name][target]
+    said = said_versions(MEASURED_VERSIONS, target)
+    where = CONFIGURATIONS[name]
     versions = tr(
-        VERSIONS["measured"], versions=MEASURED_VERSIONS, configuration=CONFIGURATIONS[name]
-    )
+        VERSIONS["measured"], versions=said, configuration=where
+    )  # i18n: extracted where made
     return verdict(spec, target, Outcome(*found), proven=False, versions=versions)
 
 
-def documented(spec: ModuleSpec, target: str) -> TargetVerdict:
+def documented(
+    spec: ModuleSpec, target: str, versions: dict[str, str] | None = None
+) -> TargetVerdict:
     """DataParallel and cuDNN, as torch documents them: unproven on a machine without GPUs."""
     if target == DATA_PARALLEL:
         key = "parallel_states" if spec.batch_first else "parallel_input"
     else:
         key = "cudnn_dropout" if spec.num_layers > 1 and spec.dropout > 0 else "cudnn_train"
     outcome = Outcome(CHANGE, key, {"source": SOURCES[target]})
-    versions = tr(VERSIONS["documented"], versions=MEASURED_VERSIONS.split(",")[0])
-    return verdict(spec, target, outcome, proven=False, versions=versions)
+    said = said_versions(versions or MEASURED_VERSIONS, target)
+    holds = tr(VERSIONS["documented"], versions=said)  # i18n: extracted where made
+    return verdict(spec, target, outcome, proven=False, versions=holds)
 
 
 def _missing_note() -> str:
@@ -156,15 +161,19 @@ def _proven(report: Report, seed: int) -> Deployment:
     made: list[TargetVerdict] = []
     for target in TARGETS:
         if target in outcomes:
-            made.append(verdict(spec, target, outcomes[target], proven=True, versions=versions))
+            ran = said_versions(versions, target)
+            said = tr(VERSIONS["proven"], versions=ran)  # i18n: extracted where made
+            made.append(verdict(spec, target, outcomes[target], proven=True, versions=said))
         elif target in ONNX_TARGETS:
             made.append(_measured(spec, target))
         else:
-            made.append(documented(spec, target))
+            made.append(documented(spec, target, versions))
     return Deployment(tuple(made), missing=missing)
 
 
-def run_outcomes(report: Report, seed: int = 0, *, onnx: bool = True) -> tuple[dict[str, Outcome], str]:
+def run_outcomes(
+    report: Report, seed: int = 0, *, onnx: bool = True
+) -> tuple[dict[str, Outcome], dict[str, str]]:
     """Every target that runs here, run with torch (and onnxruntime if ``onnx``), and the
     versions said for them."""
     from lstmshape.proof import import_torch
@@ -195,10 +204,18 @@ def sizes_of(report: Report) -> Any:
     return Sizes(report.spec, batch_size(report), time_steps(report), lengths)
 
 
-def _versions(torch: Any, *, onnx: bool) -> str:
-    said = [f"torch {torch.__version__}"]
+def _versions(torch: Any, *, onnx: bool) -> dict[str, str]:
+    """The version of each package that ran: torch, and the deploy extra's if it was there."""
+    found = {"torch": str(torch.__version__)}
     if onnx:
         from importlib.metadata import version
 
-        said += [f"{name} {version(name)}" for name in ONNX_PACKAGES]
-    return tr(VERSIONS["proven"], versions=", ".join(said))
+        found.update({name: version(name) for name in ONNX_PACKAGES})
+    return found
+
+
+def said_versions(versions: dict[str, str], target: str) -> str:
+    """``torch 2.13.0, onnxruntime 1.30.0``: what a target's verdict holds for (torch alone for
+    the targets that need nothing else)."""
+    names = ("torch", "onnxruntime") if target in ONNX_TARGETS else ("torch",)
+    return ", ".join(f"{name} {versions[name]}" for name in names if name in versions)

@@ -32,14 +32,18 @@ def onnx_torchscript(spec: ModuleSpec) -> str:
     lstm = spec.kind.has_cell_state
     inputs = '["input", "h_0", "c_0"]' if lstm else '["input", "h_0"]'
     outputs = '["output", "h_n", "c_n"]' if lstm else '["output", "h_n"]'
-    states = ', "c_0": {1: "N"}, "c_n": {1: "N"}' if lstm else ""
+    states = '"h_0": {1: "N"}, "c_0": {1: "N"}, "h_n": {1: "N"}, "c_n": {1: "N"}'
+    if not lstm:
+        states = '"h_0": {1: "N"}, "h_n": {1: "N"}'
     return (
         "torch.onnx.export(\n"
         f'    {name}, (x, {_states(spec)}), "{name}.onnx", dynamo=False,\n'
-        f"    input_names={inputs}, output_names={outputs},\n"
-        f'    dynamic_axes={{"input": {{{batch}: "N", {time}: "L"}}, '
-        f'"output": {{{batch}: "N", {time}: "L"}},\n'
-        f'                  "h_0": {{1: "N"}}, "h_n": {{1: "N"}}{states}}},\n'
+        f"    input_names={inputs},\n"
+        f"    output_names={outputs},\n"
+        "    dynamic_axes={  # the states' batch is axis 1, whatever batch_first\n"
+        f'        "input": {{{batch}: "N", {time}: "L"}}, "output": {{{batch}: "N", {time}: "L"}},\n'
+        f"        {states},\n"
+        "    },\n"
         ")"
     )
 
@@ -80,8 +84,9 @@ def quantize(spec: ModuleSpec) -> str:
     name = layer_name(spec)
     return (
         "# In a model: quantize_dynamic(model, ...) swaps its recurrent layers.\n"
-        f'holder = torch.ao.quantization.quantize_dynamic(nn.ModuleDict({{"{name}": {name}}}), '
-        f"{{nn.{spec.kind.name}}}, dtype=torch.qint8)\n"
+        "holder = torch.ao.quantization.quantize_dynamic(\n"
+        f'    nn.ModuleDict({{"{name}": {name}}}), {{nn.{spec.kind.name}}}, dtype=torch.qint8\n'
+        ")\n"
         f'{name} = holder["{name}"]'
     )
 
@@ -92,14 +97,20 @@ def masking(spec: ModuleSpec) -> str:
     batch, time = _axes(spec)
     steps = f"torch.arange(x.shape[{time}])"
     mask = (
-        f"{steps}[None, :] < lengths[:, None]" if spec.batch_first else f"{steps}[:, None] < lengths[None, :]"
+        f"{steps}[None, :] < lengths[:, None]"
+        if spec.batch_first
+        else f"{steps}[:, None] < lengths[None, :]"
     )
     return (
         f"# Export {name} on the padded x (no pack_padded_sequence), then mask the padding:\n"
         f"output, _ = {name}(x, {_states(spec)})\n"
         f"mask = {mask}  # True on each sequence's real steps\n"
         "output = output * mask.unsqueeze(-1)"
-        + (f"\nlast = output[lengths - 1, torch.arange(x.shape[{batch}])]  # each sequence's true last step" if not spec.batch_first and not spec.bidirectional else "")
+        + (
+            f"\nlast = output[lengths - 1, torch.arange(x.shape[{batch}])]  # each sequence's true last step"
+            if not spec.batch_first and not spec.bidirectional
+            else ""
+        )
     )
 
 

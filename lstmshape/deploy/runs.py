@@ -216,11 +216,9 @@ def export(
     )
 
 
-def compare_onnx(
-    torch: Any, session: Any, layer: Any, sizes: Sizes
-) -> tuple[str, str] | tuple[str, str, str] | None:
+def compare_onnx(torch: Any, session: Any, layer: Any, sizes: Sizes) -> tuple[str, str, str] | None:
     """None when onnxruntime's outputs match torch's at ``sizes``; else ("fails", onnxruntime's
-    words) or ("differs", tensor, max difference)."""
+    words, "") or ("differs", tensor, max difference)."""
     spec = sizes.spec
     tensors = example(torch, sizes)
     with torch.no_grad():
@@ -229,12 +227,16 @@ def compare_onnx(
     try:
         got = session.run(None, feeds)
     except Exception as error:  # onnxruntime's refusal is the finding
-        return "fails", first_line(error)
+        return "fails", first_line(error), ""
     names = ("output", "h_n", "c_n")
     for name, mine, theirs in zip(names, got, wanted, strict=False):
         expected = theirs.numpy()
         if tuple(mine.shape) != tuple(expected.shape):
-            return "differs", name, f"{format_shape(tuple(mine.shape))} ≠ {format_shape(expected.shape)}"
+            return (
+                "differs",
+                name,
+                f"{format_shape(tuple(mine.shape))} ≠ {format_shape(expected.shape)}",
+            )
         diff = float(abs(mine - expected).max()) if mine.size else 0.0
         if diff > ONNX_ATOL:
             return "differs", name, f"{diff:.2g}"

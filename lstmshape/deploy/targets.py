@@ -20,6 +20,7 @@ class Outcome:
     reason: str
     fields: dict[str, str] = field(default_factory=dict)
 
+
 ONNX_TORCHSCRIPT = "onnx_torchscript"
 ONNX_DYNAMO = "onnx_dynamo"
 TORCH_EXPORT = "torch_export"
@@ -39,6 +40,16 @@ LABELS = {
     CUDNN: "cuDNN",
 }
 TARGETS = tuple(LABELS)
+# What a table's narrow column calls each target.
+SHORT = {
+    ONNX_TORCHSCRIPT: "ONNX (TorchScript)",
+    ONNX_DYNAMO: "ONNX (dynamo)",
+    TORCH_EXPORT: "torch.export",
+    TORCH_COMPILE: "torch.compile",
+    QUANTIZE: "quantize_dynamic",
+    DATA_PARALLEL: "DataParallel, DDP",
+    CUDNN: "cuDNN",
+}
 ONNX_TARGETS = (ONNX_TORCHSCRIPT, ONNX_DYNAMO)
 # What no CPU-only machine can run: said as torch documents it, never proven here.
 DOCUMENTED = (DATA_PARALLEL, CUDNN)
@@ -58,13 +69,6 @@ REASONS = {
     ),
     "onnx_other_exporter": N_(
         "This exporter's graph fails ({why}); the TorchScript exporter's works at {sizes}."
-    ),
-    "packed_refused": N_(
-        "A PackedSequence does not export through this exporter ({error}); the padded input with "
-        "a mask exports and matches torch at {sizes}."
-    ),
-    "packed_fails": N_(
-        "Neither the PackedSequence nor the padded input exports through this exporter: {error}"
     ),
     "export_ok": N_("Exported with dynamic N and L; matches torch at {sizes}."),
     "export_fixed_length": N_(
@@ -110,12 +114,9 @@ REASONS = {
 }
 
 VERSIONS = {
-    "proven": N_("{versions}: run here for this configuration"),
-    "measured": N_(
-        "{versions}: measured by lstmshape for {configuration}; unproven for this configuration "
-        "until it is verified"
-    ),
-    "documented": N_("{versions}: torch's documented behaviour, unproven (needs GPUs)"),
+    "proven": N_("{versions}; run here"),
+    "measured": N_("{versions}; measured on {configuration}, unproven here"),
+    "documented": N_("{versions}; documented, unproven (needs GPUs)"),
 }
 
 VERDICT_WORDS = {
