@@ -35,7 +35,7 @@ from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
 from lstmshape.model.deploy import CHANGE, FAILS, WORKS, Deployment, TargetVerdict
 from lstmshape.spec import ModuleSpec
-from lstmshape.words import Arg, words
+from lstmshape.words import Arg, Shown, words
 
 if TYPE_CHECKING:
     from lstmshape.model.report import Report
@@ -69,7 +69,10 @@ def _refuse(report: Report) -> None:
                 call=report.spec.torch_call(),
                 shape=str(report.input_shape),
             ),
-            hint=words("Try a batched input of the sequence module, e.g. {shape}.", shape="4,3,10"),
+            hint=words(
+                "Try a batched input of the sequence module, e.g. {shape}.",
+                shape=Shown("input", (4, 3, 10)),
+            ),
         )
 
 

@@ -134,6 +134,9 @@ def data_parallel(spec: ModuleSpec) -> str:
     )
     args = "x, h_0, c_0" if lstm else "x, h_0"
     call = "x, h_0.transpose(0, 1), c_0.transpose(0, 1)" if lstm else "x, h_0.transpose(0, 1)"
+    back = (
+        "h_n, c_n = (s.transpose(0, 1) for s in states)" if lstm else "h_n = states.transpose(0, 1)"
+    )
     return (
         "class StatesBatchFirst(nn.Module):  # the states cross DataParallel as (N, D*num_layers, H)\n"
         "    def __init__(self, rnn):\n"
@@ -142,7 +145,8 @@ def data_parallel(spec: ModuleSpec) -> str:
         f"    def forward(self, {args}):\n"
         f"{inner}\n"
         f"model = nn.DataParallel(StatesBatchFirst({name}))\n"
-        f"output, states = model({call})  # states come back as (D*num_layers, N, H)"
+        f"output, states = model({call})\n"
+        f"{back}  # back to (D*num_layers, N, H)"
     )
 
 
