@@ -29,7 +29,13 @@ def run(path: Path) -> None:
     for n, length in ((3, 4), (5, 7)):
         x, h_0, c_0 = example(n, length)
         try:
-            session.run(None, {i.name: t.numpy() for i, t in zip(session.get_inputs(), (x, h_0, c_0))})
+            session.run(
+                None,
+                {
+                    i.name: t.numpy()
+                    for i, t in zip(session.get_inputs(), (x, h_0, c_0), strict=True)
+                },
+            )
         except Exception:  # the default exporter's graph fails at the second size
             return
 

@@ -10,6 +10,7 @@ and with the versions that ran. Needs torch and the deploy extra: pip install -e
 from __future__ import annotations
 
 import datetime
+import subprocess
 import sys
 from pathlib import Path
 from pprint import pformat
@@ -62,6 +63,8 @@ def main() -> None:
         f"MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {pformat(measured, width=96)}\n"
         f"CONFIGURATIONS: dict[str, str] = {pformat(configurations, width=96)}\n"
     )
+    # Formatted as the repository is (ruff format, installed by the test extra).
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(MEASURED)], check=False)
     table = _table(rows, versions, date)
     text = DOCS.read_text()
     start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)

@@ -117,9 +117,8 @@ def _measured(spec: ModuleSpec, target: str) -> TargetVerdict:
     found = MEASURED[name][target]
     said = said_versions(MEASURED_VERSIONS, target)
     where = CONFIGURATIONS[name]
-    versions = tr(
-        VERSIONS["measured"], versions=said, configuration=where
-    )  # i18n: extracted where made
+    measured = VERSIONS["measured"]
+    versions = tr(measured, versions=said, configuration=where)  # i18n: extracted where made
     return verdict(spec, target, Outcome(*found), proven=False, versions=versions)
 
 

@@ -25,7 +25,11 @@ MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
             },
         ),
         "onnx_torchscript": ("works", "onnx_ok", {"sizes": "N=3, L=4 / N=5, L=7"}),
-        "quantize_dynamic": ("works with a change", "quantize_wrapped", {"diff": "0.016"}),
+        "quantize_dynamic": (
+            "works with a change",
+            "quantize_wrapped_deprecated",
+            {"diff": "0.016"},
+        ),
         "torch_compile": ("fails", "compile_no_graph", {"graphs": "0"}),
         "torch_export": (
             "works with a change",
@@ -65,7 +69,11 @@ MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
             },
         ),
         "onnx_torchscript": ("works", "onnx_ok", {"sizes": "N=3, L=4 / N=5, L=7"}),
-        "quantize_dynamic": ("works with a change", "quantize_wrapped", {"diff": "0.011"}),
+        "quantize_dynamic": (
+            "works with a change",
+            "quantize_wrapped_deprecated",
+            {"diff": "0.011"},
+        ),
         "torch_compile": ("fails", "compile_no_graph", {"graphs": "0"}),
         "torch_export": (
             "works with a change",
@@ -86,7 +94,11 @@ MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
             },
         ),
         "onnx_torchscript": ("works", "onnx_ok", {"sizes": "N=3, L=4 / N=5, L=7"}),
-        "quantize_dynamic": ("works with a change", "quantize_wrapped", {"diff": "0.012"}),
+        "quantize_dynamic": (
+            "works with a change",
+            "quantize_wrapped_deprecated",
+            {"diff": "0.012"},
+        ),
         "torch_compile": ("fails", "compile_no_graph", {"graphs": "0"}),
         "torch_export": (
             "works with a change",
@@ -106,7 +118,11 @@ MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
             },
         ),
         "onnx_torchscript": ("works", "onnx_ok", {"sizes": "N=3, L=4 / N=5, L=7"}),
-        "quantize_dynamic": ("works with a change", "quantize_wrapped", {"diff": "0.0096"}),
+        "quantize_dynamic": (
+            "works with a change",
+            "quantize_wrapped_deprecated",
+            {"diff": "0.0096"},
+        ),
         "torch_compile": ("fails", "compile_no_graph", {"graphs": "0"}),
         "torch_export": (
             "works with a change",
@@ -126,7 +142,11 @@ MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
             },
         ),
         "onnx_torchscript": ("works", "onnx_ok", {"sizes": "N=3, L=4 / N=5, L=7"}),
-        "quantize_dynamic": ("works with a change", "quantize_wrapped", {"diff": "0.0096"}),
+        "quantize_dynamic": (
+            "works with a change",
+            "quantize_wrapped_deprecated",
+            {"diff": "0.0096"},
+        ),
         "torch_compile": ("fails", "compile_no_graph", {"graphs": "0"}),
         "torch_export": (
             "works with a change",
@@ -180,7 +200,11 @@ MEASURED: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
             },
         ),
         "onnx_torchscript": ("works", "onnx_ok", {"sizes": "N=3, L=4 / N=5, L=7"}),
-        "quantize_dynamic": ("works with a change", "quantize_wrapped", {"diff": "0.0066"}),
+        "quantize_dynamic": (
+            "works with a change",
+            "quantize_wrapped_deprecated",
+            {"diff": "0.0066"},
+        ),
         "torch_compile": ("fails", "compile_no_graph", {"graphs": "0"}),
         "torch_export": (
             "works with a change",

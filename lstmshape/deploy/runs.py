@@ -344,7 +344,10 @@ def quantize_outcome(torch: Any, layer: Any, sizes: Sizes) -> Outcome:
     spec = sizes.spec
     cls = getattr(torch.nn, spec.kind.name)
     quantize = torch.ao.quantization.quantize_dynamic
-    alone = quantize(layer, {cls}, dtype=torch.qint8)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        alone = quantize(layer, {cls}, dtype=torch.qint8)
+    deprecated = any(issubclass(w.category, DeprecationWarning) for w in said)
     direct = type(alone) is not type(layer)
     if direct:
         quantized = alone
@@ -363,7 +366,8 @@ def quantize_outcome(torch: Any, layer: Any, sizes: Sizes) -> Outcome:
     diff = max(float((a - b).abs().max()) for a, b in zip(got, wanted, strict=True))
     if direct:
         return Outcome(WORKS, "quantize_ok", {"diff": f"{diff:.2g}"})
-    return Outcome(CHANGE, "quantize_wrapped", {"diff": f"{diff:.2g}"})
+    key = "quantize_wrapped_deprecated" if deprecated else "quantize_wrapped"
+    return Outcome(CHANGE, key, {"diff": f"{diff:.2g}"})
 
 
 def torch_outcomes(torch: Any, layer: Any, sizes: Sizes) -> dict[str, Outcome]:

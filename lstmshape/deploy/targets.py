@@ -89,6 +89,12 @@ REASONS = {
         "given: the layer alone stays float32. In a holder it is quantized to int8 and its "
         "forward runs (output off by at most {diff})."
     ),
+    "quantize_wrapped_deprecated": N_(
+        "quantize_dynamic swaps the recurrent layers inside a model, never the module it is "
+        "given: the layer alone stays float32. In a holder it is quantized to int8 and its "
+        "forward runs (output off by at most {diff}); this torch deprecates torch.ao.quantization "
+        "in favour of torchao."
+    ),
     "quantize_ok": N_(
         "quantize_dynamic quantizes it to int8 and its forward runs (output off by at most {diff})."
     ),
