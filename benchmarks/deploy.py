@@ -5,7 +5,7 @@
 - ``--deploy`` without ``--verify`` against the explain path (``lstmshape --input 4,3,10 --hidden
   20 --layers 2``): it reads a table and imports nothing more (target <= 1.10x).
 - ``--deploy --verify`` against benchmarks/deploy_by_hand.py, the same exports and runs written by
-  hand: what proving every target costs over doing it yourself.
+  hand: what proving every target costs over doing it yourself (target <= 1.5x).
 
 Each command runs interleaved after a warm-up run (timing.py); medians and ratios are printed. Run
 it in an environment with lstmshape installed: pip install -e ".[test]".
@@ -51,7 +51,7 @@ def main() -> int:
     print_table(slow, args.verify_runs)
     print("targets")
     failed = check_ratios(fast, [("lstmshape --deploy", "lstmshape (explain)", "<=", 1.10)])
-    check_ratios(slow, [("lstmshape --deploy --verify", "the same by hand", "<=", 10.0)])
+    failed += check_ratios(slow, [("lstmshape --deploy --verify", "the same by hand", "<=", 1.5)])
     return 1 if failed else 0
 
 
