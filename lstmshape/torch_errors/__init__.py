@@ -179,8 +179,8 @@ def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, tupl
     found: list[Found] = []
     skipped = 0
     named = framed = False
-    for block in blocks:
-        block = without_escapes(block)
+    for given_block in blocks:
+        block = without_escapes(given_block)
         named = named or RECURRENT.search(block) is not None
         framed = framed or FRAMES.search(block) is not None
         for item in find_sentences(block):
