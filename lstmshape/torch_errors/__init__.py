@@ -16,7 +16,6 @@ from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.why import Explained, WhyResult
 from lstmshape.sentences import FRAMED
-from lstmshape.torch_releases import TODAY, printed
 from lstmshape.torch_errors.devices import (
     cudnn_backward_eval,
     kernel_dtype,
@@ -49,6 +48,7 @@ from lstmshape.torch_errors.runtime import (
 )
 from lstmshape.torch_errors.states import state_size
 from lstmshape.torch_errors.training import backward_twice, dropout_one_layer
+from lstmshape.torch_releases import TODAY, printed
 from lstmshape.weights.names import split_key
 from lstmshape.words import words
 
@@ -124,7 +124,21 @@ def why(text: str, *, lang: str | None = None, **given: Any) -> WhyResult:
             ),
         )
     with speaking(lang_argument(lang)):
+        _known_keywords(given)
         return why_blocks((text,), **given)
+
+
+def _known_keywords(given: dict[str, Any]) -> None:
+    """Refuse a keyword ``why`` does not take (``why(text, foo=1)``), naming those it takes."""
+    unknown = sorted(set(given) - set(Given._fields))
+    if unknown:
+        raise UnreadableValueError(
+            words("why() takes no argument {argument}.", argument=unknown[0]),
+            hint=words(
+                "Try one of {names}, or leave it out.",
+                names=", ".join(Given._fields),
+            ),
+        )
 
 
 def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
