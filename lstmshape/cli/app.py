@@ -17,6 +17,8 @@ app = typer.Typer(
     cls=ExplainGroup,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Said, not left to the Typer release's default: help texts are escaped for it (language.py).
+    rich_markup_mode="rich",
     add_help_option=False,
     help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter. "
     "Check a spec file of many modules with: lstmshape check SPEC.toml; read a checkpoint with: "
