@@ -259,9 +259,9 @@ def test_version_and_help(run: Run) -> None:
                    "--proj-size", "--dropout", "--no-bias", "--input-size", "--h0", "--c0",
                    "--expect", "--verify", "--format"):  # fmt: skip
         assert option in help_text
-    no_args = run("")  # a usage error on stderr, which points to --help
+    no_args = run("")  # the short help on stderr, which points to --help
     assert (no_args.exit_code, no_args.stdout) == (2, "")
-    assert "Missing option" in no_args.stderr
+    assert "Try 'lstmshape --help'" in no_args.stderr
 
 
 # Every error path: exit code and the exact message on stderr, nothing on stdout.
