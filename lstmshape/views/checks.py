@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -15,7 +14,7 @@ from lstmshape.i18n import N_, language, tr
 from lstmshape.model.check import Outcome
 from lstmshape.model.contract import SCHEMA_VERSION
 from lstmshape.views.output import write_text
-from lstmshape.views.text import markdown_escape
+from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.words import Voice
 
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
@@ -105,15 +104,15 @@ def _stream_json(
     path: str, outcomes: Iterable[Outcome], console: Console, voice: Voice, checked: Checked
 ) -> None:
     """The JSON document, one entry at a time; the tally and the verdict come after them."""
-    head = f'  "schema": {SCHEMA_VERSION},\n  "lang": {json.dumps(language())},\n'
-    write_text(console, f'{{\n{head}  "spec": {json.dumps(path)},\n')
+    head = f'  "schema": {SCHEMA_VERSION},\n  "lang": {json_text(language())},\n'
+    write_text(console, f'{{\n{head}  "spec": {json_text(path)},\n')
     write_text(console, '  "entries": [')
     for number, outcome in enumerate(outcomes):
-        entry = json.dumps(outcome.to_dict(voice), indent=2).replace("\n", "\n    ")
+        entry = json_text(outcome.to_dict(voice)).replace("\n", "\n    ")
         write_text(console, ("," if number else "") + "\n    " + entry)
     ok = all(n == 0 for result, n in checked.tally.items() if result != "pass")
-    tally = json.dumps(checked.tally)
-    write_text(console, f'\n  ],\n  "tally": {tally},\n  "ok": {json.dumps(ok)}\n}}\n')
+    tally = json_text(checked.tally, indent=None)
+    write_text(console, f'\n  ],\n  "tally": {tally},\n  "ok": {json_text(ok)}\n}}\n')
 
 
 def _aligned(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from rich.console import Console
@@ -14,7 +13,7 @@ from lstmshape.model.why import Cause, Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
-from lstmshape.views.text import markdown_escape
+from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
@@ -140,7 +139,7 @@ def _heads(item: Explained) -> list[str]:
 def render_why(result: WhyResult, fmt: str, console: Console) -> None:
     """Write ``result`` to ``console`` in ``fmt``: table, json, markdown or plain."""
     if fmt == "json":
-        write_text(console, json.dumps(result.to_dict(), indent=2) + "\n")
+        write_text(console, json_text(result.to_dict()) + "\n")
     elif fmt == "markdown":
         write_text(console, to_markdown(result))
     elif fmt == "plain":
