@@ -254,3 +254,19 @@ def test_the_magic_takes_explain_by_name() -> None:
     named = run_line(["explain", "--input", "4,3,10", "--hidden", "20"])
     bare = run_line(["--input", "4,3,10", "--hidden", "20"])
     assert repr(named) == repr(bare) == "<Report nn.LSTM(10, 20) on input (4, 3, 10): ok>"
+
+
+def test_ci_tests_the_lowest_typer_and_rich_pyproject_allows() -> None:
+    """pyproject bounds Typer and Rich to the releases the tests cover: .ci/run installs the lower
+    bound of each, pinned exactly, and runs the command line's tests against them."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    ci = (ROOT / ".ci" / "run").read_text()
+    for name in ("typer", "rich"):
+        (spec,) = [d for d in dependencies if re.match(rf"{name}\b", d)]
+        lowest = re.fullmatch(rf"{name}>=([\d.]+),<[\d.]+", spec)
+        assert lowest is not None, spec  # bounded on both sides
+        version = lowest.group(1)
+        pinned = re.findall(rf'"{name}==([\d.]+)"', ci)
+        assert pinned, name
+        assert [p.removesuffix(".0") for p in pinned] == [version.removesuffix(".0")]
+    assert "python -m pytest -q tests/test_help.py tests/test_cli.py" in ci
