@@ -22,7 +22,8 @@ def options_reference() -> str:
     ]
     parts = []
     for usage, command in commands:
-        summary = (command.help or "").strip().split("\n")[0]
+        # The help's first paragraph, whole: a docstring wraps its sentences over lines.
+        summary = " ".join((command.help or "").strip().split("\n\n")[0].split())
         parts += [f"## `{usage}`", "", summary, "", *_table(command), ""]
         if command is group:
             parts += ["`lstmshape explain` takes the same options and says the same.", ""]

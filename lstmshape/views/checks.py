@@ -122,23 +122,54 @@ def _aligned(
     # Padded in cells: a wide (Japanese) character takes two columns of the terminal.
     columns = _columns()
     widths = [max(cell_len(row[i]) for row in (columns, *rows)) for i in range(len(columns) - 1)]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "".join(_padded(cell, w) for cell, w in zip(cells, widths, strict=False))
-
-    passed = tr(_SHOWN["pass"])  # i18n: extracted where made
+    full = max(cell_len(row[-1]) for row in (columns, *rows))
     text = Text(title + "\n", style="bold")
-    text.append(line(columns) + columns[-1] + "\n", style="bold")
-    text.append("─" * (sum(widths) + 2 * len(widths) + cell_len(columns[-1])) + "\n")
-    for row in rows:
-        text.append(line(row[:3]))
-        text.append(_padded(row[3], widths[3]), style="green" if row[3] == passed else "bold red")
-        text.append(row[4] + "\n")
+    if sum(widths) + 2 * len(widths) + full <= console.width:
+        _columned(text, columns, rows, widths, rule=fmt != "plain")
+    else:  # too wide for the terminal: each entry stacked on lines of its own
+        _stacked(text, rows, console.width)
     text.append(_tally_text(tally))
     if fmt == "plain":
         write_text(console, text.plain + "\n")
     else:
         console.print(text, soft_wrap=True)
+
+
+def _columned(
+    text: Text, columns: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[int], rule: bool
+) -> None:
+    def line(cells: tuple[str, ...]) -> str:
+        return "".join(_padded(cell, w) for cell, w in zip(cells, widths, strict=False))
+
+    text.append(line(columns) + columns[-1] + "\n", style="bold")
+    if rule:  # the table view's; plain text draws none, so that it pastes as text
+        text.append("─" * (sum(widths) + 2 * len(widths) + cell_len(columns[-1])) + "\n")
+    for row in rows:
+        text.append(line(row[:3]))
+        text.append(_padded(row[3], widths[3]), style=_style(row[3]))
+        text.append(row[4] + "\n")
+
+
+def _stacked(text: Text, rows: list[tuple[str, ...]], width: int) -> None:
+    """Each entry on lines of its own: its result and name, then its module and input, then the
+    detail, each wrapped at spaces to ``width``."""
+    from lstmshape.model.text import wrapped
+
+    for name, call, shape, result, detail in rows:
+        text.append(result, style=_style(result))
+        text.append(f"  {name}\n")
+        module = wrapped(call, width - 4) or [""]
+        if cell_len(module[-1]) + 2 + cell_len(shape) <= width - 4:
+            module[-1] += f"  {shape}"
+        else:  # a shape is never cut: on a line of its own
+            module.append(shape)
+        for piece in [*module, *(wrapped(detail, width - 4) or [""])]:
+            text.append(f"    {piece}\n")
+
+
+def _style(result: str) -> str:
+    passed = tr(_SHOWN["pass"])  # i18n: extracted where made
+    return "green" if result == passed else "bold red"
 
 
 def _padded(cell: str, width: int) -> str:

@@ -111,16 +111,17 @@ def _draw_causes(item: Explained, console: Console) -> None:
     if not item.causes:
         return
     console.print(Text(_causes_heading(item), style="bold"))
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
     width = console.width - len(f"{len(item.causes)}.") - 1  # the text's column
+    indent = " " * (len(f"{len(item.causes)}.") + 1)
     for number, cause in enumerate(item.causes, 1):
-        fix = wrapped(tr("fix: {fix}", fix=cause.fix), width)
-        fix.stylize("cyan")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
         grid.add_row(f"{number}.", wrapped(_cause_text(cause), width))
-        grid.add_row("", fix)
-    console.print(grid)
+        console.print(grid)
+        # The fix is code: one line, never cut, so that it pastes whole (the terminal wraps it).
+        fix = Text(indent + tr("fix: {fix}", fix=cause.fix), style="cyan")
+        console.print(fix, soft_wrap=True)
 
 
 def _heads(item: Explained) -> list[str]:
