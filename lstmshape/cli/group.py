@@ -36,9 +36,20 @@ def click_error(name: str) -> Any:
 class ExplainGroup(TyperGroup):
     """The group of commands whose own options are the explain command's."""
 
-    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: Any = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        *rest: Any,
+        **kwargs: Any,
+    ) -> Any:
         """Run in the language --lang asks for (else the environment's), chosen before any option
-        is read; a host that runs several commands in one process gets each in its own."""
+        is read; a host that runs several commands in one process gets each in its own.
+
+        Click's own usage errors are said as lstmshape says its own ("Error: ...", "Try ..."):
+        run with ``standalone_mode=False``, Click raises them here instead of drawing them."""
         import sys
 
         from lstmshape.cli.language import language_asked, typer_speaking
@@ -46,7 +57,37 @@ class ExplainGroup(TyperGroup):
 
         argv = list(sys.argv[1:] if args is None else args)
         with speaking(language_asked(argv)), typer_speaking():
-            return super().main(argv, *rest, **kwargs)
+            try:
+                code = super().main(argv, prog_name, complete_var, False, *rest, **kwargs)
+            except click_error("ClickException") as error:
+                if not standalone_mode:
+                    raise
+                _say_usage_error(error)
+                sys.exit(2)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Bare lstmshape: the short help on stderr, exit 2, as Click does for a group without
+        # arguments; --help (exit 0) shows every option.
+        if not args and not ctx.resilient_parsing:
+            import typer
+
+            from lstmshape.cli.usage import short_help
+
+            typer.echo(short_help(ctx), err=True)
+            ctx.exit(2)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            # Typer's --install-completion and --show-completion are flags (the shell detected):
+            # a blank metavar, as every flag of the app has, rather than "<bool>".
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = " "
+        return params
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with click_errors_in_language():
@@ -76,6 +117,14 @@ class Command(TyperCommand):
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
+
+
+def _say_usage_error(error: Any) -> None:
+    from lstmshape.cli.console import consoles, print_lines
+    from lstmshape.cli.usage import error_lines
+
+    _, err = consoles()
+    print_lines(err, error_lines(error))
 
 
 def _spaced_shape(ctx: Any, args: list[str]) -> str:

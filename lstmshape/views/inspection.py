@@ -3,7 +3,6 @@ its parameters with the checkpoint's own shapes and dtypes, count and bytes), th
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from rich.console import Console
@@ -23,7 +22,9 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
     """Write ``inspection`` to ``console`` in ``fmt`` (table, json, markdown or plain); the module
     explained for an input follows in the same format (inside the JSON)."""
     if fmt == "json":
-        write_text(console, json.dumps(inspection.to_dict(), indent=2) + "\n")
+        from lstmshape.views.text import json_text
+
+        write_text(console, json_text(inspection.to_dict()) + "\n")
         return
     from lstmshape.views.table import draw_section
     from lstmshape.views.text import markdown_escape, markdown_section, plain_section, wrapped_item
