@@ -123,14 +123,17 @@ class CappedReader:
             raise TooLarge
 
     def read(self, size: int = -1) -> bytes:
-        if size is not None and size > self.left:
-            # The unpickler asks for exactly what an opcode claims: a claim past the cap is
-            # refused before anything of it is read.
-            raise TooLarge
-        size = self.left + 1 if size is None or size < 0 else size
+        size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)
         data = self.file.read(size)
         self._taken(len(data))
         return data
+
+    def seek(self, offset: int, whence: int = 1) -> int:
+        """Move back over bytes read ahead (``whence`` 1 only): they are not taken."""
+        if whence != 1:
+            raise ValueError("a capped reader moves relative to where it is")
+        self.left -= offset
+        return self.file.seek(offset, 1)
 
     def readline(self, size: int = -1) -> bytes:
         size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)
