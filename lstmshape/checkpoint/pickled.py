@@ -42,8 +42,10 @@ _BUDGETED = {
     "opcodes": N_("{path}: {what} takes more than {limit} opcodes to read."),
     "objects": N_("{path}: {what} builds more than {limit} objects."),
     "depth": N_("{path}: {what} nests containers more than {limit} deep."),
-    "spread": N_("{path}: {what} builds a tuple of more than {limit} elements, counting the ones it "
-                 "holds several times."),
+    "spread": N_(
+        "{path}: {what} builds a tuple of more than {limit} elements, counting the ones it "
+        "holds several times."
+    ),
     "hashed": N_("{path}: {what} hashes more than {limit} elements in its keys."),
     "globals": N_("{path}: {what} names more than {limit} different globals."),
     "integer": N_("{path}: {what} holds an integer of more than {limit} bytes."),
@@ -53,7 +55,9 @@ _BUDGETED = {
 def over_budget(path: str, what: str, error: OverBudget) -> CheckpointError:
     """The error for a pickle that asks for more than lstmshape builds of one: no checkpoint does."""
     return problem(
-        words(_BUDGETED[error.what], path=path, what=what, limit=f"{error.limit:,}"),  # i18n: extracted where made
+        words(
+            _BUDGETED[error.what], path=path, what=what, limit=f"{error.limit:,}"
+        ),  # i18n: extracted where made
         details=[
             words(
                 "No torch checkpoint comes near this limit; lstmshape stopped reading there "
@@ -167,9 +171,13 @@ def read_pickle(
     return contents_of(path, fmt, root, walked, unpickler), walked, unpickler
 
 
-def storage_problems(walked: Walked, available: dict[str, int], where: str) -> list[Words]:
+def storage_problems(
+    walked: Walked, available: dict[str, int], where: str, *, exact: bool = False
+) -> list[Words]:
     """Tensors whose data the file lacks: a storage missing, or shorter than its tensors need.
-    ``available`` holds each storage key's bytes in the file; ``where`` names a key's place."""
+    ``available`` holds each storage key's bytes in the file; ``where`` names a key's place.
+    ``exact``: a record of any other size than its storage's is refused (torch.save's zip: torch
+    checks each record's size)."""
     problems: list[Words] = []
     told: set[str] = set()
     for name, record in walked.records():
@@ -187,6 +195,17 @@ def storage_problems(walked: Walked, available: dict[str, int], where: str) -> l
             problems.append(
                 words(
                     "{name}: {place} holds {has} bytes of the {nbytes} its storage has",
+                    name=name,
+                    place=place,
+                    has=f"{has:,}",
+                    nbytes=nbytes,
+                )
+            )
+        elif exact and has != storage.nbytes:
+            problems.append(
+                words(
+                    "{name}: {place} holds {has} bytes, but its storage has {nbytes}: torch.load "
+                    "refuses a record of another size",
                     name=name,
                     place=place,
                     has=f"{has:,}",

@@ -20,6 +20,7 @@ import pickle
 import reprlib
 import struct
 from collections.abc import Callable
+from functools import partial
 from typing import IO, Any, TypeGuard
 
 from lstmshape.checkpoint.allowlist import TORCH_WEIGHTS_ONLY, mapped, torch_refusal
@@ -64,9 +65,7 @@ PICKLE_FAULTS = (
 # The opcodes torch's weights_only unpickler reads (torch/_weights_only_unpickler.py, Unpickler.load,
 # torch 2.13): any other makes it refuse the file with "Unsupported operand N". Protocol 2, torch.save's
 # default, needs no other; protocols 3 to 5 (pickle_protocol=4) start with FRAME, which it refuses.
-TORCH_OPCODES = frozenset(
-    b"c\x81Rb" b"ae" b"su" b"(t\x85\x86\x87" b"N\x89\x88" b")]}\x8f" b"JKMG" b"XUQ" b"hjqr\x8a" b"\x80."
-)
+TORCH_OPCODES = frozenset(b"c\x81Rbaesu(t\x85\x86\x87N\x89\x88)]}\x8fJKMGXUQhjqr\x8a\x80.")
 _CHUNK = 1 << 20
 _MARK = object()
 Stack = list[Any]
@@ -99,7 +98,9 @@ class SafeUnpickler:
         self._hashed = 0
         self._height: dict[int, int] = {}
         self._spread: dict[int, int] = {}
-        self._kept: list[object] = []  # containers measured, kept alive so that their ids stay theirs
+        self._kept: list[
+            object
+        ] = []  # containers measured, kept alive so that their ids stay theirs
 
     # -- reading the bytes ------------------------------------------------------------------------
 
@@ -135,7 +136,11 @@ class SafeUnpickler:
             self._fill(len(self._buffer) - self._at + 1)
 
     def _number(self, layout: str) -> int:
-        value: int = struct.unpack(layout, self._take(struct.calcsize(layout)))[0]
+        reader = _LAYOUTS[layout]
+        if self._at + reader.size > len(self._buffer):
+            self._fill(reader.size)
+        value: int = reader.unpack_from(self._buffer, self._at)[0]
+        self._at += reader.size
         return value
 
     def _rewind(self) -> None:
@@ -152,27 +157,46 @@ class SafeUnpickler:
             raise OverBudget("objects", MAX_OBJECTS)
 
     def _push(self, value: object) -> None:
-        self._count(1)
+        self._objects += 1
+        if self._objects > MAX_OBJECTS:
+            raise OverBudget("objects", MAX_OBJECTS)
         self._stack.append(value)
+
+    def _measure(self, items: Any) -> tuple[int, int]:
+        """The nesting of a container of ``items`` and its elements counted with sharing: text
+        and numbers count 1 and nest nothing; containers as measured when built."""
+        height, spread = 1, 1
+        heights, spreads = self._height, self._spread
+        for item in items:
+            if type(item) in _SCALARS:
+                spread += 1
+                continue
+            key = id(item)
+            below = heights.get(key, 1) + 1
+            height = max(height, below)
+            spread += spreads.get(key, 1)
+        if height > MAX_DEPTH:
+            raise OverBudget("depth", MAX_DEPTH)
+        return height, spread
 
     def _measured(self, container: Any, items: Any, spreads: bool = False) -> Any:
         """``container`` with its nesting (and, for a tuple or frozenset, its elements counted with
         sharing) from its ``items``; over the budget, refused before anything hashes or walks it."""
-        height = 1 + max((self._height.get(id(item), 0) for item in items), default=0)
-        if height > MAX_DEPTH:
-            raise OverBudget("depth", MAX_DEPTH)
-        self._height[id(container)] = height
+        height, spread = self._measure(items)
+        if height > 1:
+            self._height[id(container)] = height
         if spreads:
-            spread = 1 + sum(self._spread.get(id(item), 1) for item in items)
             if spread > MAX_SPREAD:
                 raise OverBudget("spread", MAX_SPREAD)
-            self._spread[id(container)] = spread
-        self._kept.append(container)
+            if spread > len(items) + 1:
+                self._spread[id(container)] = spread
+        if height > 1 or spread > len(items) + 1:
+            self._kept.append(container)
         return container
 
     def _grown(self, container: object, items: Any) -> None:
         """``items`` added to ``container``: its nesting grows with theirs."""
-        height = 1 + max((self._height.get(id(item), 0) for item in items), default=0)
+        height = self._measure(items)[0]
         if height > self._height.get(id(container), 1):
             if height > MAX_DEPTH:
                 raise OverBudget("depth", MAX_DEPTH)
@@ -187,21 +211,26 @@ class SafeUnpickler:
 
     def load(self) -> Any:
         """The object the pickle builds, as records and inert stand-ins."""
-        dispatch = _DISPATCH
-        while True:
-            self._opcodes += 1
-            if self._opcodes > MAX_OPCODES:
-                raise OverBudget("opcodes", MAX_OPCODES)
-            code = self._take(1)[0]
-            if code not in TORCH_OPCODES:
+        actions = {code: partial(method, self, *args) for code, (method, args) in _DISPATCH.items()}
+        torch_reads = TORCH_OPCODES
+        for opcodes in range(1, MAX_OPCODES + 1):
+            at = self._at
+            if at < len(self._buffer):
+                code = self._buffer[at]
+                self._at = at + 1
+            else:
+                code = self._take(1)[0]
+            if code not in torch_reads:
                 self._torch_refuses(f"Unsupported operand {code}")
             if code == 0x2E:  # STOP
+                self._opcodes = opcodes
                 self._rewind()
-                return self._stack.pop()
-            action = dispatch.get(code)
+                return self._pop()
+            action = actions.get(code)
             if action is None:
                 raise pickle.UnpicklingError(f"opcode {code:#04x}, which torch.save never writes")
-            action(self)
+            action()
+        raise OverBudget("opcodes", MAX_OPCODES)
 
     def find_class(self, module: str, name: str) -> Any:
         """What a global stands for: lstmshape's record builders, or an inert stand-in."""
@@ -510,73 +539,73 @@ def _keys_of(args: tuple[Any, ...]) -> list[Any]:
     return [pair[0] for pair in items if isinstance(pair, (list, tuple)) and pair]
 
 
-def _size_op(method: Callable[[SafeUnpickler, str], None], layout: str) -> Callable[..., None]:
-    return lambda machine: method(machine, layout)
+# Text and numbers: they nest nothing and count one element.
+_SCALARS = frozenset((str, int, float, bool, bytes, type(None)))
+_LAYOUTS = {layout: struct.Struct(layout) for layout in ("<B", "<H", "<i", "<I", "<Q", ">d")}
 
-
-_DISPATCH: dict[int, Callable[[SafeUnpickler], None]] = {
-    ord("("): SafeUnpickler._op_mark,
-    ord("0"): SafeUnpickler._op_pop,
-    ord("1"): SafeUnpickler._op_pop_mark,
-    ord("2"): SafeUnpickler._op_dup,
-    0x80: SafeUnpickler._op_proto,
-    0x95: SafeUnpickler._op_frame,
-    ord("c"): SafeUnpickler._op_global,
-    0x93: SafeUnpickler._op_stack_global,
-    ord("N"): lambda m: m._op_constant(None),
-    0x88: lambda m: m._op_constant(True),
-    0x89: lambda m: m._op_constant(False),
-    ord("J"): SafeUnpickler._op_binint,
-    ord("K"): SafeUnpickler._op_binint1,
-    ord("M"): SafeUnpickler._op_binint2,
-    0x8A: _size_op(SafeUnpickler._op_long, "<B"),
-    0x8B: _size_op(SafeUnpickler._op_long, "<i"),
-    ord("I"): SafeUnpickler._op_text_int,
-    ord("L"): SafeUnpickler._op_text_int,
-    ord("G"): SafeUnpickler._op_float,
-    ord("F"): SafeUnpickler._op_text_float,
-    ord("X"): _size_op(SafeUnpickler._op_unicode, "<I"),
-    0x8C: _size_op(SafeUnpickler._op_unicode, "<B"),
-    0x8D: _size_op(SafeUnpickler._op_unicode, "<Q"),
-    ord("V"): SafeUnpickler._op_text_unicode,
-    ord("U"): _size_op(SafeUnpickler._op_string, "<B"),
-    ord("T"): _size_op(SafeUnpickler._op_string, "<i"),
-    ord("S"): SafeUnpickler._op_text_string,
-    ord("C"): _size_op(SafeUnpickler._op_bytes, "<B"),
-    ord("B"): _size_op(SafeUnpickler._op_bytes, "<I"),
-    0x8E: _size_op(SafeUnpickler._op_bytes, "<Q"),
-    0x96: SafeUnpickler._op_bytearray,
-    ord(")"): lambda m: m._op_empty(tuple),
-    ord("]"): lambda m: m._op_empty(list),
-    ord("}"): lambda m: m._op_empty(dict),
-    0x8F: lambda m: m._op_empty(set),
-    ord("t"): lambda m: m._op_tuple(-1),
-    0x85: lambda m: m._op_tuple(1),
-    0x86: lambda m: m._op_tuple(2),
-    0x87: lambda m: m._op_tuple(3),
-    ord("l"): SafeUnpickler._op_list,
-    ord("d"): SafeUnpickler._op_dict,
-    0x91: SafeUnpickler._op_frozenset,
-    ord("a"): SafeUnpickler._op_append,
-    ord("e"): SafeUnpickler._op_appends,
-    ord("s"): SafeUnpickler._op_setitem,
-    ord("u"): SafeUnpickler._op_setitems,
-    0x90: SafeUnpickler._op_additems,
-    ord("g"): lambda m: m._op_get(None),
-    ord("h"): lambda m: m._op_get("<B"),
-    ord("j"): lambda m: m._op_get("<I"),
-    ord("p"): lambda m: m._op_put(None),
-    ord("q"): lambda m: m._op_put("<B"),
-    ord("r"): lambda m: m._op_put("<I"),
-    0x94: SafeUnpickler._op_memoize,
-    ord("P"): lambda m: m._op_persid(False),
-    ord("Q"): lambda m: m._op_persid(True),
-    ord("R"): SafeUnpickler._op_reduce,
-    0x81: SafeUnpickler._op_newobj,
-    0x92: SafeUnpickler._op_newobj_ex,
-    ord("o"): SafeUnpickler._op_obj,
-    ord("i"): SafeUnpickler._op_inst,
-    ord("b"): SafeUnpickler._op_build,
+_DISPATCH: dict[int, tuple[Callable[..., None], tuple[Any, ...]]] = {
+    ord("("): (SafeUnpickler._op_mark, ()),
+    ord("0"): (SafeUnpickler._op_pop, ()),
+    ord("1"): (SafeUnpickler._op_pop_mark, ()),
+    ord("2"): (SafeUnpickler._op_dup, ()),
+    0x80: (SafeUnpickler._op_proto, ()),
+    0x95: (SafeUnpickler._op_frame, ()),
+    ord("c"): (SafeUnpickler._op_global, ()),
+    0x93: (SafeUnpickler._op_stack_global, ()),
+    ord("N"): (SafeUnpickler._op_constant, (None,)),
+    0x88: (SafeUnpickler._op_constant, (True,)),
+    0x89: (SafeUnpickler._op_constant, (False,)),
+    ord("J"): (SafeUnpickler._op_binint, ()),
+    ord("K"): (SafeUnpickler._op_binint1, ()),
+    ord("M"): (SafeUnpickler._op_binint2, ()),
+    0x8A: (SafeUnpickler._op_long, ("<B",)),
+    0x8B: (SafeUnpickler._op_long, ("<i",)),
+    ord("I"): (SafeUnpickler._op_text_int, ()),
+    ord("L"): (SafeUnpickler._op_text_int, ()),
+    ord("G"): (SafeUnpickler._op_float, ()),
+    ord("F"): (SafeUnpickler._op_text_float, ()),
+    ord("X"): (SafeUnpickler._op_unicode, ("<I",)),
+    0x8C: (SafeUnpickler._op_unicode, ("<B",)),
+    0x8D: (SafeUnpickler._op_unicode, ("<Q",)),
+    ord("V"): (SafeUnpickler._op_text_unicode, ()),
+    ord("U"): (SafeUnpickler._op_string, ("<B",)),
+    ord("T"): (SafeUnpickler._op_string, ("<i",)),
+    ord("S"): (SafeUnpickler._op_text_string, ()),
+    ord("C"): (SafeUnpickler._op_bytes, ("<B",)),
+    ord("B"): (SafeUnpickler._op_bytes, ("<I",)),
+    0x8E: (SafeUnpickler._op_bytes, ("<Q",)),
+    0x96: (SafeUnpickler._op_bytearray, ()),
+    ord(")"): (SafeUnpickler._op_empty, (tuple,)),
+    ord("]"): (SafeUnpickler._op_empty, (list,)),
+    ord("}"): (SafeUnpickler._op_empty, (dict,)),
+    0x8F: (SafeUnpickler._op_empty, (set,)),
+    ord("t"): (SafeUnpickler._op_tuple, (-1,)),
+    0x85: (SafeUnpickler._op_tuple, (1,)),
+    0x86: (SafeUnpickler._op_tuple, (2,)),
+    0x87: (SafeUnpickler._op_tuple, (3,)),
+    ord("l"): (SafeUnpickler._op_list, ()),
+    ord("d"): (SafeUnpickler._op_dict, ()),
+    0x91: (SafeUnpickler._op_frozenset, ()),
+    ord("a"): (SafeUnpickler._op_append, ()),
+    ord("e"): (SafeUnpickler._op_appends, ()),
+    ord("s"): (SafeUnpickler._op_setitem, ()),
+    ord("u"): (SafeUnpickler._op_setitems, ()),
+    0x90: (SafeUnpickler._op_additems, ()),
+    ord("g"): (SafeUnpickler._op_get, (None,)),
+    ord("h"): (SafeUnpickler._op_get, ("<B",)),
+    ord("j"): (SafeUnpickler._op_get, ("<I",)),
+    ord("p"): (SafeUnpickler._op_put, (None,)),
+    ord("q"): (SafeUnpickler._op_put, ("<B",)),
+    ord("r"): (SafeUnpickler._op_put, ("<I",)),
+    0x94: (SafeUnpickler._op_memoize, ()),
+    ord("P"): (SafeUnpickler._op_persid, (False,)),
+    ord("Q"): (SafeUnpickler._op_persid, (True,)),
+    ord("R"): (SafeUnpickler._op_reduce, ()),
+    0x81: (SafeUnpickler._op_newobj, ()),
+    0x92: (SafeUnpickler._op_newobj_ex, ()),
+    ord("o"): (SafeUnpickler._op_obj, ()),
+    ord("i"): (SafeUnpickler._op_inst, ()),
+    ord("b"): (SafeUnpickler._op_build, ()),
 }
 
 
@@ -625,8 +654,13 @@ _BOUNDED.maxlevel = 3
 _BOUNDED.maxstring = _BOUNDED.maxother = 50
 
 
+def bounded_repr(value: object) -> str:
+    """``repr(value)`` cut short, in bounded work: three levels deep, a few items a level."""
+    return _BOUNDED.repr(value)
+
+
 def _short(value: object) -> str:
-    text = _BOUNDED.repr(value)
+    text = bounded_repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
