@@ -174,7 +174,9 @@ class SafeUnpickler:
             key = id(item)
             below = heights.get(key, 1) + 1
             height = max(height, below)
-            spread += spreads.get(key, 1)
+            known = spreads.get(key)
+            # A tuple not measured holds scalars only: its length and itself.
+            spread += known if known is not None else _unmeasured_spread(item)
         if height > MAX_DEPTH:
             raise OverBudget("depth", MAX_DEPTH)
         return height, spread
@@ -391,7 +393,8 @@ class SafeUnpickler:
     def _spread_checked(self, items: Any) -> None:
         """Refuse items whose hashing would pass the budget, before they are hashed: hashing a
         tuple visits all its elements, shared ones as many times as they are held."""
-        self._hashed += sum(self._spread.get(id(item), 1) for item in items)
+        spreads = self._spread
+        self._hashed += sum(spreads.get(id(item)) or _unmeasured_spread(item) for item in items)
         if self._hashed > MAX_HASHED:
             raise OverBudget("hashed", MAX_HASHED)
 
@@ -537,6 +540,10 @@ def _keys_of(args: tuple[Any, ...]) -> list[Any]:
     """The keys an OrderedDict built from ``args`` (its items, as pairs) hashes."""
     items = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else ()
     return [pair[0] for pair in items if isinstance(pair, (list, tuple)) and pair]
+
+
+def _unmeasured_spread(item: object) -> int:
+    return len(item) + 1 if isinstance(item, (tuple, frozenset)) else 1
 
 
 # Text and numbers: they nest nothing and count one element.
