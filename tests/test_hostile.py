@@ -328,29 +328,39 @@ def test_lstmshape_agrees_with_torch_on_mutated_checkpoints(
         assert any(why in said for why in SAYS_WHY), said
 
 
-_ST_DTYPES = ["F32", "F16", "BF16", "I64", "U8", "BOOL", "F8_E4M3", "F64", "X9", ""]
+_ST_DTYPES = ["F32", "F16", "BF16", "I64", "U8", "BOOL", "F8_E4M3", "F64"]
+_ST_FAULTS = {
+    "dtype": ["X9", "", 3, None, [], "f32"],
+    "shape": [[-1], [2**64], [1.5], "3", None, [[2]]],
+    "data_offsets": [[0], [4, 0], [-4, 0], [0, 2**64], None, [0, 1.0]],
+}
 
 
 @st.composite
 def safetensors_files(draw: st.DrawFn) -> bytes:
+    """A sound safetensors file, or one with one fault: a field of a tensor, its metadata, the
+    bytes after the header."""
     header: dict[str, object] = {}
     offset = 0
-    for i in range(draw(st.integers(0, 3))):
-        shape = draw(st.lists(st.integers(-1, 5), max_size=3))
+    for i in range(draw(st.integers(1, 3))):
         dtype = draw(st.sampled_from(_ST_DTYPES))
-        nbytes = 4 * max(1, abs(sum(shape)))
-        end = offset + draw(st.sampled_from([nbytes, nbytes + 1, nbytes - 1, 0]))
-        entry: dict[str, object] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, end]}
-        if draw(st.booleans()):
-            entry["data_offsets"] = [offset, offset + _nbytes(dtype, shape)]
-        header[f"t{i}"] = entry
-        offset = max(offset, entry["data_offsets"][1])  # type: ignore[index]
-    if draw(st.booleans()):
+        shape = draw(st.lists(st.integers(0, 4), max_size=3))
+        size = _nbytes(dtype, shape)
+        header[f"t{i}"] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + size]}
+        offset += size
+    fault = draw(st.sampled_from(["none", "metadata", "field", "data", "missing"]))
+    entry: dict[str, object] = header["t0"]  # type: ignore[assignment]
+    if fault == "metadata":
         header["__metadata__"] = draw(
-            st.sampled_from([{"a": "b"}, {"a": 1}, "x", [], {}, {"a": None}])
+            st.sampled_from([{"a": "b"}, {"a": 1}, "x", [], {}, {"a": None}, {"a": ["b"]}])
         )
+    elif fault == "field":
+        field = draw(st.sampled_from(sorted(_ST_FAULTS)))
+        entry[field] = draw(st.sampled_from(_ST_FAULTS[field]))
+    elif fault == "missing":
+        del entry[draw(st.sampled_from(sorted(_ST_FAULTS)))]
     raw = json.dumps(header).encode() + b" " * draw(st.integers(0, 3))
-    data = b"\0" * (offset + draw(st.sampled_from([0, 0, 1, -1])))
+    data = b"\0" * max(0, offset + (draw(st.sampled_from([1, -1])) if fault == "data" else 0))
     return struct.pack("<Q", len(raw)) + raw + data
 
 
