@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import lstmshape
 from lstmshape import inspect_checkpoint
 from lstmshape.checkpoint import unpickler
 from lstmshape.errors import LstmShapeError
@@ -123,6 +124,37 @@ def test_every_hostile_text_through_every_command(tmp_path: Path, name: str, fmt
         result = invoke([a.replace("\x00", "0") for a in args])
         assert result.exit_code in (0, 1, 2), (args, result.output)
         _no_raw_controls(result.stdout + result.stderr, fmt)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: lstmshape.explain(input=(-(10**5000), 3, 10), hidden_size=20),
+        lambda: lstmshape.explain(input=(4, 3, 10), hidden_size=10**5000),
+        lambda: lstmshape.explain(input=(4, 3, 10), hidden_size=-(10**5000)),
+        lambda: lstmshape.ModuleSpec(10, 20, num_layers=10**5000),
+        lambda: lstmshape.explain(input=(4, 3, 10), hidden_size=20, h_0=(10**5000, 3, 20)),
+        lambda: lstmshape.inspect_checkpoint(None),
+        lambda: lstmshape.assert_shapes(lstmshape.ModuleSpec(10, 20), (4, 3, 10), [1, 2]),
+    ],
+)
+def test_the_api_refuses_wrong_values_with_its_own_error(call: Callable[[], object]) -> None:
+    """Integers of more than 4,300 digits and wrong types: lstmshape's error and a fix, never a
+    bare ValueError or TypeError."""
+    with pytest.raises(LstmShapeError, match=r"largest size|takes a") as raised:
+        call()
+    assert raised.value.hint is not None
+
+
+def test_numpy_integers_are_the_integers_they_are() -> None:
+    numpy = pytest.importorskip("numpy")
+    text = "RuntimeError: Expected hidden[0] size (2, 3, 20), got [1, 3, 20]"
+    assert (
+        lstmshape.why(text, proj_size=numpy.int64(3)).to_dict()
+        == lstmshape.why(text, proj_size=3).to_dict()
+    )
+    spec = lstmshape.ModuleSpec(numpy.int64(10), numpy.int32(20), num_layers=numpy.int16(2))
+    assert spec == lstmshape.ModuleSpec(10, 20, num_layers=2)
 
 
 def _no_raw_controls(output: str, fmt: str) -> None:

@@ -652,7 +652,11 @@ def storage_of(pid: Any) -> Any:
 
 
 def _is_size(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    # torch's sizes are 64-bit: a larger one is no tensor's (and may be too long to write).
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _INT64_MAX
+
+
+_INT64_MAX = 2**63 - 1
 
 
 # A repr of bounded work and length: what a pickle built may be a DAG that prints as gigabytes.
