@@ -446,3 +446,55 @@ def test_fuzzing_with_a_fixed_seed_finds_no_traceback(tmp_path: Path) -> None:
             pass
         except Exception as error:  # the failure reported, whatever it is
             pytest.fail(f"{area}: {type(error).__name__}: {error}")
+
+
+# --- what the process writes to -----------------------------------------------------------------
+
+COMMANDS = {
+    "explain": ["--input", "4,3,10", "--hidden", "20"],
+    "inspect": ["inspect", "examples/seq2seq.pt"],
+    "why": ["why", "RuntimeError: input.size(-1) must be equal to input_size. Expected 10, got 5"],
+    "check": ["check", "examples/tutorials.toml"],
+}
+
+
+def _run(
+    args: list[str], *, stdout: object = subprocess.PIPE, **env: str
+) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "lstmshape", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "80", **env},
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_command_says_a_full_stdout_and_exits_2(command: str) -> None:
+    with open("/dev/full", "w") as full:
+        result = _run(COMMANDS[command], stdout=full)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: Cannot write the results to standard output: No space")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("lang", ["ja", "fr"])
+def test_every_command_runs_on_a_terminal_that_cannot_write_the_language(
+    command: str, lang: str
+) -> None:
+    """--lang ja on an ASCII stdout: the same exit code as on UTF-8, the characters it cannot
+    write as escapes, never a traceback half way."""
+    args = [*COMMANDS[command], "--lang", lang]
+    utf8 = _run(args, PYTHONIOENCODING="utf-8")
+    ascii_ = _run(args, PYTHONIOENCODING="ascii")
+    assert ascii_.returncode == utf8.returncode, ascii_.stderr
+    assert "Traceback" not in ascii_.stderr
+    assert ascii_.stdout.isascii()
+    if not utf8.stdout.isascii():
+        assert "\\u" in ascii_.stdout or "\\x" in ascii_.stdout

@@ -29,6 +29,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -244,6 +245,9 @@ def run(count: int, seed: int) -> dict[str, Counter[str]]:
         tally["code run"] += SENTINEL.exists()
         SENTINEL.unlink(missing_ok=True)
         path.unlink()
+        if (i + 1) % 100 == 0:
+            print(f"{i + 1} cases", file=sys.stderr, flush=True)
+            report(counts, sys.stderr)
     oracle.kill()
     return counts
 
@@ -288,16 +292,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--big", action="store_true")
     options = parser.parse_args()
-    counts = run(options.cases, options.seed)
-    columns = ["cases", "tracebacks", "past 10 s", "over 300 MiB", "wrong ok", "code run"]
-    print("| area | " + " | ".join(columns) + " |")
-    print("|---|" + "---|" * len(columns))
-    for area, tally in counts.items():
-        print(f"| {area} | " + " | ".join(str(tally[c]) for c in columns) + " |")
-    total = sum(counts.values(), Counter())
-    print("| all | " + " | ".join(str(total[c]) for c in columns) + " |")
     if options.big:
-        print(measure_big())
+        print(measure_big(), flush=True)
+    report(run(options.cases, options.seed), sys.stdout)
+
+
+def report(counts: dict[str, Counter[str]], out: TextIO) -> None:
+    """The counts as a Markdown table, an area a row, and the sum."""
+    columns = ["cases", "tracebacks", "past 10 s", "over 300 MiB", "wrong ok", "code run"]
+    print("| area | " + " | ".join(columns) + " |", file=out)
+    print("|---|" + "---|" * len(columns), file=out)
+    for area, tally in counts.items():
+        print(f"| {area} | " + " | ".join(str(tally[c]) for c in columns) + " |", file=out)
+    total = sum(counts.values(), Counter())
+    print("| all | " + " | ".join(str(total[c]) for c in columns) + " |", file=out, flush=True)
 
 
 if __name__ == "__main__":
