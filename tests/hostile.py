@@ -50,7 +50,14 @@ def global_(module: str, name: str) -> bytes:
     return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
 
 
-def tensor(key: str, numel: int, shape: tuple[int, ...], *, storage: str = "FloatStorage") -> bytes:
+def tensor(
+    key: str,
+    numel: int,
+    shape: tuple[int, ...],
+    *,
+    storage: str = "FloatStorage",
+    location: str = "cpu",
+) -> bytes:
     """A protocol-2 pickle fragment that builds one tensor, as torch.save writes it."""
     sizes = b"(" + b"".join(b"J" + struct.pack("<i", s) for s in shape) + b"t"
     strides, step = [], 1
@@ -60,7 +67,7 @@ def tensor(key: str, numel: int, shape: tuple[int, ...], *, storage: str = "Floa
     stride = b"(" + b"".join(b"J" + struct.pack("<i", s) for s in reversed(strides)) + b"t"
     pid = (
         b"(" + short_unicode("storage") + global_("torch", storage) + short_unicode(key)
-        + short_unicode("cpu") + b"J" + struct.pack("<i", numel) + b"tQ"
+        + short_unicode(location) + b"J" + struct.pack("<i", numel) + b"tQ"
     )  # fmt: skip
     return (
         global_("torch._utils", "_rebuild_tensor_v2") + b"(" + pid + b"K\x00" + sizes + stride
@@ -230,6 +237,11 @@ def storage_longer() -> bytes:
     return lstm_zip(extra=b"\0\0\0")
 
 
+def unknown_device() -> bytes:
+    """A storage tagged with a device torch.load does not know ("cp)")."""
+    return torch_zip(state_dict([("w", tensor("0", 1, (1,), location="cp)"))]), {"0": b"\0" * 4})
+
+
 def no_version() -> bytes:
     """A torch zip without its ARCHIVE/version record."""
     return lstm_zip(version=False)
@@ -282,6 +294,7 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "st-escape-key": ("escapes", st_escape_key),
     "storage-longer": ("torch-refuses", storage_longer),
     "no-version": ("torch-refuses", no_version),
+    "unknown-device": ("torch-refuses", unknown_device),
     "build-on-function": ("torch-refuses", build_on_function),
     "escape-global": ("escapes", escape_global),
     "escape-key": ("escapes", escape_key),

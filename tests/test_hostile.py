@@ -229,7 +229,9 @@ def test_a_files_text_is_shown_with_its_controls_written_out(
     assert (shown.replace("\\", "\\\\") if fmt == "markdown" else shown) in st_key.stdout
 
 
-@pytest.mark.parametrize("name", ["storage-longer", "no-version", "build-on-function"])
+@pytest.mark.parametrize(
+    "name", ["storage-longer", "no-version", "build-on-function", "unknown-device"]
+)
 def test_what_torch_refuses_is_never_ok(files: dict[str, Path], name: str) -> None:
     with pytest.raises(Exception):  # noqa: B017, PT011 (torch's own error, any of its kinds)
         _torch_load(files[name])

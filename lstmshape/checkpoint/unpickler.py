@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import pickle
+import re
 import reprlib
 import struct
 from collections.abc import Callable
@@ -675,6 +676,10 @@ def storage_of(pid: Any) -> Any:
         raise pickle.UnpicklingError(f"a storage of type {_short(storage_type)}")
     if not isinstance(key, (str, int)) or not _is_size(numel):
         raise pickle.UnpicklingError(f"a storage with key {_short(key)} and size {_short(numel)}")
+    if not _known_location(location):
+        raise pickle.UnpicklingError(
+            f"a storage on device {_short(location)}, which torch.load does not know"
+        )
     record = StorageRecord(str(key), storage_type.dtype, str(location), numel)
     view = pid[5] if len(pid) == 6 else None
     if view is not None:
@@ -684,6 +689,21 @@ def storage_of(pid: Any) -> Any:
             raise pickle.UnpicklingError(f"a storage view {_short(view)}")
         record.view_offset, record.view_numel = view[1], view[2]
     return record
+
+
+# The devices torch.load restores a storage to (torch/serialization.py, register_package): cpu, mps,
+# meta, and the backends' names alone or followed by ":" or a number ("cuda:0", "cuda1").
+_BACKENDS = re.compile(r"(cuda|privateuseone|hpu|xpu|mtia)(:|[0-9]+|$)")
+
+
+def _known_location(location: object) -> bool:
+    """Whether torch.load knows the device a storage is tagged with; a checkpoint saved on a GPU
+    is known, whatever the machine that reads it."""
+    if not isinstance(location, str):
+        return False
+    return (
+        location in ("cpu", "meta") or location.startswith("mps") or bool(_BACKENDS.match(location))
+    )
 
 
 def _is_size(value: object) -> TypeGuard[int]:
