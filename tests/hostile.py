@@ -127,6 +127,11 @@ def empty_dicts(count: int = 60_000_000) -> bytes:
     return zipped(PROTO + b"}" * count + STOP)
 
 
+def many_references(count: int = 600_000) -> bytes:
+    """``count`` items appended to a list at once: each is an object and a reference kept."""
+    return zipped(PROTO + b"](" + b"N" * count + b"e" + STOP)
+
+
 def tuple_key(levels: int = 60) -> bytes:
     """A dict key that is a DAG of shared tuples: hashing it visits 2^levels elements."""
     key = b"N" + b"2\x86" * levels
@@ -279,6 +284,7 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "nested-lists": ("budget", nested_lists),
     "nested-modules": ("budget", nested_modules),
     "empty-dicts": ("budget", empty_dicts),
+    "many-references": ("budget", many_references),
     "tuple-key": ("budget", tuple_key),
     "list-dag": ("budget", list_dag),
     "long4": ("budget", long4),

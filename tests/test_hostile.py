@@ -168,9 +168,10 @@ def _no_raw_controls(output: str, fmt: str) -> None:
     ("name", "said"),
     [
         ("memo-index", "not a state_dict"),
-        ("nested-lists", "more than 1,000,000 objects"),
+        ("nested-lists", "more than 1,000,000 opcodes"),
         ("nested-modules", "nests containers more than 200 deep"),
-        ("empty-dicts", "more than 1,000,000 objects"),
+        ("empty-dicts", "more than 1,000,000 opcodes"),
+        ("many-references", "more than 1,000,000 objects"),
         ("tuple-key", "a tuple of more than 1,000,000 elements"),
         ("list-dag", "a persistent id that is not a storage"),
         ("long4", "an integer of more than 256 bytes"),
