@@ -11,13 +11,14 @@ import os
 
 from lstmshape.checkpoint.contents import FORMATS, Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.files import detect, open_checkpoint
+from lstmshape.faults import reading
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> Contents:
     """Every state_dict in the checkpoint at ``path``, with each tensor's name, shape and dtype."""
     shown = os.fspath(path)
     file, size = open_checkpoint(shown)
-    with file:
+    with file, reading(shown, subject="checkpoint"):
         fmt = detect(shown, file.read(16), size)
         file.seek(0)
         if fmt == "torch-zip":

@@ -16,6 +16,7 @@ from lstmshape.model.inspection import (
     prefixed,
 )
 from lstmshape.model.weights import FoundModule
+from lstmshape.reading import path_of
 from lstmshape.weights import find_modules
 
 # Names of other tensors kept for the views: they list a few, JSON counts them.
@@ -34,7 +35,8 @@ def inspect_checkpoint(path: str | os.PathLike[str], *, lang: str | None = None)
     of the errors; by default LSTMSHAPE_LANG's, else the locale's, else English.
     """
     with speaking(lang_argument(lang)):
-        return inspection_of(read_checkpoint(path))
+        shown = path_of(path, "inspect_checkpoint", "inspect_checkpoint('model.pt')")
+        return inspection_of(read_checkpoint(shown))
 
 
 def inspection_of(contents: Contents) -> Inspection:
