@@ -18,8 +18,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Contents:
     shown = os.fspath(path)
     file, size = open_checkpoint(shown)
     with file:
-        fmt = detect(shown, file.read(16), size)
-        file.seek(0)
+        fmt = detect(shown, file, size)
         if fmt == "torch-zip":
             from lstmshape.checkpoint.torchzip import read_zip
 

@@ -9,7 +9,7 @@ The pickles are read through a capped reader; each storage's count is read and i
 from __future__ import annotations
 
 import struct
-from typing import IO
+from typing import IO, Any
 
 from lstmshape.checkpoint.contents import Contents
 from lstmshape.checkpoint.dtypes import ITEMSIZE
@@ -23,7 +23,6 @@ from lstmshape.checkpoint.pickled import (
 )
 from lstmshape.checkpoint.records import StorageRecord
 from lstmshape.checkpoint.unpickler import SafeUnpickler
-from lstmshape.checkpoint.walk import Walked
 from lstmshape.i18n import tr
 from lstmshape.words import words
 
@@ -72,24 +71,41 @@ def read_legacy(path: str, file: IO[bytes], size: int) -> Contents:
                 protocol=repr(protocol),
             )
         )
-    contents, walked, _ = read_pickle(path, "torch-legacy", reader, tr("the object's pickle"))  # type: ignore[arg-type]
+    recording = _RecordingUnpickler(reader)  # type: ignore[arg-type]
+    what = tr("the object's pickle")
+    contents, walked, _ = read_pickle(path, "torch-legacy", reader, what, recording)  # type: ignore[arg-type]
     keys = load_pickle(path, SafeUnpickler(reader), tr("the list of storages"))  # type: ignore[arg-type]
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise problem(
             words("{path}: the list of storages after the object is not a list of keys.", path=path)
         )
     little = system.get("little_endian", True) is not False
-    available = _storages(file, size, keys, walked, little)
+    available = _storages(file, size, keys, recording.storages, little)
     refuse_damaged(path, storage_problems(walked, available, tr("storage {key}")))
     return contents
 
 
+class _RecordingUnpickler(SafeUnpickler):
+    """The safe unpickler, keeping every storage the pickle names: the legacy format lays out all
+    of them, those of tensors no state_dict holds too (a metric's running total, a cached
+    tensor kept as a plain attribute), and each one's size is needed to find the next."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        super().__init__(file)
+        self.storages: dict[str, StorageRecord] = {}
+
+    def persistent_load(self, pid: Any) -> Any:
+        record = super().persistent_load(pid)
+        if isinstance(record, StorageRecord):
+            self.storages.setdefault(record.key, record)
+        return record
+
+
 def _storages(
-    file: IO[bytes], size: int, keys: list[str], walked: Walked, little: bool
+    file: IO[bytes], size: int, keys: list[str], named: dict[str, StorageRecord], little: bool
 ) -> dict[str, int]:
     """Each storage's bytes in the file, from its element count, the data itself skipped: the
     storages are laid out in ``keys``' order, each after its 8-byte count."""
-    named = {r.storage.key: r.storage for _, r in walked.records() if r.storage is not None}
     available: dict[str, int] = {}
     position = file.tell()
     for key in keys:

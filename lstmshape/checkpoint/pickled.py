@@ -124,11 +124,11 @@ def _described(root: object) -> str:
 
 
 def read_pickle(
-    path: str, fmt: str, file: IO[bytes], what: str
+    path: str, fmt: str, file: IO[bytes], what: str, unpickler: SafeUnpickler | None = None
 ) -> tuple[Contents, Walked, SafeUnpickler]:
-    """One pickle of state_dicts read from ``file``: its contents, its walk (for the storage checks
-    of each format) and the unpickler (the globals it refused)."""
-    unpickler = SafeUnpickler(file)
+    """One pickle of state_dicts read from ``file`` (by ``unpickler``, if given): its contents, its
+    walk (for the storage checks of each format) and the unpickler (the globals it refused)."""
+    unpickler = SafeUnpickler(file) if unpickler is None else unpickler
     root = load_pickle(path, unpickler, what)
     walked = walk(root)
     return contents_of(path, fmt, root, walked, unpickler), walked, unpickler

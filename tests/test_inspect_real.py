@@ -1,0 +1,111 @@
+"""What real libraries save, on models of our own that do what those libraries do: a whole model in
+the legacy format holding tensors that are neither parameters nor buffers (a torchmetrics Metric's
+running state, a Lightning module's cached batch), safetensors files of every header length, and
+more. torch and safetensors write every file; torch is the oracle of what loads."""
+
+from __future__ import annotations
+
+import json
+import struct
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from lstmshape import ModuleSpec, inspect_checkpoint
+from lstmshape.model.weights import weight_arguments
+from tests.strategies import build, specs, torch
+
+
+class RunningTotal(torch.nn.Module):
+    """What a torchmetrics Metric does: its state is plain tensor attributes, neither parameters
+    nor buffers (Metric.add_state sets them with setattr), so state_dict() leaves them out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = torch.zeros(3)
+        self.count = torch.tensor(0, dtype=torch.int64)
+
+
+class Tagger(torch.nn.Module):
+    """A Lightning-like model: a recurrent layer, a metric, a tensor cached on the last batch, and a
+    list of tensors kept for the epoch's end."""
+
+    def __init__(self, recurrent: Any) -> None:
+        super().__init__()
+        self.embedding = torch.nn.Embedding(7, 3)
+        self.rnn = recurrent
+        self.metric = RunningTotal()
+        self.last_batch = torch.randn(2, 5, 3, dtype=torch.float64)
+        self.outputs = [torch.ones(4), torch.zeros(2, 2, dtype=torch.float16)]
+        self.register_buffer("steps", torch.zeros(1))
+        self.register_buffer("scratch", torch.zeros(6), persistent=False)
+
+
+def saved(obj: Any, path: Path, zipped: bool) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's notice that it saves a class's source
+        torch.save(obj, path, _use_new_zipfile_serialization=zipped)
+    return path
+
+
+@settings(max_examples=40)
+@given(spec=specs(), zipped=st.booleans())
+def test_a_whole_model_with_tensors_outside_its_state_dict_is_read_as_torch_loads_it(
+    spec: ModuleSpec, zipped: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    model = Tagger(build(spec))
+    path = saved(model, tmp_path_factory.mktemp("whole") / "model.pt", zipped)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = torch.load(path, weights_only=False)  # torch reads every one of these files
+    inspection = inspect_checkpoint(path)
+    (module,) = inspection.modules
+    assert module.name == "rnn"
+    assert weight_arguments(module.spec) == weight_arguments(spec)
+    assert inspection.tensors == len(loaded.state_dict())
+    rebuilt = build(module.spec)
+    rebuilt.load_state_dict(loaded.rnn.state_dict(), strict=True)
+
+
+def _safetensors_header_lengths() -> list[int]:
+    return list(range(72, 72 + 8 * 300, 8))
+
+
+def test_safetensors_of_every_header_length_is_read_as_safetensors(tmp_path: Path) -> None:
+    """safetensors pads its header to 8 bytes: 300 lengths in a row take every low byte a
+    multiple of 8 can have, 0x80 (a pickle's first byte) among them, several times."""
+    tensors = {"lstm.weight_ih_l0": torch.zeros(8, 3), "lstm.weight_hh_l0": torch.zeros(8, 2)}
+    lengths: set[int] = set()
+    for pad in range(0, 8 * 300, 8):
+        path = tmp_path / f"m{pad}.safetensors"
+        save_file(tensors, str(path), metadata={"pad": "x" * pad})
+        length = struct.unpack("<Q", path.read_bytes()[:8])[0]
+        lengths.add(length)
+        inspection = inspect_checkpoint(path)
+        assert inspection.format == "safetensors"
+        with safe_open(str(path), "pt") as opened:
+            assert inspection.tensors == len(list(opened.keys()))
+        assert inspection.modules[0].spec.torch_call() == "nn.LSTM(3, 2, bias=False)"
+    assert {length & 0xFF for length in lengths} == set(range(0, 256, 8))
+    assert sum(1 for length in lengths if length & 0xFF == 0x80) >= 5
+
+
+@pytest.mark.parametrize("length", [0x80, 0x180, 0x1080, 0x2A80, 0x81, 0x7F])
+def test_a_safetensors_header_of_any_length_unpadded(length: int, tmp_path: Path) -> None:
+    """Writers other than safetensors' own need not pad: any length, the header's JSON padded
+    with spaces as the format allows; safetensors reads each file."""
+    entry = {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}
+    text = json.dumps(entry)
+    header = (text + " " * (length - len(text))).encode()
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(struct.pack("<Q", length) + header + b"\0" * 8)
+    with safe_open(str(path), "pt") as opened:
+        assert list(opened.keys()) == ["w"]
+    inspection = inspect_checkpoint(path)
+    assert (inspection.format, inspection.tensors) == ("safetensors", 1)
