@@ -109,3 +109,53 @@ def test_a_safetensors_header_of_any_length_unpadded(length: int, tmp_path: Path
         assert list(opened.keys()) == ["w"]
     inspection = inspect_checkpoint(path)
     assert (inspection.format, inspection.tensors) == ("safetensors", 1)
+
+
+def _every_argument(module: Any) -> dict[str, Any]:
+    """A torch module's constructor arguments, as its attributes hold them."""
+    from lstmshape.kinds import KINDS
+
+    return {name: getattr(module, name) for name in KINDS[type(module).__name__].arguments}
+
+
+@settings(max_examples=60)
+@given(spec=specs(), zipped=st.booleans(), dropout=st.sampled_from([0.0, 0.1, 0.5, 1.0]))
+def test_a_pickled_model_gives_the_whole_call_its_module_was_built_with(
+    spec: ModuleSpec, zipped: bool, dropout: float, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """batch_first, dropout and nonlinearity are in the pickle, as attributes of the module the
+    file names (never built): read, they make the printed call build a module equal in every
+    constructor argument to the one saved."""
+    if not spec.kind.is_cell:
+        from dataclasses import replace
+
+        spec = replace(spec, dropout=dropout)
+    model = Tagger(build(spec))
+    path = saved(model, tmp_path_factory.mktemp("whole") / "model.pt", zipped)
+    (module,) = inspect_checkpoint(path).modules
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dropout with one layer: torch's own notice
+        rebuilt = eval(module.spec.torch_call(), {"nn": torch.nn})
+    assert _every_argument(rebuilt) == _every_argument(model.rnn)
+    from lstmshape.model.weights import not_in_weights
+
+    assert module.from_file == not_in_weights(spec.kind)
+    assert module.at_defaults == ()
+    assert module.saved_as == f"torch.nn.modules.rnn.{spec.kind.name}"
+    said = module.to_dict()["from_file"]
+    assert said == {name: getattr(model.rnn, name) for name in not_in_weights(spec.kind)}
+
+
+def test_a_state_dict_alone_says_what_the_weights_cannot_tell(tmp_path: Path) -> None:
+    """The same module saved as a state_dict: batch_first is nowhere in the file."""
+    rnn = torch.nn.RNN(10, 20, nonlinearity="relu", batch_first=True)
+    torch.save(rnn.state_dict(), tmp_path / "state.pt")
+    (module,) = inspect_checkpoint(tmp_path / "state.pt").modules
+    assert module.spec.torch_call() == "nn.RNN(10, 20)"
+    assert (module.from_file, module.at_defaults) == (
+        (),
+        ("nonlinearity", "batch_first", "dropout"),
+    )
+    torch.save(rnn, tmp_path / "whole.pt")
+    (module,) = inspect_checkpoint(tmp_path / "whole.pt").modules
+    assert module.spec.torch_call() == "nn.RNN(10, 20, nonlinearity='relu', batch_first=True)"

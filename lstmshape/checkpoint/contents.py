@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import prod
 
 from lstmshape.i18n import N_
 
 Shape = tuple[int, ...]
 Key = str | int
+Scalar = int | float | bool | str
 
 FORMATS = {
     "torch-zip": N_("torch.save's zip format"),
@@ -46,6 +47,15 @@ class StateDict:
     path: tuple[Key, ...]
     """The keys from the checkpoint to it; empty for the checkpoint itself."""
     tensors: tuple[StoredTensor, ...]
+    arguments: dict[str, dict[str, Scalar]] | None = field(default=None, compare=False)
+    """A pickled ``nn.Module``'s: each submodule's constructor arguments as its attributes hold
+    them, by prefix (``{"rnn": {"class": "torch.nn.modules.rnn.RNN", "batch_first": True}}``);
+    None for a mapping of tensors."""
+
+    def source(self) -> str:
+        """Python for the mapping of its keys to tensors, from what torch.load gives:
+        ``checkpoint["state_dict"]``, or ``checkpoint.state_dict()`` for a pickled model."""
+        return self.where() + (".state_dict()" if self.arguments is not None else "")
 
     def where(self) -> str:
         """``checkpoint["model"]``: where it is, as Python indexes it."""

@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from typing import Any
 
 from lstmshape.checkpoint import read_checkpoint
-from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor, where
+from lstmshape.checkpoint.contents import Contents, Scalar, StateDict, StoredTensor, where
+from lstmshape.checkpoint.walk import CLASS
+from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import lang_argument, speaking
 from lstmshape.model.inspection import (
     CheckpointGroup,
@@ -15,7 +19,8 @@ from lstmshape.model.inspection import (
     StoredParameter,
     prefixed,
 )
-from lstmshape.model.weights import FoundModule
+from lstmshape.model.weights import FoundModule, weight_arguments
+from lstmshape.spec import ModuleSpec
 from lstmshape.weights import find_modules
 
 # Names of other tensors kept for the views: they list a few, JSON counts them.
@@ -84,6 +89,39 @@ def _module(
                 parameter.layer,
             )
         )
+    spec, from_file, saved_as = _with_saved_arguments(found, state_dict.arguments)
     return CheckpointModule(
-        found.name, state_dict.path, found.spec, tuple(parameters), found.not_in_weights
+        found.name,
+        state_dict.path,
+        spec,
+        tuple(parameters),
+        found.not_in_weights,
+        from_file=from_file,
+        saved_as=saved_as,
     )
+
+
+def _with_saved_arguments(
+    found: FoundModule, arguments: dict[str, dict[str, Scalar]] | None
+) -> tuple[ModuleSpec, tuple[str, ...], str | None]:
+    """The module's spec with the arguments its weights cannot tell (batch_first, dropout,
+    nonlinearity) as the pickled module holds them, the names of those taken from the file, and
+    the class the pickle names. Only a module whose attributes agree with its weights on every
+    argument the weights tell is read so: attributes edited after construction are not trusted."""
+    saved = (arguments or {}).get(found.name)
+    if saved is None:
+        return found.spec, (), None
+    told = weight_arguments(found.spec)
+    if any(name in saved and saved[name] != value for name, value in told.items()):
+        return found.spec, (), None
+    read: dict[str, Any] = {
+        name: saved[name]
+        for name in found.not_in_weights
+        if name in saved and type(saved[name]) is type(getattr(found.spec, name))
+    }
+    try:
+        spec = replace(found.spec, **read)
+    except InvalidModuleError:
+        return found.spec, (), None
+    saved_as = saved.get(CLASS)
+    return spec, tuple(read), saved_as if isinstance(saved_as, str) else None

@@ -96,7 +96,11 @@ def contents_of(
         path,
         fmt,
         tuple(
-            StateDict(where, tuple(tensor_of(key, record) for key, record in tensors))
+            StateDict(
+                where,
+                tuple(tensor_of(key, record) for key, record in tensors),
+                walked.modules.get(where),
+            )
             for where, tensors in walked.state_dicts
         ),
         loose=len(walked.loose),

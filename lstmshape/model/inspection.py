@@ -68,6 +68,18 @@ class CheckpointModule:
     """Its arguments; those the weights cannot tell (``not_in_weights``) at torch's defaults."""
     parameters: tuple[StoredParameter, ...]
     not_in_weights: tuple[str, ...]
+    """The arguments its weights cannot tell: any value loads them."""
+    from_file: tuple[str, ...] = ()
+    """Those of them read from the pickled module's attributes (a whole model's pickle keeps
+    ``batch_first``, ``dropout``, ``nonlinearity``): ``spec`` holds the file's values."""
+    saved_as: str | None = None
+    """The class the pickle names for the module (``torch.nn.modules.rnn.RNN``, or a subclass);
+    None when the file holds only its tensors."""
+
+    @property
+    def at_defaults(self) -> tuple[str, ...]:
+        """The arguments neither the weights nor the file tell: at torch's defaults in ``spec``."""
+        return tuple(name for name in self.not_in_weights if name not in self.from_file)
 
     @property
     def module(self) -> str:
@@ -108,6 +120,8 @@ class CheckpointModule:
             "call": self.spec.torch_call(),
             "config": self.config,
             "not_in_weights": list(self.not_in_weights),
+            "from_file": {name: getattr(self.spec, name) for name in self.from_file},
+            "saved_as": self.saved_as,
             "num_parameters": self.num_parameters,
             "bytes": self.nbytes,
             "parameters": {

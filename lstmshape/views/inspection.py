@@ -151,10 +151,16 @@ def module_section(module: CheckpointModule, placed: bool = False) -> Section:
         size=size_text(module.nbytes),
         dtypes=", ".join(module.dtypes),
     )
-    if module.not_in_weights:
+    if module.from_file:
+        caption += "\n" + tr(
+            "from the pickled {cls}: {names}; the weights alone decide the rest",
+            cls=module.saved_as or module.module,
+            names=", ".join(f"{n}={getattr(module.spec, n)!r}" for n in module.from_file),
+        )
+    if module.at_defaults:
         caption += "\n" + tr(
             "not in the weights: {names} (any value loads them)",
-            names=", ".join(module.not_in_weights),
+            names=", ".join(module.at_defaults),
         )
     name = _placed(module.shown_name, module.state_dict, placed)
     return Section(
