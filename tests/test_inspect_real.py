@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from safetensors import safe_open
 from safetensors.torch import save_file
@@ -159,3 +159,94 @@ def test_a_state_dict_alone_says_what_the_weights_cannot_tell(tmp_path: Path) ->
     torch.save(rnn, tmp_path / "whole.pt")
     (module,) = inspect_checkpoint(tmp_path / "whole.pt").modules
     assert module.spec.torch_call() == "nn.RNN(10, 20, nonlinearity='relu', batch_first=True)"
+
+
+class Wrapped(torch.nn.Module):
+    """A model kept under an attribute: a LightningModule's ``self.model``, an ``encoder``."""
+
+    def __init__(self, name: str, model: Any) -> None:
+        super().__init__()
+        self.add_module(name, model)
+
+
+def _saved_as(model: Any, form: str, folder: Path) -> tuple[Path, Any]:
+    """``model`` saved as ``form``, and a model whose load_state_dict takes that file's keys."""
+    path = folder / f"{form}.pt"
+    if form == "plain":
+        torch.save(model.state_dict(), path)
+        return path, model
+    if form == "dataparallel":
+        wrapped = torch.nn.DataParallel(model)
+        torch.save(wrapped.state_dict(), path)
+        return path, wrapped
+    if form == "whole dataparallel":
+        wrapped = torch.nn.DataParallel(model)
+        saved(wrapped, path, zipped=True)
+        return path, wrapped
+    if form == "compiled":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's own deprecation notices, on import
+            compiled = torch.compile(model)  # compiles on its first call only: never here
+        torch.save(compiled.state_dict(), path)
+        return path, compiled
+    name = "model" if form == "lightning" else "encoder"
+    wrapper = Wrapped(name, model)
+    state = wrapper.state_dict()
+    torch.save({"state_dict": state, "epoch": 1} if form == "lightning" else state, path)
+    return path, wrapper
+
+
+FORMS = ("plain", "dataparallel", "whole dataparallel", "compiled", "lightning", "encoder")
+
+
+@settings(max_examples=30)
+@given(
+    spec=specs(),
+    name=st.sampled_from(["rnn", "encoder.rnn", "layers.0"]),
+    forms=st.lists(st.sampled_from(FORMS), min_size=2, max_size=2, unique=True),
+)
+def test_one_model_saved_two_ways_is_one_rename_applied_as_printed(
+    spec: ModuleSpec, name: str, forms: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The printed rename, run on what torch.load gives, loads into the other side's model
+    with strict=True, every tensor in its place."""
+    from lstmshape.weights.compare import compare_checkpoints
+
+    assume(set(forms) != {"dataparallel", "whole dataparallel"})  # the same keys: no rename
+    folder = tmp_path_factory.mktemp("forms")
+    head, _, leaf = name.rpartition(".")
+    inner = torch.nn.ModuleDict({leaf: build(spec)})
+    model = torch.nn.ModuleDict({head: inner} if head else dict(inner.items()))
+    model.add_module("out", torch.nn.Linear(3, 2))
+    originals = [value.clone() for value in model.state_dict().values()]
+    (ours, _), (theirs, their_model) = (_saved_as(model, form, folder) for form in forms)
+    comparison = compare_checkpoints(inspect_checkpoint(ours), inspect_checkpoint(theirs))
+    assert comparison.rename is not None
+    assert not comparison.only_ours
+    assert not comparison.only_theirs
+    assert comparison.rename.keys_left == ()
+    assert all(module.same for module in comparison.modules)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scope = {"checkpoint": torch.load(ours, weights_only=False)}
+    exec(comparison.rename.code, scope)
+    with torch.no_grad():
+        for tensor in their_model.state_dict().values():
+            tensor.zero_()
+    their_model.load_state_dict(scope["state_dict"], strict=True)
+    for value, original in zip(their_model.state_dict().values(), originals, strict=True):
+        assert torch.equal(value, original)
+
+
+def test_against_a_dataparallel_checkpoint_says_the_rename_never_strict_false(
+    tmp_path: Path, run: Any
+) -> None:
+    model = torch.nn.ModuleDict({"lstm": torch.nn.LSTM(3, 4), "head": torch.nn.Linear(4, 2)})
+    ours, _ = _saved_as(model, "dataparallel", tmp_path)
+    theirs, _ = _saved_as(model, "plain", tmp_path)
+    result = run(f"inspect {ours} --against {theirs}")
+    assert result.exit_code == 1
+    code = 'state_dict = {k.removeprefix("module."): v for k, v in checkpoint.items()}'
+    assert code in result.stderr.replace("\n  ", " ") or code in result.stderr
+    assert "strict=False" not in result.stderr
+    assert "has recurrent modules that" not in result.stderr

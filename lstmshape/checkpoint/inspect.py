@@ -16,6 +16,7 @@ from lstmshape.model.inspection import (
     CheckpointGroup,
     CheckpointModule,
     Inspection,
+    KeySet,
     StoredParameter,
     prefixed,
 )
@@ -70,6 +71,10 @@ def inspection_of(contents: Contents) -> Inspection:
         tensors=contents.tensors,
         unsafe=contents.refused,
         torch_says=contents.torch_says,
+        key_sets=tuple(
+            KeySet(sd.path, sd.source(), tuple(t.key for t in sd.tensors))
+            for sd in contents.state_dicts
+        ),
     )
 
 

@@ -167,6 +167,16 @@ class CheckpointGroup:
         }
 
 
+@dataclass(frozen=True)
+class KeySet:
+    """One state_dict's keys, every one (a comparison renames them), and the Python that gives
+    the mapping from what torch.load returns (``checkpoint["state_dict"]``)."""
+
+    state_dict: tuple[Key, ...]
+    source: str
+    keys: tuple[str, ...]
+
+
 @dataclass(frozen=True, repr=False)
 class Inspection(Shown):
     """Everything ``lstmshape inspect`` found in one checkpoint."""
@@ -190,6 +200,8 @@ class Inspection(Shown):
     """A module's name and its report for the input asked for (``input``)."""
     lang: str = field(default_factory=language)
     """The language of its text (en, ja, fr, es): the one spoken when it was made."""
+    key_sets: tuple[KeySet, ...] = field(default=(), compare=False)
+    """Every state_dict's keys (not in the JSON: a comparison's renames are checked on them)."""
 
     def summary(self) -> str:
         """The repr's one line: the file, its recurrent modules, the verdict."""

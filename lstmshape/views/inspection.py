@@ -247,9 +247,7 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
             tr("Compared with {other}", other=comparison.theirs),
             (tr("module"), tr("argument"), comparison.ours, comparison.theirs),
             tuple(rows),
-            caption=tr("each module loads the other's state_dict")
-            if comparison.same
-            else tr("{call} refuses one into the other", call=_STRICT),
+            caption=_compared_caption(comparison),
             words=(2, 3),
         )
     ]
@@ -266,6 +264,20 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
 
 
 _STRICT = "load_state_dict(strict=True)"
+
+
+def _compared_caption(comparison: Comparison) -> str:
+    """Whether the two load each other as they are, after one rename of the keys, or not."""
+    if comparison.same:
+        return tr("each module loads the other's state_dict")
+    refused = tr("{call} refuses one into the other", call=_STRICT)
+    if comparison.rename is None:
+        return refused
+    return (
+        refused
+        + "\n"
+        + tr("the same modules under another prefix: {code}", code=comparison.rename.code)
+    )
 
 
 def notes(inspection: Inspection) -> list[str]:

@@ -49,7 +49,14 @@ def find_rename(ours: Sequence[str], theirs: Sequence[str]) -> Rename | None:
     once; None when the names already match or no single rename does it."""
     if not ours or len(ours) != len(theirs) or set(ours) == set(theirs):
         return None
-    tried = Counter(_candidate(a, b) for a in ours for b in theirs)
+    # A module keeps its own name under a wrapper: ``lstm`` and ``gru`` are two modules, not one
+    # renamed; only a bare module (name "") has no name to keep.
+    tried = Counter(
+        _candidate(a, b)
+        for a in ours
+        for b in theirs
+        if not a or not b or a.rpartition(".")[2] == b.rpartition(".")[2]
+    )
     for rename, _ in tried.most_common():
         if not rename.old and not rename.new:
             continue
