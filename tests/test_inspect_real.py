@@ -250,3 +250,54 @@ def test_against_a_dataparallel_checkpoint_says_the_rename_never_strict_false(
     assert code in result.stderr.replace("\n  ", " ") or code in result.stderr
     assert "strict=False" not in result.stderr
     assert "has recurrent modules that" not in result.stderr
+
+
+class AttributeDict(dict):  # type: ignore[type-arg]
+    """Lightning's hyper_parameters are an AttributeDict: a dict subclass, refused, read as data."""
+
+
+@pytest.mark.parametrize("mapping", [dict, AttributeDict])
+def test_a_lightning_checkpoint_shows_its_hyper_parameters(mapping: Any, tmp_path: Path) -> None:
+    model = Wrapped("model", torch.nn.LSTM(3, 4))
+    hyper = mapping(hidden_size=4, lr=0.01, cell="lstm", dropout=None, layers=[64, 32])
+    path = tmp_path / "epoch=3.ckpt"
+    torch.save({"state_dict": model.state_dict(), "hyper_parameters": hyper, "epoch": 3}, path)
+    inspection = inspect_checkpoint(path)
+    saved = torch.load(path, weights_only=False)["hyper_parameters"]
+    shown = inspection.to_dict()["hyper_parameters"]
+    assert shown == {**saved, "layers": "[64, 32]"}
+    assert [h.shown() for h in inspection.hyper_parameters or ()] == [
+        "4", "0.01", "'lstm'", "None", "[64, 32]"
+    ]  # fmt: skip
+    state = torch.nn.LSTM(3, 4).state_dict()
+    assert inspect_checkpoint(tmp_path / "epoch=3.ckpt").to_dict()["weights_beside"] is None
+    torch.save(state, tmp_path / "plain.pt")
+    assert inspect_checkpoint(tmp_path / "plain.pt").hyper_parameters is None
+
+
+class Forecaster:
+    """What darts' TorchForecastingModel.save(PATH) pickles at PATH: the forecasting model's
+    settings without its LightningModule, whose checkpoint it writes at PATH + '.ckpt'."""
+
+    def __init__(self) -> None:
+        self.input_chunk_length = 12
+        self.model_name = "RNNModel"
+
+
+def test_a_darts_save_points_to_its_weights_beside_it(tmp_path: Path, run: Any) -> None:
+    path = tmp_path / "my_model.pt"
+    saved(Forecaster(), path, zipped=True)
+    module = Wrapped("rnn", torch.nn.LSTM(1, 25, batch_first=True))
+    torch.save({"state_dict": module.state_dict(), "hyper_parameters": {"hidden_dim": 25}},
+               f"{path}.ckpt")  # fmt: skip
+    result = run(f"inspect {path}")
+    assert result.exit_code == 2
+    assert f"Try {path}.ckpt: darts' model.save(PATH) keeps the weights there" in result.stderr
+    (found,) = inspect_checkpoint(f"{path}.ckpt").modules
+    assert found.spec.torch_call() == "nn.LSTM(1, 25)"
+    # A pickle that holds tensors too: read, and the file beside it named.
+    saved({"scaler": torch.ones(3)}, path, zipped=True)
+    inspection = inspect_checkpoint(path)
+    assert inspection.weights_beside == f"{path}.ckpt"
+    shown = " ".join(run(f"inspect {path}").stdout.split())
+    assert f"{path}.ckpt lies beside it: darts' model.save(PATH) keeps the weights there" in shown

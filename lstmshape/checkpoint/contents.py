@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from math import prod
 
 from lstmshape.i18n import N_
+from lstmshape.model.inspection import HyperParameter
 
 Shape = tuple[int, ...]
 Key = str | int
@@ -84,6 +85,8 @@ class Contents:
     """Globals outside torch's weights_only allowlist, ``module.name``, in the order first met."""
     torch_says: str | None = None
     """torch.load(weights_only=True)'s sentence for the first of them."""
+    hyper_parameters: tuple[HyperParameter, ...] | None = None
+    """A Lightning checkpoint's ``hyper_parameters``, each value plain or as short text."""
 
     @property
     def tensors(self) -> int:

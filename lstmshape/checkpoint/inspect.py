@@ -10,7 +10,7 @@ from typing import Any
 from lstmshape.checkpoint import read_checkpoint
 from lstmshape.checkpoint.contents import Contents, Scalar, StateDict, StoredTensor, where
 from lstmshape.checkpoint.walk import CLASS
-from lstmshape.errors import InvalidModuleError
+from lstmshape.errors import CheckpointError, InvalidModuleError
 from lstmshape.i18n import lang_argument, speaking
 from lstmshape.model.inspection import (
     CheckpointGroup,
@@ -23,6 +23,7 @@ from lstmshape.model.inspection import (
 from lstmshape.model.weights import FoundModule, weight_arguments
 from lstmshape.spec import ModuleSpec
 from lstmshape.weights import find_modules
+from lstmshape.words import Words, words
 
 # Names of other tensors kept for the views: they list a few, JSON counts them.
 _OTHER_NAMES = 8
@@ -40,7 +41,29 @@ def inspect_checkpoint(path: str | os.PathLike[str], *, lang: str | None = None)
     of the errors; by default LSTMSHAPE_LANG's, else the locale's, else English.
     """
     with speaking(lang_argument(lang)):
-        return inspection_of(read_checkpoint(path))
+        beside = weights_beside(os.fspath(path))
+        try:
+            contents = read_checkpoint(path)
+        except CheckpointError as error:
+            if beside is None:
+                raise
+            raise error.with_words(hint=_beside_hint(beside)) from None
+        return replace(inspection_of(contents), weights_beside=beside)
+
+
+def weights_beside(path: str) -> str | None:
+    """``PATH.ckpt``, if it is a file: darts' ``model.save(PATH)`` writes the forecasting model's
+    pickle at PATH and the Lightning checkpoint, with the weights, at PATH.ckpt."""
+    beside = path + ".ckpt"
+    return beside if not path.endswith(".ckpt") and os.path.isfile(beside) else None
+
+
+def _beside_hint(beside: str) -> Words:
+    return words(
+        "Try {beside}: darts' {save} keeps the weights there, beside the model's pickle.",
+        beside=beside,
+        save="model.save(PATH)",
+    )
 
 
 def inspection_of(contents: Contents) -> Inspection:
@@ -71,6 +94,7 @@ def inspection_of(contents: Contents) -> Inspection:
         tensors=contents.tensors,
         unsafe=contents.refused,
         torch_says=contents.torch_says,
+        hyper_parameters=contents.hyper_parameters,
         key_sets=tuple(
             KeySet(sd.path, sd.source(), tuple(t.key for t in sd.tensors))
             for sd in contents.state_dicts

@@ -7,6 +7,7 @@ from typing import IO
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.dtypes import ITEMSIZE
 from lstmshape.checkpoint.files import MAX_HEADER, MIB, TooLarge, first_five, problem
+from lstmshape.checkpoint.hyper import hyper_parameters
 from lstmshape.checkpoint.records import Inert, TensorRecord
 from lstmshape.checkpoint.unpickler import PICKLE_FAULTS, SafeUnpickler
 from lstmshape.checkpoint.walk import Walked, walk
@@ -106,6 +107,7 @@ def contents_of(
         loose=len(walked.loose),
         refused=tuple(f"{module}.{name}" for module, name in unpickler.refused),
         torch_says=unpickler.torch_says,
+        hyper_parameters=hyper_parameters(root),
     )
 
 

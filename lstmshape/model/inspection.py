@@ -6,7 +6,7 @@ one module's explanation. ``Inspection.to_dict()`` is the JSON contract of ``lst
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lstmshape.errors import (
     InconsistentWeightsError,
@@ -167,6 +167,22 @@ class CheckpointGroup:
         }
 
 
+class HyperParameter(NamedTuple):
+    """One of a Lightning checkpoint's ``hyper_parameters``."""
+
+    name: str
+    value: int | float | bool | str | None
+    """The value, if plain (a number, a boolean, printable text, None); else its short text."""
+    text: bool = False
+    """Whether ``value`` is the short text of a value that is not plain (``[64, 32]``)."""
+
+    def shown(self) -> str:
+        """As a table shows it: plain text quoted, as Python writes it."""
+        return (
+            repr(self.value) if isinstance(self.value, str) and not self.text else str(self.value)
+        )
+
+
 @dataclass(frozen=True)
 class KeySet:
     """One state_dict's keys, every one (a comparison renames them), and the Python that gives
@@ -200,6 +216,12 @@ class Inspection(Shown):
     """A module's name and its report for the input asked for (``input``)."""
     lang: str = field(default_factory=language)
     """The language of its text (en, ja, fr, es): the one spoken when it was made."""
+    hyper_parameters: tuple[HyperParameter, ...] | None = None
+    """A Lightning checkpoint's ``hyper_parameters`` (the LightningModule's arguments, as
+    ``save_hyperparameters()`` kept them), each value plain or as short text; None if none."""
+    weights_beside: str | None = None
+    """``PATH.ckpt`` when it lies beside the file: where darts' ``model.save(PATH)`` puts the
+    weights (the file at PATH is the forecasting model's pickle without them)."""
     key_sets: tuple[KeySet, ...] = field(default=(), compare=False)
     """Every state_dict's keys (not in the JSON: a comparison's renames are checked on them)."""
 
@@ -248,6 +270,10 @@ class Inspection(Shown):
             "torch_weights_only": "refuses" if self.unsafe else "no global outside its allowlist",
             "other_tensors": self.other_tensors,
             "tensors": self.tensors,
+            "hyper_parameters": None
+            if self.hyper_parameters is None
+            else {h.name: h.value for h in self.hyper_parameters},
+            "weights_beside": self.weights_beside,
             "ok": self.ok,
         }
         if self.comparison is not None:

@@ -12,7 +12,13 @@ from rich.text import Text
 from lstmshape.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
 from lstmshape.model.comparison import Comparison, shape_or_missing
-from lstmshape.model.inspection import CheckpointGroup, CheckpointModule, Inspection, top_level
+from lstmshape.model.inspection import (
+    CheckpointGroup,
+    CheckpointModule,
+    HyperParameter,
+    Inspection,
+    top_level,
+)
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
@@ -111,6 +117,8 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     placed = len(_places(inspection)) > 1  # else the heading says where the state_dict is
     out = [module_section(module, placed) for module in inspection.modules]
     out += [group_section(group, placed) for group in inspection.inconsistent]
+    if inspection.hyper_parameters:
+        out.append(hyper_section(inspection.hyper_parameters))
     if inspection.unsafe:
         out.append(
             Section(
@@ -140,6 +148,18 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
             )
         )
     return out
+
+
+def hyper_section(hyper: tuple[HyperParameter, ...]) -> Section:
+    """A Lightning checkpoint's hyperparameters: the arguments its LightningModule was built with."""
+    return Section(
+        tr("Hyperparameters ({where})", where='checkpoint["hyper_parameters"]'),
+        (tr("name"), tr("value")),
+        tuple((h.name, h.shown()) for h in hyper),
+        caption=tr(
+            "what {call} kept: the LightningModule's arguments", call="save_hyperparameters()"
+        ),
+    )
 
 
 def module_section(module: CheckpointModule, placed: bool = False) -> Section:
@@ -290,6 +310,15 @@ def notes(inspection: Inspection) -> list[str]:
                 "in a cell's weight_ih or weight_hh.",
                 ih="weight_ih_l{k}",
                 hh="weight_hh_l{k}",
+            )
+        )
+    if inspection.weights_beside is not None:
+        out.append(
+            tr(
+                "{beside} lies beside it: darts' {save} keeps the weights there; inspect that file "
+                "too.",
+                beside=inspection.weights_beside,
+                save="model.save(PATH)",
             )
         )
     if inspection.other_tensors:
