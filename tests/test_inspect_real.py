@@ -301,3 +301,131 @@ def test_a_darts_save_points_to_its_weights_beside_it(tmp_path: Path, run: Any) 
     assert inspection.weights_beside == f"{path}.ckpt"
     shown = " ".join(run(f"inspect {path}").stdout.split())
     assert f"{path}.ckpt lies beside it: darts' model.save(PATH) keeps the weights there" in shown
+
+
+def _shard(state: dict[str, Any], parts: int, folder: Path, fmt: str) -> Path:
+    """``state`` saved in ``parts`` shards as save_pretrained lays them out (a module's tensors
+    may fall in two shards), with its index; the index's path."""
+    keys = list(state)
+    stem, suffix = ("model", "safetensors") if fmt == "safetensors" else ("pytorch_model", "bin")
+    weight_map = {}
+    for i in range(parts):
+        name = f"{stem}-{i + 1:05d}-of-{parts:05d}.{suffix}"
+        part = keys[len(keys) * i // parts : len(keys) * (i + 1) // parts]
+        chunk = {k: state[k].contiguous() for k in part}
+        if fmt == "safetensors":
+            save_file(chunk, str(folder / name))
+        else:
+            torch.save(chunk, folder / name)
+        weight_map.update(dict.fromkeys(chunk, name))
+    index = folder / f"{stem}.{suffix}.index.json"
+    index.write_text(json.dumps({"metadata": {"total_size": 0}, "weight_map": weight_map}))
+    return index
+
+
+@settings(max_examples=25)
+@given(
+    spec_list=st.lists(specs(), min_size=2, max_size=2),
+    parts=st.integers(2, 5),
+    fmt=st.sampled_from(["safetensors", "bin"]),
+    by=st.sampled_from(["index", "directory"]),
+)
+def test_a_sharded_checkpoint_is_read_as_one(
+    spec_list: list[ModuleSpec],
+    parts: int,
+    fmt: str,
+    by: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("shards")
+    model = torch.nn.ModuleDict(
+        {
+            "encoder": build(spec_list[0]),
+            "decoder": build(spec_list[1]),
+            "head": torch.nn.Linear(2, 2),
+        }
+    )
+    index = _shard(model.state_dict(), parts, folder, fmt)
+    inspection = inspect_checkpoint(index if by == "index" else folder)
+    assert len(inspection.shards) == parts
+    assert inspection.tensors == len(model.state_dict())
+    found = {module.name: module for module in inspection.modules}
+    assert set(found) == {"encoder", "decoder"}
+    for name in ("encoder", "decoder"):
+        rebuilt = build(found[name].spec)
+        rebuilt.load_state_dict(getattr(model, name).state_dict(), strict=True)
+    assert inspection.to_dict()["shards"] == [
+        str(p) for p in sorted(folder.glob(f"*.{fmt if fmt == 'bin' else 'safetensors'}"))
+    ]
+
+
+def test_an_index_whose_shards_are_missing_or_other(tmp_path: Path, run: Any) -> None:
+    index = _shard(torch.nn.LSTM(3, 4, num_layers=2).state_dict(), 2, tmp_path, "safetensors")
+    second = tmp_path / "model-00002-of-00002.safetensors"
+    held = second.read_bytes()
+    second.unlink()
+    result = run(f"inspect {index}")
+    assert result.exit_code == 2
+    assert "the index names 1 shard files that are not beside it." in result.stderr
+    save_file({"other": torch.zeros(2)}, str(second))
+    result = run(f"inspect {index}")
+    assert result.exit_code == 2
+    assert "the index names 4 keys that no shard holds." in result.stderr
+    second.write_bytes(held)
+    assert run(f"inspect {index}").exit_code == 0
+
+
+def _sparse_safetensors(path: Path, tensors: dict[str, tuple[int, ...]]) -> None:
+    """A safetensors file of float32 tensors of these shapes, as safetensors lays it out, its
+    data a hole: gigabytes on no disk."""
+    header: dict[str, Any] = {}
+    offset = 0
+    for key, shape in tensors.items():
+        nbytes = 4 * int(torch.Size(shape).numel())
+        header[key] = {
+            "dtype": "F32",
+            "shape": list(shape),
+            "data_offsets": [offset, offset + nbytes],
+        }
+        offset += nbytes
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    with path.open("wb") as file:
+        file.write(struct.pack("<Q", len(raw)) + raw)
+        file.truncate(8 + len(raw) + offset)
+
+
+def test_a_4_gb_sharded_model_is_read_in_flat_memory_without_torch(tmp_path: Path) -> None:
+    """nn.LSTM(8192, 8192, num_layers=2) in float32 is 4 GiB: four shards, its layers split
+    across them, read by their headers alone, in a process that never imports torch."""
+    import subprocess
+    import sys
+
+    spec = ModuleSpec(8192, 8192, num_layers=2)
+    shapes = {p.name: p.shape for p in spec.parameters()}
+    names = list(shapes)
+    weight_map = {}
+    for i in range(4):
+        name = f"model-{i + 1:05d}-of-00004.safetensors"
+        part = names[len(names) * i // 4 : len(names) * (i + 1) // 4]
+        _sparse_safetensors(tmp_path / name, {f"rnn.{k}": shapes[k] for k in part})
+        weight_map.update({f"rnn.{k}": name for k in part})
+    index = tmp_path / "model.safetensors.index.json"
+    index.write_text(json.dumps({"weight_map": weight_map}))
+    assert sum(p.stat().st_size for p in tmp_path.glob("*.safetensors")) > 4 * 2**30
+    code = (
+        "import re, sys\n"
+        "from lstmshape.cli import app\n"
+        f"try:\n    app(['inspect', {str(index)!r}, '-f', 'json'])\n"
+        "except SystemExit as done:\n    code = done.code\n"
+        "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]\n"
+        "print('torch' in sys.modules, code, int(peak) // 1024, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    torch_imported, exit_code, peak_mib = result.stderr.split()[-3:]
+    assert (torch_imported, exit_code) == ("False", "0")
+    assert int(peak_mib) < 80, peak_mib
+    (module,) = json.loads(result.stdout)["modules"]
+    assert module["call"] == "nn.LSTM(8192, 8192, num_layers=2)"

@@ -86,6 +86,8 @@ class Contents:
     torch_says: str | None = None
     """torch.load(weights_only=True)'s sentence for the first of them."""
     hyper_parameters: tuple[HyperParameter, ...] | None = None
+    shards: tuple[str, ...] = ()
+    """The files of a sharded checkpoint, in the index's order; empty for one file."""
     """A Lightning checkpoint's ``hyper_parameters``, each value plain or as short text."""
 
     @property

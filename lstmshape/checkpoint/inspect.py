@@ -95,6 +95,7 @@ def inspection_of(contents: Contents) -> Inspection:
         unsafe=contents.refused,
         torch_says=contents.torch_says,
         hyper_parameters=contents.hyper_parameters,
+        shards=contents.shards,
         key_sets=tuple(
             KeySet(sd.path, sd.source(), tuple(t.key for t in sd.tensors))
             for sd in contents.state_dicts

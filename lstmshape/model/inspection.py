@@ -222,6 +222,9 @@ class Inspection(Shown):
     weights_beside: str | None = None
     """``PATH.ckpt`` when it lies beside the file: where darts' ``model.save(PATH)`` puts the
     weights (the file at PATH is the forecasting model's pickle without them)."""
+    shards: tuple[str, ...] = ()
+    """A sharded checkpoint's files, read as one checkpoint (``path`` is its index or its
+    directory); empty for one file."""
     key_sets: tuple[KeySet, ...] = field(default=(), compare=False)
     """Every state_dict's keys (not in the JSON: a comparison's renames are checked on them)."""
 
@@ -274,6 +277,7 @@ class Inspection(Shown):
             if self.hyper_parameters is None
             else {h.name: h.value for h in self.hyper_parameters},
             "weights_beside": self.weights_beside,
+            "shards": list(self.shards),
             "ok": self.ok,
         }
         if self.comparison is not None:

@@ -77,7 +77,7 @@ def heading(inspection: Inspection) -> str:
     text = tr(
         "{path}: {format}, {tensors}, {modules}",
         path=inspection.path,
-        format=tr(FORMATS[inspection.format]),  # i18n: extracted where made
+        format=_format(inspection),
         tensors=_count(inspection.tensors, N_("{count} tensor"), N_("{count} tensors")),
         modules=_count(
             len(inspection.modules),
@@ -96,6 +96,14 @@ def heading(inspection: Inspection) -> str:
     if len(places) == 1 and places[0]:
         text = tr("{heading} in {place}", heading=text, place=where(places[0]))
     return text
+
+
+def _format(inspection: Inspection) -> str:
+    """``safetensors``, or ``safetensors in 3 shards`` for a sharded checkpoint."""
+    said = tr(FORMATS[inspection.format])  # i18n: extracted where made
+    if not inspection.shards:
+        return said
+    return tr("{format} in {count} shards", format=said, count=f"{len(inspection.shards):,}")
 
 
 def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
