@@ -34,8 +34,12 @@ def inspect_checkpoint(path: str | os.PathLike[str], *, lang: str | None = None)
 
     Reads torch.save's zip and legacy formats (a state_dict, or a dict holding some, or a pickled
     model) and safetensors, taking only names, shapes and dtypes; nothing the file names runs.
-    Each module is returned with its constructor arguments, checked against the parameters torch
-    registers for them. Raises :class:`~lstmshape.errors.CheckpointError` for a file it cannot
+    ``path`` may also be a sharded checkpoint's index (``model.safetensors.index.json``) or
+    directory: its shards are read as one checkpoint (``shards``). Each module is returned with
+    its constructor arguments, checked against the parameters torch registers for them; a pickled
+    model's modules with batch_first, dropout and nonlinearity too, as their attributes hold them
+    (``from_file``). A Lightning checkpoint's ``hyper_parameters`` are kept, and darts'
+    ``PATH.ckpt`` beside the file named (``weights_beside``). Raises :class:`~lstmshape.errors.CheckpointError` for a file it cannot
     read; globals outside torch's weights_only allowlist are in ``unsafe`` (and ``failures()``).
     ``lang`` (``"ja"``, ``"fr"``, ``"es"``, ``"en"``) is the language of the inspection's text and
     of the errors; by default LSTMSHAPE_LANG's, else the locale's, else English.
