@@ -39,7 +39,8 @@ def first_five(problems: list[Words]) -> list[Text]:
     return shown
 
 
-def _unreadable(path: str, error: OSError) -> CheckpointError:
+def unreadable(path: str, error: OSError) -> CheckpointError:
+    """The error for a file or folder the system will not let lstmshape read."""
     return problem(
         words("{path}: cannot read it: {reason}.", path=path, reason=str(error.strerror or error)),
         hint=words("Try a readable file."),
@@ -56,7 +57,7 @@ def open_checkpoint(path: str) -> tuple[IO[bytes], int]:
             hint=words("Try the path of a checkpoint file."),
         ) from None
     except OSError as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
     if stat.S_ISDIR(info.st_mode):
         raise problem(
             words("{path}: a directory, not a checkpoint file.", path=path),
@@ -75,7 +76,7 @@ def open_checkpoint(path: str) -> tuple[IO[bytes], int]:
     try:
         return open(path, "rb"), info.st_size
     except OSError as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
 
 
 def detect(path: str, file: IO[bytes], size: int) -> str:

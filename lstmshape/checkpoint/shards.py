@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
-from lstmshape.checkpoint.files import MAX_HEADER, MIB, first_five, problem
+from lstmshape.checkpoint.files import MAX_HEADER, MIB, first_five, problem, unreadable
 from lstmshape.words import Words, verbatim, words
 
 INDEX_SUFFIX = ".index.json"
@@ -45,13 +45,20 @@ def read_sharded(path: str, read_one: Reader) -> Contents:
     return joined
 
 
+def _listing(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError as error:
+        raise unreadable(folder, error) from None
+
+
 def _index_in(folder: str) -> str | None:
-    found = sorted(name for name in os.listdir(folder) if name.endswith(INDEX_SUFFIX))
+    found = [name for name in _listing(folder) if name.endswith(INDEX_SUFFIX)]
     return os.path.join(folder, found[0]) if found else None
 
 
 def _shards_in(folder: str) -> list[str]:
-    names = sorted(os.listdir(folder))
+    names = _listing(folder)
     for suffixes in SHARD_SUFFIXES:
         found = [
             os.path.join(folder, n)
@@ -94,6 +101,8 @@ def _weight_map(index: str) -> dict[str, str]:
             words("{path}: no such file.", path=index),
             hint=words("Try the path of a checkpoint file."),
         ) from None
+    except OSError as error:
+        raise unreadable(index, error) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise _bad_index(index, words("It is not JSON: {reason}.", reason=str(error))) from None
     weight_map = data.get("weight_map") if isinstance(data, dict) else None
