@@ -11,6 +11,7 @@ import os
 
 from lstmshape.checkpoint.contents import FORMATS, Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.files import detect, open_checkpoint
+from lstmshape.faults import reading
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> Contents:
@@ -27,7 +28,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Contents:
 
 def _read_file(shown: str) -> Contents:
     file, size = open_checkpoint(shown)
-    with file:
+    with file, reading(shown, subject="checkpoint"):
         fmt = detect(shown, file, size)
         if fmt == "torch-zip":
             from lstmshape.checkpoint.torchzip import read_zip

@@ -17,8 +17,14 @@ MIB = 2**20
 # 150 bytes a tensor), a zip's central directory (about 100 bytes a tensor). 64 MiB is some 400,000
 # tensors: far more than any model has.
 MAX_HEADER = 64 * MIB
+# The most lstmshape reads of a zip's central directory: about 130 bytes a storage, so some 60,000
+# storages; Python's zipfile keeps some 450 bytes of objects for each entry it reads.
+MAX_DIRECTORY = 8 * MIB
 # safetensors' own limit (its MAX_HEADER_SIZE): a larger header is not a safetensors file.
 MAX_SAFETENSORS_HEADER = 100_000_000
+# The most lstmshape reads of it: a header takes about 100 bytes a tensor, and its JSON read into
+# Python objects some nine times its size.
+MAX_SAFETENSORS_READ = 8 * MIB
 
 _HINT = words(
     "Try a file written by torch.save (.pt, .pth, .bin, .ckpt) or by safetensors (.safetensors)."
@@ -151,14 +157,17 @@ class CappedReader:
             raise TooLarge
 
     def read(self, size: int = -1) -> bytes:
-        if size is not None and size > self.left:
-            # The unpickler asks for exactly what an opcode claims: a claim past the cap is
-            # refused before anything of it is read.
-            raise TooLarge
-        size = self.left + 1 if size is None or size < 0 else size
+        size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)
         data = self.file.read(size)
         self._taken(len(data))
         return data
+
+    def seek(self, offset: int, whence: int = 1) -> int:
+        """Move back over bytes read ahead (``whence`` 1 only): they are not taken."""
+        if whence != 1:
+            raise ValueError("a capped reader moves relative to where it is")
+        self.left -= offset
+        return self.file.seek(offset, 1)
 
     def readline(self, size: int = -1) -> bytes:
         size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)

@@ -21,6 +21,7 @@ from lstmshape.model.inspection import (
     prefixed,
 )
 from lstmshape.model.weights import FoundModule, weight_arguments
+from lstmshape.reading import path_of
 from lstmshape.spec import ModuleSpec
 from lstmshape.weights import find_modules
 from lstmshape.words import Words, words
@@ -45,9 +46,10 @@ def inspect_checkpoint(path: str | os.PathLike[str], *, lang: str | None = None)
     of the errors; by default LSTMSHAPE_LANG's, else the locale's, else English.
     """
     with speaking(lang_argument(lang)):
-        beside = weights_beside(os.fspath(path))
+        shown = path_of(path, "inspect_checkpoint", "inspect_checkpoint('model.pt')")
+        beside = weights_beside(shown)
         try:
-            contents = read_checkpoint(path)
+            contents = read_checkpoint(shown)
         except CheckpointError as error:
             if beside is None:
                 raise

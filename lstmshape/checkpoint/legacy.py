@@ -9,7 +9,7 @@ The pickles are read through a capped reader; each storage's count is read and i
 from __future__ import annotations
 
 import struct
-from typing import IO, Any
+from typing import IO
 
 from lstmshape.checkpoint.contents import Contents
 from lstmshape.checkpoint.dtypes import ITEMSIZE
@@ -71,7 +71,7 @@ def read_legacy(path: str, file: IO[bytes], size: int) -> Contents:
                 protocol=repr(protocol),
             )
         )
-    recording = _RecordingUnpickler(reader)  # type: ignore[arg-type]
+    recording = SafeUnpickler(reader)  # type: ignore[arg-type]
     what = tr("the object's pickle")
     contents, walked, _ = read_pickle(path, "torch-legacy", reader, what, recording)  # type: ignore[arg-type]
     keys = load_pickle(path, SafeUnpickler(reader), tr("the list of storages"))  # type: ignore[arg-type]
@@ -83,22 +83,6 @@ def read_legacy(path: str, file: IO[bytes], size: int) -> Contents:
     available = _storages(file, size, keys, recording.storages, little)
     refuse_damaged(path, storage_problems(walked, available, tr("storage {key}")))
     return contents
-
-
-class _RecordingUnpickler(SafeUnpickler):
-    """The safe unpickler, keeping every storage the pickle names: the legacy format lays out all
-    of them, those of tensors no state_dict holds too (a metric's running total, a cached
-    tensor kept as a plain attribute), and each one's size is needed to find the next."""
-
-    def __init__(self, file: IO[bytes]) -> None:
-        super().__init__(file)
-        self.storages: dict[str, StorageRecord] = {}
-
-    def persistent_load(self, pid: Any) -> Any:
-        record = super().persistent_load(pid)
-        if isinstance(record, StorageRecord):
-            self.storages.setdefault(record.key, record)
-        return record
 
 
 def _storages(

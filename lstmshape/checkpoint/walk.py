@@ -68,11 +68,13 @@ def walk(root: object) -> Walked:
     """Every state_dict in ``root`` (what the unpickler built), and the tensors outside them."""
     walked = Walked()
     seen: set[int] = set()
-    stack: list[tuple[object, tuple[Key, ...]]] = [(root, ())]
+    # A place is kept as (its parent's place, its key): a path is spelled out only for what is
+    # reported, so a deep pickle costs its objects, not their objects times their depth.
+    stack: list[tuple[object, Place]] = [(root, None)]
     while stack:
-        obj, path = stack.pop()
+        obj, place = stack.pop()
         if isinstance(obj, (TensorRecord, OpaqueTensor)):
-            walked.loose.append((_where(path), obj))
+            walked.loose.append((_where(_spelled(place)), obj))
             continue
         if not isinstance(obj, (dict, list, tuple, set, frozenset, Inert)) or id(obj) in seen:
             continue
@@ -80,16 +82,34 @@ def walk(root: object) -> Walked:
         if isinstance(obj, Inert):
             module = module_tensors(obj)
             if module is not None:
-                walked.state_dicts.append((path, module))
-                walked.modules[path] = module_arguments(obj)
+                spelled = _spelled(place)
+                walked.state_dicts.append((spelled, module))
+                walked.modules[spelled] = module_arguments(obj)
                 continue
-            children = _inert_children(obj, path, walked)
+            children = _inert_children(obj, place, walked)
         elif isinstance(obj, dict):
-            children = _entries(list(dict.items(obj)), path, walked)
+            children = _entries(list(dict.items(obj)), place, walked)
         else:
-            children = [(item, (*path, i)) for i, item in enumerate(obj)]
+            children = [(item, (place, i)) for i, item in enumerate(obj) if _walked(item)]
         stack.extend(reversed(children))
     return walked
+
+
+# Where an object is: None for the root, else (the place of what holds it, its key there).
+Place = tuple[Any, Key] | None
+
+
+def _spelled(place: Place) -> tuple[Key, ...]:
+    keys: list[Key] = []
+    while place is not None:
+        place, key = place
+        keys.append(key)
+    return tuple(reversed(keys))
+
+
+def _walked(item: object) -> bool:
+    """Whether an item can hold a tensor: scalars and text are not walked."""
+    return isinstance(item, (dict, list, tuple, set, frozenset, Inert, TensorRecord, OpaqueTensor))
 
 
 def _where(path: tuple[Key, ...]) -> str:
@@ -99,12 +119,16 @@ def _where(path: tuple[Key, ...]) -> str:
 
 
 def _key(key: object) -> Key:
-    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else repr(key)
+    if isinstance(key, (str, int)) and not isinstance(key, bool):
+        return key
+    from lstmshape.checkpoint.unpickler import bounded_repr  # a key may be a tuple of any size
+
+    return bounded_repr(key)
 
 
 def _entries(
-    items: list[tuple[Any, Any]], path: tuple[Key, ...], walked: Walked
-) -> list[tuple[object, tuple[Key, ...]]]:
+    items: list[tuple[Any, Any]], place: Place, walked: Walked
+) -> list[tuple[object, Place]]:
     """A mapping's entries: its tensors under names make a state_dict; the rest is walked on."""
     named = [
         (key, value)
@@ -112,27 +136,25 @@ def _entries(
         if isinstance(key, str) and isinstance(value, TensorRecord)
     ]
     if named:
-        walked.state_dicts.append((path, named))
+        walked.state_dicts.append((_spelled(place), named))
     return [
-        (value, (*path, _key(key)))
+        (value, (place, _key(key)))
         for key, value in items
-        if not (isinstance(key, str) and isinstance(value, TensorRecord))
+        if _walked(value) and not (isinstance(key, str) and isinstance(value, TensorRecord))
     ]
 
 
-def _inert_children(
-    obj: Inert, path: tuple[Key, ...], walked: Walked
-) -> list[tuple[object, tuple[Key, ...]]]:
+def _inert_children(obj: Inert, place: Place, walked: Walked) -> list[tuple[object, Place]]:
     """What a refused object holds: the entries set on it (a dict subclass's), its state, its
     arguments and the items appended to it."""
-    children = _entries(obj.entries, path, walked)
-    children += [(item, (*path, i)) for i, item in enumerate(obj.items)]
+    children = _entries(obj.entries, place, walked)
+    children += [(item, (place, i)) for i, item in enumerate(obj.items) if _walked(item)]
     state = obj.state
     if isinstance(state, dict):
-        children += _entries(list(dict.items(state)), path, walked)
+        children += _entries(list(dict.items(state)), place, walked)
     elif state is not None:
-        children.append((state, path))
-    children += [(arg, path) for arg in obj.args]
+        children.append((state, place))
+    children += [(arg, place) for arg in obj.args if _walked(arg)]
     return children
 
 

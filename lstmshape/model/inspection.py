@@ -252,6 +252,8 @@ class Inspection(Shown):
         failures: list[LstmShapeError] = []
         if self.unsafe:
             failures.append(unsafe_error(self.path, self.unsafe, self.torch_says))
+        elif self.torch_says is not None:
+            failures.append(weights_only_error(self.path, self.torch_says))
         failures += [inconsistent_error(group) for group in self.inconsistent]
         if self.comparison is not None:
             failures += self.comparison.failures()
@@ -270,7 +272,9 @@ class Inspection(Shown):
             "modules": [m.to_dict() for m in self.modules],
             "inconsistent": [g.to_dict() for g in self.inconsistent],
             "unsafe": list(self.unsafe),
-            "torch_weights_only": "refuses" if self.unsafe else "no global outside its allowlist",
+            "torch_weights_only": "refuses"
+            if self.unsafe or self.torch_says
+            else "no global outside its allowlist",
             "other_tensors": self.other_tensors,
             "tensors": self.tensors,
             "hyper_parameters": None
@@ -329,6 +333,33 @@ def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> 
         hint=words(
             "Try loading it only if you trust where it comes from; then re-save it as a "
             "state_dict ({code}) or with safetensors.",
+            code="torch.save(model.state_dict(), PATH)",
+        ),
+        subject="checkpoint",
+    )
+
+
+def weights_only_error(path: str, torch_says: str) -> LstmShapeError:
+    """The error for a checkpoint torch's weights_only unpickler refuses though it names no global
+    outside the allowlist: a pickle protocol it does not read (``pickle_protocol=4``)."""
+    return UnsafeCheckpointError(
+        words(
+            "{path}: {safe} refuses this file: its pickle uses opcodes torch's weights_only "
+            "unpickler does not read.",
+            path=path,
+            safe="torch.load(weights_only=True)",
+        ),
+        details=[
+            words(
+                "It names no global outside the allowlist; {unsafe} loads it. The tensors "
+                "shown were read from it.",
+                unsafe="weights_only=False",
+            )
+        ],
+        torch_says=torch_says,
+        hint=words(
+            "Try saving it again with torch.save's default pickle protocol ({code}), or with "
+            "safetensors.",
             code="torch.save(model.state_dict(), PATH)",
         ),
         subject="checkpoint",

@@ -23,6 +23,7 @@ from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
 from lstmshape.views.wrapping import wrapped
+from lstmshape.visible import visible
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:
@@ -34,24 +35,23 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
     from lstmshape.views.table import draw_section
     from lstmshape.views.text import markdown_escape, markdown_section, plain_section, wrapped_item
 
+    # Key names, global names and paths come from the file: shown with their controls written out.
+    title = visible(heading(inspection))
+    sections = [_visible_section(section) for section in inspection_sections(inspection)]
+    said = [visible(line) for line in notes(inspection)]
     if fmt == "table":
-        console.print(_bold(heading(inspection), console.width))
-        for section in inspection_sections(inspection):
+        console.print(_bold(title, console.width))
+        for section in sections:
             # A module's call is the title: at the console's width, not wrapped to the table's.
             console.print(_bold(section.title, console.width))
             draw_section(replace(section, title=""), console)
-        for line in notes(inspection):
+        for line in said:
             console.print(Text("• ") + wrapped(line, console.width - 2))
     else:
-        lines = [
-            f"**{markdown_escape(heading(inspection))}**"
-            if fmt == "markdown"
-            else heading(inspection),
-            "",
-        ]
-        for section in inspection_sections(inspection):
+        lines = [f"**{markdown_escape(title)}**" if fmt == "markdown" else title, ""]
+        for section in sections:
             lines += markdown_section(section) if fmt == "markdown" else plain_section(section)
-        for line in notes(inspection):
+        for line in said:
             lines += [f"- {markdown_escape(line)}"] if fmt == "markdown" else wrapped_item(line)
         write_text(console, "\n".join(lines) + "\n")
     if inspection.explained is not None:
@@ -59,6 +59,16 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
 
         write_text(console, "\n")
         render(inspection.explained[1], fmt, console)
+
+
+def _visible_section(section: Section) -> Section:
+    return replace(
+        section,
+        title=visible(section.title),
+        rows=tuple(tuple(visible(cell) for cell in row) for row in section.rows),
+        # A caption's lines are lstmshape's (the dtype, what the weights leave open).
+        caption="\n".join(visible(line) for line in section.caption.split("\n")),
+    )
 
 
 def _bold(line: str, width: int) -> Text:
