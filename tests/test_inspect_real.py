@@ -429,3 +429,29 @@ def test_a_4_gb_sharded_model_is_read_in_flat_memory_without_torch(tmp_path: Pat
     assert int(peak_mib) < 80, peak_mib
     (module,) = json.loads(result.stdout)["modules"]
     assert module["call"] == "nn.LSTM(8192, 8192, num_layers=2)"
+
+
+def test_hyper_parameters_too_long_deep_or_large_are_said_in_short(tmp_path: Path) -> None:
+    deep: list[Any] = []
+    for _ in range(50):
+        deep = [deep]
+    hyper = {"big": 10**300, "nan": float("nan"), "deep": deep, "long": "x" * 10_000, "ok": 3}
+    path = tmp_path / "h.ckpt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import sys
+
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            torch.save(
+                {"state_dict": torch.nn.LSTM(2, 3).state_dict(), "hyper_parameters": hyper}, path
+            )
+        finally:
+            sys.set_int_max_str_digits(limit)
+    shown = {h.name: h.shown() for h in inspect_checkpoint(path).hyper_parameters or ()}
+    assert shown["big"] == "int of 997 bits"
+    assert shown["nan"] == "nan"
+    assert shown["deep"] == "[[...]]"
+    assert len(shown["long"]) == 120
+    assert shown["ok"] == "3"

@@ -13,6 +13,8 @@ from lstmshape.model.inspection import HyperParameter
 _MOST = 64
 _ITEMS = 6
 _WIDTH = 120
+# A larger integer is said by its size: JSON readers lose precision past 64 bits.
+_BITS = 64
 
 
 def hyper_parameters(root: object) -> tuple[HyperParameter, ...] | None:
@@ -44,7 +46,9 @@ def _items(value: object) -> list[tuple[Any, Any]] | None:
 def _plain(value: object) -> bool:
     if isinstance(value, str):
         return len(value) <= _WIDTH and value.isprintable()
-    return value is None or (isinstance(value, (int, float)) and abs(float(value)) < 1e300)
+    if isinstance(value, int):
+        return value.bit_length() <= _BITS
+    return value is None or (isinstance(value, float) and abs(value) < float("inf"))
 
 
 def _text(value: object, depth: int) -> str:
@@ -55,6 +59,8 @@ def _text(value: object, depth: int) -> str:
         return "tensor"
     if isinstance(value, Inert):
         return value.global_name
+    if isinstance(value, int) and value.bit_length() > _BITS:
+        return f"int of {value.bit_length():,} bits"  # its digits could be thousands
     if isinstance(value, (str, int, float, bool, type(None))):
         return _cut(repr(value))  # repr: a control character is shown escaped, never sent
     if depth == 0:
