@@ -455,3 +455,15 @@ def test_hyper_parameters_too_long_deep_or_large_are_said_in_short(tmp_path: Pat
     assert shown["deep"] == "[[...]]"
     assert len(shown["long"]) == 120
     assert shown["ok"] == "3"
+
+
+def test_input_is_explained_with_the_arguments_the_pickle_holds(tmp_path: Path, run: Any) -> None:
+    """A pickled batch_first RNN explained for (4, 7, 10): N=4 and L=7, as the saved module
+    itself reads that input; the output shape is the one torch gives."""
+    rnn = torch.nn.RNN(10, 20, nonlinearity="relu", batch_first=True)
+    saved(rnn, tmp_path / "whole.pt", zipped=True)
+    result = run(f"inspect {tmp_path / 'whole.pt'} --input 4,7,10 -f json")
+    report = json.loads(result.stdout)["explained"]["report"]
+    assert report["call"] == "nn.RNN(10, 20, nonlinearity='relu', batch_first=True)"
+    output, _ = torch.load(tmp_path / "whole.pt", weights_only=False)(torch.randn(4, 7, 10))
+    assert report["tensors"]["output"]["shape"] == list(output.shape)
