@@ -10,7 +10,7 @@ checkpoints need, and small enough to keep any file under 10 s and 300 MiB (docs
 
 from __future__ import annotations
 
-MAX_OPCODES = 2_000_000
+MAX_OPCODES = 1_000_000
 """Opcodes read: each costs time even when it builds nothing."""
 MAX_OBJECTS = 1_000_000
 """Objects built and references kept (an item in a list, an entry in a dict, a memo entry)."""

@@ -89,6 +89,7 @@ class SafeUnpickler:
         self.storages: dict[str, StorageRecord] = {}
         """Every storage the pickle names, by key: the legacy format lays out all of them, those
         of tensors no state_dict holds too, and needs each one's size to find the next."""
+        self._globals: dict[tuple[bytes, bytes], Any] = {}
         self._file = file
         self._left = limit
         self._buffer = b""
@@ -177,7 +178,9 @@ class SafeUnpickler:
             key = id(item)
             below = heights.get(key, 1) + 1
             height = max(height, below)
-            spread += spreads.get(key, 1)
+            known = spreads.get(key)
+            # A tuple not measured holds scalars only: its length and itself.
+            spread += known if known is not None else _unmeasured_spread(item)
         if height > MAX_DEPTH:
             raise OverBudget("depth", MAX_DEPTH)
         return height, spread
@@ -223,6 +226,8 @@ class SafeUnpickler:
                 self._at = at + 1
             else:
                 code = self._take(1)[0]
+            if code in _QUICK and self._quick(code):
+                continue
             if code not in torch_reads:
                 self._torch_refuses(f"Unsupported operand {code}")
             if code == 0x2E:  # STOP
@@ -234,6 +239,30 @@ class SafeUnpickler:
                 raise pickle.UnpicklingError(f"opcode {code:#04x}, which torch.save never writes")
             action()
         raise OverBudget("opcodes", MAX_OPCODES)
+
+    def _quick(self, code: int) -> bool:
+        """The commonest opcodes of a torch pickle (half of them: BININT1, BINPUT, BINGET), read
+        in place when their argument is in the buffer; False to read the opcode the long way."""
+        buffer, at = self._buffer, self._at
+        if code in _ONE_BYTE:  # BININT1, BINPUT, BINGET
+            if at >= len(buffer):
+                return False
+            self._at = at + 1
+            value = buffer[at]
+        else:  # LONG_BINPUT
+            if at + 4 > len(buffer):
+                return False
+            self._at = at + 4
+            value = int.from_bytes(buffer[at : at + 4], "little")
+        if code == 0x4B:
+            self._push(value)
+        elif code == 0x68:
+            if value not in self._memo:
+                raise pickle.UnpicklingError(f"memo {value} read before it was set")
+            self._stack.append(self._memo[value])
+        else:
+            self._remember(value)
+        return True
 
     def find_class(self, module: str, name: str) -> Any:
         """What a global stands for: lstmshape's record builders, or an inert stand-in."""
@@ -295,9 +324,14 @@ class SafeUnpickler:
         self._take(8)  # the frame's length: the bytes are read as they come
 
     def _op_global(self) -> None:
-        module = self._line().decode("utf-8")
-        name = self._line().decode("utf-8")
-        self._push(self.find_class(module, name))
+        module = self._line()
+        name = self._line()
+        # A global met again is the same stand-in: found once (its refusal noted once).
+        known = self._globals.get((module, name))
+        if known is None:
+            known = self.find_class(module.decode("utf-8"), name.decode("utf-8"))
+            self._globals[module, name] = known
+        self._push(known)
 
     def _op_stack_global(self) -> None:
         name = self._pop()
@@ -394,7 +428,8 @@ class SafeUnpickler:
     def _spread_checked(self, items: Any) -> None:
         """Refuse items whose hashing would pass the budget, before they are hashed: hashing a
         tuple visits all its elements, shared ones as many times as they are held."""
-        self._hashed += sum(self._spread.get(id(item), 1) for item in items)
+        spreads = self._spread
+        self._hashed += sum(spreads.get(id(item)) or _unmeasured_spread(item) for item in items)
         if self._hashed > MAX_HASHED:
             raise OverBudget("hashed", MAX_HASHED)
 
@@ -545,6 +580,13 @@ def _keys_of(args: tuple[Any, ...]) -> list[Any]:
     return [pair[0] for pair in items if isinstance(pair, (list, tuple)) and pair]
 
 
+def _unmeasured_spread(item: object) -> int:
+    return len(item) + 1 if isinstance(item, (tuple, frozenset)) else 1
+
+
+# BININT1, BINPUT, BINGET, LONG_BINPUT: all of torch's weights_only opcodes too.
+_QUICK = frozenset((0x4B, 0x71, 0x68, 0x72))
+_ONE_BYTE = frozenset((0x4B, 0x71, 0x68))
 # Text and numbers: they nest nothing and count one element.
 _SCALARS = frozenset((str, int, float, bool, bytes, type(None)))
 _LAYOUTS = {layout: struct.Struct(layout) for layout in ("<B", "<H", "<i", "<I", "<Q", ">d")}
@@ -651,7 +693,11 @@ def storage_of(pid: Any) -> Any:
 
 
 def _is_size(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    # torch's sizes are 64-bit: a larger one is no tensor's (and may be too long to write).
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _INT64_MAX
+
+
+_INT64_MAX = 2**63 - 1
 
 
 # A repr of bounded work and length: what a pickle built may be a DAG that prints as gigabytes.
