@@ -226,16 +226,16 @@ def run(count: int, seed: int) -> dict[str, Counter[str]]:
         suffix = ".safetensors" if data[8:9] == b"{" else ".pt"
         path = folder / f"case{i}{suffix}"
         path.write_bytes(data)
-        report = _inspect_forked(path)
+        outcome = _inspect_forked(path)
         tally = counts.setdefault(area, Counter())
         tally["cases"] += 1
-        verdict = str(report["verdict"])
+        verdict = str(outcome["verdict"])
         tally["tracebacks"] += verdict.startswith(("traceback", "died"))
         if verdict.startswith("traceback"):
             print(f"{area} case {i}: {verdict}", file=sys.stderr)
             (folder / f"traceback{i}{suffix}").write_bytes(data)
-        tally["past 10 s"] += float(report["seconds"]) > LIMIT_SECONDS or verdict == "killed"
-        tally["over 300 MiB"] += float(report["mib"]) > LIMIT_MIB
+        tally["past 10 s"] += float(outcome["seconds"]) > LIMIT_SECONDS or verdict == "killed"
+        tally["over 300 MiB"] += float(outcome["mib"]) > LIMIT_MIB
         if verdict == "ok":
             assert oracle.stdin is not None
             assert oracle.stdout is not None

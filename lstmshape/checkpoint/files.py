@@ -22,9 +22,10 @@ MAX_HEADER = 64 * MIB
 MAX_DIRECTORY = 8 * MIB
 # safetensors' own limit (its MAX_HEADER_SIZE): a larger header is not a safetensors file.
 MAX_SAFETENSORS_HEADER = 100_000_000
-# The most lstmshape reads of it: a header takes about 100 bytes a tensor, and its JSON read into
-# Python objects some nine times its size.
-MAX_SAFETENSORS_READ = 8 * MIB
+# The most lstmshape reads of it: a header takes about 100 bytes a tensor (so some 40,000 tensors,
+# as many as the pickle's budget lets through), its JSON read into Python objects some nine times
+# its size, and each entry checked in some 25 microseconds.
+MAX_SAFETENSORS_READ = 4 * MIB
 
 _HINT = words(
     "Try a file written by torch.save (.pt, .pth, .bin, .ckpt) or by safetensors (.safetensors)."

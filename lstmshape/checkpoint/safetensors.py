@@ -59,9 +59,10 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
             ),
             details=[
                 words(
-                    "A header takes about 100 bytes a tensor: {limit} MiB is some 80,000 "
+                    "A header takes about 100 bytes a tensor: {limit} MiB is some {count} "
                     "tensors, and reading a larger one would let the file set lstmshape's memory.",
                     limit=MAX_SAFETENSORS_READ // MIB,
+                    count=f"{MAX_SAFETENSORS_READ // 100_000 * 1000:,}",
                 )
             ],
             hint=words("Try a shard of the checkpoint, or report the file if it is one."),
