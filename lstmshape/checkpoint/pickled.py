@@ -8,6 +8,7 @@ from lstmshape.checkpoint.budget import OverBudget
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.dtypes import ITEMSIZE
 from lstmshape.checkpoint.files import MAX_HEADER, MIB, TooLarge, first_five, problem
+from lstmshape.checkpoint.hyper import hyper_parameters
 from lstmshape.checkpoint.records import Inert, TensorRecord
 from lstmshape.checkpoint.unpickler import PICKLE_FAULTS, SafeUnpickler
 from lstmshape.checkpoint.walk import Walked, walk
@@ -133,12 +134,17 @@ def contents_of(
         path,
         fmt,
         tuple(
-            StateDict(where, tuple(tensor_of(key, record) for key, record in tensors))
+            StateDict(
+                where,
+                tuple(tensor_of(key, record) for key, record in tensors),
+                walked.modules.get(where),
+            )
             for where, tensors in walked.state_dicts
         ),
         loose=len(walked.loose),
         refused=tuple(f"{module}.{name}" for module, name in unpickler.refused),
         torch_says=unpickler.torch_says,
+        hyper_parameters=hyper_parameters(root),
     )
 
 
@@ -161,11 +167,11 @@ def _described(root: object) -> str:
 
 
 def read_pickle(
-    path: str, fmt: str, file: IO[bytes], what: str
+    path: str, fmt: str, file: IO[bytes], what: str, unpickler: SafeUnpickler | None = None
 ) -> tuple[Contents, Walked, SafeUnpickler]:
-    """One pickle of state_dicts read from ``file``: its contents, its walk (for the storage checks
-    of each format) and the unpickler (the globals it refused)."""
-    unpickler = SafeUnpickler(file)
+    """One pickle of state_dicts read from ``file`` (by ``unpickler``, if given): its contents, its
+    walk (for the storage checks of each format) and the unpickler (the globals it refused)."""
+    unpickler = SafeUnpickler(file) if unpickler is None else unpickler
     root = load_pickle(path, unpickler, what)
     walked = walk(root)
     return contents_of(path, fmt, root, walked, unpickler), walked, unpickler

@@ -87,6 +87,9 @@ class SafeUnpickler:
         self.torch_says: str | None = None
         """torch's sentence for the first thing of the pickle its weights_only unpickler refuses."""
         self._stand_ins: dict[str, type[Inert]] = {}
+        self.storages: dict[str, StorageRecord] = {}
+        """Every storage the pickle names, by key: the legacy format lays out all of them, those
+        of tensors no state_dict holds too, and needs each one's size to find the next."""
         self._globals: dict[tuple[bytes, bytes], Any] = {}
         self._file = file
         self._left = limit
@@ -508,7 +511,10 @@ class SafeUnpickler:
 
     def _op_persid(self, binary: bool) -> None:
         pid = self._pop() if binary else self._line().decode("ascii", "replace")
-        self._push(storage_of(pid))
+        record = storage_of(pid)
+        if isinstance(record, StorageRecord):
+            self.storages.setdefault(record.key, record)
+        self._push(record)
 
     def _op_reduce(self) -> None:
         args = self._pop()

@@ -16,6 +16,23 @@ from typing import Any
 from lstmshape.checkpoint.records import Inert, OpaqueTensor, TensorRecord
 
 Key = str | int
+Scalar = int | float | bool | str
+
+# The attributes nn.RNNBase and the cells keep of their constructor's arguments (torch's names):
+# plain values in the module's __dict__, read as data like the tensors beside them.
+ARGUMENT_ATTRIBUTES = (
+    "input_size",
+    "hidden_size",
+    "num_layers",
+    "bias",
+    "batch_first",
+    "dropout",
+    "bidirectional",
+    "proj_size",
+    "nonlinearity",
+)
+CLASS = "class"
+"""The key of a module's class (the global the pickle names) among its arguments."""
 
 
 @dataclass
@@ -27,6 +44,9 @@ class Walked:
     )
     loose: list[tuple[str, TensorRecord | OpaqueTensor]] = field(default_factory=list)
     """Tensors in no state_dict, each with where it is."""
+    modules: dict[tuple[Key, ...], dict[str, dict[str, Scalar]]] = field(default_factory=dict)
+    """For each state_dict that is a pickled ``nn.Module``'s: its submodules' constructor
+    arguments as their attributes hold them, by prefix (:func:`module_arguments`)."""
 
     def records(self) -> Iterator[tuple[str, TensorRecord]]:
         """Every sized tensor with a name to report it by (for the checks of its storage)."""
@@ -62,7 +82,9 @@ def walk(root: object) -> Walked:
         if isinstance(obj, Inert):
             module = module_tensors(obj)
             if module is not None:
-                walked.state_dicts.append((_spelled(place), module))
+                spelled = _spelled(place)
+                walked.state_dicts.append((spelled, module))
+                walked.modules[spelled] = module_arguments(obj)
                 continue
             children = _inert_children(obj, place, walked)
         elif isinstance(obj, dict):
@@ -184,3 +206,31 @@ def module_tensors(module: Inert) -> list[tuple[str, TensorRecord]] | None:
         ]
         stack.extend(reversed(children))
     return named
+
+
+def module_arguments(module: Inert) -> dict[str, dict[str, Scalar]]:
+    """Each submodule's constructor arguments as its attributes hold them (``batch_first``,
+    ``dropout``, ``nonlinearity``...), by the prefix of its keys without the dot (``encoder.rnn``;
+    ``""`` for the module itself), with its class under :data:`CLASS`; only plain values."""
+    found: dict[str, dict[str, Scalar]] = {}
+    seen: set[int] = set()
+    stack: list[tuple[str, object]] = [("", module)]
+    while stack:
+        name, current = stack.pop()
+        state = _module_state(current)
+        if state is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        read = {
+            key: value
+            for key in ARGUMENT_ATTRIBUTES
+            if isinstance(value := state.get(key), (int, float, str))
+        }
+        if read and isinstance(current, Inert):
+            found[name] = {CLASS: current.global_name, **read}
+        stack.extend(
+            (f"{name}.{sub}" if name else sub, child)
+            for sub, child in dict.items(state["_modules"])
+            if isinstance(sub, str)
+        )
+    return found

@@ -11,7 +11,13 @@ from rich.text import Text
 from lstmshape.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
 from lstmshape.model.comparison import Comparison, shape_or_missing
-from lstmshape.model.inspection import CheckpointGroup, CheckpointModule, Inspection, top_level
+from lstmshape.model.inspection import (
+    CheckpointGroup,
+    CheckpointModule,
+    HyperParameter,
+    Inspection,
+    top_level,
+)
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
@@ -82,7 +88,7 @@ def heading(inspection: Inspection) -> str:
     text = tr(
         "{path}: {format}, {tensors}, {modules}",
         path=inspection.path,
-        format=tr(FORMATS[inspection.format]),  # i18n: extracted where made
+        format=_format(inspection),
         tensors=_count(inspection.tensors, N_("{count} tensor"), N_("{count} tensors")),
         modules=_count(
             len(inspection.modules),
@@ -101,6 +107,14 @@ def heading(inspection: Inspection) -> str:
     if len(places) == 1 and places[0]:
         text = tr("{heading} in {place}", heading=text, place=where(places[0]))
     return text
+
+
+def _format(inspection: Inspection) -> str:
+    """``safetensors``, or ``safetensors in 3 shards`` for a sharded checkpoint."""
+    said = tr(FORMATS[inspection.format])  # i18n: extracted where made
+    if not inspection.shards:
+        return said
+    return tr("{format} in {count} shards", format=said, count=f"{len(inspection.shards):,}")
 
 
 def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
@@ -122,6 +136,8 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     placed = len(_places(inspection)) > 1  # else the heading says where the state_dict is
     out = [module_section(module, placed) for module in inspection.modules]
     out += [group_section(group, placed) for group in inspection.inconsistent]
+    if inspection.hyper_parameters:
+        out.append(hyper_section(inspection.hyper_parameters))
     if inspection.unsafe:
         out.append(
             Section(
@@ -153,6 +169,18 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     return out
 
 
+def hyper_section(hyper: tuple[HyperParameter, ...]) -> Section:
+    """A Lightning checkpoint's hyperparameters: the arguments its LightningModule was built with."""
+    return Section(
+        tr("Hyperparameters ({where})", where='checkpoint["hyper_parameters"]'),
+        (tr("name"), tr("value")),
+        tuple((h.name, h.shown()) for h in hyper),
+        caption=tr(
+            "what {call} kept: the LightningModule's arguments", call="save_hyperparameters()"
+        ),
+    )
+
+
 def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     """One module: its call as the title, its parameters, its count and bytes below; ``placed``:
     the title says which state_dict it is in."""
@@ -162,10 +190,16 @@ def module_section(module: CheckpointModule, placed: bool = False) -> Section:
         size=size_text(module.nbytes),
         dtypes=", ".join(module.dtypes),
     )
-    if module.not_in_weights:
+    if module.from_file:
+        caption += "\n" + tr(
+            "from the pickled {cls}: {names}; the weights alone decide the rest",
+            cls=module.saved_as or module.module,
+            names=", ".join(f"{n}={getattr(module.spec, n)!r}" for n in module.from_file),
+        )
+    if module.at_defaults:
         caption += "\n" + tr(
             "not in the weights: {names} (any value loads them)",
-            names=", ".join(module.not_in_weights),
+            names=", ".join(module.at_defaults),
         )
     name = _placed(module.shown_name, module.state_dict, placed)
     return Section(
@@ -252,9 +286,7 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
             tr("Compared with {other}", other=comparison.theirs),
             (tr("module"), tr("argument"), comparison.ours, comparison.theirs),
             tuple(rows),
-            caption=tr("each module loads the other's state_dict")
-            if comparison.same
-            else tr("{call} refuses one into the other", call=_STRICT),
+            caption=_compared_caption(comparison),
             words=(2, 3),
         )
     ]
@@ -273,6 +305,20 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
 _STRICT = "load_state_dict(strict=True)"
 
 
+def _compared_caption(comparison: Comparison) -> str:
+    """Whether the two load each other as they are, after one rename of the keys, or not."""
+    if comparison.same:
+        return tr("each module loads the other's state_dict")
+    refused = tr("{call} refuses one into the other", call=_STRICT)
+    if comparison.rename is None:
+        return refused
+    return (
+        refused
+        + "\n"
+        + tr("the same modules under another prefix: {code}", code=comparison.rename.code)
+    )
+
+
 def notes(inspection: Inspection) -> list[str]:
     """What the tables do not say: the other tensors, or that there is no recurrent module."""
     out: list[str] = []
@@ -283,6 +329,15 @@ def notes(inspection: Inspection) -> list[str]:
                 "in a cell's weight_ih or weight_hh.",
                 ih="weight_ih_l{k}",
                 hh="weight_hh_l{k}",
+            )
+        )
+    if inspection.weights_beside is not None:
+        out.append(
+            tr(
+                "{beside} lies beside it: darts' {save} keeps the weights there; inspect that file "
+                "too.",
+                beside=inspection.weights_beside,
+                save="model.save(PATH)",
             )
         )
     if inspection.other_tensors:
