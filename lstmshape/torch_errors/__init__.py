@@ -26,6 +26,7 @@ from lstmshape.torch_errors.inputs import (
 )
 from lstmshape.torch_errors.keys import keys
 from lstmshape.torch_errors.loading import size_mismatches
+from lstmshape.torch_errors.other_layers import left_alone
 from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
 from lstmshape.torch_errors.runtime import (
@@ -127,7 +128,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
             said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
         )
     counted = tuple(replace(e, times=times[e.torch_message]) for e in explained)
-    return WhyResult(counted, known.said(), skipped=skipped)
+    return WhyResult(counted, known.said(), skipped=skipped, left_alone=left_alone(found))
 
 
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,

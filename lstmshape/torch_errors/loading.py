@@ -18,6 +18,7 @@ from lstmshape.model.weights import Reading
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.other_layers import recurrent
 from lstmshape.weights.names import read_leaf, split_key
 from lstmshape.weights.partial import consistent_configs
 
@@ -29,6 +30,8 @@ def size_mismatches(found: list[Found], given: Given) -> list[Explained]:
     line's shapes, and the two configurations the lines together tell."""
     by_module: dict[str, list[Found]] = {}
     for item in found:
+        if not recurrent(item.fields["parameter"]):
+            continue  # another layer's: left alone (other_layers)
         by_module.setdefault(split_key(item.fields["parameter"])[0], []).append(item)
     explained = []
     for items in by_module.values():
