@@ -84,19 +84,31 @@ def _checkpoint(model: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("saved", "built", "cause"),
     [
-        (lambda: Whole("encoder"), lambda: Net(), "key_prefix"),
-        (lambda: Whole("model"), lambda: Net(), "key_prefix"),  # a Lightning module's model.
-        (lambda: compiled(Net()), lambda: Net(), "compiled_prefix"),
-        (lambda: Net(), lambda: compiled(Net()), "compiled_model"),
-        (lambda: Net("gru", nn.GRU(8, 16, 2)), lambda: Net("rnn", nn.GRU(8, 16, 2)), "module_renamed"),
+        (lambda: Whole("encoder"), Net, "key_prefix"),
+        (lambda: Whole("model"), Net, "key_prefix"),  # a Lightning module's model.
+        (lambda: compiled(Net()), Net, "compiled_prefix"),
+        (Net, lambda: compiled(Net()), "compiled_model"),
+        (
+            lambda: Net("gru", nn.GRU(8, 16, 2)),
+            lambda: Net("rnn", nn.GRU(8, 16, 2)),
+            "module_renamed",
+        ),
         (
             lambda: Net("lstm", WeightDrop(nn.LSTM(8, 16, 2), ["weight_hh_l0", "weight_hh_l1"])),
-            lambda: Net(),
+            Net,
             "weight_drop",
         ),
-        (lambda: nn.DataParallel(Net()), lambda: Net(), "data_parallel_prefix"),
+        (lambda: nn.DataParallel(Net()), Net, "data_parallel_prefix"),
     ],
-    ids=["encoder.", "model.", "_orig_mod. saved", "_orig_mod. built", "renamed", "WeightDrop", "module."],
+    ids=[
+        "encoder.",
+        "model.",
+        "_orig_mod. saved",
+        "_orig_mod. built",
+        "renamed",
+        "WeightDrop",
+        "module.",
+    ],
 )
 def test_a_rename_fix_loads_the_checkpoint_strictly(saved: Any, built: Any, cause: str) -> None:
     state = _checkpoint(saved())

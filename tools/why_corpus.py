@@ -11,10 +11,14 @@ layers explained: of the pastes about other layers, those ``why`` explains (must
 from __future__ import annotations
 
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "why_pastes.toml"
 

@@ -60,7 +60,9 @@ def _unmatched(listed: tuple[str, ...], others: tuple[str, ...]) -> tuple[str, .
 def _absent(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> Cause:
     """A whole recurrent layer on one side only: another model's checkpoint, when the other side
     lists no recurrent parameter at all; else a checkpoint saved from another version."""
-    prefixes = ", ".join(dict.fromkeys(split_key(k)[0] for k in listed if read_leaf(split_key(k)[1])))
+    prefixes = ", ".join(
+        dict.fromkeys(split_key(k)[0] for k in listed if read_leaf(split_key(k)[1]))
+    )
     if others and not any(read_leaf(split_key(key)[1]) for key in others):
         return Cause(
             "other_model",

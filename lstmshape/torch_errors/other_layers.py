@@ -97,7 +97,5 @@ def left_alone_lines(left: tuple[LeftAlone, ...]) -> list[str]:
                 )
             )
         else:
-            lines.append(
-                tr("{key} is not a recurrent layer's parameter.", key=item.parameter)
-            )
+            lines.append(tr("{key} is not a recurrent layer's parameter.", key=item.parameter))
     return lines
