@@ -15,6 +15,7 @@ from typing import Any
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.why import Explained, WhyResult
+from lstmshape.torch_errors.evidence import Evidence
 from lstmshape.torch_errors.find import Found, find_sentences
 from lstmshape.torch_errors.given import Given
 from lstmshape.torch_errors.inputs import (
@@ -102,7 +103,9 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     """:func:`why` over a text given in blocks of whole lines (a log read a block at a time): the
     memory of one block, whatever the log's size."""
     known = Given.read(**given)
-    found, times, skipped, named = _read(blocks)
+    seen = Evidence()
+    found, times, skipped, named = _read(blocks, seen)
+    known = known._replace(seen=seen)
     context = bool(known.said()) or named
     context = context or any(f.sentence.about_recurrent_layers(f.fields) for f in found)
     if not context:
@@ -136,7 +139,9 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
 RECURRENT = re.compile(r"(?<![a-z])(?:lstm|gru|rnn)(?:cell|base)?s?(?![a-z])", re.IGNORECASE)
 
 
-def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool]:
+def _read(
+    blocks: Iterable[str], seen: Evidence | None = None
+) -> tuple[list[Found], dict[str, int], int, bool]:
     """The distinct sentences of the text (at most MAX_SENTENCES), how many times each, how many
     occurrences of others were skipped, and whether the text names a recurrent layer."""
     # Each sentence once, counted: a log that repeats one error a million times stays small; and
@@ -147,6 +152,8 @@ def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool
     named = False
     for block in blocks:
         named = named or RECURRENT.search(block) is not None
+        if seen is not None:
+            seen.scan(block)  # the user's own lines and numbers: they rank the causes
         for item in find_sentences(block):
             if item.message in times:
                 times[item.message] += 1

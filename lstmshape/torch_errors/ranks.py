@@ -132,22 +132,33 @@ def state_rank(found: Found, given: Given) -> Explained:
     at = next((i for i, r in enumerate(ranks) if r != want), 0)
     tensor = ("h_0", "c_0")[at] if two else "h_0"
     width = "H_cell" if tensor == "c_0" else "H_out"
-    causes = []
-    if two and set(ranks) == {want - 1}:  # (h, c) read from one tensor's two rows
-        causes.append(
-            Cause(
-                "one_state_for_two",
-                tr(
-                    "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows "
-                    "as h_0 and c_0, each of one axis less."
-                ),
-                "lstm(x, (h_0, c_0))",
-            )
-        )
-    causes += _rank_causes(tensor, width, ranks, at, batched, given)
+    causes = _rank_causes(tensor, width, ranks, at, batched, given)
     if two and all(rank != want for rank in ranks):
         # torch's sentence gives both ranks: c_0 is as wrong as h_0, and is built with it.
         causes[-1] = _both_rebuilt(batched)
+    if two and set(ranks) == {want - 1} and causes and causes[0].id == "layer_axis_missing":
+        # Both states lack the layer axis alike (a VAE's latent passed as (h, h)): both get it,
+        # their values kept; one layer's state repeated for each layer of a deeper module.
+        causes[0] = causes[0]._replace(
+            fix=tr(
+                "{both}; for D*num_layers > 1: {repeated}",
+                both="h_0, c_0 = h_0.unsqueeze(0), c_0.unsqueeze(0)",
+                repeated="h_0, c_0 = (s.unsqueeze(0).repeat(D * num_layers, 1, 1) for s in (h_0, c_0))",
+            )
+        )
+    if two and set(ranks) == {want - 1} and not given.evidence.tuple_state:
+        # (h, c) read from one tensor's two rows; after a tuple of states each without its layer
+        # axis, which the corpus of real pastes shows more often. A tuple written out in the
+        # failing call, (h, c), rules it out: "pass a tuple" would change nothing.
+        one = Cause(
+            "one_state_for_two",
+            tr(
+                "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows "
+                "as h_0 and c_0, each of one axis less."
+            ),
+            "lstm(x, (h_0, c_0))",
+        )
+        causes.insert(1 if causes and causes[0].id == "layer_axis_missing" else 0, one)
     listed = ", ".join(f"{r}-D" for r in ranks)
     summary = (
         tr(
