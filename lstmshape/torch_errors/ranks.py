@@ -147,9 +147,10 @@ def state_rank(found: Found, given: Given) -> Explained:
             )
         )
     if two and set(ranks) == {want - 1} and not given.evidence.tuple_state:
-        # (h, c) read from one tensor's two rows; after a tuple of states each without its layer
-        # axis, which the corpus of real pastes shows more often. A tuple written out in the
-        # failing call, (h, c), rules it out: "pass a tuple" would change nothing.
+        # (h, c) read from one tensor's two rows (a GRU's single state kept for an LSTM), as
+        # likely in the corpus of real pastes as a tuple of two states without their layer axis
+        # (a VAE's latent as (z, z)). A tuple written out in the failing call, (h, c), rules it
+        # out: "pass a tuple" would change nothing.
         one = Cause(
             "one_state_for_two",
             tr(
@@ -158,7 +159,7 @@ def state_rank(found: Found, given: Given) -> Explained:
             ),
             "lstm(x, (h_0, c_0))",
         )
-        causes.insert(1 if causes and causes[0].id == "layer_axis_missing" else 0, one)
+        causes.insert(0, one)
     listed = ", ".join(f"{r}-D" for r in ranks)
     summary = (
         tr(
@@ -218,6 +219,19 @@ def _rank_causes(
             )
         causes.append(
             Cause("layer_axis_missing", text, f"{tensor} = {tensor}.unsqueeze(0){condition}")
+        )
+    if batched and rank == want + 1:
+        # An axis too many, as a latent viewed into a state gets: reshaped, its values kept.
+        causes.append(
+            Cause(
+                "extra_axis",
+                tr(
+                    "{tensor} has an axis more than (D*num_layers, N, H): a state made from "
+                    "another tensor (a latent, an encoder's output) kept an axis of it.",
+                    tensor=tensor,
+                ),
+                f"{tensor} = {tensor}.reshape(D * num_layers, N, {width})",
+            )
         )
     if not batched and rank == want + 1:
         squeezed = f"{tensor} = {tensor}.squeeze(1)"

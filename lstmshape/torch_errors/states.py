@@ -239,6 +239,21 @@ def _rows(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
                 given.D == 1,
             )
         )
+    elif got < want and want % got == 0 and given.D in (None, 1, want // got):
+        causes.append(
+            Cause(
+                "num_layers_not_counted",
+                tr(
+                    "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
+                    "direction; {got} rows were made for fewer layers.",
+                    layers=want // (given.D or 1),
+                    want=want,
+                    got=got,
+                ),
+                _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given),
+                given.D == 1 and given.num_layers == want,
+            )
+        )
     else:
         causes.append(
             Cause(
@@ -247,11 +262,7 @@ def _rows(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
                     "The first axis is D*num_layers = {want}: one row per layer and direction.",
                     want=want,
                 ),
-                _kept(label, "{t}[-" + str(want) + ":]", fix, given)
-                if got > want
-                else _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given)
-                if want % got == 0
-                else fix,
+                _kept(label, "{t}[-" + str(want) + ":]", fix, given) if got > want else fix,
             )
         )
     return _rank_rows(causes, want, got, given)
