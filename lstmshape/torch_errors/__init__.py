@@ -15,8 +15,16 @@ from typing import Any
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.why import Explained, WhyResult
+from lstmshape.sentences import FRAMED
+from lstmshape.torch_errors.devices import (
+    cudnn_backward_eval,
+    kernel_dtype,
+    state_contiguous,
+    state_device,
+    weights_not_contiguous,
+)
 from lstmshape.torch_errors.evidence import Evidence
-from lstmshape.torch_errors.find import Found, find_sentences
+from lstmshape.torch_errors.find import Found, find_sentences, without_escapes
 from lstmshape.torch_errors.given import Given
 from lstmshape.torch_errors.inputs import (
     cell_state,
@@ -28,6 +36,7 @@ from lstmshape.torch_errors.inputs import (
 from lstmshape.torch_errors.keys import keys
 from lstmshape.torch_errors.loading import size_mismatches
 from lstmshape.torch_errors.other_layers import left_alone
+from lstmshape.torch_errors.packed import packed_broadcast, packed_matmul
 from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
 from lstmshape.torch_errors.runtime import (
@@ -40,6 +49,7 @@ from lstmshape.torch_errors.runtime import (
     two_states,
 )
 from lstmshape.torch_errors.states import state_size
+from lstmshape.torch_errors.training import backward_twice, dropout_one_layer
 from lstmshape.weights.names import split_key
 from lstmshape.words import words
 
@@ -48,11 +58,17 @@ Explainer = Callable[[Found, Given], Explained]
 # The distinct sentences one text is explained for: a log holds one error or a few, repeated.
 MAX_SENTENCES = 100
 
+# load_state_dict's size mismatches, in today's wording and torch 1.0's, read together.
+_MISMATCHES = ("size_mismatch", "size_mismatch_old")
+
 _EXPLAINERS: dict[str, Explainer] = {
     "state_size": state_size,
+    "state_size_tuple": state_size,
     "input_width": input_width,
     "cell_input_width": input_width,
+    "cell_input_width_comma": input_width,
     "input_rank": input_rank,
+    "input_dimensions": input_rank,
     "rnn_input_rank": input_rank,
     "cell_input_rank": input_rank,
     "no_steps": no_steps,
@@ -66,6 +82,17 @@ _EXPLAINERS: dict[str, Explainer] = {
     "lstm_cell_tuple": cell_state,
     "cell_state_1d": cell_state,
     "input_dtype": input_dtype,
+    "input_dtype_cut": input_dtype,
+    "lengths_tensor_cut": lengths_tensor,
+    "state_device": state_device,
+    "state_contiguous": state_contiguous,
+    "weights_not_contiguous": weights_not_contiguous,
+    "cudnn_backward_eval": cudnn_backward_eval,
+    "kernel_dtype": kernel_dtype,
+    "dropout_one_layer": dropout_one_layer,
+    "backward_twice": backward_twice,
+    "packed_broadcast": packed_broadcast,
+    "packed_matmul": packed_matmul,
     "matmul_dtype": matmul_dtype,
     "mkldnn_dtype": mkldnn_dtype,
     "odd_states": state_count,
@@ -104,19 +131,21 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     memory of one block, whatever the log's size."""
     known = Given.read(**given)
     seen = Evidence()
-    found, times, skipped, named = _read(blocks, seen)
+    found, times, skipped, (named, framed) = _read(blocks, seen)
     known = known._replace(seen=seen)
+    if not framed:  # the kernel's sentences of any tensor: only in a recurrent frame
+        found = [f for f in found if f.sentence.id not in FRAMED]
     context = bool(known.said()) or named
     context = context or any(f.sentence.about_recurrent_layers(f.fields) for f in found)
     if not context:
         found = [f for f in found if f.sentence.about_recurrent_layers(f.fields)]
     explained: list[Explained] = []
-    mismatches = [f for f in found if f.sentence.id == "size_mismatch"]
+    mismatches = [f for f in found if f.sentence.id in _MISMATCHES]
     mismatched = size_mismatches(mismatches, known) if mismatches else []
     # The model's class for each module the size mismatches read (torch lists the keys first).
     classes = {split_key(e.parameter or "")[0]: e.model["module"] for e in mismatched if e.model}
     for item in found:
-        if item.sentence.id == "size_mismatch":
+        if item.sentence.id in _MISMATCHES:
             if item is mismatches[0]:
                 explained += mismatched
             continue
@@ -137,21 +166,29 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
 # lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
 RECURRENT = re.compile(r"(?<![a-z])(?:lstm|gru|rnn)(?:cell|base)?s?(?![a-z])", re.IGNORECASE)
+# A frame of torch's recurrent code in a traceback: the module's forward, or its kernel's call.
+FRAMES = re.compile(
+    r"nn[/\\]modules[/\\]rnn\.py|_VF\.(?:lstm|gru|rnn_tanh|rnn_relu)(?![a-z_])"
+    r"|(?<![a-z])_?(?:lstm|gru|rnn_tanh|rnn_relu)_cell(?![a-z_])"
+)
 
 
 def _read(
     blocks: Iterable[str], seen: Evidence | None = None
-) -> tuple[list[Found], dict[str, int], int, bool]:
+) -> tuple[list[Found], dict[str, int], int, tuple[bool, bool]]:
     """The distinct sentences of the text (at most MAX_SENTENCES), how many times each, how many
-    occurrences of others were skipped, and whether the text names a recurrent layer."""
+    occurrences of others were skipped, and whether the text names a recurrent layer and holds a
+    frame of torch's recurrent code."""
     # Each sentence once, counted: a log that repeats one error a million times stays small; and
     # at most MAX_SENTENCES distinct ones, the others counted as skipped.
     times: dict[str, int] = {}
     found: list[Found] = []
     skipped = 0
-    named = False
-    for block in blocks:
+    named = framed = False
+    for given_block in blocks:
+        block = without_escapes(given_block)
         named = named or RECURRENT.search(block) is not None
+        framed = framed or FRAMES.search(block) is not None
         if seen is not None:
             seen.scan(block)  # the user's own lines and numbers: they rank the causes
         for item in find_sentences(block):
@@ -162,7 +199,7 @@ def _read(
                 times[item.message] = 1
             else:
                 skipped += 1
-    return found, times, skipped, named
+    return found, times, skipped, (named, framed)
 
 
 def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
