@@ -41,6 +41,14 @@ _TUPLE_STATE = re.compile(
     r"\b(?:lstm|rnn)\w*\([^()\n]{0,120},\s?\(\w{1,30},\s?\w{1,30}\)\)", re.IGNORECASE
 )
 _DATA_PARALLEL = re.compile(r"DataParallel|multi-?GPU|multiple GPUs", re.IGNORECASE)
+# A constructor call with its sizes written out: nn.LSTMCell(256, 512).
+_CALL = re.compile(
+    r"\b(?:nn\.)?(?P<cls>LSTM|GRU|RNN)(?P<cell>Cell)?\(\s{0,3}(?P<a>\d{1,7})\s{0,3},\s{0,3}(?P<b>\d{1,7})\b"
+)
+# A training checkpoint's own entries named in the text: 'epoch', 'netG_state_dict'.
+_NESTED = re.compile(r"""['‘"](?P<key>epoch|global_step|\w{0,40}state_dict)['’"]""")
+# A GRU's single state kept when the layer became an LSTM.
+_GRU_TO_LSTM = re.compile(r"GRU\W{1,3}(?:to|->|→)\W{1,3}LSTM", re.IGNORECASE)
 
 
 @dataclass
@@ -62,6 +70,12 @@ class Evidence:
     tuple_state: bool = False
     """The failing call passes its states as a tuple written out, (h, c)."""
     data_parallel: bool = False
+    lstm_cell: bool = False
+    """The text builds an nn.LSTMCell."""
+    nested: tuple[str, ...] = ()
+    """A training checkpoint's entries the text names ('epoch', 'model_state_dict')."""
+    gru_to_lstm: bool = False
+    """The text says a GRU became an LSTM (whose state is a tuple, (h_0, c_0))."""
 
     def scan(self, text: str) -> None:
         """Read one block of the text (whole lines)."""
@@ -80,6 +94,13 @@ class Evidence:
         self.computed_state = self.computed_state or _COMPUTED.search(line) is not None
         self.tuple_state = self.tuple_state or _TUPLE_STATE.search(line) is not None
         self.data_parallel = self.data_parallel or _DATA_PARALLEL.search(line) is not None
+        self.gru_to_lstm = self.gru_to_lstm or _GRU_TO_LSTM.search(line) is not None
+        for match in _CALL.finditer(line):
+            self.hidden_size = self.hidden_size or int(match["b"])
+            self.lstm_cell = self.lstm_cell or (match["cls"], match["cell"]) == ("LSTM", "Cell")
+        for match in _NESTED.finditer(line):
+            if match["key"] not in self.nested and len(self.nested) < 20:
+                self.nested = (*self.nested, match["key"])
 
     def _argument(self, name: str, value: str) -> None:
         flag = value.lower() in ("true", "false")

@@ -39,7 +39,7 @@ def keys(
     if not causes:
         causes = _structure(listed, missing, model_classes)
     if not causes:
-        causes = [_absent(listed, missing, others)]
+        causes = [*_nested(given), _absent(listed, missing, others)]
     return Explained(
         sentence=found.sentence.id,
         torch_message=found.message,
@@ -55,6 +55,26 @@ def _unmatched(listed: tuple[str, ...], others: tuple[str, ...]) -> tuple[str, .
     """The keys of ``listed`` whose parameter name the other side does not list at all."""
     leaves = {split_key(key)[1] for key in others}
     return tuple(key for key in listed if split_key(key)[1] not in leaves)
+
+
+def _nested(given: Given) -> list[Cause]:
+    """The text names a training checkpoint's entries ('epoch', 'netG_state_dict'): the file holds
+    the weights as one entry, and load_state_dict was given the whole file."""
+    entries = given.evidence.nested
+    weights = [key for key in entries if key.endswith("state_dict") and "optim" not in key]
+    if not weights or len(entries) < 2:
+        return []
+    return [
+        Cause(
+            "state_dict_nested",
+            tr(
+                "The file is a training checkpoint: {entries} are its entries, and the weights "
+                "are one of them; load_state_dict was given the whole file.",
+                entries=", ".join(repr(key) for key in entries),
+            ),
+            f'model.load_state_dict(checkpoint["{weights[0]}"])',
+        )
+    ]
 
 
 def _absent(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> Cause:

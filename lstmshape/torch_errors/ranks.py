@@ -47,11 +47,26 @@ def _rebuilt(tensor: str, width: str, batched: bool = True) -> Cause:
     )
 
 
-def sized_rank(found: Found, tensor: str, width: str) -> Explained:
+def sized_rank(found: Found, tensor: str, width: str, given: Given | None = None) -> Explained:
     """``Expected hidden size (2, 3, 20), got [3, 20]``: the state's rank differs from torch's.
     torch compares sizes only after packing, so the input is batched and the state must be 3-D."""
     expected, got = found.fields["expected"], found.fields["got"]
     causes = _reshaped(tensor, width, expected, got)
+    if found.fields.get("label") == "hidden[0]" and len(got) == 2 and got == expected[1:]:
+        # An LSTM's hidden[0] of (N, H): one tensor (1, N, H) passed, a GRU's state kept, whose
+        # first row torch reads as h_0; first where the text says a GRU became an LSTM.
+        one = Cause(
+            "one_state_for_two",
+            tr(
+                "An LSTM takes (h_0, c_0) as one tuple; given one tensor {shape}, as a GRU's "
+                "state is, it reads its first row {got} as h_0.",
+                shape=(1, *got),
+                got=got,
+            ),
+            "lstm(x, (h_0, c_0))",
+        )
+        first = given is not None and given.evidence.gru_to_lstm
+        causes.insert(0 if first else len(causes), one)
     rebuilt = _rebuilt(tensor, width)
     if all(cause.fix != rebuilt.fix for cause in causes):
         causes.append(rebuilt)

@@ -24,7 +24,7 @@ def state_size(found: Found, given: Given) -> Explained:
     tensor = _TENSORS[label]
     width = "H_cell" if label == "hidden[1]" else "H_out"
     if len(got) != len(expected):
-        return sized_rank(found, tensor, width)
+        return sized_rank(found, tensor, width, given)
     axes = tuple(
         Axis(symbol, e, g)
         for symbol, e, g in zip(("D*num_layers", "N", width), expected, got, strict=True)
@@ -333,6 +333,25 @@ def batch_causes(
                 ),
             )
         )
+    if classes and got < want and given.evidence.data_parallel:
+        # The text names DataParallel: it scatters every tensor argument on dim 0, the input's
+        # batch (batch first) and the state's layers alike, so replicas' shapes disagree.
+        causes.append(
+            Cause(
+                "data_parallel",
+                tr(
+                    "nn.DataParallel scatters every argument of forward on dim 0: the input's "
+                    "sequences, but {tensor}'s layers, not its N on dim 1; the replicas' {tensor} "
+                    "and input disagree.",
+                    tensor=tensor,
+                ),
+                tr(
+                    "pass no state (zeros are made per replica), or pass it batch-first and "
+                    "{transposed} inside forward",
+                    transposed=f"{tensor}.transpose(0, 1).contiguous()",
+                ),
+            )
+        )
     if got < want:
         causes.append(
             Cause(
@@ -518,4 +537,17 @@ def _width(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
             fix,
         )
     )
+    if label != "hidden[1]" and given.hidden_size is None and given.proj_size in (None, 0):
+        built = Cause(
+            "hidden_size",
+            tr(
+                "The module was built with hidden_size = {want}; if the state's {got} is the "
+                "width meant (an encoder's of {got}), the module's hidden_size is wrong.",
+                want=want,
+                got=got,
+            ),
+            tr("build the module with {code}", code=f"hidden_size={got}"),
+        )
+        # A hidden_size of 1 is seldom meant (IBM/pytorch-seq2seq#184 built one by mistake).
+        causes.insert(0 if want == 1 else len(causes), built)
     return causes
