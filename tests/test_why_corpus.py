@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from why_corpus import figures, pastes, read  # noqa: E402
+from why_corpus import figures, pastes, read
 
 PASTES = pastes()
 

@@ -189,16 +189,18 @@ def _read(
         block = without_escapes(given_block)
         named = named or RECURRENT.search(block) is not None
         framed = framed or FRAMES.search(block) is not None
-        if seen is not None:
-            seen.scan(block)  # the user's own lines and numbers: they rank the causes
+        new: list[int] = []
         for item in find_sentences(block):
             if item.message in times:
                 times[item.message] += 1
             elif len(found) < MAX_SENTENCES:
                 found.append(item)
                 times[item.message] = 1
+                new.append(item.position)
             else:
                 skipped += 1
+        if seen is not None and new:
+            seen.scan_around(block, new)  # the user's own lines near the error rank its causes
     return found, times, skipped, (named, framed)
 
 
