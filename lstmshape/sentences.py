@@ -68,7 +68,7 @@ class Sentence(NamedTuple):
         never is; ``{argument} should be of type int`` only when the argument is one of RNNBase's
         (nn.MultiheadAttention says it of embed_dim too); a kernel's dtype refusal only when the
         kernel is a recurrent one (``_thnn_fused_lstm_cell_cuda``)."""
-        if self.id == "kernel_dtype":
+        if self.id in ("kernel_dtype", "kernel_dtype_old"):
             return _RECURRENT_KERNEL.search(fields.get("kernel", "")) is not None
         if self.generic or self.id in FRAMED:
             return False
@@ -179,6 +179,8 @@ TORCH = _sentences(
     ("state_contiguous", "rnn: {state} is not contiguous", {"state": "name"}, "forward"),
     ("cudnn_backward_eval", "cudnn RNN backward can only be called in training mode", {}, "forward"),
     ("kernel_dtype", "\"{kernel}\" not implemented for '{scalar}'", {"kernel": "kernel", "scalar": "scalar"}, "forward"),
+    # torch before 1.13 named the kernel without quotes
+    ("kernel_dtype_old", "{kernel} not implemented for '{scalar}'", {"kernel": "kernel", "scalar": "scalar"}, "forward"),
     ("weights_not_contiguous", "RNN module weights are not part of single contiguous chunk of memory", {}, "forward"),
     ("dropout_one_layer", "non-zero dropout expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}", {"dropout": "word", "num_layers": "int"}, "constructor"),
     ("backward_twice", "Trying to backward through the graph a second time", {}, "forward"),
@@ -186,6 +188,8 @@ TORCH = _sentences(
     # kernel (an LSTM checks its states' sizes only for padded input): read in a recurrent frame
     ("packed_broadcast", "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dimension}", {"a": "int", "b": "int", "dimension": "int"}, "forward"),
     ("packed_matmul", "mat1 and mat2 shapes cannot be multiplied ({rows}x{width} and {inner}x{gates})", {"rows": "int", "width": "int", "inner": "int", "gates": "int"}, "forward"),
+    # torch before 1.7 (TH's addmm)
+    ("packed_matmul_old", "size mismatch, m1: [{rows} x {width}], m2: [{inner} x {gates}]", {"rows": "int", "width": "int", "inner": "int", "gates": "int"}, "forward"),
     # --- a cell's forward --------------------------------------------------------------------
     ("cell_input_rank", "{module}: Expected input to be 1D or 2D, got {rank}D instead", {"module": "name", "rank": "int"}, "cell"),
     ("lstm_cell_state_rank", "LSTMCell: Expected hx[{index}] to be 1D or 2D, got {rank}D instead", {"index": "int", "rank": "int"}, "cell"),
@@ -228,11 +232,11 @@ GENERIC = frozenset(
     {"unexpected_keyword", "negative_dimension", "storage_overflow", "storage_too_long",
      "single_state", "cell_state_1d", "indices_bounds", "index_out_of_range",
      "index_select_empty", "rows_missing", "rows_missing_view", "matmul_dtype",
-     "mkldnn_dtype", "backward_twice", "kernel_dtype"}
+     "mkldnn_dtype", "backward_twice", "kernel_dtype", "kernel_dtype_old"}
 )  # fmt: skip
 # Sentences of any tensor read only where the text holds a frame of torch's recurrent code
 # (torch/nn/modules/rnn.py, _VF.lstm): a module named, or an argument given, is not enough.
-FRAMED = frozenset({"packed_broadcast", "packed_matmul"})
+FRAMED = frozenset({"packed_broadcast", "packed_matmul", "packed_matmul_old"})
 # The arguments RNNBase and RNNCellBase check by name in their sentences.
 ARGUMENTS = frozenset(
     {"input_size", "hidden_size", "num_layers", "bias", "batch_first", "proj_size", "dropout",

@@ -50,6 +50,7 @@ from lstmshape.torch_errors.runtime import (
 )
 from lstmshape.torch_errors.states import state_size
 from lstmshape.torch_errors.training import backward_twice, dropout_one_layer
+from lstmshape.torch_releases import TODAY, printed
 from lstmshape.weights.names import split_key
 from lstmshape.words import words
 
@@ -89,6 +90,8 @@ _EXPLAINERS: dict[str, Explainer] = {
     "weights_not_contiguous": weights_not_contiguous,
     "cudnn_backward_eval": cudnn_backward_eval,
     "kernel_dtype": kernel_dtype,
+    "kernel_dtype_old": kernel_dtype,
+    "packed_matmul_old": packed_matmul,
     "dropout_one_layer": dropout_one_layer,
     "backward_twice": backward_twice,
     "packed_broadcast": packed_broadcast,
@@ -123,7 +126,21 @@ def why(text: str, *, lang: str | None = None, **given: Any) -> WhyResult:
             ),
         )
     with speaking(lang_argument(lang)):
+        _known_keywords(given)
         return why_blocks((text,), **given)
+
+
+def _known_keywords(given: dict[str, Any]) -> None:
+    """Refuse a keyword ``why`` does not take (``why(text, foo=1)``), naming those it takes."""
+    unknown = sorted(set(given) - set(Given._fields))
+    if unknown:
+        raise UnreadableValueError(
+            words("why() takes no argument {argument}.", argument=unknown[0]),
+            hint=words(
+                "Try one of {names}, or leave it out.",
+                names=", ".join(Given._fields),
+            ),
+        )
 
 
 def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
@@ -155,7 +172,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
                 explained.append(listed)
             continue
         explainer = _EXPLAINERS.get(item.sentence.id, refusal)
-        said = explainer(item, known)
+        said = _dated(item, explainer(item, known))
         explained.append(
             said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
         )
@@ -208,6 +225,20 @@ def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
     """The keys the text lists on the other side of load_state_dict's report."""
     other = "unexpected_keys" if item.sentence.id == "missing_keys" else "missing_keys"
     return tuple(key for f in found if f.sentence.id == other for key in f.fields["keys"])
+
+
+def _dated(item: Found, said: Explained) -> Explained:
+    """An older release's wording says which releases print it: the user's torch is one of them,
+    and what today's torch would say differs."""
+    releases = printed(item.sentence.id)
+    if releases is None or releases.last == TODAY:
+        return said
+    note = tr(
+        "This is the wording of torch {first} to {last}; later releases say it otherwise.",
+        first=releases.first,
+        last=releases.last,
+    )
+    return replace(said, notes=(*said.notes, note))
 
 
 def _likely(said: Explained) -> Explained:

@@ -13,7 +13,7 @@ from lstmshape.torch_errors.given import Given
 # Every tensor of the call moved to the device of the module's weights: right whichever side
 # (the input or the state) was left behind.
 _TO_DEVICE = (
-    "device = next(model.parameters()).device\n"
+    "device = next(model.parameters()).device; "
     "x, h_0, c_0 = x.to(device), h_0.to(device), c_0.to(device)"
 )
 

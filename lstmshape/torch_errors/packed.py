@@ -11,7 +11,7 @@ from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
 
 _BUILT_FOR_THE_PACK = (
-    "N = packed.batch_sizes[0]\n"
+    "N = packed.batch_sizes[0]; "
     "h_0 = torch.zeros(D * num_layers, N, H_out); c_0 = torch.zeros(D * num_layers, N, H_cell)"
 )
 
