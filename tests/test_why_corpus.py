@@ -35,8 +35,8 @@ def test_each_paste_is_read_as_its_thread_settled_it(paste: dict[str, Any]) -> N
     if not paste["recurrent"]:
         # Another layer's fault: never a recurrent cause; a load report's parameter is named as
         # left alone.
-        if paste["tensor"] and ("size mismatch" in paste["text"] or "key(s)" in paste["text"]):
-            assert paste["tensor"] in got.left_alone
+        if expected["tensor"] and ("size mismatch" in paste["text"] or "key(s)" in paste["text"]):
+            assert expected["tensor"] in got.left_alone
         return
     if got.recognised:
         assert (got.tensor, got.axis) == (expected["tensor"], expected["axis"])
@@ -59,12 +59,15 @@ def test_every_paste_has_its_provenance_and_a_settled_cause() -> None:
 
 
 def test_the_figures() -> None:
-    """The figures docs/why.md states (python tools/why_corpus.py prints them)."""
-    measured = {name: hits / total for name, (hits, total) in figures(PASTES).items()}
-    assert measured["other layers explained"] == 0
-    assert measured["recognised"] >= RECOGNISED
-    assert measured["cause ranked first"] >= RANKED_FIRST
+    """The figures docs/why.md states (python tools/why_corpus.py prints them): at least the
+    counts measured when they were written, and no other layer's paste ever explained."""
+    measured = figures(PASTES)
+    assert measured["other layers explained"][0] == 0
+    assert measured["recognised"][0] >= RECOGNISED
+    assert measured["cause ranked first"][0] >= RANKED_FIRST
 
 
-RECOGNISED = 0.88
-RANKED_FIRST = 0.84
+# Measured 2026-12-07 (docs/why.md): 90 of 102 recurrent pastes recognised; 73 of the 86 whose
+# thread settled a cause have it ranked first.
+RECOGNISED = 90
+RANKED_FIRST = 73
