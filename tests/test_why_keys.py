@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from lstmshape.torch_errors import why
+from tests.conftest import invoke
 
 torch = pytest.importorskip("torch")  # the tests run with torch; see docs/development.md
 nn = torch.nn
@@ -150,3 +151,43 @@ def test_another_models_checkpoint_is_said_so() -> None:
 
     text = _refusal(Net(), _checkpoint(Cnn()))
     assert why(text).explained[0].causes[0].id == "other_model"
+
+
+@pytest.mark.parametrize(
+    ("key", "saved", "built", "what"),
+    [
+        ("fc.weight", (10, 512), (2, 512), "a Linear's weight (out_features, in_features)"),
+        ("bn1.running_mean", (64,), (32,), "a BatchNorm's running_mean"),
+        ("embedding.weight", (30000, 300), (20000, 300), "an embedding's weight"),
+        ("encoder.weight", (1, 300), (5450, 300), ""),
+    ],
+)
+def test_another_layers_parameter_is_left_alone(
+    key: str, saved: tuple[int, ...], built: tuple[int, ...], what: str
+) -> None:
+    """A Linear's, a BatchNorm's, an embedding's size mismatch (torch's own report): exit 1, said
+    not to be a recurrent layer's parameter, and what the name tells it is; never a cause."""
+    module = {"fc": nn.Linear, "bn1": nn.BatchNorm1d, "embedding": nn.Embedding}
+
+    def build(shape: tuple[int, ...]) -> Any:
+        name = key.partition(".")[0]
+        holder = nn.Module()
+        if name == "bn1":
+            setattr(holder, name, module[name](shape[0]))
+        elif name == "fc":
+            setattr(holder, name, nn.Linear(shape[1], shape[0]))
+        else:
+            setattr(holder, name, nn.Embedding(*shape))
+        return holder
+
+    with pytest.raises(RuntimeError, match="size mismatch") as caught:
+        build(built).load_state_dict(build(saved).state_dict())
+    line = next(line for line in str(caught.value).splitlines() if key in line).strip()
+    result = why(line)
+    assert not result.explained
+    assert [item.parameter for item in result.left_alone] == [key]
+    assert result.left_alone[0].what.startswith(what)
+    cli = invoke(["why", line])
+    assert cli.exit_code == 1
+    assert f"{key} is not a recurrent layer's parameter" in cli.stderr
+    assert invoke(["why", line, "--format", "json"]).exit_code == 1  # its JSON validates
