@@ -169,14 +169,25 @@ def _lines(files: dict[str, list[str] | None], spec: Spec) -> list[str] | None:
     lines = files.get(spec.file)
     if lines is None:
         return None
-    found = []
+    found: list[str] = []
     for needle in spec.needles:
         # "^..." is a line that starts so: a wording another one extends (" not implemented")
-        line = next((line.strip() for line in lines if _holds(line, needle)), None)
-        if line is None:
+        at = next((n for n, line in enumerate(lines) if _holds(line, needle)), None)
+        if at is None:
             return None
-        found.append(line[:300])
-    return found
+        found += [line.strip()[:300] for line in _statement(lines, at, spec.file)]
+    return list(dict.fromkeys(found))
+
+
+def _statement(lines: list[str], at: int, file: str) -> list[str]:
+    """The line at ``at`` and, in Python, the lines its message continues on (adjacent string
+    literals) and the one that ends it (``.format(...)``): the whole message's source."""
+    if file == STRINGS:
+        return [lines[at]]
+    end = at
+    while end + 1 < len(lines) and end - at < 6 and lines[end].rstrip().endswith(("'", '"')):
+        end += 1
+    return lines[at : end + 1]
 
 
 def _read(sources: Path, release: str) -> dict[str, list[str] | None]:

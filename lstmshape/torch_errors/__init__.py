@@ -164,7 +164,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     for item in found:
         if item.sentence.id in _MISMATCHES:
             if item is mismatches[0]:
-                explained += mismatched
+                explained += [_dated(said) for said in mismatched]
             continue
         if item.sentence.id in ("missing_keys", "unexpected_keys"):
             listed = keys(item, known, _other_keys(item, found), classes)
@@ -172,7 +172,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
                 explained.append(listed)
             continue
         explainer = _EXPLAINERS.get(item.sentence.id, refusal)
-        said = _dated(item, explainer(item, known))
+        said = _dated(explainer(item, known))
         explained.append(
             said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
         )
@@ -227,10 +227,10 @@ def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
     return tuple(key for f in found if f.sentence.id == other for key in f.fields["keys"])
 
 
-def _dated(item: Found, said: Explained) -> Explained:
+def _dated(said: Explained) -> Explained:
     """An older release's wording says which releases print it: the user's torch is one of them,
     and what today's torch would say differs."""
-    releases = printed(item.sentence.id)
+    releases = printed(said.sentence)
     if releases is None or releases.last == TODAY:
         return said
     note = tr(

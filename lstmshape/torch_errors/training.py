@@ -25,7 +25,7 @@ def dropout_one_layer(found: Found, given: Given) -> Explained:
                 "dropout_one_layer",
                 text,
                 tr(
-                    "{code}, or num_layers=2 or more",
+                    "{code}  # or num_layers=2 or more",
                     code="output = nn.Dropout(p)(output)",
                 ),
                 True,
