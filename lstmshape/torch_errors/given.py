@@ -15,6 +15,7 @@ from lstmshape.i18n import tr
 from lstmshape.kinds import KINDS, ModuleKind
 from lstmshape.reading import integer, read_module, shape_of
 from lstmshape.spec import ModuleSpec
+from lstmshape.torch_errors.evidence import Evidence
 
 
 class Given(NamedTuple):
@@ -27,6 +28,9 @@ class Given(NamedTuple):
     bidirectional: bool | None = None
     batch_first: bool | None = None
     proj_size: int | None = None
+    seen: Evidence | None = None
+    """What the text's own lines say (its source lines, the numbers it names): it ranks the
+    causes, and proves none."""
 
     @classmethod
     def read(cls, **values: Any) -> Given:
@@ -61,12 +65,28 @@ class Given(NamedTuple):
 
     def said(self) -> dict[str, Any]:
         """What was given, by torch's names (for the result's JSON)."""
-        values = {name: getattr(self, name) for name in self._fields}
+        values = {name: getattr(self, name) for name in self._fields if name != "seen"}
         if self.module is not None:
             values["module"] = self.module.name
         return {
             k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v is not None
         }
+
+    @property
+    def evidence(self) -> Evidence:
+        """What the text says, or nothing."""
+        return self.seen if self.seen is not None else Evidence()
+
+    def likely(self, name: str) -> object:
+        """An argument as given, else as the text's own lines say it (for ranking only)."""
+        value = getattr(self, name)
+        return value if value is not None else getattr(self.evidence, name, None)
+
+    @property
+    def likely_D(self) -> int | None:
+        """D as given, else as the text says bidirectional."""
+        bidirectional = self.likely("bidirectional")
+        return None if bidirectional is None else 2 if bidirectional else 1
 
     @property
     def D(self) -> int | None:
