@@ -471,8 +471,32 @@ def run_case(name: str, work: Path) -> list[checks.Row]:
         forms[form] = (path, form in built.whole, None)
     for form, (path, whole, dtype) in forms.items():
         rows.append(_inspect_row(library, model_name, form, built, path, whole, dtype))
+    plain = forms.get("state_dict")
+    for form in PREFIXED:
+        if form in forms and plain is not None:
+            rows.append(_against_row(library, model_name, form, built, forms[form][0], plain[0]))
     rows.append(trace_row(library, model_name, built))
     return rows
+
+
+# The forms whose keys carry a prefix the plain state_dict's do not: --against says the rename.
+PREFIXED = ("DataParallel state_dict (module.)", "torch.compile state_dict (_orig_mod.)")
+
+
+def _against_row(
+    library: str, model_name: str, form: str, built: Built, path: Path, plain: Path
+) -> checks.Row:
+    _, document, err, seconds, peak = checks.run_inspect(path, "--against", str(plain))
+    wrong = checks.judge_against(built.model, path, document, err)
+    return checks.Row(
+        library,
+        model_name,
+        f"{form} --against state_dict",
+        not wrong,
+        "; ".join(wrong),
+        seconds,
+        peak,
+    )
 
 
 def _is_saveable(name: str) -> bool:
@@ -492,7 +516,8 @@ def _inspect_row(
         row.detail = "" if row.right else f"does not point to {pointer}: {checks._first_error(err)}"
         return row
     refuses = _torch_refuses(path)
-    wrong = checks.judge_inspect(
+    wrong = checks.judge_hyper_parameters(path, document) if path.suffix == ".ckpt" else []
+    wrong += checks.judge_inspect(
         built.model, document, code, err, whole=whole, weights_only_refuses=refuses, dtype=dtype
     )
     row.right, row.detail = not wrong, "; ".join(wrong)

@@ -77,14 +77,15 @@ os._exit(code)
 """
 
 
-def run_inspect(path: Path) -> tuple[int, dict[str, Any] | None, str, float, float]:
+def run_inspect(path: Path, *options: str) -> tuple[int, dict[str, Any] | None, str, float, float]:
     """``lstmshape inspect PATH --format json`` in its own process: exit code, JSON, stderr,
     wall seconds, peak resident MiB."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         peak_file = Path(tmp) / "peak"
-        command = [sys.executable, "-c", _MEASURED, "inspect", str(path), "--format", "json"]
+        command = [sys.executable, "-c", _MEASURED, "inspect", str(path), *options]
+        command += ["--format", "json"]
         env = {
             **os.environ,
             "NO_COLOR": "1",
@@ -182,6 +183,45 @@ def _judge_call(
     return wrong
 
 
+def judge_against(
+    model: nn.Module, path: Path, document: dict[str, Any] | None, err: str
+) -> list[str]:
+    """``inspect PATH --against PLAIN`` where PATH's keys carry a prefix (``module.``): the
+    rename said as code, run on what torch.load gives, loads the model with strict=True."""
+    if document is None or "compared" not in document:
+        return [f"no comparison: {_first_error(err)}"]
+    rename = document["compared"].get("rename")
+    if not rename:
+        only = document["compared"].get("only_ours", [])
+        return [f"no rename said; modules on one side only: {only[:3]}"]
+    scope: dict[str, Any] = {"checkpoint": torch.load(path, weights_only=False), "torch": torch}
+    try:
+        exec(rename["code"], scope)  # the printed rename, as a user runs it
+        snapshot(model).load_state_dict(scope["state_dict"], strict=True)
+    except Exception as error:  # the judge records any failure of the printed code
+        return [
+            f"{rename['code']} then load_state_dict(strict=True): {type(error).__name__}: "
+            f"{str(error).splitlines()[0][:200]}"
+        ]
+    return []
+
+
+def judge_hyper_parameters(path: Path, document: dict[str, Any] | None) -> list[str]:
+    """A Lightning checkpoint's ``hyper_parameters`` are shown: every name torch.load finds, and
+    each plain value (a number, a string, a bool, None) as it is."""
+    saved = torch.load(path, weights_only=False, map_location="cpu")
+    wanted = saved.get("hyper_parameters") if isinstance(saved, dict) else None
+    if not wanted:
+        return []
+    shown = (document or {}).get("hyper_parameters") or {}
+    missing = [k for k in wanted if k not in shown]
+    if missing:
+        return [f"hyper_parameters not shown: {missing[:4]} ({len(missing)} of {len(wanted)})"]
+    plain = (int, float, str, bool, type(None))
+    differ = [k for k, v in wanted.items() if isinstance(v, plain) and shown[k] != v]
+    return [f"hyper_parameters shown otherwise: {differ[:4]}"] if differ else []
+
+
 def weights_only_refuses(path: Path) -> bool:
     """Whether ``torch.load(path, weights_only=True)`` refuses the file (torch is the oracle)."""
     import pickle
@@ -243,22 +283,45 @@ def _named_out(module: nn.Module, output: Any) -> dict[str, Any]:
     return named
 
 
+# torch's own forward of each recurrent class: a subclass that overrides forward (pytorch-
+# forecasting's LSTM packs a padded batch, then calls torch's forward on the PackedSequence) calls
+# it inside its own, and that inner call is what torch's layer really got.
+TORCH_CLASSES = (nn.LSTM, nn.GRU, nn.RNN, nn.LSTMCell, nn.GRUCell, nn.RNNCell)
+
+
 @contextmanager
 def hooked(model: nn.Module) -> Iterator[Hooked]:
-    """Forward hooks on every recurrent layer of ``model``, recording each call's shapes."""
+    """Forward hooks on every recurrent layer of ``model``, recording each call's shapes as the
+    layer was called and, where it differs, as torch's own forward got them."""
     record = Hooked()
+    paths = {id(layer): path for path, layer in recurrent_layers(model)}
+    inner: dict[int, dict[str, tuple[int, ...]]] = {}
     handles = []
-    for path, layer in recurrent_layers(model):
+    for layer in dict.fromkeys(m for _, m in recurrent_layers(model)):
 
-        def after(module: nn.Module, args: Any, kwargs: Any, output: Any, path: str = path) -> None:
-            record.calls.append(
-                (path, {**_named_in(module, args, kwargs), **_named_out(module, output)})
-            )
+        def after(module: nn.Module, args: Any, kwargs: Any, output: Any) -> None:
+            shapes = {**_named_in(module, args, kwargs), **_named_out(module, output)}
+            record.calls.append((paths[id(module)], {**shapes, **inner.pop(id(module), {})}))
 
         handles.append(layer.register_forward_hook(after, with_kwargs=True))
+    originals = {cls: cls.forward for cls in TORCH_CLASSES}
+
+    def recording(original: Callable[..., Any]) -> Callable[..., Any]:
+        def forward(self: nn.Module, *args: Any, **kwargs: Any) -> Any:
+            output = original(self, *args, **kwargs)
+            if id(self) in paths:
+                inner[id(self)] = {**_named_in(self, args, kwargs), **_named_out(self, output)}
+            return output
+
+        return forward
+
+    for cls, original in originals.items():
+        cls.forward = recording(original)  # type: ignore[method-assign]
     try:
         yield record
     finally:
+        for cls, original in originals.items():
+            cls.forward = original  # type: ignore[method-assign]
         for handle in handles:
             handle.remove()
 
@@ -295,19 +358,27 @@ def judge_trace(trace: Any, real: Hooked) -> tuple[int, list[str]]:
     return right, wrong
 
 
-def _call_differs(call: Any, path: str, shapes: dict[str, tuple[int, ...]]) -> str:
+FINALS = ("h_n", "c_n", "h_1", "c_1")
+
+
+def _call_differs(call: Any, path: str, real: dict[str, tuple[int, ...]]) -> str:
+    """Why a traced call is not the real one: each shape torch gave the trace is the real call's
+    (as the layer was called, or as torch's own forward got it inside a subclass), each shape
+    lstmshape explains that the real call has is the same, and the final states are there."""
     label = call.label
     if call.path != path:
         return f"{label}: traced at {call.path}, the real call was {path}"
     seen = dict(call.torch_shapes)
     explained = call.report.shapes() if call.report is not None else {}
-    for name, shape in shapes.items():
-        if name in seen and seen[name] != shape:
-            return f"{label}: {name} traced {seen[name]}, real {shape}"
-        if name not in seen and name in explained and tuple(explained[name]) != shape:
-            return f"{label}: {name} explained {tuple(explained[name])}, real {shape}"
-        if name not in seen and name not in explained:
+    for name, shape in seen.items():
+        if real.get(name) != shape:
+            return f"{label}: {name} traced {shape}, the real call {real.get(name, 'has none')}"
+    for name, shape in real.items():
+        traced = seen.get(name, explained.get(name))
+        if traced is None and name in FINALS:
             return f"{label}: {name} {shape} of the real call is not in the trace"
+        if traced is not None and tuple(traced) != shape:
+            return f"{label}: {name} explained {tuple(traced)}, real {shape}"
     if not call.agrees:
         return f"{label}: torch and lstmshape disagree"
     return ""
