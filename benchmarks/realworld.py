@@ -153,11 +153,15 @@ def _crashed(library: str, model: str, code: int) -> dict[str, object]:
 
 
 def _figures(rows: list[dict[str, object]]) -> tuple[int, int, int, int]:
-    files = [r for r in rows if r["form"] != "trace"]
-    traces = [r for r in rows if r["form"] == "trace"]
+    traces = [r for r in rows if _is_trace(r)]
+    files = [r for r in rows if not _is_trace(r)]
     calls = sum(int(str(r["calls"])) for r in traces)
     calls_right = sum(int(str(r["calls_right"])) for r in traces)
     return sum(bool(r["right"]) for r in files), len(files), calls_right, calls
+
+
+def _is_trace(row: dict[str, object]) -> bool:
+    return str(row["form"]).startswith(("trace", "lstmshape trace"))
 
 
 def summary(rows: list[dict[str, object]]) -> str:
@@ -191,9 +195,15 @@ def render(results: dict[str, object]) -> str:
         "  call, lstmshape agrees with torch, and the model and its inputs are deep-equal",
         "  afterwards to copies taken before (tensors by type, dtype, shape and value).",
         "",
-        "Time is wall time (`inspect`: the whole command, start-up included; `trace`: the",
-        "`lstmshape.trace` call). Memory is the peak resident set (`inspect`: the process;",
-        "`trace`: its growth during the call).",
+        "Each model is traced twice: `lstmshape.trace(model, *inputs)` on the model the library",
+        "built, and `lstmshape trace FIXTURE:model --inputs FIXTURE:inputs` on the model as the",
+        "library loads it from its own save (`load_from_checkpoint`, darts' and flair's `load`),",
+        "with the inputs the library gives its model (a dict of tensors, darts' input record, a",
+        "state tuple).",
+        "",
+        "Time is wall time (`inspect` and the command line: the whole command, start-up and the",
+        "library's import included; `trace`: the `lstmshape.trace` call). Memory is the peak",
+        "resident set (the command: the process; `trace`: its growth during the call).",
         "",
         *_by_form(rows),
         "",
@@ -204,7 +214,7 @@ def render(results: dict[str, object]) -> str:
     ]
     for r in rows:
         result = "right" if r["right"] else f"**wrong**: {_cell(str(r['detail']))}"
-        if r["form"] == "trace":
+        if _is_trace(r):
             result = f"{r['calls_right']}/{r['calls']} calls " + result
         lines.append(
             f"| {r['library']} | {r['model']} | {r['form']} | {result} "

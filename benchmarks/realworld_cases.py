@@ -42,6 +42,9 @@ class Built:
     """Forms that hold no weights, and the file lstmshape should point to instead."""
     whole: set[str] = field(default_factory=set)
     """Forms of the library's own that pickle the model's modules."""
+    loader: str = ""
+    """The body of a factory that loads the saved model as the library does (for
+    ``lstmshape trace MODULE:FACTORY``); ``WORK`` is the case's folder."""
 
 
 CASES: dict[str, Callable[[Path], Built]] = {}
@@ -119,7 +122,11 @@ def _word_lm(rnn_type: str, tie: bool) -> Callable[[Path], Built]:
         torch.manual_seed(0)
         model = _word_model_class()(rnn_type, 50, 16, 16 if tie else 24, 2, 0.2, tie)
         tokens = torch.randint(0, 50, (7, 4))
-        return Built(model, (tokens, model.init_hidden(4)))
+        loader = (
+            f"model = cases._word_model_class()({rnn_type!r}, 50, 16, {16 if tie else 24}, 2, "
+            f"0.2, {tie})\nmodel.load_state_dict(torch.load(WORK / '00.pt'))\nreturn model"
+        )
+        return Built(model, (tokens, model.init_hidden(4)), loader=loader)
 
     return build
 
@@ -196,7 +203,13 @@ def _forecasting(make: Callable[[Any], Any]) -> Callable[[Path], Built]:
         # The last window of each series, as predict() takes it: encoders of 10, 10 and 6 steps.
         last = type(dataset).from_dataset(dataset, data, predict=True, stop_randomization=True)
         x, _ = next(iter(last.to_dataloader(train=False, batch_size=3, num_workers=0)))
-        return Built(model, (x,), saved={"Lightning .ckpt (trainer.save_checkpoint)": ckpt})
+        cls = type(model)
+        loader = (
+            f"from {cls.__module__} import {cls.__name__}\n"
+            f"return {cls.__name__}.load_from_checkpoint(WORK / 'lightning.ckpt')"
+        )
+        saved = {"Lightning .ckpt (trainer.save_checkpoint)": ckpt}
+        return Built(model, (x,), saved=saved, loader=loader)
 
     return build
 
@@ -277,6 +290,10 @@ def _darts(kind: str, block: bool) -> Callable[[Path], Built]:
                 "darts model.save(PATH): PATH": path,
             },
             expect_pointer={"darts model.save(PATH): PATH": f"{path.name}.ckpt"},
+            loader=(
+                f"from darts.models import {type(forecaster).__name__}\n"
+                f"return {type(forecaster).__name__}.load(str(WORK / {path.name!r})).model"
+            ),
         )
 
     return build
@@ -364,7 +381,13 @@ def _flair(work: Path) -> Built:
 
     with torch.no_grad():  # as predict() runs it: the embedded batch, no graph behind it
         tensor, lengths = tagger._prepare_tensors(copy.deepcopy(sentences))
-    return Built(tagger, (tensor, lengths), saved={"flair tagger.save() (protocol 4)": path})
+    return Built(
+        tagger,
+        (tensor, lengths),
+        saved={"flair tagger.save() (protocol 4)": path},
+        loader="from flair.models import SequenceTagger\n"
+        "return SequenceTagger.load(WORK / 'final-model.pt')",
+    )
 
 
 @case("flair:SequenceTagger.forward_loss on Sentences")
@@ -476,7 +499,57 @@ def run_case(name: str, work: Path) -> list[checks.Row]:
         if form in forms and plain is not None:
             rows.append(_against_row(library, model_name, form, built, forms[form][0], plain[0]))
     rows.append(trace_row(library, model_name, built))
+    if built.loader:
+        rows.append(cli_trace_row(library, model_name, built, work))
     return rows
+
+
+FIXTURE = """
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, {bench!r})
+import realworld_cases as cases
+
+WORK = Path({work!r})
+
+
+def model():
+{body}
+
+
+def inputs():
+    return torch.load(WORK / "inputs.pt", weights_only=False)
+"""
+
+
+def cli_trace_row(library: str, model_name: str, built: Built, work: Path) -> checks.Row:
+    """``lstmshape trace rw_fixture:model --inputs rw_fixture:inputs``: the command line on the
+    model as the library loads it from its save, and the inputs the library gives it."""
+    import torch
+
+    body = "\n".join("    " + line for line in built.loader.splitlines())
+    bench = str(Path(__file__).resolve().parent)
+    (work / "rw_fixture.py").write_text(FIXTURE.format(bench=bench, work=str(work), body=body))
+    torch.save(built.args, work / "inputs.pt")
+    real = checks.real_calls(built.model, built.args, built.kwargs, lambda m, *a, **k: m(*a, **k))
+    code, document, err, seconds, peak = checks.run_lstmshape(
+        ["trace", "rw_fixture:model", "--inputs", "rw_fixture:inputs"], cwd=work
+    )
+    right, wrong = checks.judge_trace_json(document, code, err, real)
+    return checks.Row(
+        library,
+        model_name,
+        "lstmshape trace (command line, the library's load)",
+        not wrong,
+        "; ".join(wrong),
+        seconds,
+        peak,
+        len(real.calls),
+        right,
+    )
 
 
 # The forms whose keys carry a prefix the plain state_dict's do not: --against says the rename.

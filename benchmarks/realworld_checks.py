@@ -80,12 +80,19 @@ os._exit(code)
 def run_inspect(path: Path, *options: str) -> tuple[int, dict[str, Any] | None, str, float, float]:
     """``lstmshape inspect PATH --format json`` in its own process: exit code, JSON, stderr,
     wall seconds, peak resident MiB."""
+    return run_lstmshape(["inspect", str(path), *options])
+
+
+def run_lstmshape(
+    arguments: list[str], cwd: Path | None = None
+) -> tuple[int, dict[str, Any] | None, str, float, float]:
+    """``lstmshape ARGUMENTS --format json`` in its own process: exit code, JSON, stderr, wall
+    seconds, peak resident MiB."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         peak_file = Path(tmp) / "peak"
-        command = [sys.executable, "-c", _MEASURED, "inspect", str(path), *options]
-        command += ["--format", "json"]
+        command = [sys.executable, "-c", _MEASURED, *arguments, "--format", "json"]
         env = {
             **os.environ,
             "NO_COLOR": "1",
@@ -94,7 +101,9 @@ def run_inspect(path: Path, *options: str) -> tuple[int, dict[str, Any] | None, 
             "REALWORLD_PEAK": str(peak_file),
         }
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, check=False, cwd=cwd
+        )
         seconds = time.perf_counter() - start
         peak = int(peak_file.read_text()) / 1024 if peak_file.exists() else 0.0
     try:
@@ -355,6 +364,44 @@ def judge_trace(trace: Any, real: Hooked) -> tuple[int, list[str]]:
             right += 1
     if len(traced) > len(real.calls):
         wrong.append(f"{len(traced)} calls traced, the real forward made {len(real.calls)}")
+    return right, wrong
+
+
+@dataclass
+class _JSONCall:
+    """A call of the trace's JSON, as judge_trace reads a TracedCall."""
+
+    path: str
+    label: str
+    torch_shapes: tuple[tuple[str, tuple[int, ...]], ...]
+    agrees: bool
+    report: None = None
+
+
+def judge_trace_json(
+    document: dict[str, Any] | None, code: int, err: str, real: Hooked
+) -> tuple[int, list[str]]:
+    """judge_trace on ``lstmshape trace --format json``'s document."""
+    if document is None:
+        return 0, [f"exit {code}: {_first_error(err)}"]
+    calls = [
+        _JSONCall(
+            c["path"],
+            c["path"] if c["call"] == 1 else f"{c['path']}#{c['call']}",
+            tuple((name, tuple(shape)) for name, shape in c["torch"].items()),
+            c["agrees"],
+        )
+        for c in document["calls"]
+    ]
+
+    class _Trace:
+        failure = None
+
+    trace = _Trace()
+    trace.calls = calls  # type: ignore[attr-defined]
+    right, wrong = judge_trace(trace, real)
+    if document.get("failure") or code != 0:
+        wrong.insert(0, f"exit {code}: {_first_error(err)}")
     return right, wrong
 
 
