@@ -8,7 +8,6 @@ torch.empty refuses a negative size. The first fault lstmshape reports is the on
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Iterable
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -40,15 +39,15 @@ _DEFAULTS: dict[str, object] = {
 def normalized(spec: ModuleSpec) -> dict[str, Any]:
     """The fields to store instead of those given: a kind named by a string, integer sizes of
     other types (``numpy.int64``) as ``int``. Anything else stays for :func:`validate` to judge."""
-    from lstmshape.reading import read_module
+    from lstmshape.reading import integer, read_module
 
     changed: dict[str, Any] = {}
     if not isinstance(spec.kind, ModuleKind):
         changed["kind"] = read_module(spec.kind, "module")
     for name in _SIZES:
         value = getattr(spec, name)
-        if not isinstance(value, (bool, int)) and hasattr(value, "__index__"):
-            changed[name] = operator.index(value)
+        if integer(value) is not value:
+            changed[name] = integer(value)
     if isinstance(spec.dropout, Real) and not isinstance(spec.dropout, (bool, float)):
         changed["dropout"] = float(spec.dropout)
     return changed

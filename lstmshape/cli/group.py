@@ -8,6 +8,8 @@ The group and its commands speak the language of the run (cli/language.py), Clic
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import re
 from typing import Any
 
@@ -45,6 +47,7 @@ class ExplainGroup(TyperGroup):
         from lstmshape.i18n import speaking
 
         argv = list(sys.argv[1:] if args is None else args)
+        writable_in_any_language()
         with speaking(language_asked(argv)), typer_speaking():
             return super().main(argv, *rest, **kwargs)
 
@@ -55,7 +58,12 @@ class ExplainGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         # A command's own options are read here, and its usage errors raised.
         with click_errors_in_language():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as error:
+                if not _output_fault(error):
+                    raise
+                refuse_output(error)
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
@@ -76,6 +84,41 @@ class Command(TyperCommand):
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
+
+
+# What writing to a stream fails with: a full disk (>/dev/full), a device error, a closed stream.
+_OUTPUT_ERRNOS = frozenset(
+    (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF, errno.EPIPE)
+)
+
+
+def _output_fault(error: OSError) -> bool:
+    """Whether ``error`` is standard output (or error) refusing what is written: a stream has no
+    file name; a file that cannot be read has one, and its reader says so itself."""
+    return error.filename is None and error.errno in _OUTPUT_ERRNOS
+
+
+def refuse_output(error: OSError) -> None:
+    """Every command's results that standard output refused: said on stderr if it takes it, exit 2."""
+    from lstmshape.cli.console import consoles, print_error, unwritable_output
+
+    with contextlib.suppress(OSError):
+        print_error(consoles()[1], unwritable_output(error))
+    raise typer.Exit(2)
+
+
+def writable_in_any_language() -> None:
+    """Standard output and error that cannot encode every character (``PYTHONIOENCODING=ascii``,
+    a latin-1 terminal) write what they cannot as ``\\u3042`` escapes, rather than stop the
+    command with a traceback half way: Japanese on an ASCII terminal, or a table's rules."""
+    import io
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if isinstance(stream, io.TextIOWrapper) and encoding not in ("utf8", "utf16", "utf32"):
+            with contextlib.suppress(ValueError, OSError):  # a stream closed already
+                stream.reconfigure(errors="backslashreplace")
 
 
 def _spaced_shape(ctx: Any, args: list[str]) -> str:

@@ -13,7 +13,7 @@ from lstmshape.errors import LstmShapeError
 from lstmshape.explain.layout import Layout
 from lstmshape.i18n import tr
 from lstmshape.kinds import KINDS, ModuleKind
-from lstmshape.reading import read_module, shape_of
+from lstmshape.reading import integer, read_module, shape_of
 from lstmshape.spec import ModuleSpec
 
 
@@ -33,7 +33,11 @@ class Given(NamedTuple):
         """Read what the API or the command line gives (the same readers as explain)."""
         module = None if values.get("module") is None else read_module(values["module"])
         shape = None if values.get("input") is None else shape_of(values["input"], "input")
-        rest = {k: v for k, v in values.items() if k not in ("module", "input") and v is not None}
+        rest = {
+            k: integer(v)
+            for k, v in values.items()
+            if k not in ("module", "input") and v is not None
+        }
         known = cls(module=module, input=shape, **rest)
         known.check()
         return known
