@@ -257,6 +257,15 @@ _SIZE = re.compile(
 _UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
 
 
+def shown_value(value: object) -> str:
+    """``repr(value)``, or its type's name when Python will not write it (an integer of more than
+    4,300 digits, a structure nested past the interpreter's recursion)."""
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__}>"
+
+
 def integer(value: Any) -> Any:
     """An integer of any type (``numpy.int64(3)``, a 0-d integer array) as the ``int`` it is;
     anything else (a bool, a float, a string, None) as it is, for the rules to judge.
@@ -460,15 +469,15 @@ def _value_problem(size: object, what: str, negative: bool = False) -> str:
             return tr("{what} is {token}, not a whole number", what=what, token=repr(size))
         return tr("{what} is {token}, not a size", what=what, token=repr(size))
     number = size.__index__()
+    if abs(number) > INT64_MAX:  # said before the number: it may be too long to write
+        return tr("{what} is over torch's largest size (2**63 - 1)", what=what)
     if number < 0 and not negative:
         return tr("{what} is {token}, and a size cannot be negative", what=what, token=number)
-    if abs(number) > INT64_MAX:
-        return tr("{what} is over torch's largest size (2**63 - 1)", what=what)
     return ""
 
 
 def _not_a_shape(argument: str, value: object, problem: str) -> UnreadableValueError:
-    shown = repr(value)
+    shown = shown_value(value)
     return UnreadableValueError(
         words(
             "{argument}={shown} is not a shape: {problem}.",

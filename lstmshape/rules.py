@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_
 from lstmshape.kinds import ALL_ARGUMENTS, ModuleKind
-from lstmshape.parameters import check_storage
+from lstmshape.parameters import INT64_MAX, check_storage
 from lstmshape.sentences import TORCH
 from lstmshape.words import Arg, Setting, Words, drop, fix, words
 
@@ -48,6 +48,13 @@ def normalized(spec: ModuleSpec) -> dict[str, Any]:
         value = getattr(spec, name)
         if integer(value) is not value:
             changed[name] = integer(value)
+        read = changed.get(name, value)
+        if isinstance(read, int) and not isinstance(read, bool) and abs(read) > INT64_MAX:
+            raise InvalidModuleError(
+                words("{arg} is over torch's largest size (2**63 - 1).", arg=name),
+                argument=name,
+                hint=words("Try {a}.", a=fix(**{name: _EXAMPLES[name]})),
+            )
     if isinstance(spec.dropout, Real) and not isinstance(spec.dropout, (bool, float)):
         changed["dropout"] = float(spec.dropout)
     return changed

@@ -32,6 +32,15 @@ def torch_zip(pickled: bytes, storages: dict[str, bytes] | None = None, *, versi
     return out.getvalue()
 
 
+def torch_zip_members(members: dict[str, bytes]) -> bytes:
+    """A zip of ``members`` as they are (names and contents), stored."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
 def short_unicode(text: str) -> bytes:
     data = text.encode("utf-8")
     return b"X" + struct.pack("<I", len(data)) + data
@@ -161,14 +170,17 @@ def directory_past_end() -> bytes:
     return bytes(data)
 
 
-def zip64_big_member(size: int = 200_000_000) -> bytes:
-    """A zip64 end record (the one Python's zipfile reads) whose directory says data.pkl is
-    ``size`` bytes, while the plain end record says less."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("archive/data.pkl", "w", force_zip64=True) as member:
-            member.write(PROTO + b"N" * (size // 1) + STOP)
-    return out.getvalue()
+def zip64_directory_claim(size: int = 200_000_000) -> bytes:
+    """A zip64 end record (the one Python's zipfile reads) that says the directory is ``size``
+    bytes, while the plain end record says it is small."""
+    data = bytearray(torch_zip(PROTO + b"N" + STOP))
+    end = data.rfind(b"PK\x05\x06")
+    directory = struct.unpack("<L", data[end + 12 : end + 16])[0]
+    start = struct.unpack("<L", data[end + 16 : end + 20])[0]
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 2, 2, size, start) + b""
+    del directory
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    return bytes(data[:end] + record + locator + data[end:])
 
 
 def safetensors(header: object | bytes, data: bytes = b"") -> bytes:
@@ -261,6 +273,7 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "many-globals": ("budget", many_globals),
     "zip64-offset": ("zip", zip64_huge_offset),
     "directory-past-end": ("zip", directory_past_end),
+    "zip64-directory": ("zip", zip64_directory_claim),
     "st-big-integer": ("safetensors", st_big_integer),
     "st-deep-json": ("safetensors", st_deep_json),
     "st-dtype-list": ("safetensors", st_dtype_list),
@@ -274,3 +287,13 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "escape-key": ("escapes", escape_key),
 }
 """Every hostile file of the suite: its name, its area and its maker."""
+
+# The same files at a size that meets the same limit (or the same code) quickly: for running each
+# through every command and format.
+QUICK: dict[str, Callable[[], bytes]] = {
+    **{name: make for name, (_, make) in HOSTILE.items()},
+    "nested-lists": lambda: nested_lists(300),
+    "nested-modules": lambda: nested_modules(300),
+    "empty-dicts": lambda: empty_dicts(10_000),
+    "many-globals": lambda: many_globals(10_001),
+}

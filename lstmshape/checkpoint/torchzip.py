@@ -54,10 +54,7 @@ def read_zip(path: str, file: IO[bytes], size: int) -> Contents:
         archive = zipfile.ZipFile(file)
         members = {info.filename: info for info in archive.infolist()}
     except _ZIP_FAULTS as error:
-        raise problem(
-            words("{path}: a damaged zip: {reason}.", path=path, reason=str(error)),
-            hint=_DAMAGED_HINT,
-        ) from None
+        raise _damaged(path, error) from None
     if not members:
         raise problem(words("{path}: an empty zip: it holds no file, so no data.pkl.", path=path))
     archive_name = next(iter(members)).split("/", 1)[0]
@@ -105,6 +102,13 @@ def _check_version(path: str, members: dict[str, zipfile.ZipInfo], name: str) ->
                 torch_says='Expected hasRecord("version") to be true, but got false.',
             )
         ],
+        hint=_DAMAGED_HINT,
+    )
+
+
+def _damaged(path: str, error: BaseException) -> Exception:
+    return problem(
+        words("{path}: a damaged zip: {reason}.", path=path, reason=str(error)),
         hint=_DAMAGED_HINT,
     )
 
@@ -172,8 +176,8 @@ def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
     reader of the end records: the zip64 record's figures when it has one)."""
     try:
         end = zipfile._EndRecData(file)  # type: ignore[attr-defined]
-    except (OSError, OverflowError, ValueError, struct.error):
-        end = None
+    except _ZIP_FAULTS as error:  # a zip64 record that says several disks, or lies
+        raise _damaged(path, error) from None
     if not end:
         raise problem(
             words("{path}: a zip without its end record: the file is cut short or damaged.",

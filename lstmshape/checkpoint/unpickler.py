@@ -177,7 +177,9 @@ class SafeUnpickler:
             key = id(item)
             below = heights.get(key, 1) + 1
             height = max(height, below)
-            spread += spreads.get(key, 1)
+            known = spreads.get(key)
+            # A tuple not measured holds scalars only: its length and itself.
+            spread += known if known is not None else _unmeasured_spread(item)
         if height > MAX_DEPTH:
             raise OverBudget("depth", MAX_DEPTH)
         return height, spread
@@ -394,7 +396,8 @@ class SafeUnpickler:
     def _spread_checked(self, items: Any) -> None:
         """Refuse items whose hashing would pass the budget, before they are hashed: hashing a
         tuple visits all its elements, shared ones as many times as they are held."""
-        self._hashed += sum(self._spread.get(id(item), 1) for item in items)
+        spreads = self._spread
+        self._hashed += sum(spreads.get(id(item)) or _unmeasured_spread(item) for item in items)
         if self._hashed > MAX_HASHED:
             raise OverBudget("hashed", MAX_HASHED)
 
@@ -545,6 +548,10 @@ def _keys_of(args: tuple[Any, ...]) -> list[Any]:
     return [pair[0] for pair in items if isinstance(pair, (list, tuple)) and pair]
 
 
+def _unmeasured_spread(item: object) -> int:
+    return len(item) + 1 if isinstance(item, (tuple, frozenset)) else 1
+
+
 # Text and numbers: they nest nothing and count one element.
 _SCALARS = frozenset((str, int, float, bool, bytes, type(None)))
 _LAYOUTS = {layout: struct.Struct(layout) for layout in ("<B", "<H", "<i", "<I", "<Q", ">d")}
@@ -651,7 +658,11 @@ def storage_of(pid: Any) -> Any:
 
 
 def _is_size(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    # torch's sizes are 64-bit: a larger one is no tensor's (and may be too long to write).
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _INT64_MAX
+
+
+_INT64_MAX = 2**63 - 1
 
 
 # A repr of bounded work and length: what a pickle built may be a DAG that prints as gigabytes.
