@@ -29,6 +29,7 @@ OPTIONS = {
     "against": "--against",
     "input_dtype": "--input-dtype",
     "budget": "--budget",
+    "inputs": "--inputs",
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {
