@@ -154,7 +154,7 @@ def test_a_bad_file_reports_every_problem_with_file_entry_and_key() -> None:
         "h_n, and parameters such as weight_ih_l0.\n"
         "  Try the keys explain() takes: module, input, hidden_size, input_size, num_layers, bias, "
         "batch_first, dropout, bidirectional, proj_size, nonlinearity, h_0, c_0, lengths, "
-        "enforce_sorted, expect (required: input, hidden_size).\n"
+        "enforce_sorted, deploy, expect (required: input, hidden_size).\n"
     )
 
 

@@ -30,6 +30,7 @@ CALLS = ("tr", "N_", "words", "Words")
 EXTRACTED = "# i18n: extracted where made"
 # Area -> the package paths whose messages it holds; the first that matches a file wins.
 AREAS: dict[str, tuple[str, ...]] = {
+    "deploy": ("deploy/", "model/deploy.py", "views/deploy_sections.py"),
     "why": ("torch_errors/", "model/why.py", "views/why.py", "cli/why.py"),
     "inspect": ("checkpoint/", "weights/", "model/inspection.py", "model/comparison.py",
                 "model/weights.py", "views/inspection.py", "cli/inspect.py"),

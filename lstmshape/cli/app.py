@@ -51,6 +51,7 @@ def explain(
     dtype: opt.Dtype = None,
     verify: opt.Verify = False,
     verify_budget: opt.VerifyBudget = None,
+    deploy: opt.Deploy = False,
     diagram: opt.Diagram = False,
     export: opt.Export = None,
     fmt: opt.Format = "table",

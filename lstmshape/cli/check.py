@@ -70,6 +70,10 @@ def _verified(outcome: Outcome, budget: int) -> Outcome:
 
     try:
         report = verify(outcome.report, budget=budget)
+        if report.deploy is not None:  # deploy = true: its targets run too
+            from lstmshape.deploy import deploy
+
+            report = deploy(report, verify=True)
     except LstmShapeError as error:
         return replace(outcome, errors=(error,))
     return replace(outcome, report=report, errors=tuple(report.failures()))

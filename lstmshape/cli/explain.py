@@ -61,6 +61,7 @@ class ExplainOptions(NamedTuple):
     dtype: str | None = None
     verify: bool = False
     verify_budget: str | None = None
+    deploy: bool = False
     diagram: bool = False
     export: str | None = None
     fmt: str = "table"
@@ -134,6 +135,10 @@ def build_report(options: ExplainOptions) -> Report:
         from lstmshape.proof import verify
 
         report = verify(report, budget=budget)
+    if options.deploy:
+        from lstmshape.deploy import deploy  # the deployment knowledge loads with its option
+
+        report = deploy(report, verify=options.verify)
     return report
 
 

@@ -253,6 +253,15 @@ Verify = Annotated[
         "large (see --verify-budget).",
     ),
 ]
+Deploy = Annotated[
+    bool,
+    typer.Option(
+        "--deploy",
+        metavar=FLAG,
+        help="Say which deployment targets the layer reaches (ONNX, torch.export, torch.compile, "
+        "quantize_dynamic, DataParallel, cuDNN) and what to change; with --verify, run them.",
+    ),
+]
 VerifyBudget = Annotated[
     str | None,
     typer.Option(

@@ -20,6 +20,7 @@ OPTIONS = {
     "expect": "--expect",
     "verify": "--verify",
     "verify_budget": "--verify-budget",
+    "deploy": "--deploy",
     "dtype": "--dtype",
     "cost": "--cost",
     "diagram": "--diagram",

@@ -49,6 +49,8 @@ def explain(
     lengths: Any = None,
     enforce_sorted: bool = True,
     lang: str | None = None,
+    deploy: bool = False,
+    verify: bool = False,
 ) -> Report:
     """Explain every tensor of ``nn.LSTM(input_size, hidden_size, ...)`` applied to ``input``.
 
@@ -70,6 +72,12 @@ def explain(
     for a tensor that does not fit the module. ``lang`` (``"ja"``, ``"fr"``, ``"es"``, ``"en"``)
     is the language of the report's text and of the errors; by default LSTMSHAPE_LANG's, else the
     locale's, else English.
+
+    ``deploy=True`` adds ``report.deploy``: for each target (both ONNX exporters, torch.export,
+    torch.compile, quantize_dynamic, DataParallel, cuDNN) whether the layer works, works with a
+    change or fails, why, and the change as code, as lstmshape measured it (unproven for this
+    configuration). ``verify=True`` proves the report with torch (:func:`lstmshape.verify`) and,
+    with ``deploy``, runs every target this machine can run with your torch and onnxruntime.
     """
     with speaking(lang_argument(lang)):
         kind = read_module(module)
@@ -91,7 +99,7 @@ def explain(
             if derived and error.argument == "input_size" and spec_input_size <= 0:
                 raise _input_without_features(input_shape, error) from None
             raise
-        return explain_spec(
+        report = explain_spec(
             spec,
             input_shape,
             h_0=h_0,
@@ -100,6 +108,20 @@ def explain(
             lengths=lengths,
             enforce_sorted=enforce_sorted,
         )
+        return _proven(report, deploy=deploy, verify=verify)
+
+
+def _proven(report: Report, *, deploy: bool, verify: bool) -> Report:
+    """The report verified and deployed as asked: each imported only when asked for."""
+    if verify:
+        from lstmshape.proof import verify as verify_report
+
+        report = verify_report(report)
+    if deploy:
+        from lstmshape.deploy import deploy as deploy_report
+
+        report = deploy_report(report, verify=verify)
+    return report
 
 
 def _input_without_features(input_shape: Shape, error: InvalidModuleError) -> InvalidModuleError:

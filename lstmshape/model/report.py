@@ -20,6 +20,7 @@ from lstmshape.words import Arg, Fix, Words, words
 
 if TYPE_CHECKING:  # set only by cost_of and verify, which import them
     from lstmshape.model.cost import Cost
+    from lstmshape.model.deploy import Deployment
     from lstmshape.model.verification import Verification
     from lstmshape.spec import ModuleSpec
 
@@ -251,6 +252,8 @@ class Report(Shown):
     """Set when the input was packed (``lengths``)."""
     cost: Cost | None = None
     """Set when the cost was asked for (``cost_of``): parameters, memory, work."""
+    deploy: Deployment | None = None
+    """Set when deployment was asked for (``deploy=True``): one verdict per target."""
     lang: str = field(default_factory=language)
     """The language its text is in (en, ja, fr, es): the one spoken when it was made."""
 
@@ -387,6 +390,8 @@ class Report(Shown):
             data["cost"] = self.cost.to_dict()
         if self.verification is not None:
             data["verified"] = self.verification.to_dict()
+        if self.deploy is not None:
+            data["deploy"] = self.deploy.to_dict()
         return data
 
 

@@ -55,4 +55,4 @@ def _call(arguments: dict[str, Any]) -> str | None:
         return None
 
 
-_NOT_MODULE = ("input", "h_0", "c_0", "lengths", "enforce_sorted")
+_NOT_MODULE = ("input", "h_0", "c_0", "lengths", "enforce_sorted", "deploy")

@@ -77,6 +77,8 @@ KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "c_0": (N_("a shape"), _shape),
     "lengths": (N_("a list of lengths such as [5, 3, 2]"), _shape),
     "enforce_sorted": (N_("true or false"), _bool),
+    # Not the module's: the entry's deployment verdicts (lstmshape.deploy), run by check --verify.
+    "deploy": (N_("true or false"), _bool),
 }
 REQUIRED = ("input", "hidden_size")
 # What people write out of habit (the command line's options), and the key they mean.

@@ -94,6 +94,10 @@ def sections(report: Report) -> list[Section]:
 
         for number, run in enumerate(verification.runs, 1):
             out.append(run_section(run, number, len(verification.runs)))
+    if report.deploy is not None:
+        from lstmshape.views.deploy_sections import deploy_sections  # only with deploy=True
+
+        out += deploy_sections(report.deploy)
     return out
 
 
