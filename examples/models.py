@@ -113,3 +113,27 @@ class Speller(nn.Module):
 
 def speller() -> Speller:
     return Speller()
+
+
+class Forecaster(nn.Module):
+    """Takes a dict of tensors, as pytorch-forecasting's models take ``x``: an encoder reads the
+    past, and its final state starts a decoder over the horizon."""
+
+    def __init__(self, past: int = 3, known: int = 2, hidden: int = 32) -> None:
+        super().__init__()
+        self.encoder = nn.LSTM(past, hidden, batch_first=True)
+        self.decoder = nn.LSTM(known, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x: dict[str, torch.Tensor]) -> torch.Tensor:
+        _, state = self.encoder(x["encoder_cont"])
+        output, _ = self.decoder(x["decoder_cont"], state)
+        return self.head(output)
+
+
+def forecast_inputs(
+    encoder: tuple[int, ...] = (8, 24, 3), decoder: tuple[int, ...] = (8, 6, 2)
+) -> dict[str, torch.Tensor]:
+    """The forecaster's ``x``, given the shapes of its two parts (``--input 8,24,3 --input
+    8,6,2``): the past's features and the horizon's known ones."""
+    return {"encoder_cont": torch.randn(encoder), "decoder_cont": torch.randn(decoder)}

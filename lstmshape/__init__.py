@@ -90,7 +90,9 @@ def trace(model: Any, /, *example_inputs: Any, **example_kwargs: Any) -> Trace:
     shape (pack_padded_sequence's lengths), the example inputs run for real, gradients off and the
     model's buffers untouched. ``trace.method`` and ``trace.how`` say which way it ran. A forward
     pass that fails is in ``trace.failure``: the module, the line that called it, torch's sentence
-    and lstmshape's explanation with the fix. Imports torch.
+    and lstmshape's explanation with the fix. The model, the inputs and everything they reach are
+    left as they were (a forward that caches on its input objects included). The inputs may be
+    anything forward takes: a state tuple, a dict of tensors, a dataclass. Imports torch.
     """
     from lstmshape.tracing import trace_model
 

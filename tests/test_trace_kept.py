@@ -120,3 +120,91 @@ def test_a_state_forward_keeps_on_the_model_is_not_the_traces() -> None:
     model(torch.randn(5, 3, 10))
     assert type(model.hidden[0]) is torch.Tensor
     assert model.log == [(5, 3, 20)]
+
+
+class Sentence:
+    """As flair's: tokens, and the embeddings a model stores on it (``sentence.embedding``, and
+    by name in a dict), reused on the next call instead of computed again."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.tokens = torch.tensor(ids)
+        self.embedding: torch.Tensor | None = None
+        self._embeddings: dict[str, torch.Tensor] = {}
+        self.labels: list[str] = []
+
+
+class Cached:
+    __slots__ = ("hits", "store")
+
+    def __init__(self) -> None:
+        self.store: dict[str, Any] = {"by_length": {}}
+        self.hits = 0
+
+
+class CachingTagger(nn.Module):
+    """Embeds each sentence once and caches the vectors on the sentence (flair's way), in a
+    nested cache of its own, and labels the sentences it tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(50, 8)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.cache = Cached()
+
+    def forward(self, sentences: list[Sentence]) -> torch.Tensor:
+        for sentence in sentences:
+            if sentence.embedding is None:
+                sentence.embedding = self.embed(sentence.tokens)
+                sentence._embeddings["word"] = sentence.embedding
+            sentence.labels.append("tagged")
+        batch = torch.stack([s.embedding for s in sentences if s.embedding is not None])
+        self.cache.store["by_length"][len(sentences)] = batch
+        self.cache.hits += 1
+        return self.lstm(batch)[0]
+
+
+def _reachable(root: Any) -> list[Any]:
+    """Everything reachable from ``root``: each object's type and attributes (by identity), each
+    container's items, a tensor's type; walked in order, each object once."""
+    seen: set[int] = set()
+    out: list[Any] = []
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, (str, int, float, type(None))):
+            continue
+        seen.add(id(item))
+        if isinstance(item, torch.Tensor):
+            out.append((id(item), type(item).__name__, tuple(item.shape)))
+            continue
+        if isinstance(item, dict):
+            out.append((id(item), [(k, id(v)) for k, v in item.items()]))
+            stack += item.values()
+        elif isinstance(item, (list, tuple)):
+            out.append((id(item), [id(v) for v in item]))
+            stack += item
+        else:
+            names = [*getattr(item, "__dict__", {}), *getattr(type(item), "__slots__", ())]
+            values = {n: getattr(item, n) for n in names if hasattr(item, n)}
+            out.append((id(item), type(item).__name__, {n: id(v) for n, v in values.items()}))
+            stack += values.values()
+    return out
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_forward_that_caches_on_its_inputs_leaves_them_as_they_were(method: str) -> None:
+    model = CachingTagger().eval()
+    sentences = [Sentence([1, 2, 3]), Sentence([4, 5, 6])]
+    both = (model, sentences)
+    before = _reachable(both)
+    trace = trace_model(model, (sentences,), method=method)
+    assert trace.failure is None, trace.failure
+    assert [c.received.input for c in trace.calls] == [(2, 3, 8)]
+    assert _reachable(both) == before
+    # The real run that follows computes its own embeddings, real ones, and caches them.
+    out = model(sentences)
+    assert type(out) is torch.Tensor
+    assert out.shape == (2, 3, 16)
+    assert all(type(s.embedding) is torch.Tensor for s in sentences)
+    assert sentences[0].labels == ["tagged"]
+    assert model.cache.hits == 1

@@ -193,6 +193,7 @@ def trace(
     factory: opt.Factory,
     input: opt.TraceInput = None,
     input_dtype: opt.InputDtype = None,
+    inputs: opt.TraceInputs = None,
     expect: opt.TraceExpect = None,
     budget: opt.TraceBudget = None,
     fmt: opt.TraceFormat = "table",
@@ -214,5 +215,6 @@ def trace(
             tuple(expect or ()),
             fmt,
             budget,
+            inputs,
         )
     )

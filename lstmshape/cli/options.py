@@ -554,7 +554,7 @@ TraceInput = Annotated[
         "-i",
         metavar="SHAPE",
         help="Shape of an example input to forward(), e.g. 8,5 (repeatable: one per argument). "
-        "[required]",
+        "Required, unless --inputs makes the inputs: then the shapes its function is given.",
         show_default=False,
     ),
 ]
@@ -565,6 +565,16 @@ InputDtype = Annotated[
         metavar="DTYPE",
         help="dtype of the inputs: long (int64) for token ids, float32, ... One for every "
         "--input, or one each. [default: float32]",
+        show_default=False,
+    ),
+]
+TraceInputs = Annotated[
+    str | None,
+    typer.Option(
+        "--inputs",
+        metavar="MODULE:FUNCTION",
+        help="A function that makes forward's arguments (a tuple state, a dict of tensors, a "
+        "dataclass), given the --input shapes; a tuple it returns is the arguments.",
         show_default=False,
     ),
 ]

@@ -8,12 +8,19 @@ an expected shape's fix is an option (``--expect encoder.lstm.h_n=4,8,256``).
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from io import TextIOBase
+from math import prod
+from typing import Any
+
 from rich.console import Console
 from rich.text import Text
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.model.trace import Trace
 from lstmshape.reading import read_shape
 from lstmshape.words import Arg, Setting, Shown, Typed, words
@@ -28,14 +35,21 @@ def run_trace(
     expect: tuple[str, ...],
     fmt: str,
     budget: str | None = None,
+    inputs_function: str | None = None,
 ) -> int:
     """Build, trace, draw the trace on stdout, say every failure on stderr; the exit code."""
     out, err = consoles()
+    printed = Printed(sys.stderr)
     try:
-        trace = build_trace(factory, inputs, dtypes, expect, budget)
+        # stdout holds the trace alone (JSON stays JSON): what the user's code prints goes to
+        # stderr, and is said so.
+        with contextlib.redirect_stdout(printed):
+            trace = build_trace(factory, inputs, dtypes, expect, budget, inputs_function)
     except LstmShapeError as error:
+        _say_printed(err, printed)
         print_refusal(err, error)
         return error.exit_code
+    _say_printed(err, printed)
     from lstmshape.views.trace import render_trace_format
 
     try:
@@ -61,6 +75,7 @@ def build_trace(
     dtypes: tuple[str, ...],
     expect: tuple[str, ...],
     budget: str | None = None,
+    inputs_function: str | None = None,
 ) -> Trace:
     """The trace the options ask for, its expected shapes compared."""
     from lstmshape.proof import DEFAULT_BUDGET_BYTES
@@ -68,10 +83,18 @@ def build_trace(
     from lstmshape.tracing.building import trace_factory
     from lstmshape.tracing.factory import load_factory, read_input_dtype
 
-    if not inputs:
+    if not inputs and inputs_function is None:
         raise UnreadableValueError(
             words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
             hint=words("Try {input} {example}.", input=Arg("input"), example=Shown("input", (8, 5))),
+        )  # fmt: skip
+    if inputs_function is not None and dtypes:
+        raise UnreadableValueError(
+            words("{dtype} is for inputs lstmshape makes; {inputs} makes its own.",
+                  dtype=Arg("input_dtype"), inputs=Typed("inputs", inputs_function)),
+            hint=words("Try without {dtype}: the function gives each tensor its dtype.",
+                       dtype=Arg("input_dtype")),
+            subject="input_dtype",
         )  # fmt: skip
     shapes = [read_shape(text, "input") for text in inputs]
     kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
@@ -90,14 +113,44 @@ def build_trace(
     expected = dict(_read_expectation(text) for text in expect)
     if len(kinds) == 1:
         kinds *= len(shapes)
+    for text, shape, kind in zip(inputs, shapes, kinds, strict=False):
+        _refuse_overflow(text, shape, kind)
     limit = DEFAULT_BUDGET_BYTES if budget is None else read_memory(budget, "budget")
     trace = trace_factory(
         load_factory(factory),
-        list(zip(shapes, kinds, strict=True)),
+        list(zip(shapes, kinds, strict=False)),
         reference=factory,
         budget=limit,
+        make_inputs=None if inputs_function is None else load_inputs(inputs_function),
+        inputs_reference=inputs_function or "",
     )
+    if inputs_function is None:
+        trace = _worded_for_the_command_line(trace)
     return trace.expecting(expected) if expected else trace
+
+
+def _worded_for_the_command_line(trace: Trace) -> Trace:
+    """A failure whose fix is in the inputs lstmshape made: the fix said as options (the model's
+    own forward given too few inputs; an embedding given the default float32 input)."""
+    from dataclasses import replace
+
+    failure = trace.failure
+    if failure is None:
+        return trace
+    error = failure.error
+    if error.subject == "input_dtype":
+        hint = words("Try {fix}: token ids are integers.", fix="--input-dtype long")
+    elif error.subject == "input" and not failure.path:
+        hint = words(
+            "Try one {input} for each input forward takes; for a state tuple such as (h_0, c_0), "
+            "a dict or a dataclass, {inputs} with a function that makes them, or a small factory "
+            "that wraps the model.",
+            input="--input",
+            inputs="--inputs MODULE:FUNCTION",
+        )
+    else:
+        return trace
+    return replace(trace, failure=replace(failure, error=error.with_words(hint=hint)))
 
 
 def _read_expectation(text: str) -> tuple[str, Shape]:
@@ -122,3 +175,113 @@ def print_refusal(err: Console, error: LstmShapeError) -> None:
         for line in error.traceback_lines:
             err.print(Text(line), soft_wrap=True)
     print_lines(err, error.lines(COMMAND_LINE))
+
+
+# The most torch counts in a tensor's sizes, strides and bytes: an int64's.
+MOST_BYTES = 2**63 - 1
+
+
+def _refuse_overflow(text: str, shape: Shape, dtype: str) -> None:
+    """An input torch cannot make, refused before torch is asked."""
+    from lstmshape.tracing.factory import ITEMSIZES
+
+    if not _overflows(shape, ITEMSIZES[dtype]):
+        return
+    raise UnreadableValueError(
+        words(
+            "{given} is too large for torch: {elements} elements of {dtype}, and torch counts a "
+            "tensor's sizes, strides and bytes in 64-bit integers (at most {most}).",
+            given=Typed("input", text),
+            elements=prod(shape),
+            dtype=dtype,
+            most=MOST_BYTES,
+        ),
+        hint=words(
+            "Try a smaller {input}: a few short sequences trace the same layers.",
+            input=Arg("input"),
+        ),
+        subject="input",
+    )
+
+
+def _overflows(shape: Shape, itemsize: int) -> bool:
+    """Whether torch's 64-bit counts overflow for a tensor of ``shape``: each size and stride (a
+    stride is the product of the later sizes, a zero counted as one) at most 2**63 - 1; the
+    product of the sizes, taken in order, at most 2**64 - 1 at every step (a zero does not undo an
+    overflow before it); the bytes at most 2**63 - 1."""
+    if any(size > MOST_BYTES for size in shape):
+        return True
+    stride = 1
+    for size in reversed(shape[1:]):
+        stride *= max(size, 1)
+        if stride > MOST_BYTES:
+            return True
+    running = 1
+    for size in shape:
+        running *= size
+        if running > 2**64 - 1:
+            return True
+    return running * itemsize > MOST_BYTES
+
+
+def load_inputs(reference: str) -> Any:
+    """The user's inputs function, ``PACKAGE.MODULE:FUNCTION``."""
+    from lstmshape.tracing.factory import load_factory
+
+    if reference.count(":") != 1 or not all(reference.partition(":")[::2]):
+        raise UnreadableValueError(
+            words(
+                "{given} does not name a function: write it PACKAGE.MODULE:FUNCTION.",
+                given=Typed("inputs", reference),
+            ),
+            hint=words("Try {fix}.", fix=Setting("inputs", "mypackage.models:make_inputs")),
+            subject="inputs",
+        )
+    return load_factory(reference)
+
+
+class Printed(TextIOBase):
+    """Where the user's code prints while it is traced: stderr, each write counted."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self.stream = stream
+        self.writes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.writes += bool(text)
+        return int(self.stream.write(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    # What code that writes to stdout may ask of it, answered by stderr.
+    @property
+    def encoding(self) -> Any:  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+    @property
+    def buffer(self) -> Any:
+        return self.stream.buffer
+
+    def isatty(self) -> bool:
+        return bool(self.stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self.stream.fileno())
+
+
+def _say_printed(err: Console, printed: Printed) -> None:
+    if printed.writes:
+        err.print(
+            Text(
+                tr(
+                    "Note: your code printed while it was traced; that went to stderr (above), "
+                    "so that stdout holds the trace alone."
+                )
+            ),
+            soft_wrap=True,
+        )

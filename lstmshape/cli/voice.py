@@ -30,6 +30,7 @@ OPTIONS = {
     "against": "--against",
     "input_dtype": "--input-dtype",
     "budget": "--budget",
+    "inputs": "--inputs",
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {

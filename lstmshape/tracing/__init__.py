@@ -17,6 +17,7 @@ Which way the forward pass runs:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import warnings
 from collections.abc import Iterator, Mapping
@@ -117,8 +118,15 @@ def _described(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         inner = ", ".join(_described(v) for v in value)
         return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict):  # a dict of tensors, as pytorch-forecasting's x
+        return "{" + ", ".join(f"{k}: {_described(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (int, float, bool, str)) or value is None:
         return repr(value)
+    if dataclasses.is_dataclass(value):
+        fields = (
+            f"{f.name}={_described(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__name__}({', '.join(fields)})"
     return type(value).__name__
 
 

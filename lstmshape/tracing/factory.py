@@ -31,6 +31,11 @@ INPUT_DTYPES = {
     "int64": "int64", "long": "int64", "int32": "int32", "int": "int32", "int16": "int16",
     "short": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
 }  # fmt: skip
+# The bytes of one element of each dtype above, as torch's itemsize says.
+ITEMSIZES = {
+    "float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int64": 8, "int32": 4, "int16": 2,
+    "int8": 1, "uint8": 1, "bool": 1,
+}  # fmt: skip
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
 
@@ -79,6 +84,30 @@ def load_factory(reference: str) -> Callable[[], Any]:
             ),
             subject="factory",
         )
+    module = _imported(module_name)
+    found: Any = module
+    for part in attribute.split("."):
+        if not hasattr(found, part):
+            raise _no_attribute(module, module_name, attribute)
+        found = getattr(found, part)
+    if not callable(found):
+        raise UnreadableValueError(
+            words(
+                "{reference} is {what}, not a function or a class.",
+                reference=reference,
+                what=with_article(type(found).__name__),
+            ),
+            hint=words("Try the function or class that builds the model."),
+            subject="factory",
+        )
+    if _is_module(found):  # a model built at import (model = Tagger()): traced as it is
+        model = found
+        return lambda: model
+    return found  # type: ignore[no-any-return]
+
+
+def _imported(module_name: str) -> Any:
+    """The user's module, imported from the working folder first; its errors as theirs."""
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())  # as python -m and uvicorn do: the user's folder first
     try:
@@ -103,25 +132,9 @@ def load_factory(reference: str) -> Callable[[], Any]:
         raise _user_error(_importing(module_name), error) from None
     except Exception as error:  # the user's module raised at import: their bug, with its traceback
         raise _user_error(_importing(module_name), error) from None
-    found: Any = module
-    for part in attribute.split("."):
-        if not hasattr(found, part):
-            raise _no_attribute(module, module_name, attribute)
-        found = getattr(found, part)
-    if not callable(found):
-        raise UnreadableValueError(
-            words(
-                "{reference} is {what}, not a function or a class.",
-                reference=reference,
-                what=with_article(type(found).__name__),
-            ),
-            hint=words("Try the function or class that builds the model."),
-            subject="factory",
-        )
-    if _is_module(found):  # a model built at import (model = Tagger()): traced as it is
-        model = found
-        return lambda: model
-    return found  # type: ignore[no-any-return]
+    except (SystemExit, KeyboardInterrupt) as stop:  # sys.exit(0) must not pass for a trace
+        raise stopped(tr("importing {module}", module=module_name), stop) from None
+    return module
 
 
 def _is_module(value: object) -> bool:
@@ -224,5 +237,39 @@ def needs_arguments(reference: str, error: BaseException) -> UserCodeError | Non
             module=module,
         ),
         traceback_lines=(),
+        subject="factory",
+    )
+
+
+def stopped(doing: str, stop: SystemExit | KeyboardInterrupt) -> UserCodeError:
+    """The user's code left (``sys.exit(0)``) or was interrupted while lstmshape was ``doing``
+    something with it: said as such, with its traceback, never a trace that passes."""
+    if isinstance(stop, SystemExit):
+        head = words(
+            "Your code raised {exit} while {doing}: nothing was traced.",
+            exit=f"SystemExit({stop.code!r})",
+            doing=doing,
+        )
+        hint = words(
+            "Try keeping {call} out of what lstmshape runs: under {guard} in the module, not in "
+            "the factory or forward.",
+            call="sys.exit",
+            guard='if __name__ == "__main__":',
+        )
+    else:
+        head = words(
+            "{interrupt} while {doing}: nothing was traced.",
+            interrupt="KeyboardInterrupt",
+            doing=doing,
+        )
+        hint = words("Try the trace again, and let it finish.")
+    error = _user_error("", stop)
+    return UserCodeError(
+        head,
+        details=[words("The traceback above is your code's, not lstmshape's.")]
+        if error.traceback_lines
+        else [],
+        hint=hint,
+        traceback_lines=error.traceback_lines,
         subject="factory",
     )

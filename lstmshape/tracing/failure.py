@@ -8,6 +8,7 @@ says what it was given and what the recurrent layer before it returned.
 
 from __future__ import annotations
 
+import inspect
 import traceback
 from typing import Any
 
@@ -25,7 +26,7 @@ Shape = tuple[int, ...]
 def failure_of(error: BaseException, recorder: Recorder) -> TraceFailure:
     """What the user reads of ``error``, raised by the model's forward pass."""
     frames = list(traceback.walk_tb(error.__traceback__))
-    module, at, module_args = _raising_module(frames, recorder)
+    module, at, module_args, module_kwargs = _raising_module(frames, recorder)
     path = recorder.paths.get(id(module), "")
     caller = _user_frame(frames[:at], recorder) if at else None
     inner = _user_frame(frames[at:], recorder)
@@ -34,7 +35,11 @@ def failure_of(error: BaseException, recorder: Recorder) -> TraceFailure:
     torch_says = str(error).strip()
     name = type(module).__name__
     kind = kind_of(module)
-    if kind is not None:
+    unfit = _arguments_unfit(module, path, module_args, module_kwargs, error, site)
+    if unfit is not None:  # Python refused the call itself: the model's own forward never ran
+        forward_error = unfit
+        kind = None
+    elif kind is not None:
         pending = recorder.failed_call(module)
         assert pending is not None
         forward_error = _recurrent_error(pending, module, site, torch_says)
@@ -47,7 +52,7 @@ def failure_of(error: BaseException, recorder: Recorder) -> TraceFailure:
         module=name,
         recurrent=kind is not None,
         exception=type(error).__name__,
-        torch_says=torch_says,
+        torch_says="" if unfit is not None else torch_says,
         site=site,
         error=forward_error,
     )
@@ -55,10 +60,10 @@ def failure_of(error: BaseException, recorder: Recorder) -> TraceFailure:
 
 def _raising_module(
     frames: list[tuple[Any, int]], recorder: Recorder
-) -> tuple[Any, int, tuple[Any, ...]]:
+) -> tuple[Any, int, tuple[Any, ...], dict[str, Any]]:
     """The innermost module of the model whose call was under way, where its call starts in the
     traceback, and the arguments it was given."""
-    found: tuple[Any, int, tuple[Any, ...]] = (recorder.model, 0, ())
+    found: tuple[Any, int, tuple[Any, ...], dict[str, Any]] = (recorder.model, 0, (), {})
     for index, (frame, _) in enumerate(frames):
         code = frame.f_code
         if code.co_name == "_call_impl" and recorder.inside_libraries(code.co_filename):
@@ -68,8 +73,62 @@ def _raising_module(
         else:
             continue
         if id(module) in recorder.paths:
-            found = (module, index, tuple(frame.f_locals.get("args", ())))
+            given = frame.f_locals.get("kwargs") or {}
+            found = (module, index, tuple(frame.f_locals.get("args", ())), dict(given))
     return found
+
+
+def _arguments_unfit(
+    module: Any,
+    path: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    error: BaseException,
+    site: str | None,
+) -> ForwardError | None:
+    """Python's TypeError when a module's forward cannot take the arguments it was given (too
+    few, too many): said with the inputs forward takes, by their names, not as torch's words."""
+    if not isinstance(error, TypeError):
+        return None
+    try:
+        signature = inspect.signature(type(module).forward)
+        signature.bind(module, *args, **kwargs)
+    except TypeError:
+        pass
+    except ValueError:  # no signature to read (a builtin's)
+        return None
+    else:
+        return None
+    names = [
+        parameter
+        for parameter in list(signature.parameters.values())[1:]
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    required = [
+        p.name
+        for p in names
+        if p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    cls = type(module).__name__
+    call = f"{cls}.forward({', '.join(str(p) for p in names)})"
+    head = words(
+        "{call} cannot take what it was given: {given} positional and {named} keyword arguments.",
+        call=call,
+        given=len(args),
+        named=len(kwargs),
+    )
+    details: list[Text] = _called_at(site) if path else []
+    details.append(words("Python says: {sentence}", sentence=str(error)))
+    model = "model" if not path else f"model.{path}"
+    hint = words(
+        "Try {call}, with one example input for each of {names}.",
+        call=f"lstmshape.trace({model}, {', '.join(required)})"
+        if not path
+        else f"{model}({', '.join(required)})",
+        names=", ".join(required) or "()",
+    )
+    return ForwardError(head, details=details, hint=hint, subject="input", actual=len(args))
 
 
 def _user_frame(frames: list[tuple[Any, int]], recorder: Recorder) -> str | None:
@@ -145,6 +204,8 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
                 call=f"self.{pending.path.rsplit('.', 1)[-1] or 'lstm'}",
             ),
         )
+    if problem == "bad_state":
+        return _bad_state(pending, kind)
     if problem == "tuple":
         return LstmShapeError(
             words(
@@ -174,6 +235,29 @@ def _other_cause(pending: Pending, module: Any) -> LstmShapeError | None:
             ),
         )
     return _dtype_cause(received.dtype, module)
+
+
+def _bad_state(pending: Pending, kind: Any) -> LstmShapeError:
+    """A state that is not what the layer takes: ``(h, None)``, a string, a 1-tuple."""
+    call = f"self.{pending.path.rsplit('.', 1)[-1] or kind.name.lower()}"
+    if kind.has_cell_state:
+        head = words(
+            "{module} takes its states as one tuple (h_0, c_0) of two tensors; it was given "
+            "{given}.",
+            module=a_module(kind, start=True),
+            given=pending.arguments.state,
+        )
+        hint = words(
+            "Try {call}(x, (h_0, c_0)) with both tensors, or {call}(x) for zeros.", call=call
+        )
+    else:
+        head = words(
+            "{module} takes its state h_0 as one tensor; it was given {given}.",
+            module=a_module(kind, start=True),
+            given=pending.arguments.state,
+        )
+        hint = words("Try {call}(x, h_0) with a tensor, or {call}(x) for zeros.", call=call)
+    return LstmShapeError(head, hint=hint)
 
 
 def _dtype_cause(dtype: str, module: Any) -> LstmShapeError | None:
@@ -242,7 +326,28 @@ def _module_error(
             path=path,
             features=features,
         )
-    return ForwardError(head, details=details, torch_says=torch_says, hint=hint, subject=path)
+    subject = path
+    if _embedding_of_floats(module, args):
+        details.append(
+            words(
+                "{name} looks up token ids, integers; it was given {dtype} values.",
+                name=name,
+                dtype=str(args[0].dtype).removeprefix("torch."),
+            )
+        )
+        hint = words("Try integer token ids: {cast}.", cast="tokens.long()")
+        subject = "input_dtype"  # the command line words its fix as --input-dtype long
+    return ForwardError(head, details=details, torch_says=torch_says, hint=hint, subject=subject)
+
+
+def _embedding_of_floats(module: Any, args: tuple[Any, ...]) -> bool:
+    """An nn.Embedding (or EmbeddingBag, or a subclass) given floating-point values."""
+    embedding = any(
+        cls.__name__ in ("Embedding", "EmbeddingBag") and cls.__module__.startswith("torch.nn")
+        for cls in type(module).__mro__
+    )
+    dtype = getattr(args[0], "dtype", None) if args else None
+    return embedding and bool(getattr(dtype, "is_floating_point", False))
 
 
 def _feeding(call: TracedCall) -> Text:

@@ -37,6 +37,16 @@ _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 KERNEL_STEPS = 256
 
 
+def _torch_forward_owner(module: object) -> Any:
+    """The torch class whose ``forward`` runs a recurrent layer of ``module``'s family."""
+    torch_class = next(
+        cls
+        for cls in type(module).__mro__
+        if cls.__name__ in KINDS and cls.__module__.startswith("torch.nn")
+    )
+    return next(cls for cls in torch_class.__mro__ if "forward" in cls.__dict__)
+
+
 def kind_of(module: object) -> ModuleKind | None:
     """The recurrent family member ``module`` is (its class or a base is torch's), or None."""
     for cls in type(module).__mro__:
@@ -62,6 +72,9 @@ class Pending:
     """Called as ``layer.forward(...)``: torch ran no hooks, lstmshape's own forward saw it."""
     entered: bool = False
     """Whether the layer's forward has started (a later forward call of it is a direct one)."""
+    delegated: bool = False
+    """A subclass's forward that called torch's own forward (``super().forward(packed, hx)``):
+    that inner call is the one recorded, with what torch's layer was really given."""
 
 
 @dataclass
@@ -79,6 +92,9 @@ class Recorder:
     counts: Counter[str] = field(default_factory=Counter)
     bugs: list[LstmShapeError] = field(default_factory=list)
     torch_dir: str = ""
+    subclassed: dict[int, Any] = field(default_factory=dict)
+    """The layers whose class overrides torch's forward, each with the torch class whose forward
+    it overrides: their calls of torch's forward are the ones recorded."""
 
     def __post_init__(self) -> None:
         self.torch_dir = os.path.dirname(self.torch.__file__) + os.sep
@@ -86,30 +102,46 @@ class Recorder:
             self.paths.setdefault(id(module), path)
             if kind_of(module) is not None:
                 self.recurrent.append((path, module))
+                owner = _torch_forward_owner(module)
+                if type(module).forward is not owner.forward:
+                    self.subclassed[id(module)] = owner
 
     @contextmanager
     def attached(self) -> Iterator[Recorder]:
         """The hooks on, for the duration of one forward pass; removed whatever happens."""
         handles = []
+        owners = {id(owner): owner for owner in self.subclassed.values()}
+        originals = {key: owner.__dict__["forward"] for key, owner in owners.items()}
         try:
             for _, module in self.recurrent:
                 handles.append(module.register_forward_pre_hook(self._before, with_kwargs=True))
                 handles.append(module.register_forward_hook(self._after, with_kwargs=True))
-                module.forward = self._forward(module)
+                module.forward = self._forward(module, type(module).forward.__get__(module))
+            for key, owner in owners.items():
+                owner.forward = self._torch_forward(originals[key])
             yield self
         finally:
+            for key, owner in owners.items():
+                owner.forward = originals[key]
             for handle in handles:
                 handle.remove()
             for _, module in self.recurrent:
                 module.__dict__.pop("forward", None)
 
     def _before(
-        self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], direct: bool = False
+        self,
+        module: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        direct: bool = False,
+        inner: bool = False,
     ) -> None:
         kind = kind_of(module)
         assert kind is not None
         path = self.paths[id(module)]
-        self.counts[path] += 1
+        outer = id(module) in self.subclassed and not inner
+        if not outer:  # a subclass's own call is counted if it does not call torch's forward
+            self.counts[path] += 1
         arguments = read_call(kind, bool(getattr(module, "batch_first", False)), args, kwargs)
         report, refused = None, None
         if arguments.problem is None:
@@ -119,7 +151,7 @@ class Recorder:
                 refused = error
         pending = Pending(
             path,
-            self.counts[path],
+            self.counts[path] + outer,
             self.call_site(),
             arguments,
             report,
@@ -135,6 +167,10 @@ class Recorder:
         kind = kind_of(module)
         assert kind is not None
         done = self.pending[id(module)].pop()
+        if done.delegated:  # its call of torch's forward is recorded, with what torch was given
+            return
+        if id(module) in self.subclassed and done.number > self.counts[done.path]:
+            self.counts[done.path] += 1  # a subclass's call that made no call of torch's forward
         torch_out = _named_outputs(kind, done, output)
         if done.kernel == "lstmshape":  # output's L is the report's: torch ran one step
             torch_out = tuple((name, shape) for name, shape in torch_out if name != "output")
@@ -173,35 +209,63 @@ class Recorder:
         stack = self.pending.get(id(module))
         return stack[-1] if stack else None
 
-    def _forward(self, module: Any) -> Any:
+    def _forward(self, module: Any, forward: Any) -> Any:
         """``module.forward`` as the hooks see it. A call that did not go through the module's
-        ``__call__`` (``self.lstm.forward(x)``: torch runs no hooks) is recorded here. Where
-        torch's shape-only kernel would step through a long sequence in Python, torch runs the
-        layer on the first time step alone (every check torch makes, h_n and c_n, are torch's)
-        and output takes the report's L."""
-        forward = type(module).forward.__get__(module)
-
-        def run(done: Pending, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            done.entered = True
-            report = done.report
-            if self.shape_only and report is not None and report.spec.kind.is_cell:
-                _cell_dtypes(self.torch, module, report, args[0] if args else kwargs["input"])
-            if not self.shape_only or report is None or not _steps_in_python(self.torch, report):
-                return forward(*args, **kwargs)
-            done.kernel = "lstmshape"
-            output, hidden = forward(*_first_step(report, args, kwargs), **kwargs)
-            return output.new_empty(report.shapes()["output"]), hidden
+        ``__call__`` (``self.lstm.forward(x)``: torch runs no hooks) is recorded here."""
 
         def forward_or_predict(*args: Any, **kwargs: Any) -> Any:
             stack = self.pending.get(id(module))
             if stack and not stack[-1].entered:
-                return run(stack[-1], args, kwargs)
+                return self._run(module, forward, stack[-1], args, kwargs)
             self._before(module, args, kwargs, direct=True)
-            output = run(self.pending[id(module)][-1], args, kwargs)
+            output = self._run(module, forward, self.pending[id(module)][-1], args, kwargs)
             self._after(module, args, kwargs, output)
             return output
 
         return forward_or_predict
+
+    def _torch_forward(self, original: Any) -> Any:
+        """torch's own forward of a layer class, as the hooks see it: a subclass's forward that
+        calls it (``super().forward(packed, hx)``, after packing its input as
+        pytorch-forecasting's LSTM does) has this inner call recorded, with what torch's layer
+        was really given; every other layer's call goes through unchanged."""
+
+        def forward_or_predict(module: Any, *args: Any, **kwargs: Any) -> Any:
+            stack = self.pending.get(id(module))
+            if id(module) not in self.subclassed or not stack:
+                return original(module, *args, **kwargs)
+            stack[-1].delegated = True
+            self._before(module, args, kwargs, inner=True)
+            done = self.pending[id(module)][-1]
+            output = self._run(module, original.__get__(module), done, args, kwargs)
+            self._after(module, args, kwargs, output)
+            return output
+
+        return forward_or_predict
+
+    def _run(
+        self,
+        module: Any,
+        forward: Any,
+        done: Pending,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """Run the layer's forward for the call ``done``. Where torch's shape-only kernel would
+        step through a long sequence in Python, torch runs the layer on the first time step alone
+        (every check torch makes, h_n and c_n, are torch's) and output takes the report's L. A
+        subclass's own forward runs as it is: its call of torch's forward is the one looked at."""
+        done.entered = True
+        report = done.report
+        if id(module) in self.subclassed and forward.__func__ is type(module).forward:
+            return forward(*args, **kwargs)
+        if self.shape_only and report is not None and report.spec.kind.is_cell:
+            _cell_dtypes(self.torch, module, report, args[0] if args else kwargs["input"])
+        if not self.shape_only or report is None or not _steps_in_python(self.torch, report):
+            return forward(*args, **kwargs)
+        done.kernel = "lstmshape"
+        output, hidden = forward(*_first_step(report, args, kwargs), **kwargs)
+        return output.new_empty(report.shapes()["output"]), hidden
 
     def call_site(self) -> str | None:
         """``model.py:31: out, _ = self.lstm(x)``: the innermost line of the user's code; None

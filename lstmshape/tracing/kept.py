@@ -7,8 +7,9 @@ other's stand-in, and nn.LSTM's ``__setattr__`` writes each stand-in into its ``
 in place. So the swap writes into each module's ``_parameters`` and ``_buffers`` directly, once per
 module object, and every module's attributes are put back as they were: each one rebound
 (``self.hidden = ...`` in forward), and the contents of each list, dict and set restored (the
-hooks, ``_flat_weights``, a history that forward appends to). Deeper containers and tensors
-changed in place outside the buffers are not covered: a real run swaps the buffers for copies.
+hooks, ``_flat_weights``, a history that forward appends to). Deeper objects, and the inputs, are
+:mod:`lstmshape.tracing.untouched`'s; tensors changed in place outside the buffers are not
+covered: a real run swaps the buffers for copies.
 """
 
 from __future__ import annotations

@@ -24,7 +24,10 @@ class Arguments(NamedTuple):
     """explain_module's keyword arguments for this call (None: nothing to explain)."""
     problem: str | None = None
     """``one_tensor``: an LSTM given one tensor for (h_0, c_0); ``tuple``: a GRU or RNN given a
-    tuple; ``not_a_tensor``: an input lstmshape cannot read."""
+    tuple; ``bad_state``: a state that is not tensors as the layer takes them (``(h, None)``, a
+    string); ``not_a_tensor``: an input lstmshape cannot read."""
+    state: str = ""
+    """The state as it was given, when it is a ``bad_state``: ``(Tensor (1, 5, 4), None)``."""
 
 
 def read_call(
@@ -54,19 +57,41 @@ def read_call(
     explain: dict[str, Any] = {"input": received.input, **states}
     if received.lengths is not None:
         explain.update(lengths=received.lengths, enforce_sorted=received.enforce_sorted)
-    return Arguments(received, explain, problem)
+    given = described_state(hx) if problem == "bad_state" else ""
+    return Arguments(received, explain, problem, given)
 
 
 def _states(kind: ModuleKind, hx: Any) -> tuple[dict[str, Shape], str | None]:
     if hx is None:
         return {}, None
     if isinstance(hx, (tuple, list)):
-        if kind.has_cell_state and len(hx) == 2:
+        if not all(hasattr(t, "shape") for t in hx) or (kind.has_cell_state and len(hx) != 2):
+            return {}, "bad_state"
+        if kind.has_cell_state:
             return {"h_0": _shape(hx[0]), "c_0": _shape(hx[1])}, None
-        return ({"h_0": _shape(hx[0])} if hx and hasattr(hx[0], "shape") else {}), "tuple"
+        return ({"h_0": _shape(hx[0])} if hx else {}), "tuple"
+    if not hasattr(hx, "shape"):
+        return {}, "bad_state"
     if kind.has_cell_state:
         return {"h_0": _shape(hx)}, "one_tensor"
     return {"h_0": _shape(hx)}, None
+
+
+def described_state(value: Any) -> str:
+    """A state as it was given, as code shows it: ``(Tensor (1, 5, 4), None)``, ``'abc'``."""
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(described_state(v) for v in value)
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if hasattr(value, "shape"):
+        shape = ", ".join(str(int(s)) for s in value.shape)
+        return f"Tensor ({shape})"
+    if value is None or isinstance(value, (int, float, bool)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 20 else value[:20] + "...")
+    return type(value).__name__
 
 
 def is_packed(x: Any) -> bool:

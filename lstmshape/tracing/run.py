@@ -18,9 +18,11 @@ from lstmshape.model.trace import TraceFailure
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.tracing import budget as weighing
 from lstmshape.tracing.budget import OverBudget, counting, guarded, held_bytes, over_budget
+from lstmshape.tracing.conversion import fake_conversions
 from lstmshape.tracing.failure import failure_of
 from lstmshape.tracing.hooks import Recorder
 from lstmshape.tracing.kept import kept
+from lstmshape.tracing.untouched import untouched
 
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
@@ -82,18 +84,28 @@ def run_forward(
     mode = detect_fake_mode(owned + list(_tensors(torch, (args, kwargs))))
     if mode is not None:  # the model or the inputs are fake already (the command line's)
         forward = _in_mode(torch, mode, model, args, kwargs)
-        return _run(torch, model, forward, True, said(FAKE_MODEL))
+        return _run(torch, model, forward, True, said(FAKE_MODEL), roots=(args, kwargs))
     if any(t.is_meta for t in owned):
         moved = torch.utils._pytree.tree_map_only(
             torch.Tensor, lambda t: t.to("meta"), (args, kwargs)
         )
-        return _run(torch, model, _plain(torch, model, *moved), True, said(META), "meta")
+        return _run(
+            torch,
+            model,
+            _plain(torch, model, *moved),
+            True,
+            said(META),
+            "meta",
+            roots=(args, kwargs),
+        )
     if method == "real":
         how = tr("{real}, as asked.", real=said(REAL))
-        return _run(torch, model, _real(torch, model, args, kwargs), False, how, "real")
+        forward = _real(torch, model, args, kwargs)
+        return _run(torch, model, forward, False, how, "real", roots=(args, kwargs))
     shape_only = said(SHAPE_ONLY)
-    shaped = _run(torch, model, _fake(torch, model, args, kwargs), True, shape_only)
-    if method != "auto" or (shaped.needs_data is None and shaped.failure is None):
+    forward = _fake(torch, model, args, kwargs)
+    shaped = _run(torch, model, forward, True, shape_only, roots=(args, kwargs))
+    if method != "auto" or (shaped.needs_data is None and not for_torchs_words(shaped.failure)):
         return shaped
     # What a real run adds to what the user holds already: the buffers' copies and activations.
     needed = held_bytes(model.buffers()) + shaped.made
@@ -119,6 +131,12 @@ def run_forward(
     return real_run(torch, model, (args, kwargs), shaped, how, shape_only, budget, command=False)
 
 
+def for_torchs_words(failure: TraceFailure | None) -> bool:
+    """Whether a failure is run again for real, for torch's own sentence: not when Python refused
+    the call itself (forward given too few arguments), which a real run words the same."""
+    return failure is not None and bool(failure.torch_says)
+
+
 def then(first: str, second: str) -> str:
     """Two sentences of the trace's ``how``, one after the other."""
     return tr("{first} {then}", first=first, then=second)
@@ -141,7 +159,8 @@ def real_run(
     keeps the shape-only kernel's words; a shape made from values is refused."""
     watch = guarded(torch, budget - held)
     try:
-        return _run(torch, model, _real(torch, model, *inputs), False, how, "real", watch)
+        forward = _real(torch, model, *inputs)
+        return _run(torch, model, forward, False, how, "real", watch, roots=inputs)
     except OverBudget as over:
         needed = held + over.needed
         if shaped.needs_data is None:
@@ -215,15 +234,20 @@ def _run(
     how: str,
     method: str = "shape-only",
     watch: Any = None,
+    *,
+    roots: tuple[Any, ...] = (),
 ) -> Ran:
     """One forward pass with the hooks on. A shape-only pass counts what it makes; ``watch`` (a
-    budget's guard) watches a real one."""
+    budget's guard) watches a real one. The model and ``roots`` (its inputs), and everything they
+    reach, are as they were after it."""
     recorder = Recorder(torch, model, shape_only=shape_only)
     counter = counting(torch) if shape_only else watch
     failure = None
     needs = None
     try:
-        with recorder.attached():
+        # Whatever the forward pass writes on the model, the inputs or what they reach (a cache
+        # on an input object) is put back: the user's objects are as they were.
+        with untouched(model, *roots, opaque=(torch.Tensor,)), recorder.attached():
             forward(counter)
     except Exception as error:  # the user's model failed: that is what the trace explains
         if _raised_by_lstmshape(error):
@@ -264,7 +288,7 @@ def _in_mode(
     torch: Any, mode: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Forward:
     def forward(counter: Any) -> Any:
-        with mode, torch.no_grad(), kept(model), counter:
+        with mode, fake_conversions(torch, mode), torch.no_grad(), kept(model), counter:
             return model(*args, **kwargs)
 
     return forward
@@ -288,7 +312,7 @@ def _fake(torch: Any, model: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
 
     def forward(counter: Any) -> Any:
         stand_ins = kept(model, parameters=mode.from_tensor, buffers=mode.from_tensor)
-        with stand_ins, mode, torch.no_grad(), counter:
+        with stand_ins, mode, fake_conversions(torch, mode), torch.no_grad(), counter:
             return model(*fake_args, **fake_kwargs)
 
     return forward
