@@ -86,6 +86,13 @@ def build_trace(
     from lstmshape.tracing.building import trace_factory
     from lstmshape.tracing.factory import load_factory, read_input_dtype
 
+    if deploy[1] and not deploy[0]:
+        raise UnreadableValueError(
+            words("{verify} on trace runs {deploy}'s targets; without {deploy} the trace runs "
+                  "torch already.", verify=Arg("verify"), deploy=Arg("deploy")),
+            hint=words("Try {deploy} {verify}.", deploy=Arg("deploy"), verify=Arg("verify")),
+            subject="verify",
+        )  # fmt: skip
     if not inputs and inputs_function is None:
         raise UnreadableValueError(
             words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
