@@ -133,7 +133,7 @@ def test_a_state_built_with_a_fixed_batch_is_named_with_its_line_and_the_fix_exp
     import usermodels_deploy
 
     # The model as the user wrote it: the export's graph keeps N=32, onnxruntime fails at N=34.
-    with pytest.raises(Exception, match="(?i)expand"):
+    with pytest.raises(Exception, match=r"(?i)expand"):
         _onnx_matches(usermodels_deploy.Fixed(), {0: "L", 1: "N"}, [(32, 5), (34, 8)])
     # The printed change applied to a copy: the export runs at two batch sizes and two lengths.
     fixed = models.parent / "usermodels_deploy_fixed.py"
@@ -154,15 +154,17 @@ def test_a_state_built_with_a_fixed_batch_is_named_with_its_line_and_the_fix_exp
 def test_a_well_built_model_works_and_the_export_is_rederived(
     run: Run, models: Path, name: str, axes: dict[int, str], layers: list[str]
 ) -> None:
-    import lstmshape
     import usermodels_deploy
+
+    import lstmshape
 
     model = getattr(usermodels_deploy, name)()
     traced = lstmshape.trace(model, torch.randn(6, 4, 10), deploy=True)
     assert traced.deploy is not None
     whole = traced.deploy.model
     assert (whole.verdict, whole.proven, whole.layer) == ("works", True, ""), whole.reason
-    assert "N=4, L=6" in whole.reason and "dynamic_axes={'input_0': {1: 'N', 0: 'L'}}" in whole.fix
+    assert "N=4, L=6" in whole.reason
+    assert "dynamic_axes={'input_0': {1: 'N', 0: 'L'}}" in whole.fix
     assert [path for path, _ in traced.deploy.layers] == layers
     data = traced.to_dict()
     validate_json(data, "trace")
@@ -177,7 +179,8 @@ def test_a_well_built_model_works_and_the_export_is_rederived(
         "--format json"
     )
     assert data["deploy"]["layers"]["lstm"] == json.loads(said.stdout)["deploy"]
-    assert "Whole model" in str(traced) and "works" in str(traced)
+    assert "Whole model" in str(traced)
+    assert "works" in str(traced)
     _onnx_matches(model, axes, [(4, 6), (7, 9)])
 
 

@@ -126,7 +126,10 @@ def build_trace(
     for text, shape, kind in zip(inputs, shapes, kinds, strict=False):
         _refuse_overflow(text, shape, kind)
     limit = DEFAULT_BUDGET_BYTES if budget is None else read_memory(budget, "budget")
-    built, made = load_factory(factory), None if inputs_function is None else load_inputs(inputs_function)
+    built, made = (
+        load_factory(factory),
+        None if inputs_function is None else load_inputs(inputs_function),
+    )
     examples = list(zip(shapes, kinds, strict=False))
     trace = trace_factory(
         built,

@@ -29,8 +29,7 @@ MODEL_REASONS = {
         "from the input's batch ({axis}), or pass the states as inputs of the model."
     ),
     "torch_second_size": N_(
-        "The model itself fails in torch at {sizes}, so no export can run at another size: "
-        "{error}"
+        "The model itself fails in torch at {sizes}, so no export can run at another size: {error}"
     ),
     "model_refused": N_("The exporter refuses the model: {error}"),
     "model_run_fails": N_("The exported model fails in onnxruntime at {sizes}: {error}"),
@@ -91,10 +90,7 @@ def _whole(trace: Trace, model: Any, args: tuple[Any, ...]) -> ModelVerdict:
 
 
 def _said(found: Found, versions: str) -> ModelVerdict:
-    if found.key in NOT_RUN_KEYS:
-        verdict = NOT_RUN
-    else:
-        verdict = WORKS if found.key == "model_ok" else FAILS
+    verdict = NOT_RUN if found.key in NOT_RUN_KEYS else WORKS if found.key == "model_ok" else FAILS
     return ModelVerdict(
         verdict=verdict,
         proven=verdict != NOT_RUN,

@@ -27,7 +27,6 @@ from lstmshape.tracing.hooks import site_text
 FACTORIES = frozenset(
     {"zeros", "ones", "empty", "full", "randn", "rand", "new_zeros", "new_ones", "new_empty"}
 )
-SEQUENCE_MODULES = ("LSTM", "GRU", "RNN")
 _LSTMSHAPE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -59,7 +58,7 @@ class Found:
     fix: str = ""
 
 
-class _FixedState(Exception):  # noqa: N818 - raised to stop the forward at the faulty layer
+class FixedStateFound(Exception):
     """A recurrent layer was given a state whose batch is not its input's."""
 
     def __init__(self, found: Found) -> None:
@@ -129,10 +128,12 @@ def whole_model(torch: Any, trace: Trace, model: Any, args: tuple[Any, ...]) -> 
     with quiet(), torch.no_grad():
         try:
             wanted = [_leaves(torch, model(*args)), _forward_watched(torch, trace, model, more)]
-        except _FixedState as fixed:
+        except FixedStateFound as fixed:
             return fixed.found
         except Exception as error:  # the user's model fails at another size: the finding
-            return Found("torch_second_size", {"sizes": axes.text(True), "error": first_line(error)})
+            return Found(
+                "torch_second_size", {"sizes": axes.text(True), "error": first_line(error)}
+            )
         return _exported(torch, model, args, (args, more), wanted, axes)
 
 
@@ -153,7 +154,7 @@ def _exported(
     import onnxruntime
 
     names = [f"input_{i}" for i in range(len(args))]
-    dynamic = {names[i]: {a: n for a, n in found.items()} for i, found in axes.by_input.items()}
+    dynamic = {names[i]: dict(found.items()) for i, found in axes.by_input.items()}
     with scratch() as folder:
         path = folder / "model.onnx"
         try:
@@ -198,7 +199,7 @@ def export_code(axes: Axes, count: int) -> str:
     dynamic = {names[i]: found for i, found in axes.by_input.items()}
     inputs = ", ".join(f"x{i}" for i in range(count)) + ("," if count == 1 else "")
     return (
-        f"torch.onnx.export(model.eval(), ({inputs}), \"model.onnx\", dynamo=False,\n"
+        f'torch.onnx.export(model.eval(), ({inputs}), "model.onnx", dynamo=False,\n'
         f"                  input_names={names!r},\n"
         f"                  dynamic_axes={dynamic!r})"
     )
@@ -216,8 +217,7 @@ def _forward_watched(torch: Any, trace: Trace, model: Any, inputs: tuple[Any, ..
             with_kwargs=True,
         )
         for path, module in model.named_modules()
-        if type(module).__name__ in SEQUENCE_MODULES
-        or isinstance(module, torch.nn.modules.rnn.RNNBase)
+        if isinstance(module, torch.nn.modules.rnn.RNNBase)
     ]
     try:
         with births:
@@ -283,7 +283,7 @@ def _state_check(torch: Any, path: str, births: Any, name: str) -> Any:
         if fixed:
             sites = [births.sites.get(id(s), (None, ""))[1] for s in fixed]
             built = int(fixed[0].size(1))
-            raise _FixedState(fixed_state(module, path, (batch, built), sites, name))
+            raise FixedStateFound(fixed_state(module, path, (batch, built), sites, name))
 
     return check
 
@@ -323,12 +323,6 @@ def _graph_input_code(module: Any, axis: str) -> str:
     rows = (2 if module.bidirectional else 1) * module.num_layers
     h_out = module.proj_size or module.hidden_size
     lines = [f"h_0 = torch.zeros({rows}, {axis}, {h_out})"]
-    if type(module).__name__ == "LSTM" or isinstance(module, _lstm_type()):
+    if getattr(module, "mode", "") == "LSTM":
         lines.append(f"c_0 = torch.zeros({rows}, {axis}, {module.hidden_size})")
     return "\n".join(lines)
-
-
-def _lstm_type() -> Any:
-    import torch
-
-    return torch.nn.LSTM

@@ -16,7 +16,7 @@ def deploy_lines(deployment: ModelDeployment) -> list[str]:
     lines = [tr("Deployment")]
     for path, layer in deployment.layers:
         lines += ["", tr("{layer}: each target's verdict", layer=path)]
-        rows = [(tr("target"), tr("verdict"), tr("proven"))]
+        rows: list[tuple[str, ...]] = [(tr("target"), tr("verdict"), tr("proven"))]
         rows += [
             (
                 SHORT[t.target],
