@@ -85,8 +85,9 @@ def _whole(trace: Trace, model: Any, args: tuple[Any, ...]) -> ModelVerdict:
     from importlib.metadata import version
 
     ran = {"torch": str(torch.__version__), **{name: version(name) for name in ONNX_PACKAGES}}
-    versions = tr(VERSIONS["proven"], versions=said_versions(ran, ONNX_TORCHSCRIPT))
-    return _said(found, versions)  # i18n: extracted where made
+    said = said_versions(ran, ONNX_TORCHSCRIPT)
+    versions = tr(VERSIONS["proven"], versions=said)  # i18n: extracted where made
+    return _said(found, versions)
 
 
 def _said(found: Found, versions: str) -> ModelVerdict:
