@@ -24,7 +24,7 @@ MODEL_REASONS = {
         "axes dynamic, and ran in onnxruntime at {sizes}: every output matches torch."
     ),
     "fixed_state": N_(
-        "{layer} is given a state of batch {built} when its input's batch is {batch}: the state "
+        "{path} is given a state of batch {built} when its input's batch is {batch}: the state "
         "is built inside forward with a fixed size, which the exported graph keeps. Build it "
         "from the input's batch ({axis}), or pass the states as inputs of the model."
     ),
@@ -50,7 +50,7 @@ MODEL_REASONS = {
         "length axis. Trace with sizes that differ."
     ),
     "no_batch_axis": N_(
-        "No axis of the model's inputs has {layer}'s batch size {n}: lstmshape cannot tell "
+        "No axis of the model's inputs has {path}'s batch size {n}: lstmshape cannot tell "
         "which axis to make dynamic."
     ),
     "trace_failed": N_("The forward pass failed: the model is exported once it runs."),

@@ -98,7 +98,7 @@ def find_axes(trace: Trace, args: tuple[Any, ...], torch: Any) -> Axes | Found:
         if axes:
             by_input[index] = axes
     if not any("N" in axes.values() for axes in by_input.values()):
-        return Found("no_batch_axis", {"n": str(n), "layer": first.label})
+        return Found("no_batch_axis", {"n": str(n), "path": first.label})
     return Axes(n, length, by_input)
 
 
@@ -304,7 +304,7 @@ def fixed_state(
             lines += [f"# {where}", fixed]
     return Found(
         "fixed_state",
-        {"layer": path, "built": str(built), "batch": str(batch), "axis": axis},
+        {"path": path, "built": str(built), "batch": str(batch), "axis": axis},
         layer=path,
         site="; ".join(dict.fromkeys(s for s in sites if s)),
         fix="\n".join(lines) or _graph_input_code(module, axis),

@@ -15,7 +15,7 @@ def deploy_lines(deployment: ModelDeployment) -> list[str]:
     """The heading, a table per layer, the whole model's verdict and its code."""
     lines = [tr("Deployment")]
     for path, layer in deployment.layers:
-        lines += ["", tr("{layer}: each target's verdict", layer=path)]
+        lines += ["", tr("{path}: each target's verdict", path=path)]
         rows: list[tuple[str, ...]] = [(tr("target"), tr("verdict"), tr("proven"))]
         rows += [
             (
