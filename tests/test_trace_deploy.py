@@ -181,6 +181,7 @@ def test_a_well_built_model_works_and_the_export_is_rederived(
     assert data["deploy"]["layers"]["lstm"] == json.loads(said.stdout)["deploy"]
     assert "Whole model" in str(traced)
     assert "works" in str(traced)
+    assert "--verify runs them" in str(traced)
     _onnx_matches(model, axes, [(4, 6), (7, 9)])
 
 
@@ -188,3 +189,20 @@ def test_verify_on_trace_is_for_deploy(run: Run, models: Path) -> None:
     result = run("trace usermodels_deploy:Fixed --input 5,32,10 --verify")
     assert result.exit_code == 2
     assert "--deploy --verify" in result.stderr
+
+
+def test_verify_runs_each_layers_targets(models: Path) -> None:
+    import usermodels_deploy
+
+    import lstmshape
+    from lstmshape.deploy.targets import DOCUMENTED
+
+    traced = lstmshape.trace(usermodels_deploy.FromBatch(), torch.randn(6, 4, 10), deploy=True,
+                             verify=True)  # fmt: skip
+    assert traced.deploy is not None
+    [(path, layer)] = traced.deploy.layers
+    assert path == "lstm"
+    for target in layer.targets:
+        assert target.proven == (target.target not in DOCUMENTED), target
+    assert "Whole model" in str(traced)
+    assert "--verify runs them" not in str(traced)  # said only when the layers' verdicts are not
