@@ -3,9 +3,9 @@
 the model in torch.
 
 torch and onnxruntime are passed in or imported inside functions. The batch and length axes of the
-model's inputs are the ones that became the traced layers' N and L. Before exporting, the model runs
-in torch at the second sizes with a hook on every recurrent layer: a state whose batch is not its
-input's was built with a fixed size, and the line of the user's code that built it (a
+model's inputs are the ones that became the traced layers' N and L. Before exporting, the model
+runs in torch at the second sizes with a hook on every nn.LSTM, GRU and RNN: a state whose batch is
+not its input's was built with a fixed size, and the line of the user's code that built it (a
 TorchFunctionMode sees every tensor factory call) is named, with the change.
 """
 
