@@ -14,25 +14,37 @@ from functools import cache
 from typing import Any, NamedTuple
 
 # How each kind of field is written in torch's text, and read back.
+# Numbers have at most 30 digits (torch's largest, 2**63, has 19), so a number of thousands of
+# digits is never read (nor given to int(), which refuses over 4,300), and no field can backtrack
+# into a neighbour: every repeat below is bounded by a literal that cannot be part of it.
+_N = r"[0-9]{1,30}(?![0-9])"
 _PATTERNS = {
-    "int": r"-?[0-9]+",
-    "shape": r"\((?:[0-9]+(?:, [0-9]+)*,?)?\)",  # (1, 8, 256) or (80,)
+    "int": r"-?" + _N,
+    "shape": rf"\((?:{_N}(?:, {_N})*,?)?\)",  # (1, 8, 256) or (80,)
     # A state torch expects: always 3 axes (an unbatched input's states get their batch axis of 1
     # before torch compares them), so a text of 2 or 4 is none of torch's.
-    "state": r"\([0-9]+, [0-9]+, [0-9]+\)",
-    "list": r"\[(?:-?[0-9]+(?:, -?[0-9]+)*)?\]",  # [1, 32, 256], or [-6, 10] refused
-    "size": r"torch\.Size\(\[(?:[0-9]+(?:, [0-9]+)*)?\]\)",  # torch.Size([1024, 300])
+    "state": rf"\({_N}, {_N}, {_N}\)",
+    "list": rf"\[(?:-?{_N}(?:, -?{_N})*)?\]",  # [1, 32, 256], or [-6, 10] refused
+    "size": rf"torch\.Size\(\[(?:{_N}(?:, {_N})*)?\]\)",  # torch.Size([1024, 300])
     "name": r"[A-Za-z_][A-Za-z0-9_]*",
     "path": r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*",  # encoder.lstm.weight_ih_l0
     "label": r"hidden(?:\[[01]\])?",  # hidden[0], hidden[1], hidden
+    # A cell's state in its sentences: hidden0 (ATen), hidden[0] (torch < 1.9's Python), hidden
+    "cell_label": r"(?:\[[01]\]|[01])?",
     "batchedness": r"(?:batched 3-D|unbatched 2-D)",
-    "ranks": r"[0-9]+-D(?:, [0-9]+-D)*",
+    "ranks": r"[0-9]{1,3}-D(?:, [0-9]{1,3}-D)*",
     "keys": r'"[^"]*"(?:, "[^"]*")*',
     "word": r"[^'\s]+",
     "dtype": r"torch\.[a-z0-9]+",  # torch.float64
     "scalar": r"[A-Z][A-Za-z0-9]*",  # Double, Float, BFloat16: torch's ScalarType names
+    "device": r"[a-z]+(?::[0-9]{1,6})?",  # cpu, cuda:0, mps, xpu:1, meta
+    "kernel": r"[A-Za-z0-9_]+",  # _thnn_fused_lstm_cell_cuda
 }
+# A field that starts a sentence starts a word: without this, a pattern tried at every letter of
+# a long word reads the rest of the word each time (quadratic).
+_WORD_START = r"(?<![A-Za-z0-9_])"
 _FIELD = re.compile(r"\{(\w+)\}")
+_RECURRENT_KERNEL = re.compile(r"lstm|gru|rnn", re.IGNORECASE)
 
 
 class Sentence(NamedTuple):
@@ -54,8 +66,11 @@ class Sentence(NamedTuple):
     def about_recurrent_layers(self, fields: Mapping[str, Any]) -> bool:
         """Whether this occurrence is about a recurrent layer by its own words: a generic sentence
         never is; ``{argument} should be of type int`` only when the argument is one of RNNBase's
-        (nn.MultiheadAttention says it of embed_dim too)."""
-        if self.generic:
+        (nn.MultiheadAttention says it of embed_dim too); a kernel's dtype refusal only when the
+        kernel is a recurrent one (``_thnn_fused_lstm_cell_cuda``)."""
+        if self.id in ("kernel_dtype", "kernel_dtype_old"):
+            return _RECURRENT_KERNEL.search(fields.get("kernel", "")) is not None
+        if self.generic or self.id in FRAMED:
             return False
         argument = fields.get("argument")
         return argument is None or argument in ARGUMENTS
@@ -73,8 +88,16 @@ class Sentence(NamedTuple):
 
     @property
     def anchor(self) -> str:
-        """The longest literal part of the template: a line without it cannot hold the sentence."""
-        return max(_FIELD.split(self.template)[::2], key=len)
+        """The longest literal part of the template (without a last period, which a paste may
+        lack): a line without it cannot hold the sentence on one line."""
+        return max(_FIELD.split(self.template.removesuffix("."))[::2], key=len)
+
+    @property
+    def word(self) -> str:
+        """The longest word of the template's literal parts: a sentence wrapped over two lines
+        holds it whole on one of them, wherever the line was broken."""
+        literal = " ".join(_FIELD.split(self.template.removesuffix("."))[::2])
+        return max(literal.split(), key=len)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -87,6 +110,8 @@ class Sentence(NamedTuple):
 
 
 def _written(kind: str, value: Any) -> str:
+    if kind == "cell_label":
+        return "" if value is None else str(value)
     if kind in ("shape", "state"):
         return "(" + ", ".join(map(str, value)) + ("," if len(value) == 1 else "") + ")"
     if kind == "list":
@@ -105,6 +130,8 @@ def _value(kind: str, text: str) -> Any:
         return tuple(re.findall(r'"([^"]*)"', text))
     if kind == "ranks":
         return tuple(int(n) for n in re.findall(r"-?[0-9]+", text))
+    if kind == "cell_label":
+        return int(text.strip("[]")) if text else None
     return text
 
 
@@ -134,6 +161,10 @@ TORCH = _sentences(
     ("states_rank", "For {input} input, hx and cx should also be {want}-D but got ({ranks}) tensors", {"input": "batchedness", "want": "int", "ranks": "ranks"}, "forward"),
     ("input_width", "input.size(-1) must be equal to input_size. Expected {expected}, got {got}", {"expected": "int", "got": "int"}, "forward"),
     ("state_size", "Expected {label} size {expected}, got {got}", {"label": "label", "expected": "state", "got": "list"}, "forward"),
+    # torch 1.0 to 1.6 wrote the state's size as a tuple: got (1, 8, 256)
+    ("state_size_tuple", "Expected {label} size {expected}, got {got}", {"label": "label", "expected": "state", "got": "shape"}, "forward"),
+    # torch 1.0 to 1.10's input check (before unbatched input): 3 dimensions, or 2 when packed
+    ("input_dimensions", "input must have {want} dimensions, got {rank}", {"want": "int", "rank": "int"}, "forward"),
     ("no_steps", "Expected sequence length to be larger than 0 in RNN", {}, "forward"),
     ("single_state", "index {index} is out of bounds for dimension 0 with size {size}", {"index": "int", "size": "int"}, "forward"),
     ("input_dtype", "RNN input dtype ({input}) does not match weight dtype ({weight}). Convert input: input.to({to_weight}), or convert model: model.to({to_input})", {"input": "dtype", "weight": "dtype", "to_weight": "dtype", "to_input": "dtype"}, "forward"),
@@ -143,21 +174,43 @@ TORCH = _sentences(
     ("odd_states", "Odd number of params or hiddens given to a bidirectional RNN", {}, "forward"),
     ("more_states", "Expected more hidden states in stacked_rnn", {}, "forward"),
     ("rnn_parameters", "got an incorrect number of RNN parameters", {}, "forward"),
+    ("input_dtype_cut", "RNN input dtype ({input}) does not match weight dtype ({weight})", {"input": "dtype", "weight": "dtype"}, "forward"),
+    ("state_device", "Input and hidden tensors are not at the same device, found input tensor at {input} and hidden tensor at {hidden}", {"input": "device", "hidden": "device"}, "forward"),
+    ("state_contiguous", "rnn: {state} is not contiguous", {"state": "name"}, "forward"),
+    ("cudnn_backward_eval", "cudnn RNN backward can only be called in training mode", {}, "forward"),
+    ("kernel_dtype", "\"{kernel}\" not implemented for '{scalar}'", {"kernel": "kernel", "scalar": "scalar"}, "forward"),
+    # torch before 1.13 named the kernel without quotes
+    ("kernel_dtype_old", "{kernel} not implemented for '{scalar}'", {"kernel": "kernel", "scalar": "scalar"}, "forward"),
+    ("weights_not_contiguous", "RNN module weights are not part of single contiguous chunk of memory", {}, "forward"),
+    ("dropout_one_layer", "non-zero dropout expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}", {"dropout": "word", "num_layers": "int"}, "constructor"),
+    ("backward_twice", "Trying to backward through the graph a second time", {}, "forward"),
+    # torch's sentences of any tensor that a PackedSequence with a wrong state meets inside the
+    # kernel (an LSTM checks its states' sizes only for padded input): read in a recurrent frame
+    ("packed_broadcast", "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dimension}", {"a": "int", "b": "int", "dimension": "int"}, "forward"),
+    ("packed_matmul", "mat1 and mat2 shapes cannot be multiplied ({rows}x{width} and {inner}x{gates})", {"rows": "int", "width": "int", "inner": "int", "gates": "int"}, "forward"),
+    # torch before 1.7 (TH's addmm)
+    ("packed_matmul_old", "size mismatch, m1: [{rows} x {width}], m2: [{inner} x {gates}]", {"rows": "int", "width": "int", "inner": "int", "gates": "int"}, "forward"),
     # --- a cell's forward --------------------------------------------------------------------
     ("cell_input_rank", "{module}: Expected input to be 1D or 2D, got {rank}D instead", {"module": "name", "rank": "int"}, "cell"),
     ("lstm_cell_state_rank", "LSTMCell: Expected hx[{index}] to be 1D or 2D, got {rank}D instead", {"index": "int", "rank": "int"}, "cell"),
     ("cell_state_rank", "{module}: Expected hidden to be 1D or 2D, got {rank}D instead", {"module": "name", "rank": "int"}, "cell"),
     ("cell_input_width", "input has inconsistent input_size: got {got} expected {expected}", {"got": "int", "expected": "int"}, "cell"),
-    ("cell_batch", "Input batch size {input} doesn't match hidden{index} batch size {state}", {"input": "int", "index": "int", "state": "int"}, "cell"),
-    ("cell_width", "hidden{index} has inconsistent hidden_size: got {got}, expected {expected}", {"index": "int", "got": "int", "expected": "int"}, "cell"),
+    # torch 1.0 to 1.8 checked a cell's input in Python, with a comma
+    ("cell_input_width_comma", "input has inconsistent input_size: got {got}, expected {expected}", {"got": "int", "expected": "int"}, "cell"),
+    ("cell_batch", "Input batch size {input} doesn't match hidden{index} batch size {state}", {"input": "int", "index": "cell_label", "state": "int"}, "cell"),
+    ("cell_width", "hidden{index} has inconsistent hidden_size: got {got}, expected {expected}", {"index": "cell_label", "got": "int", "expected": "int"}, "cell"),
     ("cell_state_1d", "Dimension out of range (expected to be in range of [-1, 0], but got 1)", {}, "cell"),
     ("lstm_cell_two_states", "lstm_cell expects two hidden states", {}, "cell"),
     ("lstm_cell_tuple", "lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor", {}, "cell"),
     # --- pack_padded_sequence, and a forward pass on what it packed ------------------------------
+    ("unsorted_lengths_cut", "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True", {}, "packing"),
+    # torch 1.0's, before enforce_sorted
+    ("unsorted_lengths_old", "'lengths' array has to be sorted in decreasing order", {}, "packing"),
     ("unsorted_lengths", "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.", {}, "packing"),
     ("lengths_count", "Expected `len(lengths)` to be equal to batch_size, but got {got} (batch_size={batch})", {"got": "int", "batch": "int"}, "packing"),
     ("length_not_positive", "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0", {}, "packing"),
-    ("lengths_tensor", "'lengths' argument should be a 1D CPU int64 tensor, but got {rank}D {device} {type} tensor", {"rank": "int", "device": "name", "type": "scalar"}, "packing"),
+    ("lengths_tensor", "'lengths' argument should be a 1D CPU int64 tensor, but got {rank}D {device} {type} tensor", {"rank": "int", "device": "device", "type": "scalar"}, "packing"),
+    ("lengths_tensor_cut", "'lengths' argument should be a 1D CPU int64 tensor", {}, "packing"),
     ("empty_pack", "Cannot pack empty tensors.", {}, "packing"),
     ("indices_bounds", "INDICES element is out of DATA bounds, id={index} axis_dim={size}", {"index": "int", "size": "int"}, "packing"),
     ("index_out_of_range", "index out of range in self", {}, "packing"),
@@ -166,6 +219,8 @@ TORCH = _sentences(
     ("rows_missing_view", "shape '{shape}' is invalid for input of size {size}", {"shape": "list", "size": "int"}, "packing"),
     # --- Module.load_state_dict --------------------------------------------------------------
     ("size_mismatch", "size mismatch for {parameter}: copying a param with shape {checkpoint} from checkpoint, the shape in current model is {model}.", {"parameter": "path", "checkpoint": "size", "model": "size"}, "load"),
+    # torch 1.0's: "While copying the parameter named "lstm.weight_ih_l0", whose dimensions ..."
+    ("size_mismatch_old", "While copying the parameter named \"{parameter}\", whose dimensions in the model are {model} and whose dimensions in the checkpoint are {checkpoint}", {"parameter": "path", "model": "size", "checkpoint": "size"}, "load"),
     ("missing_keys", "Missing key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
     ("unexpected_keys", "Unexpected key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
 )  # fmt: skip
@@ -177,8 +232,11 @@ GENERIC = frozenset(
     {"unexpected_keyword", "negative_dimension", "storage_overflow", "storage_too_long",
      "single_state", "cell_state_1d", "indices_bounds", "index_out_of_range",
      "index_select_empty", "rows_missing", "rows_missing_view", "matmul_dtype",
-     "mkldnn_dtype"}
+     "mkldnn_dtype", "backward_twice", "kernel_dtype", "kernel_dtype_old"}
 )  # fmt: skip
+# Sentences of any tensor read only where the text holds a frame of torch's recurrent code
+# (torch/nn/modules/rnn.py, _VF.lstm): a module named, or an argument given, is not enough.
+FRAMED = frozenset({"packed_broadcast", "packed_matmul", "packed_matmul_old"})
 # The arguments RNNBase and RNNCellBase check by name in their sentences.
 ARGUMENTS = frozenset(
     {"input_size", "hidden_size", "num_layers", "bias", "batch_first", "proj_size", "dropout",
@@ -195,4 +253,9 @@ def _compiled(sentence_id: str) -> re.Pattern[str]:
             regex += f"(?P<{part}>{_PATTERNS[sentence.fields[part]]})"
         else:
             regex += re.escape(part)
+    if sentence.template.startswith("{"):
+        regex = _WORD_START + regex
+    # A sentence pasted without its last period (an issue's title, a log's line) is still torch's.
+    if regex.endswith(r"\."):
+        regex += "?"
     return re.compile(regex)

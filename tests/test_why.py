@@ -264,7 +264,8 @@ def test_every_template_reads_back_what_it_says() -> None:
     samples = {"int": 7, "shape": (2, 3, 20), "state": (2, 3, 20), "list": (1, 8, 20), "size": (1024, 300),
                "name": "hidden_size", "path": "encoder.lstm.weight_ih_l0", "label": "hidden[1]",
                "batchedness": "batched 3-D", "ranks": "2-D, 3-D", "keys": '"a.weight", "b.bias"',
-               "word": "sigmoid", "dtype": "torch.float64", "scalar": "Double"}  # fmt: skip
+               "word": "sigmoid", "dtype": "torch.float64", "scalar": "Double", "device": "cuda:0",
+               "kernel": "_thnn_fused_lstm_cell_cuda", "cell_label": "[1]"}  # fmt: skip
     for sentence in TORCH.values():
         values = {name: samples[kind] for name, kind in sentence.fields.items()}
         text = f"noise before\nRuntimeError: {sentence.say(**values)}\nnoise after\n"

@@ -15,7 +15,15 @@ from typing import Any
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.why import Explained, WhyResult
-from lstmshape.torch_errors.find import Found, find_sentences
+from lstmshape.sentences import FRAMED
+from lstmshape.torch_errors.devices import (
+    cudnn_backward_eval,
+    kernel_dtype,
+    state_contiguous,
+    state_device,
+    weights_not_contiguous,
+)
+from lstmshape.torch_errors.find import Found, find_sentences, without_escapes
 from lstmshape.torch_errors.given import Given
 from lstmshape.torch_errors.inputs import (
     cell_state,
@@ -26,6 +34,7 @@ from lstmshape.torch_errors.inputs import (
 )
 from lstmshape.torch_errors.keys import keys
 from lstmshape.torch_errors.loading import size_mismatches
+from lstmshape.torch_errors.packed import packed_broadcast, packed_matmul
 from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
 from lstmshape.torch_errors.runtime import (
@@ -38,6 +47,8 @@ from lstmshape.torch_errors.runtime import (
     two_states,
 )
 from lstmshape.torch_errors.states import state_size
+from lstmshape.torch_errors.training import backward_twice, dropout_one_layer
+from lstmshape.torch_releases import TODAY, printed
 from lstmshape.weights.names import split_key
 from lstmshape.words import words
 
@@ -46,11 +57,17 @@ Explainer = Callable[[Found, Given], Explained]
 # The distinct sentences one text is explained for: a log holds one error or a few, repeated.
 MAX_SENTENCES = 100
 
+# load_state_dict's size mismatches, in today's wording and torch 1.0's, read together.
+_MISMATCHES = ("size_mismatch", "size_mismatch_old")
+
 _EXPLAINERS: dict[str, Explainer] = {
     "state_size": state_size,
+    "state_size_tuple": state_size,
     "input_width": input_width,
     "cell_input_width": input_width,
+    "cell_input_width_comma": input_width,
     "input_rank": input_rank,
+    "input_dimensions": input_rank,
     "rnn_input_rank": input_rank,
     "cell_input_rank": input_rank,
     "no_steps": no_steps,
@@ -64,6 +81,19 @@ _EXPLAINERS: dict[str, Explainer] = {
     "lstm_cell_tuple": cell_state,
     "cell_state_1d": cell_state,
     "input_dtype": input_dtype,
+    "input_dtype_cut": input_dtype,
+    "lengths_tensor_cut": lengths_tensor,
+    "state_device": state_device,
+    "state_contiguous": state_contiguous,
+    "weights_not_contiguous": weights_not_contiguous,
+    "cudnn_backward_eval": cudnn_backward_eval,
+    "kernel_dtype": kernel_dtype,
+    "kernel_dtype_old": kernel_dtype,
+    "packed_matmul_old": packed_matmul,
+    "dropout_one_layer": dropout_one_layer,
+    "backward_twice": backward_twice,
+    "packed_broadcast": packed_broadcast,
+    "packed_matmul": packed_matmul,
     "matmul_dtype": matmul_dtype,
     "mkldnn_dtype": mkldnn_dtype,
     "odd_states": state_count,
@@ -94,27 +124,43 @@ def why(text: str, *, lang: str | None = None, **given: Any) -> WhyResult:
             ),
         )
     with speaking(lang_argument(lang)):
+        _known_keywords(given)
         return why_blocks((text,), **given)
+
+
+def _known_keywords(given: dict[str, Any]) -> None:
+    """Refuse a keyword ``why`` does not take (``why(text, foo=1)``), naming those it takes."""
+    unknown = sorted(set(given) - set(Given._fields))
+    if unknown:
+        raise UnreadableValueError(
+            words("why() takes no argument {argument}.", argument=unknown[0]),
+            hint=words(
+                "Try one of {names}, or leave it out.",
+                names=", ".join(Given._fields),
+            ),
+        )
 
 
 def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     """:func:`why` over a text given in blocks of whole lines (a log read a block at a time): the
     memory of one block, whatever the log's size."""
     known = Given.read(**given)
-    found, times, skipped, named = _read(blocks)
+    found, times, skipped, (named, framed) = _read(blocks)
+    if not framed:  # the kernel's sentences of any tensor: only in a recurrent frame
+        found = [f for f in found if f.sentence.id not in FRAMED]
     context = bool(known.said()) or named
     context = context or any(f.sentence.about_recurrent_layers(f.fields) for f in found)
     if not context:
         found = [f for f in found if f.sentence.about_recurrent_layers(f.fields)]
     explained: list[Explained] = []
-    mismatches = [f for f in found if f.sentence.id == "size_mismatch"]
+    mismatches = [f for f in found if f.sentence.id in _MISMATCHES]
     mismatched = size_mismatches(mismatches, known) if mismatches else []
     # The model's class for each module the size mismatches read (torch lists the keys first).
     classes = {split_key(e.parameter or "")[0]: e.model["module"] for e in mismatched if e.model}
     for item in found:
-        if item.sentence.id == "size_mismatch":
+        if item.sentence.id in _MISMATCHES:
             if item is mismatches[0]:
-                explained += mismatched
+                explained += [_dated(said) for said in mismatched]
             continue
         if item.sentence.id in ("missing_keys", "unexpected_keys"):
             listed = keys(item, known, _other_keys(item, found), classes)
@@ -122,7 +168,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
                 explained.append(listed)
             continue
         explainer = _EXPLAINERS.get(item.sentence.id, refusal)
-        said = explainer(item, known)
+        said = _dated(explainer(item, known))
         explained.append(
             said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
         )
@@ -133,19 +179,27 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
 # lstm.weight_ih_l0. A sentence torch says of any tensor is read only where one is named.
 RECURRENT = re.compile(r"(?<![a-z])(?:lstm|gru|rnn)(?:cell|base)?s?(?![a-z])", re.IGNORECASE)
+# A frame of torch's recurrent code in a traceback: the module's forward, or its kernel's call.
+FRAMES = re.compile(
+    r"nn[/\\]modules[/\\]rnn\.py|_VF\.(?:lstm|gru|rnn_tanh|rnn_relu)(?![a-z_])"
+    r"|(?<![a-z])_?(?:lstm|gru|rnn_tanh|rnn_relu)_cell(?![a-z_])"
+)
 
 
-def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool]:
+def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, tuple[bool, bool]]:
     """The distinct sentences of the text (at most MAX_SENTENCES), how many times each, how many
-    occurrences of others were skipped, and whether the text names a recurrent layer."""
+    occurrences of others were skipped, and whether the text names a recurrent layer and holds a
+    frame of torch's recurrent code."""
     # Each sentence once, counted: a log that repeats one error a million times stays small; and
     # at most MAX_SENTENCES distinct ones, the others counted as skipped.
     times: dict[str, int] = {}
     found: list[Found] = []
     skipped = 0
-    named = False
-    for block in blocks:
+    named = framed = False
+    for given_block in blocks:
+        block = without_escapes(given_block)
         named = named or RECURRENT.search(block) is not None
+        framed = framed or FRAMES.search(block) is not None
         for item in find_sentences(block):
             if item.message in times:
                 times[item.message] += 1
@@ -154,13 +208,27 @@ def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, bool
                 times[item.message] = 1
             else:
                 skipped += 1
-    return found, times, skipped, named
+    return found, times, skipped, (named, framed)
 
 
 def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:
     """The keys the text lists on the other side of load_state_dict's report."""
     other = "unexpected_keys" if item.sentence.id == "missing_keys" else "missing_keys"
     return tuple(key for f in found if f.sentence.id == other for key in f.fields["keys"])
+
+
+def _dated(said: Explained) -> Explained:
+    """An older release's wording says which releases print it: the user's torch is one of them,
+    and what today's torch would say differs."""
+    releases = printed(said.sentence)
+    if releases is None or releases.last == TODAY:
+        return said
+    note = tr(
+        "This is the wording of torch {first} to {last}; later releases say it otherwise.",
+        first=releases.first,
+        last=releases.last,
+    )
+    return replace(said, notes=(*said.notes, note))
 
 
 def _likely(said: Explained) -> Explained:

@@ -57,6 +57,15 @@ _MEANINGS: dict[str, Meaning] = {
     "rows_missing": Meaning(N_("A length is past the padded input's L: pack_padded_sequence packed only the steps the input has, and the forward pass read past them."), "length_past_L", _PAST_L, _PAST_L_CODE),
     "rows_missing_view": Meaning(N_("A length is past the padded input's L: pack_padded_sequence packed only the steps the input has, and the LSTM read past them."), "length_past_L", _PAST_L, _PAST_L_CODE),
 }  # fmt: skip
+# Its first sentence (an issue's title) says the fault whole.
+_MEANINGS["unsorted_lengths_cut"] = _MEANINGS["unsorted_lengths"]
+# torch 1.0 had no enforce_sorted: the batch itself had to be sorted.
+_MEANINGS["unsorted_lengths_old"] = Meaning(
+    N_("pack_padded_sequence was given lengths not in decreasing order: torch 1.0 packs a batch sorted by length only."),
+    "unsorted",
+    N_("{code}  # then unsort the outputs by the order; torch 1.1 and later take enforce_sorted=False"),
+    (("code", "lengths, order = lengths.sort(descending=True); x = x[:, order]"),),
+)  # fmt: skip
 
 
 # A sequence module's arguments a cell does not take: the cell without it, or the sequence module.

@@ -166,9 +166,21 @@ def two_states(found: Found, given: Given) -> Explained:
 
 
 def lengths_tensor(found: Found, given: Given) -> Explained:
-    """``'lengths' argument should be a 1D CPU int64 tensor, but got 2D cpu Long tensor``."""
-    rank, device = found.fields["rank"], found.fields["device"]
+    """``'lengths' argument should be a 1D CPU int64 tensor, but got 2D cpu Long tensor``; cut
+    before ``but got`` (an issue's title), lengths on a GPU is what users meet most."""
+    rank, device = found.fields.get("rank", 1), found.fields.get("device")
     causes = []
+    if device is None:
+        causes.append(
+            Cause(
+                "lengths_device",
+                tr(
+                    "lengths is on a GPU (the sentence's end, cut here, says where): torch reads "
+                    "it on the CPU."
+                ),
+                "pack_padded_sequence(x, lengths.cpu(), ...)",
+            )
+        )
     if rank != 1:
         causes.append(
             Cause(
@@ -182,7 +194,7 @@ def lengths_tensor(found: Found, given: Given) -> Explained:
                 True,
             )
         )
-    if device != "cpu":
+    if device not in ("cpu", None):
         causes.append(
             Cause(
                 "lengths_device",

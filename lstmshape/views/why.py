@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields, replace
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.model.why import Cause, Explained, WhyResult
+from lstmshape.model.why import Axis, Cause, Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
@@ -18,6 +20,38 @@ from lstmshape.views.text import markdown_escape
 from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
+
+# C0 and C1 controls and DEL: a log's escapes must not reach the terminal (clear the screen, set
+# the title, forge a line). JSON escapes them itself.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as its escape: ``\\x1b``, ``\\n``."""
+    return _CONTROLS.sub(lambda m: repr(m[0])[1:-1], text) if _CONTROLS.search(text) else text
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, tuple) and not isinstance(value, Cause | Axis):
+        return tuple(_shown(v) for v in value)
+    if isinstance(value, Cause):
+        return value._replace(text=visible(value.text), fix=visible(value.fix))
+    if isinstance(value, dict):
+        return {visible(str(k)): _shown(v) for k, v in value.items()}
+    return value
+
+
+def shown(result: WhyResult) -> WhyResult:
+    """``result`` as the text views show it: what the log holds, with its controls visible."""
+    return replace(
+        result,
+        explained=tuple(
+            replace(item, **{f.name: _shown(getattr(item, f.name)) for f in fields(item)})
+            for item in result.explained
+        ),
+    )
 
 
 def _written(value: object) -> str:
@@ -141,7 +175,9 @@ def render_why(result: WhyResult, fmt: str, console: Console) -> None:
     """Write ``result`` to ``console`` in ``fmt``: table, json, markdown or plain."""
     if fmt == "json":
         write_text(console, json.dumps(result.to_dict(), indent=2) + "\n")
-    elif fmt == "markdown":
+        return
+    result = shown(result)
+    if fmt == "markdown":
         write_text(console, to_markdown(result))
     elif fmt == "plain":
         write_text(console, to_plain(result))
@@ -167,6 +203,7 @@ def to_plain(result: WhyResult) -> str:
     """Aligned text with no colour, for logs."""
     from lstmshape.views.text import plain_section
 
+    result = shown(result)
     blocks = []
     for item in result.explained:
         lines = [*_heads(item), ""]
@@ -181,6 +218,7 @@ def to_markdown(result: WhyResult) -> str:
     """GitHub-flavoured Markdown: each sentence, its axes and causes as tables."""
     from lstmshape.views.text import markdown_section
 
+    result = shown(result)
     lines = []
     for item in result.explained:
         first, *rest = _heads(item)
