@@ -31,6 +31,8 @@ def run_line(args: list[str]) -> object | None:
     from lstmshape.cli.language import language_asked
     from lstmshape.i18n import speaking
 
+    if args[:1] == ["explain"]:  # the bare form by name: the same report
+        args = args[1:]
     with speaking(language_asked(args)):
         return _run_line(args)
 

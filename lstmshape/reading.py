@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
 
@@ -256,9 +257,72 @@ _SIZE = re.compile(
 _UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
 
 
+def shown_value(value: object) -> str:
+    """``repr(value)``, or its type's name when Python will not write it (an integer of more than
+    4,300 digits, a structure nested past the interpreter's recursion)."""
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__}>"
+
+
+def integer(value: Any) -> Any:
+    """An integer of any type (``numpy.int64(3)``, a 0-d integer array) as the ``int`` it is;
+    anything else (a bool, a float, a string, None) as it is, for the rules to judge.
+
+    The one reader of sizes for every entry point of the API: ``why(text, proj_size=np.int64(3))``
+    means proj_size=3, as ``nn.LSTM(10, 20, proj_size=np.int64(3))`` does.
+    """
+    if isinstance(value, (bool, int)) or not hasattr(value, "__index__"):
+        return value
+    if getattr(getattr(value, "dtype", None), "kind", "") == "b":  # numpy.bool_ stays a bool
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
+def shapes_by_name(value: object, function: str, example: str) -> Mapping[str, Any]:
+    """A mapping of names to shapes, as ``function`` takes it: anything else (None, a list, a
+    shape alone) is refused with an example of the call."""
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        return value
+    raise UnreadableValueError(
+        words(
+            "{function} takes a mapping of names to shapes, not {value}.",
+            function=function,
+            value=_cut(repr(value)),
+        ),
+        hint=words("Try {example}.", example=example),
+    )
+
+
+def path_of(value: object, function: str, example: str) -> str:
+    """A file's path as ``function`` takes it: a ``str`` or a ``pathlib.Path`` (any
+    ``os.PathLike`` of text); anything else is refused with an example of the call."""
+    import os
+
+    path = value if isinstance(value, str) else None
+    if isinstance(value, os.PathLike):
+        spelled = os.fspath(value)
+        path = spelled if isinstance(spelled, str) else None
+    if path is None:
+        raise UnreadableValueError(
+            words(
+                "{function} takes a file's path (a str or a pathlib.Path), not {value}.",
+                function=function,
+                value=_cut(repr(value)),
+            ),
+            hint=words("Try {example}.", example=example),
+        )
+    return path
+
+
 def read_memory(value: object, argument: str) -> int:
     """Read a memory size in bytes: ``512MiB``, ``2GiB``, ``1.5G``, ``0``, or a number of bytes
     (binary units; GB = GiB)."""
+    value = integer(value)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT64_MAX:
         return value
     text = value if isinstance(value, str) else repr(value)
@@ -405,15 +469,15 @@ def _value_problem(size: object, what: str, negative: bool = False) -> str:
             return tr("{what} is {token}, not a whole number", what=what, token=repr(size))
         return tr("{what} is {token}, not a size", what=what, token=repr(size))
     number = size.__index__()
+    if abs(number) > INT64_MAX:  # said before the number: it may be too long to write
+        return tr("{what} is over torch's largest size (2**63 - 1)", what=what)
     if number < 0 and not negative:
         return tr("{what} is {token}, and a size cannot be negative", what=what, token=number)
-    if abs(number) > INT64_MAX:
-        return tr("{what} is over torch's largest size (2**63 - 1)", what=what)
     return ""
 
 
 def _not_a_shape(argument: str, value: object, problem: str) -> UnreadableValueError:
-    shown = repr(value)
+    shown = shown_value(value)
     return UnreadableValueError(
         words(
             "{argument}={shown} is not a shape: {problem}.",

@@ -8,7 +8,6 @@ torch.empty refuses a negative size. The first fault lstmshape reports is the on
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Iterable
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_
 from lstmshape.kinds import ALL_ARGUMENTS, ModuleKind
-from lstmshape.parameters import check_storage
+from lstmshape.parameters import INT64_MAX, check_storage
 from lstmshape.sentences import TORCH
 from lstmshape.words import Arg, Setting, Words, drop, fix, words
 
@@ -40,15 +39,22 @@ _DEFAULTS: dict[str, object] = {
 def normalized(spec: ModuleSpec) -> dict[str, Any]:
     """The fields to store instead of those given: a kind named by a string, integer sizes of
     other types (``numpy.int64``) as ``int``. Anything else stays for :func:`validate` to judge."""
-    from lstmshape.reading import read_module
+    from lstmshape.reading import integer, read_module
 
     changed: dict[str, Any] = {}
     if not isinstance(spec.kind, ModuleKind):
         changed["kind"] = read_module(spec.kind, "module")
     for name in _SIZES:
         value = getattr(spec, name)
-        if not isinstance(value, (bool, int)) and hasattr(value, "__index__"):
-            changed[name] = operator.index(value)
+        if integer(value) is not value:
+            changed[name] = integer(value)
+        read = changed.get(name, value)
+        if isinstance(read, int) and not isinstance(read, bool) and abs(read) > INT64_MAX:
+            raise InvalidModuleError(
+                words("{arg} is over torch's largest size (2**63 - 1).", arg=name),
+                argument=name,
+                hint=words("Try {a}.", a=fix(**{name: _EXAMPLES[name]})),
+            )
     if isinstance(spec.dropout, Real) and not isinstance(spec.dropout, (bool, float)):
         changed["dropout"] = float(spec.dropout)
     return changed

@@ -259,9 +259,9 @@ def test_version_and_help(run: Run) -> None:
                    "--proj-size", "--dropout", "--no-bias", "--input-size", "--h0", "--c0",
                    "--expect", "--verify", "--format"):  # fmt: skip
         assert option in help_text
-    no_args = run("")  # a usage error on stderr, which points to --help
+    no_args = run("")  # the short help on stderr, which points to --help
     assert (no_args.exit_code, no_args.stdout) == (2, "")
-    assert "Missing option" in no_args.stderr
+    assert "Try 'lstmshape --help'" in no_args.stderr
 
 
 # Every error path: exit code and the exact message on stderr, nothing on stdout.
@@ -890,6 +890,14 @@ def test_verify_without_torch_names_the_install_command(
         "--verify.\n"
     )
     assert "lstmshape[torch]" not in result.stderr  # lstmshape is not on PyPI
+    # The docs quote the Try line the tool prints, and give its CPU index for the tests' pin.
+    root = Path(__file__).parent.parent
+    page = (root / "docs" / "verify.md").read_text()
+    (quoted,) = re.findall(r"ends with:\n\n```text\n(.*)\n```", page)
+    assert quoted == result.stderr.splitlines()[-1]
+    cpu = "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+    assert cpu in page
+    assert cpu in (root / "README.md").read_text()
     pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
     assert re.search(r'^torch = \["torch>=2\.0"\]$', pyproject, re.M)  # the extra '.[torch]' names
 

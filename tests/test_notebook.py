@@ -24,9 +24,8 @@ CELLS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
-    """The notebook's cells after a run, each with its outputs."""
+def _run(cells: list[str], tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """``cells`` run by a real kernel, each with its outputs."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -39,7 +38,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
         "language": "python",
     }
     (kernels / "kernel.json").write_text(json.dumps(spec))
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():
         # Jupyter's own deprecation notices (zmq, datetime) are not lstmshape's to fix.
         warnings.simplefilter("ignore")
@@ -52,8 +51,14 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
             resources={"metadata": {"path": str(ROOT)}},
         )
         client.execute()
-    cells: list[Any] = notebook.cells
-    return cells
+    ran: list[Any] = notebook.cells
+    return ran
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """The notebook's cells after a run, each with its outputs."""
+    return _run(CELLS, tmp_path_factory)
 
 
 def _outputs(cell: Any, kind: str) -> list[Any]:
@@ -97,3 +102,70 @@ def test_the_magic_says_errors_as_the_command_line_does(executed: list[Any]) -> 
 def test_print_gives_the_plain_view(executed: list[Any]) -> None:
     text = "".join(s.text for s in _outputs(executed[4], "stream"))
     assert text.startswith("nn.LSTM(10, 20) on input (4, 3, 10) (batched)\n\nTensors\n")
+
+
+# What the documented examples take as given: a model and its input (docs/notebooks.md's
+# `model`, `tokens`), and a package `mypackage.models` whose Tagger is the example tagger.
+GIVEN = """\
+import sys, pathlib, tempfile, torch
+_package = pathlib.Path(tempfile.mkdtemp()) / "mypackage"
+_package.mkdir()
+(_package / "__init__.py").write_text("")
+(_package / "models.py").write_text("from examples.models import Tagger")
+sys.path.insert(0, str(_package.parent))
+model = torch.nn.LSTM(10, 20, batch_first=True)
+tokens = torch.randn(3, 4, 10)"""
+# Cells that build a result's views without showing it: each must display nothing.
+SILENT = [
+    "report = lstmshape.explain((4, 3, 10), 20)",
+    "html = report._repr_html_()",
+    "text = str(report)",
+    "found = lstmshape.why('Expected hidden[0] size (1, 32, 256), got [1, 8, 256]')",
+    "text = str(found) + found._repr_html_()",
+    "traced = lstmshape.trace(model, tokens)",
+    "text = str(traced) + traced._repr_html_()",
+    "inspection = lstmshape.inspect_checkpoint('examples/seq2seq.pt')",
+    "text = str(inspection) + inspection._repr_html_()",
+    "from lstmshape.views.export import export",
+    "kind = export(report, str(pathlib.Path(tempfile.mkdtemp()) / 'tables.svg'))",
+]
+
+
+def documented_cells() -> list[str]:
+    """Every line of every python example of docs/notebooks.md, and every code cell of a notebook
+    in the docs: each is a cell a reader would type."""
+    import nbformat
+
+    text = (ROOT / "docs" / "notebooks.md").read_text(encoding="utf-8")
+    cells = [
+        line.split("  #")[0]
+        for block in re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+        for line in block.splitlines()
+        if line.strip()
+    ]
+    for path in sorted((ROOT / "docs").rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        cells += [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return cells
+
+
+def _shows(cell: str) -> str | None:
+    """What a cell displays: its value (an expression), what it prints, or nothing."""
+    if cell.startswith("print("):
+        return "stream"
+    if re.match(r"(import |from |%load_ext |\w+ = )", cell):
+        return None
+    return "execute_result"
+
+
+def test_every_documented_example_shows_its_result_exactly_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    documented = documented_cells()
+    assert len(documented) >= 6
+    cells = [GIVEN, "import lstmshape", *documented, *SILENT]
+    ran = _run(cells, tmp_path_factory)
+    for source, cell in zip(cells, ran, strict=True):
+        kinds = [output.output_type for output in cell.outputs]
+        shows = _shows(source) if source not in (GIVEN,) else None
+        assert kinds == ([] if shows is None else [shows]), (source, cell.outputs)

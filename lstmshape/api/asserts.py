@@ -11,6 +11,7 @@ from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.model.report import Expectation, Report
 from lstmshape.model.text import aligned, format_shape
 from lstmshape.parameters import parameter_named
+from lstmshape.reading import shapes_by_name
 from lstmshape.spec import ModuleSpec
 from lstmshape.words import Change, Fix, verbatim, words
 
@@ -40,7 +41,9 @@ def assert_shapes(
     """
     __tracebackhide__ = True  # pytest shows the failed assertion, not lstmshape's frames
     with speaking(lang_argument(lang)):
-        wanted = {**(expected or {}), **shapes}
+        example = 'assert_shapes(module, input, {"output": (4, 3, 20)})'
+        given = {} if expected is None else shapes_by_name(expected, "assert_shapes", example)
+        wanted = {**given, **shapes}
         if not wanted:
             raise UnreadableValueError(
                 words("assert_shapes was given no shapes to assert."),

@@ -11,15 +11,25 @@ import os
 
 from lstmshape.checkpoint.contents import FORMATS, Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.files import detect, open_checkpoint
+from lstmshape.faults import reading
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> Contents:
-    """Every state_dict in the checkpoint at ``path``, with each tensor's name, shape and dtype."""
+    """Every state_dict in the checkpoint at ``path``, with each tensor's name, shape and dtype.
+    ``path`` may be a sharded checkpoint's index (``model.safetensors.index.json``) or directory:
+    its shards are read one by one, as one checkpoint."""
     shown = os.fspath(path)
+    from lstmshape.checkpoint.shards import is_sharded, read_sharded
+
+    if is_sharded(shown):
+        return read_sharded(shown, _read_file)
+    return _read_file(shown)
+
+
+def _read_file(shown: str) -> Contents:
     file, size = open_checkpoint(shown)
-    with file:
-        fmt = detect(shown, file.read(16), size)
-        file.seek(0)
+    with file, reading(shown, subject="checkpoint"):
+        fmt = detect(shown, file, size)
         if fmt == "torch-zip":
             from lstmshape.checkpoint.torchzip import read_zip
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import prod
 
 from lstmshape.i18n import N_
+from lstmshape.model.inspection import HyperParameter
 
 Shape = tuple[int, ...]
 Key = str | int
+Scalar = int | float | bool | str
 
 FORMATS = {
     "torch-zip": N_("torch.save's zip format"),
@@ -46,6 +48,15 @@ class StateDict:
     path: tuple[Key, ...]
     """The keys from the checkpoint to it; empty for the checkpoint itself."""
     tensors: tuple[StoredTensor, ...]
+    arguments: dict[str, dict[str, Scalar]] | None = field(default=None, compare=False)
+    """A pickled ``nn.Module``'s: each submodule's constructor arguments as its attributes hold
+    them, by prefix (``{"rnn": {"class": "torch.nn.modules.rnn.RNN", "batch_first": True}}``);
+    None for a mapping of tensors."""
+
+    def source(self) -> str:
+        """Python for the mapping of its keys to tensors, from what torch.load gives:
+        ``checkpoint["state_dict"]``, or ``checkpoint.state_dict()`` for a pickled model."""
+        return self.where() + (".state_dict()" if self.arguments is not None else "")
 
     def where(self) -> str:
         """``checkpoint["model"]``: where it is, as Python indexes it."""
@@ -74,6 +85,10 @@ class Contents:
     """Globals outside torch's weights_only allowlist, ``module.name``, in the order first met."""
     torch_says: str | None = None
     """torch.load(weights_only=True)'s sentence for the first of them."""
+    hyper_parameters: tuple[HyperParameter, ...] | None = None
+    shards: tuple[str, ...] = ()
+    """The files of a sharded checkpoint, in the index's order; empty for one file."""
+    """A Lightning checkpoint's ``hyper_parameters``, each value plain or as short text."""
 
     @property
     def tensors(self) -> int:

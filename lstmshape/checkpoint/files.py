@@ -17,8 +17,15 @@ MIB = 2**20
 # 150 bytes a tensor), a zip's central directory (about 100 bytes a tensor). 64 MiB is some 400,000
 # tensors: far more than any model has.
 MAX_HEADER = 64 * MIB
+# The most lstmshape reads of a zip's central directory: about 130 bytes a storage, so some 60,000
+# storages; Python's zipfile keeps some 450 bytes of objects for each entry it reads.
+MAX_DIRECTORY = 8 * MIB
 # safetensors' own limit (its MAX_HEADER_SIZE): a larger header is not a safetensors file.
 MAX_SAFETENSORS_HEADER = 100_000_000
+# The most lstmshape reads of it: a header takes about 100 bytes a tensor (so some 40,000 tensors,
+# as many as the pickle's budget lets through), its JSON read into Python objects some nine times
+# its size, and each entry checked in some 25 microseconds.
+MAX_SAFETENSORS_READ = 4 * MIB
 
 _HINT = words(
     "Try a file written by torch.save (.pt, .pth, .bin, .ckpt) or by safetensors (.safetensors)."
@@ -39,7 +46,8 @@ def first_five(problems: list[Words]) -> list[Text]:
     return shown
 
 
-def _unreadable(path: str, error: OSError) -> CheckpointError:
+def unreadable(path: str, error: OSError) -> CheckpointError:
+    """The error for a file or folder the system will not let lstmshape read."""
     return problem(
         words("{path}: cannot read it: {reason}.", path=path, reason=str(error.strerror or error)),
         hint=words("Try a readable file."),
@@ -56,7 +64,7 @@ def open_checkpoint(path: str) -> tuple[IO[bytes], int]:
             hint=words("Try the path of a checkpoint file."),
         ) from None
     except OSError as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
     if stat.S_ISDIR(info.st_mode):
         raise problem(
             words("{path}: a directory, not a checkpoint file.", path=path),
@@ -75,17 +83,31 @@ def open_checkpoint(path: str) -> tuple[IO[bytes], int]:
     try:
         return open(path, "rb"), info.st_size
     except OSError as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
 
 
-def detect(path: str, head: bytes, size: int) -> str:
-    """The file's format from its first bytes: ``torch-zip``, ``torch-legacy`` or ``safetensors``."""
+def detect(path: str, file: IO[bytes], size: int) -> str:
+    """The file's format from its structure: ``torch-zip``, ``torch-legacy`` or ``safetensors``.
+
+    A zip starts with PK. A safetensors file starts with its header's length, 8 bytes little-endian,
+    then the header, a JSON object: one length in 256 has 0x80, a pickle's first byte, as its low
+    byte, so a plausible length followed by ``{`` is safetensors, and where the file also starts
+    like a pickle, the header must parse as a JSON object too.
+    """
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "torch-zip"
+    braced = len(head) >= 9 and head[8:9] == b"{"
+    length = int.from_bytes(head[:8], "little") if len(head) >= 8 else 0
+    plausible = braced and 2 <= length <= min(size - 8, MAX_SAFETENSORS_HEADER)
+    if plausible and (not head.startswith(b"\x80") or _json_object(file, length)):
+        return "safetensors"
     if head.startswith(b"\x80"):
         return "torch-legacy"
-    if len(head) >= 9 and head[8:9] == b"{":
-        return "safetensors"
+    if braced:
+        return "safetensors"  # a header length the file cannot hold: the reader says so
     shown = " ".join(f"{byte:02x}" for byte in head[:8])
     raise problem(
         words(
@@ -103,6 +125,19 @@ def detect(path: str, head: bytes, size: int) -> str:
             )
         ],
     )
+
+
+def _json_object(file: IO[bytes], length: int) -> bool:
+    """Whether the ``length`` bytes after the first 8 are a JSON object (a safetensors header)."""
+    import json
+
+    file.seek(8)
+    raw = file.read(length)
+    file.seek(0)
+    try:
+        return isinstance(json.loads(raw.decode("utf-8")), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
 
 
 class TooLarge(Exception):
@@ -123,14 +158,17 @@ class CappedReader:
             raise TooLarge
 
     def read(self, size: int = -1) -> bytes:
-        if size is not None and size > self.left:
-            # The unpickler asks for exactly what an opcode claims: a claim past the cap is
-            # refused before anything of it is read.
-            raise TooLarge
-        size = self.left + 1 if size is None or size < 0 else size
+        size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)
         data = self.file.read(size)
         self._taken(len(data))
         return data
+
+    def seek(self, offset: int, whence: int = 1) -> int:
+        """Move back over bytes read ahead (``whence`` 1 only): they are not taken."""
+        if whence != 1:
+            raise ValueError("a capped reader moves relative to where it is")
+        self.left -= offset
+        return self.file.seek(offset, 1)
 
     def readline(self, size: int = -1) -> bytes:
         size = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)

@@ -23,7 +23,6 @@ from lstmshape.checkpoint.pickled import (
 )
 from lstmshape.checkpoint.records import StorageRecord
 from lstmshape.checkpoint.unpickler import SafeUnpickler
-from lstmshape.checkpoint.walk import Walked
 from lstmshape.i18n import tr
 from lstmshape.words import words
 
@@ -72,24 +71,25 @@ def read_legacy(path: str, file: IO[bytes], size: int) -> Contents:
                 protocol=repr(protocol),
             )
         )
-    contents, walked, _ = read_pickle(path, "torch-legacy", reader, tr("the object's pickle"))  # type: ignore[arg-type]
+    recording = SafeUnpickler(reader)  # type: ignore[arg-type]
+    what = tr("the object's pickle")
+    contents, walked, _ = read_pickle(path, "torch-legacy", reader, what, recording)  # type: ignore[arg-type]
     keys = load_pickle(path, SafeUnpickler(reader), tr("the list of storages"))  # type: ignore[arg-type]
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise problem(
             words("{path}: the list of storages after the object is not a list of keys.", path=path)
         )
     little = system.get("little_endian", True) is not False
-    available = _storages(file, size, keys, walked, little)
+    available = _storages(file, size, keys, recording.storages, little)
     refuse_damaged(path, storage_problems(walked, available, tr("storage {key}")))
     return contents
 
 
 def _storages(
-    file: IO[bytes], size: int, keys: list[str], walked: Walked, little: bool
+    file: IO[bytes], size: int, keys: list[str], named: dict[str, StorageRecord], little: bool
 ) -> dict[str, int]:
     """Each storage's bytes in the file, from its element count, the data itself skipped: the
     storages are laid out in ``keys``' order, each after its 8-byte count."""
-    named = {r.storage.key: r.storage for _, r in walked.records() if r.storage is not None}
     available: dict[str, int] = {}
     position = file.tell()
     for key in keys:

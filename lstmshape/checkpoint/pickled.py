@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import IO
 
+from lstmshape.checkpoint.budget import OverBudget
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.dtypes import ITEMSIZE
 from lstmshape.checkpoint.files import MAX_HEADER, MIB, TooLarge, first_five, problem
+from lstmshape.checkpoint.hyper import hyper_parameters
 from lstmshape.checkpoint.records import Inert, TensorRecord
 from lstmshape.checkpoint.unpickler import PICKLE_FAULTS, SafeUnpickler
 from lstmshape.checkpoint.walk import Walked, walk
 from lstmshape.errors import CheckpointError
-from lstmshape.i18n import tr
+from lstmshape.i18n import N_, tr
 from lstmshape.words import Text, Words, words
 
 
@@ -30,8 +32,44 @@ def load_pickle(path: str, unpickler: SafeUnpickler, what: str) -> object:
             ),
             details=[NOT_A_STATE_DICT],
         ) from None
+    except OverBudget as error:
+        raise over_budget(path, what, error) from None
     except PICKLE_FAULTS as error:
         raise damaged(path, what, error, unpickler) from None
+
+
+# What each limit of the budget counts, said after "more than {limit}".
+_BUDGETED = {
+    "opcodes": N_("{path}: {what} takes more than {limit} opcodes to read."),
+    "objects": N_("{path}: {what} builds more than {limit} objects."),
+    "depth": N_("{path}: {what} nests containers more than {limit} deep."),
+    "spread": N_(
+        "{path}: {what} builds a tuple of more than {limit} elements, counting the ones it "
+        "holds several times."
+    ),
+    "hashed": N_("{path}: {what} hashes more than {limit} elements in its keys."),
+    "globals": N_("{path}: {what} names more than {limit} different globals."),
+    "integer": N_("{path}: {what} holds an integer of more than {limit} bytes."),
+}
+
+
+def over_budget(path: str, what: str, error: OverBudget) -> CheckpointError:
+    """The error for a pickle that asks for more than lstmshape builds of one: no checkpoint does."""
+    return problem(
+        words(
+            _BUDGETED[error.what], path=path, what=what, limit=f"{error.limit:,}"
+        ),  # i18n: extracted where made
+        details=[
+            words(
+                "No torch checkpoint comes near this limit; lstmshape stopped reading there "
+                "rather than let the file set its time and memory."
+            )
+        ],
+        hint=words(
+            "Try the file as torch.save wrote it; if it is one, please report it with the "
+            "limit it met."
+        ),
+    )
 
 
 NOT_A_STATE_DICT = words("A state_dict's pickle takes about 150 bytes a tensor: this is not one.")
@@ -96,12 +134,17 @@ def contents_of(
         path,
         fmt,
         tuple(
-            StateDict(where, tuple(tensor_of(key, record) for key, record in tensors))
+            StateDict(
+                where,
+                tuple(tensor_of(key, record) for key, record in tensors),
+                walked.modules.get(where),
+            )
             for where, tensors in walked.state_dicts
         ),
         loose=len(walked.loose),
         refused=tuple(f"{module}.{name}" for module, name in unpickler.refused),
         torch_says=unpickler.torch_says,
+        hyper_parameters=hyper_parameters(root),
     )
 
 
@@ -124,19 +167,23 @@ def _described(root: object) -> str:
 
 
 def read_pickle(
-    path: str, fmt: str, file: IO[bytes], what: str
+    path: str, fmt: str, file: IO[bytes], what: str, unpickler: SafeUnpickler | None = None
 ) -> tuple[Contents, Walked, SafeUnpickler]:
-    """One pickle of state_dicts read from ``file``: its contents, its walk (for the storage checks
-    of each format) and the unpickler (the globals it refused)."""
-    unpickler = SafeUnpickler(file)
+    """One pickle of state_dicts read from ``file`` (by ``unpickler``, if given): its contents, its
+    walk (for the storage checks of each format) and the unpickler (the globals it refused)."""
+    unpickler = SafeUnpickler(file) if unpickler is None else unpickler
     root = load_pickle(path, unpickler, what)
     walked = walk(root)
     return contents_of(path, fmt, root, walked, unpickler), walked, unpickler
 
 
-def storage_problems(walked: Walked, available: dict[str, int], where: str) -> list[Words]:
+def storage_problems(
+    walked: Walked, available: dict[str, int], where: str, *, exact: bool = False
+) -> list[Words]:
     """Tensors whose data the file lacks: a storage missing, or shorter than its tensors need.
-    ``available`` holds each storage key's bytes in the file; ``where`` names a key's place."""
+    ``available`` holds each storage key's bytes in the file; ``where`` names a key's place.
+    ``exact``: a record of any other size than its storage's is refused (torch.save's zip: torch
+    checks each record's size)."""
     problems: list[Words] = []
     told: set[str] = set()
     for name, record in walked.records():
@@ -154,6 +201,17 @@ def storage_problems(walked: Walked, available: dict[str, int], where: str) -> l
             problems.append(
                 words(
                     "{name}: {place} holds {has} bytes of the {nbytes} its storage has",
+                    name=name,
+                    place=place,
+                    has=f"{has:,}",
+                    nbytes=nbytes,
+                )
+            )
+        elif exact and has != storage.nbytes:
+            problems.append(
+                words(
+                    "{name}: {place} holds {has} bytes, but its storage has {nbytes}: torch.load "
+                    "refuses a record of another size",
                     name=name,
                     place=place,
                     has=f"{has:,}",

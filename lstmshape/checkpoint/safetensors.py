@@ -13,7 +13,13 @@ from typing import IO, Any
 
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
 from lstmshape.checkpoint.dtypes import SAFETENSORS_DTYPES
-from lstmshape.checkpoint.files import MAX_SAFETENSORS_HEADER, first_five, problem
+from lstmshape.checkpoint.files import (
+    MAX_SAFETENSORS_HEADER,
+    MAX_SAFETENSORS_READ,
+    MIB,
+    first_five,
+    problem,
+)
 from lstmshape.errors import CheckpointError
 from lstmshape.words import Words, words
 
@@ -42,6 +48,25 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
                 code="safetensors.torch.save_file",
             ),
         )
+    if MAX_SAFETENSORS_READ < length <= MAX_SAFETENSORS_HEADER:
+        raise problem(
+            words(
+                "{path}: the header length says {length} bytes: more than the {limit} MiB "
+                "lstmshape reads of a header.",
+                path=path,
+                length=f"{length:,}",
+                limit=MAX_SAFETENSORS_READ // MIB,
+            ),
+            details=[
+                words(
+                    "A header takes about 100 bytes a tensor: {limit} MiB is some {count} "
+                    "tensors, and reading a larger one would let the file set lstmshape's memory.",
+                    limit=MAX_SAFETENSORS_READ // MIB,
+                    count=f"{MAX_SAFETENSORS_READ // 100_000 * 1000:,}",
+                )
+            ],
+            hint=words("Try a shard of the checkpoint, or report the file if it is one."),
+        )
     if length > MAX_SAFETENSORS_HEADER:
         raise problem(
             words(
@@ -59,6 +84,7 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
     problems: list[Words] = []
     for key, entry in header.items():
         if key == "__metadata__":
+            problems += _metadata(entry)
             continue
         read = _entry(key, entry, problems)
         if read is not None:
@@ -76,7 +102,12 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
 def _header(path: str, raw: bytes) -> dict[str, Any]:
     try:
         header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError:
+        raise problem(
+            words("{path}: the header is JSON nested deeper than safetensors reads.", path=path),
+            hint=_HINT,
+        ) from None
+    except ValueError as error:  # not UTF-8, not JSON, a number of more than 4,300 digits
         raise problem(
             words("{path}: the header is not JSON: {reason}.", path=path, reason=str(error)),
             hint=_HINT,
@@ -99,7 +130,7 @@ def _entry(key: str, entry: object, problems: list[Words]) -> tuple[int, int, St
         problems.append(words("{key}: not a tensor entry (dtype, shape, data_offsets)", key=key))
         return None
     code, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if code not in SAFETENSORS_DTYPES:
+    if not isinstance(code, str) or code not in SAFETENSORS_DTYPES:
         problems.append(
             words("{key}: dtype {dtype} is none of safetensors' dtypes", key=key, dtype=repr(code))
         )
@@ -118,6 +149,17 @@ def _entry(key: str, entry: object, problems: list[Words]) -> tuple[int, int, St
         return None
     dtype, bits = SAFETENSORS_DTYPES[code]
     begin, end = offsets
+    if prod(shape) * bits >= _USIZE:
+        problems.append(
+            words(
+                "{key}: {dtype} of {count} dimensions: its size in bits passes safetensors' 64-bit "
+                "sizes",
+                key=key,
+                dtype=code,
+                count=len(shape),
+            )
+        )
+        return None
     nbytes, rest = divmod(prod(shape) * bits, 8)
     if rest or end - begin != nbytes:
         problems.append(
@@ -127,7 +169,7 @@ def _entry(key: str, entry: object, problems: list[Words]) -> tuple[int, int, St
                 key=key,
                 dtype=code,
                 shape=str(tuple(shape)),
-                takes=f"{prod(shape) * bits / 8:,g}",
+                takes=f"{nbytes:,}" if not rest else f"{nbytes:,}.{rest * 125:03d}".rstrip("0"),
                 offsets=f"[{begin}, {end}]",
                 holds=f"{end - begin:,}",
             )
@@ -136,8 +178,19 @@ def _entry(key: str, entry: object, problems: list[Words]) -> tuple[int, int, St
     return begin, end, StoredTensor(key, tuple(shape), dtype, nbytes)
 
 
+# safetensors reads sizes and offsets as 64-bit unsigned integers (usize).
+_USIZE = 2**64
+
+
 def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < _USIZE
+
+
+def _metadata(entry: object) -> list[Words]:
+    """safetensors' ``__metadata__`` is a map of text to text; anything else it refuses."""
+    if isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values()):
+        return []
+    return [words("__metadata__ is not a map of text to text, as safetensors requires")]
 
 
 def _layout(tensors: list[tuple[int, int, StoredTensor]], data_size: int) -> list[Words]:

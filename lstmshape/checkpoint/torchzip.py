@@ -14,7 +14,7 @@ import zlib
 from typing import IO
 
 from lstmshape.checkpoint.contents import Contents
-from lstmshape.checkpoint.files import MAX_HEADER, MIB, problem
+from lstmshape.checkpoint.files import MAX_DIRECTORY, MAX_HEADER, MIB, problem
 from lstmshape.checkpoint.pickled import (
     NOT_A_STATE_DICT,
     read_pickle,
@@ -24,10 +24,11 @@ from lstmshape.checkpoint.pickled import (
 from lstmshape.i18n import tr
 from lstmshape.words import words
 
-_END = b"PK\x05\x06"
-_END64_LOCATOR = b"PK\x06\x07"
-_END_SIZE = 22
-_MAX_COMMENT = 65535
+# zipfile's end record, as its _EndRecData gives it: the directory's size and the record's place.
+_SIZE = 5
+_LOCATION = 9
+_END64 = b"PK\x06\x06"
+_END64_SIZES = 56 + 20  # the zip64 end record and its locator, between the directory and the end
 # What the zip module raises for a damaged archive (a cut-short copy, a bad CRC, an odd member).
 _ZIP_FAULTS = (
     zipfile.BadZipFile,
@@ -36,6 +37,9 @@ _ZIP_FAULTS = (
     NotImplementedError,
     RuntimeError,
     ValueError,
+    OSError,
+    OverflowError,
+    struct.error,
 )
 _DAMAGED_HINT = words(
     "Try saving the checkpoint again, or copying it whole: torch.save's zip ends with its table "
@@ -50,10 +54,7 @@ def read_zip(path: str, file: IO[bytes], size: int) -> Contents:
         archive = zipfile.ZipFile(file)
         members = {info.filename: info for info in archive.infolist()}
     except _ZIP_FAULTS as error:
-        raise problem(
-            words("{path}: a damaged zip: {reason}.", path=path, reason=str(error)),
-            hint=_DAMAGED_HINT,
-        ) from None
+        raise _damaged(path, error) from None
     if not members:
         raise problem(words("{path}: an empty zip: it holds no file, so no data.pkl.", path=path))
     archive_name = next(iter(members)).split("/", 1)[0]
@@ -69,6 +70,7 @@ def read_zip(path: str, file: IO[bytes], size: int) -> Contents:
             ),
         )
     data = _data_pkl(path, archive, members, archive_name)
+    _check_version(path, members, archive_name)
     contents, walked, _ = read_pickle(
         path, "torch-zip", io.BytesIO(data), f"{archive_name}/data.pkl"
     )
@@ -77,8 +79,38 @@ def read_zip(path: str, file: IO[bytes], size: int) -> Contents:
         for name, info in members.items()
         if name.startswith(f"{archive_name}/data/")
     }
-    refuse_damaged(path, storage_problems(walked, available, f"{archive_name}/data/{{key}}"))
+    refuse_damaged(
+        path, storage_problems(walked, available, f"{archive_name}/data/{{key}}", exact=True)
+    )
     return contents
+
+
+def _check_version(path: str, members: dict[str, zipfile.ZipInfo], name: str) -> None:
+    """torch.load reads ARCHIVE/.data/version, else ARCHIVE/version, before anything else: a zip
+    with neither is refused (torch: 'Expected hasRecord("version") to be true')."""
+    if f"{name}/.data/version" in members or f"{name}/version" in members:
+        return
+    raise problem(
+        words(
+            "{path}: a zip without {member}: torch.load refuses it.",
+            path=path,
+            member=f"{name}/version",
+        ),
+        details=[
+            words(
+                "torch.save writes the format's version beside data.pkl; torch says: {torch_says}",
+                torch_says='Expected hasRecord("version") to be true, but got false.',
+            )
+        ],
+        hint=_DAMAGED_HINT,
+    )
+
+
+def _damaged(path: str, error: BaseException) -> Exception:
+    return problem(
+        words("{path}: a damaged zip: {reason}.", path=path, reason=str(error)),
+        hint=_DAMAGED_HINT,
+    )
 
 
 def _data_pkl(
@@ -124,7 +156,7 @@ def _data_pkl(
     return data
 
 
-def _too_large(path: str, what: str, size: int) -> Exception:
+def _too_large(path: str, what: str, size: int, limit: int = MAX_HEADER) -> Exception:
     return problem(
         words(
             "{path}: {what} is {size} bytes: more than the {limit} MiB lstmshape reads of a "
@@ -132,20 +164,21 @@ def _too_large(path: str, what: str, size: int) -> Exception:
             path=path,
             what=what,
             size=f"{size:,}",
-            limit=MAX_HEADER // MIB,
+            limit=limit // MIB,
         ),
         details=[NOT_A_STATE_DICT],
     )
 
 
 def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
-    """Refuse a central directory larger than lstmshape reads, before the zip module reads it
-    whole: its size is in the end record, the last 22 bytes (before a comment) of the file."""
-    tail_size = min(size, _END_SIZE + _MAX_COMMENT)
-    file.seek(size - tail_size)
-    tail = file.read(tail_size)
-    at = tail.rfind(_END)
-    if at < 0 or len(tail) - at < _END_SIZE:
+    """Refuse a central directory larger than lstmshape reads, or outside the file, before the zip
+    module reads it whole: its size and place are read as zipfile reads them (zipfile's own
+    reader of the end records: the zip64 record's figures when it has one)."""
+    try:
+        end = zipfile._EndRecData(file)  # type: ignore[attr-defined]
+    except _ZIP_FAULTS as error:  # a zip64 record that says several disks, or lies
+        raise _damaged(path, error) from None
+    if not end:
         raise problem(
             words("{path}: a zip without its end record: the file is cut short or damaged.",
                   path=path),
@@ -155,14 +188,23 @@ def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
             ],
             hint=_DAMAGED_HINT,
         )  # fmt: skip
-    directory = struct.unpack("<L", tail[at + 12 : at + 16])[0]
-    locator = tail.rfind(_END64_LOCATOR, 0, at)
-    if directory == 0xFFFFFFFF and locator >= 0:
-        (end64,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
-        file.seek(end64)
-        record = file.read(56)
-        if len(record) == 56 and record.startswith(b"PK\x06\x06"):
-            (directory,) = struct.unpack("<Q", record[40:48])
-    if directory > MAX_HEADER:
-        raise _too_large(path, tr("the zip's table of contents"), directory)
+    directory, location = end[_SIZE], end[_LOCATION]
+    if directory > MAX_DIRECTORY:
+        raise _too_large(path, tr("the zip's table of contents"), directory, MAX_DIRECTORY)
+    # zipfile reads the directory just before the end records, whatever offset they claim.
+    start = location - directory
+    if end[0] == _END64:
+        start -= _END64_SIZES
+    if start < 0 or start + directory > size:
+        raise problem(
+            words(
+                "{path}: the zip's table of contents ({count} bytes) would start at byte "
+                "{start}, outside the file ({size} bytes).",
+                path=path,
+                count=f"{directory:,}",
+                start=f"{start:,}",
+                size=f"{size:,}",
+            ),
+            hint=_DAMAGED_HINT,
+        )
     file.seek(0)

@@ -16,6 +16,23 @@ from typing import Any
 from lstmshape.checkpoint.records import Inert, OpaqueTensor, TensorRecord
 
 Key = str | int
+Scalar = int | float | bool | str
+
+# The attributes nn.RNNBase and the cells keep of their constructor's arguments (torch's names):
+# plain values in the module's __dict__, read as data like the tensors beside them.
+ARGUMENT_ATTRIBUTES = (
+    "input_size",
+    "hidden_size",
+    "num_layers",
+    "bias",
+    "batch_first",
+    "dropout",
+    "bidirectional",
+    "proj_size",
+    "nonlinearity",
+)
+CLASS = "class"
+"""The key of a module's class (the global the pickle names) among its arguments."""
 
 
 @dataclass
@@ -27,6 +44,9 @@ class Walked:
     )
     loose: list[tuple[str, TensorRecord | OpaqueTensor]] = field(default_factory=list)
     """Tensors in no state_dict, each with where it is."""
+    modules: dict[tuple[Key, ...], dict[str, dict[str, Scalar]]] = field(default_factory=dict)
+    """For each state_dict that is a pickled ``nn.Module``'s: its submodules' constructor
+    arguments as their attributes hold them, by prefix (:func:`module_arguments`)."""
 
     def records(self) -> Iterator[tuple[str, TensorRecord]]:
         """Every sized tensor with a name to report it by (for the checks of its storage)."""
@@ -48,11 +68,13 @@ def walk(root: object) -> Walked:
     """Every state_dict in ``root`` (what the unpickler built), and the tensors outside them."""
     walked = Walked()
     seen: set[int] = set()
-    stack: list[tuple[object, tuple[Key, ...]]] = [(root, ())]
+    # A place is kept as (its parent's place, its key): a path is spelled out only for what is
+    # reported, so a deep pickle costs its objects, not their objects times their depth.
+    stack: list[tuple[object, Place]] = [(root, None)]
     while stack:
-        obj, path = stack.pop()
+        obj, place = stack.pop()
         if isinstance(obj, (TensorRecord, OpaqueTensor)):
-            walked.loose.append((_where(path), obj))
+            walked.loose.append((_where(_spelled(place)), obj))
             continue
         if not isinstance(obj, (dict, list, tuple, set, frozenset, Inert)) or id(obj) in seen:
             continue
@@ -60,15 +82,34 @@ def walk(root: object) -> Walked:
         if isinstance(obj, Inert):
             module = module_tensors(obj)
             if module is not None:
-                walked.state_dicts.append((path, module))
+                spelled = _spelled(place)
+                walked.state_dicts.append((spelled, module))
+                walked.modules[spelled] = module_arguments(obj)
                 continue
-            children = _inert_children(obj, path, walked)
+            children = _inert_children(obj, place, walked)
         elif isinstance(obj, dict):
-            children = _entries(list(dict.items(obj)), path, walked)
+            children = _entries(list(dict.items(obj)), place, walked)
         else:
-            children = [(item, (*path, i)) for i, item in enumerate(obj)]
+            children = [(item, (place, i)) for i, item in enumerate(obj) if _walked(item)]
         stack.extend(reversed(children))
     return walked
+
+
+# Where an object is: None for the root, else (the place of what holds it, its key there).
+Place = tuple[Any, Key] | None
+
+
+def _spelled(place: Place) -> tuple[Key, ...]:
+    keys: list[Key] = []
+    while place is not None:
+        place, key = place
+        keys.append(key)
+    return tuple(reversed(keys))
+
+
+def _walked(item: object) -> bool:
+    """Whether an item can hold a tensor: scalars and text are not walked."""
+    return isinstance(item, (dict, list, tuple, set, frozenset, Inert, TensorRecord, OpaqueTensor))
 
 
 def _where(path: tuple[Key, ...]) -> str:
@@ -78,12 +119,16 @@ def _where(path: tuple[Key, ...]) -> str:
 
 
 def _key(key: object) -> Key:
-    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else repr(key)
+    if isinstance(key, (str, int)) and not isinstance(key, bool):
+        return key
+    from lstmshape.checkpoint.unpickler import bounded_repr  # a key may be a tuple of any size
+
+    return bounded_repr(key)
 
 
 def _entries(
-    items: list[tuple[Any, Any]], path: tuple[Key, ...], walked: Walked
-) -> list[tuple[object, tuple[Key, ...]]]:
+    items: list[tuple[Any, Any]], place: Place, walked: Walked
+) -> list[tuple[object, Place]]:
     """A mapping's entries: its tensors under names make a state_dict; the rest is walked on."""
     named = [
         (key, value)
@@ -91,27 +136,25 @@ def _entries(
         if isinstance(key, str) and isinstance(value, TensorRecord)
     ]
     if named:
-        walked.state_dicts.append((path, named))
+        walked.state_dicts.append((_spelled(place), named))
     return [
-        (value, (*path, _key(key)))
+        (value, (place, _key(key)))
         for key, value in items
-        if not (isinstance(key, str) and isinstance(value, TensorRecord))
+        if _walked(value) and not (isinstance(key, str) and isinstance(value, TensorRecord))
     ]
 
 
-def _inert_children(
-    obj: Inert, path: tuple[Key, ...], walked: Walked
-) -> list[tuple[object, tuple[Key, ...]]]:
+def _inert_children(obj: Inert, place: Place, walked: Walked) -> list[tuple[object, Place]]:
     """What a refused object holds: the entries set on it (a dict subclass's), its state, its
     arguments and the items appended to it."""
-    children = _entries(obj.entries, path, walked)
-    children += [(item, (*path, i)) for i, item in enumerate(obj.items)]
+    children = _entries(obj.entries, place, walked)
+    children += [(item, (place, i)) for i, item in enumerate(obj.items) if _walked(item)]
     state = obj.state
     if isinstance(state, dict):
-        children += _entries(list(dict.items(state)), path, walked)
+        children += _entries(list(dict.items(state)), place, walked)
     elif state is not None:
-        children.append((state, path))
-    children += [(arg, path) for arg in obj.args]
+        children.append((state, place))
+    children += [(arg, place) for arg in obj.args if _walked(arg)]
     return children
 
 
@@ -163,3 +206,31 @@ def module_tensors(module: Inert) -> list[tuple[str, TensorRecord]] | None:
         ]
         stack.extend(reversed(children))
     return named
+
+
+def module_arguments(module: Inert) -> dict[str, dict[str, Scalar]]:
+    """Each submodule's constructor arguments as its attributes hold them (``batch_first``,
+    ``dropout``, ``nonlinearity``...), by the prefix of its keys without the dot (``encoder.rnn``;
+    ``""`` for the module itself), with its class under :data:`CLASS`; only plain values."""
+    found: dict[str, dict[str, Scalar]] = {}
+    seen: set[int] = set()
+    stack: list[tuple[str, object]] = [("", module)]
+    while stack:
+        name, current = stack.pop()
+        state = _module_state(current)
+        if state is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        read = {
+            key: value
+            for key in ARGUMENT_ATTRIBUTES
+            if isinstance(value := state.get(key), (int, float, str))
+        }
+        if read and isinstance(current, Inert):
+            found[name] = {CLASS: current.global_name, **read}
+        stack.extend(
+            (f"{name}.{sub}" if name else sub, child)
+            for sub, child in dict.items(state["_modules"])
+            if isinstance(sub, str)
+        )
+    return found

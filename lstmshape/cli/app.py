@@ -15,8 +15,11 @@ from lstmshape.cli.group import Command, ExplainGroup, click_error
 
 app = typer.Typer(
     cls=ExplainGroup,
-    add_completion=False,
+    # --install-completion and --show-completion: Typer's, for bash, zsh, fish and PowerShell.
+    add_completion=True,
     pretty_exceptions_show_locals=False,
+    # Said, not left to the Typer release's default: help texts are escaped for it (language.py).
+    rich_markup_mode="rich",
     add_help_option=False,
     help="Explain the shapes of PyTorch's nn.LSTM, nn.GRU and nn.RNN: every tensor and parameter. "
     "Check a spec file of many modules with: lstmshape check SPEC.toml; read a checkpoint with: "
@@ -71,6 +74,17 @@ def explain(
         raise _missing(ctx, "input" if input is None else "hidden")
     options = {k: v for k, v in ctx.params.items() if k not in ("version", "expect", "lang")}
     raise typer.Exit(run_explain(ExplainOptions(**options, expect=tuple(expect or ()))))
+
+
+# `lstmshape explain ...` is the bare form by name, for those who read "explain" in the docs: the
+# same function and options, so the two cannot say different things.
+app.command(
+    "explain",
+    cls=Command,
+    add_help_option=False,
+    help="Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN): the same as lstmshape without a "
+    "command.",
+)(explain)
 
 
 def _missing(ctx: typer.Context, name: str) -> Exception:

@@ -10,6 +10,7 @@ from rich.text import Text
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.visible import visible
 from lstmshape.words import Voice, words
 
 
@@ -42,8 +43,9 @@ def consoles() -> tuple[Console, Console]:
 
 
 def print_lines(console: Console, lines: list[str]) -> None:
-    """An error's lines: "Error:" in red before the first, the rest as they are."""
-    first, *rest = lines
+    """An error's lines: "Error:" in red before the first, the rest as they are, with the control
+    characters of what they quote (a key name, a log's line) written out."""
+    first, *rest = (visible(line) for line in lines)
     # soft_wrap: the terminal wraps long lines, so a copied "Try ..." line stays one line.
     console.print(Text(tr("Error:") + " ", style="bold red") + Text(first), soft_wrap=True)
     for line in rest:

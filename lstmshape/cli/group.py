@@ -8,6 +8,8 @@ The group and its commands speak the language of the run (cli/language.py), Clic
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import re
 from typing import Any
 
@@ -36,17 +38,59 @@ def click_error(name: str) -> Any:
 class ExplainGroup(TyperGroup):
     """The group of commands whose own options are the explain command's."""
 
-    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: Any = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        *rest: Any,
+        **kwargs: Any,
+    ) -> Any:
         """Run in the language --lang asks for (else the environment's), chosen before any option
-        is read; a host that runs several commands in one process gets each in its own."""
+        is read; a host that runs several commands in one process gets each in its own.
+
+        Click's own usage errors are said as lstmshape says its own ("Error: ...", "Try ..."):
+        run with ``standalone_mode=False``, Click raises them here instead of drawing them."""
         import sys
 
         from lstmshape.cli.language import language_asked, typer_speaking
         from lstmshape.i18n import speaking
 
         argv = list(sys.argv[1:] if args is None else args)
+        writable_in_any_language()
         with speaking(language_asked(argv)), typer_speaking():
-            return super().main(argv, *rest, **kwargs)
+            try:
+                code = super().main(argv, prog_name, complete_var, False, *rest, **kwargs)
+            except click_error("ClickException") as error:
+                if not standalone_mode:
+                    raise
+                _say_usage_error(error)
+                sys.exit(2)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Bare lstmshape: the short help on stderr, exit 2, as Click does for a group without
+        # arguments; --help (exit 0) shows every option.
+        if not args and not ctx.resilient_parsing:
+            import typer
+
+            from lstmshape.cli.usage import short_help
+
+            typer.echo(short_help(ctx), err=True)
+            ctx.exit(2)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            # Typer's --install-completion and --show-completion are flags (the shell detected):
+            # a blank metavar, as every flag of the app has, rather than "<bool>".
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = " "
+        return params
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with click_errors_in_language():
@@ -55,7 +99,12 @@ class ExplainGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         # A command's own options are read here, and its usage errors raised.
         with click_errors_in_language():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as error:
+                if not _output_fault(error):
+                    raise
+                refuse_output(error)
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
@@ -76,6 +125,49 @@ class Command(TyperCommand):
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
+
+
+def _say_usage_error(error: Any) -> None:
+    from lstmshape.cli.console import consoles, print_lines
+    from lstmshape.cli.usage import error_lines
+
+    _, err = consoles()
+    print_lines(err, error_lines(error))
+
+
+# What writing to a stream fails with: a full disk (>/dev/full), a device error, a closed stream.
+_OUTPUT_ERRNOS = frozenset(
+    (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF, errno.EPIPE)
+)
+
+
+def _output_fault(error: OSError) -> bool:
+    """Whether ``error`` is standard output (or error) refusing what is written: a stream has no
+    file name; a file that cannot be read has one, and its reader says so itself."""
+    return error.filename is None and error.errno in _OUTPUT_ERRNOS
+
+
+def refuse_output(error: OSError) -> None:
+    """Every command's results that standard output refused: said on stderr if it takes it, exit 2."""
+    from lstmshape.cli.console import consoles, print_error, unwritable_output
+
+    with contextlib.suppress(OSError):
+        print_error(consoles()[1], unwritable_output(error))
+    raise typer.Exit(2)
+
+
+def writable_in_any_language() -> None:
+    """Standard output and error that cannot encode every character (``PYTHONIOENCODING=ascii``,
+    a latin-1 terminal) write what they cannot as ``\\u3042`` escapes, rather than stop the
+    command with a traceback half way: Japanese on an ASCII terminal, or a table's rules."""
+    import io
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if isinstance(stream, io.TextIOWrapper) and encoding not in ("utf8", "utf16", "utf32"):
+            with contextlib.suppress(ValueError, OSError):  # a stream closed already
+                stream.reconfigure(errors="backslashreplace")
 
 
 def _spaced_shape(ctx: Any, args: list[str]) -> str:

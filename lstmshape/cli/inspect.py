@@ -252,18 +252,20 @@ def explain_module(
     module: CheckpointModule, options: InputOptions, expect: tuple[str, ...], fmt: str
 ) -> Report:
     """The main command's report of ``module`` for the input asked for: the checkpoint's
-    arguments, with batch_first, dropout and nonlinearity (not in the weights) as given."""
+    arguments, with batch_first, dropout and nonlinearity (not in the weights) as given, else as
+    a pickled module holds them."""
     spec = module.spec
+    saved = {name: getattr(spec, name) for name in module.from_file}
     explain = ExplainOptions(
         input=options.input or "",
         hidden=str(spec.hidden_size),
         module=spec.kind.name,
-        nonlinearity=options.nonlinearity,
+        nonlinearity=options.nonlinearity or _said(saved.get("nonlinearity")),
         layers=None if spec.kind.is_cell else str(spec.num_layers),
         bidirectional=spec.bidirectional,
-        batch_first=options.batch_first,
+        batch_first=options.batch_first or saved.get("batch_first") is True,
         proj_size=str(spec.proj_size) if spec.proj_size else None,
-        dropout=options.dropout,
+        dropout=options.dropout or _said(saved.get("dropout")),
         no_bias=not spec.bias,
         input_size=str(spec.input_size),
         h0=options.h0,
@@ -279,6 +281,11 @@ def explain_module(
         return build_report(explain)
     except LstmShapeError as error:
         raise for_checkpoint(error) from None
+
+
+def _said(value: object) -> str | None:
+    """A value read from the file, as an option would give it."""
+    return None if value is None else str(value)
 
 
 def for_checkpoint(error: LstmShapeError) -> LstmShapeError:

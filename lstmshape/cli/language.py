@@ -185,18 +185,17 @@ def _pattern(message: str) -> re.Pattern[str]:
 def help_in_language(command: Any) -> Iterator[None]:
     """The help of ``command``, of its options and panels, and of its commands (a group's), in the
     language spoken while the block shows it; English again after it."""
-    if language() == "en":
-        yield
-        return
     from rich.markup import escape
 
+    english = language() == "en"
     holders = [command, *command.params, *getattr(command, "commands", {}).values()]
     saved = [(h, getattr(h, "help", None), getattr(h, "rich_help_panel", None)) for h in holders]
     for holder, text, panel in saved:
         if text:
-            # Escaped: Typer reads help as Rich markup, which would take "[défaut : 1]" for a tag.
-            holder.help = escape(tr(text))  # i18n: extracted where made
-        if panel:
+            # Escaped: the app reads help as Rich markup (rich_markup_mode="rich"), which would
+            # take "[default: 1]" or "[défaut : 1]" for a tag and drop it.
+            holder.help = escape(text if english else tr(text))  # i18n: extracted where made
+        if panel and not english:
             holder.rich_help_panel = tr(panel)  # i18n: extracted where made
     try:
         yield

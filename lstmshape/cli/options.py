@@ -33,6 +33,14 @@ TYPER_WORDS = {
     "ABORTED_TEXT": N_("Aborted."),
     "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
 }
+# The help of Typer's --install-completion and --show-completion (with the shell detected, or
+# named when detection is off), said in the language while a help screen is shown.
+COMPLETION_HELP = (
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("Install completion for the specified shell."),
+    N_("Show completion for the specified shell, to copy it or customize the installation."),
+)
 # The first word of a usage line: "Usage: lstmshape [OPTIONS] ...".
 USAGE = N_("Usage:")
 # Click's usage errors, as Click (or the copy Typer carries) words them in English: each is read
@@ -85,12 +93,11 @@ def _read_lang(value: str | None) -> str | None:
     lang = read_language(value)
     if lang is None:
         raise typer.BadParameter(
+            # The Try line is said after it (cli/usage.py), as for every usage error.
             tr(
-                "{value}: lstmshape speaks {languages}. Try {example} (or {others}).",
+                "{value}: lstmshape speaks {languages}.",
                 value=repr(value),
                 languages=", ".join(LANGUAGES),
-                example="--lang ja",
-                others="fr, es, en",
             )
         )
     return lang

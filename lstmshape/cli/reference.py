@@ -14,11 +14,19 @@ def options_reference() -> str:
 
     group: Any = typer.main.get_command(app)
     commands = [("lstmshape", group)]
-    commands += [(f"lstmshape {name}", command) for name, command in group.commands.items()]
+    # `lstmshape explain` is the bare form by name: its options are the ones above, said once.
+    commands += [
+        (f"lstmshape {name}", command)
+        for name, command in group.commands.items()
+        if name != "explain"
+    ]
     parts = []
     for usage, command in commands:
-        summary = (command.help or "").strip().split("\n")[0]
+        # The help's first paragraph, whole: a docstring wraps its sentences over lines.
+        summary = " ".join((command.help or "").strip().split("\n\n")[0].split())
         parts += [f"## `{usage}`", "", summary, "", *_table(command), ""]
+        if command is group:
+            parts += ["`lstmshape explain` takes the same options and says the same.", ""]
     return "\n".join(parts)
 
 

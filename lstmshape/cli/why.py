@@ -43,7 +43,7 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
     if not result.recognised:
         if fmt == "json":
             render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}
-        print_lines(err, _nothing_found())
+        print_lines(err, _left_alone(result) or _nothing_found())
         return 1
     try:
         render_why(result, fmt, out)
@@ -170,6 +170,24 @@ def _read(known: dict[str, Any]) -> dict[str, Any]:
 
 
 _PIPED = "python train.py 2>&1 | lstmshape why"
+
+
+def _left_alone(result: Any) -> list[str]:
+    """The text's load_state_dict reports name other layers only: say what they are, and that
+    no recurrent layer's argument changes them (exit 1)."""
+    from lstmshape.torch_errors.other_layers import left_alone_lines
+
+    if not result.left_alone:
+        return []
+    return [
+        *left_alone_lines(result.left_alone),
+        "  "
+        + tr(
+            "lstmshape why explains recurrent layers only (nn.LSTM, GRU, RNN and their cells): no "
+            "argument of theirs changes these shapes. {command} lists what the checkpoint holds.",
+            command="lstmshape inspect CHECKPOINT",
+        ),
+    ]
 
 
 def _nothing_found() -> list[str]:

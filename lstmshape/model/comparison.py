@@ -3,6 +3,7 @@ on a module's arguments: plain, frozen data, and the errors they make when they 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from lstmshape.errors import ConfigMismatchError, ExpectationError, LstmShapeError
@@ -66,6 +67,34 @@ class ModuleComparison:
 
 
 @dataclass(frozen=True)
+class KeyRename:
+    """One side's keys are the other's under another prefix: the rename that loads ours into
+    theirs' model, as code."""
+
+    old: str
+    """The prefix ours' keys carry (``module.``), or ``""``."""
+    new: str
+    """The prefix theirs' keys carry instead, or ``""``."""
+    code: str
+    """``state_dict = {k.removeprefix("module."): v for k, v in checkpoint.items()}``."""
+    ours_example: str
+    """A key of ours (``module.lstm.weight_ih_l0``)..."""
+    theirs_example: str
+    """...and the same key as theirs names it (``lstm.weight_ih_l0``)."""
+    keys_left: tuple[str, ...] = ()
+    """Keys that still differ after the rename (other layers' keys outside the prefix)."""
+
+    def to_dict(self) -> JSONDict:
+        """JSON view, under the comparison's ``"rename"`` key."""
+        return {
+            "from": self.old,
+            "to": self.new,
+            "code": self.code,
+            "keys_left": list(self.keys_left),
+        }
+
+
+@dataclass(frozen=True)
 class Comparison:
     """A checkpoint's modules against another checkpoint's, or one module against given arguments."""
 
@@ -76,15 +105,23 @@ class Comparison:
     modules: tuple[ModuleComparison, ...]
     only_ours: tuple[str, ...] = ()
     only_theirs: tuple[str, ...] = ()
+    rename: KeyRename | None = None
+    """When the modules match only once one prefix is renamed: the rename."""
 
     @property
     def same(self) -> bool:
-        """Whether every module matches, none on one side only."""
-        return all(m.same for m in self.modules) and not self.only_ours and not self.only_theirs
+        """Whether every module matches, none on one side only, under the same keys."""
+        return (
+            all(m.same for m in self.modules)
+            and not self.only_ours
+            and not self.only_theirs
+            and self.rename is None
+        )
 
     def failures(self) -> list[LstmShapeError]:
         """One error per module that differs, one for the modules on one side only."""
-        failures: list[LstmShapeError] = [_differs(self, m) for m in self.modules if not m.same]
+        failures: list[LstmShapeError] = [] if self.rename is None else [_renamed(self)]
+        failures += [_differs(self, m) for m in self.modules if not m.same]
         for names, side, other in (
             (self.only_ours, self.ours, self.theirs),
             (self.only_theirs, self.theirs, self.ours),
@@ -104,10 +141,14 @@ class Comparison:
                                 call=_STRICT,
                             )
                         ],
+                        # strict=False loads the modules both sides have: none here would be
+                        # loaded, silently, so it is offered only when some would.
                         hint=words(
                             "Try the same model on both sides, or {code} to load the rest.",
                             code="strict=False",
-                        ),
+                        )
+                        if self.modules
+                        else words("Try the same model on both sides."),
                     )
                 )
         return failures
@@ -138,10 +179,53 @@ class Comparison:
             ],
             "only_ours": list(self.only_ours),
             "only_theirs": list(self.only_theirs),
+            "rename": None if self.rename is None else self.rename.to_dict(),
         }
 
 
 _STRICT = "load_state_dict(strict=True)"
+
+
+def _renamed(comparison: Comparison) -> LstmShapeError:
+    """The error for two state_dicts whose keys differ by one prefix: the rename, as code."""
+    rename = comparison.rename
+    assert rename is not None
+    details = [
+        words(
+            "DataParallel adds {dp}, torch.compile {compiled}, a Lightning module the name of "
+            "its model's attribute ({lightning}): the keys change, the weights do not.",
+            dp="module.",
+            compiled="_orig_mod.",
+            lightning="model.",
+        )
+    ]
+    if rename.keys_left:
+        shown = ", ".join(rename.keys_left[:6]) + (", ..." if len(rename.keys_left) > 6 else "")
+        details.append(
+            words(
+                "Renamed, {count} keys still differ: {keys}.",
+                count=f"{len(rename.keys_left):,}",
+                keys=shown,
+            )
+        )
+    return ConfigMismatchError(
+        words(
+            "{ours} names a key {ours_key} that {theirs} names {theirs_key}: the same modules "
+            "under another prefix.",
+            ours=comparison.ours,
+            ours_key=rename.ours_example,
+            theirs=comparison.theirs,
+            theirs_key=rename.theirs_example,
+        ),
+        details=details,
+        hint=words(
+            "Try {read}, then {code}, then {load} on the model of {theirs}.",
+            read=f"checkpoint = torch.load({json.dumps(comparison.ours)})",
+            code=rename.code,
+            load="load_state_dict(state_dict, strict=True)",
+            theirs=comparison.theirs,
+        ),
+    )
 
 
 def _differs(comparison: Comparison, module: ModuleComparison) -> LstmShapeError:

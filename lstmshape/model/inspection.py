@@ -6,7 +6,7 @@ one module's explanation. ``Inspection.to_dict()`` is the JSON contract of ``lst
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lstmshape.errors import (
     InconsistentWeightsError,
@@ -68,6 +68,18 @@ class CheckpointModule:
     """Its arguments; those the weights cannot tell (``not_in_weights``) at torch's defaults."""
     parameters: tuple[StoredParameter, ...]
     not_in_weights: tuple[str, ...]
+    """The arguments its weights cannot tell: any value loads them."""
+    from_file: tuple[str, ...] = ()
+    """Those of them read from the pickled module's attributes (a whole model's pickle keeps
+    ``batch_first``, ``dropout``, ``nonlinearity``): ``spec`` holds the file's values."""
+    saved_as: str | None = None
+    """The class the pickle names for the module (``torch.nn.modules.rnn.RNN``, or a subclass);
+    None when the file holds only its tensors."""
+
+    @property
+    def at_defaults(self) -> tuple[str, ...]:
+        """The arguments neither the weights nor the file tell: at torch's defaults in ``spec``."""
+        return tuple(name for name in self.not_in_weights if name not in self.from_file)
 
     @property
     def module(self) -> str:
@@ -108,6 +120,8 @@ class CheckpointModule:
             "call": self.spec.torch_call(),
             "config": self.config,
             "not_in_weights": list(self.not_in_weights),
+            "from_file": {name: getattr(self.spec, name) for name in self.from_file},
+            "saved_as": self.saved_as,
             "num_parameters": self.num_parameters,
             "bytes": self.nbytes,
             "parameters": {
@@ -153,6 +167,32 @@ class CheckpointGroup:
         }
 
 
+class HyperParameter(NamedTuple):
+    """One of a Lightning checkpoint's ``hyper_parameters``."""
+
+    name: str
+    value: int | float | bool | str | None
+    """The value, if plain (a number, a boolean, printable text, None); else its short text."""
+    text: bool = False
+    """Whether ``value`` is the short text of a value that is not plain (``[64, 32]``)."""
+
+    def shown(self) -> str:
+        """As a table shows it: plain text quoted, as Python writes it."""
+        return (
+            repr(self.value) if isinstance(self.value, str) and not self.text else str(self.value)
+        )
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """One state_dict's keys, every one (a comparison renames them), and the Python that gives
+    the mapping from what torch.load returns (``checkpoint["state_dict"]``)."""
+
+    state_dict: tuple[Key, ...]
+    source: str
+    keys: tuple[str, ...]
+
+
 @dataclass(frozen=True, repr=False)
 class Inspection(Shown):
     """Everything ``lstmshape inspect`` found in one checkpoint."""
@@ -176,6 +216,17 @@ class Inspection(Shown):
     """A module's name and its report for the input asked for (``input``)."""
     lang: str = field(default_factory=language)
     """The language of its text (en, ja, fr, es): the one spoken when it was made."""
+    hyper_parameters: tuple[HyperParameter, ...] | None = None
+    """A Lightning checkpoint's ``hyper_parameters`` (the LightningModule's arguments, as
+    ``save_hyperparameters()`` kept them), each value plain or as short text; None if none."""
+    weights_beside: str | None = None
+    """``PATH.ckpt`` when it lies beside the file: where darts' ``model.save(PATH)`` puts the
+    weights (the file at PATH is the forecasting model's pickle without them)."""
+    shards: tuple[str, ...] = ()
+    """A sharded checkpoint's files, read as one checkpoint (``path`` is its index or its
+    directory); empty for one file."""
+    key_sets: tuple[KeySet, ...] = field(default=(), compare=False)
+    """Every state_dict's keys (not in the JSON: a comparison's renames are checked on them)."""
 
     def summary(self) -> str:
         """The repr's one line: the file, its recurrent modules, the verdict."""
@@ -201,6 +252,8 @@ class Inspection(Shown):
         failures: list[LstmShapeError] = []
         if self.unsafe:
             failures.append(unsafe_error(self.path, self.unsafe, self.torch_says))
+        elif self.torch_says is not None:
+            failures.append(weights_only_error(self.path, self.torch_says))
         failures += [inconsistent_error(group) for group in self.inconsistent]
         if self.comparison is not None:
             failures += self.comparison.failures()
@@ -219,9 +272,16 @@ class Inspection(Shown):
             "modules": [m.to_dict() for m in self.modules],
             "inconsistent": [g.to_dict() for g in self.inconsistent],
             "unsafe": list(self.unsafe),
-            "torch_weights_only": "refuses" if self.unsafe else "no global outside its allowlist",
+            "torch_weights_only": "refuses"
+            if self.unsafe or self.torch_says
+            else "no global outside its allowlist",
             "other_tensors": self.other_tensors,
             "tensors": self.tensors,
+            "hyper_parameters": None
+            if self.hyper_parameters is None
+            else {h.name: h.value for h in self.hyper_parameters},
+            "weights_beside": self.weights_beside,
+            "shards": list(self.shards),
             "ok": self.ok,
         }
         if self.comparison is not None:
@@ -273,6 +333,33 @@ def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> 
         hint=words(
             "Try loading it only if you trust where it comes from; then re-save it as a "
             "state_dict ({code}) or with safetensors.",
+            code="torch.save(model.state_dict(), PATH)",
+        ),
+        subject="checkpoint",
+    )
+
+
+def weights_only_error(path: str, torch_says: str) -> LstmShapeError:
+    """The error for a checkpoint torch's weights_only unpickler refuses though it names no global
+    outside the allowlist: a pickle protocol it does not read (``pickle_protocol=4``)."""
+    return UnsafeCheckpointError(
+        words(
+            "{path}: {safe} refuses this file: its pickle uses opcodes torch's weights_only "
+            "unpickler does not read.",
+            path=path,
+            safe="torch.load(weights_only=True)",
+        ),
+        details=[
+            words(
+                "It names no global outside the allowlist; {unsafe} loads it. The tensors "
+                "shown were read from it.",
+                unsafe="weights_only=False",
+            )
+        ],
+        torch_says=torch_says,
+        hint=words(
+            "Try saving it again with torch.save's default pickle protocol ({code}), or with "
+            "safetensors.",
             code="torch.save(model.state_dict(), PATH)",
         ),
         subject="checkpoint",

@@ -324,11 +324,12 @@ class Trace(Shown):
         of no recurrent layer of the model, or of a tensor its layer never has, raises
         :class:`UnreadableValueError` with the names it has.
         """
-        from lstmshape.reading import shape_of
+        from lstmshape.reading import shape_of, shapes_by_name
         from lstmshape.tracing.expected import unknown_name
 
         compared: list[TraceExpectation] = []
-        for name, shape in expected.items():
+        example = 'assert_shapes({"lstm.output": (8, 5, 20)})'
+        for name, shape in shapes_by_name(expected, "Trace.assert_shapes", example).items():
             path, number, tensor = split_name(name)
             wanted = shape_of(shape, f"expect.{name}")
             unknown = unknown_name(self, name, path, tensor, wanted)

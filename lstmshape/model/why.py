@@ -43,6 +43,29 @@ class Cause(NamedTuple):
         return {"id": self.id, "text": self.text, "fix": self.fix, "proven": self.proven}
 
 
+class LeftAlone(NamedTuple):
+    """A parameter of another layer than a recurrent one, named in load_state_dict's report:
+    ``why`` explains none of it, and says what it is when its name tells."""
+
+    parameter: str
+    what: str
+    """``a Linear's weight (out_features, in_features)``; "" when the name does not tell."""
+    sentence: str
+    """``size_mismatch``, ``missing_keys`` or ``unexpected_keys``."""
+    checkpoint: tuple[int, ...] | None = None
+    model: tuple[int, ...] | None = None
+
+    def to_dict(self) -> JSONDict:
+        """JSON view."""
+        return {
+            "parameter": self.parameter,
+            "what": self.what or None,
+            "sentence": self.sentence,
+            "checkpoint": None if self.checkpoint is None else list(self.checkpoint),
+            "model": None if self.model is None else list(self.model),
+        }
+
+
 @dataclass(frozen=True)
 class Explained:
     """One of torch's sentences found in the text, and what it means."""
@@ -121,6 +144,8 @@ class WhyResult(Shown):
     skipped: int = 0
     """Occurrences of sentences past the first MAX_SENTENCES distinct ones, not explained: a log
     of any number of distinct errors keeps a bounded memory."""
+    left_alone: tuple[LeftAlone, ...] = ()
+    """Parameters of other layers the text's load_state_dict reports name: not explained."""
 
     @property
     def recognised(self) -> bool:
@@ -137,11 +162,14 @@ class WhyResult(Shown):
 
     def to_dict(self) -> JSONDict:
         """The JSON contract: one sentence at the top level; several under ``errors``."""
-        if len(self.explained) == 1:
+        if len(self.explained) == 1 and not self.left_alone:
             return {"schema": SCHEMA_VERSION, "lang": self.lang, **self.explained[0].to_dict()}
-        return {
+        data: JSONDict = {
             "schema": SCHEMA_VERSION,
             "lang": self.lang,
             "recognised": self.recognised,
             "errors": [e.to_dict() for e in self.explained],
         }
+        if self.left_alone:
+            data["left_alone"] = [item.to_dict() for item in self.left_alone]
+        return data

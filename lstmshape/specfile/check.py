@@ -7,6 +7,7 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.explain import explain
+from lstmshape.i18n import language
 from lstmshape.model.check import Outcome
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
@@ -21,7 +22,7 @@ def check_entry(entry: Entry) -> Outcome:
     arguments = entry.arguments
     shape = format_shape(arguments["input"]) if "input" in arguments else None
     try:
-        report = _explained(_key(arguments), entry.expect)
+        report = _explained(_key(arguments), entry.expect, language())
     except LstmShapeError as error:
         return Outcome(entry.name, None, (error,), _call(arguments), shape)
     return Outcome(entry.name, report, tuple(report.failures()), report.spec.torch_call(), shape)
@@ -34,9 +35,10 @@ def _key(arguments: dict[str, Any]) -> Key:
     return tuple(sorted(arguments.items()))
 
 
-# A spec file often repeats a module and an input; a report is immutable, so one is shared.
+# A spec file often repeats a module and an input; a report is immutable, so one is shared, in
+# the language it was said in (a host that checks in two languages gets each its own).
 @lru_cache(maxsize=4096)
-def _explained(key: Key, expect: tuple[tuple[str, tuple[int, ...]], ...]) -> Report:
+def _explained(key: Key, expect: tuple[tuple[str, tuple[int, ...]], ...], lang: str) -> Report:
     arguments = dict(key)
     # A key the class does not take is refused at any value, as torch refuses the keyword.
     refuse_missing(read_module(arguments.get("module", "LSTM")), arguments, arguments)

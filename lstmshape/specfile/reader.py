@@ -124,7 +124,7 @@ def _load(path: Path) -> dict[str, Any]:
         ) from None
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # TOMLDecodeError, or an integer of more than 4,300 digits
         # The TOML reader's own sentence (with the line and column), quoted as it says it.
         raise SpecFileError(
             words("{path}: not valid TOML: {reason}.", path=str(path), reason=str(error)),

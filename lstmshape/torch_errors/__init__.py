@@ -23,6 +23,7 @@ from lstmshape.torch_errors.devices import (
     state_device,
     weights_not_contiguous,
 )
+from lstmshape.torch_errors.evidence import Evidence
 from lstmshape.torch_errors.find import Found, find_sentences, without_escapes
 from lstmshape.torch_errors.given import Given
 from lstmshape.torch_errors.inputs import (
@@ -34,6 +35,7 @@ from lstmshape.torch_errors.inputs import (
 )
 from lstmshape.torch_errors.keys import keys
 from lstmshape.torch_errors.loading import size_mismatches
+from lstmshape.torch_errors.other_layers import left_alone
 from lstmshape.torch_errors.packed import packed_broadcast, packed_matmul
 from lstmshape.torch_errors.ranks import state_rank
 from lstmshape.torch_errors.refusals import refusal
@@ -145,7 +147,9 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
     """:func:`why` over a text given in blocks of whole lines (a log read a block at a time): the
     memory of one block, whatever the log's size."""
     known = Given.read(**given)
-    found, times, skipped, (named, framed) = _read(blocks)
+    seen = Evidence()
+    found, times, skipped, (named, framed) = _read(blocks, seen)
+    known = known._replace(seen=seen)
     if not framed:  # the kernel's sentences of any tensor: only in a recurrent frame
         found = [f for f in found if f.sentence.id not in FRAMED]
     context = bool(known.said()) or named
@@ -173,7 +177,7 @@ def why_blocks(blocks: Iterable[str], **given: Any) -> WhyResult:
             said if item.sentence.about_recurrent_layers(item.fields) else _likely(said)
         )
     counted = tuple(replace(e, times=times[e.torch_message]) for e in explained)
-    return WhyResult(counted, known.said(), skipped=skipped)
+    return WhyResult(counted, known.said(), skipped=skipped, left_alone=left_alone(found))
 
 
 # A recurrent layer named anywhere in the text: nn.LSTM, self.gru(x), torch/nn/modules/rnn.py,
@@ -186,7 +190,9 @@ FRAMES = re.compile(
 )
 
 
-def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, tuple[bool, bool]]:
+def _read(
+    blocks: Iterable[str], seen: Evidence | None = None
+) -> tuple[list[Found], dict[str, int], int, tuple[bool, bool]]:
     """The distinct sentences of the text (at most MAX_SENTENCES), how many times each, how many
     occurrences of others were skipped, and whether the text names a recurrent layer and holds a
     frame of torch's recurrent code."""
@@ -198,17 +204,38 @@ def _read(blocks: Iterable[str]) -> tuple[list[Found], dict[str, int], int, tupl
     named = framed = False
     for given_block in blocks:
         block = without_escapes(given_block)
-        named = named or RECURRENT.search(block) is not None
-        framed = framed or FRAMES.search(block) is not None
+        named = named or _names_recurrent(block)
+        framed = framed or _holds_frame(block)
+        new: list[int] = []
         for item in find_sentences(block):
             if item.message in times:
                 times[item.message] += 1
             elif len(found) < MAX_SENTENCES:
                 found.append(item)
                 times[item.message] = 1
+                new.append(item.position)
             else:
                 skipped += 1
+        if seen is not None and new:
+            seen.scan_around(block, new)  # the user's own lines near the error rank its causes
     return found, times, skipped, (named, framed)
+
+
+def _names_recurrent(block: str) -> bool:
+    """Whether the block names a recurrent layer. The regular expression has no literal prefix
+    to skip ahead with, so a block that holds none of the three words (most of a training log)
+    is passed over by str.find, in C, before it is matched."""
+    lower = block.lower()
+    if "lstm" not in lower and "gru" not in lower and "rnn" not in lower:
+        return False
+    return RECURRENT.search(block) is not None
+
+
+def _holds_frame(block: str) -> bool:
+    """Whether the block holds a frame of torch's recurrent code; literal checks first, as above."""
+    if "rnn.py" not in block and "_VF." not in block and "_cell" not in block:
+        return False
+    return FRAMES.search(block) is not None
 
 
 def _other_keys(item: Found, found: list[Found]) -> tuple[str, ...]:

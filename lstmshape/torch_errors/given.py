@@ -13,8 +13,9 @@ from lstmshape.errors import LstmShapeError
 from lstmshape.explain.layout import Layout
 from lstmshape.i18n import tr
 from lstmshape.kinds import KINDS, ModuleKind
-from lstmshape.reading import read_module, shape_of
+from lstmshape.reading import integer, read_module, shape_of
 from lstmshape.spec import ModuleSpec
+from lstmshape.torch_errors.evidence import Evidence
 
 
 class Given(NamedTuple):
@@ -27,13 +28,20 @@ class Given(NamedTuple):
     bidirectional: bool | None = None
     batch_first: bool | None = None
     proj_size: int | None = None
+    seen: Evidence | None = None
+    """What the text's own lines say (its source lines, the numbers it names): it ranks the
+    causes, and proves none."""
 
     @classmethod
     def read(cls, **values: Any) -> Given:
         """Read what the API or the command line gives (the same readers as explain)."""
         module = None if values.get("module") is None else read_module(values["module"])
         shape = None if values.get("input") is None else shape_of(values["input"], "input")
-        rest = {k: v for k, v in values.items() if k not in ("module", "input") and v is not None}
+        rest = {
+            k: integer(v)
+            for k, v in values.items()
+            if k not in ("module", "input") and v is not None
+        }
         known = cls(module=module, input=shape, **rest)
         known.check()
         return known
@@ -57,12 +65,28 @@ class Given(NamedTuple):
 
     def said(self) -> dict[str, Any]:
         """What was given, by torch's names (for the result's JSON)."""
-        values = {name: getattr(self, name) for name in self._fields}
+        values = {name: getattr(self, name) for name in self._fields if name != "seen"}
         if self.module is not None:
             values["module"] = self.module.name
         return {
             k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v is not None
         }
+
+    @property
+    def evidence(self) -> Evidence:
+        """What the text says, or nothing."""
+        return self.seen if self.seen is not None else Evidence()
+
+    def likely(self, name: str) -> object:
+        """An argument as given, else as the text's own lines say it (for ranking only)."""
+        value = getattr(self, name)
+        return value if value is not None else getattr(self.evidence, name, None)
+
+    @property
+    def likely_D(self) -> int | None:
+        """D as given, else as the text says bidirectional."""
+        bidirectional = self.likely("bidirectional")
+        return None if bidirectional is None else 2 if bidirectional else 1
 
     @property
     def D(self) -> int | None:

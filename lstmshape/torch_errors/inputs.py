@@ -285,12 +285,26 @@ def _cell_batch_causes(axis: Axis, tensor: str, given: Given) -> tuple[Cause, ..
         ),
         build,
     )
-    # hidden_size given equal to the "batch" torch read makes a 1-D state the likelier cause.
+    # hidden_size given equal to the "batch" torch read makes a 1-D state the likelier cause;
+    # an LSTMCell in the text makes it one tensor passed for (h, c): torch read its first row.
+    if given.likely("hidden_size") == axis.got and given.evidence.lstm_cell and tensor == "h_0":
+        return (_one_tensor_for_a_cell(), one_d, *causes)
     if given.hidden_size is not None and given.hidden_size == axis.got:
         return (one_d, *causes)
     if given.hidden_size is not None:
         return tuple(causes)
     return (*causes, one_d)
+
+
+def _one_tensor_for_a_cell() -> Cause:
+    return Cause(
+        "one_state_for_two",
+        tr(
+            "An LSTMCell takes (h, c) as one tuple; given one tensor (N, hidden_size), torch "
+            "reads its first row as h: a batch of hidden_size."
+        ),
+        "h_1, c_1 = cell(x, (h_0, c_0))",
+    )
 
 
 def _one_for_two(found: Found, tensor: str) -> Explained:

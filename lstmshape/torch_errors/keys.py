@@ -9,6 +9,7 @@ from lstmshape.i18n import N_, tr
 from lstmshape.model.why import Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.renames import renamed
 from lstmshape.weights.names import Name, read_leaf, split_key
 
 
@@ -29,16 +30,80 @@ def keys(
     if not causes and _bare_of(listed, others):
         # The other side of a DataParallel mismatch: the other sentence's cause says it.
         causes = _data_parallel(tuple(f"module.{key}" for key in listed), not missing, listed)
+    model_classes = _model_classes(given, classes or {})
     if not causes:
-        causes = _structure(listed, missing, _model_classes(given, classes or {}))
+        causes = renamed(listed, missing, others)
+        if causes and causes[0].id == "module_renamed":
+            # What the renamed module has on one side only (a direction, a layer) still differs.
+            causes += _structure(_unmatched(listed, others), missing, model_classes)
+    if not causes:
+        causes = _structure(listed, missing, model_classes)
+    if not causes:
+        causes = [*_nested(given), _absent(listed, missing, others)]
     return Explained(
         sentence=found.sentence.id,
         torch_message=found.message,
         stage="load",
         summary=_keys_summary(len(listed), missing),
-        parameter=listed[0] if listed else None,
+        parameter=next((key for key in listed if read_leaf(split_key(key)[1])), listed[0]),
         got=listed,
         causes=tuple(causes),
+    )
+
+
+def _unmatched(listed: tuple[str, ...], others: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of ``listed`` whose parameter name the other side does not list at all."""
+    leaves = {split_key(key)[1] for key in others}
+    return tuple(key for key in listed if split_key(key)[1] not in leaves)
+
+
+def _nested(given: Given) -> list[Cause]:
+    """The text names a training checkpoint's entries ('epoch', 'netG_state_dict'): the file holds
+    the weights as one entry, and load_state_dict was given the whole file."""
+    entries = given.evidence.nested
+    weights = [key for key in entries if key.endswith("state_dict") and "optim" not in key]
+    if not weights or len(entries) < 2:
+        return []
+    return [
+        Cause(
+            "state_dict_nested",
+            tr(
+                "The file is a training checkpoint: {entries} are its entries, and the weights "
+                "are one of them; load_state_dict was given the whole file.",
+                entries=", ".join(repr(key) for key in entries),
+            ),
+            f'model.load_state_dict(checkpoint["{weights[0]}"])',
+        )
+    ]
+
+
+def _absent(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> Cause:
+    """A whole recurrent layer on one side only: another model's checkpoint, when the other side
+    lists no recurrent parameter at all; else a checkpoint saved from another version."""
+    prefixes = ", ".join(
+        dict.fromkeys(split_key(k)[0] for k in listed if read_leaf(split_key(k)[1]))
+    )
+    if others and not any(read_leaf(split_key(key)[1]) for key in others):
+        return Cause(
+            "other_model",
+            tr(
+                "The checkpoint holds no recurrent layer where the model has {modules}: it was "
+                "saved from another model (its keys are another network's).",
+                modules=prefixes,
+            ),
+            tr("{code}  # what the checkpoint holds", code="lstmshape inspect CHECKPOINT"),
+            True,
+        )
+    side = tr("the checkpoint") if missing else tr("the model")
+    return Cause(
+        "layer_absent",
+        tr(
+            "{side} has no parameters for {modules}: saved from another version of the model, or "
+            "the weights are nested in the file (checkpoint['state_dict']).",
+            side=side,
+            modules=prefixes,
+        ),
+        tr("{code}  # what the checkpoint holds", code="lstmshape inspect CHECKPOINT"),
     )
 
 

@@ -18,6 +18,7 @@ from lstmshape.model.weights import Reading
 from lstmshape.model.why import Axis, Cause, Explained
 from lstmshape.torch_errors.find import Found
 from lstmshape.torch_errors.given import Given
+from lstmshape.torch_errors.other_layers import recurrent
 from lstmshape.weights.names import read_leaf, split_key
 from lstmshape.weights.partial import consistent_configs
 
@@ -29,6 +30,8 @@ def size_mismatches(found: list[Found], given: Given) -> list[Explained]:
     line's shapes, and the two configurations the lines together tell."""
     by_module: dict[str, list[Found]] = {}
     for item in found:
+        if not recurrent(item.fields["parameter"]):
+            continue  # another layer's: left alone (other_layers)
         by_module.setdefault(split_key(item.fields["parameter"])[0], []).append(item)
     explained = []
     for items in by_module.values():
@@ -154,6 +157,17 @@ def _causes(
     # is listed), and the model's others are right already.
     settings = ", ".join(f"{n}={ours.values[n]}" for n in differ if n in ours.values)
     calls = {"ours": ours.call(), "theirs": theirs.call(), "said": said}
+    alternatives = _alternatives(ours, checkpoint)
+    if alternatives and differ:
+        # weight_ih alone: the class is the model's only if the checkpoint's is too.
+        text = tr(
+            "If the checkpoint's layer and the model's are both nn.{kind}, the checkpoint was "
+            "saved from {ours}; the model is {theirs}: {said}.",
+            kind=ours.kind.name,
+            **calls,
+        )
+        fix = settings or _build(ours, N_("build the model as {call}"))
+        return (Cause("arguments_differ", text + alternatives, fix, False),)
     if not differ:
         text = tr(
             "The checkpoint was saved from {ours}; the model is {theirs}: the arguments differ.",
@@ -168,7 +182,22 @@ def _causes(
             "The checkpoint was saved from {ours}; the model is {theirs}: {said} differ.", **calls
         )
     fix = settings or _build(ours, N_("build the model as {call}"))
-    return (Cause("arguments_differ", text, fix, sure),)
+    return (Cause("arguments_differ", text + alternatives, fix, sure),)
+
+
+def _alternatives(ours: Reading, checkpoint: tuple[Reading, ...]) -> str:
+    """The other classes the checkpoint's shapes fit: weight_ih alone, (G*H, H_in), does not tell
+    G from H ((120, 40) is nn.LSTM(40, 30), nn.GRU(40, 40) or nn.RNN(40, 120)); weight_hh does."""
+    others = [r.call() for r in checkpoint if r.kind is not ours.kind]
+    if not others:
+        return ""
+    return " " + tr(
+        "These shapes do not tell the class: the checkpoint's may as well be {others} "
+        "(weight_hh, (G*H, H), would tell).",
+        others=tr("{some} or {last}", some=", ".join(others[:-1]), last=others[-1])
+        if len(others) > 1
+        else others[0],
+    )
 
 
 def _other_class(checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]) -> Cause:
@@ -183,7 +212,8 @@ def _other_class(checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]) ->
             gates=ours.kind.gates,
             theirs=theirs.call(),
             model_gates=theirs.kind.gates,
-        ),
+        )
+        + _alternatives(ours, checkpoint),
         _build(ours, N_("build the layer as {call}")),
         # One reading on each side: the shapes leave no other class.
         len(checkpoint) == 1 and len(model) == 1,

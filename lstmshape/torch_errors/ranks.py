@@ -47,11 +47,26 @@ def _rebuilt(tensor: str, width: str, batched: bool = True) -> Cause:
     )
 
 
-def sized_rank(found: Found, tensor: str, width: str) -> Explained:
+def sized_rank(found: Found, tensor: str, width: str, given: Given | None = None) -> Explained:
     """``Expected hidden size (2, 3, 20), got [3, 20]``: the state's rank differs from torch's.
     torch compares sizes only after packing, so the input is batched and the state must be 3-D."""
     expected, got = found.fields["expected"], found.fields["got"]
     causes = _reshaped(tensor, width, expected, got)
+    if found.fields.get("label") == "hidden[0]" and len(got) == 2 and got == expected[1:]:
+        # An LSTM's hidden[0] of (N, H): one tensor (1, N, H) passed, a GRU's state kept, whose
+        # first row torch reads as h_0; first where the text says a GRU became an LSTM.
+        one = Cause(
+            "one_state_for_two",
+            tr(
+                "An LSTM takes (h_0, c_0) as one tuple; given one tensor {shape}, as a GRU's "
+                "state is, it reads its first row {got} as h_0.",
+                shape=(1, *got),
+                got=got,
+            ),
+            "lstm(x, (h_0, c_0))",
+        )
+        first = given is not None and given.evidence.gru_to_lstm
+        causes.insert(0 if first else len(causes), one)
     rebuilt = _rebuilt(tensor, width)
     if all(cause.fix != rebuilt.fix for cause in causes):
         causes.append(rebuilt)
@@ -132,22 +147,34 @@ def state_rank(found: Found, given: Given) -> Explained:
     at = next((i for i, r in enumerate(ranks) if r != want), 0)
     tensor = ("h_0", "c_0")[at] if two else "h_0"
     width = "H_cell" if tensor == "c_0" else "H_out"
-    causes = []
-    if two and set(ranks) == {want - 1}:  # (h, c) read from one tensor's two rows
-        causes.append(
-            Cause(
-                "one_state_for_two",
-                tr(
-                    "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows "
-                    "as h_0 and c_0, each of one axis less."
-                ),
-                "lstm(x, (h_0, c_0))",
-            )
-        )
-    causes += _rank_causes(tensor, width, ranks, at, batched, given)
+    causes = _rank_causes(tensor, width, ranks, at, batched, given)
     if two and all(rank != want for rank in ranks):
         # torch's sentence gives both ranks: c_0 is as wrong as h_0, and is built with it.
         causes[-1] = _both_rebuilt(batched)
+    if two and set(ranks) == {want - 1} and causes and causes[0].id == "layer_axis_missing":
+        # Both states lack the layer axis alike (a VAE's latent passed as (h, h)): both get it,
+        # their values kept; one layer's state repeated for each layer of a deeper module.
+        causes[0] = causes[0]._replace(
+            fix=tr(
+                "{both}; for D*num_layers > 1: {repeated}",
+                both="h_0, c_0 = h_0.unsqueeze(0), c_0.unsqueeze(0)",
+                repeated="h_0, c_0 = (s.unsqueeze(0).repeat(D * num_layers, 1, 1) for s in (h_0, c_0))",
+            )
+        )
+    if two and set(ranks) == {want - 1} and not given.evidence.tuple_state:
+        # (h, c) read from one tensor's two rows (a GRU's single state kept for an LSTM), as
+        # likely in the corpus of real pastes as a tuple of two states without their layer axis
+        # (a VAE's latent as (z, z)). A tuple written out in the failing call, (h, c), rules it
+        # out: "pass a tuple" would change nothing.
+        one = Cause(
+            "one_state_for_two",
+            tr(
+                "An LSTM takes (h_0, c_0) as one tuple; passed one tensor, it reads its rows "
+                "as h_0 and c_0, each of one axis less."
+            ),
+            "lstm(x, (h_0, c_0))",
+        )
+        causes.insert(0, one)
     listed = ", ".join(f"{r}-D" for r in ranks)
     summary = (
         tr(
@@ -207,6 +234,19 @@ def _rank_causes(
             )
         causes.append(
             Cause("layer_axis_missing", text, f"{tensor} = {tensor}.unsqueeze(0){condition}")
+        )
+    if batched and rank == want + 1:
+        # An axis too many, as a latent viewed into a state gets: reshaped, its values kept.
+        causes.append(
+            Cause(
+                "extra_axis",
+                tr(
+                    "{tensor} has an axis more than (D*num_layers, N, H): a state made from "
+                    "another tensor (a latent, an encoder's output) kept an axis of it.",
+                    tensor=tensor,
+                ),
+                f"{tensor} = {tensor}.reshape(D * num_layers, N, {width})",
+            )
         )
     if not batched and rank == want + 1:
         squeezed = f"{tensor} = {tensor}.squeeze(1)"

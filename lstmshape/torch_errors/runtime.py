@@ -120,8 +120,9 @@ def state_count(found: Found, given: Given) -> Explained:
         )
         if odd
         else tr(
-            "The states have fewer rows than D*num_layers: built for fewer layers than the "
-            "module has."
+            "The states have another number of rows than D*num_layers, fewer or more: an LSTM "
+            "given a PackedSequence skips its state check, and its kernel says this of any other "
+            "count."
         )
     )
     return found.explained(
@@ -133,7 +134,10 @@ def state_count(found: Found, given: Given) -> Explained:
                 "rows",
                 text,
                 tr(
-                    "{h_0}, and {c_0}",
+                    "a state the model computed: {last} (more rows: the last layers') or {repeat} "
+                    "(one layer's, for each layer); an initial state: {h_0}, and {c_0}",
+                    last="h_0 = h_0[-D * num_layers:]",
+                    repeat="h_0 = h_0.repeat(D * num_layers // h_0.size(0), 1, 1)",
                     h_0="h_0 = torch.zeros(D * num_layers, N, H_out)",
                     c_0="c_0 = torch.zeros(D * num_layers, N, H_cell)",
                 ),

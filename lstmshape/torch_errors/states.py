@@ -24,7 +24,7 @@ def state_size(found: Found, given: Given) -> Explained:
     tensor = _TENSORS[label]
     width = "H_cell" if label == "hidden[1]" else "H_out"
     if len(got) != len(expected):
-        return sized_rank(found, tensor, width)
+        return sized_rank(found, tensor, width, given)
     axes = tuple(
         Axis(symbol, e, g)
         for symbol, e, g in zip(("D*num_layers", "N", width), expected, got, strict=True)
@@ -33,7 +33,7 @@ def state_size(found: Found, given: Given) -> Explained:
     form = _form(given, expected, got)
     transposed = _transposed(tensor, expected, got)
     causes = [
-        *_rows(axes[0], given, _built(label, form, both=True)),
+        *_rows(axes[0], label, given, _built(label, form, both=True)),
         *batch_causes(axes[1], tensor, given, _zeros(label, _FROM_INPUT, both=True), classes),
         *_width(axes[2], label, given, _built(label, form)),
     ]
@@ -168,7 +168,27 @@ def _does_not_fit(tensor: str, label: str, wrong: list[str]) -> str:
     )
 
 
-def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
+def _kept(label: str, code: str, zeros: str, given: Given) -> str:
+    """A fix of the state's rows: reshaped when the model computed it (an encoder's final state,
+    a VAE's latent: zeros would run and cut the decoder off from it), zeros for an initial one.
+    Which comes first, the text's own lines tell (init_hidden, torch.zeros; an encoder's state)."""
+    tensors = (
+        ("h_0", "c_0") if label == "hidden[0]" else ("c_0",) if label == "hidden[1]" else ("h_0",)
+    )
+    reshaped = ", ".join(tensors) + " = " + ", ".join(code.format(t=t) for t in tensors)
+    seen = given.evidence
+    if seen.initial_state and not seen.computed_state:
+        return tr(
+            "an initial state: {zeros}; a state the model computed: {kept}",
+            zeros=zeros,
+            kept=reshaped,
+        )
+    return tr(
+        "a state the model computed: {kept}; an initial state: {zeros}", kept=reshaped, zeros=zeros
+    )
+
+
+def _rows(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
     want, got = axis.expected or 0, axis.got or 0
     if not axis.differs:
         return []
@@ -185,7 +205,7 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
                         want=want,
                         got=got,
                     ),
-                    fix,
+                    _kept(label, "{t}.repeat_interleave(2, dim=0)", fix, given),
                     # Proven only with num_layers said: 2*got rows could be 2*got layers.
                     given.D == 2 and given.num_layers == got,
                 )
@@ -201,7 +221,7 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
                         want=want,
                         got=got,
                     ),
-                    fix,
+                    _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given),
                     given.D == 1,
                 )
             )
@@ -215,8 +235,23 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
                     got=got,
                     want=want,
                 ),
-                fix,
+                _kept(label, "{t}[-" + str(want) + ":]", fix, given),
                 given.D == 1,
+            )
+        )
+    elif got < want and want % got == 0 and given.D in (None, 1, want // got):
+        causes.append(
+            Cause(
+                "num_layers_not_counted",
+                tr(
+                    "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
+                    "direction; {got} rows were made for fewer layers.",
+                    layers=want // (given.D or 1),
+                    want=want,
+                    got=got,
+                ),
+                _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given),
+                given.D == 1 and given.num_layers == want,
             )
         )
     else:
@@ -227,10 +262,22 @@ def _rows(axis: Axis, given: Given, fix: str) -> list[Cause]:
                     "The first axis is D*num_layers = {want}: one row per layer and direction.",
                     want=want,
                 ),
-                fix,
+                _kept(label, "{t}[-" + str(want) + ":]", fix, given) if got > want else fix,
             )
         )
-    return causes
+    return _rank_rows(causes, want, got, given)
+
+
+def _rank_rows(causes: list[Cause], want: int, got: int, given: Given) -> list[Cause]:
+    """Directions or layers not counted: what the text's own lines say of num_layers and
+    bidirectional puts the cause they fit first (given arguments already left out the others).
+    When nothing is said, layers come first: in tests/corpus, threads settled on a layer not
+    counted twice as often as on a direction."""
+    layers, D = given.likely("num_layers"), given.likely_D
+    first = "num_layers_not_counted"
+    if D == 2 and layers in (None, got):
+        first = "bidirectional_not_counted"
+    return sorted(causes, key=lambda cause: cause.id != first)
 
 
 def batch_causes(
@@ -286,6 +333,25 @@ def batch_causes(
                 ),
             )
         )
+    if classes and got < want and given.evidence.data_parallel:
+        # The text names DataParallel: it scatters every tensor argument on dim 0, the input's
+        # batch (batch first) and the state's layers alike, so replicas' shapes disagree.
+        causes.append(
+            Cause(
+                "data_parallel",
+                tr(
+                    "nn.DataParallel scatters every argument of forward on dim 0: the input's "
+                    "sequences, but {tensor}'s layers, not its N on dim 1; the replicas' {tensor} "
+                    "and input disagree.",
+                    tensor=tensor,
+                ),
+                tr(
+                    "pass no state (zeros are made per replica), or pass it batch-first and "
+                    "{transposed} inside forward",
+                    transposed=f"{tensor}.transpose(0, 1).contiguous()",
+                ),
+            )
+        )
     if got < want:
         causes.append(
             Cause(
@@ -302,8 +368,30 @@ def batch_causes(
     # The state holds more sequences than the input: a smaller last batch is the likeliest, a
     # swap possible. Fewer: the state was never the input's size, and a swap comes first.
     if got > want:
-        return matched + causes[:1] + unmatched + causes[1:]
-    return matched + unmatched + causes
+        return _rank_batch(matched + causes[:1] + unmatched + causes[1:], want, got, given)
+    return _rank_batch(matched + unmatched + causes, want, got, given)
+
+
+_SWAPS = ("batch_first", "batch_first_wrong", "batch_first_forgotten")
+_BUILT = ("smaller_last_batch", "state_batch")
+
+
+def _rank_batch(causes: list[Cause], want: int, got: int, given: Given) -> list[Cause]:
+    """What the text's own lines say puts a cause first: nn.DataParallel named; the input's N
+    named a batch size (the state is the odd one); a number named a sequence length (torch reads
+    L as N); batch_first=True already in the constructor (a fix setting it changes nothing)."""
+    seen = given.evidence
+    first: tuple[str, ...] = ()
+    last: tuple[str, ...] = ()
+    if seen.data_parallel:
+        first = ("data_parallel",)
+    elif want in seen.lengths or (got in seen.lengths and got not in seen.batch_sizes):
+        first = _SWAPS
+    elif want in seen.batch_sizes or got in seen.batch_sizes:
+        first = _BUILT
+    if given.input is None and given.likely("batch_first") is True:
+        last = ("batch_first",)
+    return sorted(causes, key=lambda cause: (cause.id in last) - (cause.id in first))
 
 
 def _swapped(
@@ -322,10 +410,7 @@ def _swapped(
                     "(N, L, H_in)) or set where it should not be: torch reads N and L swapped.",
                     got=got,
                 ),
-                tr(
-                    "{call} for (N, L, H_in) input; leave it out for (L, N, H_in)",
-                    call=given.constructor("..., batch_first=True", classes),
-                ),
+                _swap_fix(given, classes),
             )
         ]
     first, second = shape[0], shape[1]
@@ -372,6 +457,27 @@ def _swapped(
     ]
 
 
+def _swap_fix(given: Given, classes: tuple[str, ...]) -> str:
+    """The fix of a swap: only the change that is one, where the constructor's batch_first is
+    known (given, or in the text's own lines)."""
+    batch_first = given.likely("batch_first")
+    if batch_first is True:
+        return tr(
+            "{call} without {argument}, if the input is (L, N, H_in)",
+            call=given.constructor("...", classes),
+            argument="batch_first=True",
+        )
+    if batch_first is False:
+        return tr(
+            "{call} for (N, L, H_in) input",
+            call=given.constructor("..., batch_first=True", classes),
+        )
+    return tr(
+        "{call} for (N, L, H_in) input; leave it out for (L, N, H_in)",
+        call=given.constructor("..., batch_first=True", classes),
+    )
+
+
 def _width(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
     """The last axis: H_out for h_0 (proj_size when set, else hidden_size), H_cell for c_0."""
     want, got = axis.expected or 0, axis.got or 0
@@ -381,7 +487,13 @@ def _width(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
     causes = []
     projected = given.proj_size != 0  # unknown (None) or set: a projection is possible
     # A proj_size given that is not the one the cause needs contradicts it: left out.
-    if label == "hidden[0]" and got > want and projected and given.proj_size in (None, want):
+    if (
+        label == "hidden[0]"
+        and got > want
+        and projected
+        and given.proj_size in (None, want)
+        and given.hidden_size in (None, got)
+    ):
         causes.append(
             Cause(
                 "proj_size_h",
@@ -395,7 +507,13 @@ def _width(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
                 given.proj_size == want and given.hidden_size in (None, got),
             )
         )
-    if label == "hidden[1]" and got < want and projected and given.proj_size in (None, got):
+    if (
+        label == "hidden[1]"
+        and got < want
+        and projected
+        and given.proj_size in (None, got)
+        and given.hidden_size in (None, want)
+    ):
         causes.append(
             Cause(
                 "proj_size_c",
@@ -419,4 +537,17 @@ def _width(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
             fix,
         )
     )
+    if label != "hidden[1]" and given.hidden_size is None and given.proj_size in (None, 0):
+        built = Cause(
+            "hidden_size",
+            tr(
+                "The module was built with hidden_size = {want}; if the state's {got} is the "
+                "width meant (an encoder's of {got}), the module's hidden_size is wrong.",
+                want=want,
+                got=got,
+            ),
+            tr("build the module with {code}", code=f"hidden_size={got}"),
+        )
+        # A hidden_size of 1 is seldom meant (IBM/pytorch-seq2seq#184 built one by mistake).
+        causes.insert(0 if want == 1 else len(causes), built)
     return causes

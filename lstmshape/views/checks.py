@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -15,7 +14,7 @@ from lstmshape.i18n import N_, language, tr
 from lstmshape.model.check import Outcome
 from lstmshape.model.contract import SCHEMA_VERSION
 from lstmshape.views.output import write_text
-from lstmshape.views.text import markdown_escape
+from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.words import Voice
 
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
@@ -105,15 +104,15 @@ def _stream_json(
     path: str, outcomes: Iterable[Outcome], console: Console, voice: Voice, checked: Checked
 ) -> None:
     """The JSON document, one entry at a time; the tally and the verdict come after them."""
-    head = f'  "schema": {SCHEMA_VERSION},\n  "lang": {json.dumps(language())},\n'
-    write_text(console, f'{{\n{head}  "spec": {json.dumps(path)},\n')
+    head = f'  "schema": {SCHEMA_VERSION},\n  "lang": {json_text(language())},\n'
+    write_text(console, f'{{\n{head}  "spec": {json_text(path)},\n')
     write_text(console, '  "entries": [')
     for number, outcome in enumerate(outcomes):
-        entry = json.dumps(outcome.to_dict(voice), indent=2).replace("\n", "\n    ")
+        entry = json_text(outcome.to_dict(voice)).replace("\n", "\n    ")
         write_text(console, ("," if number else "") + "\n    " + entry)
     ok = all(n == 0 for result, n in checked.tally.items() if result != "pass")
-    tally = json.dumps(checked.tally)
-    write_text(console, f'\n  ],\n  "tally": {tally},\n  "ok": {json.dumps(ok)}\n}}\n')
+    tally = json_text(checked.tally, indent=None)
+    write_text(console, f'\n  ],\n  "tally": {tally},\n  "ok": {json_text(ok)}\n}}\n')
 
 
 def _aligned(
@@ -123,23 +122,54 @@ def _aligned(
     # Padded in cells: a wide (Japanese) character takes two columns of the terminal.
     columns = _columns()
     widths = [max(cell_len(row[i]) for row in (columns, *rows)) for i in range(len(columns) - 1)]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "".join(_padded(cell, w) for cell, w in zip(cells, widths, strict=False))
-
-    passed = tr(_SHOWN["pass"])  # i18n: extracted where made
+    full = max(cell_len(row[-1]) for row in (columns, *rows))
     text = Text(title + "\n", style="bold")
-    text.append(line(columns) + columns[-1] + "\n", style="bold")
-    text.append("─" * (sum(widths) + 2 * len(widths) + cell_len(columns[-1])) + "\n")
-    for row in rows:
-        text.append(line(row[:3]))
-        text.append(_padded(row[3], widths[3]), style="green" if row[3] == passed else "bold red")
-        text.append(row[4] + "\n")
+    if sum(widths) + 2 * len(widths) + full <= console.width:
+        _columned(text, columns, rows, widths, rule=fmt != "plain")
+    else:  # too wide for the terminal: each entry stacked on lines of its own
+        _stacked(text, rows, console.width)
     text.append(_tally_text(tally))
     if fmt == "plain":
         write_text(console, text.plain + "\n")
     else:
         console.print(text, soft_wrap=True)
+
+
+def _columned(
+    text: Text, columns: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[int], rule: bool
+) -> None:
+    def line(cells: tuple[str, ...]) -> str:
+        return "".join(_padded(cell, w) for cell, w in zip(cells, widths, strict=False))
+
+    text.append(line(columns) + columns[-1] + "\n", style="bold")
+    if rule:  # the table view's; plain text draws none, so that it pastes as text
+        text.append("─" * (sum(widths) + 2 * len(widths) + cell_len(columns[-1])) + "\n")
+    for row in rows:
+        text.append(line(row[:3]))
+        text.append(_padded(row[3], widths[3]), style=_style(row[3]))
+        text.append(row[4] + "\n")
+
+
+def _stacked(text: Text, rows: list[tuple[str, ...]], width: int) -> None:
+    """Each entry on lines of its own: its result and name, then its module and input, then the
+    detail, each wrapped at spaces to ``width``."""
+    from lstmshape.model.text import wrapped
+
+    for name, call, shape, result, detail in rows:
+        text.append(result, style=_style(result))
+        text.append(f"  {name}\n")
+        module = wrapped(call, width - 4) or [""]
+        if cell_len(module[-1]) + 2 + cell_len(shape) <= width - 4:
+            module[-1] += f"  {shape}"
+        else:  # a shape is never cut: on a line of its own
+            module.append(shape)
+        for piece in [*module, *(wrapped(detail, width - 4) or [""])]:
+            text.append(f"    {piece}\n")
+
+
+def _style(result: str) -> str:
+    passed = tr(_SHOWN["pass"])  # i18n: extracted where made
+    return "green" if result == passed else "bold red"
 
 
 def _padded(cell: str, width: int) -> str:

@@ -55,6 +55,7 @@ def export(report: Report, path: str, *, diagram: bool = False) -> str:
         width=EXPORT_WIDTH,
         force_terminal=True,
         color_system="truecolor",
+        force_jupyter=False,  # a picture saved from a notebook is not displayed too
     )
     if diagram:
         render_diagram(report, console)

@@ -3,7 +3,6 @@ its parameters with the checkpoint's own shapes and dtypes, count and bytes), th
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from rich.console import Console
@@ -12,40 +11,48 @@ from rich.text import Text
 from lstmshape.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
 from lstmshape.model.comparison import Comparison, shape_or_missing
-from lstmshape.model.inspection import CheckpointGroup, CheckpointModule, Inspection, top_level
+from lstmshape.model.inspection import (
+    CheckpointGroup,
+    CheckpointModule,
+    HyperParameter,
+    Inspection,
+    top_level,
+)
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
 from lstmshape.views.wrapping import wrapped
+from lstmshape.visible import visible
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:
     """Write ``inspection`` to ``console`` in ``fmt`` (table, json, markdown or plain); the module
     explained for an input follows in the same format (inside the JSON)."""
     if fmt == "json":
-        write_text(console, json.dumps(inspection.to_dict(), indent=2) + "\n")
+        from lstmshape.views.text import json_text
+
+        write_text(console, json_text(inspection.to_dict()) + "\n")
         return
     from lstmshape.views.table import draw_section
     from lstmshape.views.text import markdown_escape, markdown_section, plain_section, wrapped_item
 
+    # Key names, global names and paths come from the file: shown with their controls written out.
+    title = visible(heading(inspection))
+    sections = [_visible_section(section) for section in inspection_sections(inspection)]
+    said = [visible(line) for line in notes(inspection)]
     if fmt == "table":
-        console.print(_bold(heading(inspection), console.width))
-        for section in inspection_sections(inspection):
+        console.print(_bold(title, console.width))
+        for section in sections:
             # A module's call is the title: at the console's width, not wrapped to the table's.
             console.print(_bold(section.title, console.width))
             draw_section(replace(section, title=""), console)
-        for line in notes(inspection):
+        for line in said:
             console.print(Text("• ") + wrapped(line, console.width - 2))
     else:
-        lines = [
-            f"**{markdown_escape(heading(inspection))}**"
-            if fmt == "markdown"
-            else heading(inspection),
-            "",
-        ]
-        for section in inspection_sections(inspection):
+        lines = [f"**{markdown_escape(title)}**" if fmt == "markdown" else title, ""]
+        for section in sections:
             lines += markdown_section(section) if fmt == "markdown" else plain_section(section)
-        for line in notes(inspection):
+        for line in said:
             lines += [f"- {markdown_escape(line)}"] if fmt == "markdown" else wrapped_item(line)
         write_text(console, "\n".join(lines) + "\n")
     if inspection.explained is not None:
@@ -53,6 +60,16 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
 
         write_text(console, "\n")
         render(inspection.explained[1], fmt, console)
+
+
+def _visible_section(section: Section) -> Section:
+    return replace(
+        section,
+        title=visible(section.title),
+        rows=tuple(tuple(visible(cell) for cell in row) for row in section.rows),
+        # A caption's lines are lstmshape's (the dtype, what the weights leave open).
+        caption="\n".join(visible(line) for line in section.caption.split("\n")),
+    )
 
 
 def _bold(line: str, width: int) -> Text:
@@ -71,7 +88,7 @@ def heading(inspection: Inspection) -> str:
     text = tr(
         "{path}: {format}, {tensors}, {modules}",
         path=inspection.path,
-        format=tr(FORMATS[inspection.format]),  # i18n: extracted where made
+        format=_format(inspection),
         tensors=_count(inspection.tensors, N_("{count} tensor"), N_("{count} tensors")),
         modules=_count(
             len(inspection.modules),
@@ -90,6 +107,14 @@ def heading(inspection: Inspection) -> str:
     if len(places) == 1 and places[0]:
         text = tr("{heading} in {place}", heading=text, place=where(places[0]))
     return text
+
+
+def _format(inspection: Inspection) -> str:
+    """``safetensors``, or ``safetensors in 3 shards`` for a sharded checkpoint."""
+    said = tr(FORMATS[inspection.format])  # i18n: extracted where made
+    if not inspection.shards:
+        return said
+    return tr("{format} in {count} shards", format=said, count=f"{len(inspection.shards):,}")
 
 
 def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
@@ -111,6 +136,8 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     placed = len(_places(inspection)) > 1  # else the heading says where the state_dict is
     out = [module_section(module, placed) for module in inspection.modules]
     out += [group_section(group, placed) for group in inspection.inconsistent]
+    if inspection.hyper_parameters:
+        out.append(hyper_section(inspection.hyper_parameters))
     if inspection.unsafe:
         out.append(
             Section(
@@ -142,6 +169,18 @@ def inspection_sections(inspection: Inspection) -> list[Section]:
     return out
 
 
+def hyper_section(hyper: tuple[HyperParameter, ...]) -> Section:
+    """A Lightning checkpoint's hyperparameters: the arguments its LightningModule was built with."""
+    return Section(
+        tr("Hyperparameters ({where})", where='checkpoint["hyper_parameters"]'),
+        (tr("name"), tr("value")),
+        tuple((h.name, h.shown()) for h in hyper),
+        caption=tr(
+            "what {call} kept: the LightningModule's arguments", call="save_hyperparameters()"
+        ),
+    )
+
+
 def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     """One module: its call as the title, its parameters, its count and bytes below; ``placed``:
     the title says which state_dict it is in."""
@@ -151,10 +190,16 @@ def module_section(module: CheckpointModule, placed: bool = False) -> Section:
         size=size_text(module.nbytes),
         dtypes=", ".join(module.dtypes),
     )
-    if module.not_in_weights:
+    if module.from_file:
+        caption += "\n" + tr(
+            "from the pickled {cls}: {names}; the weights alone decide the rest",
+            cls=module.saved_as or module.module,
+            names=", ".join(f"{n}={getattr(module.spec, n)!r}" for n in module.from_file),
+        )
+    if module.at_defaults:
         caption += "\n" + tr(
             "not in the weights: {names} (any value loads them)",
-            names=", ".join(module.not_in_weights),
+            names=", ".join(module.at_defaults),
         )
     name = _placed(module.shown_name, module.state_dict, placed)
     return Section(
@@ -241,9 +286,7 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
             tr("Compared with {other}", other=comparison.theirs),
             (tr("module"), tr("argument"), comparison.ours, comparison.theirs),
             tuple(rows),
-            caption=tr("each module loads the other's state_dict")
-            if comparison.same
-            else tr("{call} refuses one into the other", call=_STRICT),
+            caption=_compared_caption(comparison),
             words=(2, 3),
         )
     ]
@@ -262,6 +305,20 @@ def comparison_sections(comparison: Comparison) -> list[Section]:
 _STRICT = "load_state_dict(strict=True)"
 
 
+def _compared_caption(comparison: Comparison) -> str:
+    """Whether the two load each other as they are, after one rename of the keys, or not."""
+    if comparison.same:
+        return tr("each module loads the other's state_dict")
+    refused = tr("{call} refuses one into the other", call=_STRICT)
+    if comparison.rename is None:
+        return refused
+    return (
+        refused
+        + "\n"
+        + tr("the same modules under another prefix: {code}", code=comparison.rename.code)
+    )
+
+
 def notes(inspection: Inspection) -> list[str]:
     """What the tables do not say: the other tensors, or that there is no recurrent module."""
     out: list[str] = []
@@ -272,6 +329,15 @@ def notes(inspection: Inspection) -> list[str]:
                 "in a cell's weight_ih or weight_hh.",
                 ih="weight_ih_l{k}",
                 hh="weight_hh_l{k}",
+            )
+        )
+    if inspection.weights_beside is not None:
+        out.append(
+            tr(
+                "{beside} lies beside it: darts' {save} keeps the weights there; inspect that file "
+                "too.",
+                beside=inspection.weights_beside,
+                save="model.save(PATH)",
             )
         )
     if inspection.other_tensors:

@@ -56,6 +56,7 @@ def html_of(result: object) -> str:
         width=NOTEBOOK_WIDTH,
         force_terminal=True,
         color_system="truecolor",
+        force_jupyter=False,  # Rich would display each print in a notebook besides the HTML
     )
     table(result, console)
     return console.export_html(inline_styles=True, code_format=_PRE)
@@ -68,7 +69,9 @@ def plain_of(result: object) -> str:
         return plain(result).rstrip("\n")
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=NOTEBOOK_WIDTH, color_system=None)
+    console = Console(
+        file=io.StringIO(), width=NOTEBOOK_WIDTH, color_system=None, force_jupyter=False
+    )
     with console.capture() as capture:
         table(result, console)
     return "\n".join(line.rstrip() for line in capture.get().splitlines())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import language, tr
@@ -14,6 +15,12 @@ from lstmshape.views.sections import heading, sections
 from lstmshape.words import Voice
 
 
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """``data`` as JSON, written as the text formats write: UTF-8 (Japanese as Japanese, not as
+    \\u escapes, which any JSON reader reads back the same)."""
+    return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
 def error_json(error: LstmShapeError, voice: Voice) -> str:
     """A question answered with an error, as JSON: ``ok`` false and the structured failure."""
     data = {
@@ -22,12 +29,12 @@ def error_json(error: LstmShapeError, voice: Voice) -> str:
         "ok": False,
         "error": error.to_dict(voice),
     }
-    return json.dumps(data, indent=2) + "\n"
+    return json_text(data) + "\n"
 
 
 def to_json(report: Report) -> str:
     """The JSON contract, indented, with a final newline."""
-    return json.dumps(report.to_dict(), indent=2) + "\n"
+    return json_text(report.to_dict()) + "\n"
 
 
 def to_markdown(report: Report) -> str:

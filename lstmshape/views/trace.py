@@ -9,7 +9,6 @@ JSON keeps every call.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable, Sequence
 from typing import NamedTuple
 
@@ -22,7 +21,7 @@ from lstmshape.i18n import N_, tr
 from lstmshape.model.text import aligned, format_shape, wrapped
 from lstmshape.model.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
-from lstmshape.views.text import markdown_escape
+from lstmshape.views.text import json_text, markdown_escape
 
 # The tables' headings and the torch column's words, marked here and said in the trace's language.
 _COLUMNS = (N_("tensor"), N_("shape"), N_("axes"), N_("torch"))
@@ -334,7 +333,7 @@ def render_trace_format(trace: Trace, fmt: str, console: Console) -> None:
     if fmt == "table":
         render_trace(trace, console, failure=False)
     elif fmt == "json":
-        write_text(console, json.dumps(trace.to_dict(), indent=2) + "\n")
+        write_text(console, json_text(trace.to_dict()) + "\n")
     elif fmt == "markdown":
         write_text(console, trace_markdown(trace))
     else:

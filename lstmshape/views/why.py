@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import fields, replace
 from typing import Any
@@ -16,7 +15,7 @@ from lstmshape.model.why import Axis, Cause, Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
-from lstmshape.views.text import markdown_escape
+from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
@@ -146,16 +145,17 @@ def _draw_causes(item: Explained, console: Console) -> None:
     if not item.causes:
         return
     console.print(Text(_causes_heading(item), style="bold"))
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
     width = console.width - len(f"{len(item.causes)}.") - 1  # the text's column
+    indent = " " * (len(f"{len(item.causes)}.") + 1)
     for number, cause in enumerate(item.causes, 1):
-        fix = wrapped(tr("fix: {fix}", fix=cause.fix), width)
-        fix.stylize("cyan")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
         grid.add_row(f"{number}.", wrapped(_cause_text(cause), width))
-        grid.add_row("", fix)
-    console.print(grid)
+        console.print(grid)
+        # The fix is code: one line, never cut, so that it pastes whole (the terminal wraps it).
+        fix = Text(indent + tr("fix: {fix}", fix=cause.fix), style="cyan")
+        console.print(fix, soft_wrap=True)
 
 
 def _heads(item: Explained) -> list[str]:
@@ -174,7 +174,7 @@ def _heads(item: Explained) -> list[str]:
 def render_why(result: WhyResult, fmt: str, console: Console) -> None:
     """Write ``result`` to ``console`` in ``fmt``: table, json, markdown or plain."""
     if fmt == "json":
-        write_text(console, json.dumps(result.to_dict(), indent=2) + "\n")
+        write_text(console, json_text(result.to_dict()) + "\n")
         return
     result = shown(result)
     if fmt == "markdown":

@@ -9,33 +9,65 @@ from lstmshape.i18n import tr
 from lstmshape.model.comparison import (
     ArgumentDifference,
     Comparison,
+    KeyRename,
     ModuleComparison,
     ParameterDifference,
 )
-from lstmshape.model.inspection import CheckpointModule, Inspection, prefixed
+from lstmshape.model.inspection import CheckpointModule, Inspection, KeySet, prefixed
 from lstmshape.model.weights import weight_arguments
 from lstmshape.spec import ModuleSpec
+from lstmshape.weights.prefixes import Rename, find_rename, renamed_module
 
 Shape = tuple[int, ...]
 
 
 def compare_checkpoints(ours: Inspection, theirs: Inspection) -> Comparison:
     """Every recurrent module of ``ours`` against the module at the same state_dict prefix in
-    ``theirs``, and the modules only one of them has."""
+    ``theirs`` (or at the prefix one rename of the keys gives: ``module.`` from DataParallel,
+    ``_orig_mod.`` from torch.compile, ``model.`` from Lightning), and the modules only one of
+    them has."""
     theirs_by_name = {m.name: m for m in theirs.modules}
-    ours_names = {m.name for m in ours.modules}
+    rename = find_rename([m.name for m in ours.modules], list(theirs_by_name))
+    matched = {m.name: renamed_module(rename, m.name) if rename else m.name for m in ours.modules}
     compared = tuple(
-        _compare_modules(m.name, _side(m), _side(theirs_by_name[m.name]))
+        _compare_modules(m.name, _side(m), _side(theirs_by_name[matched[m.name]]))
         for m in ours.modules
-        if m.name in theirs_by_name
+        if matched[m.name] in theirs_by_name
     )
+    reached = set(matched.values())
     return Comparison(
         ours.path,
         theirs.path,
         compared,
-        only_ours=tuple(m.name for m in ours.modules if m.name not in theirs_by_name),
-        only_theirs=tuple(m.name for m in theirs.modules if m.name not in ours_names),
+        only_ours=tuple(m.name for m in ours.modules if matched[m.name] not in theirs_by_name),
+        only_theirs=tuple(m.name for m in theirs.modules if m.name not in reached),
+        rename=None if rename is None else _renaming(rename, ours, theirs),
     )
+
+
+def _renaming(rename: Rename, ours: Inspection, theirs: Inspection) -> KeyRename:
+    """The rename as code, from where ours' state_dict is, and the keys it leaves unmatched."""
+    our_keys, their_keys = _keys_of(ours), _keys_of(theirs)
+    source = our_keys.source if our_keys is not None else "state_dict"
+    left: tuple[str, ...] = ()
+    if our_keys is not None and their_keys is not None:
+        renamed = {rename.apply(key) for key in our_keys.keys}
+        theirs_set = set(their_keys.keys)
+        left = tuple(
+            [rename.apply(k) for k in our_keys.keys if rename.apply(k) not in theirs_set]
+            + [k for k in their_keys.keys if k not in renamed]
+        )
+    first = ours.modules[0]
+    example = prefixed(first.name, first.parameters[0].name)
+    return KeyRename(
+        rename.old, rename.new, rename.code(source), example, rename.apply(example), left
+    )
+
+
+def _keys_of(inspection: Inspection) -> KeySet | None:
+    """The keys of the state_dict that holds the inspection's modules."""
+    where = inspection.modules[0].state_dict if inspection.modules else ()
+    return next((k for k in inspection.key_sets if k.state_dict == where), None)
 
 
 def compare_with_spec(

@@ -1,0 +1,94 @@
+"""Output that pastes well at 80 (and 60) columns: a fix is code on one line, never cut; a spec
+file's table fits the terminal in every language, and its plain text draws no rule; the option
+reference says each command's description whole."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from lstmshape.i18n import LANGUAGES
+from tests.conftest import invoke
+from tests.strategies import torch
+from tests.test_why_fixes import torch_error
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@st.composite
+def wrong_states(draw: st.DrawFn) -> str:
+    """torch's own error for a recurrent layer given a state of the wrong size."""
+    module = draw(st.sampled_from(["LSTM", "GRU", "RNN"]))
+    hidden, layers = draw(st.integers(1, 300)), draw(st.integers(1, 3))
+    bidirectional, batch = draw(st.booleans()), draw(st.integers(1, 64))
+    rows = layers * (2 if bidirectional else 1)
+    wrong = [rows, batch, hidden]
+    axis = draw(st.integers(0, 2))
+    wrong[axis] += draw(st.integers(1, 40))
+    layer = getattr(torch.nn, module)(3, hidden, num_layers=layers, bidirectional=bidirectional)
+    x = torch.zeros(2, batch, 3)
+    state = torch.zeros(*wrong)
+    states = (state, torch.zeros(rows, batch, hidden)) if module == "LSTM" else state
+    text = torch_error(lambda: layer(x, states))
+    assert text is not None
+    return text
+
+
+@settings(max_examples=30)
+@given(text=wrong_states(), columns=st.sampled_from([80, 60]))
+def test_every_fix_of_why_is_one_whole_line(text: str, columns: int) -> None:
+    table = invoke(["why", text], columns=columns).stdout
+    found = json.loads(invoke(["why", text, "--format", "json"]).stdout)
+    fixes = [cause["fix"] for cause in found["causes"]]
+    assert fixes
+    lines = [line.strip() for line in table.splitlines()]
+    for fix in fixes:
+        assert f"fix: {fix}" in lines, (fix, table)
+
+
+SPECS = ["examples/tutorials.toml", "tests/specs/mixed.toml"]
+
+
+def _widest(text: str) -> int:
+    return max(cell_len(line) for line in text.splitlines())
+
+
+@pytest.mark.usefixtures("at_the_root")
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("columns", [80, 60, 200])
+def test_a_spec_files_table_fits_the_terminal(spec: str, lang: str, columns: int) -> None:
+    for fmt in ("table", "plain"):
+        result = invoke(f"check {spec} --format {fmt} --lang {lang}", columns=columns)
+        assert _widest(result.stdout) <= columns, result.stdout
+        assert ("─" in result.stdout) == (fmt == "table" and columns == 200)
+        json_out = invoke(f"check {spec} --format json --lang {lang}").stdout
+        for entry in json.loads(json_out)["entries"]:
+            assert entry["name"] in result.stdout
+        # A shape is never cut across lines.
+        for shape in re.findall(r"\(\d+(?:, \d+)*\)", invoke(f"check {spec}", columns=300).stdout):
+            assert shape in result.stdout
+
+
+def test_the_option_reference_says_each_command_whole() -> None:
+    """Each command's description in docs/options.md is its help's first paragraph, whole (a
+    docstring wraps a sentence over lines: the reference once stopped at the first line)."""
+    import typer.main
+
+    from lstmshape.cli.app import app
+
+    group: Any = typer.main.get_command(app)
+    reference = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
+    said = dict(re.findall(r"^## `([^`]+)`\n\n(.*)\n", reference, re.MULTILINE))
+    commands = {"lstmshape": group, **{f"lstmshape {n}": c for n, c in group.commands.items()}}
+    del commands["lstmshape explain"]  # the bare form by name: said once
+    for usage, command in commands.items():
+        paragraph = " ".join(command.help.strip().split("\n\n")[0].split())
+        assert said[usage] == paragraph
