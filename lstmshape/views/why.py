@@ -17,17 +17,9 @@ from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.views.wrapping import wrapped
+from lstmshape.visible import visible
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
-
-# C0 and C1 controls and DEL: a log's escapes must not reach the terminal (clear the screen, set
-# the title, forge a line). JSON escapes them itself.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character written as its escape: ``\\x1b``, ``\\n``."""
-    return _CONTROLS.sub(lambda m: repr(m[0])[1:-1], text) if _CONTROLS.search(text) else text
 
 
 def _shown(value: Any) -> Any:
