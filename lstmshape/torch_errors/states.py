@@ -168,6 +168,22 @@ def _does_not_fit(tensor: str, label: str, wrong: list[str]) -> str:
     )
 
 
+def _fewer_layers(label: str, want: int, got: int, fix: str, given: Given, proven: bool) -> Cause:
+    """Rows made for fewer layers than num_layers (a whole multiple fewer): repeated, or zeros."""
+    return Cause(
+        "num_layers_not_counted",
+        tr(
+            "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
+            "direction; {got} rows were made for fewer layers.",
+            layers=want // (given.D or 1),
+            want=want,
+            got=got,
+        ),
+        _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given),
+        proven,
+    )
+
+
 def _kept(label: str, code: str, zeros: str, given: Given) -> str:
     """A fix of the state's rows: reshaped when the model computed it (an encoder's final state,
     a VAE's latent: zeros would run and cut the decoder off from it), zeros for an initial one.
@@ -211,20 +227,7 @@ def _rows(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
                 )
             )
         if given.D != 2 or (given.num_layers is not None and given.num_layers != got):
-            causes.append(
-                Cause(
-                    "num_layers_not_counted",
-                    tr(
-                        "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
-                        "direction; {got} rows were made for fewer layers.",
-                        layers=want // (given.D or 1),
-                        want=want,
-                        got=got,
-                    ),
-                    _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given),
-                    given.D == 1,
-                )
-            )
+            causes.append(_fewer_layers(label, want, got, fix, given, proven=given.D == 1))
     elif got == 2 * want:
         causes.append(
             Cause(
@@ -240,20 +243,8 @@ def _rows(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
             )
         )
     elif got < want and want % got == 0 and given.D in (None, 1, want // got):
-        causes.append(
-            Cause(
-                "num_layers_not_counted",
-                tr(
-                    "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
-                    "direction; {got} rows were made for fewer layers.",
-                    layers=want // (given.D or 1),
-                    want=want,
-                    got=got,
-                ),
-                _kept(label, f"{{t}}.repeat({want // got}, 1, 1)", fix, given),
-                given.D == 1 and given.num_layers == want,
-            )
-        )
+        proven = given.D == 1 and given.num_layers == want
+        causes.append(_fewer_layers(label, want, got, fix, given, proven=proven))
     else:
         causes.append(
             Cause(
