@@ -81,7 +81,14 @@ def verify(
         return _verify(report, seed=seed, budget=read_memory(budget, "budget"))
 
 
-def trace(model: Any, /, *example_inputs: Any, **example_kwargs: Any) -> Trace:
+def trace(
+    model: Any,
+    /,
+    *example_inputs: Any,
+    deploy: bool = False,
+    verify: bool = False,
+    **example_kwargs: Any,
+) -> Trace:
     """Run ``model(*example_inputs, **example_kwargs)`` once and explain every call of every
     recurrent layer inside it, in call order, named by its path in the model (``encoder.lstm``).
 
@@ -93,10 +100,20 @@ def trace(model: Any, /, *example_inputs: Any, **example_kwargs: Any) -> Trace:
     and lstmshape's explanation with the fix. The model, the inputs and everything they reach are
     left as they were (a forward that caches on its input objects included). The inputs may be
     anything forward takes: a state tuple, a dict of tensors, a dataclass. Imports torch.
+
+    ``deploy=True`` fills ``trace.deploy``: each recurrent layer's deployment verdicts (run with
+    ``verify=True``, else unproven), and the whole model exported with
+    ``torch.onnx.export(..., dynamo=False)`` and run in onnxruntime at two batch sizes and two
+    lengths (docs/deploy.md). ``deploy`` and ``verify`` are lstmshape's, never forward's.
     """
     from lstmshape.tracing import trace_model
 
-    return trace_model(model, example_inputs, example_kwargs)
+    traced = trace_model(model, example_inputs, example_kwargs)
+    if not deploy:
+        return traced
+    from lstmshape.deploy.traced import deploy_trace
+
+    return deploy_trace(traced, model, example_inputs, verify=verify)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -92,3 +92,34 @@ def test_the_option_reference_says_each_command_whole() -> None:
     for usage, command in commands.items():
         paragraph = " ".join(command.help.strip().split("\n\n")[0].split())
         assert said[usage] == paragraph
+
+
+@st.composite
+def packed_arguments(draw: st.DrawFn) -> list[str]:
+    """A packed input of any module of the family, as the command line takes it."""
+    module = draw(st.sampled_from(["LSTM", "GRU", "RNN"]))
+    batch, steps = draw(st.integers(1, 6)), draw(st.integers(1, 30))
+    lengths = sorted((draw(st.integers(1, steps)) for _ in range(batch)), reverse=True)
+    lengths[0] = steps
+    hidden = draw(st.integers(2, 4096))
+    args = ["--module", module, "--input", f"{steps},{batch},{draw(st.integers(1, 4096))}"]
+    args += ["--hidden", str(hidden), "--layers", str(draw(st.integers(1, 12)))]
+    args += ["--lengths", ",".join(map(str, lengths))]
+    if draw(st.booleans()):
+        args.append("--bidirectional")
+    if module == "LSTM" and draw(st.booleans()):
+        args += ["--proj-size", str(draw(st.integers(1, hidden - 1)))]
+    return args
+
+
+@settings(max_examples=40)
+@given(args=packed_arguments())
+def test_the_packed_tables_keep_every_word_whole_at_80_columns(args: list[str]) -> None:
+    # The meaning column was ten columns wide beside the packed names and formulas: "zero-padde"
+    # over "d", "batch_size" over "s". The formulas now wrap at their spaces first.
+    table = invoke(args, columns=80).stdout
+    report = json.loads(invoke([*args, "--format", "json"]).stdout)
+    assert _widest(table) <= 80, table
+    words = {word for tensor in report["tensors"].values() for word in tensor["meaning"].split()}
+    tokens = set(table.split())
+    assert words <= tokens, (sorted(words - tokens), table)

@@ -210,6 +210,8 @@ def trace(
     inputs: opt.TraceInputs = None,
     expect: opt.TraceExpect = None,
     budget: opt.TraceBudget = None,
+    deploy: opt.TraceDeploy = False,
+    verify: opt.TraceVerify = False,
     fmt: opt.TraceFormat = "table",
     lang: opt.Lang = None,
     _help: opt.Help = False,
@@ -230,5 +232,6 @@ def trace(
             fmt,
             budget,
             inputs,
+            (deploy, verify),
         )
     )

@@ -269,6 +269,24 @@ Deploy = Annotated[
         "quantize_dynamic, DataParallel, cuDNN) and what to change; with --verify, run them.",
     ),
 ]
+TraceDeploy = Annotated[
+    bool,
+    typer.Option(
+        "--deploy",
+        metavar=FLAG,
+        help="Say which deployment targets each recurrent layer reaches, and export the whole "
+        "model with torch.onnx.export(dynamo=False) and run it in onnxruntime at two batch sizes "
+        "and two lengths (naming a state built with a fixed size).",
+    ),
+]
+TraceVerify = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        metavar=FLAG,
+        help="With --deploy: run every layer's targets too, not only the whole model's export.",
+    ),
+]
 VerifyBudget = Annotated[
     str | None,
     typer.Option(

@@ -36,6 +36,7 @@ def run_trace(
     fmt: str,
     budget: str | None = None,
     inputs_function: str | None = None,
+    deploy: tuple[bool, bool] = (False, False),
 ) -> int:
     """Build, trace, draw the trace on stdout, say every failure on stderr; the exit code."""
     out, err = consoles()
@@ -44,7 +45,7 @@ def run_trace(
         # stdout holds the trace alone (JSON stays JSON): what the user's code prints goes to
         # stderr, and is said so.
         with contextlib.redirect_stdout(printed):
-            trace = build_trace(factory, inputs, dtypes, expect, budget, inputs_function)
+            trace = build_trace(factory, inputs, dtypes, expect, budget, inputs_function, deploy)
     except LstmShapeError as error:
         _say_printed(err, printed)
         print_refusal(err, error)
@@ -76,13 +77,22 @@ def build_trace(
     expect: tuple[str, ...],
     budget: str | None = None,
     inputs_function: str | None = None,
+    deploy: tuple[bool, bool] = (False, False),
 ) -> Trace:
-    """The trace the options ask for, its expected shapes compared."""
+    """The trace the options ask for, its expected shapes compared; with ``deploy`` (--deploy,
+    --verify) its deployment verdicts."""
     from lstmshape.proof import DEFAULT_BUDGET_BYTES
     from lstmshape.reading import read_memory
     from lstmshape.tracing.building import trace_factory
     from lstmshape.tracing.factory import load_factory, read_input_dtype
 
+    if deploy[1] and not deploy[0]:
+        raise UnreadableValueError(
+            words("{verify} on trace runs {deploy}'s targets; without {deploy} the trace runs "
+                  "torch already.", verify=Arg("verify"), deploy=Arg("deploy")),
+            hint=words("Try {deploy} {verify}.", deploy=Arg("deploy"), verify=Arg("verify")),
+            subject="verify",
+        )  # fmt: skip
     if not inputs and inputs_function is None:
         raise UnreadableValueError(
             words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
@@ -116,16 +126,25 @@ def build_trace(
     for text, shape, kind in zip(inputs, shapes, kinds, strict=False):
         _refuse_overflow(text, shape, kind)
     limit = DEFAULT_BUDGET_BYTES if budget is None else read_memory(budget, "budget")
-    trace = trace_factory(
+    built, made = (
         load_factory(factory),
-        list(zip(shapes, kinds, strict=False)),
+        None if inputs_function is None else load_inputs(inputs_function),
+    )
+    examples = list(zip(shapes, kinds, strict=False))
+    trace = trace_factory(
+        built,
+        examples,
         reference=factory,
         budget=limit,
-        make_inputs=None if inputs_function is None else load_inputs(inputs_function),
+        make_inputs=made,
         inputs_reference=inputs_function or "",
     )
     if inputs_function is None:
         trace = _worded_for_the_command_line(trace)
+    if deploy[0]:
+        from lstmshape.deploy.traced import deploy_built
+
+        trace = deploy_built(trace, built, factory, examples, made, verify=deploy[1])
     return trace.expecting(expected) if expected else trace
 
 

@@ -116,7 +116,7 @@ def _packed_tensors(
             "padded_output",
             "output",
             padded,
-            tr("{call}, zero-padded", call="pad_packed_sequence(output)[0]"),
+            tr("returned by {function}, zero-padded", function="pad_packed_sequence"),
         ),
     )
 

@@ -71,3 +71,54 @@ class Deployment:
         if self.missing:
             data["missing"] = self.missing
         return data
+
+
+NOT_RUN = "not run"
+"""A whole model's export that lstmshape could not attempt (onnxruntime missing, inputs that are
+not tensors, a batch axis it cannot tell): its reason says why."""
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    """The whole model exported (``torch.onnx.export(..., dynamo=False)``) and run in onnxruntime
+    at two batch sizes and two lengths, against the model in torch."""
+
+    verdict: str
+    """``works``, ``fails`` or ``not run``."""
+    proven: bool
+    reason: str
+    fix: str
+    """The export that ran (for ``works``), or the change as code, each line of the user's code
+    it replaces after a ``# file:line`` comment; empty when there is none."""
+    versions: str
+    layer: str = ""
+    """The layer at fault (its path), when one is."""
+    site: str = ""
+    """The line of the user's code at fault: ``model.py:12: h0 = torch.zeros(1, 32, 20)``."""
+
+    def to_dict(self) -> JSONDict:
+        """The JSON of the whole-model entry (the trace's ``deploy.model``)."""
+        return {
+            "verdict": self.verdict,
+            "proven": self.proven,
+            "reason": self.reason,
+            "fix": self.fix,
+            "versions": self.versions,
+            "layer": self.layer or None,
+            "site": self.site or None,
+        }
+
+
+@dataclass(frozen=True)
+class ModelDeployment:
+    """``trace --deploy``: each recurrent layer's verdicts, by its path, and the whole model's."""
+
+    layers: tuple[tuple[str, Deployment], ...]
+    model: ModelVerdict
+
+    def to_dict(self) -> JSONDict:
+        """``{"layers": {"encoder.lstm": {...}}, "model": {...}}``."""
+        return {
+            "layers": {path: d.to_dict() for path, d in self.layers},
+            "model": self.model.to_dict(),
+        }

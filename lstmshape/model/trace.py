@@ -14,6 +14,7 @@ from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueEr
 from lstmshape.i18n import N_, language, tr
 from lstmshape.kinds import KINDS
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
+from lstmshape.model.deploy import ModelDeployment
 from lstmshape.model.layer_voice import LayerVoice
 from lstmshape.model.report import Report
 from lstmshape.model.shown import Shown
@@ -246,6 +247,9 @@ class Trace(Shown):
     lang: str = field(default_factory=language)
     """The language of its text (``how``, the inputs' words, the failure's error): the one spoken
     when it was traced."""
+    deploy: ModelDeployment | None = None
+    """Set by ``trace --deploy`` (``deploy=True``): each recurrent layer's deployment verdicts and
+    the whole model's export run in onnxruntime."""
 
     @property
     def ok(self) -> bool:
@@ -372,6 +376,7 @@ class Trace(Shown):
             "failure": None if self.failure is None else self.failure.to_dict(),
             "expectations": [e.to_dict() for e in self.expectations],
             "ok": self.ok,
+            **({} if self.deploy is None else {"deploy": self.deploy.to_dict()}),
         }
 
 

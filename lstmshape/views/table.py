@@ -47,12 +47,14 @@ def draw_section(section: Section, console: Console) -> None:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
+    formulas_whole = console.width >= FULL_WIDTH and _room_for_words(section, console.width)
+    kept = None if formulas_whole else _kept_word(section, console.width)
     for i, column in enumerate(section.columns):
         table.add_column(
             column,
+            min_width=kept if i in section.words and i not in section.formulas else None,
             justify="right" if i in section.numeric else "left",
-            no_wrap=i not in section.words
-            or (i in section.formulas and console.width >= FULL_WIDTH),
+            no_wrap=i not in section.words or (i in section.formulas and formulas_whole),
             # A word wider than a narrow column is broken, never cut with an ellipsis.
             overflow="fold" if i in section.words else "ellipsis",
         )
@@ -63,6 +65,52 @@ def draw_section(section: Section, console: Console) -> None:
     if section.caption:
         # Below the table at the console's width, not the table's: the total stays on one line.
         console.print(Text(broken(section.caption, console.width)))
+
+
+# The narrowest a column of words may get beside formulas kept whole: below it, the formulas wrap
+# at their spaces ("D*num_layers=1," over "N=3, H_out=20") rather than the words break mid-word.
+MIN_WORDS_WIDTH = 20
+# SIMPLE_HEAD without edge padding: a space either side of each inner border (itself a space),
+# and the box's two outer edges.
+_SPACING = 3
+
+
+def _room_for_words(section: Section, width: int) -> bool:
+    """Whether the columns of words keep their longest word whole (and MIN_WORDS_WIDTH) beside
+    every other column at its widest: the packed tables' long names and formulas leave them ten
+    columns at 80, which broke words such as ``batch_sizes``."""
+    prose = [i for i in section.words if i not in section.formulas]
+    if not prose:
+        return True
+    widest = [
+        max([cells(section.columns[i]), *(cells(row[i]) for row in section.rows)])
+        for i in range(len(section.columns))
+        if i not in prose
+    ]
+    longest_word = max(
+        (cells(word) for row in section.rows for i in prose for word in row[i].split()),
+        default=0,
+    )
+    left = width - sum(widest) - _SPACING * (len(section.columns) - 1) - 2
+    return left >= len(prose) * max(longest_word, MIN_WORDS_WIDTH)
+
+
+def _kept_word(section: Section, width: int) -> int | None:
+    """The width that keeps the prose column's longest word whole once the formulas wrap at their
+    spaces (or all the room the other columns leave, if less); None for several prose columns."""
+    prose = [i for i in section.words if i not in section.formulas]
+    if len(prose) != 1:
+        return None
+    fixed = 0
+    for i, column in enumerate(section.columns):
+        texts = [row[i] for row in section.rows]
+        if i in section.formulas:
+            fixed += max(cells(w) for text in [column, *texts] for w in text.split() or [""])
+        elif i != prose[0]:
+            fixed += max(cells(text) for text in [column, *texts])
+    longest = max((cells(w) for row in section.rows for w in row[prose[0]].split()), default=0)
+    left = width - fixed - _SPACING * (len(section.columns) - 1) - 2
+    return min(longest, left) if left > 0 else None
 
 
 def broken(text: str, width: int) -> str:

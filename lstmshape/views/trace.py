@@ -234,12 +234,24 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
             console.print(Text(line))
         if trace.expectations:
             _expectation_table(trace, console)
+        _deployment(trace, console)
         if failure and trace.failure is not None:
             console.print()
             lines = trace.failure.error.lines(trace.failure.voice)
             console.print(Text(tr("Error:") + " " + lines[0], style="bold red"))
             for line in lines[1:]:
                 console.print(Text(line))
+
+
+def _deployment(trace: Trace, console: Console) -> None:
+    """trace --deploy's verdicts, when it was asked."""
+    if trace.deploy is None:
+        return
+    from lstmshape.views.trace_deploy import deploy_lines
+
+    console.print()
+    for line in deploy_lines(trace.deploy):
+        console.print(Text(line), soft_wrap=True)
 
 
 def _expectation_table(trace: Trace, console: Console) -> None:
@@ -267,6 +279,10 @@ def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
     if trace.expectations:
         lines += ["", tr("Expected")]
         lines += _aligned([_said(_EXPECTED_COLUMNS), *_expectation_rows(trace)])
+    if trace.deploy is not None:
+        from lstmshape.views.trace_deploy import deploy_lines
+
+        lines += ["", *deploy_lines(trace.deploy)]
     if failure and trace.failure is not None:
         lines += ["", *_error_lines(trace)]
     return "\n".join(lines) + "\n"
@@ -297,6 +313,10 @@ def trace_markdown(trace: Trace) -> str:
     if trace.expectations:
         lines += ["", f"#### {markdown_escape(tr('Expected'))}", ""]
         lines += _markdown_table(_said(_EXPECTED_COLUMNS), _expectation_rows(trace))
+    if trace.deploy is not None:
+        from lstmshape.views.trace_deploy import deploy_lines
+
+        lines += ["", "```", *deploy_lines(trace.deploy), "```"]
     return "\n".join(lines) + "\n"
 
 
