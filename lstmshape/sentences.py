@@ -37,7 +37,8 @@ _PATTERNS = {
     "word": r"[^'\s]+",
     "dtype": r"torch\.[a-z0-9]+",  # torch.float64
     "scalar": r"[A-Z][A-Za-z0-9]*",  # Double, Float, BFloat16: torch's ScalarType names
-    "device": r"[a-z]+(?::[0-9]{1,6})?",  # cpu, cuda:0, mps, xpu:1, meta
+    # cpu, cuda:0, mps, xpu:1, meta; and CPU, CUDA:0 as users retype them (read as torch's)
+    "device": r"(?:[a-z]+|CPU|CUDA)(?::[0-9]{1,6})?",
     "kernel": r"[A-Za-z0-9_]+",  # _thnn_fused_lstm_cell_cuda
 }
 # A field that starts a sentence starts a word: without this, a pattern tried at every letter of
@@ -132,6 +133,8 @@ def _value(kind: str, text: str) -> Any:
         return tuple(int(n) for n in re.findall(r"-?[0-9]+", text))
     if kind == "cell_label":
         return int(text.strip("[]")) if text else None
+    if kind == "device":
+        return text.lower()
     return text
 
 
@@ -176,6 +179,10 @@ TORCH = _sentences(
     ("rnn_parameters", "got an incorrect number of RNN parameters", {}, "forward"),
     ("input_dtype_cut", "RNN input dtype ({input}) does not match weight dtype ({weight})", {"input": "dtype", "weight": "dtype"}, "forward"),
     ("state_device", "Input and hidden tensors are not at the same device, found input tensor at {input} and hidden tensor at {hidden}", {"input": "device", "hidden": "device"}, "forward"),
+    # an issue's title cut after its first clause: the devices are not in the text
+    ("state_device_cut", "Input and hidden tensors are not at the same device, found", {}, "forward"),
+    # cuDNN's refusal of a layout or a size it has no kernel for: read in a recurrent frame only
+    ("cudnn_not_supported", "CUDNN_STATUS_NOT_SUPPORTED. This error may appear if you passed in a non-contiguous input.", {}, "forward"),
     ("state_contiguous", "rnn: {state} is not contiguous", {"state": "name"}, "forward"),
     ("cudnn_backward_eval", "cudnn RNN backward can only be called in training mode", {}, "forward"),
     ("kernel_dtype", "\"{kernel}\" not implemented for '{scalar}'", {"kernel": "kernel", "scalar": "scalar"}, "forward"),
@@ -206,9 +213,13 @@ TORCH = _sentences(
     ("unsorted_lengths_cut", "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True", {}, "packing"),
     # torch 1.0's, before enforce_sorted
     ("unsorted_lengths_old", "'lengths' array has to be sorted in decreasing order", {}, "packing"),
+    # torch 0.2 and 0.3's, in Python, without quotes around lengths
+    ("unsorted_lengths_0x", "lengths array has to be sorted in decreasing order", {}, "packing"),
     ("unsorted_lengths", "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.", {}, "packing"),
     ("lengths_count", "Expected `len(lengths)` to be equal to batch_size, but got {got} (batch_size={batch})", {"got": "int", "batch": "int"}, "packing"),
     ("length_not_positive", "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0", {}, "packing"),
+    # torch 0.3's, in Python, in lower case
+    ("length_not_positive_0x", "length of all samples has to be greater than 0, but found an element in 'lengths' that is <=0", {}, "packing"),
     ("lengths_tensor", "'lengths' argument should be a 1D CPU int64 tensor, but got {rank}D {device} {type} tensor", {"rank": "int", "device": "device", "type": "scalar"}, "packing"),
     ("lengths_tensor_cut", "'lengths' argument should be a 1D CPU int64 tensor", {}, "packing"),
     ("empty_pack", "Cannot pack empty tensors.", {}, "packing"),
@@ -221,6 +232,8 @@ TORCH = _sentences(
     ("size_mismatch", "size mismatch for {parameter}: copying a param with shape {checkpoint} from checkpoint, the shape in current model is {model}.", {"parameter": "path", "checkpoint": "size", "model": "size"}, "load"),
     # torch 1.0's: "While copying the parameter named "lstm.weight_ih_l0", whose dimensions ..."
     ("size_mismatch_old", "While copying the parameter named \"{parameter}\", whose dimensions in the model are {model} and whose dimensions in the checkpoint are {checkpoint}", {"parameter": "path", "model": "size", "checkpoint": "size"}, "load"),
+    # torch 0.3 and 0.4's, the parameter's name without quotes
+    ("size_mismatch_0x", "While copying the parameter named {parameter}, whose dimensions in the model are {model} and whose dimensions in the checkpoint are {checkpoint}", {"parameter": "path", "model": "size", "checkpoint": "size"}, "load"),
     ("missing_keys", "Missing key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
     ("unexpected_keys", "Unexpected key(s) in state_dict: {keys}.", {"keys": "keys"}, "load"),
 )  # fmt: skip
@@ -236,7 +249,9 @@ GENERIC = frozenset(
 )  # fmt: skip
 # Sentences of any tensor read only where the text holds a frame of torch's recurrent code
 # (torch/nn/modules/rnn.py, _VF.lstm): a module named, or an argument given, is not enough.
-FRAMED = frozenset({"packed_broadcast", "packed_matmul", "packed_matmul_old"})
+FRAMED = frozenset(
+    {"packed_broadcast", "packed_matmul", "packed_matmul_old", "cudnn_not_supported"}
+)
 # The arguments RNNBase and RNNCellBase check by name in their sentences.
 ARGUMENTS = frozenset(
     {"input_size", "hidden_size", "num_layers", "bias", "batch_first", "proj_size", "dropout",

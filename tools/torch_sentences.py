@@ -72,6 +72,8 @@ SPEC = (
          "the kernel was given another weights list than the module's arguments make"),
     Spec("state_device", "aten", STRINGS, ("tensors are not at the same device, found input tensor at",),
          "the input and the state are on two devices"),
+    Spec("state_device_cut", "aten", STRINGS, ("tensors are not at the same device, found input tensor at",),
+         "the input and the state are on two devices (the sentence cut after its first clause: which is where is not said)"),
     Spec("kernel_dtype_old", "aten", STRINGS, ("^ not implemented for '",),
          "a kernel (AT_DISPATCH) has no version for the dtype, its name unquoted: said of any kernel, about a recurrent layer when the kernel is one"),
     Spec("kernel_dtype", "aten", STRINGS, ("^\" not implemented for '",),
@@ -155,6 +157,47 @@ READ = (
      "provenance": "pytorch/pytorch@00fc08aa616fbdec70496aebee034ac90b083ff4 " + CUDNN + " (WEIGHT_FORMAT_WARN); "
                    "torch/nn/modules/rnn.py:525 RuntimeWarning in a torch 1.0 log (public paste)",
      "proves": "a warning: the weights are not one block of memory (nn.DataParallel, a replaced weight)"},
+    {"id": "cudnn_not_supported", "where": "cudnn", "file": "aten/src/ATen/cudnn/Exceptions.h",
+     "first": "1.0.0", "last": "2.13.0",
+     "source": ["if (status == CUDNN_STATUS_NOT_SUPPORTED) {",
+                'msg << ". This error may appear if you passed in a non-contiguous input.";'],
+     "provenance": "pytorch/pytorch@011849ac86ab80250ccde85534de02dfb4968184 aten/src/ATen/cudnn/Exceptions.h "
+                   "(cudnnCheck; CUDNN_STATUS_NOT_SUPPORTED is cudnnGetErrorString's text); later releases "
+                   "prefix it with 'cuDNN error: ' (AT_CUDNN_CHECK)",
+     "proves": "cuDNN has no kernel for the call as given: in a recurrent frame, most often an input that is not contiguous; also an input too large"},
+)  # fmt: skip
+
+# torch 0.x: no wheel of it is on PyPI any longer (pip lists 1.0.0 as the oldest for every
+# platform), so these wordings are recorded from torch's source as its own tracebacks print it
+# (Python shows the raising line) and as repositories vendor it verbatim, with where each was read.
+OLDER = ("0.2.0", "0.3.0", "0.3.1", "0.4.0", "0.4.1")
+READ_OLDER = (
+    {"id": "unsorted_lengths_0x", "where": "packing", "file": "torch/nn/utils/rnn.py",
+     "first": "0.2.0", "last": "0.3.1",
+     "source": ['if current_length > new_length:  # remember that new_length is the preceding length in the array',
+                'raise ValueError("lengths array has to be sorted in decreasing order")'],
+     "provenance": "torch/nn/utils/rnn.py pack_padded_sequence, lines 78-79 as torch's own traceback prints "
+                   "them in pytorch/pytorch#8026 and OpenNMT/OpenNMT-py#215 (torch 0.2/0.3); torch 0.4 "
+                   "quotes 'lengths' (pytorch/pytorch@2cba72c5fb968eb14cd25bd49edcc67989f6248d "
+                   "torch/nn/_functions/packing.py)",
+     "proves": "pack_padded_sequence's lengths are not decreasing; torch before 1.1 has no enforce_sorted"},
+    {"id": "length_not_positive_0x", "where": "packing", "file": "torch/nn/utils/rnn.py",
+     "first": "0.3.0", "last": "0.3.1",
+     "source": ['raise ValueError("length of all samples has to be greater than 0, "',
+                '"but found an element in \'lengths\' that is <=0")'],
+     "provenance": "torch 0.3's torch/nn/utils/rnn.py pack_padded_sequence, as vendored verbatim in public "
+                   "repositories (search code corpus); torch 0.4 capitalises it "
+                   "(pytorch/pytorch@2cba72c5fb968eb14cd25bd49edcc67989f6248d torch/nn/_functions/packing.py)",
+     "proves": "a sequence of length 0 was packed"},
+    {"id": "size_mismatch_0x", "where": "load_state_dict", "file": MODULE,
+     "first": "0.3.0", "last": "0.4.1",
+     "source": ["raise RuntimeError('While copying the parameter named {}, '",
+                "'whose dimensions in the model are {} and '",
+                "'whose dimensions in the checkpoint are {}.'",
+                ".format(name, own_state[name].size(), param.size()))"],
+     "provenance": "torch 0.3/0.4's Module.load_state_dict (with strict=), as vendored verbatim in public "
+                   "repositories (search code corpus); torch 1.0 quotes the name (size_mismatch_old)",
+     "proves": "a parameter's shape in the checkpoint is not the model's"},
 )  # fmt: skip
 
 
@@ -228,8 +271,10 @@ def catalogue(sources: Path) -> dict[str, Any]:
     return {
         "made_by": "tools/torch_sentences.py",
         "sampled": sampled,
+        "older": list(OLDER),
         "sentences": [entry(spec, found) for spec, found in zip(SPEC, printed, strict=True)]
-        + list(READ),
+        + list(READ)
+        + list(READ_OLDER),
     }
 
 

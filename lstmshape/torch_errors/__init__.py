@@ -18,9 +18,11 @@ from lstmshape.model.why import Explained, WhyResult
 from lstmshape.sentences import FRAMED
 from lstmshape.torch_errors.devices import (
     cudnn_backward_eval,
+    cudnn_not_supported,
     kernel_dtype,
     state_contiguous,
     state_device,
+    state_device_cut,
     weights_not_contiguous,
 )
 from lstmshape.torch_errors.evidence import Evidence
@@ -59,8 +61,8 @@ Explainer = Callable[[Found, Given], Explained]
 # The distinct sentences one text is explained for: a log holds one error or a few, repeated.
 MAX_SENTENCES = 100
 
-# load_state_dict's size mismatches, in today's wording and torch 1.0's, read together.
-_MISMATCHES = ("size_mismatch", "size_mismatch_old")
+# load_state_dict's size mismatches, in today's wording, torch 1.0's and 0.4's, read together.
+_MISMATCHES = ("size_mismatch", "size_mismatch_old", "size_mismatch_0x")
 
 _EXPLAINERS: dict[str, Explainer] = {
     "state_size": state_size,
@@ -86,6 +88,8 @@ _EXPLAINERS: dict[str, Explainer] = {
     "input_dtype_cut": input_dtype,
     "lengths_tensor_cut": lengths_tensor,
     "state_device": state_device,
+    "state_device_cut": state_device_cut,
+    "cudnn_not_supported": cudnn_not_supported,
     "state_contiguous": state_contiguous,
     "weights_not_contiguous": weights_not_contiguous,
     "cudnn_backward_eval": cudnn_backward_eval,

@@ -44,6 +44,44 @@ def state_device(found: Found, given: Given) -> Explained:
     )
 
 
+def state_device_cut(found: Found, given: Given) -> Explained:
+    """``Input and hidden tensors are not at the same device, found``: the sentence cut after its
+    first clause (an issue's title), so which device holds which tensor is not in the text."""
+    text = tr(
+        "The input and the state are on two devices: torch runs a layer's call on one device. "
+        "The text is cut before it names them."
+    )
+    cause = tr(
+        "The state was made without device= (torch.zeros(...) is on the CPU), or the model and "
+        "the input were moved and the state was not."
+    )
+    return found.explained(
+        text, subject="h_0", causes=(Cause("state_device", cause, _TO_DEVICE, True),)
+    )
+
+
+def cudnn_not_supported(found: Found, given: Given) -> Explained:
+    """``CUDNN_STATUS_NOT_SUPPORTED. This error may appear if you passed in a non-contiguous
+    input.`` in a recurrent layer's frame: cuDNN has no kernel for the input as laid out."""
+    text = tr(
+        "cuDNN refused the recurrent layer's call: most often its input is not contiguous in "
+        "memory (made by transpose, permute or a slice), and cuDNN reads it as laid out."
+    )
+    return found.explained(
+        text,
+        subject="input",
+        causes=(Cause("input_not_contiguous", text, "x = x.contiguous()", False),),
+        notes=(
+            _on_a_gpu(),
+            tr(
+                "cuDNN says the same of an input too large for its kernels: if {code} is "
+                "already True, try a smaller batch.",
+                code="x.is_contiguous()",
+            ),
+        ),
+    )
+
+
 def state_contiguous(found: Found, given: Given) -> Explained:
     """``rnn: hx is not contiguous`` (and ``cx``): cuDNN reads the states as laid out."""
     name = "c_0" if found.fields["state"] == "cx" else "h_0"

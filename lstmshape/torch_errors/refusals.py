@@ -59,9 +59,11 @@ _MEANINGS: dict[str, Meaning] = {
 }  # fmt: skip
 # Its first sentence (an issue's title) says the fault whole.
 _MEANINGS["unsorted_lengths_cut"] = _MEANINGS["unsorted_lengths"]
+# torch 0.3's lower-case wording of the same fault.
+_MEANINGS["length_not_positive_0x"] = _MEANINGS["length_not_positive"]
 # torch 1.0 had no enforce_sorted: the batch itself had to be sorted.
-_MEANINGS["unsorted_lengths_old"] = Meaning(
-    N_("pack_padded_sequence was given lengths not in decreasing order: torch 1.0 packs a batch sorted by length only."),
+_MEANINGS["unsorted_lengths_old"] = _MEANINGS["unsorted_lengths_0x"] = Meaning(
+    N_("pack_padded_sequence was given lengths not in decreasing order: torch before 1.1 packs a batch sorted by length only."),
     "unsorted",
     N_("{code}  # then unsort the outputs by the order; torch 1.1 and later take enforce_sorted=False"),
     (("code", "lengths, order = lengths.sort(descending=True); x = x[:, order]"),),
