@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,23 @@ def test_the_packed_tables_keep_every_word_whole_at_80_columns(args: list[str]) 
     words = {word for tensor in report["tensors"].values() for word in tensor["meaning"].split()}
     tokens = set(table.split())
     assert words <= tokens, (sorted(words - tokens), table)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--input 4,3,10 --hidden 20 --layers 2",
+        "--input 5,3,10 --hidden 20 --lengths 5,3,2 --bidirectional",
+        "--module GRU --input 100000,512,4096 --hidden 8192 --layers 4 --bidirectional",
+    ],
+)
+def test_the_tables_fit_80_columns_in_every_language(lang: str, args: str) -> None:
+    # A column of words kept wide enough for its longest word must not push the table past the
+    # terminal: Japanese has no spaces, so only its ASCII runs are words.
+    table = invoke(f"{args} --lang {lang}", columns=80).stdout
+    report = json.loads(invoke(f"{args} --lang {lang} --format json").stdout)
+    assert _widest(table) <= 80, table
+    # Nothing cut at the right edge: every character of every meaning is drawn somewhere.
+    meanings = Counter("".join(t["meaning"] for t in report["tensors"].values()).replace(" ", ""))
+    assert not meanings - Counter(table), (meanings - Counter(table), table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -88,8 +90,7 @@ def _room_for_words(section: Section, width: int) -> bool:
         if i not in prose
     ]
     longest_word = max(
-        (cells(word) for row in section.rows for i in prose for word in row[i].split()),
-        default=0,
+        (cells(w) for row in section.rows for i in prose for w in _words(row[i])), default=0
     )
     left = width - sum(widest) - _SPACING * (len(section.columns) - 1) - 2
     return left >= len(prose) * max(longest_word, MIN_WORDS_WIDTH)
@@ -108,9 +109,18 @@ def _kept_word(section: Section, width: int) -> int | None:
             fixed += max(cells(w) for text in [column, *texts] for w in text.split() or [""])
         elif i != prose[0]:
             fixed += max(cells(text) for text in [column, *texts])
-    longest = max((cells(w) for row in section.rows for w in row[prose[0]].split()), default=0)
+    longest = max((cells(w) for row in section.rows for w in _words(row[prose[0]])), default=0)
     left = width - fixed - _SPACING * (len(section.columns) - 1) - 2
     return min(longest, left) if left > 0 else None
+
+
+# What a line may not break inside: a run of neither spaces nor wide (CJK) characters. Japanese
+# breaks between any two of its characters (broken() below), so only its ASCII runs count.
+_UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
+
+
+def _words(text: str) -> list[str]:
+    return _UNBROKEN.findall(text)
 
 
 def broken(text: str, width: int) -> str:
