@@ -42,23 +42,26 @@ def _endless(n: int) -> str:
     )
 
 
-def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(2):
-        start = time.process_time()
-        find_sentences(text)
-        best = min(best, time.process_time() - start)
-    return best
+def _ratio(small_text: str, large_text: str) -> tuple[float, float]:
+    """The best of five CPU times of each, taken in turn so that a busy moment of the machine
+    falls on both: the ratio then holds on a loaded CI machine too."""
+    best = [float("inf"), float("inf")]
+    for _ in range(5):
+        for i, text in enumerate((small_text, large_text)):
+            start = time.process_time()
+            find_sentences(text)
+            best[i] = min(best[i], time.process_time() - start)
+    return best[0], best[1]
 
 
 @pytest.mark.parametrize("sentence_id", sorted(TORCH))
 def test_every_pattern_is_linear_on_adversarial_text(sentence_id: str) -> None:
-    small, large = (_seconds(_adversarial(TORCH[sentence_id], n)) for n in SIZES)
+    small, large = _ratio(*(_adversarial(TORCH[sentence_id], n) for n in SIZES))
     assert large / small < 3, (sentence_id, small, large)  # quadratic would be 4
 
 
 def test_fields_without_end_are_read_in_linear_time() -> None:
-    small, large = (_seconds(_endless(n)) for n in SIZES)
+    small, large = _ratio(*(_endless(n) for n in SIZES))
     assert large / small < 3, (small, large)
 
 
