@@ -14,23 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lstmshape.checkpoint.records import Inert, OpaqueTensor, TensorRecord
+from lstmshape.kinds import KINDS
 
 Key = str | int
 Scalar = int | float | bool | str
 
 # The attributes nn.RNNBase and the cells keep of their constructor's arguments (torch's names):
-# plain values in the module's __dict__, read as data like the tensors beside them.
-ARGUMENT_ATTRIBUTES = (
-    "input_size",
-    "hidden_size",
-    "num_layers",
-    "bias",
-    "batch_first",
-    "dropout",
-    "bidirectional",
-    "proj_size",
-    "nonlinearity",
-)
+# plain values in the module's __dict__, read as data like the tensors beside them. Every argument
+# any class of the family takes, from the family's one list of them.
+ARGUMENT_ATTRIBUTES = tuple(dict.fromkeys(a for kind in KINDS.values() for a in kind.arguments))
 CLASS = "class"
 """The key of a module's class (the global the pickle names) among its arguments."""
 
