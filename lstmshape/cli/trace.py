@@ -84,45 +84,12 @@ def build_trace(
     from lstmshape.proof import DEFAULT_BUDGET_BYTES
     from lstmshape.reading import read_memory
     from lstmshape.tracing.building import trace_factory
-    from lstmshape.tracing.factory import load_factory, read_input_dtype
+    from lstmshape.tracing.factory import load_factory
 
-    if deploy[1] and not deploy[0]:
-        raise UnreadableValueError(
-            words("{verify} on trace runs {deploy}'s targets; without {deploy} the trace runs "
-                  "torch already.", verify=Arg("verify"), deploy=Arg("deploy")),
-            hint=words("Try {deploy} {verify}.", deploy=Arg("deploy"), verify=Arg("verify")),
-            subject="verify",
-        )  # fmt: skip
-    if not inputs and inputs_function is None:
-        raise UnreadableValueError(
-            words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
-            hint=words("Try {input} {example}.", input=Arg("input"), example=Shown("input", (8, 5))),
-        )  # fmt: skip
-    if inputs_function is not None and dtypes:
-        raise UnreadableValueError(
-            words("{dtype} is for inputs lstmshape makes; {inputs} makes its own.",
-                  dtype=Arg("input_dtype"), inputs=Typed("inputs", inputs_function)),
-            hint=words("Try without {dtype}: the function gives each tensor its dtype.",
-                       dtype=Arg("input_dtype")),
-            subject="input_dtype",
-        )  # fmt: skip
+    _refuse_option_mixes(inputs, dtypes, inputs_function, deploy)
     shapes = [read_shape(text, "input") for text in inputs]
-    kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
-    if len(kinds) not in (1, len(shapes)):
-        raise UnreadableValueError(
-            words(
-                "{dtypes} {dtype} for {inputs} {input}: give one for all, or one each.",
-                dtypes=len(kinds),
-                dtype=Arg("input_dtype"),
-                inputs=len(shapes),
-                input=Arg("input"),
-            ),
-            hint=words("Try {dtype} once, for every input.", dtype=Arg("input_dtype")),
-            subject="input_dtype",
-        )
+    kinds = _input_dtypes(dtypes, len(shapes))
     expected = dict(_read_expectation(text) for text in expect)
-    if len(kinds) == 1:
-        kinds *= len(shapes)
     for text, shape, kind in zip(inputs, shapes, kinds, strict=False):
         _refuse_overflow(text, shape, kind)
     limit = DEFAULT_BUDGET_BYTES if budget is None else read_memory(budget, "budget")
@@ -146,6 +113,55 @@ def build_trace(
 
         trace = deploy_built(trace, built, factory, examples, made, verify=deploy[1])
     return trace.expecting(expected) if expected else trace
+
+
+def _refuse_option_mixes(
+    inputs: tuple[str, ...],
+    dtypes: tuple[str, ...],
+    inputs_function: str | None,
+    deploy: tuple[bool, bool],
+) -> None:
+    """The options that do not go together, or one missing: said before anything is built."""
+    if deploy[1] and not deploy[0]:
+        raise UnreadableValueError(
+            words("{verify} on trace runs {deploy}'s targets; without {deploy} the trace runs "
+                  "torch already.", verify=Arg("verify"), deploy=Arg("deploy")),
+            hint=words("Try {deploy} {verify}.", deploy=Arg("deploy"), verify=Arg("verify")),
+            subject="verify",
+        )  # fmt: skip
+    if not inputs and inputs_function is None:
+        raise UnreadableValueError(
+            words("lstmshape trace needs the shape of the model's input: {input}.", input=Arg("input")),
+            hint=words("Try {input} {example}.", input=Arg("input"), example=Shown("input", (8, 5))),
+        )  # fmt: skip
+    if inputs_function is not None and dtypes:
+        raise UnreadableValueError(
+            words("{dtype} is for inputs lstmshape makes; {inputs} makes its own.",
+                  dtype=Arg("input_dtype"), inputs=Typed("inputs", inputs_function)),
+            hint=words("Try without {dtype}: the function gives each tensor its dtype.",
+                       dtype=Arg("input_dtype")),
+            subject="input_dtype",
+        )  # fmt: skip
+
+
+def _input_dtypes(dtypes: tuple[str, ...], count: int) -> list[str]:
+    """One dtype per input: the one given for all, one each, or float32."""
+    from lstmshape.tracing.factory import read_input_dtype
+
+    kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
+    if len(kinds) not in (1, count):
+        raise UnreadableValueError(
+            words(
+                "{dtypes} {dtype} for {inputs} {input}: give one for all, or one each.",
+                dtypes=len(kinds),
+                dtype=Arg("input_dtype"),
+                inputs=count,
+                input=Arg("input"),
+            ),
+            hint=words("Try {dtype} once, for every input.", dtype=Arg("input_dtype")),
+            subject="input_dtype",
+        )
+    return kinds * count if len(kinds) == 1 else kinds
 
 
 def _worded_for_the_command_line(trace: Trace) -> Trace:
