@@ -150,6 +150,27 @@ def _inert_children(obj: Inert, place: Place, walked: Walked) -> list[tuple[obje
     return children
 
 
+def _submodules(module: object) -> Iterator[tuple[str, object, dict[Any, Any]]]:
+    """A pickled module and each submodule, depth first in torch's order, once each (a module
+    registered twice is walked once): its path without the final dot (``encoder.rnn``; ``""`` for
+    ``module``), the object and its attributes."""
+    seen: set[int] = set()
+    stack: list[tuple[str, object]] = [("", module)]
+    while stack:
+        path, current = stack.pop()
+        state = _module_state(current)
+        if state is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield path, current, state
+        children = [
+            (f"{path}.{name}" if path else name, sub)
+            for name, sub in dict.items(state["_modules"])
+            if isinstance(name, str)
+        ]
+        stack.extend(reversed(children))
+
+
 def _module_state(obj: object) -> dict[Any, Any] | None:
     """The attributes of a pickled ``nn.Module`` (its ``__dict__``), or None if ``obj`` is not one."""
     if not isinstance(obj, Inert):
@@ -172,14 +193,8 @@ def module_tensors(module: Inert) -> list[tuple[str, TensorRecord]] | None:
     if _module_state(module) is None:
         return None
     named: list[tuple[str, TensorRecord]] = []
-    seen: set[int] = set()
-    stack: list[tuple[str, object]] = [("", module)]
-    while stack:
-        prefix, current = stack.pop()
-        state = _module_state(current)
-        if state is None or id(current) in seen:
-            continue
-        seen.add(id(current))
+    for path, _, state in _submodules(module):
+        prefix = f"{path}." if path else ""
         buffers = state.get("_buffers")
         skipped = state.get("_non_persistent_buffers_set")
         for table, left_out in ((state["_parameters"], ()), (buffers, skipped)):
@@ -191,12 +206,6 @@ def module_tensors(module: Inert) -> list[tuple[str, TensorRecord]] | None:
                     and isinstance(tensor, TensorRecord)
                     and not (isinstance(left_out, (set, frozenset)) and name in left_out)
                 ]
-        children = [
-            (f"{prefix}{name}.", sub)
-            for name, sub in dict.items(state["_modules"])
-            if isinstance(name, str)
-        ]
-        stack.extend(reversed(children))
     return named
 
 
@@ -205,14 +214,7 @@ def module_arguments(module: Inert) -> dict[str, dict[str, Scalar]]:
     ``dropout``, ``nonlinearity``...), by the prefix of its keys without the dot (``encoder.rnn``;
     ``""`` for the module itself), with its class under :data:`CLASS`; only plain values."""
     found: dict[str, dict[str, Scalar]] = {}
-    seen: set[int] = set()
-    stack: list[tuple[str, object]] = [("", module)]
-    while stack:
-        name, current = stack.pop()
-        state = _module_state(current)
-        if state is None or id(current) in seen:
-            continue
-        seen.add(id(current))
+    for name, current, state in _submodules(module):
         read = {
             key: value
             for key in ARGUMENT_ATTRIBUTES
@@ -220,9 +222,4 @@ def module_arguments(module: Inert) -> dict[str, dict[str, Scalar]]:
         }
         if read and isinstance(current, Inert):
             found[name] = {CLASS: current.global_name, **read}
-        stack.extend(
-            (f"{name}.{sub}" if name else sub, child)
-            for sub, child in dict.items(state["_modules"])
-            if isinstance(sub, str)
-        )
     return found
