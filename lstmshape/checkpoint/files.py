@@ -46,6 +46,14 @@ def first_five(problems: list[Words]) -> list[Text]:
     return shown
 
 
+def missing(path: str) -> CheckpointError:
+    """The error for a path where there is no file."""
+    return problem(
+        words("{path}: no such file.", path=path),
+        hint=words("Try the path of a checkpoint file."),
+    )
+
+
 def unreadable(path: str, error: OSError) -> CheckpointError:
     """The error for a file or folder the system will not let lstmshape read."""
     return problem(
@@ -59,10 +67,7 @@ def open_checkpoint(path: str) -> tuple[IO[bytes], int]:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise problem(
-            words("{path}: no such file.", path=path),
-            hint=words("Try the path of a checkpoint file."),
-        ) from None
+        raise missing(path) from None
     except OSError as error:
         raise unreadable(path, error) from None
     if stat.S_ISDIR(info.st_mode):

@@ -11,7 +11,14 @@ import os
 from collections.abc import Callable
 
 from lstmshape.checkpoint.contents import Contents, StateDict, StoredTensor
-from lstmshape.checkpoint.files import MAX_HEADER, MIB, first_five, problem, unreadable
+from lstmshape.checkpoint.files import (
+    MAX_HEADER,
+    MIB,
+    first_five,
+    missing,
+    problem,
+    unreadable,
+)
 from lstmshape.words import Words, verbatim, words
 
 INDEX_SUFFIX = ".index.json"
@@ -97,10 +104,7 @@ def _weight_map(index: str) -> dict[str, str]:
         with open(index, "rb") as file:
             data = json.loads(file.read(MAX_HEADER).decode("utf-8"))
     except FileNotFoundError:
-        raise problem(
-            words("{path}: no such file.", path=index),
-            hint=words("Try the path of a checkpoint file."),
-        ) from None
+        raise missing(index) from None
     except OSError as error:
         raise unreadable(index, error) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
