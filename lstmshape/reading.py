@@ -20,6 +20,7 @@ from typing import Any
 from lstmshape.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import number
 from lstmshape.kinds import KINDS, ModuleKind, kind_named
 from lstmshape.parameters import INT64_MAX, PARAMETER_NAME
 from lstmshape.words import Arg, Fix, Part, Text, Typed, fix, words
@@ -148,7 +149,7 @@ def _cut(token: str) -> str:
         "{start}...{end} ({count} characters)",
         start=token[:12],
         end=token[-12:],
-        count=f"{len(token):,}",
+        count=number(len(token)),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from lstmshape.errors import CheckpointError
+from lstmshape.i18n.numbers import number
 from lstmshape.words import Text, Words, words
 
 MIB = 2**20
@@ -42,7 +43,7 @@ def first_five(problems: list[Words]) -> list[Text]:
     """The first five problems, and how many more there are."""
     shown: list[Text] = list(problems[:5])
     if len(problems) > 5:
-        shown.append(words("and {count} more", count=f"{len(problems) - 5:,}"))
+        shown.append(words("and {count} more", count=number(len(problems) - 5)))
     return shown
 
 
@@ -120,7 +121,7 @@ def detect(path: str, file: IO[bytes], size: int) -> str:
             "in all).",
             path=path,
             bytes=shown,
-            size=f"{size:,}",
+            size=number(size),
         ),
         details=[
             words(

@@ -14,6 +14,7 @@ from lstmshape.checkpoint.unpickler import PICKLE_FAULTS, SafeUnpickler
 from lstmshape.checkpoint.walk import Walked, walk
 from lstmshape.errors import CheckpointError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import number
 from lstmshape.words import Text, Words, words
 
 
@@ -57,7 +58,7 @@ def over_budget(path: str, what: str, error: OverBudget) -> CheckpointError:
     """The error for a pickle that asks for more than lstmshape builds of one: no checkpoint does."""
     return problem(
         words(
-            _BUDGETED[error.what], path=path, what=what, limit=f"{error.limit:,}"
+            _BUDGETED[error.what], path=path, what=what, limit=number(error.limit)
         ),  # i18n: extracted where made
         details=[
             words(
@@ -156,13 +157,13 @@ def _described(root: object) -> str:
             return tr("an empty dict")
         keys = ", ".join(repr(k) for k in list(root)[:5]) + (", ..." if len(root) > 5 else "")
         if len(root) == 1:
-            return tr("a dict of {count} entry ({keys})", count=f"{len(root):,}", keys=keys)
-        return tr("a dict of {count} entries ({keys})", count=f"{len(root):,}", keys=keys)
+            return tr("a dict of {count} entry ({keys})", count=number(len(root)), keys=keys)
+        return tr("a dict of {count} entries ({keys})", count=number(len(root)), keys=keys)
     kind = type(root).__name__
     if isinstance(root, (list, tuple, set)):
         if len(root) == 1:
-            return tr("a {type} of {count} item", type=kind, count=f"{len(root):,}")
-        return tr("a {type} of {count} items", type=kind, count=f"{len(root):,}")
+            return tr("a {type} of {count} item", type=kind, count=number(len(root)))
+        return tr("a {type} of {count} items", type=kind, count=number(len(root)))
     return tr("a {type}", type=kind)
 
 
@@ -192,7 +193,7 @@ def storage_problems(
             continue
         has = available.get(storage.key)
         start = storage.view_offset * ITEMSIZE[storage.dtype]
-        place, nbytes = where.format(key=storage.key), f"{storage.nbytes:,}"
+        place, nbytes = where.format(key=storage.key), number(storage.nbytes)
         if has is None:
             problems.append(
                 words("{name}: its data ({place}) is not in the file", name=name, place=place)
@@ -203,7 +204,7 @@ def storage_problems(
                     "{name}: {place} holds {has} bytes of the {nbytes} its storage has",
                     name=name,
                     place=place,
-                    has=f"{has:,}",
+                    has=number(has),
                     nbytes=nbytes,
                 )
             )
@@ -214,7 +215,7 @@ def storage_problems(
                     "refuses a record of another size",
                     name=name,
                     place=place,
-                    has=f"{has:,}",
+                    has=number(has),
                     nbytes=nbytes,
                 )
             )
@@ -238,7 +239,7 @@ def refuse_damaged(path: str, problems: list[Words]) -> None:
     """Refuse a file whose tensors' data is missing: torch.load fails on it too."""
     if not problems:
         return
-    count = f"{len(problems):,}"
+    count = number(len(problems))
     raise problem(
         words(
             "{path}: the file lacks the data of {count} tensor storages: it is cut short or "

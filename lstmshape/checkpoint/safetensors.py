@@ -21,6 +21,7 @@ from lstmshape.checkpoint.files import (
     problem,
 )
 from lstmshape.errors import CheckpointError
+from lstmshape.i18n.numbers import decimal, number
 from lstmshape.words import Words, words
 
 _HINT = words("Try saving it again with safetensors ({code}).", code="safetensors.torch.save_file")
@@ -35,8 +36,8 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
             words(
                 "{path}: the header length says {length} bytes, but {size} follow it.",
                 path=path,
-                length=f"{length:,}",
-                size=f"{size - 8:,}",
+                length=number(length),
+                size=number(size - 8),
             ),
             details=[
                 words(
@@ -54,7 +55,7 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
                 "{path}: the header length says {length} bytes: more than the {limit} MiB "
                 "lstmshape reads of a header.",
                 path=path,
-                length=f"{length:,}",
+                length=number(length),
                 limit=MAX_SAFETENSORS_READ // MIB,
             ),
             details=[
@@ -62,7 +63,7 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
                     "A header takes about 100 bytes a tensor: {limit} MiB is some {count} "
                     "tensors, and reading a larger one would let the file set lstmshape's memory.",
                     limit=MAX_SAFETENSORS_READ // MIB,
-                    count=f"{MAX_SAFETENSORS_READ // 100_000 * 1000:,}",
+                    count=number(MAX_SAFETENSORS_READ // 100_000 * 1000),
                 )
             ],
             hint=words("Try a shard of the checkpoint, or report the file if it is one."),
@@ -73,8 +74,8 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
                 "{path}: the header length says {length} bytes: more than safetensors allows "
                 "({limit}).",
                 path=path,
-                length=f"{length:,}",
-                limit=f"{MAX_SAFETENSORS_HEADER:,}",
+                length=number(length),
+                limit=number(MAX_SAFETENSORS_HEADER),
             ),
             hint=_HINT,
         )
@@ -169,9 +170,9 @@ def _entry(key: str, entry: object, problems: list[Words]) -> tuple[int, int, St
                 key=key,
                 dtype=code,
                 shape=str(tuple(shape)),
-                takes=f"{nbytes:,}" if not rest else f"{nbytes:,}.{rest * 125:03d}".rstrip("0"),
+                takes=number(nbytes) if not rest else decimal(nbytes + rest / 8, 3).rstrip("0"),
                 offsets=f"[{begin}, {end}]",
-                holds=f"{end - begin:,}",
+                holds=number(end - begin),
             )
         )
         return None
@@ -202,12 +203,12 @@ def _layout(tensors: list[tuple[int, int, StoredTensor]], data_size: int) -> lis
                 words(
                     "{key}: its data starts at byte {begin} of the data, not {expected}",
                     key=tensor.key,
-                    begin=f"{begin:,}",
-                    expected=f"{expected:,}",
+                    begin=number(begin),
+                    expected=number(expected),
                 )
             ]
         expected = end
-    sizes = {"expected": f"{expected:,}", "size": f"{data_size:,}"}
+    sizes = {"expected": number(expected), "size": number(data_size)}
     if expected > data_size:
         return [
             words(

@@ -19,6 +19,7 @@ from lstmshape.checkpoint.files import (
     problem,
     unreadable,
 )
+from lstmshape.i18n.numbers import number
 from lstmshape.words import Words, verbatim, words
 
 INDEX_SUFFIX = ".index.json"
@@ -97,7 +98,7 @@ def _weight_map(index: str) -> dict[str, str]:
                     "{path}: the index is {size} bytes: more than the {limit} MiB lstmshape "
                     "reads of a header.",
                     path=index,
-                    size=f"{size:,}",
+                    size=number(size),
                     limit=MAX_HEADER // MIB,
                 )
             )
@@ -147,7 +148,7 @@ def _refuse_missing(index: str, shards: list[str]) -> None:
             words(
                 "{path}: the index names {count} shard files that are not beside it.",
                 path=index,
-                count=f"{len(missing):,}",
+                count=number(len(missing)),
             ),
             details=first_five([verbatim(os.path.basename(m)) for m in missing]),
             hint=words("Try downloading every shard the index names into its folder."),
@@ -183,7 +184,7 @@ def _check_weight_map(
             words(
                 "{path}: the index names {count} keys that no shard holds.",
                 path=index,
-                count=f"{len(missing):,}",
+                count=number(len(missing)),
             ),
             details=first_five(
                 [words("{key} (in {shard})", key=k, shard=weight_map[k]) for k in missing]

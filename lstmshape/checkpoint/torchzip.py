@@ -22,6 +22,7 @@ from lstmshape.checkpoint.pickled import (
     storage_problems,
 )
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.words import words
 
 # zipfile's end record, as its _EndRecData gives it: the directory's size and the record's place.
@@ -121,8 +122,8 @@ def _data_pkl(
         names = list(members)
         listed = ", ".join(names[:4])
         if len(names) > 4:
-            listed = tr("{names} and {count} more", names=listed, count=f"{len(names) - 4:,}")
-        count = f"{len(members):,}"
+            listed = tr("{names} and {count} more", names=listed, count=number(len(names) - 4))
+        count = number(len(members))
         raise problem(
             words("{path}: a zip without {member}: not a torch.save file.", path=path,
                   member=f"{name}/data.pkl"),
@@ -163,7 +164,7 @@ def _too_large(path: str, what: str, size: int, limit: int = MAX_HEADER) -> Exce
             "header.",
             path=path,
             what=what,
-            size=f"{size:,}",
+            size=number(size),
             limit=limit // MIB,
         ),
         details=[NOT_A_STATE_DICT],
@@ -184,7 +185,7 @@ def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
                   path=path),
             details=[
                 words("It is {size} bytes; a zip's table of contents is at its end.",
-                      size=f"{size:,}")
+                      size=number(size))
             ],
             hint=_DAMAGED_HINT,
         )  # fmt: skip
@@ -201,9 +202,9 @@ def _check_directory_size(path: str, file: IO[bytes], size: int) -> None:
                 "{path}: the zip's table of contents ({count} bytes) would start at byte "
                 "{start}, outside the file ({size} bytes).",
                 path=path,
-                count=f"{directory:,}",
-                start=f"{start:,}",
-                size=f"{size:,}",
+                count=number(directory),
+                start=number(start),
+                size=number(size),
             ),
             hint=_DAMAGED_HINT,
         )

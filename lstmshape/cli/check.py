@@ -15,6 +15,7 @@ from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.check import Outcome
 
 
@@ -47,7 +48,7 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
         print_lines(err, outcome.error_lines(failure, voice))
     if len(checked.failures) > FAILURES_EXPLAINED:
         more = len(checked.failures) - FAILURES_EXPLAINED
-        said = tr("... and {count} more failures, each in the table above.", count=f"{more:,}")
+        said = tr("... and {count} more failures, each in the table above.", count=number(more))
         err.print(Text(said), soft_wrap=True)
     return max((failure.exit_code for _, failure in checked.failures), default=0)
 

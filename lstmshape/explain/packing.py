@@ -21,6 +21,7 @@ from lstmshape.explain.packed_checks import (
 from lstmshape.explain.packed_notes import packed_notes
 from lstmshape.explain.sequence import sequence_facts, sequence_symbols, sequence_tensors
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.report import Dim, Packing, Report, Symbol, Tensor
 from lstmshape.model.text import LENGTH, SEQUENCE, STEP, a_module, counted, format_shape
 from lstmshape.parameters import listed_parameters
@@ -79,7 +80,7 @@ def _packed_tensors(
     summed = (
         " + ".join(map(str, packing.lengths))
         if len(packing.lengths) <= 12
-        else tr("sum of {count} lengths", count=f"{len(packing.lengths):,}")
+        else tr("sum of {count} lengths", count=number(len(packing.lengths)))
     )
     total = Dim("sum(lengths)", packing.total, summed)
     longest = Dim("max(lengths)", packing.longest, f"max{format_shape(packing.lengths)}")
@@ -243,9 +244,9 @@ def _too_long(spec: ModuleSpec, lengths: Sequence[int], layout: Layout) -> Tenso
                 "that are not there.",
                 length=layout.length,
                 step=counted(layout.length, *STEP),
-                rows=f"{rows:,}",
-                total=f"{packing.total:,}",
-                longest=f"{packing.longest:,}",
+                rows=number(rows),
+                total=number(packing.total),
+                longest=number(packing.longest),
             )
         ],
         torch_says=_missing_rows(spec, packing, rows),

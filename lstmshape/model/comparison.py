@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lstmshape.errors import ConfigMismatchError, ExpectationError, LstmShapeError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.contract import JSONDict
 from lstmshape.model.inspection import said_already, top_level
 from lstmshape.model.text import format_shape
@@ -204,7 +205,7 @@ def _renamed(comparison: Comparison) -> LstmShapeError:
         details.append(
             words(
                 "Renamed, {count} keys still differ: {keys}.",
-                count=f"{len(rename.keys_left):,}",
+                count=number(len(rename.keys_left)),
                 keys=shown,
             )
         )
@@ -243,7 +244,7 @@ def _differs(comparison: Comparison, module: ModuleComparison) -> LstmShapeError
         said = tr("{said}; {more}", said=said, more=one) if said else one
     shown = [d.text() for d in module.parameters[:6]]
     if len(module.parameters) > 6:
-        shown.append(tr("and {count} more", count=f"{len(module.parameters) - 6:,}"))
+        shown.append(tr("and {count} more", count=number(len(module.parameters) - 6)))
     return ConfigMismatchError(
         words("{name}: {said}.", name=name, said=said)
         if said

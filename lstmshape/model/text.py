@@ -65,16 +65,11 @@ def _items(values: tuple[int, ...]) -> str:
 
 
 def size_text(nbytes: int) -> str:
-    """Bytes as people read them: ``640 B``, ``23.1 KiB``, ``402.7 GiB`` (binary units)."""
-    if nbytes < 1024:
-        return f"{nbytes:,} B"
-    value = float(nbytes)
-    units = ("KiB", "MiB", "GiB", "TiB", "PiB")
-    for unit in units[:-1]:
-        value /= 1024
-        if value < 1024:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1024:,.1f} {units[-1]}"
+    """Bytes as people read them, in the language's form: ``640 B``, ``23.1 KiB``, ``23,1 Kio``
+    (binary units; lstmshape.i18n.numbers.size)."""
+    from lstmshape.i18n.numbers import size
+
+    return size(nbytes)
 
 
 def aligned(rows: list[tuple[str, ...]]) -> list[str]:

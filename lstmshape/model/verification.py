@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lstmshape.i18n import N_, language, speaking, tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.contract import JSONDict
 
 # Tolerance of the numerical checks a verification runs (times the largest value compared, when
@@ -59,8 +60,8 @@ class Substitution:
         return tr(
             "{symbol}={ran} instead of {value}",
             symbol=self.symbol,
-            ran=f"{self.ran:,}",
-            value=f"{self.value:,}",
+            ran=number(self.ran),
+            value=number(self.value),
         )
 
     def to_dict(self) -> JSONDict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.kinds import ModuleKind
 from lstmshape.spec import ModuleSpec
 
@@ -105,7 +106,7 @@ def _layers_line(first: int, last: int) -> str:
     return tr(
         "no parameter of layers {first} to {last} (missing: every weight and bias of them)",
         first=first,
-        last=f"{last:,}",
+        last=number(last),
     )
 
 
@@ -113,7 +114,7 @@ def _listed(names: tuple[str, ...], most: int = 8) -> str:
     if len(names) <= most:
         return ", ".join(names)
     return tr(
-        "{names} and {count} more", names=", ".join(names[:most]), count=f"{len(names) - most:,}"
+        "{names} and {count} more", names=", ".join(names[:most]), count=number(len(names) - most)
     )
 
 

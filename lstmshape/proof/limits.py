@@ -11,6 +11,7 @@ from math import prod
 
 from lstmshape.explain.layout import Layout
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.report import Report
 from lstmshape.model.text import size_text
 from lstmshape.proof.numerics import LOOP_STEPS
@@ -123,21 +124,21 @@ def too_slow_for_real(report: Report) -> str:
     if matmul_macs(report) > REAL_MACS:
         return tr(
             "{macs} multiply-accumulates, over the {most} of a quick run",
-            macs=f"{matmul_macs(report):,}",
-            most=f"{REAL_MACS:,}",
+            macs=number(matmul_macs(report)),
+            most=number(REAL_MACS),
         )
     steps = time_steps(report) * layers_run(report)
     if steps > REAL_STEPS:
         return tr(
             "{steps} steps (time steps × layers × directions), over the {most} of a quick run",
-            steps=f"{steps:,}",
-            most=f"{REAL_STEPS:,}",
+            steps=number(steps),
+            most=number(REAL_STEPS),
         )
     if layers_run(report) > REAL_LAYERS:
         return tr(
             "{layers} layers × directions, over the {most} of a quick run",
-            layers=f"{layers_run(report):,}",
-            most=f"{REAL_LAYERS:,}",
+            layers=number(layers_run(report)),
+            most=number(REAL_LAYERS),
         )
     return ""
 

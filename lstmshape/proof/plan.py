@@ -21,6 +21,7 @@ from math import ceil, prod
 from lstmshape.errors import VerifyBudgetError
 from lstmshape.explain import explain_spec
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import decimal, number
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
 from lstmshape.model.verification import Substitution
@@ -101,7 +102,7 @@ def plan(
         "on fake tensors torch's {module} steps through the time steps in Python, about 2 ms per "
         "step, layer and direction: L={length} would take about {duration}",
         module=_stepping(report),
-        length=f"{length:,}",
+        length=number(length),
         duration=_duration(length * steps_per_time * 0.002),
     )
     runs = [
@@ -147,7 +148,7 @@ def _fewer_layers(report: Report, most: int) -> Substitution | None:
             "with the square of num_layers: num_layers={count} would take about {duration}; "
             "every layer after the first has the same shapes",
             module=spec.kind.name,
-            count=f"{spec.num_layers:,}",
+            count=number(spec.num_layers),
             duration=_duration(seconds),
         ),
     )
@@ -310,8 +311,8 @@ def _packed_hint(report: Report, budget: int) -> Words:
             "Try {verify} with shorter sequences: max(lengths) × layers × directions at most "
             "{most} (here {steps}); the rules do not depend on the lengths.",
             verify=Arg("verify"),
-            most=f"{REAL_STEPS:,}",
-            steps=f"{steps:,}",
+            most=number(REAL_STEPS),
+            steps=number(steps),
         )
     if too_slow_for_real(report):
         return words(
@@ -336,7 +337,7 @@ def _memory_at_least(nbytes: int) -> str:
 
 def _duration(seconds: float) -> str:
     if seconds < 120:
-        return tr("{seconds} s", seconds=f"{seconds:.0f}")
+        return tr("{seconds} s", seconds=decimal(seconds, 0))
     if seconds < 7200:
-        return tr("{minutes} min", minutes=f"{seconds / 60:.0f}")
-    return tr("{hours} h", hours=f"{seconds / 3600:,.0f}")
+        return tr("{minutes} min", minutes=decimal(seconds / 60, 0))
+    return tr("{hours} h", hours=decimal(seconds / 3600, 0))

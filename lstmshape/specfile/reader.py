@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n.numbers import number
 from lstmshape.kinds import LSTM, ModuleKind
 from lstmshape.parameters import PARAMETER_NAME
 from lstmshape.reading import read_module, tensor_name
@@ -81,9 +82,9 @@ def _problems_error(path: Path, problems: list[Words]) -> SpecFileError:
     """Every problem of the file in one error, the first PROBLEMS_LISTED listed."""
     shown = problems[:PROBLEMS_LISTED]
     if len(problems) > PROBLEMS_LISTED:
-        more = f"{len(problems) - PROBLEMS_LISTED:,}"
+        more = number(len(problems) - PROBLEMS_LISTED)
         shown.append(words("... and {count} more problems.", count=more))
-    said = {"path": str(path), "count": f"{len(problems):,}"}
+    said = {"path": str(path), "count": number(len(problems))}
     return SpecFileError(
         words("{path}: {count} problems in the spec file.", **said)
         if len(problems) > 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import digits, number
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.section import Section, listed_layers
 
@@ -19,7 +20,7 @@ def cost_sections(cost: Cost) -> list[Section]:
 
 def _parameters(cost: Cost) -> Section:
     def row(label: str, parameters: int, weights: int) -> tuple[str, ...]:
-        return (label, f"{parameters:,}", size_text(parameters * cost.itemsize), f"{weights:,}")
+        return (label, number(parameters), size_text(parameters * cost.itemsize), number(weights))
 
     last = cost.layers[-1].layer
     shown = set(listed_layers(last + 1))
@@ -148,5 +149,5 @@ def _count(n: int) -> str:
     """``67,200``; from a million on, with its order of magnitude: ``3,454,186,045,440 (3.45 T)``."""
     for scale, unit in _SI:
         if n >= scale:
-            return f"{n:,} ({n / scale:.3g} {unit})"
-    return f"{n:,}"
+            return f"{number(n)} ({digits(f'{n / scale:.3g}')} {unit})"
+    return number(n)

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from lstmshape.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.comparison import Comparison, shape_or_missing
 from lstmshape.model.inspection import (
     CheckpointGroup,
@@ -114,7 +115,7 @@ def _format(inspection: Inspection) -> str:
     said = tr(FORMATS[inspection.format])  # i18n: extracted where made
     if not inspection.shards:
         return said
-    return tr("{format} in {count} shards", format=said, count=f"{len(inspection.shards):,}")
+    return tr("{format} in {count} shards", format=said, count=number(len(inspection.shards)))
 
 
 def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
@@ -125,10 +126,10 @@ def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
     return list(dict.fromkeys(found))
 
 
-def _count(number: int, one: str, many: str) -> str:
+def _count(n: int, one: str, many: str) -> str:
     """``1 tensor``, ``14 tensors``: ``one`` and ``many`` are messages with a ``{count}``."""
-    said = one if number == 1 else many
-    return tr(said, count=f"{number:,}")  # i18n: extracted where made
+    said = one if n == 1 else many
+    return tr(said, count=number(n))  # i18n: extracted where made
 
 
 def inspection_sections(inspection: Inspection) -> list[Section]:
@@ -186,7 +187,7 @@ def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     the title says which state_dict it is in."""
     caption = tr(
         "total {count} parameters, {size} in {dtypes}",
-        count=f"{module.num_parameters:,}",
+        count=number(module.num_parameters),
         size=size_text(module.nbytes),
         dtypes=", ".join(module.dtypes),
     )
@@ -226,7 +227,7 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
         from lstmshape.model.inspection import StoredParameter
 
         assert isinstance(p, StoredParameter)
-        return (p.name, format_shape(p.shape), p.dtype, p.rows, f"{p.numel:,}")
+        return (p.name, format_shape(p.shape), p.dtype, p.rows, number(p.numel))
 
     layers = 1 if module.spec.kind.is_cell else module.spec.num_layers
     if len(listed_layers(layers)) == layers:
@@ -238,8 +239,8 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
             tr("... layers 2 to {last}", last=layers - 2),
             tr("as layer 1"),
             ", ".join(dict.fromkeys(p.dtype for p in middle)),
-            tr("{count} parameters", count=f"{len(middle):,}"),
-            f"{sum(p.numel for p in middle):,}",
+            tr("{count} parameters", count=number(len(middle))),
+            number(sum(p.numel for p in middle)),
         ),
         *(row(p) for p in module.parameters if p.layer == layers - 1),
     )

@@ -7,6 +7,7 @@ no two formats can disagree on a number.
 from __future__ import annotations
 
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.report import Report
 from lstmshape.model.text import format_shape
 from lstmshape.parameters import Parameter, omitted
@@ -55,7 +56,7 @@ def sections(report: Report) -> list[Section]:
             _parameter_rows(report),
             caption=tr(
                 "total {count} = {sum}",
-                count=f"{report.num_parameters:,}",
+                count=number(report.num_parameters),
                 sum=f"sum(p.numel() for p in {report.module.lower()}.parameters())",
             ),
             numeric=(3,),
@@ -92,8 +93,8 @@ def sections(report: Report) -> list[Section]:
     if verification is not None:
         from lstmshape.views.verify_sections import run_section  # only a verified report has these
 
-        for number, run in enumerate(verification.runs, 1):
-            out.append(run_section(run, number, len(verification.runs)))
+        for index, run in enumerate(verification.runs, 1):
+            out.append(run_section(run, index, len(verification.runs)))
     if report.deploy is not None:
         from lstmshape.views.deploy_sections import deploy_sections  # only with deploy=True
 
@@ -105,7 +106,7 @@ def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
     """Every parameter of a short stack; layers 0, 1 and the last of a deep one."""
 
     def row(p: Parameter) -> tuple[str, ...]:
-        return (p.name, format_shape(p.shape), p.rows, f"{p.numel:,}")
+        return (p.name, format_shape(p.shape), p.rows, number(p.numel))
 
     layers = report.spec.num_layers
     left_out = omitted(report.spec, LAYERS_LISTED)
@@ -116,8 +117,8 @@ def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:
         (
             tr("... layers 2 to {last}", last=layers - 2),
             tr("as layer 1"),
-            tr("{count} parameters", count=f"{left_out.parameter_count:,}"),
-            f"{left_out.numel:,}",
+            tr("{count} parameters", count=number(left_out.parameter_count)),
+            number(left_out.numel),
         ),
         *(row(p) for p in report.parameters if p.layer == layers - 1),
     )

@@ -8,6 +8,7 @@ of the report like the others: the tests execute it with torch for random config
 from __future__ import annotations
 
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.cost import Cost
 from lstmshape.model.report import Fact, Packing, Report, Tensor
 from lstmshape.model.text import format_shape, size_text
@@ -100,21 +101,21 @@ def cost_comments(cost: Cost) -> list[str]:
         + tr(
             "Cost in {dtype}: {count} parameters ({size}); forward returns {returned}.",
             dtype=cost.dtype,
-            count=f"{cost.num_parameters:,}",
+            count=number(cost.num_parameters),
             size=size_text(cost.parameter_bytes),
             returned=size_text(cost.returned_bytes),
         ),
         "# "
         + tr(
             "Work: {macs} MACs of matrix multiplies ({flops} FLOPs),",
-            macs=f"{cost.macs:,}",
-            flops=f"{cost.flops:,}",
+            macs=number(cost.macs),
+            flops=number(cost.flops),
         ),
         "#   "
         + tr(
             "{biases} bias additions, {elementwise} element-wise operations.",
-            biases=f"{cost.bias_additions:,}",
-            elementwise=f"{cost.elementwise_operations:,}",
+            biases=number(cost.bias_additions),
+            elementwise=number(cost.elementwise_operations),
         ),
     ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import number
 from lstmshape.model.text import cells, format_shape
 from lstmshape.model.verification import FactCheck, Run, Verification
 from lstmshape.views.section import Section
@@ -19,7 +20,7 @@ _TITLES = {"real": N_("real tensors"), "shape-only": N_("shape-only (fake tensor
 _RAN = {"real": N_("real tensors"), "shape-only": N_("shape-only (fake) tensors")}
 
 
-def run_section(run: Run, number: int, runs: int) -> Section:
+def run_section(run: Run, index: int, runs: int) -> Section:
     rows = [
         (t.name, format_shape(t.computed), format_shape(t.torch), _verdict(t.ok))
         for t in run.tensors
@@ -27,8 +28,8 @@ def run_section(run: Run, number: int, runs: int) -> Section:
     rows.append(
         (
             tr("parameters: names, shapes, total"),
-            f"{run.num_parameters:,}",
-            f"{run.torch_num_parameters:,}",
+            number(run.num_parameters),
+            number(run.torch_num_parameters),
             _verdict(run.parameters_ok),
         )
     )
@@ -40,7 +41,7 @@ def run_section(run: Run, number: int, runs: int) -> Section:
     title = (
         tr(
             "Verified with torch {number} of {runs}: {method}",
-            number=number,
+            number=index,
             runs=runs,
             method=method,
         )
@@ -158,7 +159,7 @@ def _disagreements(run: Run) -> list[str]:
         if not t.ok
     ]
     if not run.parameters_ok or run.num_parameters != run.torch_num_parameters:
-        said = {"count": f"{run.num_parameters:,}", "torch": f"{run.torch_num_parameters:,}"}
+        said = {"count": number(run.num_parameters), "torch": number(run.torch_num_parameters)}
         found.append(
             tr("the parameters ({count}, torch {torch}; names and shapes agree)", **said)
             if run.parameters_ok

@@ -1,0 +1,58 @@
+"""CLDR locale data for lstmshape's languages, written by tools/cldr_table.py from Babel
+2.18.0 (CLDR's number symbols, byte unit and list patterns): do not edit.
+"""
+
+LOCALE_DATA: dict[str, dict[str, str]] = {
+    "en": {
+        "decimal": ".",
+        "group": ",",
+        "minus": "-",
+        "byte": "B",
+        "unit_space": " ",
+        "list_two": "{0} and {1}",
+        "list_start": "{0}, {1}",
+        "list_middle": "{0}, {1}",
+        "list_end": "{0}, and {1}",
+        "or_two": "{0} or {1}",
+        "or_end": "{0}, or {1}",
+    },
+    "ja": {
+        "decimal": ".",
+        "group": ",",
+        "minus": "-",
+        "byte": "B",
+        "unit_space": " ",
+        "list_two": "{0}\u3001{1}",
+        "list_start": "{0}\u3001{1}",
+        "list_middle": "{0}\u3001{1}",
+        "list_end": "{0}\u3001{1}",
+        "or_two": "{0}\u307e\u305f\u306f{1}",
+        "or_end": "{0}\u3001\u307e\u305f\u306f{1}",
+    },
+    "fr": {
+        "decimal": ",",
+        "group": "\u202f",
+        "minus": "-",
+        "byte": "o",
+        "unit_space": "\u202f",
+        "list_two": "{0} et {1}",
+        "list_start": "{0}, {1}",
+        "list_middle": "{0}, {1}",
+        "list_end": "{0} et {1}",
+        "or_two": "{0} ou {1}",
+        "or_end": "{0} ou {1}",
+    },
+    "es": {
+        "decimal": ",",
+        "group": ".",
+        "minus": "-",
+        "byte": "B",
+        "unit_space": " ",
+        "list_two": "{0} y {1}",
+        "list_start": "{0}, {1}",
+        "list_middle": "{0}, {1}",
+        "list_end": "{0} y {1}",
+        "or_two": "{0} o {1}",
+        "or_end": "{0} o {1}",
+    },
+}

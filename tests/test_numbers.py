@@ -1,0 +1,104 @@
+"""Numbers, sizes and lists in each language's form, held to CLDR through Babel itself.
+
+lstmshape formats from a small table of CLDR data (lstmshape/i18n/cldr.py, written by
+tools/cldr_table.py) rather than importing Babel on every run: here every form it writes is
+compared with Babel's over a random sample of numbers, in every language.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from babel.units import format_unit
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lstmshape.i18n import LANGUAGES, speaking
+from lstmshape.i18n.cldr import LOCALE_DATA
+from lstmshape.i18n.numbers import decimal, enumerated, listed, number, size
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_table_is_what_babel_says() -> None:
+    """The shipped table is the one tools/cldr_table.py writes from the Babel the tests pin."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "cldr_table.py"), "--check"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    assert set(LOCALE_DATA) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@given(n=st.integers(-(10**15), 10**15) | st.integers(0, 10**5))
+def test_integers_are_grouped_as_cldr_groups_them(lang: str, n: int) -> None:
+    with speaking(lang):
+        assert number(n) == format_decimal(n, locale=lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@given(
+    value=st.floats(0, 1e9, allow_nan=False) | st.integers(0, 10**6).map(lambda n: n / 20),
+    places=st.integers(0, 3),
+)
+def test_decimals_are_rounded_and_written_as_cldr_writes_them(
+    lang: str, value: float, places: int
+) -> None:
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    with speaking(lang):
+        assert decimal(value, places) == format_decimal(value, format=pattern, locale=lang)
+
+
+def _babel_size(nbytes: int, lang: str) -> str:
+    """The size as CLDR writes a byte count (narrow symbol, short pattern's spacing), its binary
+    multiples with the IEC prefix before the byte symbol: CLDR has no kibibyte."""
+    byte = format_unit(640, "digital-byte", length="narrow", locale=lang).removeprefix("640")
+    kilo = format_unit(1, "digital-kilobyte", length="short", locale=lang)
+    kilo_symbol = format_unit(1, "digital-kilobyte", length="narrow", locale=lang)[1:]
+    space = kilo[1:].removesuffix(kilo_symbol)
+    if nbytes < 1024:
+        return format_decimal(nbytes, locale=lang) + space + byte
+    value, prefixes = float(nbytes), ["Ki", "Mi", "Gi", "Ti", "Pi"]
+    while True:
+        prefix = prefixes.pop(0)
+        value /= 1024
+        if value < 1024 or not prefixes:
+            return format_decimal(value, format="#,##0.0", locale=lang) + space + prefix + byte
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@given(nbytes=st.integers(0, 2**62) | st.integers(0, 5000))
+def test_sizes_are_written_with_cldr_units(lang: str, nbytes: int) -> None:
+    with speaking(lang):
+        assert size(nbytes) == _babel_size(nbytes, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@given(items=st.lists(st.sampled_from(["h_0", "c_0", "input", "x", "batch_sizes"]), max_size=6))
+def test_lists_are_joined_as_cldr_joins_them(lang: str, items: list[str]) -> None:
+    with speaking(lang):
+        assert listed(items) == format_list(items, locale=lang)
+        assert listed(items, conjunction="or") == format_list(items, style="or", locale=lang)
+        middle = format_list(["{0}", "{1}", "{2}", "{3}"], locale=lang)
+        separator = middle.split("{1}")[1].split("{2}")[0]
+        assert enumerated(items) == separator.join(items)
+
+
+def test_the_forms_each_language_writes() -> None:
+    """The issue's examples, written out: what a reader of each language sees."""
+    said = {}
+    for lang in LANGUAGES:
+        with speaking(lang):
+            said[lang] = (number(22272), size(89088), decimal(0.25, 1))
+    assert said == {
+        "en": ("22,272", "87.0 KiB", "0.2"),
+        "ja": ("22,272", "87.0 KiB", "0.2"),
+        "fr": ("22\u202f272", "87,0\u202fKio", "0,2"),
+        "es": ("22.272", "87,0 KiB", "0,2"),
+    }
