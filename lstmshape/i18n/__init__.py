@@ -116,6 +116,14 @@ def _translated(lang: str, message: str) -> str:
 
 
 def _load(lang: str) -> dict[str, str]:
+    """The catalog of ``lang`` with its typography applied to every message once, as it is loaded
+    (lstmshape.i18n.typography: French spaces before : ; ? !)."""
+    from lstmshape.i18n.typography import spaced
+
+    return {english: spaced(said, lang) for english, said in _read(lang).items()}
+
+
+def _read(lang: str) -> dict[str, str]:
     """The compiled catalog shipped in the wheel; in a source tree, the .po sources themselves."""
     from lstmshape.i18n.catalog import compiled_path, read_sources
 

@@ -12,7 +12,7 @@ as Python writes them, in every language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from lstmshape.i18n import language
 from lstmshape.i18n.cldr import LOCALE_DATA
@@ -87,11 +87,11 @@ def listed(items: Sequence[str], *, conjunction: str = "and") -> str:
     return data[end].format(text, items[-1])
 
 
-def enumerated(items: Sequence[str]) -> str:
+def enumerated(items: Iterable[str]) -> str:
     """Items one after the other with no conjunction (names, values): ``a, b, c``, ``a、b、c``; the
     separator is the middle of the language's CLDR list."""
-    data = _data()
-    text = items[0] if items else ""
-    for item in items[1:]:
-        text = data["list_middle"].format(text, item)
-    return text
+    middle = _data()["list_middle"]
+    text: str | None = None
+    for item in items:
+        text = item if text is None else middle.format(text, item)
+    return text or ""

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from lstmshape.errors import ConfigMismatchError, ExpectationError, LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
+from lstmshape.i18n.typography import clauses, labelled
 from lstmshape.model.contract import JSONDict
 from lstmshape.model.inspection import said_already, top_level
 from lstmshape.model.text import format_shape
@@ -134,7 +135,7 @@ class Comparison:
                             "{side} has recurrent modules that {other} has not: {names}.",
                             side=side,
                             other=other,
-                            names=", ".join(n or top_level() for n in names),
+                            names=enumerated(n or top_level() for n in names),
                         ),
                         details=[
                             words(
@@ -201,7 +202,7 @@ def _renamed(comparison: Comparison) -> LstmShapeError:
         )
     ]
     if rename.keys_left:
-        shown = ", ".join(rename.keys_left[:6]) + (", ..." if len(rename.keys_left) > 6 else "")
+        shown = enumerated(rename.keys_left[:6]) + (", ..." if len(rename.keys_left) > 6 else "")
         details.append(
             words(
                 "Renamed, {count} keys still differ: {keys}.",
@@ -251,7 +252,13 @@ def _differs(comparison: Comparison, module: ModuleComparison) -> LstmShapeError
         else words("{name}: the parameters differ.", name=name),
         details=[
             said_already(
-                f"{comparison.ours}: {module.ours}; {comparison.theirs}: {module.theirs}."
+                clauses(
+                    [
+                        labelled(comparison.ours, module.ours),
+                        labelled(comparison.theirs, module.theirs),
+                    ]
+                )
+                + "."
             ),
             words("{call} stops at:", call=_STRICT),
             *(said_already(f"  {line}") for line in shown),

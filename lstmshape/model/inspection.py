@@ -14,6 +14,7 @@ from lstmshape.errors import (
     UnsafeCheckpointError,
 )
 from lstmshape.i18n import language, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.shown import Shown
 from lstmshape.model.text import size_text
@@ -307,7 +308,7 @@ def top_level() -> str:
 
 def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> LstmShapeError:
     """The error for a checkpoint that names globals outside torch's allowlist."""
-    said: dict[str, str | int] = {"path": path, "count": len(unsafe), "names": ", ".join(unsafe)}
+    said: dict[str, str | int] = {"path": path, "count": len(unsafe), "names": enumerated(unsafe)}
     return UnsafeCheckpointError(
         words(
             "{path} names {count} globals outside torch's weights_only allowlist: {names}. None "

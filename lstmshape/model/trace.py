@@ -12,6 +12,7 @@ from typing import Any
 
 from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueError
 from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.kinds import KINDS
 from lstmshape.model.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.model.deploy import ModelDeployment
@@ -418,7 +419,7 @@ def split_name(name: str) -> tuple[str, int | None, str]:
             name=repr(name),
             example="encoder.lstm.h_n",
         ),
-        details=[words("The tensors: {names}.", names=", ".join(sorted(TENSOR_NAMES)))],
+        details=[words("The tensors: {names}.", names=enumerated(sorted(TENSOR_NAMES)))],
         hint=did_you_mean(f"{layer}.{close[0]}", None)
         if close
         else words(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lstmshape.i18n import N_, language, speaking, tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.model.contract import JSONDict
 
 # Tolerance of the numerical checks a verification runs (times the largest value compared, when
@@ -204,7 +204,7 @@ class Verification:
             for run in self.runs:
                 method = tr(METHODS[run.method])  # i18n: extracted where made
                 if run.substitutions:
-                    subs = ", ".join(s.text() for s in run.substitutions)
+                    subs = enumerated(s.text() for s in run.substitutions)
                     ran = tr("{method} with {substitutions}", method=method, substitutions=subs)
                 else:
                     ran = tr("{method} at full size", method=method)
@@ -235,5 +235,5 @@ def _compared(run: Run) -> str:
         "{checks}: {count} on real tensors only with {substitutions}",
         checks=run.checks,
         count=checks,
-        substitutions=", ".join(s.text() for s in run.substitutions),
+        substitutions=enumerated(s.text() for s in run.substitutions),
     )

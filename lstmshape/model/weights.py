@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lstmshape.i18n import tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.kinds import ModuleKind
 from lstmshape.spec import ModuleSpec
 
@@ -112,9 +112,9 @@ def _layers_line(first: int, last: int) -> str:
 
 def _listed(names: tuple[str, ...], most: int = 8) -> str:
     if len(names) <= most:
-        return ", ".join(names)
+        return enumerated(names)
     return tr(
-        "{names} and {count} more", names=", ".join(names[:most]), count=number(len(names) - most)
+        "{names} and {count} more", names=enumerated(names[:most]), count=number(len(names) - most)
     )
 
 

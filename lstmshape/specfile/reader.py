@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.kinds import LSTM, ModuleKind
 from lstmshape.parameters import PARAMETER_NAME
 from lstmshape.reading import read_module, tensor_name
@@ -92,8 +92,8 @@ def _problems_error(path: Path, problems: list[Words]) -> SpecFileError:
         details=shown,
         hint=words(
             "Try the keys explain() takes: {keys} (required: {required}).",
-            keys=", ".join([*KEYS, "expect"]),
-            required=", ".join(REQUIRED),
+            keys=enumerated([*KEYS, "expect"]),
+            required=enumerated(REQUIRED),
         ),
     )
 
@@ -239,7 +239,7 @@ def _read_expect(
                     "as weight_ih_l0.",
                     where=where,
                     key=f"expect.{key}",
-                    names=", ".join(names),
+                    names=enumerated(names),
                 )
             )
             continue

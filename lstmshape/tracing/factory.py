@@ -21,6 +21,7 @@ from typing import Any
 import lstmshape
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.words import Setting, Text, Typed, words
 
 Shape = tuple[int, ...]
@@ -58,7 +59,7 @@ def read_input_dtype(text: str) -> str:
     raise UnreadableValueError(
         words("{given} is not a dtype lstmshape can make inputs of.", given=Typed("input_dtype", text)),
         details=[words("It takes {dtypes} (and {aliases}).",
-                       dtypes=", ".join(sorted(set(INPUT_DTYPES.values()))),
+                       dtypes=enumerated(sorted(set(INPUT_DTYPES.values()))),
                        aliases="long, int, float, double, half")],
         hint=words("Try {fix} for token ids, or {other} for vectors.",
                    fix=Setting("input_dtype", "long"), other="float32"),
@@ -164,7 +165,7 @@ def _no_attribute(module: Any, module_name: str, attribute: str) -> UnreadableVa
         and getattr(value, "__module__", "") == module_name
     ]
     details: list[Text] = (
-        [words("It defines {names}.", names=", ".join(candidates))] if candidates else []
+        [words("It defines {names}.", names=enumerated(candidates))] if candidates else []
     )
     return UnreadableValueError(
         words("{module} has no {name}.", module=module_name, name=repr(attribute)),

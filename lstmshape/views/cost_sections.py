@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.numbers import digits, number
+from lstmshape.i18n.typography import clauses, labelled
 from lstmshape.model.text import format_shape, size_text
 from lstmshape.views.section import Section, listed_layers
 
@@ -88,7 +89,7 @@ def _memory(cost: Cost) -> Section:
 
 
 def _work(cost: Cost) -> Section:
-    elementwise = "; ".join(f"{_elementwise(what)}: {n}" for what, n in cost.elementwise)
+    elementwise = clauses(labelled(_elementwise(what), number(n)) for what, n in cost.elementwise)
     per_unit = cost.elementwise_per_step // cost.units if cost.units else 0
     return Section(
         tr("Cost: work of one forward pass"),

@@ -10,7 +10,8 @@ from rich.text import Text
 
 from lstmshape.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
+from lstmshape.i18n.typography import labelled
 from lstmshape.model.comparison import Comparison, shape_or_missing
 from lstmshape.model.inspection import (
     CheckpointGroup,
@@ -200,11 +201,11 @@ def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     if module.at_defaults:
         caption += "\n" + tr(
             "not in the weights: {names} (any value loads them)",
-            names=", ".join(module.at_defaults),
+            names=enumerated(module.at_defaults),
         )
     name = _placed(module.shown_name, module.state_dict, placed)
     return Section(
-        f"{name}: {module.spec.torch_call()}",
+        labelled(name, module.spec.torch_call()),
         (tr("parameter"), tr("shape"), tr("dtype"), tr("in symbols"), tr("count")),
         _parameter_rows(module),
         caption=caption,

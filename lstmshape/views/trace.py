@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.typography import labelled
 from lstmshape.model.text import aligned, format_shape, wrapped
 from lstmshape.model.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
@@ -93,10 +94,10 @@ def call_title(call: TracedCall | Shown) -> str:
     call, label = shown.call, shown.label
     label = label or call.module  # the traced model is the layer itself: its path is ""
     if call.report is None:
-        return f"{label}: {call.module}"
+        return labelled(label, call.module)
     torch_call = call.report.spec.torch_call()
     if call.module == call.report.module:
-        return f"{label}: {torch_call}"
+        return labelled(label, torch_call)
     return tr("{label}: {call} (class {module})", label=label, call=torch_call, module=call.module)
 
 

@@ -1,0 +1,51 @@
+"""Typography of the language spoken, where text is put together.
+
+French puts a no-break space before the two-part marks: U+00A0 (no-break space) before ``:``, and
+U+202F (narrow no-break space) before ``;``, ``?`` and ``!`` (the Imprimerie nationale's rule, as
+CLDR and most French software write it). A line can then never start with one of them. The rule is
+applied twice, to the same effect: by the translators in the catalogs, and here, to every French
+template when it is said (:func:`spaced`, before its placeholders are filled, so that code and
+torch's sentences inside a message are never touched) and where code joins a label and a value
+(:func:`labelled`) or clauses (:func:`clauses`).
+
+Other languages write these marks as English does; Japanese uses its own full-width marks in the
+catalogs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lstmshape.i18n import language
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+# The space each two-part mark takes before it, in French.
+FRENCH_BEFORE = {":": NBSP, ";": NNBSP, "?": NNBSP, "!": NNBSP}
+# A mark after a word and a space (any kind), at the end of a clause: "valeur : 3", "prêt ?".
+_MARK = re.compile(r"(?<=\S)[ \u00a0\u202f]?([:;?!])(?=[\s)»\"']|$)")
+
+
+def spaced(template: str, lang: str) -> str:
+    """A translated template with the language's space before ``: ; ? !`` (French), the marks
+    that open a placeholder's place (``{x}:``) included; unchanged in other languages."""
+    if lang != "fr" or not any(mark in template for mark in FRENCH_BEFORE):
+        return template
+    return _MARK.sub(lambda m: FRENCH_BEFORE[m.group(1)] + m.group(1), template)
+
+
+def colon() -> str:
+    """``:`` as the language writes it after a label: ``\u00a0:`` in French."""
+    return FRENCH_BEFORE[":"] + ":" if language() == "fr" else ":"
+
+
+def labelled(label: str, value: str) -> str:
+    """A label and its value: ``encoder: nn.LSTM(...)``, ``encoder\u00a0: nn.LSTM(...)``."""
+    return f"{label}{colon()} {value}"
+
+
+def clauses(parts: Iterable[str]) -> str:
+    """Clauses one after the other, separated by semicolons: ``a; b``, ``a\u202f; b``."""
+    semicolon = FRENCH_BEFORE[";"] + ";" if language() == "fr" else ";"
+    return f"{semicolon} ".join(parts)
