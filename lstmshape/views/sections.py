@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
-from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape
-from lstmshape.parameters import Parameter, omitted
+from lstmshape.i18n.text import format_shape
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.parameters import Parameter, omitted
 from lstmshape.views.section import LAYERS_LISTED, Section
 
 

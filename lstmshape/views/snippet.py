@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
-from lstmshape.model.cost import Cost
-from lstmshape.model.report import Fact, Packing, Report, Tensor
-from lstmshape.model.text import format_shape, size_text
+from lstmshape.i18n.text import format_shape, size_text
+from lstmshape.results.cost import Cost
+from lstmshape.results.report import Fact, Packing, Report, Tensor
 from lstmshape.version import __version__
 
 

@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.text import aligned, format_shape, wrapped
 from lstmshape.i18n.typography import labelled
-from lstmshape.model.text import aligned, format_shape, wrapped
-from lstmshape.model.trace import Trace, TracedCall
+from lstmshape.results.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.text import json_text, markdown_escape
 

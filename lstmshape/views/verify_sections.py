@@ -7,8 +7,8 @@ import textwrap
 
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.numbers import number
-from lstmshape.model.text import cells, format_shape
-from lstmshape.model.verification import FactCheck, Run, Verification
+from lstmshape.i18n.text import cells, format_shape
+from lstmshape.results.verification import FactCheck, Run, Verification
 from lstmshape.views.section import Section
 from lstmshape.views.wrapping import wrap_cells
 
