@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from rich.text import Text
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
+from lstmshape.views.wrapping import print_wrapped
 from lstmshape.i18n.numbers import number
 from lstmshape.results.check import Outcome
 
@@ -49,7 +49,7 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
     if len(checked.failures) > FAILURES_EXPLAINED:
         more = len(checked.failures) - FAILURES_EXPLAINED
         said = tr("... and {count} more failures, each in the table above.", count=number(more))
-        err.print(Text(said), soft_wrap=True)
+        print_wrapped(err, said)
     return max((failure.exit_code for _, failure in checked.failures), default=0)
 
 

@@ -10,6 +10,8 @@ from rich.text import Text
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.i18n.lines import wrap
+from lstmshape.views.wrapping import print_wrapped
 from lstmshape.views.visible import visible
 from lstmshape.i18n.words import Voice, words
 
@@ -44,12 +46,17 @@ def consoles() -> tuple[Console, Console]:
 
 def print_lines(console: Console, lines: list[str]) -> None:
     """An error's lines: "Error:" in red before the first, the rest as they are, with the control
-    characters of what they quote (a key name, a log's line) written out."""
+    characters of what they quote (a key name, a log's line) written out; each wrapped to the
+    console's width where a line may break (lstmshape.i18n.lines: never inside a name, a shape or
+    an option and its value), a wrapped line's continuation indented two columns more."""
     first, *rest = (visible(line) for line in lines)
-    # soft_wrap: the terminal wraps long lines, so a copied "Try ..." line stays one line.
-    console.print(Text(tr("Error:") + " ", style="bold red") + Text(first), soft_wrap=True)
-    for line in rest:
+    label = tr("Error:") + " "
+    head, *more = wrap(label + first, console.width, subsequent="  ") or [label]
+    console.print(Text(label, style="bold red") + Text(head.removeprefix(label)), soft_wrap=True)
+    for line in more:
         console.print(Text(line), soft_wrap=True)
+    for line in rest:
+        print_wrapped(console, line)
 
 
 def print_error(console: Console, error: LstmShapeError, voice: Voice = COMMAND_LINE) -> None:

@@ -21,6 +21,7 @@ from lstmshape.cli.console import consoles, print_error, print_lines, unwritable
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.views.wrapping import print_wrapped
 from lstmshape.results.trace import Trace
 from lstmshape.reading.values import read_shape
 from lstmshape.i18n.words import Arg, Setting, Shown, Typed, words
@@ -311,12 +312,10 @@ class Printed(TextIOBase):
 
 def _say_printed(err: Console, printed: Printed) -> None:
     if printed.writes:
-        err.print(
-            Text(
-                tr(
-                    "Note: your code printed while it was traced; that went to stderr (above), "
-                    "so that stdout holds the trace alone."
-                )
+        print_wrapped(
+            err,
+            tr(
+                "Note: your code printed while it was traced; that went to stderr (above), "
+                "so that stdout holds the trace alone."
             ),
-            soft_wrap=True,
         )

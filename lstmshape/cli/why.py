@@ -17,6 +17,8 @@ from typing import IO, Any
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
+from lstmshape.views.wrapping import print_wrapped
 from lstmshape.reading.values import read_int, read_shape
 from lstmshape.i18n.words import words
 
@@ -39,7 +41,7 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
         print_error(err, error)
         return error.exit_code
     for line in _limits(result.skipped, len(cuts)):
-        err.print(line, soft_wrap=True, markup=False, highlight=False)
+        print_wrapped(err, line)
     if not result.recognised:
         if fmt == "json":
             render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}
@@ -63,8 +65,8 @@ def _limits(skipped: int, cut: int) -> list[str]:
             tr(
                 "Note: {count} more occurrences of other sentences were not explained: only the "
                 "first {most} distinct sentences are.",
-                count=skipped,
-                most=MAX_SENTENCES,
+                count=number(skipped),
+                most=number(MAX_SENTENCES),
             )
         )
     if cut:

@@ -5,7 +5,6 @@ of wide (CJK) characters.
 
 from __future__ import annotations
 
-from textwrap import wrap
 from typing import TYPE_CHECKING
 
 from lstmshape.i18n import N_, language, tr
@@ -102,45 +101,12 @@ WIDE_CLOSING = frozenset(
     "、。，．・：；？！）」』】〕〉》ー々…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ"
 )
 WIDE_OPENING = frozenset("（「『【〔〈《")
-_CLOSING, _OPENING = WIDE_CLOSING, WIDE_OPENING
 
 
 def wrapped(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` columns, as textwrap.wrap writes them; text with
-    wide (CJK) characters breaks between them too, since Japanese puts no spaces between words."""
-    if cells(text) == len(text):
-        return wrap(text, width=width)
-    lines: list[str] = []
-    line = ""
-    for unit in _units(text):
-        if line and cells(line + unit.rstrip()) > width:
-            lines.append(line.rstrip())
-            line = unit.lstrip()
-        else:
-            line += unit
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
+    """``text`` in lines of at most ``width`` columns, broken where a line may break in its
+    language (lstmshape.i18n.lines: never inside a name, a shape, a number and its unit, a
+    katakana word; Japanese between its characters, by the kinsoku rule)."""
+    from lstmshape.i18n.lines import wrap
 
-
-def _units(text: str) -> list[str]:
-    """The pieces a line may break between: a run of narrow characters with the spaces after it,
-    or one wide character with the closing punctuation that follows it."""
-    units: list[str] = []
-    for char in text:
-        if units and _joins(units[-1][-1], char):
-            units[-1] += char
-        else:
-            units.append(char)
-    return units
-
-
-def _joins(before: str, char: str) -> bool:
-    """Whether no line may break between ``before`` and ``char``."""
-    if char in _CLOSING or char == " " or before in _OPENING:
-        return True
-    if before in _CLOSING:
-        return False  # a line may break after 、 and 。, whatever follows
-    # Narrow characters run together (a word, a shape) until a space ends them, and stick to the
-    # wide characters they touch (第1層, 3個): lines break at spaces and between wide characters.
-    return before != " " and (cells(char) == 1 or cells(before) == 1)
+    return wrap(text, width)

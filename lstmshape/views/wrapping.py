@@ -9,7 +9,10 @@ left to Rich, unchanged.
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.text import Text
+
+from lstmshape.i18n.lines import wrap
 
 from lstmshape.i18n.text import cells
 from lstmshape.i18n.text import wrapped as wrapped_lines
@@ -42,3 +45,13 @@ def _fold(line: str, width: int) -> str:
     while end < len(line) and cells(line[: end + 1]) <= width:
         end += 1
     return line[:end]
+
+
+def print_wrapped(console: Console, line: str, style: str = "") -> None:
+    """One line of text on ``console``, wrapped to its width where a line may break, in every
+    language; the continuation of a wrapped line is indented two columns past the line's own
+    indent. Printed with soft_wrap, so that Rich adds no breaks of its own."""
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    for part in wrap(line.removeprefix(indent), console.width, indent=indent,
+                     subsequent=indent + "  ") or [""]:  # fmt: skip
+        console.print(Text(part, style=style), soft_wrap=True)
