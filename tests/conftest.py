@@ -134,3 +134,16 @@ def user_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     for name in set(sys.modules) - before:
         if name.startswith("usermodels"):
             del sys.modules[name]
+
+
+def unwrapped(text: str) -> str:
+    """Text the tool wrapped to the terminal's width (lstmshape.i18n.lines: the continuation of a
+    line is indented four columns) back to one line per sentence: for the tests that hold a
+    message's words; tests/test_layout.py holds the layout."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("    ") and lines:
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+    return "\n".join(lines)

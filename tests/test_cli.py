@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import UPDATE, CliResult, invoke
+from tests.conftest import UPDATE, CliResult, invoke, unwrapped
 
 Run = Callable[..., CliResult]
 GOLDEN = Path(__file__).parent / "golden"
@@ -286,9 +286,10 @@ ERRORS = {
     ),
     "--input 4,3,10 --hidden 20 --dropout 2": (
         2,
-        "Error: dropout=2.0 is outside [0, 1]: it is the probability of zeroing an element.\n"
-        "  torch says: dropout should be a number in range [0, 1] representing the probability "
-        "of an element being zeroed\n"
+        "Error: dropout=2.0 is outside [0, 1]: it is the probability of zeroing an\n"
+        "    element.\n"
+        "  torch says: dropout should be a number in range [0, 1] representing the\n"
+        "    probability of an element being zeroed\n"
         "  Try --dropout 0.2 (or 0 for no dropout).\n",
     ),
     "--input 4,3,10 --hidden 20 --layers 0": (
@@ -308,7 +309,8 @@ ERRORS = {
         2,
         "Error: proj_size=-1 is negative.\n"
         "  proj_size=0 disables the projection; a positive value projects h.\n"
-        "  torch says: proj_size should be a positive integer or zero to disable projections\n"
+        "  torch says: proj_size should be a positive integer or zero to disable\n"
+        "    projections\n"
         "  Try --proj-size 0.\n",
     ),
     "--input 4,3,0 --hidden 20": (
@@ -320,19 +322,20 @@ ERRORS = {
     ),
     "--input 4,3,0 --hidden 20 --input-size 10": (
         1,
-        "Error: The input has 0 features per step (last axis of (4, 3, 0)), but input_size is 10.\n"
+        "Error: The input has 0 features per step (last axis of (4, 3, 0)), but\n"
+        "    input_size is 10.\n"
         "  H_in = input_size = 10 is the width of each time step.\n"
         "  torch says: input.size(-1) must be equal to input_size. Expected 10, got 0\n"
         "  Try --input 4,3,10.\n",
     ),
     "--input 4,3,10 --hidden 1099511627776": (
         2,
-        "Error: weight_hh_l0 would have shape (4398046511104, 1099511627776), more than torch's "
-        "64-bit sizes can count: no device can hold it.\n"
-        "  torch names it so on the meta device (shapes only); on a real device, allocating the "
-        "parameters before it may fail first, for lack of memory.\n"
-        "  torch says: Storage size calculation overflowed with sizes=[4398046511104, "
-        "1099511627776]\n"
+        "Error: weight_hh_l0 would have shape (4398046511104, 1099511627776), more than\n"
+        "    torch's 64-bit sizes can count: no device can hold it.\n"
+        "  torch names it so on the meta device (shapes only); on a real device,\n"
+        "    allocating the parameters before it may fail first, for lack of memory.\n"
+        "  torch says: Storage size calculation overflowed with\n"
+        "    sizes=[4398046511104, 1099511627776]\n"
         "  Try smaller sizes.\n",
     ),
     "--input 4,3,10 --hidden 99999999999999999999": (
@@ -356,7 +359,8 @@ ERRORS = {
     "--module GRU --input 4,3,10 --hidden 20 --nonlinearity relu": (
         2,
         "Error: --nonlinearity relu is nn.RNN's argument; a GRU has none.\n"
-        "  torch says: RNNBase.__init__() got an unexpected keyword argument 'nonlinearity'\n"
+        "  torch says: RNNBase.__init__() got an unexpected keyword argument\n"
+        "    'nonlinearity'\n"
         "  Try without --nonlinearity, or --module RNN.\n",
     ),
     "--module CNN --input 4,3,10 --hidden 20": (
@@ -378,15 +382,17 @@ ERRORS = {
     ),
     "--module LSTMCell --input 3,10 --hidden 20 --layers 1": (
         2,
-        "Error: An LSTMCell has no num_layers: a cell runs one time step of one layer, in one "
-        "direction, each call.\n"
-        "  torch says: LSTMCell.__init__() got an unexpected keyword argument 'num_layers'\n"
+        "Error: An LSTMCell has no num_layers: a cell runs one time step of one layer, in\n"
+        "    one direction, each call.\n"
+        "  torch says: LSTMCell.__init__() got an unexpected keyword argument\n"
+        "    'num_layers'\n"
         "  Try without --layers, or --module LSTM.\n",
     ),
     "--module GRUCell --input 3,10 --hidden 20 --nonlinearity relu": (
         2,
         "Error: --nonlinearity relu is nn.RNNCell's argument; a GRUCell has none.\n"
-        "  torch says: GRUCell.__init__() got an unexpected keyword argument 'nonlinearity'\n"
+        "  torch says: GRUCell.__init__() got an unexpected keyword argument\n"
+        "    'nonlinearity'\n"
         "  Try without --nonlinearity, or --module RNNCell.\n",
     ),
     "--input 4,x,10 --hidden 20": (
@@ -409,8 +415,10 @@ ERRORS = {
     ),
     "--module gru --input 4,3,10 --hidden 20 --h0 1,20": (
         1,
-        "Error: h_0 has shape (1, 20) (2-D), but batched input needs 3-D states: (1, 3, 20).\n"
-        "  Batched input (4, 3, 10) needs 3-D states (D*num_layers, N, H): h_0 (1, 3, 20).\n"
+        "Error: h_0 has shape (1, 20) (2-D), but batched input needs 3-D states:\n"
+        "    (1, 3, 20).\n"
+        "  Batched input (4, 3, 10) needs 3-D states (D*num_layers, N, H): h_0\n"
+        "    (1, 3, 20).\n"
         "  torch says: For batched 3-D input, hx should also be 3-D but got 2-D tensor\n"
         "  Try --h0 1,3,20.\n",
     ),
@@ -418,47 +426,50 @@ ERRORS = {
         1,
         "Error: h_0 has shape (1, 32, 20) but this RNN expects (1, 8, 20).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=8, H_out=20.\n"
-        "  h_0 was built for a batch of 32, but the input has N = 8. (The last batch of an epoch "
-        "is often smaller.)\n"
+        "  h_0 was built for a batch of 32, but the input has N = 8. (The last batch of\n"
+        "    an epoch is often smaller.)\n"
         "  Build it from the input: torch.zeros(..., x.size(1), ...).\n"
         "  torch says: Expected hidden size (1, 8, 20), got [1, 32, 20]\n"
         "  Try --h0 1,8,20.\n",
     ),
     "--module RNN --input 4,3,10,1 --hidden 20 --input-size 1": (
         1,
-        "Error: The input has 4 dimensions (4, 3, 10, 1), but an RNN takes 3 (batched) or 2 "
-        "(unbatched).\n"
-        "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in).\n"
+        "Error: The input has 4 dimensions (4, 3, 10, 1), but an RNN takes 3 (batched) or\n"
+        "    2 (unbatched).\n"
+        "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched:\n"
+        "    (L, H_in).\n"
         "  torch says: RNN: Expected input to be 2D or 3D, got 4D tensor instead\n"
         "  Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).\n",
     ),
     "--module lstmcell --input 4,3,10 --hidden 20": (
         1,
-        "Error: The input has 3 dimensions (4, 3, 10), but an LSTMCell takes 2 (batched) or 1 "
-        "(unbatched).\n"
-        "  A cell takes one time step: (N, H_in), or (H_in) unbatched. For a sequence (4, 3, 10), "
-        "loop over its first axis, or use nn.LSTM.\n"
+        "Error: The input has 3 dimensions (4, 3, 10), but an LSTMCell takes 2 (batched)\n"
+        "    or 1 (unbatched).\n"
+        "  A cell takes one time step: (N, H_in), or (H_in) unbatched. For a sequence\n"
+        "    (4, 3, 10), loop over its first axis, or use nn.LSTM.\n"
         "  torch says: LSTMCell: Expected input to be 1D or 2D, got 3D instead\n"
         "  Try --input 3,10.\n",
     ),
     "--module LSTMCell --input 3,10 --hidden 20 --layers 2": (
         2,
-        "Error: An LSTMCell has no num_layers: a cell runs one time step of one layer, in one "
-        "direction, each call.\n"
-        "  torch says: LSTMCell.__init__() got an unexpected keyword argument 'num_layers'\n"
+        "Error: An LSTMCell has no num_layers: a cell runs one time step of one layer, in\n"
+        "    one direction, each call.\n"
+        "  torch says: LSTMCell.__init__() got an unexpected keyword argument\n"
+        "    'num_layers'\n"
         "  Try without --layers, or --module LSTM.\n",
     ),
     "--module GRUCell --input 3,10 --hidden 20 --batch-first": (
         2,
-        "Error: A GRUCell has no batch_first: a cell runs one time step of one layer, in one "
-        "direction, each call.\n"
-        "  torch says: GRUCell.__init__() got an unexpected keyword argument 'batch_first'\n"
+        "Error: A GRUCell has no batch_first: a cell runs one time step of one layer, in\n"
+        "    one direction, each call.\n"
+        "  torch says: GRUCell.__init__() got an unexpected keyword argument\n"
+        "    'batch_first'\n"
         "  Try without --batch-first, or --module GRU.\n",
     ),
     "--module RNNCell --input 3,10 --hidden 20 --proj-size 2": (
         2,
-        "Error: An RNNCell has no proj_size: a cell runs one time step of one layer, in one "
-        "direction, each call.\n"
+        "Error: An RNNCell has no proj_size: a cell runs one time step of one layer, in\n"
+        "    one direction, each call.\n"
         "  torch says: RNNCell.__init__() got an unexpected keyword argument 'proj_size'\n"
         "  Try without --proj-size, or --module RNN.\n",
     ),
@@ -487,8 +498,9 @@ ERRORS = {
         1,
         "Error: h_0 has shape (20, 1) but this GRUCell expects (20,).\n"
         "  Unbatched input (10,) needs a 1-D h_0.\n"
-        "  torch does not catch this one: it checks only a state's first two axes against the "
-        "input, so this state reaches its kernel, which fails with an unrelated message or worse.\n"
+        "  torch does not catch this one: it checks only a state's first two axes against\n"
+        "    the input, so this state reaches its kernel, which fails with an unrelated\n"
+        "    message or worse.\n"
         "  Try --h0 20.\n",
     ),
     "--module RNNCell --input 3,8 --hidden 20 --input-size 10": (
@@ -502,62 +514,72 @@ ERRORS = {
         1,
         "Error: --lengths gives 2 lengths for a batch of N = 3 sequences.\n"
         "  One length per sequence: the number of its valid (unpadded) steps.\n"
-        "  torch says: Expected `len(lengths)` to be equal to batch_size, but got 2 (batch_size=3)\n"
+        "  torch says: Expected `len(lengths)` to be equal to batch_size, but got 2\n"
+        "    (batch_size=3)\n"
         "  Try --lengths 4,3,2 (one per sequence).\n",
     ),
     "--input 4,3,10 --hidden 20 --lengths 4,3,0": (
         1,
         "Error: --lengths 4,3,0: every sequence needs at least one step.\n"
-        "  torch says: Length of all samples has to be greater than 0, but found an element in "
-        "'lengths' that is <= 0\n"
+        "  torch says: Length of all samples has to be greater than 0, but found an\n"
+        "    element in 'lengths' that is <= 0\n"
         "  Try --lengths 4,3,1.\n",
     ),
     "--input 4,3,10 --hidden 20 --lengths 1,4,3": (
         1,
-        "Error: --lengths 1,4,3 is not in decreasing order, and enforce_sorted=True needs it to be.\n"
+        "Error: --lengths 1,4,3 is not in decreasing order, and enforce_sorted=True needs\n"
+        "    it to be.\n"
         "  torch then needs the batch sorted longest first.\n"
-        "  torch says: `lengths` array must be sorted in decreasing order when `enforce_sorted` is "
-        "True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
-        "sidestep this requirement if you do not need ONNX exportability.\n"
+        "  torch says: `lengths` array must be sorted in decreasing order when\n"
+        "    `enforce_sorted` is True. You can pass `enforce_sorted=False` to\n"
+        "    pack_padded_sequence and/or pack_sequence to sidestep this requirement if\n"
+        "    you do not need ONNX exportability.\n"
         "  Try --unsorted (enforce_sorted=False), or sort the batch by length.\n",
     ),
     "--input 4,3,10 --hidden 20 --lengths 6,3,1": (
         1,
-        "Error: --lengths 6,3,1: a sequence of 6 steps does not fit in an input of L = 4 steps.\n"
-        "  torch does not refuse this when packing: pack_padded_sequence keeps the 4 steps the "
-        "input has, 8 rows where the lengths add up to 10, while batch_sizes counts 6 steps; the "
-        "forward pass then fails reading rows that are not there.\n"
+        "Error: --lengths 6,3,1: a sequence of 6 steps does not fit in an input of L = 4\n"
+        "    steps.\n"
+        "  torch does not refuse this when packing: pack_padded_sequence keeps the 4\n"
+        "    steps the input has, 8 rows where the lengths add up to 10, while\n"
+        "    batch_sizes counts 6 steps; the forward pass then fails reading rows that\n"
+        "    are not there.\n"
         "  torch says: start (8) + length (1) exceeds dimension size (8).\n"
         "  Try --lengths 4,3,1.\n",
     ),
     "--input 4,3,10 --hidden 20 --lengths 4,3 --unsorted": (
         1,
         "Error: --lengths gives 2 lengths for a batch of N = 3 sequences.\n"
-        "  torch does not catch this one: with enforce_sorted=False it reorders the batch by the "
-        "lengths first, keeps that many sequences and drops the others without a word.\n"
+        "  torch does not catch this one: with enforce_sorted=False it reorders the batch\n"
+        "    by the lengths first, keeps that many sequences and drops the others without\n"
+        "    a word.\n"
         "  Try --lengths 4,3,2 (one per sequence).\n",
     ),
     "--input 4,3,10 --hidden 20 --lengths 4,3,1 --module GRU --h0 1,4,20": (
         1,
         "Error: h_0 has shape (1, 4, 20) but this GRU expects (1, 3, 20).\n"
-        "  h_0 is (D*num_layers, N, H) with N = len(lengths) = 3, in the batch's original order.\n"
+        "  h_0 is (D*num_layers, N, H) with N = len(lengths) = 3, in the batch's original\n"
+        "    order.\n"
         "  torch says: Expected hidden size (1, 3, 20), got [1, 4, 20]\n"
         "  Try --h0 1,3,20.\n",
     ),
     "--input 4,10 --hidden 20 --lengths 4": (
         1,
-        "Error: --lengths needs a batched input (L, N, H_in); (4, 10) is one unbatched sequence.\n"
+        "Error: --lengths needs a batched input (L, N, H_in); (4, 10) is one unbatched\n"
+        "    sequence.\n"
         "  pack_padded_sequence packs several sequences of different lengths.\n"
         "  Try --input 4,1,10 --lengths 4.\n",
     ),
     "--input 3,10 --hidden 20 --module LSTMCell --lengths 3": (
         2,
-        "Error: --lengths packs a batch of sequences, but an LSTMCell takes one step per call.\n"
+        "Error: --lengths packs a batch of sequences, but an LSTMCell takes one step per\n"
+        "    call.\n"
         "  Try without --lengths, or --module LSTM with a padded batch (L, N, H_in).\n",
     ),
     "--input 4,3,10 --hidden 20 --unsorted": (
         2,
-        "Error: --unsorted is pack_padded_sequence's enforce_sorted=False: it needs --lengths.\n"
+        "Error: --unsorted is pack_padded_sequence's enforce_sorted=False: it needs\n"
+        "    --lengths.\n"
         "  Try adding --lengths with one length per sequence, or without --unsorted.\n",
     ),
     "--input 4,3,10 --hidden 20 --dropout nan": (
@@ -569,8 +591,8 @@ ERRORS = {
     "--input 4,3,10 --hidden 20 --expect hidden=1": (
         2,
         "Error: --expect 'hidden=1': this module has no tensor named 'hidden'.\n"
-        "  A name is one of input, h_0, c_0, output, h_n, c_n, or a parameter such as "
-        "weight_ih_l0.\n"
+        "  A name is one of input, h_0, c_0, output, h_n, c_n, or a parameter such as\n"
+        "    weight_ih_l0.\n"
         "  Try one of those names.\n",
     ),
     "--input 4,3,10 --hidden 20 --layers 2 --bidirectional --h0 1,3,20": (
@@ -585,8 +607,8 @@ ERRORS = {
         1,
         "Error: h_0 has shape (2, 3, 20) but this LSTM expects (4, 3, 20).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=2, num_layers=2, N=3, H_out=20.\n"
-        "  It has num_layers=2 rows; a bidirectional LSTM needs one row per layer and direction: "
-        "D*num_layers = 2*2 = 4.\n"
+        "  It has num_layers=2 rows; a bidirectional LSTM needs one row per layer and\n"
+        "    direction: D*num_layers = 2*2 = 4.\n"
         "  torch says: Expected hidden[0] size (4, 3, 20), got [2, 3, 20]\n"
         "  Try --h0 4,3,20.\n",
     ),
@@ -594,8 +616,8 @@ ERRORS = {
         1,
         "Error: h_0 has shape (2, 3, 20) but this LSTM expects (1, 3, 20).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=3, H_out=20.\n"
-        "  It has 2*num_layers = 2 rows, as for a bidirectional LSTM; this one has one direction "
-        "(add --bidirectional if that was meant).\n"
+        "  It has 2*num_layers = 2 rows, as for a bidirectional LSTM; this one has one\n"
+        "    direction (add --bidirectional if that was meant).\n"
         "  torch says: Expected hidden[0] size (1, 3, 20), got [2, 3, 20]\n"
         "  Try --h0 1,3,20.\n",
     ),
@@ -603,8 +625,8 @@ ERRORS = {
         1,
         "Error: h_0 has shape (1, 32, 256) but this LSTM expects (1, 8, 256).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=8, H_out=256.\n"
-        "  h_0 was built for a batch of 32, but the input has N = 8. (The last batch of an epoch "
-        "is often smaller.)\n"
+        "  h_0 was built for a batch of 32, but the input has N = 8. (The last batch of\n"
+        "    an epoch is often smaller.)\n"
         "  Build it from the input: torch.zeros(..., x.size(1), ...).\n"
         "  torch says: Expected hidden[0] size (1, 8, 256), got [1, 32, 256]\n"
         "  Try --h0 1,8,256.\n",
@@ -613,8 +635,9 @@ ERRORS = {
         1,
         "Error: h_0 has shape (1, 3, 20) but this LSTM expects (1, 4, 20).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=4, H_out=20.\n"
-        "  Its batch axis is 3, the input's first axis: is the input (N, L, H_in)? Without "
-        "batch_first=True torch reads (3, 4, 10) as L=3, N=4 (add --batch-first).\n"
+        "  Its batch axis is 3, the input's first axis: is the input (N, L, H_in)?\n"
+        "    Without batch_first=True torch reads (3, 4, 10) as L=3, N=4 (add\n"
+        "    --batch-first).\n"
         "  torch says: Expected hidden[0] size (1, 4, 20), got [1, 3, 20]\n"
         "  Try --batch-first.\n",
     ),
@@ -623,8 +646,8 @@ ERRORS = {
         "Error: h_0 has shape (3, 1, 20) but this LSTM expects (1, 3, 20).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=3, H_out=20.\n"
         "  Its first axis is D*num_layers = 1*1 = 1, one row per layer and direction.\n"
-        "  batch_first=True reorders input and output only: h_0 keeps N in the middle, "
-        "(D*num_layers, N, ...).\n"
+        "  batch_first=True reorders input and output only: h_0 keeps N in the middle,\n"
+        "    (D*num_layers, N, ...).\n"
         "  torch says: Expected hidden[0] size (1, 3, 20), got [3, 1, 20]\n"
         "  Try --h0 1,3,20.\n",
     ),
@@ -632,8 +655,8 @@ ERRORS = {
         1,
         "Error: h_0 has shape (1, 3, 20) but this LSTM expects (1, 3, 5).\n"
         "  h_0 is (D*num_layers, N, H_out) with D=1, num_layers=1, N=3, H_out=5.\n"
-        "  With proj_size=5, h_0 has H_out = proj_size = 5 features; only c_0 keeps hidden_size "
-        "= 20.\n"
+        "  With proj_size=5, h_0 has H_out = proj_size = 5 features; only c_0 keeps\n"
+        "    hidden_size = 20.\n"
         "  torch says: Expected hidden[0] size (1, 3, 5), got [1, 3, 20]\n"
         "  Try --h0 1,3,5.\n",
     ),
@@ -647,41 +670,46 @@ ERRORS = {
     ),
     "--input 4,10 --hidden 20 --layers 2 --h0 2,1,20": (
         1,
-        "Error: h_0 has shape (2, 1, 20) (3-D), but unbatched input needs 2-D states: (2, 20).\n"
-        "  Unbatched input (4, 10) needs 2-D states (D*num_layers, H), with no batch axis.\n"
-        "  torch says: For unbatched 2-D input, hx and cx should also be 2-D but got (3-D, 2-D) "
-        "tensors\n"
+        "Error: h_0 has shape (2, 1, 20) (3-D), but unbatched input needs 2-D states:\n"
+        "    (2, 20).\n"
+        "  Unbatched input (4, 10) needs 2-D states (D*num_layers, H), with no batch\n"
+        "    axis.\n"
+        "  torch says: For unbatched 2-D input, hx and cx should also be 2-D but got\n"
+        "    (3-D, 2-D) tensors\n"
         "  Try --h0 2,20, or give the input a batch axis: --input 4,1,10.\n",
     ),
     "--input 4,3,10 --hidden 20 --h0 1,20 --c0 1,20": (
         1,
-        "Error: h_0 has shape (1, 20) (2-D), but batched input needs 3-D states: (1, 3, 20).\n"
-        "  Batched input (4, 3, 10) needs 3-D states (D*num_layers, N, H): h_0 (1, 3, 20), "
-        "c_0 (1, 3, 20).\n"
-        "  torch says: For batched 3-D input, hx and cx should also be 3-D but got (2-D, 2-D) "
-        "tensors\n"
+        "Error: h_0 has shape (1, 20) (2-D), but batched input needs 3-D states:\n"
+        "    (1, 3, 20).\n"
+        "  Batched input (4, 3, 10) needs 3-D states (D*num_layers, N, H): h_0\n"
+        "    (1, 3, 20), c_0 (1, 3, 20).\n"
+        "  torch says: For batched 3-D input, hx and cx should also be 3-D but got\n"
+        "    (2-D, 2-D) tensors\n"
         "  Try --h0 1,3,20 --c0 1,3,20.\n",
     ),
     "--input 4,10 --hidden 20 --h0 20": (
         1,
         "Error: h_0 has shape (20,) (1-D), but unbatched input needs 2-D states: (1, 20).\n"
-        "  Unbatched input (4, 10) needs 2-D states (D*num_layers, H), with no batch axis.\n"
-        "  torch says: For unbatched 2-D input, hx and cx should also be 2-D but got (1-D, 2-D) "
-        "tensors\n"
+        "  Unbatched input (4, 10) needs 2-D states (D*num_layers, H), with no batch\n"
+        "    axis.\n"
+        "  torch says: For unbatched 2-D input, hx and cx should also be 2-D but got\n"
+        "    (1-D, 2-D) tensors\n"
         "  Try --h0 1,20.\n",
     ),
     "--input 4,10 --hidden 20 --h0 2,20": (
         1,
         "Error: h_0 has shape (2, 20) but this LSTM expects (1, 20).\n"
         "  h_0 is (D*num_layers, H_out) with D=1, num_layers=1, H_out=20.\n"
-        "  It has 2*num_layers = 2 rows, as for a bidirectional LSTM; this one has one direction "
-        "(add --bidirectional if that was meant).\n"
+        "  It has 2*num_layers = 2 rows, as for a bidirectional LSTM; this one has one\n"
+        "    direction (add --bidirectional if that was meant).\n"
         "  torch says: Expected hidden[0] size (1, 1, 20), got [2, 1, 20]\n"
         "  Try --h0 1,20.\n",
     ),
     "--input 4,3,8 --hidden 20 --input-size 10": (
         1,
-        "Error: The input has 8 features per step (last axis of (4, 3, 8)), but input_size is 10.\n"
+        "Error: The input has 8 features per step (last axis of (4, 3, 8)), but\n"
+        "    input_size is 10.\n"
         "  H_in = input_size = 10 is the width of each time step.\n"
         "  torch says: input.size(-1) must be equal to input_size. Expected 10, got 8\n"
         "  Try --input-size 8 to build the module for this input, or --input 4,3,10.\n",
@@ -702,9 +730,10 @@ ERRORS = {
     ),
     "--input 4,3,10,1 --hidden 20 --input-size 1": (
         1,
-        "Error: The input has 4 dimensions (4, 3, 10, 1), but an LSTM takes 3 (batched) or 2 "
-        "(unbatched).\n"
-        "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched: (L, H_in).\n"
+        "Error: The input has 4 dimensions (4, 3, 10, 1), but an LSTM takes 3 (batched)\n"
+        "    or 2 (unbatched).\n"
+        "  Batched: (L, N, H_in), or (N, L, H_in) with batch_first=True. Unbatched:\n"
+        "    (L, H_in).\n"
         "  torch says: LSTM: Expected input to be 2D or 3D, got 4D instead\n"
         "  Try --input 4,3,10 (L=4 steps, N=3 sequences, H_in=10 features).\n",
     ),
@@ -772,14 +801,14 @@ def broken_torch(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_broken_torch_is_an_error_not_a_traceback(run: Run) -> None:
     result = run(f"{MISSION} --verify")
     assert result.exit_code == 2
-    assert result.stderr.startswith(
+    assert unwrapped(result.stderr).startswith(
         "Error: --verify runs a real torch forward pass, but torch is installed and cannot be "
         "loaded.\n  Importing torch failed: libtorch_cpu.so: cannot open shared object file.\n"
     )
     # The same torch, from the index it came from: the installed one is PyTorch's CPU build.
     installed = importlib.metadata.version("torch")
     assert installed.endswith("+cpu")
-    assert result.stderr.endswith(
+    assert unwrapped(result.stderr).endswith(
         f"  Try reinstalling the same torch: pip install --force-reinstall torch=={installed} "
         "--index-url https://download.pytorch.org/whl/cpu, or without --verify.\n"
     )
@@ -792,7 +821,7 @@ def test_reinstalling_a_torch_from_pypi_warns_of_its_size(
     import lstmshape.proof
 
     monkeypatch.setattr(lstmshape.proof, "_installed_torch", lambda: "2.5.1")
-    lines = run(f"{MISSION} --verify").stderr.splitlines()
+    lines = unwrapped(run(f"{MISSION} --verify").stderr).splitlines()
     assert lines[2] == (
         "  torch 2.5.1 came from PyPI: on Linux that is a CUDA build, and reinstalling it "
         "downloads its NVIDIA libraries again, several gigabytes. torch's CPU build, all that "
@@ -825,7 +854,7 @@ def test_verify_refuses_packed_input_too_large_for_real_tensors(run: Run) -> Non
     lengths = ",".join(["30000"] * 4)
     result = run(f"--input 30000,4,10 --hidden 20 --lengths {lengths} --verify")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert unwrapped(result.stderr) == (
         "Error: --verify cannot run this packed input on real tensors: even with small feature "
         "sizes it needs 30,000 steps (time steps × layers × directions), over the 10,000 of a "
         "quick run.\n"
@@ -843,7 +872,7 @@ def test_verify_offers_the_budget_a_packed_input_needs(run: Run) -> None:
     hint = re.fullmatch(
         r"  Try --verify with fewer or shorter sequences \(the rules do not depend on how many\), "
         r"or --verify-budget (\d+\.?\d*MiB)\.",
-        result.stderr.splitlines()[-1],
+        unwrapped(result.stderr).splitlines()[-1],
     )
     assert hint is not None, result.stderr
     followed = run(f"{packed} --verify-budget {hint[1]} --format json")
@@ -853,13 +882,13 @@ def test_verify_offers_the_budget_a_packed_input_needs(run: Run) -> None:
 
 def test_verify_budget_needs_verify_and_a_size(run: Run) -> None:
     alone = run(f"{MISSION} --verify-budget 1GiB")
-    assert (alone.exit_code, alone.stderr) == (
+    assert (alone.exit_code, unwrapped(alone.stderr)) == (
         2,
         "Error: --verify-budget sets how much memory --verify may spend: it needs --verify.\n"
         "  Try adding --verify, or without --verify-budget.\n",
     )
     bad = run(f"{MISSION} --verify --verify-budget lots")
-    assert (bad.exit_code, bad.stderr) == (
+    assert (bad.exit_code, unwrapped(bad.stderr)) == (
         2,
         "Error: --verify-budget 'lots' is not a memory size.\n"
         "  A size is a number of bytes with an optional unit: B, KiB, MiB, GiB, TiB.\n"
@@ -874,12 +903,12 @@ def test_verify_without_torch_names_the_install_command(
     result = run(f"{MISSION} --verify")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(
+    assert unwrapped(result.stderr).startswith(
         "Error: --verify runs a real torch forward pass, but torch is not installed.\n"
     )
     # What it installs, and how large: the CPU build, not the CUDA build a plain pip install
     # takes on Linux; and, from a clone, the extra that pyproject.toml really declares.
-    assert result.stderr.endswith(
+    assert unwrapped(result.stderr).endswith(
         "  The line below installs torch's CPU build, all that --verify needs (a download of about "
         "200 MB on Linux). A plain pip install torch takes the newest torch for your platform: on "
         "Linux a CUDA build of several gigabytes.\n"
@@ -894,7 +923,7 @@ def test_verify_without_torch_names_the_install_command(
     root = Path(__file__).parent.parent
     page = (root / "docs" / "verify.md").read_text()
     (quoted,) = re.findall(r"ends with:\n\n```text\n(.*)\n```", page)
-    assert quoted == result.stderr.splitlines()[-1]
+    assert quoted == unwrapped(result.stderr).splitlines()[-1]
     cpu = "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
     assert cpu in page
     assert cpu in (root / "README.md").read_text()

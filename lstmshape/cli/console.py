@@ -48,10 +48,11 @@ def print_lines(console: Console, lines: list[str]) -> None:
     """An error's lines: "Error:" in red before the first, the rest as they are, with the control
     characters of what they quote (a key name, a log's line) written out; each wrapped to the
     console's width where a line may break (lstmshape.i18n.lines: never inside a name, a shape or
-    an option and its value), a wrapped line's continuation indented two columns more."""
+    an option and its value), a wrapped line's continuation indented four columns, past the
+    two of the lines that follow the first."""
     first, *rest = (visible(line) for line in lines)
     label = tr("Error:") + " "
-    head, *more = wrap(label + first, console.width, subsequent="  ") or [label]
+    head, *more = wrap(label + first, console.width, subsequent="    ") or [label]
     console.print(Text(label, style="bold red") + Text(head.removeprefix(label)), soft_wrap=True)
     for line in more:
         console.print(Text(line), soft_wrap=True)

@@ -34,10 +34,16 @@ _OPENING = WIDE_OPENING | frozenset("([{«")
 _SPACED_CLOSING = frozenset(":;?!»")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
-# Held whole though they hold spaces: a shape or a list of sizes, a number and its unit, an
-# option and the value typed after it.
+# Held whole though they hold spaces: a call or a tuple (``h_n.view(num_layers, D, N, H_out)``,
+# ``(batch, seq, feature)``) up to _LONGEST_HELD columns (a longer one breaks after its commas,
+# which keeps Python's lines valid inside the parentheses), a shape or a list of sizes, a number
+# and its unit, an option and the value typed after it.
+_LONGEST_HELD = 40
+_ITEM = r"[^()\s,]+(?:\([^()]*\))?"
 _WHOLE = re.compile(
-    r"\((?:-?\d+, ?)*-?\d+,?\)"
+    rf"[\w.\[\]]+\((?:{_ITEM}(?:, ?| ))*{_ITEM}?\)"
+    rf"|\((?:{_ITEM}, )+{_ITEM}\)"
+    r"|\((?:-?\d+, ?)*-?\d+,?\)"
     r"|\[(?:-?\d+, ?)*-?\d+\]"
     r"|\d[\d.,\u202f]*[ \u00a0\u202f](?:(?:[KMGTPE]i)?[Bo]|s|ms|min|h|[KMGTPE](?=\)))(?![\w])"
     r"|(?<![^\s(])--?[A-Za-z][\w-]* [\d'\"(\[]"
@@ -52,7 +58,8 @@ def _held(text: str) -> set[int]:
     """The places (index of the character after) where a line may not break by _WHOLE."""
     held: set[int] = set()
     for match in _WHOLE.finditer(text):
-        held.update(range(match.start() + 1, match.end()))
+        if match.group(0).isascii() and len(match.group(0)) <= _LONGEST_HELD:
+            held.update(range(match.start() + 1, match.end()))
     return held
 
 

@@ -28,7 +28,8 @@ def render(report: Report, fmt: str, console: Console) -> None:
     from lstmshape.views.snippet import to_code
     from lstmshape.views.text import to_json, to_markdown, to_plain
 
-    text = {"json": to_json, "markdown": to_markdown, "plain": to_plain, "code": to_code}[fmt](
-        report
-    )
+    if fmt == "plain":  # laid out for the terminal's width (COLUMNS), as the table is
+        write_text(console, to_plain(report, console.width))
+        return
+    text = {"json": to_json, "markdown": to_markdown, "code": to_code}[fmt](report)
     write_text(console, text)

@@ -24,7 +24,7 @@ from lstmshape.results.inspection import (
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
 from lstmshape.views.visible import visible
-from lstmshape.views.wrapping import wrapped
+from lstmshape.views.wrapping import wrap_cells, wrapped
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:
@@ -51,11 +51,17 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
         for line in said:
             console.print(Text("• ") + wrapped(line, console.width - 2))
     else:
-        lines = [f"**{markdown_escape(title)}**" if fmt == "markdown" else title, ""]
+        width = console.width  # plain text fits the terminal (COLUMNS); Markdown is data
+        top = [f"**{markdown_escape(title)}**"] if fmt == "markdown" else wrap_cells(title, width)
+        lines = [*top, ""]
         for section in sections:
-            lines += markdown_section(section) if fmt == "markdown" else plain_section(section)
+            lines += (
+                markdown_section(section) if fmt == "markdown" else plain_section(section, width)
+            )
         for line in said:
-            lines += [f"- {markdown_escape(line)}"] if fmt == "markdown" else wrapped_item(line)
+            lines += (
+                [f"- {markdown_escape(line)}"] if fmt == "markdown" else wrapped_item(line, width)
+            )
         write_text(console, "\n".join(lines) + "\n")
     if inspection.explained is not None:
         from lstmshape.views import render

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
+from lstmshape.i18n.lines import pieces
 from lstmshape.i18n.text import cells, wrapped
+from lstmshape.results.report import Report
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
+from lstmshape.views.wrapping import Prose
 
 # The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
 FULL_WIDTH = 80
@@ -60,9 +60,18 @@ def draw_section(section: Section, console: Console) -> None:
             # A word wider than a narrow column is broken, never cut with an ellipsis.
             overflow="fold" if i in section.words else "ellipsis",
         )
+    prose = {i for i in section.words if i not in section.formulas}
     for row in section.rows:
-        # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag.
-        table.add_row(*(_styled(section, i, cell) for i, cell in enumerate(row)))
+        # Cells are Text, never markup: "h_n[k]" must not be read as a Rich style tag; a column
+        # of words is Prose, broken by lstmshape's rule (no name or katakana word torn).
+        table.add_row(
+            *(
+                Prose(cell, _style(section, i, cell))
+                if i in prose
+                else Text(cell, style=_style(section, i, cell))
+                for i, cell in enumerate(row)
+            )
+        )
     console.print(table)
     if section.caption:
         # Below the table at the console's width, not the table's: the total stays on one line.
@@ -114,24 +123,20 @@ def _kept_word(section: Section, width: int) -> int | None:
     return min(longest, left) if left > 0 else None
 
 
-# What a line may not break inside: a run of neither spaces nor wide (CJK) characters. Japanese
-# breaks between any two of its characters (broken() below), so only its ASCII runs count.
-_UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
-
-
 def _words(text: str) -> list[str]:
-    return _UNBROKEN.findall(text)
+    """What a line may not break inside (lstmshape.i18n.lines): names, shapes, numbers with
+    their units, katakana words."""
+    return [piece.rstrip() for piece in pieces(text)]
 
 
 def broken(text: str, width: int) -> str:
-    """Text with wide (CJK) characters broken into lines here: Rich breaks lines at spaces only,
-    and Japanese puts none between words. Other text is left for Rich to wrap."""
-    if cells(text) == len(text):
-        return text
+    """Text broken into lines here, where a line may break in its language
+    (lstmshape.i18n.lines): Rich would break at any space, no-break spaces included, and between
+    no Japanese characters. Each line of ``text`` is wrapped on its own."""
     return "\n".join(line for part in text.split("\n") for line in wrapped(part, width) or [""])
 
 
-def _styled(section: Section, column: int, cell: str) -> Text:
+def _style(section: Section, column: int, cell: str) -> str:
     style = ""
     if column == 0:
         style = "bold"
@@ -141,7 +146,7 @@ def _styled(section: Section, column: int, cell: str) -> Text:
         style = "bold red"
     elif cell in ("ok", "agrees") or cell in section.passed:
         style = "green"
-    return Text(cell, style=style)
+    return style
 
 
 # Columns of shapes, as the sections that do not say which they are head them in English.

@@ -7,12 +7,13 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import language, tr
+from lstmshape.i18n.text import wrapped
+from lstmshape.i18n.words import Voice
 from lstmshape.results.contract import SCHEMA_VERSION
 from lstmshape.results.report import Report
-from lstmshape.i18n.text import cells, pad, wrapped
+from lstmshape.views.plain_table import section_lines
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
-from lstmshape.i18n.words import Voice
 
 
 def json_text(data: Any, indent: int | None = 2) -> str:
@@ -70,38 +71,22 @@ def markdown_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
 
 
-def to_plain(report: Report, width: int = 100) -> str:
-    """Aligned text with no box drawing and no colour, for logs."""
-    lines = [heading(report), ""]
+def to_plain(report: Report, width: int | None = None) -> str:
+    """Aligned text with no box drawing and no colour, for logs: every line fits ``width``
+    columns (the command line's COLUMNS); None: tables as wide as their cells, notes at 100."""
+    lines = [*(wrapped(heading(report), width) if width else [heading(report)]), ""]
     for section in sections(report):
-        lines += plain_section(section)
+        lines += plain_section(section, width)
     lines.append(tr("Notes"))
     for note in report.notes:
-        lines += wrapped_item(note.text, width)
+        lines += wrapped_item(note.text, width or 100)
     return "\n".join(lines) + "\n"
 
 
-def plain_section(section: Section) -> list[str]:
-    """One section as aligned columns under its title, its caption below, then a blank line."""
-    # Padded by the columns a cell takes, not its characters: a Japanese character takes two.
-    widths = [
-        max(cells(row[i]) for row in (section.columns, *section.rows))
-        for i in range(len(section.columns))
-    ]
-
-    def line(row: tuple[str, ...]) -> str:
-        padded = (
-            pad(cell, w, right=i in section.numeric)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        )
-        return "  ".join(padded).rstrip()
-
-    lines = [section.title, line(section.columns)]
-    lines += [line(row) for row in section.rows]
-    if section.caption:
-        lines.append(section.caption)
-    lines.append("")
-    return lines
+def plain_section(section: Section, width: int | None = None) -> list[str]:
+    """One section as aligned columns under its title, its caption below, then a blank line;
+    fitted to ``width`` columns when given (lstmshape.views.plain_table)."""
+    return [*section_lines(section, width), ""]
 
 
 def wrapped_item(text: str, width: int = 100) -> list[str]:

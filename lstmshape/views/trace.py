@@ -22,6 +22,8 @@ from lstmshape.i18n.text import aligned, format_shape, wrapped
 from lstmshape.i18n.typography import labelled
 from lstmshape.results.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
+from lstmshape.views.plain_table import section_lines
+from lstmshape.views.section import Section
 from lstmshape.views.text import json_text, markdown_escape
 
 # The tables' headings and the torch column's words, marked here and said in the trace's language.
@@ -267,13 +269,22 @@ def _expectation_table(trace: Trace, console: Console) -> None:
     console.print(table)
 
 
-def trace_plain(trace: Trace, *, failure: bool = True, width: int = 100) -> str:
-    """Aligned text, no colour: the same tables, for logs and print(trace)."""
-    lines = [heading(trace), *wrapped(trace.how, width)]
+def trace_plain(trace: Trace, *, failure: bool = True, width: int | None = None) -> str:
+    """Aligned text, no colour: the same tables, for logs and print(trace); every line fits
+    ``width`` columns when given (the command line's COLUMNS), the axes wrapping in their column."""
+    fit = width or 100
+
+    def line(text: str) -> list[str]:
+        return wrapped(text, width) if width else [text]
+
+    lines = [*line(heading(trace)), *wrapped(trace.how, fit)]
     for shown in shown_calls(trace.calls):
-        lines += ["", call_title(shown)]
-        lines += _aligned([_said(_COLUMNS), *call_rows(shown.call)])
-        lines += [f"  {line}" for note in call_notes(shown) for line in wrapped(note, width - 2)]
+        lines += ["", *line(call_title(shown))]
+        table = Section(
+            "", _said(_COLUMNS), tuple(call_rows(shown.call)), words=(2,), formulas=(2,)
+        )
+        lines += section_lines(table, width)
+        lines += [f"  {line}" for note in call_notes(shown) for line in wrapped(note, fit - 2)]
     others = _others(trace)
     if others:
         lines += ["", *others]
@@ -338,4 +349,4 @@ def render_trace_format(trace: Trace, fmt: str, console: Console) -> None:
     elif fmt == "markdown":
         write_text(console, trace_markdown(trace))
     else:
-        write_text(console, trace_plain(trace, failure=False))
+        write_text(console, trace_plain(trace, failure=False, width=console.width))

@@ -11,13 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
+from lstmshape.i18n.lines import wrap
 from lstmshape.results.why import Axis, Cause, Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import json_text, markdown_escape
-from lstmshape.views.wrapping import wrapped
 from lstmshape.views.visible import visible
+from lstmshape.views.wrapping import print_wrapped, wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 
@@ -145,9 +146,9 @@ def _draw_causes(item: Explained, console: Console) -> None:
         grid.add_column(overflow="fold")
         grid.add_row(f"{number}.", wrapped(_cause_text(cause), width))
         console.print(grid)
-        # The fix is code: one line, never cut, so that it pastes whole (the terminal wraps it).
-        fix = Text(indent + tr("fix: {fix}", fix=cause.fix), style="cyan")
-        console.print(fix, soft_wrap=True)
+        # The fix is code: wrapped at its spaces only (a name, a call's argument stays whole),
+        # inside its parentheses, so that the lines still paste as Python.
+        print_wrapped(console, indent + tr("fix: {fix}", fix=cause.fix), style="cyan")
 
 
 def _heads(item: Explained) -> list[str]:
@@ -172,14 +173,14 @@ def render_why(result: WhyResult, fmt: str, console: Console) -> None:
     if fmt == "markdown":
         write_text(console, to_markdown(result))
     elif fmt == "plain":
-        write_text(console, to_plain(result))
+        write_text(console, to_plain(result, console.width))
     else:
         with trimmed(console):
             for number, item in enumerate(result.explained):
                 if number:
                     console.print()
                 first, *rest = _heads(item)
-                console.print(Text(first, style="bold"), soft_wrap=True)
+                print_wrapped(console, first, style="bold")
                 for line in rest:
                     console.print(wrapped(line, console.width))
                 draw_sections(_sections(item), console)
@@ -191,19 +192,31 @@ def why_table(result: WhyResult, console: Console) -> None:
     render_why(result, "table", console)
 
 
-def to_plain(result: WhyResult) -> str:
-    """Aligned text with no colour, for logs."""
+def to_plain(result: WhyResult, width: int | None = None) -> str:
+    """Aligned text with no colour, for logs: every line fits ``width`` columns when given."""
     from lstmshape.views.text import plain_section
 
     result = shown(result)
     blocks = []
     for item in result.explained:
-        lines = [*_heads(item), ""]
+        lines = [*_fitted(_heads(item), width), ""]
         for section in _sections(item):
-            lines += plain_section(section)
-        lines += _cause_lines(item)
+            lines += plain_section(section, width)
+        lines += _fitted(_cause_lines(item), width)
         blocks.append("\n".join(lines).rstrip() + "\n")
     return "\n".join(blocks)
+
+
+def _fitted(lines: list[str], width: int | None) -> list[str]:
+    """Each line wrapped to ``width`` (None: as it is), its continuation indented two columns past
+    its own indent."""
+    if width is None:
+        return lines
+    out = []
+    for line in lines:
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out += wrap(line.lstrip(" "), width, indent=indent, subsequent=indent + "  ") or [""]
+    return out
 
 
 def to_markdown(result: WhyResult) -> str:
