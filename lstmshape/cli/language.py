@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from lstmshape.i18n import language, read_language, tr
-from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
+from lstmshape.i18n.lines import pieces
 
 
 def language_asked(args: list[str]) -> str | None:
@@ -43,7 +43,8 @@ def typer_speaking() -> Iterator[None]:
     in the language spoken, for the block: a host that runs commands in several languages in one
     process gets each in its own."""
     if language() == "en":
-        yield
+        with cjk_line_breaks():  # English words are Rich's, but a shape or a call stays whole
+            yield
         return
     from typer import rich_utils
 
@@ -71,34 +72,17 @@ def typer_speaking() -> Iterator[None]:
             setattr(rich_utils, name, text)
 
 
-# Characters of Chinese, Japanese and Korean writing: a line may break between any two of them.
-_CJK = "\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_WORD = re.compile(rf"\s*(?:[{_CJK}]|[^\s{_CJK}]+)\s*")
-# A line does not start with a closing mark nor end with an opening one (Japanese kinsoku)...
-_NO_START = WIDE_CLOSING | frozenset(",.:;!?)]")
-_NO_END = WIDE_OPENING | frozenset("([")
-# ...nor with the marks French writes after a space: "Usage : ...", "[défaut : 1]".
-_SPACED_CLOSING = frozenset([":", ";", "?", "!", "»"])
-
-
 def line_words(text: str) -> Iterator[tuple[int, int, str]]:
-    """Rich's words of ``text`` (start, end, the word with the spaces after it): a line breaks
-    between them. Each CJK character is a word of its own, and a closing mark stays with the word
-    before it; other text splits at spaces, as Rich splits it."""
-    merged: list[list[int]] = []
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        word = text[start:end].strip()
-        if merged:
-            before = text[merged[-1][0] : merged[-1][1]]
-            touching = before == before.rstrip()
-            closing = (touching and word[:1] in _NO_START) or word in _SPACED_CLOSING
-            if closing or (touching and before[-1:] in _NO_END):
-                merged[-1][1] = end
-                continue
-        merged.append([start, end])
-    for start, end in merged:
+    """Rich's words of ``text`` (start, end, the word with the spaces after it): the pieces of
+    lstmshape.i18n.lines, so that a help screen breaks where every view breaks (never inside a
+    name, an option, a katakana word, nor before a closing mark or French's spaced marks)."""
+    start = 0
+    for piece in pieces(text):
+        if not piece.strip():
+            continue  # the spaces that start the text: part of its first word, as in Rich's
+        end = start + len(piece) if start else text.index(piece) + len(piece)
         yield start, end, text[start:end]
+        start = end
 
 
 @contextmanager

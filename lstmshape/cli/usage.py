@@ -4,6 +4,8 @@ form, "Error: ..." and a "Try ..." line, as every error of lstmshape's own is sa
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from lstmshape.i18n import N_, tr
@@ -57,7 +59,8 @@ def help_hint(ctx: Any) -> str:
 def error_lines(error: Any) -> list[str]:
     """A usage error of Click's (or Typer's) as lstmshape says its own: the message, then a
     ``Try`` line: the option Click guessed, the language or value to give, else the help."""
-    message = " ".join(error.format_message().split())
+    # Click's line breaks and runs of spaces go; a no-break space (French's before ':') stays.
+    message = re.sub(r"[ \t\r\n]+", " ", error.format_message()).strip()
     return [message, f"  {_hint(error)}"]
 
 

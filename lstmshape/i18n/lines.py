@@ -30,6 +30,8 @@ _BREAKING_SPACE = frozenset(" \t\n\u3000")
 # Marks that never start a line, after a wide character or a space; and that never end one.
 _CLOSING = WIDE_CLOSING | frozenset(",.:;!?)]}»%")
 _OPENING = WIDE_OPENING | frozenset("([{«")
+# Japanese punctuation a line may always break after (not ー, 々 nor small kana: inside words).
+_PUNCTUATION_CLOSING = frozenset("、。，．）」』】〕〉》：；？！…")
 # French writes these after a space: the space before them is never a break.
 _SPACED_CLOSING = frozenset(":;?!»")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
@@ -80,6 +82,8 @@ def may_break(before: str, after: str, *, next_mark: str = "") -> bool:
         return after not in _SPACED_CLOSING
     if after in _CLOSING or before in _OPENING:
         return False
+    if before in _PUNCTUATION_CLOSING or after in WIDE_OPENING:
+        return True  # after 、 or 」, before 「: Japanese breaks there, whatever is beside
     if not (_wide(before) or _wide(after)):
         return False  # a word, a name, code: narrow characters without a space
     if not (_wide(before) and _wide(after)):

@@ -30,7 +30,7 @@ def section_lines(section: Section, width: int | None) -> list[str]:
     lines = _wrapped(section.title, width) if section.title else []
     if widths is None:
         assert width is not None
-        lines += _blocks(section, width)
+        lines += blocks(section, width)
     else:
         for row in (section.columns, *section.rows):
             lines += _row_lines(section, row, widths)
@@ -92,7 +92,7 @@ def _row_lines(section: Section, row: tuple[str, ...], widths: list[int]) -> lis
     return lines
 
 
-def _blocks(section: Section, width: int) -> list[str]:
+def blocks(section: Section, width: int) -> list[str]:
     """Each row as a block: its first cell, then ``column: value`` for the others, indented."""
     lines: list[str] = []
     for row in section.rows:

@@ -8,10 +8,11 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.i18n.lines import pieces
+from lstmshape.i18n.lines import pieces, widest_piece
 from lstmshape.i18n.text import cells, wrapped
 from lstmshape.results.report import Report
 from lstmshape.views.output import trimmed
+from lstmshape.views.plain_table import blocks
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
 from lstmshape.views.wrapping import Prose
@@ -41,7 +42,15 @@ def draw_sections(drawn: list[Section], console: Console) -> None:
 
 
 def draw_section(section: Section, console: Console) -> None:
-    """One section as a Rich table, its caption below it."""
+    """One section as a Rich table, its caption below it; as blocks of ``column: value`` lines
+    when even its narrowest layout (every name and shape whole) is wider than the console."""
+    if _narrowest(section) > console.width:
+        if section.title:
+            console.print(Text(broken(section.title, console.width), style="bold"))
+        console.print(Text("\n".join(blocks(section, console.width))))
+        if section.caption:
+            console.print(Text(broken(section.caption, console.width)))
+        return
     table = Table(
         title=section.title,
         title_justify="left",
@@ -84,6 +93,19 @@ MIN_WORDS_WIDTH = 20
 # SIMPLE_HEAD without edge padding: a space either side of each inner border (itself a space),
 # and the box's two outer edges.
 _SPACING = 3
+
+
+def _narrowest(section: Section) -> int:
+    """The width of the section's table with its columns of words and formulas at their widest
+    piece and the others whole."""
+    widths = [
+        max(
+            (widest_piece if i in section.words else cells)(text)
+            for text in (section.columns[i], *(row[i] for row in section.rows))
+        )
+        for i in range(len(section.columns))
+    ]
+    return sum(widths) + _SPACING * (len(widths) - 1) + 2
 
 
 def _room_for_words(section: Section, width: int) -> bool:
