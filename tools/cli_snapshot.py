@@ -457,7 +457,8 @@ def inspect_cases(rng: random.Random) -> Iterator[Case]:
 # -- check --------------------------------------------------------------------------------------
 
 SPECS = ["examples/tutorials.toml", "tests/specs/mixed.toml", "tests/specs/bad.toml",
-         f"{FILES}/bad_syntax.toml", f"{FILES}/empty.toml", "no/such.toml", "examples",
+         f"{FILES}/bad_syntax.toml", f"{FILES}/empty.toml", f"{FILES}/not_a_table.toml",
+         f"{FILES}/bad_types.toml", f"{FILES}/rules.toml", f"{FILES}/every_key.toml", "no/such.toml", "examples",
          "examples/train.log", "examples/seq2seq.pt"]  # fmt: skip
 
 

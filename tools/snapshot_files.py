@@ -59,13 +59,132 @@ def main() -> None:
         if len(data) <= HOSTILE_SMALL:
             (FILES / f"hostile_{name}.bin").write_bytes(data)
     (FILES / "empty.pt").write_bytes(b"")
-    (FILES / "bad_syntax.toml").write_text("[a]\ninput = [4, 3, 10\nhidden_size = 20\n")
-    (FILES / "empty.toml").write_text("")
+    write_specs()
     (FILES / "text.pt").write_text("not a checkpoint\n")
     lstm = (FILES / "lstm.pt").read_bytes()
     (FILES / "truncated.pt").write_bytes(lstm[: len(lstm) // 2])
     for path in sorted(FILES.iterdir()):
         print(f"{path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
+
+
+# Spec files for `lstmshape check`: every key's value of the wrong type, values torch refuses, every
+# key right, and files that are not TOML.
+SPECS = {
+    "bad_syntax.toml": "[a]\ninput = [4, 3, 10\nhidden_size = 20\n",
+    "empty.toml": "",
+    "not_a_table.toml": 'input = [4, 3, 10]\nhidden_size = 20\n',
+    "bad_types.toml": """\
+[types]
+module = 3
+input = "abc"
+hidden_size = 2.5
+input_size = "ten"
+num_layers = true
+bias = "yes"
+batch_first = 1
+dropout = "half"
+bidirectional = "no"
+proj_size = [5]
+nonlinearity = 0
+h_0 = "x"
+c_0 = [1, "a", 20]
+lengths = 5
+enforce_sorted = "false"
+deploy = 0
+expect = 3
+
+[names]
+input = [4, 3, 10]
+hidden_size = 20
+expect = { x = [1], h_m = [1, 3, 20] }
+""",
+    "rules.toml": """\
+[refused]
+module = "GRU"
+input = [4, 3, 10]
+hidden_size = 20
+dropout = 1.5
+proj_size = 5
+nonlinearity = "sigmoid"
+
+[no_c0]
+module = "GRU"
+input = [4, 3, 10]
+hidden_size = 20
+c_0 = [1, 3, 20]
+
+[input_size]
+input = [4, 3, 10]
+hidden_size = 20
+input_size = 8
+
+[state]
+input = [4, 3, 10]
+hidden_size = 20
+num_layers = 2
+h_0 = [1, 3, 20]
+
+[lengths]
+input = [4, 3, 10]
+hidden_size = 20
+lengths = [5, 3, 2]
+
+[unsorted]
+input = [4, 3, 10]
+hidden_size = 20
+lengths = [2, 4, 3]
+
+[expect]
+input = [4, 3, 10]
+hidden_size = 20
+expect = { output = [4, 3, 21], h_n = [1, 3, 20] }
+
+[zero]
+input = [4, 0, 10]
+hidden_size = 0
+""",
+    "every_key.toml": """\
+[lstm]
+module = "LSTM"
+input = [3, 4, 10]
+hidden_size = 20
+input_size = 10
+num_layers = 2
+bias = false
+batch_first = true
+dropout = 0.25
+bidirectional = true
+proj_size = 5
+h_0 = [4, 3, 5]
+c_0 = [4, 3, 20]
+lengths = [4, 2, 1]
+enforce_sorted = true
+deploy = true
+expect = { padded_output = [3, 4, 10], h_n = [4, 3, 5], c_n = [4, 3, 20] }
+
+[rnn]
+module = "rnn"
+input = "5,2,3"
+hidden_size = 4
+nonlinearity = "relu"
+lengths = [2, 5]
+enforce_sorted = false
+expect = { padded_output = [5, 2, 4], h_n = [1, 2, 5] }
+
+[cell]
+module = "GRUCell"
+input = [7]
+hidden_size = 3
+h_0 = [3]
+expect = { h_1 = [3] }
+""",
+}
+
+
+def write_specs() -> None:
+    FILES.mkdir(parents=True, exist_ok=True)
+    for name, text in SPECS.items():
+        (FILES / name).write_text(text)
 
 
 def _shards(save_file, state: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
