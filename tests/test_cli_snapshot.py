@@ -4,13 +4,15 @@ The record holds a few thousand argument lists (tools/cli_snapshot.py makes them
 family, option, format, error path and help screen, in the four languages, at 60, 80 and 120
 columns) with the exit code, stdout and stderr of each. This test replays every one in-process.
 
-A deliberate change of output is re-recorded, and the record's diff reviewed like code:
+A deliberate change of output is re-recorded, and the record's changes reviewed like code:
 
     LSTMSHAPE_UPDATE=1 python -m pytest tests/test_cli_snapshot.py
+    python tools/cli_snapshot.py --changes      (the record's changes since HEAD, readable)
 
-The record was made with the Typer and Rich the project develops against; their help screens and
-usage errors are drawn by those libraries, so the record holds for those versions only: under
-others (the lower bounds .ci/run also tests), the test says which and fails rather than skip.
+Part of the output is drawn by Typer and Rich (help screens, usage errors, tables), run by torch
+(--verify, trace) or says whether the deploy extra is installed (--deploy): the record names the
+versions it was made with, which the test extra pins. Under others (the lower bounds of Typer and
+Rich that .ci/run also tests) the test says which and fails rather than skip.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ case against ``tests/snapshots/cli.jsonl.gz`` byte for byte.
 
     python tools/cli_snapshot.py             re-record tests/snapshots/cli.jsonl.gz
     python tools/cli_snapshot.py --count     the number of argument lists by command and language
+    python tools/cli_snapshot.py --changes [REV]   what a re-record changed since git REV (HEAD),
+                                             readable (git shows no diff of a gzip)
     python tools/cli_snapshot.py --out F [--fresh]   record to F instead (--fresh: build the Click
                                              command for each case, as typer.testing does)
 
@@ -623,19 +625,75 @@ def read(path: Path = RECORD) -> Record:
 
 
 def versions() -> dict[str, str]:
-    """The libraries that draw part of what the command line prints (help screens, usage errors)."""
+    """What part of the output depends on: Typer and Rich draw the help screens, usage errors and
+    tables; torch runs --verify and trace; --deploy says whether the deploy extra is installed.
+    The test extra pins each of them."""
     import importlib.metadata
+    from importlib.util import find_spec
 
-    return {name: importlib.metadata.version(name) for name in ("typer", "rich")}
+    found = {name: importlib.metadata.version(name) for name in ("typer", "rich", "torch")}
+    deploy = all(find_spec(name) is not None for name in ("onnx", "onnxruntime", "onnxscript"))
+    return {**found, "onnx, onnxruntime, onnxscript": "installed" if deploy else "absent"}
 
 
 def counts(made: list[Case]) -> Counter[tuple[str, str]]:
     return Counter((command_of(c["args"]), language_of(c)) for c in made)
 
 
+def key(entry: dict[str, Any]) -> str:
+    """What makes a case: its arguments, environment and standard input."""
+    return json.dumps([entry["args"], entry["env"], entry.get("stdin")], sort_keys=True)
+
+
+def show_changes(rev: str) -> None:
+    """The record's changes since the one at git revision ``rev``, readable (the file is gzipped,
+    so git shows no diff of its own): for reviewing a re-record."""
+    import difflib
+    import subprocess
+
+    blob = subprocess.run(
+        ["git", "show", f"{rev}:{RECORD.relative_to(ROOT).as_posix()}"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    head, *entries = json_lines(gzip.decompress(blob).decode("utf-8"))
+    before = {key(e): e for e in entries}
+    now = read()
+    after = {key(e): e for e in now.entries}
+    if head["versions"] != now.versions:
+        print(f"versions: {head['versions']} -> {now.versions}")
+    for made in sorted(before.keys() - after.keys()):
+        print(f"removed: {made}")
+    for made in sorted(after.keys() - before.keys()):
+        print(f"added: {made}")
+    for made in sorted(before.keys() & after.keys()):
+        old, new = before[made], after[made]
+        if old["exit_code"] != new["exit_code"]:
+            print(f"{made}\nexit code {old['exit_code']} -> {new['exit_code']}")
+        for stream in ("stdout", "stderr"):
+            lines = list(
+                difflib.unified_diff(
+                    old[stream].splitlines(),
+                    new[stream].splitlines(),
+                    f"{made} {stream}",
+                    "",
+                    lineterm="",
+                )
+            )
+            if lines:
+                print("\n".join(lines))
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
 def main() -> None:
     os.environ.update({"LSTMSHAPE_LANG": "en", "LSTMSHAPE_STRICT_CATALOGS": "1"})
     sys.path.insert(0, str(ROOT))  # trace imports examples.models from the working folder
+    if "--changes" in sys.argv:
+        at = sys.argv.index("--changes") + 1
+        show_changes(sys.argv[at] if at < len(sys.argv) else "HEAD")
+        return
     made = cases()
     if "--count" in sys.argv:
         for (command, lang), number in sorted(counts(made).items()):
