@@ -8,15 +8,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.views.wrapping import print_wrapped
 from lstmshape.i18n.numbers import number
 from lstmshape.results.check import Outcome
+from lstmshape.views.wrapping import print_wrapped
 
 
 def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) -> int:

@@ -11,9 +11,9 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.i18n.lines import wrap
-from lstmshape.views.wrapping import print_wrapped
-from lstmshape.views.visible import visible
 from lstmshape.i18n.words import Voice, words
+from lstmshape.views.visible import visible
+from lstmshape.views.wrapping import print_wrapped
 
 
 class QuietOnClosedPipe(Console):

@@ -5,7 +5,6 @@ form, "Error: ..." and a "Try ..." line, as every error of lstmshape's own is sa
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from lstmshape.i18n import N_, tr

@@ -18,9 +18,9 @@ from lstmshape.cli.console import consoles, print_error, print_lines, unwritable
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
-from lstmshape.views.wrapping import print_wrapped
-from lstmshape.reading.values import read_int, read_shape
 from lstmshape.i18n.words import words
+from lstmshape.reading.values import read_int, read_shape
+from lstmshape.views.wrapping import print_wrapped
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
 # line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks, and said so.
