@@ -140,10 +140,16 @@ def unwrapped(text: str) -> str:
     """Text the tool wrapped to the terminal's width (lstmshape.i18n.lines: the continuation of a
     line is indented four columns) back to one line per sentence: for the tests that hold a
     message's words; tests/test_layout.py holds the layout."""
+    from rich.cells import cell_len
+
     lines: list[str] = []
     for line in text.split("\n"):
         if line.startswith("    ") and lines:
-            lines[-1] += " " + line.strip()
+            rest = line.strip()
+            # Japanese breaks between two of its characters with no space; every other break
+            # was a space.
+            joined = cell_len(lines[-1][-1:]) == 2 and cell_len(rest[:1]) == 2
+            lines[-1] += ("" if joined else " ") + rest
         else:
             lines.append(line)
     return "\n".join(lines)

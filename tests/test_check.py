@@ -14,7 +14,7 @@ from lstmshape import explain
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.commands.check import KEYS, SpecVoice
 from lstmshape.i18n.words import Arg, Fix, Words, drop, fix, words
-from tests.conftest import UPDATE, invoke
+from tests.conftest import UPDATE, invoke, unwrapped
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = Path(__file__).parent / "specs"
@@ -36,7 +36,7 @@ def golden(name: str, text: str) -> None:
 
 def test_the_tutorials_spec_passes() -> None:
     result = invoke("check examples/tutorials.toml")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
     golden("check_tutorials", result.stdout)
 
 
@@ -45,7 +45,7 @@ def test_failures_are_in_the_table_and_explained_on_stderr() -> None:
     # A failed expectation is 1, a module torch refuses is 2: the worst wins.
     assert result.exit_code == 2
     golden("check_mixed", result.stdout)
-    assert result.stderr == (
+    assert unwrapped(result.stderr) == (
         "Error: [decoder] h_n is (1, 3, 20), not the expected (2, 3, 20).\n"
         "  h_n is (D*num_layers, N, H_out) with D*num_layers=1 (D=1 × num_layers=1), N=3, H_out=20 "
         "(hidden_size).\n"
@@ -128,7 +128,7 @@ def test_an_entry_too_large_to_verify_is_unverified_not_invalid(tmp_path: Path) 
     assert results == {"small": "pass", "long_packed": "UNVERIFIED"}
     assert "INVALID" not in result.stdout
     assert result.stdout.rstrip().endswith("1 pass, 1 UNVERIFIED")
-    assert result.stderr.startswith(
+    assert unwrapped(result.stderr).startswith(
         "Error: [long_packed] --verify cannot run this packed input on real tensors"
     )
     data = json.loads(invoke(["check", str(spec), "--verify", "--format", "json"]).stdout)
@@ -141,7 +141,7 @@ def test_an_entry_too_large_to_verify_is_unverified_not_invalid(tmp_path: Path) 
 def test_a_bad_file_reports_every_problem_with_file_entry_and_key() -> None:
     result = invoke("check tests/specs/bad.toml")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert unwrapped(result.stderr) == (
         "Error: tests/specs/bad.toml: 7 problems in the spec file.\n"
         "  tests/specs/bad.toml: [a] hidden: unknown key (did you mean hidden_size?).\n"
         "  tests/specs/bad.toml: [a] layers: unknown key (did you mean num_layers?).\n"
@@ -176,14 +176,14 @@ def test_bad_files_exit_2(tmp_path: Path, text: str, message: str) -> None:
     spec.write_text(text)
     result = invoke(["check", str(spec)])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith(f"Error: {spec}: ")
-    assert message.replace("{path}", str(spec)) in result.stderr
+    assert unwrapped(result.stderr).startswith(f"Error: {spec}: ")
+    assert message.replace("{path}", str(spec)) in unwrapped(result.stderr)
 
 
 def test_a_missing_file_exits_2() -> None:
     result = invoke("check no/such.toml")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert unwrapped(result.stderr) == (
         "Error: Cannot read the spec file no/such.toml: No such file or directory.\n"
         "  Try the path of a TOML file, e.g. lstmshape check shapes.toml.\n"
     )
@@ -192,7 +192,7 @@ def test_a_missing_file_exits_2() -> None:
 def test_verify_budget_needs_verify() -> None:
     result = invoke("check examples/tutorials.toml --verify-budget 1GiB")
     assert result.exit_code == 2
-    assert "it needs --verify" in result.stderr
+    assert "it needs --verify" in unwrapped(result.stderr)
 
 
 def test_a_thousand_entries_in_one_process(tmp_path: Path) -> None:
@@ -247,7 +247,7 @@ def test_the_console_script_dispatches_check_and_keeps_explain() -> None:
                               text=True, cwd=ROOT, check=False)  # fmt: skip
 
     checked = run("check", "examples/tutorials.toml", "--format", "plain")
-    assert (checked.returncode, checked.stderr) == (0, "")
+    assert (checked.returncode, unwrapped(checked.stderr)) == (0, "")
     assert checked.stdout.rstrip().endswith("4 pass")
     explained = run("--input", "4,3,10", "--hidden", "20", "--layers", "2")
     assert explained.returncode == 0
@@ -277,7 +277,7 @@ def test_keys_the_class_refuses_even_at_defaults_are_invalid(
     spec.write_text(f"[a]\n{entry}\n")
     result = invoke(["check", str(spec), "--verify"])
     assert result.exit_code == 2
-    assert result.stderr.startswith(first_line)
+    assert unwrapped(result.stderr).startswith(first_line)
     assert "INVALID" in result.stdout
 
 
@@ -295,7 +295,7 @@ def test_more_bad_files(tmp_path: Path, data: bytes, message: str) -> None:
     spec.write_bytes(data)
     result = invoke(["check", str(spec)])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert message in result.stderr
+    assert message in unwrapped(result.stderr)
 
 
 def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
@@ -310,4 +310,4 @@ def test_without_torch_verify_is_refused_once_for_the_whole_file(
     monkeypatch.setitem(sys.modules, "torch", None)  # any 'import torch' now fails
     result = invoke("check examples/tutorials.toml --verify")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.count("torch is not installed") == 1
+    assert unwrapped(result.stderr).count("torch is not installed") == 1

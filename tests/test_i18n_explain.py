@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
@@ -152,9 +152,14 @@ def test_japanese_wraps_within_the_width(width: int) -> None:
     assert not any(line.startswith(("、", "。", "）")) for line in lines)
 
 
-@given(text=st.text(alphabet="abc de,f(1, 2)=_ ", max_size=300), width=st.integers(10, 100))
-def test_text_without_wide_characters_wraps_as_textwrap_does(text: str, width: int) -> None:
-    assert wrapped(text, width) == textwrap.wrap(text, width=width)
+@given(text=st.text(alphabet="abc def_ ", max_size=300), width=st.integers(10, 100))
+def test_words_and_spaces_wrap_as_textwrap_does(text: str, width: int) -> None:
+    """Words separated by spaces wrap as textwrap wraps them (a word wider than the line folded
+    alike); shapes, calls and options held whole are tests/test_layout.py's."""
+    text = text.lstrip()  # textwrap keeps the spaces that start a paragraph
+    # A word wider than the line: textwrap cuts it where it stands, lstmshape on a line of its own.
+    assume(all(len(word) <= width for word in text.split()))
+    assert wrapped(text, width) == textwrap.wrap(text, width=width, break_on_hyphens=False)
 
 
 def test_markdown_stays_a_table_in_japanese() -> None:
@@ -190,7 +195,7 @@ def test_cost_of_speaks_the_reports_language_or_its_own(lang: str) -> None:
 
 def test_a_report_shows_itself_in_its_language() -> None:
     report = lstmshape.explain((4, 3, 10), 20, lang="fr")
-    assert repr(report) == "<Report nn.LSTM(10, 20) sur l'entrée (4, 3, 10) : ok>"
+    assert repr(report) == "<Report nn.LSTM(10, 20) sur l'entrée (4, 3, 10)\u00a0: ok>"
     assert str(report).startswith("nn.LSTM(10, 20) sur l'entrée (4, 3, 10) (avec lot)")
     assert "Remarques" in report._repr_html_()
     assert repr(lstmshape.explain((4, 3, 10), 20, lang="en")).endswith("on input (4, 3, 10): ok>")
