@@ -71,7 +71,8 @@ def verify(
     (fake) tensors beyond; the verification says which ran, at what sizes, and why any size was
     made smaller. ``lang`` is the language of the errors (as :func:`explain`'s).
     """
-    from lstmshape.i18n import lang_argument, speaking
+    from lstmshape.i18n import speaking
+    from lstmshape.reading.language import lang_argument
     from lstmshape.proof import verify as _verify
     from lstmshape.reading.values import read_memory
 

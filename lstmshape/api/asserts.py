@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from lstmshape.api.modules import ShapeLike, spec_of_module
 from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.commands.explain import explain_spec
-from lstmshape.i18n import lang_argument, speaking, tr
+from lstmshape.i18n import speaking, tr
+from lstmshape.reading.language import lang_argument
 from lstmshape.results.report import Expectation, Report
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.torchfacts.parameters import parameter_named

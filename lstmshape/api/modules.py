@@ -12,7 +12,8 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.commands.explain import explain_spec
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import speaking
+from lstmshape.reading.language import lang_argument
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.spec import ModuleSpec

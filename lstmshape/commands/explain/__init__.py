@@ -16,7 +16,8 @@ from lstmshape.commands.explain.cells import explain_cell
 from lstmshape.commands.explain.expectations import Expected, read_expected
 from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import speaking
+from lstmshape.reading.language import lang_argument
 from lstmshape.torchfacts.kinds import LSTM, ModuleKind
 from lstmshape.results.report import Report
 from lstmshape.i18n.text import a_module, format_shape

@@ -9,7 +9,8 @@ from __future__ import annotations
 from math import prod
 
 from lstmshape.torchfacts.dtypes import DTYPES
-from lstmshape.i18n import lang_argument, speaking, tr
+from lstmshape.i18n import speaking, tr
+from lstmshape.reading.language import lang_argument
 from lstmshape.results.cost import Cost, LayerCost, TensorBytes
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.parameters import totals

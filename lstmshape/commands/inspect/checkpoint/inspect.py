@@ -17,7 +17,8 @@ from lstmshape.commands.inspect.checkpoint.contents import (
 )
 from lstmshape.commands.inspect.checkpoint.walk import CLASS
 from lstmshape.errors import CheckpointError, InvalidModuleError
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import speaking
+from lstmshape.reading.language import lang_argument
 from lstmshape.results.inspection import (
     CheckpointGroup,
     CheckpointModule,
