@@ -42,7 +42,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "help": ("cli/options.py", "cli/app.py", "cli/reference.py"),
     "errors": ("errors.py", "reading/values.py", "torchfacts/rules.py", "torchfacts/spec.py",
                "torchfacts/kinds.py", "i18n/words.py", "torchfacts/parameters.py",
-               "torchfacts/dtypes.py", "torchfacts/sentences.py", "api/", "cli/"),
+               "torchfacts/dtypes.py", "torchfacts/sentences.py", "torchfacts/accepted.py",
+               "api/", "cli/"),
     "explain": ("",),  # everything else: the explanation, its notes, tables and pictures
 }  # fmt: skip
 

@@ -29,9 +29,9 @@ from lstmshape.reading.values import (
     read_int,
     read_lengths,
     read_memory,
-    read_module,
     read_shape,
 )
+from lstmshape.torchfacts.accepted import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text

@@ -70,6 +70,18 @@ def _items(values: tuple[int, ...]) -> str:
     return f"{head}, ..., {values[-2]}, {values[-1]} ({len(values):,} values)"
 
 
+def shortened(token: str) -> str:
+    """A token as quoted in a message: a long one keeps its ends and says how long it is."""
+    if len(token) <= 40:
+        return token
+    return tr(
+        "{start}...{end} ({count} characters)",
+        start=token[:12],
+        end=token[-12:],
+        count=f"{len(token):,}",
+    )
+
+
 def size_text(nbytes: int) -> str:
     """Bytes as people read them: ``640 B``, ``23.1 KiB``, ``402.7 GiB`` (binary units)."""
     if nbytes < 1024:

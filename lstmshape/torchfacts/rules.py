@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_
+from lstmshape.torchfacts.accepted import integer, read_module
 from lstmshape.torchfacts.kinds import ALL_ARGUMENTS, ModuleKind
 from lstmshape.torchfacts.parameters import INT64_MAX, check_storage
 from lstmshape.torchfacts.sentences import TORCH
@@ -39,8 +40,6 @@ _DEFAULTS: dict[str, object] = {
 def normalized(spec: ModuleSpec) -> dict[str, Any]:
     """The fields to store instead of those given: a kind named by a string, integer sizes of
     other types (``numpy.int64``) as ``int``. Anything else stays for :func:`validate` to judge."""
-    from lstmshape.reading.values import integer, read_module
-
     changed: dict[str, Any] = {}
     if not isinstance(spec.kind, ModuleKind):
         changed["kind"] = read_module(spec.kind, "module")

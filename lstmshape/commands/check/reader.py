@@ -14,7 +14,8 @@ from typing import Any
 from lstmshape.errors import UnreadableValueError
 from lstmshape.torchfacts.kinds import LSTM, ModuleKind
 from lstmshape.torchfacts.parameters import PARAMETER_NAME
-from lstmshape.reading.values import read_module, tensor_name
+from lstmshape.reading.values import tensor_name
+from lstmshape.torchfacts.accepted import read_module
 from lstmshape.commands.check.keys import (
     KEYS,
     REQUIRED,

@@ -21,7 +21,8 @@ from lstmshape.reading.language import lang_argument
 from lstmshape.torchfacts.kinds import LSTM, ModuleKind
 from lstmshape.results.report import Report
 from lstmshape.i18n.text import a_module, format_shape
-from lstmshape.reading.values import lengths_of, read_module, shape_of
+from lstmshape.reading.values import lengths_of, shape_of
+from lstmshape.torchfacts.accepted import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words

@@ -13,7 +13,8 @@ from lstmshape.errors import LstmShapeError
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
-from lstmshape.reading.values import integer, read_module, shape_of
+from lstmshape.reading.values import shape_of
+from lstmshape.torchfacts.accepted import integer, read_module
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.commands.why.evidence import Evidence
 
