@@ -34,7 +34,7 @@ EXTRACTED = "# i18n: extracted where made"
 AREAS: dict[str, tuple[str, ...]] = {
     "deploy": ("deploy/", "results/deploy.py", "views/deploy_sections.py"),
     "why": ("commands/why/", "results/why.py", "views/why.py", "cli/why.py"),
-    "inspect": ("commands/inspect/", "results/inspection.py", "results/comparison.py",
+    "inspect": ("commands/inspect/", "results/inspection.py", "results/checkpoint_words.py", "results/comparison.py",
                 "results/weights.py", "views/inspection.py", "cli/inspect.py"),
     "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace.py",
               "results/verification.py", "views/check_table.py", "views/verify_sections.py",

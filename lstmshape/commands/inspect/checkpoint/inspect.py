@@ -13,12 +13,12 @@ from lstmshape.commands.inspect.checkpoint.contents import (
     Scalar,
     StateDict,
     StoredTensor,
-    where,
 )
 from lstmshape.commands.inspect.checkpoint.walk import CLASS
 from lstmshape.errors import CheckpointError, InvalidModuleError
 from lstmshape.i18n import speaking
 from lstmshape.reading.language import lang_argument
+from lstmshape.results.checkpoint_words import where
 from lstmshape.results.inspection import (
     CheckpointGroup,
     CheckpointModule,
