@@ -325,7 +325,7 @@ class Trace(Shown):
         :class:`UnreadableValueError` with the names it has.
         """
         from lstmshape.reading.values import shape_of, shapes_by_name
-        from lstmshape.commands.trace.expected import unknown_name
+        from lstmshape.results.trace_names import unknown_name
 
         compared: list[TraceExpectation] = []
         example = 'assert_shapes({"lstm.output": (8, 5, 20)})'
