@@ -28,6 +28,7 @@ from lstmshape.errors import (
 from lstmshape.commands.explain import explain, explain_spec
 from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.results.report import Report
+from lstmshape.results.shown import drawn_by
 from lstmshape.torchfacts.parameters import Parameter
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.version import __version__
@@ -60,6 +61,23 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(_LAZY[name]), name)
+
+
+def _html(result: object) -> str:
+    from lstmshape.views.notebook import html_of
+
+    return html_of(result)
+
+
+def _plain(result: object) -> str:
+    from lstmshape.views.notebook import plain_of
+
+    return plain_of(result)
+
+
+# Results never import the views, a layer above them: the package installs them, imported when a
+# result is first shown (results/shown.py).
+drawn_by(_html, _plain)
 
 
 def verify(
