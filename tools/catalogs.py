@@ -43,7 +43,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "errors": ("errors.py", "reading/values.py", "torchfacts/rules.py", "torchfacts/spec.py",
                "torchfacts/kinds.py", "i18n/words.py", "torchfacts/parameters.py",
                "torchfacts/dtypes.py", "torchfacts/sentences.py", "torchfacts/accepted.py",
-               "api/", "cli/"),
+               "reading/modules.py", "api/", "cli/"),
     "explain": ("",),  # everything else: the explanation, its notes, tables and pictures
 }  # fmt: skip
 

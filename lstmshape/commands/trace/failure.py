@@ -15,6 +15,7 @@ from typing import Any
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.reading.modules import spec_of
 from lstmshape.results.trace import TracedCall, TraceFailure, call_label
 from lstmshape.commands.trace import hooks
 from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of, site_text
@@ -176,10 +177,8 @@ def _recurrent_error(
 
 
 def _torch_call(module: Any) -> str:
-    from lstmshape.api.modules import spec_of_module
-
     try:
-        return spec_of_module(module).torch_call()
+        return spec_of(module).torch_call()
     except LstmShapeError:
         return type(module).__name__
 
