@@ -9,7 +9,6 @@ report's L (see :meth:`Recorder._predicting`).
 
 from __future__ import annotations
 
-import linecache
 import os
 import sys
 from collections import Counter
@@ -24,6 +23,7 @@ from lstmshape.errors import LstmShapeError, VerificationError
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 from lstmshape.reading.modules import spec_of
 from lstmshape.results.report import Report
+from lstmshape.results.sites import site_text
 from lstmshape.results.trace import TracedCall
 from lstmshape.commands.trace.factory import LSTMSHAPE_DIR
 from lstmshape.commands.trace.received import Arguments, read_call
@@ -284,18 +284,6 @@ class Recorder:
     def inside_libraries(self, filename: str) -> bool:
         """Whether a frame's file is torch's or lstmshape's, not the user's."""
         return filename.startswith((self.torch_dir, LSTMSHAPE_DIR))
-
-
-def site_text(filename: str, lineno: int) -> str:
-    """``model.py:31: out, _ = self.lstm(x)``, the path relative to the working folder if inside."""
-    line = linecache.getline(filename, lineno).strip()
-    try:
-        shown = os.path.relpath(filename)
-    except ValueError:  # another drive, on Windows
-        shown = filename
-    if shown.startswith(".."):
-        shown = filename
-    return f"{shown}:{lineno}: {line}" if line else f"{shown}:{lineno}"
 
 
 def _named_inputs(arguments: Arguments) -> tuple[tuple[str, Shape], ...]:
