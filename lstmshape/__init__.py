@@ -25,7 +25,7 @@ from lstmshape.errors import (
     VerificationError,
     VerifyBudgetError,
 )
-from lstmshape.commands.explain import explain, explain_spec
+from lstmshape.commands.explain import explain, explain_spec, proved_by
 from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.results.report import Report
 from lstmshape.results.shown import drawn_by
@@ -75,9 +75,23 @@ def _plain(result: object) -> str:
     return plain_of(result)
 
 
-# Results never import the views, a layer above them: the package installs them, imported when a
-# result is first shown (results/shown.py).
+def _proven(report: Report, deploy: bool, verify: bool) -> Report:
+    if verify:
+        from lstmshape.proof import verify as verify_report
+
+        report = verify_report(report)
+    if deploy:
+        from lstmshape.deploy import deploy as deploy_report
+
+        report = deploy_report(report, verify=verify)
+    return report
+
+
+# A layer never imports one above it. Where a lower layer offers what a higher one does (a result
+# drawn by the views; explain(verify=True, deploy=True), run by proof/ and deploy/, which explain
+# reports of their own), the package installs it, imported when first used.
 drawn_by(_html, _plain)
+proved_by(_proven)
 
 
 def verify(

@@ -25,7 +25,7 @@ from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape
 from lstmshape.results.verification import Substitution
 from lstmshape.torchfacts.parameters import INT64_MAX
-from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.proof.budget import DEFAULT_BUDGET_BYTES
 from lstmshape.proof.limits import (
     REAL_LAYERS,
     REAL_STEPS,
