@@ -11,7 +11,8 @@ import typer
 
 from lstmshape.cli import options as opt
 from lstmshape.cli.explain import ExplainOptions, run_explain
-from lstmshape.cli.group import Command, ExplainGroup, click_error
+from lstmshape.cli.group import Command, ExplainGroup
+from lstmshape.cli.language import click_error
 
 app = typer.Typer(
     cls=ExplainGroup,

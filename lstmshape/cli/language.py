@@ -1,6 +1,6 @@
 """The command line's language: chosen from --lang (else LSTMSHAPE_LANG, else the locale) before
 any option is read, so that every message of the run is said in it: lstmshape's own, and Click's
-and Typer's (usage errors, the titles of a help screen), whose words are in cli/options.py's
+and Typer's (usage errors, the titles of a help screen), whose words are in cli/click_words.py's
 tables. The help text of the command asked for is translated while it is shown.
 
 English changes nothing: Click and Typer keep their own words, and no catalog is read.
@@ -14,8 +14,19 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+import typer
+
+from lstmshape.cli.click_words import CLICK_MESSAGES, TYPER_WORDS, USAGE
 from lstmshape.i18n import language, read_language, tr
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
+
+
+def click_error(name: str) -> Any:
+    """Click's exception class ``name`` (UsageError, MissingParameter) as the running Typer has it:
+    recent Typers carry their own copy of Click, so it is found from the BadParameter Typer
+    exports rather than imported."""
+    family = [*typer.BadParameter.__mro__, *typer.BadParameter.__subclasses__()]
+    return next(cls for cls in family if cls.__name__ == name)
 
 
 def language_asked(args: list[str]) -> str | None:
@@ -46,8 +57,6 @@ def typer_speaking() -> Iterator[None]:
         yield
         return
     from typer import rich_utils
-
-    from lstmshape.cli.options import TYPER_WORDS
 
     english = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
     english["highlighter"] = highlighter = rich_utils.highlighter
@@ -118,7 +127,6 @@ def cjk_line_breaks() -> Iterator[None]:
 
 def usage_in_language(usage: str) -> str:
     """A usage line ("Usage: lstmshape [OPTIONS] ...") with its first word in the language."""
-    from lstmshape.cli.options import USAGE
 
     if language() == "en" or not usage.startswith(f"{USAGE} "):
         return usage
@@ -128,7 +136,6 @@ def usage_in_language(usage: str) -> str:
 @contextmanager
 def click_errors_in_language() -> Iterator[None]:
     """Click's usage errors raised in the block, said again in the language spoken."""
-    from lstmshape.cli.group import click_error
 
     try:
         yield
@@ -142,7 +149,6 @@ def click_errors_in_language() -> Iterator[None]:
 def _in_language(error: Any) -> Any:
     """``error`` with its message in the language spoken; itself if the language is English or
     Click's message is not one of those lstmshape knows (lstmshape's own are said already)."""
-    from lstmshape.cli.group import click_error
 
     if language() == "en" or type(error).__name__ == "NoArgsIsHelpError":
         return error
@@ -160,7 +166,6 @@ def _in_language(error: Any) -> Any:
 
 def click_message(english: str) -> str | None:
     """One of Click's messages in the language spoken; None if it is not one of Click's."""
-    from lstmshape.cli.options import CLICK_MESSAGES
 
     for message in CLICK_MESSAGES:
         match = _pattern(message).fullmatch(english)
