@@ -2,10 +2,15 @@
 
 Every ``import`` and ``from ... import`` of a module counts, wherever it is written: at the top,
 inside a function (a lazy import is still a dependency) and under ``if TYPE_CHECKING:`` (an
-annotation is a dependency too, and a cycle of annotations becomes a cycle of imports the day one
-of them is needed at run time). The root package's lazy public names (``_LAZY`` in
-``lstmshape/__init__.py``) count as imports of the modules they name. torch, onnx, safetensors,
-Typer, Rich and every other package outside lstmshape are outside the graph.
+annotation is a dependency too: no module may name a type of a layer above its own). The root
+package's lazy public names (``_LAZY`` in ``lstmshape/__init__.py``) count as imports of the
+modules they name. torch, onnx, safetensors, Typer, Rich and every other package outside lstmshape
+are outside the graph.
+
+Cycles: no folder cycle, whatever the import; no module cycle among the imports that run (top
+level or inside a function). Two modules of one folder whose types name each other, one of them
+under ``if TYPE_CHECKING:`` (ModuleSpec, whose constructor calls ``validate(spec: ModuleSpec)``)
+never import each other at run time, so that is not counted as a module cycle.
 
 An import names the module it imports (``from lstmshape.a import b`` is an edge to
 ``lstmshape.a.b`` when that is a module, else to ``lstmshape.a``); Python also runs the parent
@@ -20,7 +25,7 @@ import ast
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -41,10 +46,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lstmshape.commands.explain",),
     ("lstmshape.proof",),  # --verify
     ("lstmshape.deploy",),  # --deploy
-    ("lstmshape.commands.why",),
-    ("lstmshape.commands.trace",),  # a failed forward is explained by why
     ("lstmshape.commands.inspect",),
-    ("lstmshape.commands.check",),
+    ("lstmshape.commands.why",),  # a pasted load_state_dict error reads its keys as inspect does
+    ("lstmshape.commands.trace", "lstmshape.commands.check"),
     ("lstmshape.views",),
     ("lstmshape.api",),
     ("lstmshape.cli",),  # the command line
@@ -67,6 +71,8 @@ class Import:
     imported: str
     path: Path
     line: int
+    typing_only: bool = False
+    """Under ``if TYPE_CHECKING:``: never run."""
 
     def where(self) -> str:
         return f"{self.path.relative_to(ROOT)}:{self.line}"
@@ -116,6 +122,15 @@ def _lazy_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
                 yield value.value, value.lineno
 
 
+def _typing_only(tree: ast.Module) -> set[int]:
+    """The ids of the nodes under an ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            found |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
+    return found
+
+
 def imports() -> list[Import]:
     """Every import of one lstmshape module by another, lazy and TYPE_CHECKING ones included."""
     found = modules()
@@ -123,10 +138,12 @@ def imports() -> list[Import]:
     edges: dict[Import, None] = {}  # in source order, once each
     for importer, path in found.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        typing_only = _typing_only(tree)
         for node in ast.walk(tree):
             for target in _targets(node, importer, path, known):
                 if target in known and target != importer:
-                    edges[Import(importer, target, path, node.lineno)] = None
+                    edge = Import(importer, target, path, node.lineno, id(node) in typing_only)
+                    edges[edge] = None
         if importer == "lstmshape":
             for target, line in _lazy_names(tree):
                 assert target in known, f"_LAZY names {target}, which is not a module"
@@ -189,9 +206,11 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def module_graph(edges: list[Import]) -> dict[str, set[str]]:
+    """Each module's imports that run."""
     graph: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
-        graph[edge.importer].add(edge.imported)
+        if not edge.typing_only:
+            graph[edge.importer].add(edge.imported)
     return graph
 
 
@@ -203,22 +222,39 @@ def unit_graph(edges: list[Import]) -> dict[str, set[str]]:
     return graph
 
 
+def _one_cycle(component: list[str], graph: dict[str, set[str]]) -> list[str]:
+    """A shortest cycle through the component's first member: [a, b, ..., a]."""
+    start, members = component[0], set(component)
+    came: dict[str, str] = {}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for child in sorted(graph.get(node, ())):
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came[path[-1]])
+                return [*reversed(path), start]
+            if child in members and child not in came:
+                came[child] = node
+                queue.append(child)
+    raise AssertionError(f"no cycle through {start}")
+
+
 def _said(component: list[str], edges: list[Import], unit: bool) -> str:
     """A cycle said as the imports that make it, each with its file and line."""
-    members = set(component)
 
     def name(module: str) -> str:
         return unit_of(module) if unit else module
 
-    lines = [
-        f"  {edge.where()}: {name(edge.importer)} imports {name(edge.imported)}"
-        f" ({edge.imported})"
-        for edge in edges
-        if name(edge.importer) in members
-        and name(edge.imported) in members
-        and name(edge.importer) != name(edge.imported)
-    ]
-    return "{" + ", ".join(component) + "}:\n" + "\n".join(lines)
+    counted = [e for e in edges if unit or not e.typing_only]
+    graph = unit_graph(counted) if unit else module_graph(counted)
+    cycle = _one_cycle(component, graph)
+    lines = []
+    for here, there in zip(cycle, cycle[1:], strict=False):
+        edge = next(e for e in counted if name(e.importer) == here and name(e.imported) == there)
+        lines.append(f"  {edge.where()}: {here} imports {there} ({edge.imported})")
+    return "{" + ", ".join(component) + "}, for one:\n" + "\n".join(lines)
 
 
 def order() -> str:
@@ -292,7 +328,7 @@ def test_development_md_prints_the_order() -> None:
     [
         (
             Import("lstmshape.results.shown", "lstmshape.views.notebook", PACKAGE, 1),
-            "lstmshape.results (layer 6) may not import lstmshape.views (layer 14, above it)",
+            "lstmshape.results (layer 6) may not import lstmshape.views (layer 13, above it)",
         ),
     ],
 )
@@ -313,10 +349,10 @@ def test_a_cycle_is_named() -> None:
     (component,) = cycles(module_graph(edges))
     said = _said(component, edges, unit=False)
     assert said.splitlines() == [
-        "{lstmshape.errors, lstmshape.i18n}:",
+        "{lstmshape.errors, lstmshape.i18n}, for one:",
+        "  lstmshape/errors.py:5: lstmshape.errors imports lstmshape.i18n (lstmshape.i18n)",
         "  lstmshape/i18n/__init__.py:3: lstmshape.i18n imports lstmshape.errors"
         " (lstmshape.errors)",
-        "  lstmshape/errors.py:5: lstmshape.errors imports lstmshape.i18n (lstmshape.i18n)",
     ]
 
 
@@ -325,3 +361,5 @@ if __name__ == "__main__":
     print("Layers, top first:\n" + order())
     print("folder cycles:", cycles(unit_graph(edges)))
     print("module cycles:", cycles(module_graph(edges)))
+    annotated = [replace(edge, typing_only=False) for edge in edges]
+    print("module cycles, TYPE_CHECKING imports counted too:", cycles(module_graph(annotated)))
