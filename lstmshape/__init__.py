@@ -104,9 +104,8 @@ def verify(
     made smaller. ``lang`` is the language of the errors (as :func:`explain`'s).
     """
     from lstmshape.i18n import speaking
-    from lstmshape.reading.language import lang_argument
     from lstmshape.proof import verify as _verify
-    from lstmshape.reading.values import read_memory
+    from lstmshape.reading.values import lang_argument, read_memory
 
     with speaking(lang_argument(lang)):
         if budget is None:

@@ -39,10 +39,10 @@ AREAS: dict[str, tuple[str, ...]] = {
     "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace.py",
               "results/trace_names.py", "results/verification.py", "views/check_table.py", "views/verify_sections.py",
               "views/trace.py", "cli/check.py", "cli/trace.py", "results/layer_voice.py"),
-    "help": ("cli/options.py", "cli/click_words.py", "cli/app.py", "cli/reference.py"),
+    "help": ("cli/options.py", "cli/language.py", "cli/app.py", "cli/reference.py"),
     "errors": ("errors.py", "reading/values.py", "torchfacts/rules.py", "torchfacts/spec.py",
                "torchfacts/kinds.py", "i18n/words.py", "torchfacts/parameters.py",
-               "torchfacts/dtypes.py", "torchfacts/sentences.py", "torchfacts/accepted.py",
+               "torchfacts/dtypes.py", "torchfacts/sentences.py",
                "reading/modules.py", "api/", "cli/"),
     "explain": ("",),  # everything else: the explanation, its notes, tables and pictures
 }  # fmt: skip

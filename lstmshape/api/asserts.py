@@ -8,11 +8,10 @@ from lstmshape.api.modules import ShapeLike, spec_of_module
 from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.commands.explain import explain_spec
 from lstmshape.i18n import speaking, tr
-from lstmshape.reading.language import lang_argument
 from lstmshape.results.report import Expectation, Report
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.torchfacts.parameters import parameter_named
-from lstmshape.reading.values import shapes_by_name
+from lstmshape.reading.values import lang_argument, shapes_by_name
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Change, Fix, verbatim, words
 

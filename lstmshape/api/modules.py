@@ -12,8 +12,7 @@ from typing import Any
 
 from lstmshape.commands.explain import explain_spec
 from lstmshape.i18n import speaking
-from lstmshape.reading.language import lang_argument
-from lstmshape.reading.modules import spec_of
+from lstmshape.reading.values import lang_argument
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.spec import ModuleSpec
 
@@ -29,6 +28,8 @@ def spec_of_module(module: object, *, lang: str | None = None) -> ModuleSpec:
     Raises :class:`UnreadableValueError` for anything else, naming the recurrent modules inside it;
     ``lang`` is the language of the error (as :func:`lstmshape.explain`'s).
     """
+    from lstmshape.reading.modules import spec_of  # with its first use: import lstmshape is as fast
+
     with speaking(lang_argument(lang)):
         return spec_of(module)
 
@@ -51,6 +52,8 @@ def explain_module(
     arguments are :func:`lstmshape.explain`'s (``lang`` too). Raises the same errors as
     :func:`lstmshape.explain`.
     """
+    from lstmshape.reading.modules import spec_of
+
     with speaking(lang_argument(lang)):
         return explain_spec(
             spec_of(module),

@@ -19,7 +19,7 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.commands.explain import explain
 from lstmshape.i18n import tr
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.torchfacts.kinds import ModuleKind, read_module
 from lstmshape.results.report import Report
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.reading.values import (
@@ -31,7 +31,6 @@ from lstmshape.reading.values import (
     read_memory,
     read_shape,
 )
-from lstmshape.torchfacts.accepted import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text

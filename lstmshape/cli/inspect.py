@@ -19,7 +19,7 @@ from lstmshape.results.comparison import Comparison
 from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
 from lstmshape.results.report import Report
 from lstmshape.reading.values import read_int
-from lstmshape.torchfacts.accepted import read_module
+from lstmshape.torchfacts.kinds import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from lstmshape.proof.plan import PlannedRun
 
 
-
 def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES) -> Report:
     """Run ``report``'s module in torch and return the report with ``verification`` filled in.
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import LANGUAGES, N_, read_language, tr
 from lstmshape.i18n.text import shortened as _cut
-from lstmshape.torchfacts.accepted import integer
+from lstmshape.torchfacts.rules import integer
 from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
 from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
 
@@ -201,6 +201,20 @@ def read_float(text: str, argument: str, example: float) -> float:
         ],
         hint=words("Try {fix}.", fix=fix(**{argument: example})),
     )
+
+
+def lang_argument(lang: object) -> str | None:
+    """The API's ``lang=``: None (the environment's language) or one lstmshape speaks."""
+    if lang is None:
+        return None
+    code = read_language(lang) if isinstance(lang, str) else None
+    if code is None:
+        raise UnreadableValueError(
+            f"lang={lang!r}: lstmshape speaks {', '.join(LANGUAGES)}.",
+            hint="Try lang='ja' (or 'fr', 'es', 'en'), or leave it out for LSTMSHAPE_LANG or the "
+            "locale's language.",
+        )
+    return code
 
 
 def read_dtype(value: object, argument: str = "dtype") -> str:

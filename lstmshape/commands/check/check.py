@@ -11,7 +11,7 @@ from lstmshape.i18n import language
 from lstmshape.results.check import Outcome
 from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape
-from lstmshape.torchfacts.accepted import read_module
+from lstmshape.torchfacts.kinds import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.commands.check.reader import Entry

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.parameters import PARAMETER_NAME
 from lstmshape.reading.values import tensor_name
-from lstmshape.torchfacts.accepted import read_module
 from lstmshape.commands.check.keys import (
     KEYS,
     REQUIRED,

@@ -18,12 +18,10 @@ from lstmshape.commands.explain.expectations import Expected, read_expected
 from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
 from lstmshape.i18n import speaking
-from lstmshape.reading.language import lang_argument
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 from lstmshape.results.report import Report
 from lstmshape.i18n.text import a_module, format_shape
-from lstmshape.reading.values import lengths_of, shape_of
-from lstmshape.torchfacts.accepted import read_module
+from lstmshape.reading.values import lang_argument, lengths_of, shape_of
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words

@@ -14,7 +14,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
-from lstmshape.reading.language import lang_argument
+from lstmshape.reading.values import lang_argument
 from lstmshape.results.why import Explained, WhyResult
 from lstmshape.torchfacts.sentences import FRAMED
 from lstmshape.commands.why.devices import (

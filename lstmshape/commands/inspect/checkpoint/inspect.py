@@ -17,7 +17,6 @@ from lstmshape.commands.inspect.checkpoint.contents import (
 from lstmshape.commands.inspect.checkpoint.walk import CLASS
 from lstmshape.errors import CheckpointError, InvalidModuleError
 from lstmshape.i18n import speaking
-from lstmshape.reading.language import lang_argument
 from lstmshape.results.checkpoint_words import where
 from lstmshape.results.inspection import (
     CheckpointGroup,
@@ -28,7 +27,7 @@ from lstmshape.results.inspection import (
     prefixed,
 )
 from lstmshape.results.weights import FoundModule, weight_arguments
-from lstmshape.reading.values import path_of
+from lstmshape.reading.values import lang_argument, path_of
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.commands.inspect.weights import find_modules
 from lstmshape.i18n.words import Words, words

@@ -10,7 +10,7 @@ from lstmshape.i18n import tr
 from lstmshape.results.comparison import ConfigExpectation
 from lstmshape.results.inspection import CheckpointModule
 from lstmshape.reading.values import read_int
-from lstmshape.torchfacts.accepted import read_module
+from lstmshape.torchfacts.kinds import read_module
 from lstmshape.i18n.words import Fix, Typed, Value, words
 
 # What an expectation may name: the class, and each argument the weights tell.

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.torchfacts.kinds import ModuleKind, read_module
 from lstmshape.results.weights import Reading, Shape
-from lstmshape.torchfacts.accepted import read_module
 from lstmshape.commands.inspect.weights.infer import CELL_KINDS, SEQUENCE_KINDS, input_width
 from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.i18n.words import words
