@@ -26,6 +26,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,8 @@ def _lazy_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
             assert isinstance(node, (ast.Assign, ast.AnnAssign))
             assert isinstance(node.value, ast.Dict)
             for value in node.value.values:
-                assert isinstance(value, ast.Constant) and isinstance(value.value, str)
+                assert isinstance(value, ast.Constant)
+                assert isinstance(value.value, str)
                 yield value.value, value.lineno
 
 
@@ -164,44 +166,31 @@ def layer_of(unit: str) -> int:
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of more than one node (Tarjan's, iterative)."""
+    """The strongly connected components of more than one node (Tarjan's)."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
-    on_stack: set[str] = set()
-    found = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for child in sorted(graph.get(node, ())):
+            if child not in index:
+                visit(child)
+                low[node] = min(low[node], low[child])
+            elif child in stack:
+                low[node] = min(low[node], index[child])
+        if low[node] == index[node]:
+            component = stack[stack.index(node) :]
+            del stack[stack.index(node) :]
+            if len(component) > 1:
+                found.append(sorted(component))
+
     for start in sorted(graph):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph.get(start, ()))))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    found.append(sorted(component))
+        if start not in index:
+            visit(start)
     return found
 
 
@@ -251,7 +240,7 @@ def _said(component: list[str], edges: list[Import], unit: bool) -> str:
     graph = unit_graph(counted) if unit else module_graph(counted)
     cycle = _one_cycle(component, graph)
     lines = []
-    for here, there in zip(cycle, cycle[1:], strict=False):
+    for here, there in pairwise(cycle):
         edge = next(e for e in counted if name(e.importer) == here and name(e.imported) == there)
         lines.append(f"  {edge.where()}: {here} imports {there} ({edge.imported})")
     return "{" + ", ".join(component) + "}, for one:\n" + "\n".join(lines)

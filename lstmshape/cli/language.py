@@ -19,7 +19,6 @@ import typer
 from lstmshape.i18n import N_, language, read_language, tr
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
 
-
 # Click's and Typer's own words, in English as they write them, each marked for the catalogs (the
 # help area's), said in the language chosen.
 # Typer's help screens and error panel take theirs from these names of typer.rich_utils.

@@ -18,9 +18,9 @@ from lstmshape.i18n.words import Arg, Words, drop, words
 from lstmshape.proof.budget import DEFAULT_BUDGET_BYTES as DEFAULT_BUDGET_BYTES
 
 if TYPE_CHECKING:
+    from lstmshape.proof.plan import PlannedRun
     from lstmshape.results.report import Report
     from lstmshape.results.verification import Run
-    from lstmshape.proof.plan import PlannedRun
 
 
 def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES) -> Report:
@@ -35,8 +35,8 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
     :class:`VerifyBudgetError` for packed input too large for real tensors, and
     :class:`VerificationError` if torch refuses what lstmshape accepted.
     """
-    from lstmshape.results.verification import Verification
     from lstmshape.proof.plan import plan
+    from lstmshape.results.verification import Verification
 
     plan(report, budget)  # a packed input over the budget is refused before torch's import
     # torch's import and constructor warnings (NumPy missing, dropout with one layer, oneDNN and

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
 
-from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import LANGUAGES, N_, read_language, tr
 from lstmshape.i18n.text import shortened as _cut
-from lstmshape.torchfacts.rules import integer
-from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
 from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
+from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
+from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
+from lstmshape.torchfacts.rules import integer
 
 Shape = tuple[int, ...]
 

@@ -14,13 +14,13 @@ from lstmshape.errors import (
     UnsafeCheckpointError,
 )
 from lstmshape.i18n import language
+from lstmshape.i18n.text import size_text
+from lstmshape.i18n.words import Text, words
 from lstmshape.results.checkpoint_words import said_already, top_level
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.shown import Shown
-from lstmshape.i18n.text import size_text
 from lstmshape.results.weights import InconsistentGroup, weight_arguments
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Text, words
 
 if TYPE_CHECKING:
     from lstmshape.results.comparison import Comparison, ConfigExpectation

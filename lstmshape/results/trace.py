@@ -12,14 +12,14 @@ from typing import Any
 
 from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueError
 from lstmshape.i18n import N_, language, tr
-from lstmshape.torchfacts.kinds import KINDS
+from lstmshape.i18n.text import aligned, counted, format_shape, short_list
+from lstmshape.i18n.words import PYTHON, Fix, Voice, verbatim, words
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.deploy import ModelDeployment
 from lstmshape.results.layer_voice import LayerVoice
 from lstmshape.results.report import Report
 from lstmshape.results.shown import Shown
-from lstmshape.i18n.text import aligned, counted, format_shape, short_list
-from lstmshape.i18n.words import PYTHON, Fix, Voice, verbatim, words
+from lstmshape.torchfacts.kinds import KINDS
 
 Shape = tuple[int, ...]
 ShapeLike = Sequence[int] | str | Any

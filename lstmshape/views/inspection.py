@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.results.checkpoint_words import FORMATS, top_level, where
 from lstmshape.results.comparison import Comparison, shape_or_missing
 from lstmshape.results.inspection import (
@@ -17,11 +18,10 @@ from lstmshape.results.inspection import (
     HyperParameter,
     Inspection,
 )
-from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
-from lstmshape.views.wrapping import wrapped
 from lstmshape.views.visible import visible
+from lstmshape.views.wrapping import wrapped
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:

@@ -12,19 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.commands.explain.cells import explain_cell
 from lstmshape.commands.explain.expectations import Expected, read_expected
 from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
+from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n import speaking
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 from lstmshape.reading.values import lang_argument, lengths_of, shape_of
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 
 Shape = tuple[int, ...]
 # The arguments only some classes take: None means "not given", and torch's default applies.

@@ -19,15 +19,15 @@ from types import FrameType
 from typing import Any
 
 from lstmshape.commands.explain import explain_spec
+from lstmshape.commands.trace.factory import LSTMSHAPE_DIR
+from lstmshape.commands.trace.received import Arguments, read_call
 from lstmshape.errors import LstmShapeError, VerificationError
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.i18n.words import words
 from lstmshape.reading.modules import spec_of
 from lstmshape.results.report import Report
 from lstmshape.results.sites import site_text
 from lstmshape.results.trace import TracedCall
-from lstmshape.commands.trace.factory import LSTMSHAPE_DIR
-from lstmshape.commands.trace.received import Arguments, read_call
-from lstmshape.i18n.words import words
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 
 Shape = tuple[int, ...]
 

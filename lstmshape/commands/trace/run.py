@@ -10,10 +10,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, NamedTuple
 
-from lstmshape.i18n import N_, tr
-from lstmshape.i18n.text import size_text
-from lstmshape.results.trace import TraceFailure
-from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.commands.trace import budget as weighing
 from lstmshape.commands.trace.budget import OverBudget, counting, guarded, held_bytes, over_budget
 from lstmshape.commands.trace.conversion import fake_conversions
@@ -22,7 +18,10 @@ from lstmshape.commands.trace.failure import failure_of
 from lstmshape.commands.trace.hooks import Recorder
 from lstmshape.commands.trace.kept import kept
 from lstmshape.commands.trace.untouched import untouched
-
+from lstmshape.i18n import N_, tr
+from lstmshape.i18n.text import size_text
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.results.trace import TraceFailure
 
 # Which way the forward pass ran, in words (the trace's ``how``): marked here, said with tr() in
 # the language of the trace.

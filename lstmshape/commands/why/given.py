@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from lstmshape.errors import LstmShapeError
 from lstmshape.commands.explain.layout import Layout
+from lstmshape.commands.why.evidence import Evidence
+from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
 from lstmshape.reading.values import shape_of
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
 from lstmshape.torchfacts.rules import integer
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.commands.why.evidence import Evidence
 
 
 class Given(NamedTuple):

@@ -15,8 +15,11 @@ from lstmshape.commands.inspect.checkpoint.contents import (
     StoredTensor,
 )
 from lstmshape.commands.inspect.checkpoint.walk import CLASS
+from lstmshape.commands.inspect.weights import find_modules
 from lstmshape.errors import CheckpointError, InvalidModuleError
 from lstmshape.i18n import speaking
+from lstmshape.i18n.words import Words, words
+from lstmshape.reading.values import lang_argument, path_of
 from lstmshape.results.checkpoint_words import where
 from lstmshape.results.inspection import (
     CheckpointGroup,
@@ -27,10 +30,7 @@ from lstmshape.results.inspection import (
     prefixed,
 )
 from lstmshape.results.weights import FoundModule, weight_arguments
-from lstmshape.reading.values import lang_argument, path_of
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.commands.inspect.weights import find_modules
-from lstmshape.i18n.words import Words, words
 
 # Names of other tensors kept for the views: they list a few, JSON counts them.
 _OTHER_NAMES = 8
