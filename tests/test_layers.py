@@ -12,9 +12,10 @@ level or inside a function). Two modules of one folder whose types name each oth
 under ``if TYPE_CHECKING:`` (ModuleSpec, whose constructor calls ``validate(spec: ModuleSpec)``)
 never import each other at run time, so that is not counted as a module cycle.
 
-An import names the module it imports (``from lstmshape.a import b`` is an edge to
-``lstmshape.a.b`` when that is a module, else to ``lstmshape.a``); Python also runs the parent
-packages' ``__init__`` on the way, but that is not counted, as import-linter does not count it.
+An import names the modules it imports: ``import lstmshape.a.b`` is an edge to ``lstmshape.a.b``;
+``from lstmshape.a import b`` is an edge to ``lstmshape.a``, and to ``lstmshape.a.b`` too when that
+is a module. The parent packages Python runs on the way to ``lstmshape.a.b`` are not counted (every
+module would need the root), as import-linter does not count them.
 
 Run ``python tests/test_layers.py`` to print the order and the cycles, if any.
 """
@@ -105,8 +106,10 @@ def _targets(node: ast.AST, importer: str, path: Path, known: set[str]) -> Itera
             yield alias.name
     elif isinstance(node, ast.ImportFrom):
         module = _absolute(node, importer, path.name == "__init__.py")
+        yield module  # named, and run first, even when what it gives is a submodule
         for alias in node.names:
-            yield f"{module}.{alias.name}" if f"{module}.{alias.name}" in known else module
+            if f"{module}.{alias.name}" in known:
+                yield f"{module}.{alias.name}"
 
 
 def _lazy_names(tree: ast.Module) -> Iterator[tuple[str, int]]:

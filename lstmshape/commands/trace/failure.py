@@ -12,7 +12,7 @@ import inspect
 import traceback
 from typing import Any
 
-from lstmshape.commands.trace import hooks
+import lstmshape.commands.trace.hooks as trace_hooks
 from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.i18n import tr
@@ -70,7 +70,7 @@ def _raising_module(
         code = frame.f_code
         if code.co_name == "_call_impl" and recorder.inside_libraries(code.co_filename):
             module = frame.f_locals.get("self")
-        elif code.co_name == "forward_or_predict" and code.co_filename == hooks.__file__:
+        elif code.co_name == "forward_or_predict" and code.co_filename == trace_hooks.__file__:
             module = frame.f_locals.get("module")  # a layer's forward, called directly too
         else:
             continue

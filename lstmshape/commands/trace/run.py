@@ -10,7 +10,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, NamedTuple
 
-from lstmshape.commands.trace import budget as weighing
+import lstmshape.commands.trace.budget as weighing
 from lstmshape.commands.trace.budget import OverBudget, counting, guarded, held_bytes, over_budget
 from lstmshape.commands.trace.conversion import fake_conversions
 from lstmshape.commands.trace.factory import LSTMSHAPE_DIR
