@@ -12,8 +12,8 @@ from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.text import format_shape
 from lstmshape.i18n.typography import clauses, labelled
 from lstmshape.i18n.words import Fix, Value, words
+from lstmshape.results.checkpoint_words import said_already, top_level
 from lstmshape.results.contract import JSONDict
-from lstmshape.results.inspection import said_already, top_level
 
 Shape = tuple[int, ...]
 
