@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lstmshape.cli.reference import options_reference
-from tests.conftest import UPDATE, invoke
+from tests.conftest import UPDATE, invoke, unwrapped
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -41,7 +41,7 @@ def printed(args: str) -> str:
         stdin = (ROOT / argv[-1]).read_bytes()
         argv = argv[:-2]
     result = invoke(argv, stdin=stdin)
-    return result.stdout + result.stderr
+    return result.stdout + unwrapped(result.stderr)
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +115,7 @@ def test_the_docs_build_without_warnings(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, unwrapped(result.stderr)
 
 
 def test_quick_start_commands_are_what_ci_runs() -> None:
@@ -136,7 +136,7 @@ def test_ci_examples_run_what_they_say() -> None:
     assert steps == ["check examples/tutorials.toml"]
     for step in steps:
         result = invoke(shlex.split(step))
-        assert (result.exit_code, result.stderr) == (0, "")
+        assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "- id: lstmshape-check" in hooks
     assert "entry: lstmshape check" in hooks

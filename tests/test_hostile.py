@@ -29,7 +29,7 @@ from lstmshape import inspect_checkpoint
 from lstmshape.commands.inspect.checkpoint import unpickler
 from lstmshape.errors import LstmShapeError
 from tests import hostile
-from tests.conftest import invoke
+from tests.conftest import invoke, unwrapped
 from tests.strategies import torch
 
 FORMATS = ("table", "json", "markdown", "plain")
@@ -69,8 +69,8 @@ def test_every_hostile_file_through_inspect_in_every_format(
     result = invoke(["inspect", str(path), "--format", fmt])
     assert result.exit_code in (0, 2), result.output
     if result.exit_code == 2:
-        assert str(path) in result.stderr
-    _no_raw_controls(result.stdout + result.stderr, fmt)
+        assert str(path) in unwrapped(result.stderr)
+    _no_raw_controls(result.stdout + unwrapped(result.stderr), fmt)
     against = invoke(["inspect", str(quick["escape-key"]), "--against", str(path), "-f", fmt])
     assert against.exit_code in (0, 1, 2), against.output
     _no_raw_controls(against.stdout + against.stderr, fmt)
@@ -95,7 +95,9 @@ def test_every_hostile_file_through_the_other_commands(quick: dict[str, Path], n
                  "-f", "json"]):  # fmt: skip
         result = invoke(args)
         assert result.exit_code in (0, 1, 2), (args, result.output)
-        _no_raw_controls(result.stdout + result.stderr, "json" if "json" in args else "table")
+        _no_raw_controls(
+            result.stdout + unwrapped(result.stderr), "json" if "json" in args else "table"
+        )
 
 
 HOSTILE_TEXTS = {
@@ -123,7 +125,7 @@ def test_every_hostile_text_through_every_command(tmp_path: Path, name: str, fmt
     for args in runs:
         result = invoke([a.replace("\x00", "0") for a in args])
         assert result.exit_code in (0, 1, 2), (args, result.output)
-        _no_raw_controls(result.stdout + result.stderr, fmt)
+        _no_raw_controls(result.stdout + unwrapped(result.stderr), fmt)
 
 
 @pytest.mark.parametrize(
@@ -207,7 +209,7 @@ def test_a_hostile_file_stays_small_and_quick_in_its_own_process(files: dict[str
         timeout=600,
         check=False,
     )
-    assert done.stdout == "done\n", done.stderr[-2000:]
+    assert done.stdout == "done\n", unwrapped(done.stderr)[-2000:]
 
 
 def test_a_file_never_changes_lstmshapes_own_objects(files: dict[str, Path]) -> None:
@@ -223,7 +225,7 @@ def test_a_files_text_is_shown_with_its_controls_written_out(
     files: dict[str, Path], fmt: str
 ) -> None:
     result = invoke(["inspect", str(files["escape-global"]), "-f", fmt])
-    assert "os.system\\x1b[1A\\x1b[2K" in result.stderr
+    assert "os.system\\x1b[1A\\x1b[2K" in unwrapped(result.stderr)
     st_key = invoke(["inspect", str(files["st-escape-key"]), "-f", fmt], columns=200)
     shown = "\\x1b[2J\\x1b]0;owned\\x07weight\\nlstm: nn.LSTM(999, 999)"
     # Markdown writes a backslash as two, to render as one.
@@ -483,9 +485,11 @@ def _run(
 def test_every_command_says_a_full_stdout_and_exits_2(command: str) -> None:
     with open("/dev/full", "w") as full:
         result = _run(COMMANDS[command], stdout=full)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("Error: Cannot write the results to standard output: No space")
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 2, unwrapped(result.stderr)
+    assert unwrapped(result.stderr).startswith(
+        "Error: Cannot write the results to standard output: No space"
+    )
+    assert "Traceback" not in unwrapped(result.stderr)
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

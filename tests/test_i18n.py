@@ -23,7 +23,7 @@ from rich.cells import cell_len
 from lstmshape.i18n import LANGUAGES, from_environment, read_language, speaking, tr
 from lstmshape.i18n.catalog import LOCALE, CatalogError, read_po, read_sources, write_mo
 from tests import glossary
-from tests.conftest import UPDATE, invoke
+from tests.conftest import UPDATE, invoke, unwrapped
 from tests.glossary import Term, read_glossary, says
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +185,7 @@ def test_read_language() -> None:
 def test_an_unknown_language_is_refused_with_the_fix() -> None:
     result = invoke("--lang de --input 4,3,10 --hidden 20")
     assert result.exit_code == 2
-    assert "lstmshape speaks en, ja, fr, es" in result.stderr
+    assert "lstmshape speaks en, ja, fr, es" in unwrapped(result.stderr)
 
 
 def test_the_english_path_loads_no_catalog() -> None:
@@ -201,7 +201,7 @@ def test_the_english_path_loads_no_catalog() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
     )
-    assert result.stderr.strip().endswith("[]")
+    assert unwrapped(result.stderr).strip().endswith("[]")
 
 
 # -- the explanation in each language -----------------------------------------------------------
@@ -235,7 +235,7 @@ def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("fmt", ["table", "plain"])
 def test_golden_outputs_in_each_language(lang: str, name: str, args: str, fmt: str) -> None:
     result = invoke(f"{args} --format {fmt} --lang {lang}")
-    shown = result.stdout + result.stderr
+    shown = result.stdout + unwrapped(result.stderr)
     path = GOLDEN / lang / f"{name}.{fmt}.txt"
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)

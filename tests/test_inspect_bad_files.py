@@ -19,7 +19,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from lstmshape import CheckpointError, inspect_checkpoint
-from tests.conftest import invoke
+from tests.conftest import invoke, unwrapped
 from tests.strategies import torch
 
 GIB = 2**30
@@ -40,11 +40,13 @@ def refused(path: Path | str, first_line: str) -> str:
     """inspect on ``path``: exit 2, nothing on stdout, and an error whose first line names the file
     (the same error from the Python API)."""
     result = invoke(["inspect", str(path)])
-    assert (result.exit_code, result.stdout) == (2, ""), result.stderr
-    assert result.stderr.startswith(f"Error: {path}: {first_line}"), result.stderr
+    assert (result.exit_code, result.stdout) == (2, ""), unwrapped(result.stderr)
+    assert unwrapped(result.stderr).startswith(f"Error: {path}: {first_line}"), unwrapped(
+        result.stderr
+    )
     with pytest.raises(CheckpointError, match=f"^{re.escape(str(path))}: "):
         inspect_checkpoint(path)
-    return result.stderr
+    return unwrapped(result.stderr)
 
 
 def test_missing_directory_and_empty(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 import lstmshape
 from lstmshape import explain
 from lstmshape.i18n import speaking
-from tests.conftest import UPDATE, CliResult, invoke, validate_json
+from tests.conftest import UPDATE, CliResult, invoke, unwrapped, validate_json
 from tests.strategies import torch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,15 +40,15 @@ def run(args: str) -> CliResult:
 
 def tried(result: CliResult) -> str:
     """The command line's "Try ..." fix of the last error, as the user would type it."""
-    line = result.stderr.splitlines()[-1].strip()
-    assert line.startswith("Try "), result.stderr
+    line = unwrapped(result.stderr).splitlines()[-1].strip()
+    assert line.startswith("Try "), unwrapped(result.stderr)
     return line.removeprefix("Try ").removeprefix("adding ").rstrip(".")
 
 
 @pytest.mark.parametrize("fmt", ["table", "plain", "markdown", "json"])
 def test_the_example_in_every_format(fmt: str) -> None:
     result = run(f"inspect {EXAMPLE} --format {fmt}")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
     golden(f"inspect_example_{fmt}", result.stdout)
 
 
@@ -148,7 +148,7 @@ def test_a_module_or_input_to_name_and_the_fix_that_names_it(
 ) -> None:
     result = run(f"inspect {EXAMPLE} {args}")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[0] == first_line
+    assert unwrapped(result.stderr).splitlines()[0] == first_line
     # The fix, typed in place of what was wrong (the rest of the command kept).
     fixed = run(f"inspect {EXAMPLE} {kept} {tried(result)}")
     assert (fixed.exit_code, fixed.stderr) == (0, ""), fixed.stderr
@@ -189,7 +189,7 @@ def test_against_the_arguments_meant() -> None:
     assert (fixed.exit_code, fixed.stderr) == (0, "")
     refused = run(f"inspect {EXAMPLE} -n decoder --hidden 24 --module GRUCell --layers 1")
     assert refused.exit_code == 2
-    assert refused.stderr.splitlines()[-1] == "  Try without --layers, or --module GRU."
+    assert unwrapped(refused.stderr).splitlines()[-1] == "  Try without --layers, or --module GRU."
 
 
 def _save(path: Path, model: torch.nn.Module) -> str:
@@ -208,7 +208,7 @@ def test_against_another_checkpoint(tmp_path: Path) -> None:
     assert "lstm    hidden_size  256" in result.stdout
     assert "lstm.weight_ih_l0  (1024, 300)" in result.stdout
     assert (
-        result.stderr.splitlines()[0]
+        unwrapped(result.stderr).splitlines()[0]
         == f"Error: lstm: hidden_size is 256 in {ours}, 128 in {theirs}."
     )
     # What load_state_dict says for the same two files: the key and the two shapes lstmshape shows.
@@ -245,7 +245,7 @@ def test_inconsistent_weights_are_shown_and_exit_1(tmp_path: Path) -> None:
 def test_no_recurrent_module_is_said(tmp_path: Path) -> None:
     torch.save(torch.nn.Linear(3, 2).state_dict(), tmp_path / "linear.pt")
     result = run(f"inspect {tmp_path / 'linear.pt'} -f plain")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
     assert "No recurrent module: no key ends in weight_ih_l{k}" in result.stdout
 
 
@@ -266,7 +266,7 @@ def test_inspect_leaves_torch_out_of_sys_modules(args: str) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=False)  # fmt: skip
-    assert result.stdout.split()[-2:] == ["False", "False"], result.stderr
+    assert result.stdout.split()[-2:] == ["False", "False"], unwrapped(result.stderr)
 
 
 def test_importing_lstmshape_loads_no_checkpoint_reader() -> None:

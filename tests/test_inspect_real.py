@@ -19,6 +19,7 @@ from safetensors.torch import save_file
 
 from lstmshape import ModuleSpec, inspect_checkpoint
 from lstmshape.results.weights import weight_arguments
+from tests.conftest import unwrapped
 from tests.strategies import build, specs, torch
 
 
@@ -247,9 +248,9 @@ def test_against_a_dataparallel_checkpoint_says_the_rename_never_strict_false(
     result = run(f"inspect {ours} --against {theirs}")
     assert result.exit_code == 1
     code = 'state_dict = {k.removeprefix("module."): v for k, v in checkpoint.items()}'
-    assert code in result.stderr.replace("\n  ", " ") or code in result.stderr
-    assert "strict=False" not in result.stderr
-    assert "has recurrent modules that" not in result.stderr
+    assert code in unwrapped(result.stderr).replace("\n  ", " ") or code in unwrapped(result.stderr)
+    assert "strict=False" not in unwrapped(result.stderr)
+    assert "has recurrent modules that" not in unwrapped(result.stderr)
 
 
 class AttributeDict(dict):  # type: ignore[type-arg]
@@ -292,7 +293,9 @@ def test_a_darts_save_points_to_its_weights_beside_it(tmp_path: Path, run: Any) 
                f"{path}.ckpt")  # fmt: skip
     result = run(f"inspect {path}")
     assert result.exit_code == 2
-    assert f"Try {path}.ckpt: darts' model.save(PATH) keeps the weights there" in result.stderr
+    assert f"Try {path}.ckpt: darts' model.save(PATH) keeps the weights there" in unwrapped(
+        result.stderr
+    )
     (found,) = inspect_checkpoint(f"{path}.ckpt").modules
     assert found.spec.torch_call() == "nn.LSTM(1, 25)"
     # A pickle that holds tensors too: read, and the file beside it named.
@@ -366,11 +369,11 @@ def test_an_index_whose_shards_are_missing_or_other(tmp_path: Path, run: Any) ->
     second.unlink()
     result = run(f"inspect {index}")
     assert result.exit_code == 2
-    assert "the index names 1 shard files that are not beside it." in result.stderr
+    assert "the index names 1 shard files that are not beside it." in unwrapped(result.stderr)
     save_file({"other": torch.zeros(2)}, str(second))
     result = run(f"inspect {index}")
     assert result.exit_code == 2
-    assert "the index names 4 keys that no shard holds." in result.stderr
+    assert "the index names 4 keys that no shard holds." in unwrapped(result.stderr)
     second.write_bytes(held)
     assert run(f"inspect {index}").exit_code == 0
 
@@ -424,7 +427,7 @@ def test_a_4_gb_sharded_model_is_read_in_flat_memory_without_torch(tmp_path: Pat
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
-    torch_imported, exit_code, peak_mib = result.stderr.split()[-3:]
+    torch_imported, exit_code, peak_mib = unwrapped(result.stderr).split()[-3:]
     assert (torch_imported, exit_code) == ("False", "0")
     assert int(peak_mib) < 80, peak_mib
     (module,) = json.loads(result.stdout)["modules"]

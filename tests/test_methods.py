@@ -18,7 +18,7 @@ from lstmshape.proof.limits import REAL_STEPS, real_bytes, too_big_for_real
 from lstmshape.proof.plan import FAKE_LAYERS, FAKE_STEPS, _full_length_run, plan
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.parameters import INT64_MAX
-from tests.conftest import invoke
+from tests.conftest import invoke, unwrapped
 from tests.strategies import configs, packed_configs
 
 LARGE = {"input": (100_000, 512, 4096), "hidden_size": 8192, "num_layers": 4, "bidirectional": True}
@@ -181,7 +181,7 @@ def test_the_large_configuration_verifies_shape_only_and_says_what_ran() -> None
     result = invoke(
         "--input 100000,512,4096 --hidden 8192 --layers 4 --bidirectional --module GRU --verify --format json"
     )
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     verified = json.loads(result.stdout)["verified"]
     assert (verified["ok"], verified["exact"], verified["numerical_checks"]) == (True, False, False)
     (run,) = verified["runs"]
@@ -222,11 +222,11 @@ def test_shape_only_runs_say_why_real_tensors_were_not_used() -> None:
 def test_tensors_torch_cannot_size_are_refused_before_torch() -> None:
     result = invoke("--input 1099511627776,1,1 --hidden 16777216 --verify")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith(
+    assert unwrapped(result.stderr).startswith(
         "Error: --verify cannot run this: output (1099511627776, 1, 16777216) would hold more "
         "bytes than torch's 64-bit sizes can count"
     )
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in unwrapped(result.stderr)
 
 
 # --- deep stacks ------------------------------------------------------------------------------

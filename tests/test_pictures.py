@@ -13,7 +13,7 @@ import pytest
 
 from lstmshape import explain
 from lstmshape.views.export import export
-from tests.conftest import UPDATE, invoke
+from tests.conftest import UPDATE, invoke, unwrapped
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -100,7 +100,7 @@ def test_the_readme_picture_is_the_mission_example_today() -> None:
 )  # fmt: skip
 def test_picture_errors_exit_2(args: str, message: str) -> None:
     result = invoke(args)
-    assert (result.exit_code, result.stderr) == (2, message)
+    assert (result.exit_code, unwrapped(result.stderr)) == (2, message)
 
 
 DIAGRAMS = {
@@ -115,7 +115,7 @@ DIAGRAMS = {
 @pytest.mark.parametrize("name", sorted(DIAGRAMS))
 def test_diagram_golden(name: str) -> None:
     result = invoke(f"{DIAGRAMS[name]} --diagram")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
     path = GOLDEN / f"{name}.txt"
     if UPDATE:
         path.write_text(result.stdout)
@@ -148,8 +148,8 @@ def test_a_picture_that_cannot_be_written_prints_nothing(tmp_path: Path) -> None
     """The picture is saved before the report is printed: a failure leaves no half-result."""
     result = invoke(f"{MISSION} --expect h_n=1,3,20 --export {tmp_path}/no/such/m.svg")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert "cannot write it" in result.stderr
+    assert "cannot write it" in unwrapped(result.stderr)
     empty = invoke(f"{MISSION} --export ''")
     assert (empty.exit_code, empty.stdout) == (2, "")
     assert empty.stderr.endswith("Try --export tables.svg.\n")
-    assert "Try --export docs/m.svg." in invoke(f"{MISSION} --export docs/m.png").stderr
+    assert "Try --export docs/m.svg." in unwrapped(invoke(f"{MISSION} --export docs/m.png").stderr)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import unwrapped
+
 MISSION = ["--input", "4,3,10", "--hidden", "20", "--layers", "2"]
 ENV = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
 
@@ -41,8 +43,8 @@ except SystemExit as done:
 print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
 """
     result = python(code)
-    assert result.returncode == 0, result.stderr
-    return result.stderr.strip().endswith("torch loaded: True")
+    assert result.returncode == 0, unwrapped(result.stderr)
+    return unwrapped(result.stderr).strip().endswith("torch loaded: True")
 
 
 @pytest.mark.parametrize(
@@ -83,8 +85,8 @@ for fmt in ("table", "json", "markdown", "plain"):
 print("torch loaded:", "torch" in sys.modules, file=sys.stderr)
 """
     result = python(code)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("torch loaded: False")
+    assert result.returncode == 0, unwrapped(result.stderr)
+    assert unwrapped(result.stderr).strip().endswith("torch loaded: False")
 
 
 def test_library_import_and_explain_leave_torch_out() -> None:
@@ -103,7 +105,7 @@ def test_explain_path_works_with_torch_unimportable() -> None:
         "from lstmshape.cli import app\n"
         "app(prog_name='lstmshape')"
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, unwrapped(result.stderr)
     assert "h_n " in result.stdout
 
 
@@ -260,7 +262,7 @@ for config in {MEMORY_CASES!r}:
     print(json.dumps([kib("VmHWM") - before, real_bytes(report)]))
 """
     result = python(code)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, unwrapped(result.stderr)
     measured = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(measured) == len(MEMORY_CASES)
     over = [

@@ -15,7 +15,7 @@ import pytest
 
 import lstmshape
 from lstmshape.commands.trace import trace_model
-from tests.conftest import CliResult
+from tests.conftest import CliResult, unwrapped
 from tests.strategies import torch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def test_a_real_run_past_the_budget_is_refused_and_each_fix_works(run: Run) -> N
     refused = run(f"{SEQ2SEQ} --input 64,200 --budget 1MiB --format json")
     assert refused.exit_code == 2
     assert refused.stdout == ""
-    lines = refused.stderr.splitlines()
+    lines = unwrapped(refused.stderr).splitlines()
     assert lines[0] == (
         "Error: lstmshape trace cannot run this model for real within its budget: it would need "
         "3.8 MiB, over the 1.0 MiB budget."
@@ -44,7 +44,7 @@ def test_a_real_run_past_the_budget_is_refused_and_each_fix_works(run: Run) -> N
     # Each fix, applied, runs the model for real and traces every call.
     for fixed in ("--input 4,7 --budget 1MiB", "--input 64,200 --budget 16MiB"):
         done = run(f"{SEQ2SEQ} {fixed} --format json")
-        assert done.exit_code == 0, done.stderr
+        assert done.exit_code == 0, unwrapped(done.stderr)
         assert '"method": "real"' in done.stdout
 
 
@@ -64,13 +64,13 @@ def test_a_huge_input_is_refused_before_anything_is_allocated() -> None:
         check=False,
         env={"PATH": "/usr/bin:/bin", "LSTMSHAPE_LANG": "en", "COLUMNS": "200"},
     )
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == 2, unwrapped(done.stderr)
     assert done.stdout == ""
-    assert done.stderr.startswith(
+    assert unwrapped(done.stderr).startswith(
         "Error: lstmshape trace cannot run this model for real within its budget: it would need "
     )
-    assert "MemoryError" not in done.stderr
-    assert "Traceback" not in done.stderr
+    assert "MemoryError" not in unwrapped(done.stderr)
+    assert "Traceback" not in unwrapped(done.stderr)
 
 
 class Packing(torch.nn.Module):
@@ -146,7 +146,7 @@ def test_a_factory_that_reads_a_value_while_building_is_built_for_real(
 ) -> None:
     (user_code / "usermodels_masked.py").write_text(MASKED)
     done = run("trace usermodels_masked:Masked --input 4,7 --input-dtype long --format json")
-    assert done.exit_code == 0, done.stderr
+    assert done.exit_code == 0, unwrapped(done.stderr)
     plain = run("trace usermodels_masked:Masked --input 4,7 --input-dtype long --format plain")
     lines = plain.stdout.splitlines()
     assert lines[0] == "Masked on (4, 7) int64: 1 recurrent call, ok"
@@ -176,7 +176,7 @@ def test_a_factory_that_reads_a_value_while_building_is_built_for_real(
 def test_a_factory_that_needs_arguments_is_said_so(run: Run, factory: str) -> None:
     result = run(f"trace examples.models:{factory} --input 4,7")
     assert result.exit_code == 2
-    lines = result.stderr.splitlines()
+    lines = unwrapped(result.stderr).splitlines()
     assert lines[0].startswith(f"Error: {factory}() cannot be called with no arguments: ")
     assert lines[1:] == [
         "  lstmshape trace calls the factory with none: it needs one that builds the model by "
@@ -184,8 +184,8 @@ def test_a_factory_that_needs_arguments_is_said_so(run: Run, factory: str) -> No
         f"  Try a function in examples.models that builds it, such as def build(): return "
         f"{factory}(...), then lstmshape trace examples.models:build.",
     ]
-    assert "Traceback" not in result.stderr
-    assert "your code" not in result.stderr
+    assert "Traceback" not in unwrapped(result.stderr)
+    assert "your code" not in unwrapped(result.stderr)
 
 
 def test_the_fix_for_a_factory_that_needs_arguments_works(run: Run, user_code: Path) -> None:
@@ -197,7 +197,7 @@ def test_the_fix_for_a_factory_that_needs_arguments_works(run: Run, user_code: P
         result = run("trace usermodels_build:build --input 4,7 --input 4 --input-dtype long")
     finally:
         sys.path.remove(str(ROOT))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
 
 
 def test_torchs_frames_are_not_shown_as_the_users(run: Run, user_code: Path) -> None:
@@ -206,8 +206,9 @@ def test_torchs_frames_are_not_shown_as_the_users(run: Run, user_code: Path) -> 
     )
     result = run("trace usermodels_torch:broken --input 4,3,10")
     assert result.exit_code == 2
-    assert 'usermodels_torch.py", line 5, in broken' in result.stderr
-    assert "torch/nn/modules" not in result.stderr
+    assert 'usermodels_torch.py", line 5, in broken' in unwrapped(result.stderr)
+    assert "torch/nn/modules" not in unwrapped(result.stderr)
     assert (
-        result.stderr.splitlines()[-1] == "  The traceback above is your code's, not lstmshape's."
+        unwrapped(result.stderr).splitlines()[-1]
+        == "  The traceback above is your code's, not lstmshape's."
     )

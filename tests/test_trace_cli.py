@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult
+from tests.conftest import CliResult, unwrapped
 
 ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., CliResult]
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("at_the_root")
 
 def test_a_model_traces_shape_only_with_every_tensor(run: Run) -> None:
     result = run(TAGGER + " --format plain")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == "Tagger on (8, 5) int64: 1 recurrent call, ok"
@@ -62,13 +62,13 @@ def test_a_failing_model_says_where_and_why_with_torchs_own_sentence(run: Run) -
         data["failure"]["torch_says"]
         == "mat1 and mat2 shapes cannot be multiplied (40x256 and 128x9)"
     )
-    assert result.stderr.splitlines()[0] == "Error: head (Linear) failed on (8, 5, 256)."
-    assert "  Try nn.Linear(256, 9) for head, or give it 128 features." in result.stderr
+    assert unwrapped(result.stderr).splitlines()[0] == "Error: head (Linear) failed on (8, 5, 256)."
+    assert "  Try nn.Linear(256, 9) for head, or give it 128 features." in unwrapped(result.stderr)
 
 
 def test_a_packed_model_runs_for_real_and_says_why(run: Run) -> None:
     result = run("trace examples.models:seq2seq --input 4,7 --input-dtype long --format json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["method"] == "real"
     assert "pack_padded_sequence" in data["how"]
@@ -80,7 +80,7 @@ def test_a_packed_model_runs_for_real_and_says_why(run: Run) -> None:
 
 def test_a_model_of_billions_of_parameters_traces_without_its_memory(run: Run) -> None:
     result = run("trace examples.models:large_tagger --input 64,512 --input-dtype long -f json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["method"] == "shape-only"
     (call,) = data["calls"]
@@ -101,7 +101,7 @@ def test_the_users_import_error_is_theirs_with_its_traceback(run: Run, user_code
     (user_code / "usermodels_a.py").write_text("import torch\n\nx = 1 / 0\n")
     result = run("trace usermodels_a:build --input 4,3")
     assert result.exit_code == 2
-    lines = result.stderr.splitlines()
+    lines = unwrapped(result.stderr).splitlines()
     assert lines[0] == "Traceback (most recent call last):"
     assert any('usermodels_a.py", line 3, in <module>' in line for line in lines)
     assert "lstmshape" not in "\n".join(lines[: lines.index("ZeroDivisionError: division by zero")])
@@ -164,13 +164,13 @@ def test_what_the_command_refuses(run: Run, args: str, first_line: str) -> None:
     result = run(args)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.splitlines()[0] == first_line
+    assert unwrapped(result.stderr).splitlines()[0] == first_line
 
 
 def test_the_dtype_fix_is_one_the_command_takes(run: Run) -> None:
     result = run("trace examples.models:tagger --input 8,5 --input-dtype lng")
     assert (
-        result.stderr.splitlines()[-1]
+        unwrapped(result.stderr).splitlines()[-1]
         == "  Try --input-dtype long for token ids, or float32 for vectors."
     )
     assert run("trace examples.models:tagger --input 8,5 --input-dtype long").exit_code == 0
@@ -188,8 +188,8 @@ def test_import_and_the_commands_help_leave_torch_out() -> None:
         "print('torch' in sys.modules, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip() == "False"
+    assert done.returncode == 0, unwrapped(done.stderr)
+    assert unwrapped(done.stderr).strip() == "False"
 
 
 DIRECT = """import torch

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CliResult, validate_json
+from tests.conftest import CliResult, unwrapped, validate_json
 
 torch = pytest.importorskip("torch")
 onnxruntime = pytest.importorskip("onnxruntime")
@@ -188,7 +188,7 @@ def test_a_well_built_model_works_and_the_export_is_rederived(
 def test_verify_on_trace_is_for_deploy(run: Run, models: Path) -> None:
     result = run("trace usermodels_deploy:Fixed --input 5,32,10 --verify")
     assert result.exit_code == 2
-    assert "--deploy --verify" in result.stderr
+    assert "--deploy --verify" in unwrapped(result.stderr)
 
 
 def test_verify_runs_each_layers_targets(models: Path) -> None:

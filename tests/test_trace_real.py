@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lstmshape.commands.trace.factory import ITEMSIZES
-from tests.conftest import CliResult
+from tests.conftest import CliResult, unwrapped
 from tests.strategies import torch
 
 Run = Callable[..., CliResult]
@@ -163,7 +163,7 @@ def test_a_factory_that_moves_converts_or_loads_the_model_traces_as_torch_runs_i
     run: Run, library: Any, factory: str
 ) -> None:
     result = run(f"trace usermodels_lib:{factory} --input 4,7 --input-dtype long --format json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["method"] == "shape-only"
     assert data["how"].startswith("shape-only: the model was built on fake tensors")
@@ -175,7 +175,7 @@ def test_a_factory_that_moves_converts_or_loads_the_model_traces_as_torch_runs_i
 
 def test_layers_cloned_with_deepcopy_are_built_on_fake_tensors(run: Run, library: Any) -> None:
     result = run("trace usermodels_lib:Cloned --input 2,5,8 --format json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["method"] == "shape-only"
     assert data["how"].startswith("shape-only: the model was built on fake tensors")
@@ -187,7 +187,7 @@ def test_a_factory_that_fails_only_on_fake_tensors_is_built_for_real(
     run: Run, library: Any
 ) -> None:
     result = run("trace usermodels_lib:summarised --input 5,2,8 --format plain")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     lines = result.stdout.splitlines()
     assert lines[0] == "Summarised on (5, 2, 8) float32: 1 recurrent call, ok"
     assert lines[1].startswith(
@@ -283,7 +283,7 @@ def test_a_subclass_that_packs_inside_its_forward_is_traced_as_torch_was_called(
     import usermodels_packing
 
     result = run("trace usermodels_packing:Forecaster --input 4,6,3 --format json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["ok"]
     assert [c["agrees"] for c in data["calls"]] == [True, True]
@@ -439,9 +439,9 @@ def structured(user_code: Path) -> Any:
 def test_a_forward_given_too_few_inputs_says_what_it_takes(run: Run, structured: Any) -> None:
     result = run("trace usermodels_structured:Stateful --input 4,6,3")
     assert result.exit_code == 1
-    assert "torch says" not in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines() == [
+    assert "torch says" not in unwrapped(result.stderr)
+    assert "Traceback" not in unwrapped(result.stderr)
+    assert unwrapped(result.stderr).splitlines() == [
         "Error: Stateful.forward(x, state) cannot take what it was given: 1 positional and 0 "
         "keyword arguments.",
         "  Python says: Stateful.forward() missing 1 required positional argument: 'state'",
@@ -474,9 +474,12 @@ def test_an_embedding_given_the_default_float_input_says_input_dtype_long(
     result = run("trace usermodels_structured:Embedded --input 5,3")
     assert result.exit_code == 1
     assert "  embed looks up token ids, integers; it was given float32 values." in (
-        result.stderr.splitlines()
+        unwrapped(result.stderr).splitlines()
     )
-    assert result.stderr.splitlines()[-1] == "  Try --input-dtype long: token ids are integers."
+    assert (
+        unwrapped(result.stderr).splitlines()[-1]
+        == "  Try --input-dtype long: token ids are integers."
+    )
     fixed = run("trace usermodels_structured:Embedded --input 5,3 --input-dtype long -f json")
     assert fixed.exit_code == 0, fixed.stderr
     assert json.loads(fixed.stdout)["calls"][0]["received"]["input"] == [5, 3, 4]
@@ -502,7 +505,7 @@ def test_structured_inputs_from_a_function_beside_the_factory(
 ) -> None:
     command = f"trace usermodels_structured:{model} --inputs usermodels_structured:{function}"
     result = run(f"{command} {arguments} --format json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["ok"]
     traced = {c["path"]: c["torch"] for c in data["calls"]}
@@ -551,9 +554,9 @@ def test_structured_inputs_the_function_cannot_take_or_with_a_dtype(
 
 def test_the_models_prints_go_to_stderr_and_json_stays_json(run: Run, structured: Any) -> None:
     result = run("trace usermodels_structured:Chatty --input 5,3 --input-dtype long -f json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     assert json.loads(result.stdout)["ok"]
-    assert result.stderr.splitlines() == [
+    assert unwrapped(result.stderr).splitlines() == [
         "tokens: torch.Size([5, 3])",
         "Note: your code printed while it was traced; that went to stderr (above), so that "
         "stdout holds the trace alone.",
@@ -584,7 +587,7 @@ def test_the_users_sys_exit_or_interrupt_is_said_and_exits_non_zero(
         result = run(f"trace usermodels_structured:{factory} --format {fmt}")
         assert result.exit_code == 2
         assert result.stdout == ""
-        lines = result.stderr.splitlines()
+        lines = unwrapped(result.stderr).splitlines()
         assert lines[0] == "Traceback (most recent call last):"
         assert first in lines
         assert "lstmshape" not in "\n".join(lines[: lines.index(first)])
@@ -596,7 +599,7 @@ def test_an_import_that_exits_is_said(run: Run, user_code: Path) -> None:
     assert result.exit_code == 2
     assert (
         "Error: Your code raised SystemExit(0) while importing usermodels_exit: nothing was "
-        "traced." in result.stderr.splitlines()
+        "traced." in unwrapped(result.stderr).splitlines()
     )
 
 
@@ -621,8 +624,8 @@ def test_a_malformed_state_is_explained(
 ) -> None:
     result = run(f"trace usermodels_structured:{factory} --input 2,5,3")
     assert result.exit_code == 1
-    assert "Traceback" not in result.stderr
-    stripped = [line.strip() for line in result.stderr.splitlines()]
+    assert "Traceback" not in unwrapped(result.stderr)
+    stripped = [line.strip() for line in unwrapped(result.stderr).splitlines()]
     assert stripped[0] == lines[0]
     assert lines[1] in stripped
     assert stripped[-1] == lines[2]
@@ -633,7 +636,7 @@ def test_a_malformed_state_is_explained(
 def test_an_input_torch_cannot_make_is_refused(run: Run, structured: Any) -> None:
     result = run("trace usermodels_structured:Embedded --input 99999999999,99999999999")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert unwrapped(result.stderr).splitlines() == [
         "Error: --input '99999999999,99999999999' is too large for torch: 9999999999800000000001 "
         "elements of float32, and torch counts a tensor's sizes, strides and bytes in 64-bit "
         "integers (at most 9223372036854775807).",
@@ -693,7 +696,7 @@ def test_the_new_sentences_are_said_in_every_language(
         english = run(f"trace {command}")
         spoken = run(f"trace {command} --lang {lang}")
         assert (english.exit_code, spoken.exit_code) == (code, code), command
-        assert spoken.stderr + spoken.stdout != english.stderr + english.stdout, command
+        assert spoken.stderr + spoken.stdout != unwrapped(english.stderr) + english.stdout, command
 
 
 FLAIR_LIKE = '''
@@ -745,7 +748,7 @@ def test_inputs_a_shape_only_run_cached_on_are_as_they_were_for_the_real_run(
     (torch needs the lengths' values) gets them as the function made them."""
     (user_code / "usermodels_flair.py").write_text(FLAIR_LIKE)
     result = run("trace usermodels_flair:Tagger --inputs usermodels_flair:sentences -f json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     data = json.loads(result.stdout)
     assert data["method"] == "real"
     assert data["inputs"] == ["[Sentence, Sentence]"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import lstmshape
 from lstmshape.results.trace import TracedCall
 from lstmshape.views.trace import shown_calls
-from tests.conftest import CliResult
+from tests.conftest import CliResult, unwrapped
 from tests.strategies import torch
 
 Run = Callable[..., CliResult]
@@ -152,7 +152,7 @@ def test_an_expected_name_that_is_a_slip_exits_2_naming_the_real_one(
     result = run(f"{TAGGER} --expect {expect}")
     assert result.exit_code == 2
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
+    lines = unwrapped(result.stderr).splitlines()
     assert (lines[0], lines[-1]) == (first, hint)
     applied = run(f"{TAGGER} --expect {fixed}")
     assert applied.exit_code == 0, applied.stderr
@@ -161,7 +161,7 @@ def test_an_expected_name_that_is_a_slip_exits_2_naming_the_real_one(
 def test_a_cell_has_no_h_n_and_the_fix_keeps_the_call(run: Run) -> None:
     result = run(SPELLER + " --expect cell#2.h_n=8,64")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert unwrapped(result.stderr).splitlines() == [
         "Error: Cannot expect a shape for 'cell#2.h_n': cell (LSTMCell) has no tensor h_n.",
         "  Its tensors: input, h_0, c_0, h_1, c_1.",
         "  Try --expect cell#2.h_1=8,64 (did you mean cell#2.h_1?).",
@@ -194,7 +194,7 @@ def test_a_model_with_no_recurrent_layer_says_so_and_exits_1(run: Run, user_code
     assert (
         result.stdout.splitlines()[0] == "Sequential on (4, 5) float32: no recurrent call, not ok"
     )
-    assert result.stderr.splitlines() == [
+    assert unwrapped(result.stderr).splitlines() == [
         "Error: Sequential's forward pass called no recurrent layer: nothing was traced.",
         "  Sequential holds no recurrent layer (nn.LSTM, GRU, RNN or a cell).",
     ]
@@ -309,7 +309,7 @@ def test_what_torch_warns_of_is_said_once_under_the_layer_in_every_view(
     note = "dropout=0.5 does nothing with num_layers=1"
     for fmt in ("plain", "markdown", "table"):
         result = run(f"trace usermodels_dropping:build --input 4,3,10 --format {fmt}")
-        assert result.exit_code == 0, result.stderr
+        assert result.exit_code == 0, unwrapped(result.stderr)
         assert result.stdout.count(note) == 1, fmt
     plain = run("trace usermodels_dropping:build --input 4,3,10 --format plain").stdout
     assert max(len(line) for line in plain.splitlines()) <= 100
@@ -349,7 +349,7 @@ def test_a_model_built_at_import_is_traced_and_torchs_warning_kept_out(
         "import torch\n\nmodel = torch.nn.LSTM(10, 20, dropout=0.5)\n"
     )
     result = run("trace usermodels_instance:model --input 4,3,10 --format plain")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 0, unwrapped(result.stderr)
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == "LSTM on (4, 3, 10) float32: 1 recurrent call, ok"

@@ -16,7 +16,7 @@ from lstmshape import LstmShapeError, explain
 from lstmshape.cli.voice import COMMAND_LINE, OPTIONS, SWITCHES
 from lstmshape.commands.check import KEYS, SpecVoice
 from lstmshape.i18n.words import Fix
-from tests.conftest import invoke
+from tests.conftest import invoke, unwrapped
 
 SPEC = SpecVoice(COMMAND_LINE, (*KEYS, "expect"))
 FLAG = re.compile(
@@ -104,9 +104,11 @@ def test_each_error_kind_in_three_voices(case: str, tmp_path: Path) -> None:
     checked = invoke(["check", str(_spec_file(arguments, tmp_path / "spec.toml"))])
     assert checked.exit_code == error.exit_code
     if case == "unreadable value":  # the file's reader says it, with the file and the key
-        assert "[a] input: '4,,10': axis 1 is empty" in checked.stderr
+        assert "[a] input: '4,,10': axis 1 is empty" in unwrapped(checked.stderr)
     else:
-        assert checked.stderr.splitlines()[-1] == f"  {spec_file}", checked.stderr
+        assert unwrapped(checked.stderr).splitlines()[-1] == f"  {spec_file}", unwrapped(
+            checked.stderr
+        )
 
 
 def test_a_verify_error_names_the_option_or_the_function(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from lstmshape import why
 from lstmshape.commands.why.find import find_sentences
 from lstmshape.torchfacts.sentences import TORCH
-from tests.conftest import invoke, validate_json
+from tests.conftest import invoke, unwrapped, validate_json
 from tests.strategies import build, call, configs, spec_of, torch
 
 Shape = tuple[int, ...]
@@ -387,7 +387,7 @@ def test_ten_megabytes_adversarial_or_not_are_read_in_linear_time() -> None:
 def test_the_command_line(tmp_path: Path) -> None:
     text = "RuntimeError: Expected hidden[0] size (1, 8, 256), got [1, 32, 256]"
     said = invoke(["why", text, "--format", "json"])
-    assert said.exit_code == 0, said.stderr
+    assert said.exit_code == 0, unwrapped(said.stderr)
     data = json.loads(said.stdout)
     assert data["recognised"] is True
     assert (data["tensor"], data["expected"], data["got"]) == ("h_0", [1, 8, 256], [1, 32, 256])
@@ -417,8 +417,8 @@ def test_standard_input_and_no_torch() -> None:
         [sys.executable, "-c", code], input=text, capture_output=True, text=True,
         env={**os.environ, "COLUMNS": "80"}, check=False,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("torch loaded: False")
+    assert result.returncode == 0, unwrapped(result.stderr)
+    assert unwrapped(result.stderr).strip().endswith("torch loaded: False")
     assert json.loads(result.stdout)["got"] == 128
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from lstmshape import why
-from tests.conftest import invoke, validate_json
+from tests.conftest import invoke, unwrapped, validate_json
 from tests.strategies import torch
 from tests.test_why_fixes import torch_error
 
@@ -47,7 +47,7 @@ def test_a_generic_sentence_needs_a_recurrent_layer_named_and_is_never_proven(
     assert why(text).explained == ()
     said = invoke(["why", f"Traceback (most recent call last):\nIndexError: {text}"])
     assert said.exit_code == 1, said.stdout
-    assert "No sentence of torch's about recurrent layers" in said.stderr
+    assert "No sentence of torch's about recurrent layers" in unwrapped(said.stderr)
     for known in (
         why(text, module="LSTM"),
         why(text, hidden_size=20),
@@ -200,8 +200,8 @@ def test_arguments_torch_would_refuse_exit_2_with_torchs_sentence(
     text = _said(lambda: nn.LSTM(10, 20)(torch.zeros(4, 3, 8)))
     result = invoke(["why", text, *args])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert said in result.stderr
-    assert "Try " in result.stderr
+    assert said in unwrapped(result.stderr)
+    assert "Try " in unwrapped(result.stderr)
 
 
 @pytest.mark.parametrize(

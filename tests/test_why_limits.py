@@ -13,7 +13,7 @@ import pytest
 from lstmshape import why
 from lstmshape.cli import why as command
 from lstmshape.commands.why import MAX_SENTENCES, why_blocks
-from tests.conftest import invoke
+from tests.conftest import invoke, unwrapped
 from tests.strategies import torch
 from tests.test_why_fixes import torch_error
 
@@ -77,9 +77,9 @@ def test_the_cap_and_a_cut_line_are_said_on_stderr(tmp_path: object) -> None:
     assert said.exit_code == 0
     assert (
         f"Note: 5 more occurrences of other sentences were not explained: only the first {MAX_SENTENCES}"
-        in said.stderr
+        in unwrapped(said.stderr)
     )
-    assert "Note: 1 lines longer than 4 MiB were cut" in said.stderr
+    assert "Note: 1 lines longer than 4 MiB were cut" in unwrapped(said.stderr)
 
 
 def test_a_long_line_is_cut_once_and_counted_once() -> None:
@@ -93,7 +93,7 @@ def test_a_long_line_is_cut_once_and_counted_once() -> None:
 def test_file_dash_reads_standard_input() -> None:
     text = _state_error(4)
     said = invoke(["why", "--file", "-", "--format", "json"], stdin=f"noise\n{text}\n".encode())
-    assert said.exit_code == 0, said.stderr
+    assert said.exit_code == 0, unwrapped(said.stderr)
     assert '"got": [\n    1,\n    4,\n    3\n  ]' in said.stdout
 
 
