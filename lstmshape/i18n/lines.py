@@ -160,6 +160,8 @@ def _fold(piece: str, width: int) -> str:
     end = 1
     while end < len(piece) and cells(piece[: end + 1]) <= width:
         end += 1
+    while 1 < end < len(piece) and piece[end] in _CLOSING:
+        end -= 1  # kinsoku even when folding: the closing mark goes with what it closes
     return piece[:end]
 
 
