@@ -8,49 +8,74 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lstmshape.api import assert_shapes, explain_module, spec_of_module
-from lstmshape.commands.explain import explain, explain_spec
-from lstmshape.commands.explain.layout import state_shapes
-from lstmshape.errors import (
-    CheckpointError,
-    ConfigMismatchError,
-    ExpectationError,
-    InconsistentWeightsError,
-    InvalidModuleError,
-    LstmShapeError,
-    TensorMismatchError,
-    TorchNotInstalledError,
-    TraceBudgetError,
-    UnreadableValueError,
-    UnsafeCheckpointError,
-    VerificationError,
-    VerifyBudgetError,
-)
-from lstmshape.results.report import Report
-from lstmshape.torchfacts.dtypes import DTYPES
-from lstmshape.torchfacts.parameters import Parameter
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.version import __version__
 
 if TYPE_CHECKING:
+    from lstmshape.api import assert_shapes, explain_module, spec_of_module
+    from lstmshape.commands.explain import explain, explain_spec
     from lstmshape.commands.explain.cost import cost_of
+    from lstmshape.commands.explain.layout import state_shapes
     from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
     from lstmshape.commands.why import why
+    from lstmshape.errors import (
+        CheckpointError,
+        ConfigMismatchError,
+        ExpectationError,
+        InconsistentWeightsError,
+        InvalidModuleError,
+        LstmShapeError,
+        TensorMismatchError,
+        TorchNotInstalledError,
+        TraceBudgetError,
+        UnreadableValueError,
+        UnsafeCheckpointError,
+        VerificationError,
+        VerifyBudgetError,
+    )
     from lstmshape.results.cost import Cost
     from lstmshape.results.inspection import Inspection
+    from lstmshape.results.report import Report
     from lstmshape.results.trace import Trace
     from lstmshape.results.why import WhyResult
+    from lstmshape.torchfacts.dtypes import DTYPES
+    from lstmshape.torchfacts.parameters import Parameter
+    from lstmshape.torchfacts.spec import ModuleSpec
 
 
-# Loaded by their first use: explaining a shape pays for none of them (a test holds start-up to it).
+_ERRORS = "lstmshape.errors"
+# Every public name is loaded by its first use (PEP 562): ``import lstmshape`` runs nothing but this
+# file, and a command loads only what it needs (tests/test_startup.py holds what explaining loads).
 _LAZY = {
+    "assert_shapes": "lstmshape.api",
+    "explain_module": "lstmshape.api",
+    "spec_of_module": "lstmshape.api",
+    "explain": "lstmshape.commands.explain",
+    "explain_spec": "lstmshape.commands.explain",
+    "state_shapes": "lstmshape.commands.explain.layout",
     "cost_of": "lstmshape.commands.explain.cost",
     "Cost": "lstmshape.results.cost",
     "inspect_checkpoint": "lstmshape.commands.inspect.checkpoint.inspect",
     "Inspection": "lstmshape.results.inspection",
+    "Report": "lstmshape.results.report",
     "Trace": "lstmshape.results.trace",
     "why": "lstmshape.commands.why",
     "WhyResult": "lstmshape.results.why",
+    "DTYPES": "lstmshape.torchfacts.dtypes",
+    "Parameter": "lstmshape.torchfacts.parameters",
+    "ModuleSpec": "lstmshape.torchfacts.spec",
+    "CheckpointError": _ERRORS,
+    "ConfigMismatchError": _ERRORS,
+    "ExpectationError": _ERRORS,
+    "InconsistentWeightsError": _ERRORS,
+    "InvalidModuleError": _ERRORS,
+    "LstmShapeError": _ERRORS,
+    "TensorMismatchError": _ERRORS,
+    "TorchNotInstalledError": _ERRORS,
+    "TraceBudgetError": _ERRORS,
+    "UnreadableValueError": _ERRORS,
+    "UnsafeCheckpointError": _ERRORS,
+    "VerificationError": _ERRORS,
+    "VerifyBudgetError": _ERRORS,
 }
 
 
@@ -59,7 +84,13 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'lstmshape' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(_LAZY[name]), name)
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value  # the next use is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def verify(
