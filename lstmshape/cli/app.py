@@ -10,7 +10,6 @@ from __future__ import annotations
 import typer
 
 from lstmshape.cli import options as opt
-from lstmshape.cli.explain import ExplainOptions, run_explain
 from lstmshape.cli.group import Command, ExplainGroup, click_error
 
 app = typer.Typer(
@@ -72,6 +71,8 @@ def explain(
         return
     if input is None or hidden is None:
         raise _missing(ctx, "input" if input is None else "hidden")
+    from lstmshape.cli.explain import ExplainOptions, run_explain  # loads with its command
+
     options = {k: v for k, v in ctx.params.items() if k not in ("version", "expect", "lang")}
     raise typer.Exit(run_explain(ExplainOptions(**options, expect=tuple(expect or ()))))
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lstmshape.commands.explain.cells import explain_cell
 from lstmshape.commands.explain.expectations import Expected, read_expected
-from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking
@@ -180,7 +178,10 @@ def explain_spec(
                 words("{given} is not True or False.", given=f"enforce_sorted={enforce_sorted!r}"),
                 hint=words("Try {a}.", a=fix(enforce_sorted=False)),
             )
+        # The packed and cell paths load when asked for: explaining nn.LSTM pays for neither.
         if lengths is not None:
+            from lstmshape.commands.explain.packing import explain_packed
+
             return explain_packed(
                 spec,
                 shape,
@@ -191,6 +192,8 @@ def explain_spec(
                 expect=wanted,
             )
         if spec.kind.is_cell:
+            from lstmshape.commands.explain.cells import explain_cell
+
             return explain_cell(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
         return explain_sequence(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
 
