@@ -17,7 +17,7 @@ from rich.text import Text
 from lstmshape.cli.console import consoles, print_error, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.commands.explain import explain
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import Arg, drop, fix, words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
@@ -89,21 +89,22 @@ def run_explain(options: ExplainOptions) -> int:
             _export(report, options, err)
     except LstmShapeError as error:
         print_error(err, error)
-        if options.fmt == "json" and error.exit_code == 1:
+        if options.fmt == "json" and exit_status([error]) == ExitStatus.NEGATIVE:
             # A negative answer is a result: CI reads why from stdout, as it reads a report.
             from lstmshape.views.text import error_json
 
             write_text(out, error_json(error, COMMAND_LINE))
-        return error.exit_code
+        return exit_status([error])
     try:
         draw(report, options, out)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
-        print_error(err, unwritable_output(error))
-        return 2
+        unwritten = unwritable_output(error)
+        print_error(err, unwritten)
+        return exit_status([unwritten])
     failures = report.failures()
     for failure in failures:
         print_error(err, failure)
-    return max((failure.exit_code for failure in failures), default=0)
+    return exit_status(failures)
 
 
 def build_report(options: ExplainOptions) -> Report:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from lstmshape.cli.console import consoles, print_error
 from lstmshape.cli.explain import ExplainOptions, build_report
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
 from lstmshape.reading.values import read_int, read_module
@@ -80,14 +80,14 @@ def run_inspect(options: InspectOptions) -> int:
         inspection, others = build_inspection(options)
     except LstmShapeError as error:
         print_error(err, error)
-        return error.exit_code
+        return exit_status([error])
     from lstmshape.views.inspection import render_inspection
 
     render_inspection(inspection, options.fmt, out)
     failures = [for_checkpoint(failure) for failure in (*inspection.failures(), *others)]
     for failure in failures:
         print_error(err, failure)
-    return max((failure.exit_code for failure in failures), default=0)
+    return exit_status(failures)
 
 
 def build_inspection(options: InspectOptions) -> tuple[Inspection, list[LstmShapeError]]:

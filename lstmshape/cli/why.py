@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import words
 from lstmshape.reading.values import read_int, read_shape
@@ -37,20 +37,21 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
         result = why_blocks(_blocks(text, file, cuts), **_read(known))
     except LstmShapeError as error:
         print_error(err, error)
-        return error.exit_code
+        return exit_status([error])
     for line in _limits(result.skipped, len(cuts)):
         err.print(line, soft_wrap=True, markup=False, highlight=False)
     if not result.recognised:
         if fmt == "json":
             render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}
         print_lines(err, _left_alone(result) or _nothing_found())
-        return 1
+        return ExitStatus.NEGATIVE  # a valid question: the text holds no sentence explained
     try:
         render_why(result, fmt, out)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
-        print_error(err, unwritable_output(error))
-        return 2
-    return 0
+        unwritten = unwritable_output(error)
+        print_error(err, unwritten)
+        return exit_status([unwritten])
+    return exit_status()
 
 
 def _limits(skipped: int, cut: int) -> list[str]:

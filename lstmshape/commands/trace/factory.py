@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import lstmshape
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import Setting, Text, Typed, words
 
@@ -43,7 +43,7 @@ class UserCodeError(LstmShapeError):
     """The user's own code raised while lstmshape imported it or called its factory: their bug,
     shown with their traceback (``traceback_lines``)."""
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
     def __init__(self, message: Text, *, traceback_lines: Sequence[str], **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
