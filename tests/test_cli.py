@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import UPDATE, CliResult, invoke
+from tests.conftest import CliResult, invoke
+from tests.golden import check_golden, golden
 
 Run = Callable[..., CliResult]
-GOLDEN = Path(__file__).parent / "golden"
 MISSION = "--input 4,3,10 --hidden 20 --layers 2"
 
 # Rendered output, compared byte for byte at 80 columns with no colour. LSTMSHAPE_UPDATE=1 rewrites.
@@ -60,16 +60,13 @@ GOLDEN_CASES = {
 }
 
 
+@golden
 @pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
 def test_golden_output(run: Run, name: str) -> None:
     result = run(GOLDEN_CASES[name])
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    path = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(result.stdout)
-    assert result.stdout == path.read_text()
+    check_golden(name, GOLDEN_CASES[name], result.stdout)
 
 
 @pytest.mark.parametrize("columns", [60, 80, 120])
