@@ -36,7 +36,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "why": ("commands/why/", "results/why.py", "views/why.py", "cli/why.py"),
     "inspect": ("commands/inspect/", "results/inspection.py", "results/comparison.py",
                 "results/weights.py", "views/inspection.py", "cli/inspect.py"),
-    "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace.py",
+    "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace",
               "results/verification.py", "views/check_table.py", "views/verify_sections.py",
               "views/trace.py", "cli/check.py", "cli/trace.py", "results/layer_voice.py"),
     "help": ("cli/options.py", "cli/app.py", "cli/reference.py"),

@@ -197,7 +197,7 @@ def _read_expectation(text: str) -> tuple[str, Shape]:
             hint=words("Try {fix}.", fix=Setting("expect", "encoder.lstm.h_n=2,8,256")),
             subject="expect",
         )
-    from lstmshape.results.trace import split_name
+    from lstmshape.results.trace_errors import split_name
 
     split_name(name.strip())  # a name that ends in no tensor is refused before the model is built
     return name.strip(), read_shape(shape, f"expect.{name.strip()}")
