@@ -10,7 +10,8 @@ from __future__ import annotations
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.results.cost import Cost
-from lstmshape.results.report import Fact, Packing, Report, Tensor
+from lstmshape.results.packing import Packing
+from lstmshape.results.report import Fact, Report, Tensor
 from lstmshape.version import __version__
 
 

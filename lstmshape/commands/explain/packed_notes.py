@@ -5,7 +5,8 @@ from __future__ import annotations
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import short_list
-from lstmshape.results.report import Fact, Note, Packing
+from lstmshape.results.packing import Packing
+from lstmshape.results.report import Fact, Note
 from lstmshape.torchfacts.spec import ModuleSpec
 
 
