@@ -93,7 +93,11 @@ def main() -> int:
         commands = {name: command for name, command in commands.items() if name in STARTUP}
         targets = [t for t in targets if t[0] in commands and t[1] in commands]
     if args.baseline is not None:
+        # Both copies compiled, as pip compiles an installed package: this checkout may not be the
+        # installed one (a worktree of its own), and PYTHONDONTWRITEBYTECODE=1 would make every run
+        # compile it again.
         byte_compile_lstmshape(args.baseline / "lstmshape")
+        byte_compile_lstmshape(HERE.parent / "lstmshape")
         if args.startup_only:  # the two checkouts side by side, and the floor
             commands = {FLOOR: COMMANDS[FLOOR]}
             targets = []
