@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import typer
 
-from lstmshape.cli import options as opt
-from lstmshape.cli.group import Command, ExplainGroup, click_error
+import lstmshape.cli.options as opt
+from lstmshape.cli.group import Command, ExplainGroup
+from lstmshape.cli.language import click_error
 
 app = typer.Typer(
     cls=ExplainGroup,
