@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from lstmshape.torchfacts.spec import ModuleSpec
 
 
-_ERRORS = "lstmshape.errors"
 # Every public name is loaded by its first use (PEP 562): ``import lstmshape`` runs nothing but this
 # file, and a command loads only what it needs (tests/test_startup.py holds what explaining loads).
 _LAZY = {
@@ -66,19 +65,19 @@ _LAZY = {
     "DTYPES": "lstmshape.torchfacts.dtypes",
     "Parameter": "lstmshape.torchfacts.parameters",
     "ModuleSpec": "lstmshape.torchfacts.spec",
-    "CheckpointError": _ERRORS,
-    "ConfigMismatchError": _ERRORS,
-    "ExpectationError": _ERRORS,
-    "InconsistentWeightsError": _ERRORS,
-    "InvalidModuleError": _ERRORS,
-    "LstmShapeError": _ERRORS,
-    "TensorMismatchError": _ERRORS,
-    "TorchNotInstalledError": _ERRORS,
-    "TraceBudgetError": _ERRORS,
-    "UnreadableValueError": _ERRORS,
-    "UnsafeCheckpointError": _ERRORS,
-    "VerificationError": _ERRORS,
-    "VerifyBudgetError": _ERRORS,
+    "CheckpointError": "lstmshape.errors",
+    "ConfigMismatchError": "lstmshape.errors",
+    "ExpectationError": "lstmshape.errors",
+    "InconsistentWeightsError": "lstmshape.errors",
+    "InvalidModuleError": "lstmshape.errors",
+    "LstmShapeError": "lstmshape.errors",
+    "TensorMismatchError": "lstmshape.errors",
+    "TorchNotInstalledError": "lstmshape.errors",
+    "TraceBudgetError": "lstmshape.errors",
+    "UnreadableValueError": "lstmshape.errors",
+    "UnsafeCheckpointError": "lstmshape.errors",
+    "VerificationError": "lstmshape.errors",
+    "VerifyBudgetError": "lstmshape.errors",
 }
 
 

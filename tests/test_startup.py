@@ -52,7 +52,8 @@ EXPLAIN = listed(
     lstmshape.views.table lstmshape.views.visible
     """
 )
-# ``lstmshape --help``: the app and its options, no command's module and no view.
+# ``lstmshape --help``: the app and its options, no command's module and no view (beyond the
+# package root's hooks, which load the explain core: EXPLAIN's).
 HELP = listed(
     """
     lstmshape lstmshape.version
@@ -116,12 +117,20 @@ def floor(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     return loaded(FLOOR_PROBE.format(path=str(path), out=str(out)), out) - {"runpy", "pkgutil"}
 
 
-def test_import_lstmshape_runs_nothing_but_its_root() -> None:
+def test_import_lstmshape_loads_no_front_end_view_or_other_command() -> None:
+    """The root's public names are lazy: importing it loads the hooks it installs (the explain
+    package's and results.shown's) and what they need, no front end, view or other command."""
     code = "import sys, lstmshape; print(*sorted(sys.modules))"
     done = subprocess.run(
         [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=ENV
     )
-    assert ours(set(done.stdout.split())) == {"lstmshape", "lstmshape.version"}
+    loaded = ours(set(done.stdout.split()))
+    assert "lstmshape.results.shown" in loaded
+    assert loaded - EXPLAIN == set()
+    assert {
+        name for name in loaded if name.startswith(("lstmshape.cli", "lstmshape.views"))
+    } == set()
+    assert "lstmshape.api" not in loaded
 
 
 def test_explain_loads_only_the_explain_path(tmp_path: Path) -> None:
@@ -140,9 +149,13 @@ def test_explain_loads_nothing_the_minimal_app_does_not(tmp_path: Path, floor: s
 
 
 def test_help_loads_no_command(tmp_path: Path) -> None:
+    """--help: the app, its options and the package's root (whose hooks load the explain core);
+    no command's front end, no view, no other command."""
     modules = loaded_by(["--help"], tmp_path)
     assert "lstmshape.cli.app" in modules
-    assert ours(modules) - HELP == set()
+    assert ours(modules) - HELP - EXPLAIN == set()
+    assert "lstmshape.cli.explain" not in modules
+    assert "lstmshape.views.table" not in modules
 
 
 @pytest.mark.parametrize(

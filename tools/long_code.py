@@ -20,7 +20,8 @@ FUNCTION_LINES = 60
 
 
 def long_code(package: Path = PACKAGE) -> list[tuple[str, int]]:
-    """Each long module (``lstmshape/x/y.py``) and function (``lstmshape/x/y.py:Class.name``),
+    """Each long module (``lstmshape/cli/app.py``) and function (``lstmshape/cli/app.py:explain``,
+    a method as ``Class.name``),
     with its length in lines, in path order."""
     found: list[tuple[str, int]] = []
     for path in sorted(package.rglob("*.py")):
