@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.api import assert_shapes, explain_module, spec_of_module
-from lstmshape.dtypes import DTYPES
+from lstmshape.torchfacts.dtypes import DTYPES
 from lstmshape.errors import (
     CheckpointError,
     ConfigMismatchError,
@@ -25,32 +25,32 @@ from lstmshape.errors import (
     VerificationError,
     VerifyBudgetError,
 )
-from lstmshape.explain import explain, explain_spec
-from lstmshape.explain.layout import state_shapes
-from lstmshape.model.report import Report
-from lstmshape.parameters import Parameter
-from lstmshape.spec import ModuleSpec
+from lstmshape.commands.explain import explain, explain_spec
+from lstmshape.commands.explain.layout import state_shapes
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.parameters import Parameter
+from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.version import __version__
 
 if TYPE_CHECKING:
-    from lstmshape.checkpoint.inspect import inspect_checkpoint
-    from lstmshape.explain.cost import cost_of
-    from lstmshape.model.cost import Cost
-    from lstmshape.model.inspection import Inspection
-    from lstmshape.model.trace import Trace
-    from lstmshape.model.why import WhyResult
-    from lstmshape.torch_errors import why
+    from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
+    from lstmshape.commands.explain.cost import cost_of
+    from lstmshape.results.cost import Cost
+    from lstmshape.results.inspection import Inspection
+    from lstmshape.results.trace import Trace
+    from lstmshape.results.why import WhyResult
+    from lstmshape.commands.why import why
 
 
 # Loaded by their first use: explaining a shape pays for none of them (a test holds start-up to it).
 _LAZY = {
-    "cost_of": "lstmshape.explain.cost",
-    "Cost": "lstmshape.model.cost",
-    "inspect_checkpoint": "lstmshape.checkpoint.inspect",
-    "Inspection": "lstmshape.model.inspection",
-    "Trace": "lstmshape.model.trace",
-    "why": "lstmshape.torch_errors",
-    "WhyResult": "lstmshape.model.why",
+    "cost_of": "lstmshape.commands.explain.cost",
+    "Cost": "lstmshape.results.cost",
+    "inspect_checkpoint": "lstmshape.commands.inspect.checkpoint.inspect",
+    "Inspection": "lstmshape.results.inspection",
+    "Trace": "lstmshape.results.trace",
+    "why": "lstmshape.commands.why",
+    "WhyResult": "lstmshape.results.why",
 }
 
 
@@ -73,7 +73,7 @@ def verify(
     """
     from lstmshape.i18n import lang_argument, speaking
     from lstmshape.proof import verify as _verify
-    from lstmshape.reading import read_memory
+    from lstmshape.reading.values import read_memory
 
     with speaking(lang_argument(lang)):
         if budget is None:
@@ -106,7 +106,7 @@ def trace(
     ``torch.onnx.export(..., dynamo=False)`` and run in onnxruntime at two batch sizes and two
     lengths (docs/deploy.md). ``deploy`` and ``verify`` are lstmshape's, never forward's.
     """
-    from lstmshape.tracing import trace_model
+    from lstmshape.commands.trace import trace_model
 
     traced = trace_model(model, example_inputs, example_kwargs)
     if not deploy:

@@ -3,7 +3,7 @@
 Each error holds what is wrong (the tensor or argument at fault, what was expected, what was found),
 the lines that explain it, torch's own sentence for the same fault when it has one (users search for
 it), and the fixes as data inside its "Try ..." sentence. A front end words it in its voice
-(:mod:`lstmshape.words`); ``str(error)`` is the Python voice. The library never prints.
+(:mod:`lstmshape.i18n.words`); ``str(error)`` is the Python voice. The library never prints.
 
 An error speaks the language of the call that raised it (``explain(..., lang="ja")``), wherever it
 is worded afterwards: ``str(error)`` outside the call included.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from lstmshape.i18n import language, speaking, tr
-from lstmshape.words import PYTHON, Fix, Text, Value, Voice, as_words
+from lstmshape.i18n.words import PYTHON, Fix, Text, Value, Voice, as_words
 
 
 class LstmShapeError(Exception):

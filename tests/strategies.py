@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec
-from lstmshape.kinds import KINDS
+from lstmshape.torchfacts.kinds import KINDS
 from tests.conftest import import_torch
 
 torch = import_torch()

@@ -12,8 +12,8 @@ import pytest
 
 from lstmshape import explain
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.specfile import KEYS, SpecVoice
-from lstmshape.words import Arg, Fix, Words, drop, fix, words
+from lstmshape.commands.check import KEYS, SpecVoice
+from lstmshape.i18n.words import Arg, Fix, Words, drop, fix, words
 from tests.conftest import UPDATE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent

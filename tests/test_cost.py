@@ -15,7 +15,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchinfo import summary
 
 from lstmshape import DTYPES, UnreadableValueError, cost_of, explain
-from lstmshape.model.text import size_text
+from lstmshape.i18n.text import size_text
 from tests.conftest import invoke
 from tests.strategies import build, call, configs, packed_configs, torch
 

@@ -34,8 +34,8 @@ from lstmshape.deploy.targets import (
     TORCH_COMPILE,
     TORCH_EXPORT,
 )
-from lstmshape.model.deploy import CHANGE, FAILS, WORKS
-from lstmshape.model.report import Report
+from lstmshape.results.deploy import CHANGE, FAILS, WORKS
+from lstmshape.results.report import Report
 from tests.conftest import invoke, validate_json
 
 ONNX_ATOL = 1e-4

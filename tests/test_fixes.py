@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lstmshape import LstmShapeError, TensorMismatchError, explain
-from lstmshape.explain.layout import Layout, state_shapes
-from lstmshape.model.report import Report
-from lstmshape.words import Fix
+from lstmshape.commands.explain.layout import Layout, state_shapes
+from lstmshape.results.report import Report
+from lstmshape.i18n.words import Fix
 from tests.strategies import build, call, run_packed, spec_of, torch
 
 SEQUENCE = ["LSTM", "GRU", "RNN"]

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape import inspect_checkpoint
-from lstmshape.checkpoint import unpickler
+from lstmshape.commands.inspect.checkpoint import unpickler
 from lstmshape.errors import LstmShapeError
 from tests import hostile
 from tests.conftest import invoke

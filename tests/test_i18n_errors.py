@@ -21,7 +21,7 @@ from lstmshape import ExpectationError, InvalidModuleError, UnreadableValueError
 from lstmshape.cli.language import click_message, line_words
 from lstmshape.cli.options import CLICK_MESSAGES
 from lstmshape.i18n import speaking
-from lstmshape.words import PYTHON, Change, Fix, drop, fix, say, without
+from lstmshape.i18n.words import PYTHON, Change, Fix, drop, fix, say, without
 from tests.conftest import invoke, validate_json
 
 # -- Click's and Typer's words -------------------------------------------------------------------

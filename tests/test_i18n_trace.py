@@ -32,7 +32,7 @@ RUNS = {
     "broken": "trace examples.models:broken_tagger --input 8,5 --input-dtype long",
     "packed": "trace examples.models:seq2seq --input 4,7 --input-dtype long",
 }
-TRACE_FILES = ("tracing/", "model/trace.py", "views/trace.py", "cli/trace.py")
+TRACE_FILES = ("commands/trace/", "results/trace.py", "views/trace.py", "cli/trace.py")
 
 
 @pytest.fixture(autouse=True)

@@ -269,7 +269,7 @@ def test_inspect_leaves_torch_out_of_sys_modules(args: str) -> None:
 
 
 def test_importing_lstmshape_loads_no_checkpoint_reader() -> None:
-    code = "import sys, lstmshape; print('lstmshape.checkpoint' in sys.modules, 'zipfile' in sys.modules)"
+    code = "import sys, lstmshape; print('lstmshape.commands.inspect.checkpoint' in sys.modules, 'zipfile' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from safetensors.torch import save_file
 
 from lstmshape import ModuleSpec, inspect_checkpoint
-from lstmshape.checkpoint import read_checkpoint
-from lstmshape.model.weights import weight_arguments
+from lstmshape.commands.inspect.checkpoint import read_checkpoint
+from lstmshape.results.weights import weight_arguments
 from tests.strategies import build, specs, torch
 
 FORMATS = ("zip", "legacy", "safetensors")

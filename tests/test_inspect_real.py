@@ -18,7 +18,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from lstmshape import ModuleSpec, inspect_checkpoint
-from lstmshape.model.weights import weight_arguments
+from lstmshape.results.weights import weight_arguments
 from tests.strategies import build, specs, torch
 
 
@@ -113,7 +113,7 @@ def test_a_safetensors_header_of_any_length_unpadded(length: int, tmp_path: Path
 
 def _every_argument(module: Any) -> dict[str, Any]:
     """A torch module's constructor arguments, as its attributes hold them."""
-    from lstmshape.kinds import KINDS
+    from lstmshape.torchfacts.kinds import KINDS
 
     return {name: getattr(module, name) for name in KINDS[type(module).__name__].arguments}
 
@@ -137,7 +137,7 @@ def test_a_pickled_model_gives_the_whole_call_its_module_was_built_with(
         warnings.simplefilter("ignore")  # dropout with one layer: torch's own notice
         rebuilt = eval(module.spec.torch_call(), {"nn": torch.nn})
     assert _every_argument(rebuilt) == _every_argument(model.rnn)
-    from lstmshape.model.weights import not_in_weights
+    from lstmshape.results.weights import not_in_weights
 
     assert module.from_file == not_in_weights(spec.kind)
     assert module.at_defaults == ()
@@ -210,7 +210,7 @@ def test_one_model_saved_two_ways_is_one_rename_applied_as_printed(
 ) -> None:
     """The printed rename, run on what torch.load gives, loads into the other side's model
     with strict=True, every tensor in its place."""
-    from lstmshape.weights.compare import compare_checkpoints
+    from lstmshape.commands.inspect.weights.compare import compare_checkpoints
 
     assume(set(forms) != {"dataparallel", "whole dataparallel"})  # the same keys: no rename
     folder = tmp_path_factory.mktemp("forms")

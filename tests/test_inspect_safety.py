@@ -17,14 +17,18 @@ import pytest
 import safetensors.torch
 
 from lstmshape import inspect_checkpoint
-from lstmshape.checkpoint.allowlist import (
+from lstmshape.commands.inspect.checkpoint.allowlist import (
     IMPORT_MAPPING,
     NAME_MAPPING,
     TORCH_WEIGHTS_ONLY,
     torch_refusal,
 )
-from lstmshape.checkpoint.dtypes import ITEMSIZE, SAFETENSORS_DTYPES, STORAGE_DTYPES
-from lstmshape.checkpoint.unpickler import UNDERSTOOD
+from lstmshape.commands.inspect.checkpoint.dtypes import (
+    ITEMSIZE,
+    SAFETENSORS_DTYPES,
+    STORAGE_DTYPES,
+)
+from lstmshape.commands.inspect.checkpoint.unpickler import UNDERSTOOD
 from tests.conftest import invoke
 from tests.strategies import torch
 

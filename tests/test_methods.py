@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmshape import VerifyBudgetError, explain, verify
-from lstmshape.model.report import Report
-from lstmshape.model.text import size_text
-from lstmshape.parameters import INT64_MAX
+from lstmshape.results.report import Report
+from lstmshape.i18n.text import size_text
+from lstmshape.torchfacts.parameters import INT64_MAX
 from lstmshape.proof.limits import REAL_STEPS, real_bytes, too_big_for_real
 from lstmshape.proof.plan import FAKE_LAYERS, FAKE_STEPS, _full_length_run, plan
 from tests.conftest import invoke

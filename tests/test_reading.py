@@ -7,7 +7,7 @@ import pytest
 
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import UnreadableValueError
-from lstmshape.reading import read_expectation, read_float, read_int, read_shape
+from lstmshape.reading.values import read_expectation, read_float, read_int, read_shape
 
 NAMES = ("input", "h_0", "c_0", "output", "h_n", "c_n")
 
@@ -125,7 +125,7 @@ def test_bad_expectations(text: str, message: str) -> None:
 )
 def test_lstmshape_reads_its_own_notation_back(text: str, shape: tuple[int, ...]) -> None:
     """Every shape lstmshape prints, format_shape's (10,) included, is a shape it reads."""
-    from lstmshape.model.text import format_shape
+    from lstmshape.i18n.text import format_shape
 
     assert read_shape(text, "input") == shape
     assert read_shape(format_shape(shape), "input") == shape

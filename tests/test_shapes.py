@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lstmshape import explain
-from lstmshape.model.text import format_shape
+from lstmshape.i18n.text import format_shape
 
 Shape = tuple[int, ...]
 

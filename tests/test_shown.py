@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import lstmshape
-from lstmshape.specfile import check_entry, read_spec
+from lstmshape.commands.check import check_entry, read_spec
 from lstmshape.views.text import to_plain
 from tests.conftest import SCHEMAS, validate_json
 from tests.strategies import torch
@@ -72,7 +72,7 @@ def test_every_result_has_a_view() -> None:
 
     assert set(VIEWS) == {"Report", "Trace", "Outcome", "WhyResult", "Inspection"}
 
-    class Stray(lstmshape.model.shown.Shown):  # type: ignore[name-defined]
+    class Stray(lstmshape.results.shown.Shown):  # type: ignore[name-defined]
         def summary(self) -> str:
             return "stray"
 

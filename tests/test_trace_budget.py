@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import lstmshape
-from lstmshape.tracing import trace_model
+from lstmshape.commands.trace import trace_model
 from tests.conftest import CliResult
 from tests.strategies import torch
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape.views.trace import trace_plain
-from lstmshape.words import PYTHON
+from lstmshape.i18n.words import PYTHON
 from tests.conftest import validate_json
 from tests.strategies import torch
 
@@ -214,7 +214,7 @@ def test_a_failure_in_the_models_own_code_names_its_line() -> None:
 
 
 def test_a_trace_refuses_what_is_not_a_model() -> None:
-    from lstmshape.tracing import trace_model
+    from lstmshape.commands.trace import trace_model
 
     with pytest.raises(lstmshape.UnreadableValueError, match=r"runs a torch\.nn\.Module's"):
         lstmshape.trace(Tagger, TOKENS)
@@ -264,7 +264,7 @@ def test_a_cell_given_another_dtype_fails_shape_only_as_torch_fails(
 ) -> None:
     """torch's shape-only cell kernels take any dtype; its real ones refuse another dtype than the
     weights': the trace fails where torch fails, in torch's words, and leaves the random state."""
-    from lstmshape.tracing import trace_model
+    from lstmshape.commands.trace import trace_model
 
     if dtypes[1] == "int64":
         dtypes = dtypes[::-1]  # weights are floating-point

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import lstmshape
-from lstmshape.tracing import trace_model
+from lstmshape.commands.trace import trace_model
 from tests.strategies import torch
 
 nn = torch.nn

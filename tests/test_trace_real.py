@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lstmshape.tracing.factory import ITEMSIZES
+from lstmshape.commands.trace.factory import ITEMSIZES
 from tests.conftest import CliResult
 from tests.strategies import torch
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lstmshape
-from lstmshape.tracing import trace_model
-from lstmshape.tracing.hooks import KERNEL_STEPS
+from lstmshape.commands.trace import trace_model
+from lstmshape.commands.trace.hooks import KERNEL_STEPS
 from tests.conftest import validate_json
 from tests.models import build, model_configs
 from tests.strategies import torch

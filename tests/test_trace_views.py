@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lstmshape
-from lstmshape.model.trace import TracedCall
+from lstmshape.results.trace import TracedCall
 from lstmshape.views.trace import shown_calls
 from tests.conftest import CliResult
 from tests.strategies import torch

@@ -14,9 +14,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from lstmshape import explain, verify
-from lstmshape.model.report import Fact, Report
-from lstmshape.model.verification import ATOL, Run
-from lstmshape.parameters import Parameter
+from lstmshape.results.report import Fact, Report
+from lstmshape.results.verification import ATOL, Run
+from lstmshape.torchfacts.parameters import Parameter
 from lstmshape.proof.limits import REAL_MACS, REAL_STEPS
 from lstmshape.proof.numerics import compare
 from lstmshape.views.snippet import to_code

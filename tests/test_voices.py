@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from lstmshape import LstmShapeError, explain
 from lstmshape.cli.voice import COMMAND_LINE, OPTIONS, SWITCHES
-from lstmshape.specfile import KEYS, SpecVoice
-from lstmshape.words import Fix
+from lstmshape.commands.check import KEYS, SpecVoice
+from lstmshape.i18n.words import Fix
 from tests.conftest import invoke
 
 SPEC = SpecVoice(COMMAND_LINE, (*KEYS, "expect"))

@@ -25,8 +25,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lstmshape import why
-from lstmshape.sentences import TORCH
-from lstmshape.torch_errors.find import find_sentences
+from lstmshape.torchfacts.sentences import TORCH
+from lstmshape.commands.why.find import find_sentences
 from tests.conftest import invoke, validate_json
 from tests.strategies import build, call, configs, spec_of, torch
 
@@ -116,7 +116,7 @@ def _symbols(spec: Any, shape: Shape) -> dict[str, Any]:
 
 
 def _right_states(config: dict[str, Any]) -> dict[str, Shape]:
-    from lstmshape.explain.layout import state_shapes
+    from lstmshape.commands.explain.layout import state_shapes
 
     return state_shapes(spec_of(config), config["input"])
 
@@ -466,7 +466,7 @@ def test_a_log_read_in_blocks_is_explained_as_the_whole_text(lines: list[str], b
     """The command line reads a log in blocks of whole lines (any size in one block's memory); the
     result is the one of the whole text, whatever the block size."""
     from lstmshape.cli import why as command
-    from lstmshape.torch_errors import why_blocks
+    from lstmshape.commands.why import why_blocks
 
     raw = "".join(lines).encode("utf-8", errors="surrogateescape")
     with pytest.MonkeyPatch.context() as patch:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstmshape.torch_errors import why
+from lstmshape.commands.why import why
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lstmshape.torch_errors import why
+from lstmshape.commands.why import why
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lstmshape.torch_errors import why
+from lstmshape.commands.why import why
 from tests.conftest import invoke
 
 torch = pytest.importorskip("torch")  # the tests run with torch; see docs/development.md

@@ -12,7 +12,7 @@ import pytest
 
 from lstmshape import why
 from lstmshape.cli import why as command
-from lstmshape.torch_errors import MAX_SENTENCES, why_blocks
+from lstmshape.commands.why import MAX_SENTENCES, why_blocks
 from tests.conftest import invoke
 from tests.strategies import torch
 from tests.test_why_fixes import torch_error

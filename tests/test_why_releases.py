@@ -1,7 +1,7 @@
 """lstmshape why on what users paste: every release's wording, GPU sentences, warnings, the kernel's
 sentences in a recurrent frame, and text as it comes (cut, wrapped, coloured, chained).
 
-The catalogue (lstmshape/torch_releases.json) was read from torch's source at each sampled release
+The catalogue (lstmshape/torchfacts/releases.json) was read from torch's source at each sampled release
 by tools/torch_sentences.py: each older wording is held against the source lines it stores; torch
 2.13 raises every sentence it still prints, and why reads its real text back.
 """
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from lstmshape import why
 from lstmshape.errors import UnreadableValueError
-from lstmshape.sentences import FRAMED, TORCH
-from lstmshape.torch_releases import TODAY, catalogue
+from lstmshape.torchfacts.sentences import FRAMED, TORCH
+from lstmshape.torchfacts.releases import TODAY, catalogue
 from lstmshape.views.why import render_why, to_markdown, to_plain
 from tests.conftest import invoke
 from tests.strategies import torch

@@ -26,20 +26,23 @@ from lstmshape.i18n import LANGUAGES  # noqa: E402
 from lstmshape.i18n.catalog import LOCALE, read_po  # noqa: E402
 
 CALLS = ("tr", "N_", "words", "Words")
+# The translation machinery itself: its docstrings show calls, it says no message.
+MACHINERY = ("i18n/__init__.py", "i18n/catalog.py")
 # On a line that translates a variable: its messages are extracted where they are made.
 EXTRACTED = "# i18n: extracted where made"
 # Area -> the package paths whose messages it holds; the first that matches a file wins.
 AREAS: dict[str, tuple[str, ...]] = {
-    "deploy": ("deploy/", "model/deploy.py", "views/deploy_sections.py"),
-    "why": ("torch_errors/", "model/why.py", "views/why.py", "cli/why.py"),
-    "inspect": ("checkpoint/", "weights/", "model/inspection.py", "model/comparison.py",
-                "model/weights.py", "views/inspection.py", "cli/inspect.py"),
-    "check": ("specfile/", "proof/", "tracing/", "model/check.py", "model/trace.py",
-              "model/verification.py", "views/checks.py", "views/verify_sections.py",
-              "views/trace.py", "cli/check.py", "cli/trace.py", "model/layer_voice.py"),
+    "deploy": ("deploy/", "results/deploy.py", "views/deploy_sections.py"),
+    "why": ("commands/why/", "results/why.py", "views/why.py", "cli/why.py"),
+    "inspect": ("commands/inspect/", "results/inspection.py", "results/comparison.py",
+                "results/weights.py", "views/inspection.py", "cli/inspect.py"),
+    "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace.py",
+              "results/verification.py", "views/check_table.py", "views/verify_sections.py",
+              "views/trace.py", "cli/check.py", "cli/trace.py", "results/layer_voice.py"),
     "help": ("cli/options.py", "cli/app.py", "cli/reference.py"),
-    "errors": ("errors.py", "reading.py", "rules.py", "spec.py", "kinds.py", "words.py",
-               "parameters.py", "dtypes.py", "sentences.py", "api/", "cli/", "specfile/"),
+    "errors": ("errors.py", "reading/values.py", "torchfacts/rules.py", "torchfacts/spec.py",
+               "torchfacts/kinds.py", "i18n/words.py", "torchfacts/parameters.py",
+               "torchfacts/dtypes.py", "torchfacts/sentences.py", "api/", "cli/"),
     "explain": ("",),  # everything else: the explanation, its notes, tables and pictures
 }  # fmt: skip
 
@@ -68,7 +71,7 @@ def scan(package: Path = PACKAGE) -> tuple[list[Message], list[Problem]]:
     problems: list[Problem] = []
     for file in sorted(package.rglob("*.py")):
         name = file.relative_to(package).as_posix()
-        if name.startswith("i18n/"):
+        if name in MACHINERY:
             continue
         source = file.read_text(encoding="utf-8")
         lines = source.splitlines()

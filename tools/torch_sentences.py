@@ -1,6 +1,6 @@
 """The catalogue of torch's recurrent-layer sentences across releases, read from torch's own source.
 
-    python tools/torch_sentences.py SOURCES            # rewrite lstmshape/torch_releases.json
+    python tools/torch_sentences.py SOURCES            # rewrite lstmshape/torchfacts/releases.json
     python tools/torch_sentences.py SOURCES --check    # exit 1 if the file says otherwise
 
 SOURCES holds one directory per release (``1.4.0/``), each with torch's Python source as released
@@ -9,7 +9,7 @@ small macOS wheels on PyPI (docs/why.md says how): Python files are the released
 C++ messages' pieces are in the libraries' strings. Linux CUDA wheels are gigabytes: the sentences
 only cuDNN says are recorded from pytorch/pytorch's source with the commit they were read at.
 
-Each entry of SPEC names a sentence of lstmshape.sentences.TORCH, where torch raises it, what it
+Each entry of SPEC names a sentence of lstmshape.torchfacts.sentences.TORCH, where torch raises it, what it
 proves, and the pieces of source (needles) that make it: a release prints the wording when its
 file holds every needle. The first and last sampled releases that do, and the source lines that
 hold the needles (at the first release), are written to the catalogue.
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE = ROOT / "lstmshape" / "torch_releases.json"
+CATALOGUE = ROOT / "lstmshape" / "torchfacts" / "releases.json"
 STRINGS = "strings.txt"  # the C++ libraries' strings (strings -n 5 on each .dylib / .so)
 RNN = "torch/nn/modules/rnn.py"
 MODULE = "torch/nn/modules/module.py"
@@ -259,7 +259,7 @@ def entry(spec: Spec, printed: list[tuple[str, list[str]]]) -> dict[str, Any]:
 
 
 def catalogue(sources: Path) -> dict[str, Any]:
-    """The whole catalogue, as lstmshape/torch_releases.json holds it."""
+    """The whole catalogue, as lstmshape/torchfacts/releases.json holds it."""
     sampled = releases(sources)
     printed: list[list[tuple[str, list[str]]]] = [[] for _ in SPEC]
     for release in sampled:

@@ -45,7 +45,7 @@ def pastes(path: Path = CORPUS) -> list[dict[str, Any]]:
 
 def read(paste: dict[str, Any]) -> Reading:
     """``why`` on the paste's text, as it reads it."""
-    from lstmshape.torch_errors import why
+    from lstmshape.commands.why import why
 
     result = why(paste["text"])
     alone = tuple(item.parameter for item in result.left_alone)

@@ -6,14 +6,14 @@ from collections.abc import Mapping, Sequence
 
 from lstmshape.api.modules import ShapeLike, spec_of_module
 from lstmshape.errors import ExpectationError, UnreadableValueError
-from lstmshape.explain import explain_spec
+from lstmshape.commands.explain import explain_spec
 from lstmshape.i18n import lang_argument, speaking, tr
-from lstmshape.model.report import Expectation, Report
-from lstmshape.model.text import aligned, format_shape
-from lstmshape.parameters import parameter_named
-from lstmshape.reading import shapes_by_name
-from lstmshape.spec import ModuleSpec
-from lstmshape.words import Change, Fix, verbatim, words
+from lstmshape.results.report import Expectation, Report
+from lstmshape.i18n.text import aligned, format_shape
+from lstmshape.torchfacts.parameters import parameter_named
+from lstmshape.reading.values import shapes_by_name
+from lstmshape.torchfacts.spec import ModuleSpec
+from lstmshape.i18n.words import Change, Fix, verbatim, words
 
 
 def assert_shapes(

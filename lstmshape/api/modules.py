@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.explain import explain_spec
+from lstmshape.commands.explain import explain_spec
 from lstmshape.i18n import lang_argument, speaking
-from lstmshape.kinds import KINDS, ModuleKind
-from lstmshape.model.report import Report
-from lstmshape.spec import ModuleSpec
-from lstmshape.words import words
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.spec import ModuleSpec
+from lstmshape.i18n.words import words
 
 Shape = Sequence[int]
 ShapeLike = Sequence[int] | str | Any

@@ -15,14 +15,14 @@ from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.model.check import Outcome
+from lstmshape.results.check import Outcome
 
 
 def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) -> int:
     """Check every entry of ``spec``, draw the table on stdout, explain failures on stderr."""
     # TOML is read by this command only: the explain path does not import the reader.
-    from lstmshape.specfile import KEYS, SpecVoice, check_entry, read_spec
-    from lstmshape.views.checks import render_checks
+    from lstmshape.commands.check import KEYS, SpecVoice, check_entry, read_spec
+    from lstmshape.views.check_table import render_checks
 
     out, err = consoles()
     voice = SpecVoice(COMMAND_LINE, (*KEYS, "expect"))

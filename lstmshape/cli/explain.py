@@ -1,6 +1,6 @@
 """The explain command (``lstmshape --input 4,3,10 --hidden 20``): options -> explain() -> views.
 
-Options arrive as text and are read by lstmshape.reading; the library's errors are worded in the
+Options arrive as text and are read by lstmshape.reading.values; the library's errors are worded in the
 command line's voice. Errors go to stderr with exit code 2 (unreadable value, module torch would
 refuse) or 1 (a tensor that does not fit the module, a failed expectation, torch disagreeing);
 results go to stdout.
@@ -17,12 +17,12 @@ from rich.text import Text
 from lstmshape.cli.console import consoles, print_error, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
-from lstmshape.explain import explain
+from lstmshape.commands.explain import explain
 from lstmshape.i18n import tr
-from lstmshape.kinds import ModuleKind
-from lstmshape.model.report import Report
+from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.results.report import Report
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
-from lstmshape.reading import (
+from lstmshape.reading.values import (
     read_dtype,
     read_expectation,
     read_float,
@@ -32,10 +32,10 @@ from lstmshape.reading import (
     read_module,
     read_shape,
 )
-from lstmshape.rules import refuse_missing
+from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text
-from lstmshape.words import Arg, drop, fix, words
+from lstmshape.i18n.words import Arg, drop, fix, words
 
 
 class ExplainOptions(NamedTuple):
@@ -126,7 +126,7 @@ def build_report(options: ExplainOptions) -> Report:
         )
     report = explain(**_explain_arguments(options, kind))
     if options.cost or options.dtype is not None:
-        from lstmshape.explain.cost import cost_of  # imported by the option that uses it
+        from lstmshape.commands.explain.cost import cost_of  # imported by the option that uses it
 
         report = replace(report, cost=cost_of(report, read_dtype(options.dtype or "float32")))
     budget = read_budget(options.verify, options.verify_budget)

@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from lstmshape.cli.language import click_errors_in_language, usage_in_language
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.reading import read_shape
+from lstmshape.reading.values import read_shape
 
 # Words of a shape: numbers, separators and brackets (4, 3x10, (4, [4).
 _SHAPE_PIECE = re.compile(r"[0-9,xX×()\[\]\s]+", re.ASCII)

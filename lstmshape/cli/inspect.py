@@ -1,7 +1,7 @@
 """The inspect command (``lstmshape inspect CHECKPOINT``): which recurrent modules a checkpoint holds.
 
-The file is read by :mod:`lstmshape.checkpoint` (no torch, nothing in it runs); the modules come from
-the pure core (:mod:`lstmshape.weights`). Options compare them with another checkpoint or with the
+The file is read by :mod:`lstmshape.commands.inspect.checkpoint` (no torch, nothing in it runs); the modules come from
+the pure core (:mod:`lstmshape.commands.inspect.weights`). Options compare them with another checkpoint or with the
 module the user meant, assert their arguments, and explain one for an input as the main command
 does. The checkpoint fixes a module's arguments, so no fix offered here changes them.
 """
@@ -15,13 +15,13 @@ from lstmshape.cli.console import consoles, print_error
 from lstmshape.cli.explain import ExplainOptions, build_report
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import N_, tr
-from lstmshape.model.comparison import Comparison
-from lstmshape.model.inspection import CheckpointModule, Inspection, unsafe_error
-from lstmshape.model.report import Report
-from lstmshape.reading import read_int, read_module
-from lstmshape.rules import refuse_missing
-from lstmshape.spec import ModuleSpec
-from lstmshape.words import Arg, Fix, Typed, Value, words
+from lstmshape.results.comparison import Comparison
+from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
+from lstmshape.results.report import Report
+from lstmshape.reading.values import read_int, read_module
+from lstmshape.torchfacts.rules import refuse_missing
+from lstmshape.torchfacts.spec import ModuleSpec
+from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
 
 # The arguments a checkpoint fixes: a fix that changes one cannot be followed here.
 _FIXED = frozenset(
@@ -92,8 +92,8 @@ def run_inspect(options: InspectOptions) -> int:
 
 def build_inspection(options: InspectOptions) -> tuple[Inspection, list[LstmShapeError]]:
     """The inspection the options ask for, and the failures of the other checkpoint, if any."""
-    from lstmshape.checkpoint.inspect import inspect_checkpoint
-    from lstmshape.weights.expect import check_expectations, is_config_expectation
+    from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
+    from lstmshape.commands.inspect.weights.expect import check_expectations, is_config_expectation
 
     inspection = inspect_checkpoint(options.checkpoint)
     configs = tuple(text for text in options.expect if is_config_expectation(text))
@@ -189,8 +189,8 @@ def _refuse(error: LstmShapeError) -> CheckpointModule:
 def _against_file(
     inspection: Inspection, options: InspectOptions
 ) -> tuple[Comparison, list[LstmShapeError]]:
-    from lstmshape.checkpoint.inspect import inspect_checkpoint
-    from lstmshape.weights.compare import compare_checkpoints
+    from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
+    from lstmshape.commands.inspect.weights.compare import compare_checkpoints
 
     if options.config.given:
         raise UnreadableValueError(
@@ -211,7 +211,7 @@ def _against_file(
 def _against_config(path: str, module: CheckpointModule, config: ConfigOptions) -> Comparison:
     """The module against the one the user describes: the class, hidden_size and each argument at
     its value or torch's default; input_size only when given."""
-    from lstmshape.weights.compare import compare_with_spec
+    from lstmshape.commands.inspect.weights.compare import compare_with_spec
 
     if config.hidden is None:
         raise UnreadableValueError(

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from lstmshape.i18n import language, read_language, tr
-from lstmshape.model.text import WIDE_CLOSING, WIDE_OPENING
+from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
 
 
 def language_asked(args: list[str]) -> str | None:

@@ -1,6 +1,6 @@
 """The command line's options, declared once: every command that takes one uses the same type.
 
-Every value arrives as text and is read by lstmshape.reading, so that a bad value gets lstmshape's
+Every value arrives as text and is read by lstmshape.reading.values, so that a bad value gets lstmshape's
 message (option, value, rule, "Try ...") rather than a generic one.
 """
 

@@ -21,9 +21,9 @@ from lstmshape.cli.console import consoles, print_error, print_lines, unwritable
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.model.trace import Trace
-from lstmshape.reading import read_shape
-from lstmshape.words import Arg, Setting, Shown, Typed, words
+from lstmshape.results.trace import Trace
+from lstmshape.reading.values import read_shape
+from lstmshape.i18n.words import Arg, Setting, Shown, Typed, words
 
 Shape = tuple[int, ...]
 
@@ -82,9 +82,9 @@ def build_trace(
     """The trace the options ask for, its expected shapes compared; with ``deploy`` (--deploy,
     --verify) its deployment verdicts."""
     from lstmshape.proof import DEFAULT_BUDGET_BYTES
-    from lstmshape.reading import read_memory
-    from lstmshape.tracing.building import trace_factory
-    from lstmshape.tracing.factory import load_factory
+    from lstmshape.reading.values import read_memory
+    from lstmshape.commands.trace.building import trace_factory
+    from lstmshape.commands.trace.factory import load_factory
 
     _refuse_option_mixes(inputs, dtypes, inputs_function, deploy)
     shapes = [read_shape(text, "input") for text in inputs]
@@ -146,7 +146,7 @@ def _refuse_option_mixes(
 
 def _input_dtypes(dtypes: tuple[str, ...], count: int) -> list[str]:
     """One dtype per input: the one given for all, one each, or float32."""
-    from lstmshape.tracing.factory import read_input_dtype
+    from lstmshape.commands.trace.factory import read_input_dtype
 
     kinds = [read_input_dtype(text) for text in dtypes] or ["float32"]
     if len(kinds) not in (1, count):
@@ -196,7 +196,7 @@ def _read_expectation(text: str) -> tuple[str, Shape]:
             hint=words("Try {fix}.", fix=Setting("expect", "encoder.lstm.h_n=2,8,256")),
             subject="expect",
         )
-    from lstmshape.model.trace import split_name
+    from lstmshape.results.trace import split_name
 
     split_name(name.strip())  # a name that ends in no tensor is refused before the model is built
     return name.strip(), read_shape(shape, f"expect.{name.strip()}")
@@ -204,7 +204,7 @@ def _read_expectation(text: str) -> tuple[str, Shape]:
 
 def print_refusal(err: Console, error: LstmShapeError) -> None:
     """An error before the trace: the user's own traceback first when their code raised."""
-    from lstmshape.tracing.factory import UserCodeError
+    from lstmshape.commands.trace.factory import UserCodeError
 
     if isinstance(error, UserCodeError):
         for line in error.traceback_lines:
@@ -218,7 +218,7 @@ MOST_BYTES = 2**63 - 1
 
 def _refuse_overflow(text: str, shape: Shape, dtype: str) -> None:
     """An input torch cannot make, refused before torch is asked."""
-    from lstmshape.tracing.factory import ITEMSIZES
+    from lstmshape.commands.trace.factory import ITEMSIZES
 
     if not _overflows(shape, ITEMSIZES[dtype]):
         return
@@ -261,7 +261,7 @@ def _overflows(shape: Shape, itemsize: int) -> bool:
 
 def load_inputs(reference: str) -> Any:
     """The user's inputs function, ``PACKAGE.MODULE:FUNCTION``."""
-    from lstmshape.tracing.factory import load_factory
+    from lstmshape.commands.trace.factory import load_factory
 
     if reference.count(":") != 1 or not all(reference.partition(":")[::2]):
         raise UnreadableValueError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lstmshape.words import Change, Value, left_out, shape_list, without
+from lstmshape.i18n.words import Change, Value, left_out, shape_list, without
 
 # explain()'s keywords, lstmshape's own arguments, and the option that sets each.
 OPTIONS = {

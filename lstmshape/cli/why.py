@@ -17,8 +17,8 @@ from typing import IO, Any
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.reading import read_int, read_shape
-from lstmshape.words import words
+from lstmshape.reading.values import read_int, read_shape
+from lstmshape.i18n.words import words
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
 # line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks, and said so.
@@ -28,7 +28,7 @@ LONGEST_LINE = 4 * 1024**2
 
 def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]) -> int:
     """Explain the sentences found; say what lstmshape can explain when there are none."""
-    from lstmshape.torch_errors import why_blocks
+    from lstmshape.commands.why import why_blocks
     from lstmshape.views.why import render_why
 
     out, err = consoles()
@@ -55,7 +55,7 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
 
 def _limits(skipped: int, cut: int) -> list[str]:
     """What the bounds on memory left out (on stderr: stdout stays the result)."""
-    from lstmshape.torch_errors import MAX_SENTENCES
+    from lstmshape.commands.why import MAX_SENTENCES
 
     lines = []
     if skipped:
@@ -175,7 +175,7 @@ _PIPED = "python train.py 2>&1 | lstmshape why"
 def _left_alone(result: Any) -> list[str]:
     """The text's load_state_dict reports name other layers only: say what they are, and that
     no recurrent layer's argument changes them (exit 1)."""
-    from lstmshape.torch_errors.other_layers import left_alone_lines
+    from lstmshape.commands.why.other_layers import left_alone_lines
 
     if not result.left_alone:
         return []

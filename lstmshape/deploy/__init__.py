@@ -33,12 +33,12 @@ from lstmshape.deploy.targets import (
 )
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
-from lstmshape.model.deploy import CHANGE, FAILS, WORKS, Deployment, TargetVerdict
-from lstmshape.spec import ModuleSpec
-from lstmshape.words import Arg, Shown, words
+from lstmshape.results.deploy import CHANGE, FAILS, WORKS, Deployment, TargetVerdict
+from lstmshape.torchfacts.spec import ModuleSpec
+from lstmshape.i18n.words import Arg, Shown, words
 
 if TYPE_CHECKING:
-    from lstmshape.model.report import Report
+    from lstmshape.results.report import Report
 
 # The packages the ONNX targets need besides torch: the "deploy" extra.
 ONNX_PACKAGES = ("onnx", "onnxruntime", "onnxscript")

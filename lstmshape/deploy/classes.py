@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lstmshape.spec import ModuleSpec
+from lstmshape.torchfacts.spec import ModuleSpec
 
 # name -> explain()'s arguments. Packed input is measured on the padded tensor (see docs/deploy.md).
 CLASSES: dict[str, dict[str, Any]] = {

@@ -7,7 +7,7 @@ snippet printed and checks it does what its verdict says.
 
 from __future__ import annotations
 
-from lstmshape.spec import ModuleSpec
+from lstmshape.torchfacts.spec import ModuleSpec
 
 
 def layer_name(spec: ModuleSpec) -> str:

@@ -24,9 +24,9 @@ from lstmshape.deploy.targets import (
     TORCH_EXPORT,
     Outcome,
 )
-from lstmshape.model.deploy import CHANGE, FAILS, WORKS
-from lstmshape.model.text import format_shape
-from lstmshape.spec import ModuleSpec
+from lstmshape.results.deploy import CHANGE, FAILS, WORKS
+from lstmshape.i18n.text import format_shape
+from lstmshape.torchfacts.spec import ModuleSpec
 
 # onnxruntime's kernels and torch's differ in rounding: float32 outputs agree to about 1e-6.
 ONNX_ATOL = 1e-4

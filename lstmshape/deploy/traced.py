@@ -15,8 +15,8 @@ from lstmshape.deploy import ONNX_PACKAGES, _missing_note, deploy, said_versions
 from lstmshape.deploy.targets import ONNX_TORCHSCRIPT, VERSIONS
 from lstmshape.deploy.whole import Found, sequence_calls, whole_model
 from lstmshape.i18n import N_, speaking, tr
-from lstmshape.model.deploy import FAILS, NOT_RUN, WORKS, ModelDeployment, ModelVerdict
-from lstmshape.model.trace import Trace
+from lstmshape.results.deploy import FAILS, NOT_RUN, WORKS, ModelDeployment, ModelVerdict
+from lstmshape.results.trace import Trace
 
 MODEL_REASONS = {
     "model_ok": N_(
@@ -116,9 +116,9 @@ def deploy_built(
     the traced shapes (floats from a normal distribution, integers 0 or 1, or what
     ``make_inputs`` makes of the shapes), then :func:`deploy_trace`."""
     from lstmshape.proof import DEFAULT_BUDGET_BYTES, import_torch
-    from lstmshape.tracing import _quiet
-    from lstmshape.tracing.building import _real
-    from lstmshape.tracing.examples import made_inputs
+    from lstmshape.commands.trace import _quiet
+    from lstmshape.commands.trace.building import _real
+    from lstmshape.commands.trace.examples import made_inputs
 
     with _quiet():
         torch = import_torch()

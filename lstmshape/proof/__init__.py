@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import TorchNotInstalledError
 from lstmshape.i18n import speaking
-from lstmshape.words import Arg, Words, drop, words
+from lstmshape.i18n.words import Arg, Words, drop, words
 
 if TYPE_CHECKING:
-    from lstmshape.model.report import Report
-    from lstmshape.model.verification import Run
+    from lstmshape.results.report import Report
+    from lstmshape.results.verification import Run
     from lstmshape.proof.plan import PlannedRun
 
 # Real tensors are allocated only up to this many bytes unless a budget is given. Here, not in the
@@ -38,7 +38,7 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
     :class:`VerifyBudgetError` for packed input too large for real tensors, and
     :class:`VerificationError` if torch refuses what lstmshape accepted.
     """
-    from lstmshape.model.verification import Verification
+    from lstmshape.results.verification import Verification
     from lstmshape.proof.plan import plan
 
     plan(report, budget)  # a packed input over the budget is refused before torch's import

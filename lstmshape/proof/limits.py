@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from math import prod
 
-from lstmshape.explain.layout import Layout
+from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
-from lstmshape.model.report import Report
-from lstmshape.model.text import size_text
+from lstmshape.results.report import Report
+from lstmshape.i18n.text import size_text
 from lstmshape.proof.numerics import LOOP_STEPS
 
 # A real run stays well under a second up to here: matrix-multiply MACs (about 10^10 per second

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from lstmshape.explain.cell_notes import sequence_spec
+from lstmshape.commands.explain.cell_notes import sequence_spec
 from lstmshape.i18n import tr
-from lstmshape.model.report import Fact, Report
-from lstmshape.model.verification import ATOL, FactCheck
+from lstmshape.results.report import Fact, Report
+from lstmshape.results.verification import ATOL, FactCheck
 
 if TYPE_CHECKING:
     import torch

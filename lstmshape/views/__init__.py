@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from lstmshape.model.report import Report
+from lstmshape.results.report import Report
 from lstmshape.views.output import write_text
 from lstmshape.views.table import render_table
 

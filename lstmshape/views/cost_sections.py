@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lstmshape.i18n import N_, tr
-from lstmshape.model.text import format_shape, size_text
+from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.views.section import Section, listed_layers
 
 if TYPE_CHECKING:
-    from lstmshape.model.cost import Cost
+    from lstmshape.results.cost import Cost
 
 
 def cost_sections(cost: Cost) -> list[Section]:

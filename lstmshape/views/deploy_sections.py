@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lstmshape.deploy.targets import SHORT, VERDICT_WORDS
 from lstmshape.i18n import tr
-from lstmshape.model.deploy import Deployment
+from lstmshape.results.deploy import Deployment
 from lstmshape.views.section import Section
 
 

@@ -12,10 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lstmshape.explain.layout import Layout
+from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
-from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape, short_list
+from lstmshape.results.report import Report
+from lstmshape.i18n.text import format_shape, short_list
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import listed_layers
 from lstmshape.views.table import broken

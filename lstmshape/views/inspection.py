@@ -8,21 +8,21 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from lstmshape.checkpoint.contents import FORMATS, where
+from lstmshape.commands.inspect.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
-from lstmshape.model.comparison import Comparison, shape_or_missing
-from lstmshape.model.inspection import (
+from lstmshape.results.comparison import Comparison, shape_or_missing
+from lstmshape.results.inspection import (
     CheckpointGroup,
     CheckpointModule,
     HyperParameter,
     Inspection,
     top_level,
 )
-from lstmshape.model.text import format_shape, size_text
+from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
 from lstmshape.views.wrapping import wrapped
-from lstmshape.visible import visible
+from lstmshape.views.visible import visible
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:
@@ -223,7 +223,7 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
     """Every parameter of a short stack; layers 0, 1 and the last of a deep one."""
 
     def row(p: object) -> tuple[str, ...]:
-        from lstmshape.model.inspection import StoredParameter
+        from lstmshape.results.inspection import StoredParameter
 
         assert isinstance(p, StoredParameter)
         return (p.name, format_shape(p.shape), p.dtype, p.rows, f"{p.numel:,}")

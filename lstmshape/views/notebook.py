@@ -1,6 +1,6 @@
 """Results in a notebook: the table view as HTML (Rich's own export), the plain view as text.
 
-Every result that mixes in :class:`lstmshape.model.shown.Shown` is drawn here. A new result adds
+Every result that mixes in :class:`lstmshape.results.shown.Shown` is drawn here. A new result adds
 one line to ``VIEWS``: the function that draws its table view on a Rich console and, if it has one,
 the function that returns its plain view (otherwise the table view is captured without colour).
 """
@@ -17,7 +17,7 @@ from typing import Any
 VIEWS: dict[str, tuple[str, str | None]] = {
     "Report": ("lstmshape.views.table:render_table", "lstmshape.views.text:to_plain"),
     "Trace": ("lstmshape.views.trace:render_trace", "lstmshape.views.trace:trace_plain"),
-    "Outcome": ("lstmshape.views.checks:render_outcome", None),
+    "Outcome": ("lstmshape.views.check_table:render_outcome", None),
     "WhyResult": ("lstmshape.views.why:why_table", "lstmshape.views.why:to_plain"),
     "Inspection": ("lstmshape.views.inspection:inspection_table", None),
 }

@@ -7,9 +7,9 @@ no two formats can disagree on a number.
 from __future__ import annotations
 
 from lstmshape.i18n import tr
-from lstmshape.model.report import Report
-from lstmshape.model.text import format_shape
-from lstmshape.parameters import Parameter, omitted
+from lstmshape.results.report import Report
+from lstmshape.i18n.text import format_shape
+from lstmshape.torchfacts.parameters import Parameter, omitted
 from lstmshape.views.section import LAYERS_LISTED, Section
 
 

@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import N_, tr
-from lstmshape.model.text import aligned, format_shape, wrapped
-from lstmshape.model.trace import Trace, TracedCall
+from lstmshape.i18n.text import aligned, format_shape, wrapped
+from lstmshape.results.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.text import json_text, markdown_escape
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import textwrap
 
 from lstmshape.i18n import N_, tr
-from lstmshape.model.text import cells, format_shape
-from lstmshape.model.verification import FactCheck, Run, Verification
+from lstmshape.i18n.text import cells, format_shape
+from lstmshape.results.verification import FactCheck, Run, Verification
 from lstmshape.views.section import Section
 from lstmshape.views.wrapping import wrap_cells
 

@@ -11,13 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.model.why import Axis, Cause, Explained, WhyResult
+from lstmshape.results.why import Axis, Cause, Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.views.wrapping import wrapped
-from lstmshape.visible import visible
+from lstmshape.views.visible import visible
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 

@@ -2,7 +2,7 @@
 
 A Japanese sentence has no spaces: Rich would move it whole to the next line and fold it at the
 width, leaving a line that holds only its final 。. Here it is broken where Japanese may break
-(lstmshape.model.text.wrapped: between wide characters, never before closing punctuation or after
+(lstmshape.i18n.text.wrapped: between wide characters, never before closing punctuation or after
 opening punctuation), and a piece wider than a line is folded. Text without wide characters is
 left to Rich, unchanged.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from lstmshape.model.text import cells
-from lstmshape.model.text import wrapped as wrapped_lines
+from lstmshape.i18n.text import cells
+from lstmshape.i18n.text import wrapped as wrapped_lines
 
 
 def wrapped(text: str, width: int) -> Text:

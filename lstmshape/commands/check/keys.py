@@ -1,0 +1,116 @@
+"""The keys an entry of a spec file may have: what each takes, and a reader for its TOML value.
+
+A reader returns the value as explain() takes it, or raises ValueError with what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import N_, tr
+from lstmshape.reading.values import read_shape
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    if isinstance(value, str):
+        try:
+            return read_shape(value, "input")
+        except UnreadableValueError as error:
+            raise ValueError(f"{value!r}: {error.problem}") from None
+    if isinstance(value, list) and value and all(_is_int(v) and v >= 0 for v in value):
+        return tuple(value)
+    if value == []:
+        raise ValueError(tr("{value} is an empty shape", value="[]"))
+    raise ValueError(tr("{value} is not a shape", value=_short(value)))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:40]}...{text[-20:]}"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int(value: Any) -> int:
+    if _is_int(value):
+        return int(value)
+    raise ValueError(tr("{value} is not a whole number", value=_short(value)))
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(tr("{value} is not true or false", value=_short(value)))
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError(tr("{value} is not a number", value=_short(value)))
+
+
+def _str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(tr("{value} is not a string", value=_short(value)))
+
+
+# Each key's value, said after "it takes" and "missing KEY (...)": said with tr() where used.
+KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "module": (N_("LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell"), _str),
+    "input": (N_('a shape such as [4, 3, 10] or "4,3,10"'), _shape),
+    "hidden_size": (N_("a whole number"), _int),
+    "input_size": (N_("a whole number"), _int),
+    "num_layers": (N_("a whole number"), _int),
+    "bias": (N_("true or false"), _bool),
+    "batch_first": (N_("true or false"), _bool),
+    "dropout": (N_("a number in [0, 1]"), _float),
+    "bidirectional": (N_("true or false"), _bool),
+    "proj_size": (N_("a whole number"), _int),
+    "nonlinearity": (N_('"tanh" or "relu"'), _str),
+    "h_0": (N_("a shape"), _shape),
+    "c_0": (N_("a shape"), _shape),
+    "lengths": (N_("a list of lengths such as [5, 3, 2]"), _shape),
+    "enforce_sorted": (N_("true or false"), _bool),
+    # Not the module's: the entry's deployment verdicts (lstmshape.deploy), run by check --verify.
+    "deploy": (N_("true or false"), _bool),
+}
+REQUIRED = ("input", "hidden_size")
+# What people write out of habit (the command line's options), and the key they mean.
+_ALIASES = {
+    "hidden": "hidden_size",
+    "layers": "num_layers",
+    "h0": "h_0",
+    "c0": "c_0",
+    "expected": "expect",
+    "shape": "input",
+    "input_shape": "input",
+}
+
+
+def read_value(key: str, value: Any) -> Any:
+    """``value`` as explain() takes it for ``key``; ValueError saying what is wrong."""
+    return KEYS[key][1](value)
+
+
+def read_shape_value(value: Any) -> tuple[int, ...]:
+    """A shape, as every shape key reads it."""
+    return _shape(value)
+
+
+def takes(key: str) -> str:
+    """What ``key`` takes, in the language spoken: ``a whole number``."""
+    return tr(KEYS[key][0])  # i18n: extracted where made
+
+
+def did_you_mean(key: str) -> str | None:
+    """The key meant by one people write by habit (``hidden``) or by a slip; None if none is near."""
+    if key in _ALIASES:
+        return _ALIASES[key]
+    close = difflib.get_close_matches(key, [*KEYS, "expect"], n=1)
+    return close[0] if close else None

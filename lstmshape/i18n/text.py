@@ -1,0 +1,151 @@
+"""How shapes and sizes are written in every view and message: ``(4, 3, 10)``, ``23.1 KiB``; and
+the few words every language writes its own way: a count's plural, a module's article, the width
+of wide (CJK) characters.
+"""
+
+from __future__ import annotations
+
+from textwrap import wrap
+from typing import TYPE_CHECKING
+
+from lstmshape.i18n import N_, language, tr
+
+if TYPE_CHECKING:
+    from lstmshape.torchfacts.kinds import ModuleKind
+
+# A longer list of sizes is written with its middle left out: a million-axis shape typed by mistake
+# must not come back as a million numbers.
+_WRITTEN_WHOLE = 12
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    """A shape as torch users write it: ``(4, 3, 10)``; one dimension keeps its comma: ``(80,)``."""
+    if len(shape) == 1:
+        return f"({shape[0]},)"
+    return "(" + _items(shape) + ")"
+
+
+def plural(n: int, word: str) -> str:
+    """``step`` for 1, ``steps`` for any other count."""
+    return word if n == 1 else f"{word}s"
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """The word for a count of ``n`` in the language spoken: ``one`` or ``many`` (both marked with
+    N_ by the caller), translated. French counts 0 as singular, as its grammar does."""
+    singular = n == 1 or (n == 0 and language() == "fr")
+    return tr(one if singular else many)  # i18n: extracted where made
+
+
+def a_module(kind: ModuleKind, *, start: bool = False) -> str:
+    """The module named with its article, as a sentence says it: "an LSTM", "A GRU"; in Japanese
+    the name alone, in French "un LSTM", in Spanish "una LSTM" (una red)."""
+    # English says the letters: "an LSTM", "an RNN", "a GRU" (kinds.ModuleKind.a's rule).
+    if not kind.name.startswith("G"):
+        return tr("An {module}", module=kind.name) if start else tr("an {module}", module=kind.name)
+    return tr("A {module}", module=kind.name) if start else tr("a {module}", module=kind.name)
+
+
+# The English words of a count, marked for the catalogs: said through counted().
+STEP = (N_("step"), N_("steps"))
+SEQUENCE = (N_("sequence"), N_("sequences"))
+LENGTH = (N_("length"), N_("lengths"))
+
+
+def short_list(values: tuple[int, ...]) -> str:
+    """A list as Python prints it, with the middle of a long one left out."""
+    return "[" + _items(values) + "]"
+
+
+def _items(values: tuple[int, ...]) -> str:
+    if len(values) <= _WRITTEN_WHOLE:
+        return ", ".join(map(str, values))
+    head = ", ".join(map(str, values[:6]))
+    return f"{head}, ..., {values[-2]}, {values[-1]} ({len(values):,} values)"
+
+
+def size_text(nbytes: int) -> str:
+    """Bytes as people read them: ``640 B``, ``23.1 KiB``, ``402.7 GiB`` (binary units)."""
+    if nbytes < 1024:
+        return f"{nbytes:,} B"
+    value = float(nbytes)
+    units = ("KiB", "MiB", "GiB", "TiB", "PiB")
+    for unit in units[:-1]:
+        value /= 1024
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1024:,.1f} {units[-1]}"
+
+
+def aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as aligned lines (two spaces between columns, no trailing spaces): a table
+    that reads in a plain message, such as a failed assertion in pytest's output."""
+    widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal: a wide (CJK) character takes two."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len  # only for text that may hold wide characters
+
+    return cell_len(text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns (on the left with ``right``), as
+    str.ljust and str.rjust do for text whose characters are one column each."""
+    spaces = " " * max(width - cells(text), 0)
+    return spaces + text if right else text + spaces
+
+
+# Japanese line breaking (kinsoku): wide punctuation that closes a phrase, small kana and the
+# prolonged sound mark never start a line; opening punctuation never ends one. The one table for
+# every view and for the command line's help (cli/language.py).
+WIDE_CLOSING = frozenset(
+    "、。，．・：；？！）」』】〕〉》ー々…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ"
+)
+WIDE_OPENING = frozenset("（「『【〔〈《")
+_CLOSING, _OPENING = WIDE_CLOSING, WIDE_OPENING
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, as textwrap.wrap writes them; text with
+    wide (CJK) characters breaks between them too, since Japanese puts no spaces between words."""
+    if cells(text) == len(text):
+        return wrap(text, width=width)
+    lines: list[str] = []
+    line = ""
+    for unit in _units(text):
+        if line and cells(line + unit.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = unit.lstrip()
+        else:
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _units(text: str) -> list[str]:
+    """The pieces a line may break between: a run of narrow characters with the spaces after it,
+    or one wide character with the closing punctuation that follows it."""
+    units: list[str] = []
+    for char in text:
+        if units and _joins(units[-1][-1], char):
+            units[-1] += char
+        else:
+            units.append(char)
+    return units
+
+
+def _joins(before: str, char: str) -> bool:
+    """Whether no line may break between ``before`` and ``char``."""
+    if char in _CLOSING or char == " " or before in _OPENING:
+        return True
+    if before in _CLOSING:
+        return False  # a line may break after 、 and 。, whatever follows
+    # Narrow characters run together (a word, a shape) until a space ends them, and stick to the
+    # wide characters they touch (第1層, 3個): lines break at spaces and between wide characters.
+    return before != " " and (cells(char) == 1 or cells(before) == 1)
