@@ -113,7 +113,7 @@ PROSE = frozenset({
     "real", "then", "after", "before", "too_big",
 })  # fmt: skip
 EITHER = frozenset({
-    "what", "reason", "names", "other", "first", "order", "more", "said", "text", "detail", "why",
+    "what", "reason", "names", "ranks", "other", "first", "order", "more", "said", "text", "detail", "why",
     "method", "label", "verdict", "heading", "place", "where", "groups", "unsorted", "budget",
     "c0", "verify", "a", "fix", "same", "substitutions", "sizes", "checks", "duration", "meaning",
     "part", "which", "expression", "elementwise", "runs", "compared", "failure", "error",

@@ -242,7 +242,7 @@ NOISE = {
 }
 
 
-HEADINGS = ("torch says: ", "torch のエラー: ", "torch dit : ", "torch dice: ")
+HEADINGS = ("torch says: ", "torch: ", "torch dit : ", "torch dice: ")
 
 
 @settings(max_examples=60)
