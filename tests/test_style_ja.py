@@ -52,6 +52,9 @@ def _clauses(text: str) -> list[tuple[str, str]]:
             clause = shorter
         if clause:
             found.append((clause, match.group(2)))
+    # An aside (in full-width parentheses) is a clause of its own, held to the same rule.
+    for aside in re.findall(r"（([^（）]*)）", text):
+        found += _clauses(aside)
     return found
 
 
