@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
+from functools import cache
 
 import pytest
 
@@ -90,6 +91,7 @@ def statements_of_hints(text: str) -> list[str]:
 # -- terms ------------------------------------------------------------------------------------
 
 
+@cache
 def refused_terms() -> list[tuple[str, str]]:
     """(concept, refused word as a regular expression) from the style sheet's tables."""
     refused = []
@@ -116,10 +118,10 @@ PROSE = frozenset({
     "real", "then", "after", "before", "too_big",
 })  # fmt: skip
 EITHER = frozenset({
-    "what", "reason", "names", "ranks", "other", "first", "order", "more", "said", "text", "detail", "why",
-    "method", "label", "verdict", "heading", "place", "where", "groups", "unsorted", "budget",
-    "c0", "verify", "a", "fix", "same", "substitutions", "sizes", "checks", "duration", "meaning",
-    "part", "which", "expression", "elementwise", "runs", "compared", "failure", "error",
+    "what", "reason", "names", "ranks", "other", "first", "order", "more", "said", "text",
+    "detail", "why", "method", "label", "verdict", "heading", "place", "where", "groups",
+    "unsorted", "budget", "c0", "verify", "a", "fix", "same", "substitutions", "sizes", "checks",
+    "duration", "meaning", "part", "which", "expression", "elementwise", "runs", "compared", "failure", "error",
     "exception", "cause", "listed", "states", "missing", "passed",
 })  # fmt: skip
 PROSE_IN = {
