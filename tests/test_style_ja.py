@@ -121,8 +121,8 @@ EITHER = frozenset({
     "what", "reason", "names", "ranks", "other", "first", "order", "more", "said", "text",
     "detail", "why", "method", "label", "verdict", "heading", "place", "where", "groups",
     "unsorted", "budget", "c0", "verify", "a", "fix", "same", "substitutions", "sizes", "checks",
-    "duration", "meaning", "part", "which", "expression", "elementwise", "runs", "compared", "failure", "error",
-    "exception", "cause", "listed", "states", "missing", "passed",
+    "duration", "meaning", "part", "which", "expression", "elementwise", "runs", "compared",
+    "failure", "error", "exception", "cause", "listed", "states", "missing", "passed",
 })  # fmt: skip
 PROSE_IN = {
     "{typed} is {kind}.": {"kind"},
