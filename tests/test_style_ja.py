@@ -114,12 +114,12 @@ def refused_words(text: str) -> list[str]:
 # (nothing can be said of the spacing beside it). A name that holds prose in one message only is
 # named with that message.
 PROSE = frozenset({
-    "problem", "doing", "because", "how", "memory", "slow", "noun", "nouns", "step", "side",
+    "problem", "doing", "because", "how", "memory", "slow", "noun", "nouns", "step",
     "real", "then", "after", "before", "too_big",
 })  # fmt: skip
 EITHER = frozenset({
     "what", "reason", "names", "ranks", "other", "first", "order", "more", "said", "text",
-    "detail", "why", "method", "label", "verdict", "heading", "place", "where", "groups",
+    "detail", "why", "method", "label", "verdict", "heading", "place", "where", "groups", "side",
     "unsorted", "budget", "c0", "verify", "a", "fix", "same", "substitutions", "sizes", "checks",
     "duration", "meaning", "part", "which", "expression", "elementwise", "runs", "compared",
     "failure", "error", "exception", "cause", "listed", "states", "missing", "passed",
@@ -164,7 +164,7 @@ def spacing_faults(english: str, text: str) -> list[str]:
     faults += re.findall(f"{J} {J}", filled)
     for line in filled.splitlines():
         faults += re.findall(r"[^ ]  +(?!#)", line.lstrip(" "))
-    faults += re.findall(f" [{FULL}]|[{FULL.replace('？', '').replace('！', '')}] ", text)
+    faults += re.findall(f"(?<!:) [{FULL}]|[{FULL.replace('？', '').replace('！', '')}] ", text)
     faults += re.findall(f"{J}[,.?!;]|{J} :|：|[Ａ-Ｚａ-ｚ０-９]|[\uff66-\uff9f]", text)
     faults += re.findall(r"[？！][^\s」）。]", text.replace("？）", ""))
     return faults
