@@ -63,7 +63,8 @@ INSTRUCTION = re.compile(
 USTED = re.compile(
     r"^(?:Pruebe|Vuelva|Cárguelo|Por favor, notifique|construya|omita|quite|no pase|calcule|"
     r"haga|ejecute|ordene|mueva|conserve|use|llame|añada|elimine|guarde|cargue|constrúyalo|"
-    r"quítelo|pase|descarte|\{)"
+    r"quítelo|pase|descarte|\{)",
+    re.I,
 )
 
 
