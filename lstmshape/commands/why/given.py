@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from lstmshape.errors import LstmShapeError
 from lstmshape.commands.explain.layout import Layout
-from lstmshape.i18n import tr
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
-from lstmshape.reading.values import integer, read_module, shape_of
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.commands.why.evidence import Evidence
+from lstmshape.errors import LstmShapeError
+from lstmshape.i18n import tr
+from lstmshape.reading.values import integer, read_module, shape_of
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.torchfacts.spec import ModuleSpec
 
 
 class Given(NamedTuple):
