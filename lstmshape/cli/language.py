@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+from lstmshape.cli.arguments import HELP_TEMPLATES
 from lstmshape.i18n import language, read_language, tr
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
 
@@ -194,7 +195,10 @@ def help_in_language(command: Any) -> Iterator[None]:
         if text:
             # Escaped: the app reads help as Rich markup (rich_markup_mode="rich"), which would
             # take "[default: 1]" or "[défaut : 1]" for a tag and drop it.
-            holder.help = escape(text if english else tr(text))  # i18n: extracted where made
+            # An argument's help is a message with its default filled in (cli/arguments.py).
+            message, fields = HELP_TEMPLATES.get(text, (text, {}))
+            said = text if english else tr(message, **fields)  # i18n: extracted where made
+            holder.help = escape(said)
         if panel and not english:
             holder.rich_help_panel = tr(panel)  # i18n: extracted where made
     try:

@@ -11,23 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.commands.explain.cells import explain_cell
 from lstmshape.commands.explain.expectations import Expected, read_expected
 from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
+from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 from lstmshape.reading.values import lengths_of, read_module, shape_of
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 
 Shape = tuple[int, ...]
-# The arguments only some classes take: None means "not given", and torch's default applies.
-_OPTIONAL = ("num_layers", "batch_first", "dropout", "bidirectional", "proj_size", "nonlinearity")
 
 
 def explain(
@@ -81,10 +79,16 @@ def explain(
     """
     with speaking(lang_argument(lang)):
         kind = read_module(module)
-        values = (num_layers, batch_first, dropout, bidirectional, proj_size, nonlinearity)
-        given: dict[str, Any] = {
-            name: value for name, value in zip(_OPTIONAL, values, strict=True) if value is not None
+        # The arguments only some classes take, by name: None is "not given" (torch's default).
+        optional: dict[str, Any] = {
+            "num_layers": num_layers,
+            "batch_first": batch_first,
+            "dropout": dropout,
+            "bidirectional": bidirectional,
+            "proj_size": proj_size,
+            "nonlinearity": nonlinearity,
         }
+        given = {name: value for name, value in optional.items() if value is not None}
         refuse_missing(kind, given, given)
         input_shape = shape_of(input, "input")
         derived = input_size is None
