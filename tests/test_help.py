@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lstmshape.cli.app import app
+from lstmshape.cli.language import help_said
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,7 +51,7 @@ def _defaults(command: Any, lang: str) -> list[tuple[str, str]]:
         for param in command.params:
             english = " ".join((param.help or "").split())
             if "[default: " in english:
-                said = " ".join(tr(param.help).split())  # i18n: the option's own help
+                said = " ".join(help_said(param.help).split())
                 found.append((param.opts[0], re.findall(r"\[[^\[\]]*\]$", said)[0]))
             elif param.show_default and param.default not in (None, False, ()):
                 found.append((param.opts[0], tr("[default: {}]").format(param.default)))

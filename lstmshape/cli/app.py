@@ -13,7 +13,7 @@ import typer
 
 from lstmshape.cli import options as opt
 from lstmshape.cli.arguments import given, module_options
-from lstmshape.cli.explain import ExplainOptions, run_explain
+from lstmshape.cli.explain import explain_options, run_explain
 from lstmshape.cli.group import Command, ExplainGroup, click_error
 
 app = typer.Typer(
@@ -67,18 +67,7 @@ def explain(
         return
     if input is None or arguments["hidden_size"] is None:
         raise _missing(ctx, "input" if input is None else "hidden_size")
-    own = {k: v for k, v in ctx.params.items() if k in _EXPLAIN_OWN}
-    explained = ExplainOptions(
-        **own, input=input, arguments=given(arguments, "explain"), expect=tuple(expect or ())
-    )
-    raise typer.Exit(run_explain(explained))
-
-
-# The explain command's own options, handed to ExplainOptions by name.
-_EXPLAIN_OWN = frozenset(
-    ("h0", "c0", "lengths", "unsorted", "cost", "dtype", "verify", "verify_budget", "deploy")
-    + ("diagram", "export", "fmt")
-)
+    raise typer.Exit(run_explain(explain_options(ctx.params)))
 
 
 # `lstmshape explain ...` is the bare form by name, for those who read "explain" in the docs: the

@@ -9,12 +9,13 @@ results go to stdout.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from lstmshape.cli.arguments import given
 from lstmshape.cli.console import consoles, print_error, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.commands.explain import explain
@@ -64,6 +65,17 @@ class ExplainOptions:
     def batch_first(self) -> bool:
         """Whether the input is (N, L, H_in), as the lengths are read against it."""
         return self.arguments.get("batch_first") is True
+
+
+def explain_options(params: Mapping[str, Any]) -> ExplainOptions:
+    """The question the explain command's options ask, from their values by parameter name (a
+    click context's ``params``): its own options, and the module's arguments given."""
+    own = {f.name for f in fields(ExplainOptions)} - {"arguments", "expect"}
+    return ExplainOptions(
+        **{name: value for name, value in params.items() if name in own},
+        arguments=given(params, "explain"),
+        expect=tuple(params.get("expect") or ()),
+    )
 
 
 def run_explain(options: ExplainOptions) -> int:
