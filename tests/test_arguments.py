@@ -140,6 +140,13 @@ def test_the_spec_files_keys_are_the_rows() -> None:
             read_value(argument.name, [])
 
 
+def test_the_spec_file_page_lists_every_key_in_the_readers_order() -> None:
+    page = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    paragraph = page[page.index("Keys: ") : page.index("(any tensor name")]
+    listed = re.findall(r"`([a-z_0-9]+)`", paragraph)
+    assert [key for key in listed if key != "check"] == [*KEYS, "expect"]
+
+
 def test_the_voices_say_each_row_as_its_front_end_writes_it() -> None:
     spec = SpecVoice(COMMAND_LINE, (*KEYS, "expect"))
     for argument in ARGUMENTS:
