@@ -16,8 +16,8 @@ from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import json_text, markdown_escape
-from lstmshape.views.wrapping import wrapped
 from lstmshape.views.visible import visible
+from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 

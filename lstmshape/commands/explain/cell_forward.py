@@ -7,13 +7,13 @@ torch checks only a state's first two axes; lstmshape refuses the rest, and says
 
 from __future__ import annotations
 
-from lstmshape.errors import TensorMismatchError
 from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
+from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.i18n.words import Part, Text, fix, words
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Part, Text, fix, words
 
 Shape = tuple[int, ...]
 

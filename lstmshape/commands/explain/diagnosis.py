@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n.text import format_shape
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Fix, Part, Text, drop, fix, words
+from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
 

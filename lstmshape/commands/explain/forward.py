@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lstmshape.errors import TensorMismatchError
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.states import state_size_error
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.i18n.words import Fix, Part, Text, Words, fix, words
+from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Fix, Part, Text, Words, fix, words
 
 Shape = tuple[int, ...]
 

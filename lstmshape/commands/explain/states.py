@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from lstmshape.errors import TensorMismatchError
 from lstmshape.commands.explain.diagnosis import LAYOUT_CAUSES, Cause, state_causes
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
+from lstmshape.errors import TensorMismatchError
+from lstmshape.i18n.words import Fix, words
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Fix, words
 
 Shape = tuple[int, ...]
 

@@ -7,11 +7,11 @@ causes, most likely first; what the numbers (or the arguments given) prove is sa
 
 from __future__ import annotations
 
-from lstmshape.i18n import tr
-from lstmshape.results.why import Axis, Cause, Explained
 from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.given import Given
 from lstmshape.commands.why.ranks import sized_rank
+from lstmshape.i18n import tr
+from lstmshape.results.why import Axis, Cause, Explained
 
 Shape = tuple[int, ...]
 
