@@ -77,10 +77,17 @@ KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "deploy": (N_("true or false"), _bool),
 }
 REQUIRED = ("input", "hidden_size")
+
+
+def _spelt(flag: str) -> str:
+    """An option's flag as a key: ``--no-bias`` is ``no_bias``."""
+    return flag.lstrip("-").replace("-", "_")
+
+
 # What people write out of habit (the command line's options), and the key they mean.
 _ALIASES = {
-    "hidden": "hidden_size",
-    "layers": "num_layers",
+    # The command line's options, spelt as keys: hidden, layers, no_bias.
+    **{_spelt(a.flag): a.name for a in ARGUMENTS if _spelt(a.flag) != a.name},
     "h0": "h_0",
     "c0": "c_0",
     "expected": "expect",
