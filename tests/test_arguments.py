@@ -27,7 +27,7 @@ import typer.main
 from lstmshape.cli.app import app
 from lstmshape.cli.arguments import COMPARE, EXPLAIN, members
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.commands.check.keys import KEYS, read_value, takes
+from lstmshape.commands.check.keys import KEYS, did_you_mean, read_value, takes
 from lstmshape.commands.check.voice import SpecVoice
 from lstmshape.commands.explain import explain
 from lstmshape.commands.why.given import Given
@@ -138,6 +138,8 @@ def test_the_spec_files_keys_are_the_rows() -> None:
         assert read_value(argument.name, samples[argument.type]) == samples[argument.type]
         with pytest.raises(ValueError, match="is not"):
             read_value(argument.name, [])
+        # A key written as the command line's option (hidden, layers, no_bias) is the row's.
+        assert did_you_mean(argument.flag.lstrip("-").replace("-", "_")) == argument.name
 
 
 def test_the_spec_file_page_lists_every_key_in_the_readers_order() -> None:
