@@ -18,8 +18,7 @@ from rich.cells import cell_len
 
 import lstmshape
 from lstmshape import ExpectationError, InvalidModuleError, UnreadableValueError, explain
-from lstmshape.cli.language import click_message, line_words
-from lstmshape.cli.options import CLICK_MESSAGES
+from lstmshape.cli.language import CLICK_MESSAGES, click_message, line_words
 from lstmshape.i18n import speaking
 from lstmshape.i18n.words import PYTHON, Change, Fix, drop, fix, say, without
 from tests.conftest import invoke, validate_json

@@ -11,10 +11,11 @@ from typing import Any
 
 import typer
 
-from lstmshape.cli import options as opt
+import lstmshape.cli.options as opt
 from lstmshape.cli.arguments import given, module_options
 from lstmshape.cli.explain import explain_options, run_explain
-from lstmshape.cli.group import Command, ExplainGroup, click_error
+from lstmshape.cli.group import Command, ExplainGroup
+from lstmshape.cli.language import click_error
 
 app = typer.Typer(
     cls=ExplainGroup,

@@ -29,12 +29,11 @@ from lstmshape.reading.values import (
     read_expectation,
     read_lengths,
     read_memory,
-    read_module,
     read_shape,
 )
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.arguments import CONSTRUCTOR, MODULE
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.torchfacts.kinds import ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text

@@ -13,9 +13,10 @@ from lstmshape.commands.explain.layout import Layout
 from lstmshape.commands.why.evidence import Evidence
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.reading.values import integer, read_module, shape_of
+from lstmshape.reading.values import shape_of
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
+from lstmshape.torchfacts.rules import integer
 from lstmshape.torchfacts.spec import ModuleSpec
 
 # The arguments why may be told besides hidden_size (the rows told "if you know it"): each sets the

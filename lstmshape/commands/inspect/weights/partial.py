@@ -15,10 +15,9 @@ from lstmshape.commands.inspect.weights.infer import CELL_KINDS, SEQUENCE_KINDS,
 from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n.words import words
-from lstmshape.reading.values import read_module
 from lstmshape.results.weights import Reading, Shape
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 
 # The arguments a module's parameters can tell, in torch's order.
 _TOLD = tuple(
