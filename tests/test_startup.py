@@ -46,6 +46,7 @@ EXPLAIN = listed(
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language
     lstmshape.results lstmshape.results.contract lstmshape.results.report lstmshape.results.shown
     lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
+    lstmshape.torchfacts.arguments lstmshape.cli.arguments
     lstmshape.torchfacts.kinds lstmshape.torchfacts.parameters lstmshape.torchfacts.rules
     lstmshape.torchfacts.sentences lstmshape.torchfacts.spec
     lstmshape.views lstmshape.views.output lstmshape.views.section lstmshape.views.sections
@@ -62,6 +63,7 @@ HELP = listed(
     lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language
     lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
+    lstmshape.torchfacts.arguments lstmshape.cli.arguments
     lstmshape.torchfacts.kinds lstmshape.torchfacts.parameters lstmshape.torchfacts.sentences
     lstmshape.views lstmshape.views.output
     """
