@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import lang_argument, speaking, tr
-from lstmshape.results.why import Explained, WhyResult
-from lstmshape.torchfacts.sentences import FRAMED
+from lstmshape.commands.explain.diagnosis.given import Given
+from lstmshape.commands.inspect.weights.names import split_key
 from lstmshape.commands.why.devices import (
     cudnn_backward_eval,
     cudnn_not_supported,
@@ -27,7 +25,6 @@ from lstmshape.commands.why.devices import (
 )
 from lstmshape.commands.why.evidence import Evidence
 from lstmshape.commands.why.find import Found, find_sentences, without_escapes
-from lstmshape.commands.why.given import Given
 from lstmshape.commands.why.inputs import (
     cell_state,
     input_rank,
@@ -52,9 +49,12 @@ from lstmshape.commands.why.runtime import (
 )
 from lstmshape.commands.why.states import state_size
 from lstmshape.commands.why.training import backward_twice, dropout_one_layer
-from lstmshape.torchfacts.releases import TODAY, printed
-from lstmshape.commands.inspect.weights.names import split_key
+from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import lang_argument, speaking, tr
 from lstmshape.i18n.words import words
+from lstmshape.results.why import Explained, WhyResult
+from lstmshape.torchfacts.releases import TODAY, printed
+from lstmshape.torchfacts.sentences import FRAMED
 
 Explainer = Callable[[Found, Given], Explained]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.batch import batch_causes
+from lstmshape.commands.explain.diagnosis.given import Given
+from lstmshape.commands.why.find import Found
 from lstmshape.i18n import tr
 from lstmshape.results.why import Axis, Cause, Explained
-from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
-from lstmshape.commands.why.states import batch_causes
 
 
 def input_width(found: Found, given: Given) -> Explained:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
+from lstmshape.commands.inspect.weights.names import read_leaf, split_key
+from lstmshape.commands.why.find import Found
 from lstmshape.i18n import N_, tr
 from lstmshape.results.why import LeftAlone
-from lstmshape.commands.why.find import Found
-from lstmshape.commands.inspect.weights.names import read_leaf, split_key
 
 Shape = tuple[int, ...]
 

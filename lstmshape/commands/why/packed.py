@@ -5,10 +5,10 @@ product. There N is the packed input's ``batch_sizes[0]`` and H is the weights'.
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
+from lstmshape.commands.why.find import Found
 from lstmshape.i18n import tr
 from lstmshape.results.why import Axis, Cause, Explained
-from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 
 _BUILT_FOR_THE_PACK = (
     "N = packed.batch_sizes[0]; "

@@ -8,10 +8,10 @@ offered only where it gives the very shape torch takes; otherwise the fix builds
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
+from lstmshape.commands.why.find import Found
 from lstmshape.i18n import tr
 from lstmshape.results.why import Cause, Explained
-from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 
 Shape = tuple[int, ...]
 

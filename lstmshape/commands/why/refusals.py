@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from lstmshape.commands.explain.diagnosis.given import Given
+from lstmshape.commands.why.find import Found
 from lstmshape.i18n import N_, tr
 from lstmshape.results.why import Cause, Explained
-from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 
 
 class Meaning(NamedTuple):

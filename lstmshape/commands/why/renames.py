@@ -8,9 +8,9 @@ tests apply it with ``load_state_dict(strict=True)``.
 
 from __future__ import annotations
 
+from lstmshape.commands.inspect.weights.names import read_leaf, split_key
 from lstmshape.i18n import tr
 from lstmshape.results.why import Cause
-from lstmshape.commands.inspect.weights.names import read_leaf, split_key
 
 _LOAD = "model.load_state_dict({rename})"
 
