@@ -11,13 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.results.why import Axis, Cause, Explained, WhyResult
+from lstmshape.results.cause import Axis, Cause
+from lstmshape.results.why import Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import json_text, markdown_escape
-from lstmshape.views.wrapping import wrapped
 from lstmshape.views.visible import visible
+from lstmshape.views.wrapping import wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 

@@ -10,7 +10,8 @@ from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.renames import renamed
 from lstmshape.i18n import N_, tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 
 def keys(

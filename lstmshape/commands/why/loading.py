@@ -18,8 +18,9 @@ from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.other_layers import recurrent
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, tr
+from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.weights import Reading
-from lstmshape.results.why import Axis, Cause, Explained
+from lstmshape.results.why import Explained
 from lstmshape.torchfacts.kinds import ModuleKind
 
 Shape = tuple[int, ...]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
 from lstmshape.i18n import tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 Shape = tuple[int, ...]
 

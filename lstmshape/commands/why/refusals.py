@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
 from lstmshape.i18n import N_, tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 
 class Meaning(NamedTuple):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from lstmshape.commands.explain.diagnosis.batch import batch_causes
-from lstmshape.commands.explain.diagnosis.changes import with_changes
+from lstmshape.commands.explain.diagnosis.changes import LAYOUT_CAUSES, with_changes
 from lstmshape.commands.explain.diagnosis.code import FROM_INPUT, TENSORS, built, width_of, zeros
 from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.explain.diagnosis.rows import row_causes
@@ -30,7 +30,8 @@ class Diagnosis(NamedTuple):
     """``h_0`` or ``c_0``."""
     axes: tuple[Axis, ...]
     causes: tuple[Cause, ...]
-    """The likely causes, most likely first: those of the first differing axis, then the next."""
+    """The likely causes, most likely first: those of the first differing axis, then the next;
+    a swap of N and L first, whatever axis it is on."""
     firsts: tuple[Cause, ...]
     """The likeliest cause of each differing axis (one, when one cause explains them all)."""
     form: str
@@ -53,13 +54,18 @@ def state_size_causes(label: str, expected: Shape, got: Shape, given: Given) -> 
         width_causes(axes[2], label, given, built(label, form)),
     ]
     per_axis = [with_changes(causes, tensor, expected, got, given) for causes in per_axis]
+    if per_axis[1] and per_axis[1][0].id in LAYOUT_CAUSES:
+        # The input read with N and L swapped: the other axes' right sizes follow from how the
+        # input is read, so the layout's fix comes before theirs (it may leave them right).
+        per_axis = [per_axis[1], per_axis[0], per_axis[2]]
     causes = [cause for causes in per_axis for cause in causes]
     firsts = [causes[0] for causes in per_axis if causes]
     transposed = with_changes(_transposed(tensor, expected, got), tensor, expected, got, given)
     if transposed:
-        # One transposition explains every differing axis: no other cause is the only one.
+        # One transposition explains both first axes: no other cause of them is the only one;
+        # a width that differs too has its own.
         causes = [*transposed, *(cause._replace(proven=False) for cause in causes)]
-        firsts = transposed
+        firsts = [*transposed, *per_axis[2][:1]]
     return Diagnosis(tensor, axes, tuple(causes), tuple(firsts), form)
 
 
@@ -74,8 +80,9 @@ def state_form(given: Given, expected: Shape, got: Shape) -> str:
 
 
 def _transposed(tensor: str, expected: Shape, got: Shape) -> list[Cause]:
-    """``got [3, 1, 20]`` for ``(1, 3, 20)``: the state laid out batch first, like the input."""
-    if expected[0] == expected[1] or got != (expected[1], expected[0], expected[2]):
+    """``got [3, 1, 20]`` for ``(1, 3, 20)``: the state laid out batch first, like the input
+    (its width may be wrong too: that is another cause)."""
+    if expected[0] == expected[1] or got[:2] != (expected[1], expected[0]):
         return []
     return [
         Cause(
