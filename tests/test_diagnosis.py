@@ -18,9 +18,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lstmshape import TensorMismatchError, explain, why
+from lstmshape import ModuleSpec, TensorMismatchError, explain, why
 from lstmshape.commands.explain.diagnosis.changes import LAYOUT_CAUSES
-from lstmshape import ModuleSpec
 from tests.strategies import build, call, spec_of, torch
 from tests.test_why_fixes import torch_error
 
