@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lstmshape.errors import TensorMismatchError
+from lstmshape.commands.explain.diagnosis.given import Given
+from lstmshape.commands.explain.diagnosis.ranks import state_rank_causes
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.states import state_size_error
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.i18n.words import Fix, Part, Text, Words, fix, verbatim, words
+from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Fix, Part, Text, Words, fix, words
 
 Shape = tuple[int, ...]
 
@@ -195,6 +197,12 @@ def _check_state_ranks(
     details, hint = _rank_advice(
         spec, layout, given, expected, Fix.of({n: expected[n] for n in wrong})
     )
+    ranks = tuple(len(shapes[n] or ()) for n in names)
+    known = Given.of_call(spec, layout.input_shape)
+    causes = state_rank_causes(
+        name, ranks, names.index(name), layout.batched, len(names) == 2, known
+    )
+    details.append(verbatim(causes[0].text))
     values: dict[str, Part] = {
         "name": name,
         "shape": format_shape(shape),
@@ -202,7 +210,7 @@ def _check_state_ranks(
         "want": want,
         "right": format_shape(expected[name]),
     }
-    raise TensorMismatchError(
+    error = TensorMismatchError(
         words(
             "{name} has shape {shape} ({rank}-D), but batched input needs {want}-D states: "
             "{right}.",
@@ -221,6 +229,8 @@ def _check_state_ranks(
         expected=expected[name],
         actual=shape,
     )
+    error.causes = tuple(cause.id for cause in causes)
+    raise error
 
 
 def _rank_advice(

@@ -35,7 +35,9 @@ def state_size_error(
     torch_expected = want if layout.batched else (want[0], 1, want[1])
     torch_got = shape if layout.batched else (shape[0], 1, shape[1])
     label = hidden_label(spec, position)
-    diagnosis = state_size_causes(label, torch_expected, torch_got, known(spec, layout))
+    diagnosis = state_size_causes(
+        label, torch_expected, torch_got, Given.of_call(spec, layout.input_shape)
+    )
     error = state_mismatch(
         spec,
         name,
@@ -50,19 +52,6 @@ def state_size_error(
     )
     error.causes = tuple(cause.id for cause in diagnosis.causes)
     return error
-
-
-def known(spec: ModuleSpec, layout: Layout) -> Given:
-    """What explain knows of the call: everything the diagnosis may be told."""
-    return Given(
-        module=spec.kind,
-        input=layout.input_shape,
-        hidden_size=spec.hidden_size,
-        num_layers=spec.num_layers,
-        bidirectional=spec.bidirectional,
-        batch_first=spec.batch_first,
-        proj_size=spec.proj_size,
-    )
 
 
 def _formula(spec: ModuleSpec, layout: Layout, name: str) -> Words:

@@ -151,26 +151,9 @@ def _swapped(
     batch_first = want == first  # torch reads N on axis 0 only with batch_first=True
     tensor = build.partition(" ")[0]
     rebuilt = build.replace("0 if batch_first else 1", "0" if batch_first else "1")
-    values = {"shape": shape, "want": want, "tensor": tensor, "got": got}
+    values: dict[str, object] = {"shape": shape, "want": want, "tensor": tensor, "got": got}
     if batch_first:
-        return [
-            Cause(
-                "batch_first_wrong",
-                tr(
-                    "torch reads the input {shape} as (N, L, H_in) (batch_first=True), so N = "
-                    "{want}; {tensor} was built for {got}, the axis torch reads as L. If the data "
-                    "is (L, N, H_in), batch_first is set wrongly; if not, {tensor} was built from "
-                    "the wrong axis.",
-                    **values,
-                ),
-                tr(
-                    "{call} without {argument}; or {build}",
-                    call=given.constructor("...", classes),
-                    argument="batch_first=True",
-                    build=rebuilt,
-                ),
-            )
-        ]
+        return [_set_wrongly(values, given, classes, rebuilt)]
     return [
         Cause(
             "batch_first_forgotten",
@@ -187,6 +170,28 @@ def _swapped(
             ),
         )
     ]
+
+
+def _set_wrongly(
+    values: dict[str, object], given: Given, classes: tuple[str, ...], rebuilt: str
+) -> Cause:
+    """torch reads N on the input's first axis (batch_first=True) and the state holds the other."""
+    return Cause(
+        "batch_first_wrong",
+        tr(
+            "torch reads the input {shape} as (N, L, H_in) (batch_first=True), so N = "
+            "{want}; {tensor} was built for {got}, the axis torch reads as L. If the data "
+            "is (L, N, H_in), batch_first is set wrongly; if not, {tensor} was built from "
+            "the wrong axis.",
+            **values,
+        ),
+        tr(
+            "{call} without {argument}; or {build}",
+            call=given.constructor("...", classes),
+            argument="batch_first=True",
+            build=rebuilt,
+        ),
+    )
 
 
 def _swap_fix(given: Given, classes: tuple[str, ...]) -> str:

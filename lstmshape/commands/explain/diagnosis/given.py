@@ -63,6 +63,21 @@ class Given(NamedTuple):
     causes, and proves none."""
 
     @classmethod
+    def of_call(cls, spec: ModuleSpec, input_shape: tuple[int, ...]) -> Given:
+        """What explain knows of a call: the whole module, the input's shape, and each state
+        given on its own (never one tensor for the tuple (h_0, c_0))."""
+        return cls(
+            module=spec.kind,
+            input=input_shape,
+            hidden_size=spec.hidden_size,
+            num_layers=spec.num_layers,
+            bidirectional=spec.bidirectional,
+            batch_first=spec.batch_first,
+            proj_size=spec.proj_size,
+            seen=Hints(tuple_state=True),
+        )
+
+    @classmethod
     def read(cls, **values: Any) -> Given:
         """Read what the API or the command line gives (the same readers as explain)."""
         module = None if values.get("module") is None else read_module(values["module"])
