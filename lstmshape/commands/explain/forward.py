@@ -200,7 +200,13 @@ def _check_state_ranks(
     ranks = tuple(len(shapes[n] or ()) for n in names)
     known = Given.of_call(spec, layout.input_shape)
     causes = state_rank_causes(
-        name, ranks, names.index(name), layout.batched, len(names) == 2, known
+        name,
+        ranks,
+        names.index(name),
+        layout.batched,
+        len(names) == 2,
+        known,
+        (expected[name], shape),
     )
     details.append(verbatim(causes[0].text))
     values: dict[str, Part] = {

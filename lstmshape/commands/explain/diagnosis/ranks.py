@@ -43,12 +43,37 @@ def sized_rank_causes(
 
 
 def state_rank_causes(
-    tensor: str, ranks: tuple[int, ...], at: int, batched: bool, two: bool, given: Given
+    tensor: str,
+    ranks: tuple[int, ...],
+    at: int,
+    batched: bool,
+    two: bool,
+    given: Given,
+    sizes: tuple[Shape, Shape] | None = None,
 ) -> list[Cause]:
     """``For batched 3-D input, hx should also be 3-D but got 2-D tensor`` (``two``: hx and cx):
-    torch's sentence gives the ranks, ``at`` the index of the state at fault."""
-    want = 3 if batched else 2
+    torch's sentence gives the ranks, ``at`` the index of the state at fault. ``sizes``: the
+    shape torch takes and the state's, where known (explain knows them; torch's sentence does
+    not say them): where they tell which axis a batched input's state lacks or has too many,
+    that cause comes first."""
     width = "H_cell" if tensor == "c_0" else "H_out"
+    causes = _ranked(tensor, width, ranks, at, batched, two, given)
+    if sizes is None or not batched:
+        return causes
+    sized = _reshaped(tensor, width, *sizes)
+    return [*sized, *(cause for cause in causes if cause.id not in {c.id for c in sized})]
+
+
+def _ranked(
+    tensor: str,
+    width: str,
+    ranks: tuple[int, ...],
+    at: int,
+    batched: bool,
+    two: bool,
+    given: Given,
+) -> list[Cause]:
+    want = 3 if batched else 2
     causes = _rank_causes(tensor, width, ranks, at, batched, given)
     if two and all(rank != want for rank in ranks):
         # torch's sentence gives both ranks: c_0 is as wrong as h_0, and is built with it.
