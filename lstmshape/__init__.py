@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.api import assert_shapes, explain_module, spec_of_module
-from lstmshape.torchfacts.dtypes import DTYPES
+from lstmshape.commands.explain import explain, explain_spec
+from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.errors import (
     CheckpointError,
     ConfigMismatchError,
@@ -25,21 +26,20 @@ from lstmshape.errors import (
     VerificationError,
     VerifyBudgetError,
 )
-from lstmshape.commands.explain import explain, explain_spec
-from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.results.report import Report
+from lstmshape.torchfacts.dtypes import DTYPES
 from lstmshape.torchfacts.parameters import Parameter
 from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.version import __version__
 
 if TYPE_CHECKING:
-    from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
     from lstmshape.commands.explain.cost import cost_of
+    from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
+    from lstmshape.commands.why import why
     from lstmshape.results.cost import Cost
     from lstmshape.results.inspection import Inspection
     from lstmshape.results.trace import Trace
     from lstmshape.results.why import WhyResult
-    from lstmshape.commands.why import why
 
 
 # Loaded by their first use: explaining a shape pays for none of them (a test holds start-up to it).

@@ -15,12 +15,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec, explain
-from lstmshape.errors import InvalidModuleError, LstmShapeError, TensorMismatchError
 from lstmshape.commands.explain.cell_notes import single_cell_state_failure
 from lstmshape.commands.explain.layout import Layout, state_shapes, state_views
 from lstmshape.commands.explain.notes import single_state_failure
-from lstmshape.torchfacts.kinds import KINDS
+from lstmshape.errors import InvalidModuleError, LstmShapeError, TensorMismatchError
 from lstmshape.i18n.text import format_shape
+from lstmshape.torchfacts.kinds import KINDS
 from tests.conftest import import_torch
 from tests.strategies import build, call, configs, packed_configs, run_packed, spec_of
 

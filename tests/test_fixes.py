@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from lstmshape import LstmShapeError, TensorMismatchError, explain
 from lstmshape.commands.explain.layout import Layout, state_shapes
-from lstmshape.results.report import Report
 from lstmshape.i18n.words import Fix
+from lstmshape.results.report import Report
 from tests.strategies import build, call, run_packed, spec_of, torch
 
 SEQUENCE = ["LSTM", "GRU", "RNN"]

@@ -20,14 +20,11 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 from lstmshape.i18n import LANGUAGES, from_environment, read_language, speaking, tr
 from lstmshape.i18n.catalog import LOCALE, CatalogError, read_po, read_sources, write_mo
+from tests import glossary
 from tests.conftest import UPDATE, invoke
+from tests.glossary import Term, read_glossary, says
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -77,19 +74,60 @@ def test_an_unfinished_catalog_is_refused_unless_english_may_stand_in() -> None:
 
 @pytest.mark.parametrize("lang", FOREIGN)
 def test_the_tutorials_terms_are_used_everywhere(lang: str) -> None:
-    """A message whose English says a term of the glossary says the tutorial's word for it."""
-    glossary = tomllib.loads((LOCALE / lang / "glossary.toml").read_text(encoding="utf-8"))
-    assert glossary["language"] == lang
-    terms = glossary["terms"]
+    """A message whose English says a term of the glossary says the tutorial's word for it, or one
+    of the inflections the glossary allows (terms, not whole sentences: tests/glossary.py)."""
+    terms = read_glossary(lang)
     assert len(terms) >= 6
     missed = []
     for english, said in read_sources(lang).items():
-        for term, word in terms.items():
-            # Words, not names: "layer" in "a layer", not in num_layers.
-            says = re.search(rf"(?<![\w.]){re.escape(term)}s?(?![\w(])", english, re.I)
-            if says and word.lower() not in said.lower():
-                missed.append((term, english, said))
+        for term in terms.values():
+            if term.said_in_english(english) and not any(
+                says(said, form, lang) for form in term.allowed()
+            ):
+                missed.append((term.english, english, said))
     assert missed == []
+
+
+@pytest.mark.parametrize("lang", FOREIGN)
+def test_no_message_says_a_refused_synonym(lang: str) -> None:
+    """One term per concept: the words a glossary refuses for a term appear in no message."""
+    terms = read_glossary(lang)
+    refused = [(t.english, word) for t in terms.values() for word in t.refused]
+    found = [
+        (term, word, said)
+        for said in read_sources(lang).values()
+        for term, word in refused
+        if says(said, word, lang)
+    ]
+    assert found == []
+
+
+def test_the_glossary_holds_terms_with_their_inflections() -> None:
+    """A form matches as a whole word outside Japanese (so a plural is a form of its own), anywhere
+    in Japanese; a malformed entry is refused with its name."""
+    capa = Term("layer", "capa", ("capas",), ("nivel",), ())
+    assert capa.said_in_english("each layer")
+    assert capa.said_in_english("two layers")
+    assert not capa.said_in_english("num_layers=2")
+    assert not capa.said_in_english("layer(x)")
+    assert says("dos capas", "capas", "es")
+    assert not says("dos capas", "capa", "es")
+    assert not says("la capacidad", "capa", "es")
+    assert says("隠れ状態の形状", "隠れ状態", "ja")
+    assert says("l'état caché", "état caché", "fr")
+    assert set(glossary.read_glossary("es")) >= {"hidden state", "cell state", "layer"}
+
+
+def test_a_malformed_glossary_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "es").mkdir()
+    monkeypatch.setattr(glossary, "LOCALE", tmp_path)
+    path = tmp_path / "es" / "glossary.toml"
+    path.write_text('language = "es"\n[terms]\n"layer" = "capa"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r'\[terms\."layer"\] needs say'):
+        glossary.read_glossary("es")
+    path.write_text('language = "es"\n[terms.layer]\nsay = "capa"\nplural = "capas"\n')
+    with pytest.raises(ValueError, match=r"unknown \['plural'\]"):
+        glossary.read_glossary("es")
 
 
 @pytest.mark.parametrize("lang", FOREIGN)

@@ -21,15 +21,15 @@ from rich.console import Console
 
 import lstmshape
 from lstmshape.i18n import speaking
-from lstmshape.torchfacts.kinds import KINDS
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import aligned, pad, wrapped
+from lstmshape.i18n.words import PYTHON
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import KINDS
 from lstmshape.views.cost_sections import ELEMENTWISE_WORDS
 from lstmshape.views.diagram import render_diagram
 from lstmshape.views.section import Section
 from lstmshape.views.table import render_table
 from lstmshape.views.text import plain_section, to_markdown, to_plain
-from lstmshape.i18n.words import PYTHON
 from tests.strategies import configs
 
 FOREIGN = ("ja", "fr", "es")

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lstmshape import ModuleSpec, UnreadableValueError
-from lstmshape.results.weights import weight_arguments
 from lstmshape.commands.inspect.weights import consistent_configs, find_modules
 from lstmshape.commands.inspect.weights.names import join_key
+from lstmshape.results.weights import weight_arguments
 from tests.strategies import build, prefixes, specs, torch
 
 

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmshape import VerifyBudgetError, explain, verify
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import size_text
-from lstmshape.torchfacts.parameters import INT64_MAX
 from lstmshape.proof.limits import REAL_STEPS, real_bytes, too_big_for_real
 from lstmshape.proof.plan import FAKE_LAYERS, FAKE_STEPS, _full_length_run, plan
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.parameters import INT64_MAX
 from tests.conftest import invoke
 from tests.strategies import configs, packed_configs
 

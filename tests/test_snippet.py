@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstmshape import explain
-from lstmshape.torchfacts.kinds import KINDS
 from lstmshape.results.report import Dim, Report
+from lstmshape.torchfacts.kinds import KINDS
 from lstmshape.views.snippet import to_code
 from tests.conftest import invoke
 from tests.strategies import configs, packed_configs

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lstmshape
-from lstmshape.views.trace import trace_plain
 from lstmshape.i18n.words import PYTHON
+from lstmshape.views.trace import trace_plain
 from tests.conftest import validate_json
 from tests.strategies import torch
 

@@ -14,11 +14,11 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from lstmshape import explain, verify
+from lstmshape.proof.limits import REAL_MACS, REAL_STEPS
+from lstmshape.proof.numerics import compare
 from lstmshape.results.report import Fact, Report
 from lstmshape.results.verification import ATOL, Run
 from lstmshape.torchfacts.parameters import Parameter
-from lstmshape.proof.limits import REAL_MACS, REAL_STEPS
-from lstmshape.proof.numerics import compare
 from lstmshape.views.snippet import to_code
 from lstmshape.views.verify_sections import COMMENT_WIDTH, verdict_comments, verdict_lines
 from tests.conftest import import_torch, invoke

@@ -25,8 +25,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lstmshape import why
-from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.commands.why.find import find_sentences
+from lstmshape.torchfacts.sentences import TORCH
 from tests.conftest import invoke, validate_json
 from tests.strategies import build, call, configs, spec_of, torch
 

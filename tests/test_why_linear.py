@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from lstmshape.torchfacts.sentences import _FIELD, _PATTERNS, _WORD_START, TORCH, Sentence
 from lstmshape.commands.why.find import find_sentences
+from lstmshape.torchfacts.sentences import _FIELD, _PATTERNS, _WORD_START, TORCH, Sentence
 
 SIZES = (100_000, 200_000)
 

@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from lstmshape import why
-from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.releases import catalogue
+from lstmshape.torchfacts.sentences import TORCH
 from tests.strategies import torch
 from tests.test_why_releases import FRAME, _apply, raised
 

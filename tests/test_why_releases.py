@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from lstmshape import why
 from lstmshape.errors import UnreadableValueError
-from lstmshape.torchfacts.sentences import FRAMED, TORCH
 from lstmshape.torchfacts.releases import TODAY, catalogue
+from lstmshape.torchfacts.sentences import FRAMED, TORCH
 from lstmshape.views.why import render_why, to_markdown, to_plain
 from tests.conftest import invoke
 from tests.strategies import torch

@@ -22,8 +22,8 @@ from lstmshape import explain  # noqa: E402
 from lstmshape.deploy import documented, run_outcomes, said_versions, verdict  # noqa: E402
 from lstmshape.deploy.classes import CLASSES  # noqa: E402
 from lstmshape.deploy.targets import LABELS, TARGETS  # noqa: E402
-from lstmshape.results.deploy import Deployment  # noqa: E402
 from lstmshape.i18n.text import format_shape  # noqa: E402
+from lstmshape.results.deploy import Deployment  # noqa: E402
 
 MEASURED = ROOT / "lstmshape" / "deploy" / "measured.py"
 DOCS = ROOT / "docs" / "deploy.md"

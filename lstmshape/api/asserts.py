@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from lstmshape.api.modules import ShapeLike, spec_of_module
-from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.commands.explain import explain_spec
+from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking, tr
-from lstmshape.results.report import Expectation, Report
 from lstmshape.i18n.text import aligned, format_shape
-from lstmshape.torchfacts.parameters import parameter_named
-from lstmshape.reading.values import shapes_by_name
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Change, Fix, verbatim, words
+from lstmshape.reading.values import shapes_by_name
+from lstmshape.results.report import Expectation, Report
+from lstmshape.torchfacts.parameters import parameter_named
+from lstmshape.torchfacts.spec import ModuleSpec
 
 
 def assert_shapes(

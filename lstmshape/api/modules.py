@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lstmshape.errors import UnreadableValueError
 from lstmshape.commands.explain import explain_spec
+from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
-from lstmshape.results.report import Report
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import words
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = Sequence[int]
 ShapeLike = Sequence[int] | str | Any

@@ -10,8 +10,8 @@ from rich.text import Text
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.views.visible import visible
 from lstmshape.i18n.words import Voice, words
+from lstmshape.views.visible import visible
 
 
 class QuietOnClosedPipe(Console):

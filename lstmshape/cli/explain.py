@@ -16,11 +16,10 @@ from rich.text import Text
 
 from lstmshape.cli.console import consoles, print_error, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.commands.explain import explain
+from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.torchfacts.kinds import ModuleKind
-from lstmshape.results.report import Report
+from lstmshape.i18n.words import Arg, drop, fix, words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.reading.values import (
     read_dtype,
@@ -32,10 +31,11 @@ from lstmshape.reading.values import (
     read_module,
     read_shape,
 )
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text
-from lstmshape.i18n.words import Arg, drop, fix, words
 
 
 class ExplainOptions(NamedTuple):

@@ -15,13 +15,13 @@ from lstmshape.cli.console import consoles, print_error
 from lstmshape.cli.explain import ExplainOptions, build_report
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
+from lstmshape.reading.values import read_int, read_module
 from lstmshape.results.comparison import Comparison
 from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
 from lstmshape.results.report import Report
-from lstmshape.reading.values import read_int, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
 
 # The arguments a checkpoint fixes: a fix that changes one cannot be followed here.
 _FIXED = frozenset(

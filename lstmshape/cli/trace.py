@@ -21,9 +21,9 @@ from lstmshape.cli.console import consoles, print_error, print_lines, unwritable
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.results.trace import Trace
-from lstmshape.reading.values import read_shape
 from lstmshape.i18n.words import Arg, Setting, Shown, Typed, words
+from lstmshape.reading.values import read_shape
+from lstmshape.results.trace import Trace
 
 Shape = tuple[int, ...]
 
@@ -81,10 +81,10 @@ def build_trace(
 ) -> Trace:
     """The trace the options ask for, its expected shapes compared; with ``deploy`` (--deploy,
     --verify) its deployment verdicts."""
-    from lstmshape.proof import DEFAULT_BUDGET_BYTES
-    from lstmshape.reading.values import read_memory
     from lstmshape.commands.trace.building import trace_factory
     from lstmshape.commands.trace.factory import load_factory
+    from lstmshape.proof import DEFAULT_BUDGET_BYTES
+    from lstmshape.reading.values import read_memory
 
     _refuse_option_mixes(inputs, dtypes, inputs_function, deploy)
     shapes = [read_shape(text, "input") for text in inputs]

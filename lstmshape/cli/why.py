@@ -17,8 +17,8 @@ from typing import IO, Any
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.reading.values import read_int, read_shape
 from lstmshape.i18n.words import words
+from lstmshape.reading.values import read_int, read_shape
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
 # line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks, and said so.

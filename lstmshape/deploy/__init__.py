@@ -33,9 +33,9 @@ from lstmshape.deploy.targets import (
 )
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
+from lstmshape.i18n.words import Arg, Shown, words
 from lstmshape.results.deploy import CHANGE, FAILS, WORKS, Deployment, TargetVerdict
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, Shown, words
 
 if TYPE_CHECKING:
     from lstmshape.results.report import Report

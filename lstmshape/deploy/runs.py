@@ -24,8 +24,8 @@ from lstmshape.deploy.targets import (
     TORCH_EXPORT,
     Outcome,
 )
-from lstmshape.results.deploy import CHANGE, FAILS, WORKS
 from lstmshape.i18n.text import format_shape
+from lstmshape.results.deploy import CHANGE, FAILS, WORKS
 from lstmshape.torchfacts.spec import ModuleSpec
 
 # onnxruntime's kernels and torch's differ in rounding: float32 outputs agree to about 1e-6.

@@ -115,10 +115,10 @@ def deploy_built(
     """``trace --deploy``: the model built for real by ``factory`` (seed 0) and example inputs of
     the traced shapes (floats from a normal distribution, integers 0 or 1, or what
     ``make_inputs`` makes of the shapes), then :func:`deploy_trace`."""
-    from lstmshape.proof import DEFAULT_BUDGET_BYTES, import_torch
     from lstmshape.commands.trace import _quiet
     from lstmshape.commands.trace.building import _real
     from lstmshape.commands.trace.examples import made_inputs
+    from lstmshape.proof import DEFAULT_BUDGET_BYTES, import_torch
 
     with _quiet():
         torch = import_torch()

@@ -17,9 +17,9 @@ from lstmshape.i18n import speaking
 from lstmshape.i18n.words import Arg, Words, drop, words
 
 if TYPE_CHECKING:
+    from lstmshape.proof.plan import PlannedRun
     from lstmshape.results.report import Report
     from lstmshape.results.verification import Run
-    from lstmshape.proof.plan import PlannedRun
 
 # Real tensors are allocated only up to this many bytes unless a budget is given. Here, not in the
 # plan, so that a front end reads its default without loading the plan.
@@ -38,8 +38,8 @@ def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES)
     :class:`VerifyBudgetError` for packed input too large for real tensors, and
     :class:`VerificationError` if torch refuses what lstmshape accepted.
     """
-    from lstmshape.results.verification import Verification
     from lstmshape.proof.plan import plan
+    from lstmshape.results.verification import Verification
 
     plan(report, budget)  # a packed input over the budget is refused before torch's import
     # torch's import and constructor warnings (NumPy missing, dropout with one layer, oneDNN and

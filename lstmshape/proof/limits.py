@@ -11,9 +11,9 @@ from math import prod
 
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import size_text
 from lstmshape.proof.numerics import LOOP_STEPS
+from lstmshape.results.report import Report
 
 # A real run stays well under a second up to here: matrix-multiply MACs (about 10^10 per second
 # on one core in float32, half that in float64; the reruns go through them twice more), and time

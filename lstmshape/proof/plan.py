@@ -18,13 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from math import ceil, prod
 
-from lstmshape.errors import VerifyBudgetError
 from lstmshape.commands.explain import explain_spec
+from lstmshape.errors import VerifyBudgetError
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape
-from lstmshape.results.verification import Substitution
-from lstmshape.torchfacts.parameters import INT64_MAX
+from lstmshape.i18n.words import Arg, Words, fix, words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.proof.limits import (
     REAL_LAYERS,
@@ -37,7 +35,9 @@ from lstmshape.proof.limits import (
     too_big_for_real,
     too_slow_for_real,
 )
-from lstmshape.i18n.words import Arg, Words, fix, words
+from lstmshape.results.report import Report
+from lstmshape.results.verification import Substitution
+from lstmshape.torchfacts.parameters import INT64_MAX
 
 # A fake run takes about 1.5 ms a layer and direction (3 ms where it steps through time), and
 # torch's constructor slows with the square of num_layers: beyond this, num_layers is made smaller

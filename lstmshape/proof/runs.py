@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from lstmshape.errors import VerificationError
 from lstmshape.commands.explain.cell_notes import sequence_spec
+from lstmshape.errors import VerificationError
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape
-from lstmshape.results.verification import FactCheck, Run, TensorCheck
+from lstmshape.i18n.words import Arg, words
 from lstmshape.proof.numerics import (
     LOOP_STEPS,
     as_tuple,
@@ -27,8 +26,9 @@ from lstmshape.proof.numerics import (
     to_float64,
 )
 from lstmshape.proof.plan import PlannedRun
+from lstmshape.results.report import Report
+from lstmshape.results.verification import FactCheck, Run, TensorCheck
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, words
 
 if TYPE_CHECKING:
     import torch

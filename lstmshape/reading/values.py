@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
 
-from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
+from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind, kind_named
 from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
-from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
 
 Shape = tuple[int, ...]
 

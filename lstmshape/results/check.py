@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from lstmshape.errors import LstmShapeError, VerifyBudgetError
 from lstmshape.i18n import language
+from lstmshape.i18n.words import Voice
 from lstmshape.results.contract import JSONDict
 from lstmshape.results.report import Report
 from lstmshape.results.shown import Shown
-from lstmshape.i18n.words import Voice
 
 
 @dataclass(frozen=True, repr=False)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from lstmshape.errors import ConfigMismatchError, ExpectationError, LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.results.contract import JSONDict
-from lstmshape.results.inspection import said_already, top_level
 from lstmshape.i18n.text import format_shape
 from lstmshape.i18n.words import Fix, Value, words
+from lstmshape.results.contract import JSONDict
+from lstmshape.results.inspection import said_already, top_level
 
 Shape = tuple[int, ...]
 

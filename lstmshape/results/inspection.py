@@ -14,12 +14,12 @@ from lstmshape.errors import (
     UnsafeCheckpointError,
 )
 from lstmshape.i18n import language, tr
+from lstmshape.i18n.text import size_text
+from lstmshape.i18n.words import Text, Words, words
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.shown import Shown
-from lstmshape.i18n.text import size_text
 from lstmshape.results.weights import InconsistentGroup, weight_arguments
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Text, Words, words
 
 if TYPE_CHECKING:
     from lstmshape.results.comparison import Comparison, ConfigExpectation

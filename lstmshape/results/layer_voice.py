@@ -9,8 +9,8 @@ tensor as what the layer must be given; anything else as Python says it.
 from __future__ import annotations
 
 from lstmshape.i18n import tr
-from lstmshape.torchfacts.kinds import KINDS
 from lstmshape.i18n.words import PYTHON, Change, Value, python_value
+from lstmshape.torchfacts.kinds import KINDS
 
 # Every argument some member of the family's constructor takes.
 _CONSTRUCTOR = frozenset(name for kind in KINDS.values() for name in kind.arguments)

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
 from lstmshape.i18n import language, speaking, tr
+from lstmshape.i18n.text import format_shape, short_list
+from lstmshape.i18n.words import Arg, Fix, Words, words
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.shown import Shown
-from lstmshape.i18n.text import format_shape, short_list
 from lstmshape.torchfacts.parameters import Parameter, omitted, parameter_named
-from lstmshape.i18n.words import Arg, Fix, Words, words
 
 if TYPE_CHECKING:  # set only by cost_of and verify, which import them
     from lstmshape.results.cost import Cost

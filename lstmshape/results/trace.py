@@ -12,14 +12,14 @@ from typing import Any
 
 from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueError
 from lstmshape.i18n import N_, language, tr
-from lstmshape.torchfacts.kinds import KINDS
+from lstmshape.i18n.text import aligned, counted, format_shape, short_list
+from lstmshape.i18n.words import PYTHON, Fix, Voice, verbatim, words
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.deploy import ModelDeployment
 from lstmshape.results.layer_voice import LayerVoice
 from lstmshape.results.report import Report
 from lstmshape.results.shown import Shown
-from lstmshape.i18n.text import aligned, counted, format_shape, short_list
-from lstmshape.i18n.words import PYTHON, Fix, Voice, verbatim, words
+from lstmshape.torchfacts.kinds import KINDS
 
 Shape = tuple[int, ...]
 ShapeLike = Sequence[int] | str | Any
@@ -324,8 +324,8 @@ class Trace(Shown):
         of no recurrent layer of the model, or of a tensor its layer never has, raises
         :class:`UnreadableValueError` with the names it has.
         """
-        from lstmshape.reading.values import shape_of, shapes_by_name
         from lstmshape.commands.trace.expected import unknown_name
+        from lstmshape.reading.values import shape_of, shapes_by_name
 
         compared: list[TraceExpectation] = []
         example = 'assert_shapes({"lstm.output": (8, 5, 20)})'

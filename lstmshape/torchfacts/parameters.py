@@ -13,8 +13,8 @@ from math import prod
 from typing import TYPE_CHECKING, NamedTuple
 
 from lstmshape.errors import InvalidModuleError
-from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.i18n.words import words
+from lstmshape.torchfacts.sentences import TORCH
 
 if TYPE_CHECKING:
     from lstmshape.torchfacts.spec import ModuleSpec

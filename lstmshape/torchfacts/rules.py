@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_
+from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
 from lstmshape.torchfacts.kinds import ALL_ARGUMENTS, ModuleKind
 from lstmshape.torchfacts.parameters import INT64_MAX, check_storage
 from lstmshape.torchfacts.sentences import TORCH
-from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
 
 if TYPE_CHECKING:
     from lstmshape.torchfacts.spec import ModuleSpec

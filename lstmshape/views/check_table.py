@@ -11,11 +11,11 @@ from rich.text import Text
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n.words import Voice
 from lstmshape.results.check import Outcome
 from lstmshape.results.contract import SCHEMA_VERSION
 from lstmshape.views.output import write_text
 from lstmshape.views.text import json_text, markdown_escape
-from lstmshape.i18n.words import Voice
 
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
 

@@ -14,8 +14,8 @@ from rich.text import Text
 
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape, short_list
+from lstmshape.results.report import Report
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import listed_layers
 from lstmshape.views.table import broken

@@ -13,11 +13,11 @@ from pathlib import Path
 from rich.console import Console
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n.words import Typed, fix, words
 from lstmshape.results.report import Report
 from lstmshape.views.diagram import render_diagram
 from lstmshape.views.sections import heading
 from lstmshape.views.table import render_table
-from lstmshape.i18n.words import Typed, fix, words
 
 EXPORT_WIDTH = 80
 _KINDS = {".svg": "SVG", ".html": "HTML", ".htm": "HTML"}

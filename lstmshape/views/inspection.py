@@ -10,6 +10,7 @@ from rich.text import Text
 
 from lstmshape.commands.inspect.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.results.comparison import Comparison, shape_or_missing
 from lstmshape.results.inspection import (
     CheckpointGroup,
@@ -18,11 +19,10 @@ from lstmshape.results.inspection import (
     Inspection,
     top_level,
 )
-from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
-from lstmshape.views.wrapping import wrapped
 from lstmshape.views.visible import visible
+from lstmshape.views.wrapping import wrapped
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:

@@ -7,8 +7,8 @@ no two formats can disagree on a number.
 from __future__ import annotations
 
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape
+from lstmshape.results.report import Report
 from lstmshape.torchfacts.parameters import Parameter, omitted
 from lstmshape.views.section import LAYERS_LISTED, Section
 

@@ -8,9 +8,9 @@ of the report like the others: the tests execute it with torch for random config
 from __future__ import annotations
 
 from lstmshape.i18n import tr
+from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.results.cost import Cost
 from lstmshape.results.report import Fact, Packing, Report, Tensor
-from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.version import __version__
 
 

@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import cells, wrapped
+from lstmshape.results.report import Report
 from lstmshape.views.output import trimmed
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections

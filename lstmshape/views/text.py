@@ -7,12 +7,12 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import language, tr
+from lstmshape.i18n.text import cells, pad, wrapped
+from lstmshape.i18n.words import Voice
 from lstmshape.results.contract import SCHEMA_VERSION
 from lstmshape.results.report import Report
-from lstmshape.i18n.text import cells, pad, wrapped
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
-from lstmshape.i18n.words import Voice
 
 
 def json_text(data: Any, indent: int | None = 2) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lstmshape.deploy.targets import SHORT, VERDICT_WORDS
 from lstmshape.i18n import N_, tr
-from lstmshape.results.deploy import NOT_RUN, ModelDeployment
 from lstmshape.i18n.text import aligned
+from lstmshape.results.deploy import NOT_RUN, ModelDeployment
 
 MODEL_VERDICTS = {**VERDICT_WORDS, NOT_RUN: N_("not run")}
 

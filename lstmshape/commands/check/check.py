@@ -5,16 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from lstmshape.errors import LstmShapeError
+from lstmshape.commands.check.reader import Entry
 from lstmshape.commands.explain import explain
+from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import language
-from lstmshape.results.check import Outcome
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import format_shape
 from lstmshape.reading.values import read_module
+from lstmshape.results.check import Outcome
+from lstmshape.results.report import Report
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.commands.check.reader import Entry
 
 
 def check_entry(entry: Entry) -> Outcome:

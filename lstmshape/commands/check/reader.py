@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lstmshape.errors import UnreadableValueError
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
-from lstmshape.torchfacts.parameters import PARAMETER_NAME
-from lstmshape.reading.values import read_module, tensor_name
 from lstmshape.commands.check.keys import (
     KEYS,
     REQUIRED,
@@ -23,7 +19,11 @@ from lstmshape.commands.check.keys import (
     read_value,
     takes,
 )
+from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n.words import Words, words
+from lstmshape.reading.values import read_module, tensor_name
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind
+from lstmshape.torchfacts.parameters import PARAMETER_NAME
 
 if sys.version_info >= (3, 11):
     import tomllib

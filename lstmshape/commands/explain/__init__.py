@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.commands.explain.cells import explain_cell
 from lstmshape.commands.explain.expectations import Expected, read_expected
 from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
+from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n import lang_argument, speaking
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
-from lstmshape.results.report import Report
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 from lstmshape.reading.values import lengths_of, read_module, shape_of
+from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 
 Shape = tuple[int, ...]
 # The arguments only some classes take: None means "not given", and torch's default applies.

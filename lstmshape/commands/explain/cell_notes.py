@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from lstmshape.errors import InvalidModuleError
 from lstmshape.commands.explain.notes import gates_note
+from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import tr
-from lstmshape.torchfacts.kinds import KINDS
-from lstmshape.results.report import Note
 from lstmshape.i18n.text import a_module, format_shape
+from lstmshape.results.report import Note
+from lstmshape.torchfacts.kinds import KINDS
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from math import prod
 
-from lstmshape.torchfacts.dtypes import DTYPES
 from lstmshape.i18n import lang_argument, speaking, tr
+from lstmshape.reading.values import read_dtype
 from lstmshape.results.cost import Cost, LayerCost, TensorBytes
 from lstmshape.results.report import Report
+from lstmshape.torchfacts.dtypes import DTYPES
 from lstmshape.torchfacts.parameters import totals
-from lstmshape.reading.values import read_dtype
 
 # batch_sizes (and a PackedSequence's sorted_indices) are int64 whatever the module's dtype.
 _INDEX_DTYPE = ("int64", 8)

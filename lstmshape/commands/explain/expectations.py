@@ -8,10 +8,10 @@ from dataclasses import replace
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n.words import words
+from lstmshape.reading.values import did_you_mean, shape_of, tensor_name
 from lstmshape.results.report import Expectation, Report
 from lstmshape.torchfacts.parameters import parameter_named
-from lstmshape.reading.values import did_you_mean, shape_of, tensor_name
-from lstmshape.i18n.words import words
 
 Shape = tuple[int, ...]
 Expected = Mapping[str, Any] | Iterable[tuple[str, Any]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import format_shape
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.i18n.words import Text, Words, fix, words
+from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
 

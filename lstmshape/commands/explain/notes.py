@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from lstmshape.commands.explain.layout import Layout, state_shapes, state_views
 from lstmshape.i18n import tr
-from lstmshape.results.report import Fact, Note
 from lstmshape.i18n.text import SEQUENCE, STEP, a_module, counted, format_shape
+from lstmshape.results.report import Fact, Note
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
 

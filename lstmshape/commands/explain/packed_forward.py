@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lstmshape.errors import TensorMismatchError
 from lstmshape.commands.explain.forward import features_error_words
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
+from lstmshape.errors import TensorMismatchError
+from lstmshape.i18n.words import Text, Words, fix, words
 from lstmshape.results.report import Packing
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Text, Words, fix, words
 
 Shape = tuple[int, ...]
 

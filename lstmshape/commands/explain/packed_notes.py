@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
-from lstmshape.results.report import Fact, Note, Packing
 from lstmshape.i18n.text import short_list
+from lstmshape.results.report import Fact, Note, Packing
 from lstmshape.torchfacts.spec import ModuleSpec
 
 

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from lstmshape.errors import TensorMismatchError, UnreadableValueError
-from lstmshape.commands.explain.forward import batched_input, check_input_rank
 from lstmshape.commands.explain.expectations import with_expectations
+from lstmshape.commands.explain.forward import batched_input, check_input_rank
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.commands.explain.notes import sequence_notes
 from lstmshape.commands.explain.packed_forward import (
@@ -20,13 +19,14 @@ from lstmshape.commands.explain.packed_forward import (
 )
 from lstmshape.commands.explain.packed_notes import packed_notes
 from lstmshape.commands.explain.sequence import sequence_facts, sequence_symbols, sequence_tensors
+from lstmshape.errors import TensorMismatchError, UnreadableValueError
 from lstmshape.i18n import tr
-from lstmshape.results.report import Dim, Packing, Report, Symbol, Tensor
 from lstmshape.i18n.text import LENGTH, SEQUENCE, STEP, a_module, counted, format_shape
+from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
+from lstmshape.results.report import Dim, Packing, Report, Symbol, Tensor
 from lstmshape.torchfacts.parameters import listed_parameters
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
 
 Shape = tuple[int, ...]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lstmshape.commands.explain.forward import check_tensors
 from lstmshape.commands.explain.expectations import with_expectations
+from lstmshape.commands.explain.forward import check_tensors
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.commands.explain.notes import sequence_notes
 from lstmshape.i18n import tr

@@ -24,13 +24,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import tr
-from lstmshape.results.trace import Trace
-from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.commands.trace.hooks import Recorder
 from lstmshape.commands.trace.run import Ran, run_forward
+from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import tr
 from lstmshape.i18n.words import words
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.results.trace import Trace
 
 METHODS = ("auto", "shape-only", "real")
 
@@ -104,8 +104,8 @@ def _trace(
 
 def _described(value: Any) -> str:
     """An example input as the trace lists it: ``(8, 5) int64``, or its type."""
-    from lstmshape.i18n.text import format_shape, short_list
     from lstmshape.commands.trace.received import dtype_name, is_packed, lengths_of
+    from lstmshape.i18n.text import format_shape, short_list
 
     if is_packed(value):
         lengths = lengths_of(value.batch_sizes.tolist(), value.unsorted_indices)

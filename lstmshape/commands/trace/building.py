@@ -15,17 +15,17 @@ from collections.abc import Callable, Sequence
 from math import prod
 from typing import Any, NamedTuple
 
-from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import tr
-from lstmshape.i18n.text import size_text
-from lstmshape.results.trace import Trace
-from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.commands.trace.budget import OverBudget, guarded, held_bytes, over_budget
 from lstmshape.commands.trace.conversion import fake_conversions
 from lstmshape.commands.trace.examples import made_inputs
 from lstmshape.commands.trace.factory import _user_error, needs_arguments, stopped, with_article
 from lstmshape.commands.trace.untouched import tensors_in
+from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n import tr
+from lstmshape.i18n.text import size_text
 from lstmshape.i18n.words import words
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.results.trace import Trace
 
 Shape = tuple[int, ...]
 Inputs = Sequence[tuple[Shape, str]]
@@ -62,8 +62,8 @@ def trace_factory(
     its one argument."""
     from torch._subclasses.fake_tensor import FakeTensorMode
 
-    from lstmshape.proof import import_torch
     from lstmshape.commands.trace import _quiet
+    from lstmshape.proof import import_torch
 
     with _quiet():
         torch = import_torch()

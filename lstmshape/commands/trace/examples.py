@@ -16,9 +16,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lstmshape.i18n import tr
 from lstmshape.commands.trace.budget import OverBudget, guarded, over_budget
 from lstmshape.commands.trace.factory import UserCodeError, _not_users, _user_error, stopped
+from lstmshape.i18n import tr
 from lstmshape.i18n.words import Arg, words
 
 Shape = tuple[int, ...]

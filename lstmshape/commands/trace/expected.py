@@ -11,9 +11,9 @@ import difflib
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
-from lstmshape.reading.values import did_you_mean
 from lstmshape.i18n.words import words
+from lstmshape.reading.values import did_you_mean
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 
 if TYPE_CHECKING:
     from lstmshape.results.trace import Trace

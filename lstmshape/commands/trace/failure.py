@@ -12,13 +12,13 @@ import inspect
 import traceback
 from typing import Any
 
+from lstmshape.commands.trace import hooks
+from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of, site_text
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import a_module, format_shape
-from lstmshape.results.trace import TracedCall, TraceFailure, call_label
-from lstmshape.commands.trace import hooks
-from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of, site_text
 from lstmshape.i18n.words import Text, words
+from lstmshape.results.trace import TracedCall, TraceFailure, call_label
 
 Shape = tuple[int, ...]
 

@@ -21,12 +21,12 @@ from typing import Any
 
 import lstmshape
 from lstmshape.api.modules import explain_module
+from lstmshape.commands.trace.received import Arguments, read_call
 from lstmshape.errors import LstmShapeError, VerificationError
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.i18n.words import words
 from lstmshape.results.report import Report
 from lstmshape.results.trace import TracedCall
-from lstmshape.commands.trace.received import Arguments, read_call
-from lstmshape.i18n.words import words
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 
 Shape = tuple[int, ...]
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep

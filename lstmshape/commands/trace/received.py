@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.results.trace import Received
+from lstmshape.torchfacts.kinds import ModuleKind
 
 Shape = tuple[int, ...]
 

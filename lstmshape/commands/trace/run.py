@@ -12,10 +12,6 @@ from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 import lstmshape
-from lstmshape.i18n import N_, tr
-from lstmshape.i18n.text import size_text
-from lstmshape.results.trace import TraceFailure
-from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.commands.trace import budget as weighing
 from lstmshape.commands.trace.budget import OverBudget, counting, guarded, held_bytes, over_budget
 from lstmshape.commands.trace.conversion import fake_conversions
@@ -23,6 +19,10 @@ from lstmshape.commands.trace.failure import failure_of
 from lstmshape.commands.trace.hooks import Recorder
 from lstmshape.commands.trace.kept import kept
 from lstmshape.commands.trace.untouched import untouched
+from lstmshape.i18n import N_, tr
+from lstmshape.i18n.text import size_text
+from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.results.trace import TraceFailure
 
 _LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 

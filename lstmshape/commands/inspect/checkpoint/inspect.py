@@ -16,8 +16,11 @@ from lstmshape.commands.inspect.checkpoint.contents import (
     where,
 )
 from lstmshape.commands.inspect.checkpoint.walk import CLASS
+from lstmshape.commands.inspect.weights import find_modules
 from lstmshape.errors import CheckpointError, InvalidModuleError
 from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n.words import Words, words
+from lstmshape.reading.values import path_of
 from lstmshape.results.inspection import (
     CheckpointGroup,
     CheckpointModule,
@@ -27,10 +30,7 @@ from lstmshape.results.inspection import (
     prefixed,
 )
 from lstmshape.results.weights import FoundModule, weight_arguments
-from lstmshape.reading.values import path_of
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.commands.inspect.weights import find_modules
-from lstmshape.i18n.words import Words, words
 
 # Names of other tensors kept for the views: they list a few, JSON counts them.
 _OTHER_NAMES = 8

@@ -7,6 +7,8 @@ reads a part of one module (a parameter or two, as a load_state_dict error quote
 every configuration consistent with it.
 """
 
+from lstmshape.commands.inspect.weights.infer import find_modules, infer_group
+from lstmshape.commands.inspect.weights.partial import consistent_configs
 from lstmshape.results.weights import (
     Difference,
     Findings,
@@ -17,8 +19,6 @@ from lstmshape.results.weights import (
     not_in_weights,
     weight_arguments,
 )
-from lstmshape.commands.inspect.weights.infer import find_modules, infer_group
-from lstmshape.commands.inspect.weights.partial import consistent_configs
 
 __all__ = [
     "Difference",

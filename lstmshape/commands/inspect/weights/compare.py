@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from lstmshape.commands.inspect.weights.prefixes import Rename, find_rename, renamed_module
 from lstmshape.i18n import tr
 from lstmshape.results.comparison import (
     ArgumentDifference,
@@ -16,7 +17,6 @@ from lstmshape.results.comparison import (
 from lstmshape.results.inspection import CheckpointModule, Inspection, KeySet, prefixed
 from lstmshape.results.weights import weight_arguments
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.commands.inspect.weights.prefixes import Rename, find_rename, renamed_module
 
 Shape = tuple[int, ...]
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lstmshape.commands.inspect.weights.names import Name, join_key, read_names, recurrent_groups
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_, tr
-from lstmshape.torchfacts.kinds import GRU, GRU_CELL, LSTM, LSTM_CELL, RNN, RNN_CELL, ModuleKind
 from lstmshape.results.weights import (
     Difference,
     Findings,
@@ -26,8 +26,8 @@ from lstmshape.results.weights import (
     Nearest,
     Shape,
 )
+from lstmshape.torchfacts.kinds import GRU, GRU_CELL, LSTM, LSTM_CELL, RNN, RNN_CELL, ModuleKind
 from lstmshape.torchfacts.spec import ModuleSpec
-from lstmshape.commands.inspect.weights.names import Name, join_key, read_names, recurrent_groups
 
 SEQUENCE_KINDS = (LSTM, GRU, RNN)
 CELL_KINDS = (LSTM_CELL, GRU_CELL, RNN_CELL)
