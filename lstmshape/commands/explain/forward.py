@@ -16,6 +16,7 @@ from lstmshape.commands.explain.states import state_size_error
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Fix, Part, Text, Words, fix, verbatim, words
+from lstmshape.results.cause import Cause
 from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
@@ -197,17 +198,7 @@ def _check_state_ranks(
     details, hint = _rank_advice(
         spec, layout, given, expected, Fix.of({n: expected[n] for n in wrong})
     )
-    ranks = tuple(len(shapes[n] or ()) for n in names)
-    known = Given.of_call(spec, layout.input_shape)
-    causes = state_rank_causes(
-        name,
-        ranks,
-        names.index(name),
-        layout.batched,
-        len(names) == 2,
-        known,
-        (expected[name], shape),
-    )
+    causes = _rank_causes(spec, layout, shapes, name, expected[name])
     details.append(verbatim(causes[0].text))
     values: dict[str, Part] = {
         "name": name,
@@ -237,6 +228,28 @@ def _check_state_ranks(
     )
     error.causes = tuple(cause.id for cause in causes)
     raise error
+
+
+def _rank_causes(
+    spec: ModuleSpec,
+    layout: Layout,
+    shapes: Mapping[str, Shape | None],
+    name: str,
+    right: Shape,
+) -> list[Cause]:
+    """The one diagnosis' causes of the state ``name`` of the wrong rank, told the sizes torch's
+    sentence does not say."""
+    names = spec.kind.state_names
+    ranks = tuple(len(shapes[n] or ()) for n in names)
+    return state_rank_causes(
+        name,
+        ranks,
+        names.index(name),
+        layout.batched,
+        len(names) == 2,
+        Given.of_call(spec, layout.input_shape),
+        (right, shapes[name] or ()),
+    )
 
 
 def _rank_advice(
