@@ -262,3 +262,41 @@ def test_a_state_of_the_wrong_rank_gets_the_same_first_cause_and_a_fix_that_runs
     fixed = error.fixes[0].applied_to(wrong)
     assert torch_says(fixed) is None, (error, fixed)
     assert torch_run(fixed) == torch_run(config), (error, fixed)
+
+
+@given(
+    st.sampled_from(["LSTMCell", "GRUCell", "RNNCell"]),
+    st.integers(1, 6),
+    st.integers(2, 10),
+    st.sampled_from(["batch", "width"]),
+    st.integers(1, 12),
+)
+def test_a_cells_state_gets_the_same_first_cause_from_explain_and_why(
+    module: str, n: int, hidden: int, mistake: str, other: int
+) -> None:
+    """A cell's state built for another batch or width: torch's sentence read by ``why`` and the
+    same tensors by explain name the same first cause, and explain's fix runs as meant."""
+    assume(other != (n if mistake == "batch" else hidden))
+    assume(mistake == "width" or other != hidden)  # a batch of hidden_size: a 1-D state's numbers
+    config: dict[str, Any] = {"module": module, "input": (n, 4), "hidden_size": hidden}
+    config["h_0"] = (n, hidden)
+    wrong = {**config, "h_0": (other, hidden) if mistake == "batch" else (n, other)}
+    text = torch_error(lambda: cell_run(wrong))
+    assert text is not None
+    read = why(text, **{k: wrong[k] for k in ("module", "input", "hidden_size")}).explained[0]
+    with pytest.raises(TensorMismatchError) as raised:
+        explain(**wrong)
+    error = raised.value
+    assert read.causes[0].id == error.causes[0], (text, read.causes, error.causes)
+    fixed = error.fixes[0].applied_to(wrong)
+    assert cell_run(fixed) == cell_run(config)
+
+
+def cell_run(config: dict[str, Any]) -> tuple[Shape, ...]:
+    """The shapes a cell gives for ``config``'s call."""
+    spec = module_of(config)
+    states = (torch.zeros(*config["h_0"]),)
+    if config["module"] == "LSTMCell":
+        states = (*states, torch.zeros(*config["h_0"]))
+    _, finals = call(build(spec), torch.zeros(*config["input"]), states)
+    return tuple(tuple(f.shape) for f in finals)
