@@ -72,7 +72,7 @@ def main() -> None:
 SPECS = {
     "bad_syntax.toml": "[a]\ninput = [4, 3, 10\nhidden_size = 20\n",
     "empty.toml": "",
-    "not_a_table.toml": 'input = [4, 3, 10]\nhidden_size = 20\n',
+    "not_a_table.toml": "input = [4, 3, 10]\nhidden_size = 20\n",
     "bad_types.toml": """\
 [types]
 module = 3
