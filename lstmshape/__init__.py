@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.api import assert_shapes, explain_module, spec_of_module
-from lstmshape.commands.explain import explain, explain_spec
+from lstmshape.commands.explain import explain, explain_spec, proved_by
 from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.errors import (
     CheckpointError,
@@ -27,6 +27,7 @@ from lstmshape.errors import (
     VerifyBudgetError,
 )
 from lstmshape.results.report import Report
+from lstmshape.results.shown import drawn_by
 from lstmshape.torchfacts.dtypes import DTYPES
 from lstmshape.torchfacts.parameters import Parameter
 from lstmshape.torchfacts.spec import ModuleSpec
@@ -62,6 +63,37 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(_LAZY[name]), name)
 
 
+def _html(result: object) -> str:
+    from lstmshape.views.notebook import html_of
+
+    return html_of(result)
+
+
+def _plain(result: object) -> str:
+    from lstmshape.views.notebook import plain_of
+
+    return plain_of(result)
+
+
+def _proven(report: Report, deploy: bool, verify: bool) -> Report:
+    if verify:
+        from lstmshape.proof import verify as verify_report
+
+        report = verify_report(report)
+    if deploy:
+        from lstmshape.deploy import deploy as deploy_report
+
+        report = deploy_report(report, verify=verify)
+    return report
+
+
+# A layer never imports one above it. Where a lower layer offers what a higher one does (a result
+# drawn by the views; explain(verify=True, deploy=True), run by proof/ and deploy/, which explain
+# reports of their own), the package installs it, imported when first used.
+drawn_by(_html, _plain)
+proved_by(_proven)
+
+
 def verify(
     report: Report, *, seed: int = 0, budget: int | str | None = None, lang: str | None = None
 ) -> Report:
@@ -71,9 +103,9 @@ def verify(
     (fake) tensors beyond; the verification says which ran, at what sizes, and why any size was
     made smaller. ``lang`` is the language of the errors (as :func:`explain`'s).
     """
-    from lstmshape.i18n import lang_argument, speaking
+    from lstmshape.i18n import speaking
     from lstmshape.proof import verify as _verify
-    from lstmshape.reading.values import read_memory
+    from lstmshape.reading.values import lang_argument, read_memory
 
     with speaking(lang_argument(lang)):
         if budget is None:

@@ -42,7 +42,7 @@ def _run_line(args: list[str]) -> object | None:
     import typer.main
 
     from lstmshape.cli.app import app
-    from lstmshape.cli.group import click_error
+    from lstmshape.cli.language import click_error
 
     group: Any = typer.main.get_command(app)
     try:

@@ -50,7 +50,8 @@ def _defaults(command: Any, lang: str) -> list[tuple[str, str]]:
         for param in command.params:
             english = " ".join((param.help or "").split())
             if "[default: " in english:
-                said = " ".join(tr(param.help).split())  # i18n: the option's own help
+                # Lines joined, no-break spaces kept: French writes "[par\u00a0défaut\u00a0: 1]".
+                said = re.sub(r"[ \n]+", " ", tr(param.help))  # i18n: the option's own help
                 found.append((param.opts[0], re.findall(r"\[[^\[\]]*\]$", said)[0]))
             elif param.show_default and param.default not in (None, False, ()):
                 found.append((param.opts[0], tr("[default: {}]").format(param.default)))

@@ -18,8 +18,7 @@ from rich.cells import cell_len
 
 import lstmshape
 from lstmshape import ExpectationError, InvalidModuleError, UnreadableValueError, explain
-from lstmshape.cli.language import click_message, line_words
-from lstmshape.cli.options import CLICK_MESSAGES
+from lstmshape.cli.language import CLICK_MESSAGES, click_message, line_words
 from lstmshape.i18n import speaking
 from lstmshape.i18n.words import PYTHON, Change, Fix, drop, fix, say, without
 from tests.conftest import invoke, validate_json
@@ -141,8 +140,8 @@ def test_an_error_in_each_voice_keeps_the_voice_and_says_the_language() -> None:
     result = invoke("--input 4,3,10 --hidden 20 --module GRU --proj-size 3 --lang fr")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "Erreur : --proj-size 3 : seul un LSTM projette son état caché.",
-        "  torch dit : proj_size argument is only supported for LSTM, not RNN or GRU",
+        "Erreur\u00a0: --proj-size 3\u00a0: seul un LSTM projette son état caché.",
+        "  Message de torch\u00a0: proj_size argument is only supported for LSTM, not RNN or GRU",
         "  Essayez sans --proj-size, ou --module LSTM.",
     ]
     with pytest.raises(InvalidModuleError, match="seul un LSTM") as raised:
@@ -188,7 +187,8 @@ def test_the_articles_of_each_language() -> None:
 def test_a_value_that_is_not_a_shape_in_each_language() -> None:
     for lang, said in {
         "ja": "input=(4, 2.5) は形状ではありません: 軸 1 が 2.5 で、整数ではありません。",
-        "fr": "input=(4, 2.5) n'est pas une forme : l'axe 1 vaut 2.5, pas un nombre entier.",
+        "fr": "input=(4, 2.5) n'est pas une forme\u00a0: l'axe 1 vaut 2.5, ce qui n'est pas un nombre "
+        "entier.",
         "es": "input=(4, 2.5) no es una forma: el eje 1 es 2.5, no un número entero.",
     }.items():
         with pytest.raises(UnreadableValueError, match=r"^input=\(4, 2\.5\) ") as raised:
@@ -203,12 +203,12 @@ def test_assert_shapes_fails_in_the_language_asked_for() -> None:
     lines = str(raised.value).splitlines()
     assert lines[0] == (
         "2 formes diffèrent de celles attendues pour nn.LSTM(10, 20, num_layers=2) sur l'entrée "
-        "(4, 3, 10) :"
+        "(4, 3, 10)\u00a0:"
     )
     assert lines[1].split() == ["tenseur", "attendu", "calculé", "axes"]
     assert lines[-1] == (
-        "  Essayez d'attendre h_n=(2, 3, 20), output=(4, 3, 20), ou changez les arguments du "
-        "module."
+        "  Indiquez h_n=(2, 3, 20), output=(4, 3, 20) comme forme attendue, ou changez les "
+        "arguments du module."
     )
     with pytest.raises(ExpectationError, match=r"^1 forma difiere de la esperada"):
         lstmshape.assert_shapes(lstm, (4, 3, 10), h_n=(1, 3, 20), lang="es")
@@ -219,7 +219,7 @@ def test_assert_shapes_fails_in_the_language_asked_for() -> None:
 def test_spec_of_module_explain_module_and_verify_take_lang() -> None:
     with pytest.raises(UnreadableValueError, match=r"^lstmshape lee nn.LSTM, nn.GRU, nn.RNN"):
         lstmshape.spec_of_module(torch.nn.Linear(3, 4), lang="es")
-    with pytest.raises(UnreadableValueError, match=r"^lstmshape lit une instance de module"):
+    with pytest.raises(UnreadableValueError, match=r"^lstmshape attend une instance de module"):
         lstmshape.explain_module(torch.nn.LSTM, (4, 3, 10), lang="fr")
     report = explain((4, 3, 10), 20)
     with pytest.raises(UnreadableValueError, match="はメモリサイズではありません"):

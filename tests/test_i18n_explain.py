@@ -190,7 +190,7 @@ def test_cost_of_speaks_the_reports_language_or_its_own(lang: str) -> None:
 
 def test_a_report_shows_itself_in_its_language() -> None:
     report = lstmshape.explain((4, 3, 10), 20, lang="fr")
-    assert repr(report) == "<Report nn.LSTM(10, 20) sur l'entrée (4, 3, 10) : ok>"
-    assert str(report).startswith("nn.LSTM(10, 20) sur l'entrée (4, 3, 10) (avec lot)")
+    assert repr(report) == "<Report nn.LSTM(10, 20) sur l'entrée (4, 3, 10)\u00a0: ok>"
+    assert str(report).startswith("nn.LSTM(10, 20) sur l'entrée (4, 3, 10), avec axe de lot")
     assert "Remarques" in report._repr_html_()
     assert repr(lstmshape.explain((4, 3, 10), 20, lang="en")).endswith("on input (4, 3, 10): ok>")

@@ -94,7 +94,7 @@ KNOWN = {
     ("fr", "broken"): "Essayez nn.Linear(256, 9) pour head, ou donnez-lui 128 caractéristiques.",
     ("es", "broken"): "lstm, la última capa recurrente antes de él, devolvió output (8, 5, 256)",
     ("ja", "packed"): "形状だけのテンソルは値を持たず、aten._pack_padded_sequence.default は",
-    ("fr", "packed"): "les tenseurs de forme seule ne portent pas de valeurs et aten.",
+    ("fr", "packed"): "les tenseurs factices ne portent pas de valeurs, et aten.",
     ("es", "packed"): "los tensores solo de forma no llevan valores y aten.",
 }
 

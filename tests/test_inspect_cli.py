@@ -83,7 +83,7 @@ def test_an_inspection_in_another_language_keeps_its_data_and_says_its_text_ther
     validate_json(data, "inspect")
     assert data == {**english.to_dict(), "lang": "fr"}
     shown = str(french)  # the plain view, in the inspection's language
-    assert shown.startswith(f"{EXAMPLE} : format zip de torch.save, 23 tenseurs, 2 modules ")
+    assert shown.startswith(f"{EXAMPLE}\u00a0: format zip de torch.save, 23 tenseurs, 2 modules ")
     assert "nn.LSTM(16, 24, num_layers=2, bidirectional=True)" in shown
     assert "paramètre" in shown
     assert "parameter " not in shown
@@ -93,7 +93,8 @@ def test_an_inspection_in_another_language_keeps_its_data_and_says_its_text_ther
         lstmshape.inspect_checkpoint(tmp_path / "empty.pt", lang="fr")
     with speaking("fr"):
         assert (
-            refused.value.lines()[0] == f"{tmp_path / 'empty.pt'} : le fichier est vide (0 octet)."
+            refused.value.lines()[0]
+            == f"{tmp_path / 'empty.pt'}\u00a0: le fichier est vide (0 octet)."
         )
     with pytest.raises(lstmshape.UnreadableValueError, match="lstmshape speaks"):
         lstmshape.inspect_checkpoint(EXAMPLE, lang="de")

@@ -34,15 +34,16 @@ EXTRACTED = "# i18n: extracted where made"
 AREAS: dict[str, tuple[str, ...]] = {
     "deploy": ("deploy/", "results/deploy.py", "views/deploy_sections.py"),
     "why": ("commands/why/", "results/why.py", "views/why.py", "cli/why.py"),
-    "inspect": ("commands/inspect/", "results/inspection.py", "results/comparison.py",
-                "results/weights.py", "views/inspection.py", "cli/inspect.py"),
+    "inspect": ("commands/inspect/", "results/inspection.py", "results/checkpoint_words.py",
+                "results/comparison.py", "results/weights.py", "views/inspection.py", "cli/inspect.py"),
     "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace.py",
-              "results/verification.py", "views/check_table.py", "views/verify_sections.py",
+              "results/trace_names.py", "results/verification.py", "views/check_table.py", "views/verify_sections.py",
               "views/trace.py", "cli/check.py", "cli/trace.py", "results/layer_voice.py"),
-    "help": ("cli/options.py", "cli/app.py", "cli/reference.py"),
+    "help": ("cli/options.py", "cli/language.py", "cli/app.py", "cli/reference.py"),
     "errors": ("errors.py", "reading/values.py", "torchfacts/rules.py", "torchfacts/spec.py",
                "torchfacts/kinds.py", "i18n/words.py", "torchfacts/parameters.py",
-               "torchfacts/dtypes.py", "torchfacts/sentences.py", "api/", "cli/"),
+               "torchfacts/dtypes.py", "torchfacts/sentences.py",
+               "reading/modules.py", "api/", "cli/"),
     "explain": ("",),  # everything else: the explanation, its notes, tables and pictures
 }  # fmt: skip
 

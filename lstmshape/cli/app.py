@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from lstmshape.cli import options as opt
+import lstmshape.cli.options as opt
 from lstmshape.cli.explain import ExplainOptions, run_explain
-from lstmshape.cli.group import Command, ExplainGroup, click_error
+from lstmshape.cli.group import Command, ExplainGroup
+from lstmshape.cli.language import click_error
 
 app = typer.Typer(
     cls=ExplainGroup,

@@ -28,11 +28,10 @@ from lstmshape.reading.values import (
     read_int,
     read_lengths,
     read_memory,
-    read_module,
     read_shape,
 )
 from lstmshape.results.report import Report
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.torchfacts.kinds import ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text

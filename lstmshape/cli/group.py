@@ -16,7 +16,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from lstmshape.cli.language import click_errors_in_language, usage_in_language
+from lstmshape.cli.language import click_error, click_errors_in_language, usage_in_language
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.reading.values import read_shape
@@ -25,14 +25,6 @@ from lstmshape.reading.values import read_shape
 _SHAPE_PIECE = re.compile(r"[0-9,xX×()\[\]\s]+", re.ASCII)
 # The options whose value is a shape or a list, and the flag that sets each.
 _SHAPE_OPTIONS = {"input": "--input", "h0": "--h0", "c0": "--c0", "lengths": "--lengths"}
-
-
-def click_error(name: str) -> Any:
-    """Click's exception class ``name`` (UsageError, MissingParameter) as the running Typer has it:
-    recent Typers carry their own copy of Click, so it is found from the BadParameter Typer
-    exports rather than imported."""
-    family = [*typer.BadParameter.__mro__, *typer.BadParameter.__subclasses__()]
-    return next(cls for cls in family if cls.__name__ == name)
 
 
 class ExplainGroup(TyperGroup):

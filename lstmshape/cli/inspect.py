@@ -16,10 +16,11 @@ from lstmshape.cli.explain import ExplainOptions, build_report
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
-from lstmshape.reading.values import read_int, read_module
+from lstmshape.reading.values import read_int
 from lstmshape.results.comparison import Comparison
 from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
 from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 

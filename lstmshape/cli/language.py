@@ -1,6 +1,6 @@
 """The command line's language: chosen from --lang (else LSTMSHAPE_LANG, else the locale) before
 any option is read, so that every message of the run is said in it: lstmshape's own, and Click's
-and Typer's (usage errors, the titles of a help screen), whose words are in cli/options.py's
+and Typer's (usage errors, the titles of a help screen), whose words are in this module's
 tables. The help text of the command asked for is translated while it is shown.
 
 English changes nothing: Click and Typer keep their own words, and no catalog is read.
@@ -14,8 +14,65 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from lstmshape.i18n import language, read_language, tr
+import typer
+
+from lstmshape.i18n import N_, language, read_language, tr
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
+
+# Click's and Typer's own words, in English as they write them, each marked for the catalogs (the
+# help area's), said in the language chosen.
+# Typer's help screens and error panel take theirs from these names of typer.rich_utils.
+TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+# The help of Typer's --install-completion and --show-completion (with the shell detected, or
+# named when detection is off), said in the language while a help screen is shown.
+COMPLETION_HELP = (
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("Install completion for the specified shell."),
+    N_("Show completion for the specified shell, to copy it or customize the installation."),
+)
+# The first word of a usage line: "Usage: lstmshape [OPTIONS] ...".
+USAGE = N_("Usage:")
+# Click's usage errors, as Click (or the copy Typer carries) words them in English: each is read
+# back from Click's message and said again in the language. The first that matches wins, so a
+# longer message comes before the shorter one it starts with.
+CLICK_MESSAGES = (
+    N_("Missing option {name}."),
+    N_("Missing argument {name}."),
+    N_("No such option: {name} (Possible options: {names})"),
+    N_("No such option: {name} Did you mean {names}?"),
+    N_("No such option: {name}"),
+    N_("Invalid value for {name}: {reason}"),
+    N_("Invalid value: {reason}"),
+    N_("Got unexpected extra argument(s) ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Got unexpected extra argument ({args})"),
+    N_("No such command {name}. Did you mean {names}?"),
+    N_("No such command {name}."),
+    N_("Missing command."),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {count} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Argument {name} takes {count} values."),
+    N_("Could not open file {name}: {reason}"),
+)
+
+
+def click_error(name: str) -> Any:
+    """Click's exception class ``name`` (UsageError, MissingParameter) as the running Typer has it:
+    recent Typers carry their own copy of Click, so it is found from the BadParameter Typer
+    exports rather than imported."""
+    family = [*typer.BadParameter.__mro__, *typer.BadParameter.__subclasses__()]
+    return next(cls for cls in family if cls.__name__ == name)
 
 
 def language_asked(args: list[str]) -> str | None:
@@ -46,8 +103,6 @@ def typer_speaking() -> Iterator[None]:
         yield
         return
     from typer import rich_utils
-
-    from lstmshape.cli.options import TYPER_WORDS
 
     english = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
     english["highlighter"] = highlighter = rich_utils.highlighter
@@ -118,7 +173,6 @@ def cjk_line_breaks() -> Iterator[None]:
 
 def usage_in_language(usage: str) -> str:
     """A usage line ("Usage: lstmshape [OPTIONS] ...") with its first word in the language."""
-    from lstmshape.cli.options import USAGE
 
     if language() == "en" or not usage.startswith(f"{USAGE} "):
         return usage
@@ -128,7 +182,6 @@ def usage_in_language(usage: str) -> str:
 @contextmanager
 def click_errors_in_language() -> Iterator[None]:
     """Click's usage errors raised in the block, said again in the language spoken."""
-    from lstmshape.cli.group import click_error
 
     try:
         yield
@@ -142,7 +195,6 @@ def click_errors_in_language() -> Iterator[None]:
 def _in_language(error: Any) -> Any:
     """``error`` with its message in the language spoken; itself if the language is English or
     Click's message is not one of those lstmshape knows (lstmshape's own are said already)."""
-    from lstmshape.cli.group import click_error
 
     if language() == "en" or type(error).__name__ == "NoArgsIsHelpError":
         return error
@@ -160,7 +212,6 @@ def _in_language(error: Any) -> Any:
 
 def click_message(english: str) -> str | None:
     """One of Click's messages in the language spoken; None if it is not one of Click's."""
-    from lstmshape.cli.options import CLICK_MESSAGES
 
     for message in CLICK_MESSAGES:
         match = _pattern(message).fullmatch(english)

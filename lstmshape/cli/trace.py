@@ -109,7 +109,7 @@ def build_trace(
     if inputs_function is None:
         trace = _worded_for_the_command_line(trace)
     if deploy[0]:
-        from lstmshape.deploy.traced import deploy_built
+        from lstmshape.commands.trace.deployed import deploy_built
 
         trace = deploy_built(trace, built, factory, examples, made, verify=deploy[1])
     return trace.expecting(expected) if expected else trace

@@ -18,8 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from lstmshape.commands.trace.hooks import site_text
 from lstmshape.deploy.runs import MORE_L, MORE_N, ONNX_ATOL, first_line, quiet, scratch
+from lstmshape.results.sites import site_text
 from lstmshape.results.trace import Trace, TracedCall
 
 # The calls that make a tensor from sizes: a state built by one of them with a number for N is

@@ -56,22 +56,6 @@ def read_language(value: str) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def lang_argument(lang: object) -> str | None:
-    """The API's ``lang=``: None (the environment's language) or one lstmshape speaks."""
-    if lang is None:
-        return None
-    code = read_language(lang) if isinstance(lang, str) else None
-    if code is None:
-        from lstmshape.errors import UnreadableValueError
-
-        raise UnreadableValueError(
-            f"lang={lang!r}: lstmshape speaks {', '.join(LANGUAGES)}.",
-            hint="Try lang='ja' (or 'fr', 'es', 'en'), or leave it out for LSTMSHAPE_LANG or the "
-            "locale's language.",
-        )
-    return code
-
-
 @contextmanager
 def speaking(lang: str | None) -> Iterator[str]:
     """Speak ``lang`` inside the block (None: keep the language already chosen)."""
@@ -136,7 +120,6 @@ __all__ = [
     "N_",
     "choose",
     "from_environment",
-    "lang_argument",
     "language",
     "read_language",
     "speaking",

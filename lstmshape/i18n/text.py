@@ -6,12 +6,18 @@ of wide (CJK) characters.
 from __future__ import annotations
 
 from textwrap import wrap
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lstmshape.i18n import N_, language, tr
 
-if TYPE_CHECKING:
-    from lstmshape.torchfacts.kinds import ModuleKind
+
+class Named(Protocol):
+    """A module's kind as a sentence names it (torchfacts.kinds.ModuleKind): i18n, the lowest
+    layer, knows its name only."""
+
+    @property
+    def name(self) -> str: ...
+
 
 # A longer list of sizes is written with its middle left out: a million-axis shape typed by mistake
 # must not come back as a million numbers.
@@ -37,7 +43,7 @@ def counted(n: int, one: str, many: str) -> str:
     return tr(one if singular else many)  # i18n: extracted where made
 
 
-def a_module(kind: ModuleKind, *, start: bool = False) -> str:
+def a_module(kind: Named, *, start: bool = False) -> str:
     """The module named with its article, as a sentence says it: "an LSTM", "A GRU"; in Japanese
     the name alone, in French "un LSTM", in Spanish "una LSTM" (una red)."""
     # English says the letters: "an LSTM", "an RNN", "a GRU" (kinds.ModuleKind.a's rule).
@@ -62,6 +68,18 @@ def _items(values: tuple[int, ...]) -> str:
         return ", ".join(map(str, values))
     head = ", ".join(map(str, values[:6]))
     return f"{head}, ..., {values[-2]}, {values[-1]} ({len(values):,} values)"
+
+
+def shortened(token: str) -> str:
+    """A token as quoted in a message: a long one keeps its ends and says how long it is."""
+    if len(token) <= 40:
+        return token
+    return tr(
+        "{start}...{end} ({count} characters)",
+        start=token[:12],
+        end=token[-12:],
+        count=f"{len(token):,}",
+    )
 
 
 def size_text(nbytes: int) -> str:

@@ -15,15 +15,12 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.errors import TorchNotInstalledError
 from lstmshape.i18n import speaking
 from lstmshape.i18n.words import Arg, Words, drop, words
+from lstmshape.proof.budget import DEFAULT_BUDGET_BYTES as DEFAULT_BUDGET_BYTES
 
 if TYPE_CHECKING:
     from lstmshape.proof.plan import PlannedRun
     from lstmshape.results.report import Report
     from lstmshape.results.verification import Run
-
-# Real tensors are allocated only up to this many bytes unless a budget is given. Here, not in the
-# plan, so that a front end reads its default without loading the plan.
-DEFAULT_BUDGET_BYTES = 1024**3
 
 
 def verify(report: Report, *, seed: int = 0, budget: int = DEFAULT_BUDGET_BYTES) -> Report:

@@ -23,7 +23,7 @@ from lstmshape.errors import VerifyBudgetError
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import format_shape
 from lstmshape.i18n.words import Arg, Words, fix, words
-from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.proof.budget import DEFAULT_BUDGET_BYTES
 from lstmshape.proof.limits import (
     REAL_LAYERS,
     REAL_STEPS,

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import difflib
 import math
-import operator
 import re
 from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import LANGUAGES, N_, read_language, tr
+from lstmshape.i18n.text import shortened as _cut
 from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
 from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind, kind_named
 from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
+from lstmshape.torchfacts.rules import integer
 
 Shape = tuple[int, ...]
 
@@ -140,18 +140,6 @@ def _is_decimal(token: str) -> bool:
     return bool(_DECIMAL.fullmatch(token)) or token.lower().lstrip("+-") in _NON_FINITE
 
 
-def _cut(token: str) -> str:
-    """A token as quoted in a message: a long one keeps its ends and says how long it is."""
-    if len(token) <= 40:
-        return token
-    return tr(
-        "{start}...{end} ({count} characters)",
-        start=token[:12],
-        end=token[-12:],
-        count=f"{len(token):,}",
-    )
-
-
 def read_lengths(text: str, input_shape: Shape, batch_first: bool) -> Shape:
     """Read ``lengths``: one whole number per sequence. A bad value gets an example that fits
     the input (one length of L per sequence)."""
@@ -215,21 +203,18 @@ def read_float(text: str, argument: str, example: float) -> float:
     )
 
 
-def read_module(value: object, argument: str = "module") -> ModuleKind:
-    """Read a module class name, in any letter case (``gru``, ``LSTMCell``), or a kind itself."""
-    if isinstance(value, ModuleKind):
-        return value
-    if isinstance(value, str):
-        try:
-            return kind_named(value.strip())
-        except KeyError:
-            pass
-    shown = Typed(argument, _cut(value)) if isinstance(value, str) else f"{argument}={value!r}"
-    raise UnreadableValueError(
-        words("{shown} is not one of {names}.", shown=shown, names=", ".join(KINDS)),
-        problem=tr("not one of {names}", names=", ".join(KINDS)),
-        hint=words("Try {fix}, or GRU, RNN, LSTMCell, GRUCell, RNNCell.", fix=fix(module="LSTM")),
-    )
+def lang_argument(lang: object) -> str | None:
+    """The API's ``lang=``: None (the environment's language) or one lstmshape speaks."""
+    if lang is None:
+        return None
+    code = read_language(lang) if isinstance(lang, str) else None
+    if code is None:
+        raise UnreadableValueError(
+            f"lang={lang!r}: lstmshape speaks {', '.join(LANGUAGES)}.",
+            hint="Try lang='ja' (or 'fr', 'es', 'en'), or leave it out for LSTMSHAPE_LANG or the "
+            "locale's language.",
+        )
+    return code
 
 
 def read_dtype(value: object, argument: str = "dtype") -> str:
@@ -264,23 +249,6 @@ def shown_value(value: object) -> str:
         return repr(value)
     except (ValueError, RecursionError):
         return f"<{type(value).__name__}>"
-
-
-def integer(value: Any) -> Any:
-    """An integer of any type (``numpy.int64(3)``, a 0-d integer array) as the ``int`` it is;
-    anything else (a bool, a float, a string, None) as it is, for the rules to judge.
-
-    The one reader of sizes for every entry point of the API: ``why(text, proj_size=np.int64(3))``
-    means proj_size=3, as ``nn.LSTM(10, 20, proj_size=np.int64(3))`` does.
-    """
-    if isinstance(value, (bool, int)) or not hasattr(value, "__index__"):
-        return value
-    if getattr(getattr(value, "dtype", None), "kind", "") == "b":  # numpy.bool_ stays a bool
-        return value
-    try:
-        return operator.index(value)
-    except TypeError:
-        return value
 
 
 def shapes_by_name(value: object, function: str, example: str) -> Mapping[str, Any]:

@@ -10,8 +10,8 @@ from lstmshape.errors import ConfigMismatchError, ExpectationError, LstmShapeErr
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import format_shape
 from lstmshape.i18n.words import Fix, Value, words
+from lstmshape.results.checkpoint_words import said_already, top_level
 from lstmshape.results.contract import JSONDict
-from lstmshape.results.inspection import said_already, top_level
 
 Shape = tuple[int, ...]
 

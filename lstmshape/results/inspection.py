@@ -13,9 +13,10 @@ from lstmshape.errors import (
     LstmShapeError,
     UnsafeCheckpointError,
 )
-from lstmshape.i18n import language, tr
+from lstmshape.i18n import language
 from lstmshape.i18n.text import size_text
-from lstmshape.i18n.words import Text, Words, words
+from lstmshape.i18n.words import Text, words
+from lstmshape.results.checkpoint_words import said_already, top_level
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.shown import Shown
 from lstmshape.results.weights import InconsistentGroup, weight_arguments
@@ -292,17 +293,6 @@ class Inspection(Shown):
             name, report = self.explained
             data["explained"] = {"module": name, "report": report.to_dict()}
         return data
-
-
-def said_already(text: str) -> Words:
-    """Text said in the language when it was made (a group's differences, as read): a sentence
-    that is not looked up again."""
-    return words("{text}", text=text)
-
-
-def top_level() -> str:
-    """The name of a module whose keys have no prefix (a bare module's state_dict)."""
-    return tr("(top level)")
 
 
 def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> LstmShapeError:

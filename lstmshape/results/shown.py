@@ -1,20 +1,35 @@
 """Results that show themselves: the table view in a notebook, the plain view for print(), one line
 for repr().
 
-A mixin for the frozen results (a report, a trace, a spec file's outcome, and those that follow):
-the views themselves stay in :mod:`lstmshape.views.notebook`, which each method imports when it is
-called, so that a result costs no Rich import until it is shown. A result class decorated with
-``@dataclass`` takes ``repr=False``, or the dataclass's own repr would replace this one.
+A mixin for the frozen results (a report, a trace, a spec file's outcome, and those that follow).
+The views that draw them (:mod:`lstmshape.views.notebook`) are a layer above the results, which
+never import them: the package's root installs them here (:func:`drawn_by`) when lstmshape is
+imported, as functions that import the views when first called, so that a result costs no Rich
+import until it is shown. A result class decorated with ``@dataclass`` takes ``repr=False``, or
+the dataclass's own repr would replace this one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from lstmshape.i18n import speaking
+
+Draw = Callable[[object], str]
+# "html" (a notebook's view) and "plain" (print()'s), as lstmshape/__init__.py installs them.
+_DRAW: dict[str, Draw] = {}
+
+
+def drawn_by(html: Draw, plain: Draw) -> None:
+    """Draw every result with ``html`` in a notebook and ``plain`` for print() and str()."""
+    _DRAW.update(html=html, plain=plain)
 
 
 class Shown:
     """``_repr_html_`` (Jupyter), ``__str__`` (the plain view) and a one-line ``__repr__``.
 
     Each class says what its one line holds (:meth:`summary`); its views are looked up by class in
-    :mod:`lstmshape.views.notebook`.
+    :mod:`lstmshape.views.notebook`, through the functions installed by :func:`drawn_by`.
     """
 
     def summary(self) -> str:
@@ -22,21 +37,13 @@ class Shown:
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
-        from lstmshape.i18n import speaking
-        from lstmshape.views.notebook import html_of
-
         with speaking(getattr(self, "lang", None)):  # in the language the result was made in
-            return html_of(self)
+            return _DRAW["html"](self)
 
     def __str__(self) -> str:
-        from lstmshape.i18n import speaking
-        from lstmshape.views.notebook import plain_of
-
         with speaking(getattr(self, "lang", None)):
-            return plain_of(self)
+            return _DRAW["plain"](self)
 
     def __repr__(self) -> str:
-        from lstmshape.i18n import speaking
-
         with speaking(getattr(self, "lang", None)):
             return f"<{type(self).__name__} {self.summary()}>"

@@ -324,8 +324,8 @@ class Trace(Shown):
         of no recurrent layer of the model, or of a tensor its layer never has, raises
         :class:`UnreadableValueError` with the names it has.
         """
-        from lstmshape.commands.trace.expected import unknown_name
         from lstmshape.reading.values import shape_of, shapes_by_name
+        from lstmshape.results.trace_names import unknown_name
 
         compared: list[TraceExpectation] = []
         example = 'assert_shapes({"lstm.output": (8, 5, 20)})'

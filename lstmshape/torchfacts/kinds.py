@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.text import shortened
+from lstmshape.i18n.words import Typed, fix, words
 
 
 @dataclass(frozen=True)
@@ -230,3 +233,20 @@ def kind_named(name: str) -> ModuleKind:
     """The member called ``name``, in any letter case (``gru``, ``lstmcell``); KeyError if none."""
     by_upper = {kind.name.upper(): kind for kind in KINDS.values()}
     return by_upper[name.upper()]
+
+
+def read_module(value: object, argument: str = "module") -> ModuleKind:
+    """Read a module class name, in any letter case (``gru``, ``LSTMCell``), or a kind itself."""
+    if isinstance(value, ModuleKind):
+        return value
+    if isinstance(value, str):
+        try:
+            return kind_named(value.strip())
+        except KeyError:
+            pass
+    shown = Typed(argument, shortened(value)) if isinstance(value, str) else f"{argument}={value!r}"
+    raise UnreadableValueError(
+        words("{shown} is not one of {names}.", shown=shown, names=", ".join(KINDS)),
+        problem=tr("not one of {names}", names=", ".join(KINDS)),
+        hint=words("Try {fix}, or GRU, RNN, LSTMCell, GRUCell, RNNCell.", fix=fix(module="LSTM")),
+    )

@@ -8,6 +8,7 @@ torch.empty refuses a negative size. The first fault lstmshape reports is the on
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_
 from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
-from lstmshape.torchfacts.kinds import ALL_ARGUMENTS, ModuleKind
+from lstmshape.torchfacts.kinds import ALL_ARGUMENTS, ModuleKind, read_module
 from lstmshape.torchfacts.parameters import INT64_MAX, check_storage
 from lstmshape.torchfacts.sentences import TORCH
 
@@ -36,11 +37,26 @@ _DEFAULTS: dict[str, object] = {
 }
 
 
+def integer(value: Any) -> Any:
+    """An integer of any type (``numpy.int64(3)``, a 0-d integer array) as the ``int`` it is;
+    anything else (a bool, a float, a string, None) as it is, for the rules to judge.
+
+    The one reader of sizes for every entry point of the API: ``why(text, proj_size=np.int64(3))``
+    means proj_size=3, as ``nn.LSTM(10, 20, proj_size=np.int64(3))`` does.
+    """
+    if isinstance(value, (bool, int)) or not hasattr(value, "__index__"):
+        return value
+    if getattr(getattr(value, "dtype", None), "kind", "") == "b":  # numpy.bool_ stays a bool
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
 def normalized(spec: ModuleSpec) -> dict[str, Any]:
     """The fields to store instead of those given: a kind named by a string, integer sizes of
     other types (``numpy.int64``) as ``int``. Anything else stays for :func:`validate` to judge."""
-    from lstmshape.reading.values import integer, read_module
-
     changed: dict[str, Any] = {}
     if not isinstance(spec.kind, ModuleKind):
         changed["kind"] = read_module(spec.kind, "module")

@@ -8,16 +8,15 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from lstmshape.commands.inspect.checkpoint.contents import FORMATS, where
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.text import format_shape, size_text
+from lstmshape.results.checkpoint_words import FORMATS, top_level, where
 from lstmshape.results.comparison import Comparison, shape_or_missing
 from lstmshape.results.inspection import (
     CheckpointGroup,
     CheckpointModule,
     HyperParameter,
     Inspection,
-    top_level,
 )
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers

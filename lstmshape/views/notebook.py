@@ -1,25 +1,59 @@
 """Results in a notebook: the table view as HTML (Rich's own export), the plain view as text.
 
 Every result that mixes in :class:`lstmshape.results.shown.Shown` is drawn here. A new result adds
-one line to ``VIEWS``: the function that draws its table view on a Rich console and, if it has one,
-the function that returns its plain view (otherwise the table view is captured without colour).
+one line to ``VIEWS``: a function that imports the function drawing its table view on a Rich console
+and, if it has one, the function returning its plain view (otherwise the table view is captured
+without colour).
 """
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Callable
 from typing import Any
 
-# A result's class name (or one of its bases') -> "module:function" of its table view and of its
-# plain view. Imported when first shown: a result costs nothing until then.
-VIEWS: dict[str, tuple[str, str | None]] = {
-    "Report": ("lstmshape.views.table:render_table", "lstmshape.views.text:to_plain"),
-    "Trace": ("lstmshape.views.trace:render_trace", "lstmshape.views.trace:trace_plain"),
-    "Outcome": ("lstmshape.views.check_table:render_outcome", None),
-    "WhyResult": ("lstmshape.views.why:why_table", "lstmshape.views.why:to_plain"),
-    "Inspection": ("lstmshape.views.inspection:inspection_table", None),
+Views = tuple[Callable[..., Any], Callable[..., str] | None]
+
+
+def _report() -> Views:
+    from lstmshape.views.table import render_table
+    from lstmshape.views.text import to_plain
+
+    return render_table, to_plain
+
+
+def _trace() -> Views:
+    from lstmshape.views.trace import render_trace, trace_plain
+
+    return render_trace, trace_plain
+
+
+def _outcome() -> Views:
+    from lstmshape.views.check_table import render_outcome
+
+    return render_outcome, None
+
+
+def _why() -> Views:
+    from lstmshape.views.why import to_plain, why_table
+
+    return why_table, to_plain
+
+
+def _inspection() -> Views:
+    from lstmshape.views.inspection import inspection_table
+
+    return inspection_table, None
+
+
+# A result's class name (or one of its bases') -> its table view and, if it has one, its plain
+# view. Imported when first shown: a result costs nothing until then.
+VIEWS: dict[str, Callable[[], Views]] = {
+    "Report": _report,
+    "Trace": _trace,
+    "Outcome": _outcome,
+    "WhyResult": _why,
+    "Inspection": _inspection,
 }
 
 # The width a notebook's output cell shows without scrolling, in monospace characters.
@@ -31,18 +65,11 @@ _PRE = (
 )
 
 
-def _views(result: object) -> tuple[Callable[..., Any], Callable[..., str] | None]:
+def _views(result: object) -> Views:
     for cls in type(result).__mro__:
         if cls.__name__ in VIEWS:
-            table, plain = VIEWS[cls.__name__]
-            return _function(table), None if plain is None else _function(plain)
+            return VIEWS[cls.__name__]()
     raise TypeError(f"{type(result).__name__} has no view in lstmshape.views.notebook.VIEWS")
-
-
-def _function(path: str) -> Callable[..., Any]:
-    module, _, name = path.partition(":")
-    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    return found
 
 
 def html_of(result: object) -> str:

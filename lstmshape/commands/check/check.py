@@ -10,9 +10,9 @@ from lstmshape.commands.explain import explain
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import language
 from lstmshape.i18n.text import format_shape
-from lstmshape.reading.values import read_module
 from lstmshape.results.check import Outcome
 from lstmshape.results.report import Report
+from lstmshape.torchfacts.kinds import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 

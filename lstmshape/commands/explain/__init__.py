@@ -9,6 +9,7 @@ parameters, facts and notes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lstmshape.commands.explain.cells import explain_cell
@@ -16,12 +17,12 @@ from lstmshape.commands.explain.expectations import Expected, read_expected
 from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import speaking
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words
-from lstmshape.reading.values import lengths_of, read_module, shape_of
+from lstmshape.reading.values import lang_argument, lengths_of, shape_of
 from lstmshape.results.report import Report
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 
@@ -111,17 +112,24 @@ def explain(
         return _proven(report, deploy=deploy, verify=verify)
 
 
+Prove = Callable[[Report, bool, bool], Report]
+# verify= and deploy= are run by lstmshape.proof and lstmshape.deploy, layers above this core
+# (they explain reports of their own): the package's root installs the function that runs them.
+_PROVE: list[Prove] = []
+
+
+def proved_by(prove: Prove) -> None:
+    """Run what :func:`explain`'s ``verify`` and ``deploy`` ask with ``prove(report, deploy,
+    verify)`` (lstmshape/__init__.py installs it)."""
+    _PROVE[:] = [prove]
+
+
 def _proven(report: Report, *, deploy: bool, verify: bool) -> Report:
-    """The report verified and deployed as asked: each imported only when asked for."""
-    if verify:
-        from lstmshape.proof import verify as verify_report
-
-        report = verify_report(report)
-    if deploy:
-        from lstmshape.deploy import deploy as deploy_report
-
-        report = deploy_report(report, verify=verify)
-    return report
+    """The report verified and deployed as asked."""
+    if not (deploy or verify):
+        return report
+    (prove,) = _PROVE
+    return prove(report, deploy, verify)
 
 
 def _input_without_features(input_shape: Shape, error: InvalidModuleError) -> InvalidModuleError:

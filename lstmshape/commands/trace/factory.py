@@ -18,7 +18,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import lstmshape
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import Setting, Text, Typed, words
@@ -36,7 +35,8 @@ ITEMSIZES = {
     "float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int64": 8, "int32": 4, "int16": 2,
     "int8": 1, "uint8": 1, "bool": 1,
 }  # fmt: skip
-_LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
+# lstmshape's own folder (lstmshape/commands/trace/ is two below it): its frames are not the user's.
+LSTMSHAPE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
 class UserCodeError(LstmShapeError):
@@ -210,7 +210,7 @@ def _not_users() -> tuple[str, ...]:
     """Where the frames that are not the user's code live: lstmshape, importlib and torch."""
     torch = sys.modules.get("torch")
     torch_dir = os.path.dirname(torch.__file__) + os.sep if torch and torch.__file__ else None
-    return (_LSTMSHAPE_DIR, "<frozen importlib", *([torch_dir] if torch_dir else []))
+    return (LSTMSHAPE_DIR, "<frozen importlib", *([torch_dir] if torch_dir else []))
 
 
 def needs_arguments(reference: str, error: BaseException) -> UserCodeError | None:

@@ -12,12 +12,14 @@ import inspect
 import traceback
 from typing import Any
 
-from lstmshape.commands.trace import hooks
-from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of, site_text
+import lstmshape.commands.trace.hooks as trace_hooks
+from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Text, words
+from lstmshape.reading.modules import spec_of
+from lstmshape.results.sites import site_text
 from lstmshape.results.trace import TracedCall, TraceFailure, call_label
 
 Shape = tuple[int, ...]
@@ -68,7 +70,7 @@ def _raising_module(
         code = frame.f_code
         if code.co_name == "_call_impl" and recorder.inside_libraries(code.co_filename):
             module = frame.f_locals.get("self")
-        elif code.co_name == "forward_or_predict" and code.co_filename == hooks.__file__:
+        elif code.co_name == "forward_or_predict" and code.co_filename == trace_hooks.__file__:
             module = frame.f_locals.get("module")  # a layer's forward, called directly too
         else:
             continue
@@ -176,10 +178,8 @@ def _recurrent_error(
 
 
 def _torch_call(module: Any) -> str:
-    from lstmshape.api.modules import spec_of_module
-
     try:
-        return spec_of_module(module).torch_call()
+        return spec_of(module).torch_call()
     except LstmShapeError:
         return type(module).__name__
 

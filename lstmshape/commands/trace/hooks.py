@@ -9,7 +9,6 @@ report's L (see :meth:`Recorder._predicting`).
 
 from __future__ import annotations
 
-import linecache
 import os
 import sys
 from collections import Counter
@@ -19,17 +18,18 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
-import lstmshape
-from lstmshape.api.modules import explain_module
+from lstmshape.commands.explain import explain_spec
+from lstmshape.commands.trace.factory import LSTMSHAPE_DIR
 from lstmshape.commands.trace.received import Arguments, read_call
 from lstmshape.errors import LstmShapeError, VerificationError
 from lstmshape.i18n.words import words
+from lstmshape.reading.modules import spec_of
 from lstmshape.results.report import Report
+from lstmshape.results.sites import site_text
 from lstmshape.results.trace import TracedCall
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 
 Shape = tuple[int, ...]
-_LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
 # A shape-only kernel that steps through time in Python (GRU, RNN, an LSTM with proj_size) costs
 # about 4 ms a step; beyond this many steps times layers times directions, lstmshape's shapes stand
@@ -146,7 +146,8 @@ class Recorder:
         report, refused = None, None
         if arguments.problem is None:
             try:
-                report = explain_module(module, **arguments.explain)
+                given = dict(arguments.explain)
+                report = explain_spec(spec_of(module), given.pop("input"), **given)
             except LstmShapeError as error:
                 refused = error
         pending = Pending(
@@ -276,25 +277,13 @@ class Recorder:
             or frame.f_code.co_filename == __file__
         ):
             frame = frame.f_back
-        if frame is None or frame.f_code.co_filename.startswith(_LSTMSHAPE_DIR):
+        if frame is None or frame.f_code.co_filename.startswith(LSTMSHAPE_DIR):
             return None
         return site_text(frame.f_code.co_filename, frame.f_lineno)
 
     def inside_libraries(self, filename: str) -> bool:
         """Whether a frame's file is torch's or lstmshape's, not the user's."""
-        return filename.startswith((self.torch_dir, _LSTMSHAPE_DIR))
-
-
-def site_text(filename: str, lineno: int) -> str:
-    """``model.py:31: out, _ = self.lstm(x)``, the path relative to the working folder if inside."""
-    line = linecache.getline(filename, lineno).strip()
-    try:
-        shown = os.path.relpath(filename)
-    except ValueError:  # another drive, on Windows
-        shown = filename
-    if shown.startswith(".."):
-        shown = filename
-    return f"{shown}:{lineno}: {line}" if line else f"{shown}:{lineno}"
+        return filename.startswith((self.torch_dir, LSTMSHAPE_DIR))
 
 
 def _named_inputs(arguments: Arguments) -> tuple[tuple[str, Shape], ...]:

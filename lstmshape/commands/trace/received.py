@@ -17,11 +17,11 @@ Shape = tuple[int, ...]
 
 
 class Arguments(NamedTuple):
-    """One forward call's arguments, as explain_module takes them, and what they were."""
+    """One forward call's arguments, as explain_spec takes them, and what they were."""
 
     received: Received
     explain: dict[str, Any]
-    """explain_module's keyword arguments for this call (None: nothing to explain)."""
+    """explain_spec's input (``input``) and keyword arguments for this call."""
     problem: str | None = None
     """``one_tensor``: an LSTM given one tensor for (h_0, c_0); ``tuple``: a GRU or RNN given a
     tuple; ``bad_state``: a state that is not tensors as the layer takes them (``(h, None)``, a

@@ -5,16 +5,15 @@ torch is passed in by the caller; nothing here imports it at module level.
 
 from __future__ import annotations
 
-import os
 import traceback
 from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, NamedTuple
 
-import lstmshape
-from lstmshape.commands.trace import budget as weighing
+import lstmshape.commands.trace.budget as weighing
 from lstmshape.commands.trace.budget import OverBudget, counting, guarded, held_bytes, over_budget
 from lstmshape.commands.trace.conversion import fake_conversions
+from lstmshape.commands.trace.factory import LSTMSHAPE_DIR
 from lstmshape.commands.trace.failure import failure_of
 from lstmshape.commands.trace.hooks import Recorder
 from lstmshape.commands.trace.kept import kept
@@ -23,8 +22,6 @@ from lstmshape.i18n import N_, tr
 from lstmshape.i18n.text import size_text
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.results.trace import TraceFailure
-
-_LSTMSHAPE_DIR = os.path.dirname(lstmshape.__file__) + os.sep
 
 # Which way the forward pass ran, in words (the trace's ``how``): marked here, said with tr() in
 # the language of the trace.
@@ -266,7 +263,7 @@ def _raised_by_lstmshape(error: BaseException) -> bool:
         return False
     innermost = frames[-1][0].f_code.co_filename
     # The dispatch mode that counts tensors calls torch's kernels: their errors are the model's.
-    return innermost.startswith(_LSTMSHAPE_DIR) and innermost != weighing.__file__
+    return innermost.startswith(LSTMSHAPE_DIR) and innermost != weighing.__file__
 
 
 def _needs_data(torch: Any, error: BaseException) -> str | None:

@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.reading.values import integer, read_module, shape_of
-from lstmshape.torchfacts.kinds import KINDS, ModuleKind
+from lstmshape.reading.values import shape_of
+from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
+from lstmshape.torchfacts.rules import integer
 from lstmshape.torchfacts.spec import ModuleSpec
 
 

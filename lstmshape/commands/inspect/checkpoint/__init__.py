@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 from lstmshape.commands.inspect.checkpoint.contents import (
-    FORMATS,
     Contents,
     StateDict,
     StoredTensor,
@@ -48,4 +47,4 @@ def _read_file(shown: str) -> Contents:
         return read_safetensors(shown, file, size)
 
 
-__all__ = ["FORMATS", "Contents", "StateDict", "StoredTensor", "read_checkpoint"]
+__all__ = ["Contents", "StateDict", "StoredTensor", "read_checkpoint"]

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from math import prod
 
-from lstmshape.i18n import N_
+from lstmshape.results.checkpoint_words import Key, where
 from lstmshape.results.inspection import HyperParameter
 
 Shape = tuple[int, ...]
-Key = str | int
 Scalar = int | float | bool | str
-
-FORMATS = {
-    "torch-zip": N_("torch.save's zip format"),
-    "torch-legacy": N_("torch.save's legacy format (before torch 1.6)"),
-    "safetensors": N_("safetensors"),
-}
-"""The formats lstmshape reads: the name in JSON, and as a sentence says it (``tr`` it)."""
 
 
 @dataclass(frozen=True)
@@ -63,20 +54,13 @@ class StateDict:
         return where(self.path)
 
 
-def where(path: tuple[Key, ...]) -> str:
-    """``checkpoint["model"][0]``: the keys from the checkpoint, as Python indexes them."""
-    return "checkpoint" + "".join(
-        f"[{json.dumps(key)}]" if isinstance(key, str) else f"[{key}]" for key in path
-    )
-
-
 @dataclass(frozen=True)
 class Contents:
     """Every state_dict of a checkpoint, the tensors outside them, and the globals refused."""
 
     path: str
     format: str
-    """``torch-zip``, ``torch-legacy`` or ``safetensors`` (:data:`FORMATS`)."""
+    """``torch-zip``, ``torch-legacy`` or ``safetensors`` (results/checkpoint_words.py's FORMATS)."""
     state_dicts: tuple[StateDict, ...]
     loose: int = 0
     """Tensors in no state_dict (in lists, under keys that are not names), and tensors of kinds

@@ -13,14 +13,14 @@ from lstmshape.commands.inspect.checkpoint.contents import (
     Scalar,
     StateDict,
     StoredTensor,
-    where,
 )
 from lstmshape.commands.inspect.checkpoint.walk import CLASS
 from lstmshape.commands.inspect.weights import find_modules
 from lstmshape.errors import CheckpointError, InvalidModuleError
-from lstmshape.i18n import lang_argument, speaking
+from lstmshape.i18n import speaking
 from lstmshape.i18n.words import Words, words
-from lstmshape.reading.values import path_of
+from lstmshape.reading.values import lang_argument, path_of
+from lstmshape.results.checkpoint_words import where
 from lstmshape.results.inspection import (
     CheckpointGroup,
     CheckpointModule,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lstmshape.commands.inspect.checkpoint.records import Inert, OpaqueTensor, TensorRecord
+from lstmshape.results.checkpoint_words import where
 from lstmshape.torchfacts.kinds import KINDS
 
 Key = str | int
@@ -51,8 +52,6 @@ class Walked:
 
 
 def _named(path: tuple[Key, ...], key: str) -> str:
-    from lstmshape.commands.inspect.checkpoint.contents import where
-
     return key if not path else where((*path, key))
 
 
@@ -105,8 +104,6 @@ def _walked(item: object) -> bool:
 
 
 def _where(path: tuple[Key, ...]) -> str:
-    from lstmshape.commands.inspect.checkpoint.contents import where
-
     return where(path)
 
 

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import Fix, Typed, Value, words
-from lstmshape.reading.values import read_int, read_module
+from lstmshape.reading.values import read_int
 from lstmshape.results.comparison import ConfigExpectation
 from lstmshape.results.inspection import CheckpointModule
+from lstmshape.torchfacts.kinds import read_module
 
 # What an expectation may name: the class, and each argument the weights tell.
 ARGUMENTS = (

@@ -15,9 +15,8 @@ from lstmshape.commands.inspect.weights.infer import CELL_KINDS, SEQUENCE_KINDS,
 from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n.words import words
-from lstmshape.reading.values import read_module
 from lstmshape.results.weights import Reading, Shape
-from lstmshape.torchfacts.kinds import ModuleKind
+from lstmshape.torchfacts.kinds import ModuleKind, read_module
 
 # The arguments a module's parameters can tell, in torch's order.
 _TOLD = ("input_size", "hidden_size", "num_layers", "bias", "bidirectional", "proj_size")
