@@ -153,8 +153,8 @@ def test_a_bad_file_reports_every_problem_with_file_entry_and_key() -> None:
         "or RNNCell.\n"
         "  tests/specs/bad.toml: [c] expect.c_n: no such tensor; this module has input, h_0, output, "
         "h_n, and parameters such as weight_ih_l0.\n"
-        "  Try the keys explain() takes: module, input, hidden_size, input_size, num_layers, bias, "
-        "batch_first, dropout, bidirectional, proj_size, nonlinearity, h_0, c_0, lengths, "
+        "  Try the keys explain() takes: input, hidden_size, module, nonlinearity, num_layers, "
+        "bidirectional, batch_first, proj_size, dropout, bias, input_size, h_0, c_0, lengths, "
         "enforce_sorted, deploy, expect (required: input, hidden_size).\n"
     )
 

@@ -22,13 +22,17 @@ from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 from lstmshape.reading.values import lang_argument, lengths_of, shape_of
 from lstmshape.results.report import Report
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
+from lstmshape.torchfacts.kinds import KINDS, LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
-# The arguments only some classes take: None means "not given", and torch's default applies.
-_OPTIONAL = ("num_layers", "batch_first", "dropout", "bidirectional", "proj_size", "nonlinearity")
+# The arguments some member of the family does not take (a cell has no num_layers, a GRU no
+# proj_size), in the order lstmshape refuses them.
+_SOME_CLASSES_LACK = tuple(
+    a.name for a in CONSTRUCTOR if not all(a.taken_by(kind) for kind in KINDS.values())
+)
 
 
 def explain(
@@ -80,11 +84,12 @@ def explain(
     configuration). ``verify=True`` proves the report with torch (:func:`lstmshape.verify`) and,
     with ``deploy``, runs every target this machine can run with your torch and onnxruntime.
     """
+    keywords = locals()  # the keywords by name, as the rows name them
     with speaking(lang_argument(lang)):
         kind = read_module(module)
-        values = (num_layers, batch_first, dropout, bidirectional, proj_size, nonlinearity)
+        # The arguments only some classes take: None is "not given", and torch's default applies.
         given: dict[str, Any] = {
-            name: value for name, value in zip(_OPTIONAL, values, strict=True) if value is not None
+            name: keywords[name] for name in _SOME_CLASSES_LACK if keywords.get(name) is not None
         }
         refuse_missing(kind, given, given)
         input_shape = shape_of(input, "input")

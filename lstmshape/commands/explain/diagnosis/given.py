@@ -16,9 +16,14 @@ from lstmshape.commands.explain.layout import Layout
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
 from lstmshape.reading.values import shape_of
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
 from lstmshape.torchfacts.rules import integer
 from lstmshape.torchfacts.spec import ModuleSpec
+
+# The arguments why may be told besides hidden_size (the rows told "if you know it"): each sets the
+# module the arguments given build.
+_SETTINGS = tuple(a.name for a in CONSTRUCTOR if a.known_help and a.name != "hidden_size")
 
 
 @dataclass
@@ -98,9 +103,7 @@ class Given(NamedTuple):
         the others at values torch takes. The input's size is not checked: an input of 0 features
         may be the very error to explain."""
         arguments = {
-            name: getattr(self, name)
-            for name in ("num_layers", "bidirectional", "batch_first", "proj_size")
-            if getattr(self, name) is not None
+            name: getattr(self, name) for name in _SETTINGS if getattr(self, name) is not None
         }
         hidden = self.hidden_size
         if hidden is None:  # any size proj_size is smaller than
@@ -155,9 +158,7 @@ class Given(NamedTuple):
         if self.input is None or self.hidden_size is None or len(self.input) not in (2, 3):
             return None
         arguments = {
-            name: getattr(self, name)
-            for name in ("num_layers", "bidirectional", "batch_first", "proj_size")
-            if getattr(self, name) is not None
+            name: getattr(self, name) for name in _SETTINGS if getattr(self, name) is not None
         }
         kind = self.module or KINDS["LSTM"]
         try:
