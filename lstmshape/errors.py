@@ -177,6 +177,9 @@ class TensorMismatchError(LstmShapeError):
     """The module is valid, but a given tensor (input, h_0, c_0) does not fit it."""
 
     exit_code = ExitStatus.NEGATIVE
+    causes: tuple[str, ...] = ()
+    """The ids of the likely causes, most likely first, where the diagnosis names them
+    (``smaller_last_batch``, ``batch_first_forgotten``): the same ids ``why`` gives."""
 
 
 class ExpectationError(LstmShapeError, AssertionError):

@@ -30,7 +30,7 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.commands.check.keys import KEYS, did_you_mean, read_value, takes
 from lstmshape.commands.check.voice import SpecVoice
 from lstmshape.commands.explain import explain
-from lstmshape.commands.why.given import Given
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.i18n.words import PYTHON, Change
 from lstmshape.torchfacts.arguments import (
     ARGUMENTS,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.i18n import N_, tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
 
 
