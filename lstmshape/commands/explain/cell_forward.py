@@ -7,8 +7,6 @@ torch checks only a state's first two axes; lstmshape refuses the rest, and says
 
 from __future__ import annotations
 
-from lstmshape.commands.explain.diagnosis.cells import cell_batch_causes, cell_width_cause
-from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
 from lstmshape.errors import TensorMismatchError
@@ -195,6 +193,10 @@ def _state_causes(
 def _causes(spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape) -> tuple[Cause, ...]:
     """The one diagnosis' causes of a state of the input's rank that torch refuses: its batch
     (batched input only: an unbatched one's batch of 1 is added to both), else its width."""
+    # The diagnosis is loaded only when a state is wrong: explaining a right call never needs it.
+    from lstmshape.commands.explain.diagnosis.cells import cell_batch_causes, cell_width_cause
+    from lstmshape.commands.explain.diagnosis.given import Given
+
     known = Given(module=spec.kind, input=input_shape, hidden_size=spec.hidden_size)
     if len(input_shape) == 2 and shape[0] != input_shape[0]:
         return cell_batch_causes(Axis("N", input_shape[0], shape[0]), name, known, len(shape))

@@ -8,20 +8,22 @@ reports is the one torch would raise for the same tensors.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from lstmshape.commands.explain.diagnosis.given import Given
-from lstmshape.commands.explain.diagnosis.ranks import state_rank_causes
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.states import state_size_error
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Fix, Part, Text, Words, fix, verbatim, words
-from lstmshape.results.cause import Cause
 from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
+
+
+if TYPE_CHECKING:
+    from lstmshape.results.cause import Cause
 
 
 def check_tensors(
@@ -241,6 +243,10 @@ def _rank_causes(
     sentence does not say."""
     names = spec.kind.state_names
     ranks = tuple(len(shapes[n] or ()) for n in names)
+    # The diagnosis is loaded only when a state is wrong: explaining a right call never needs it.
+    from lstmshape.commands.explain.diagnosis.given import Given
+    from lstmshape.commands.explain.diagnosis.ranks import state_rank_causes
+
     return state_rank_causes(
         name,
         ranks,

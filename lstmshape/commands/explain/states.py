@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from lstmshape.commands.explain.diagnosis.changes import LAYOUT_CAUSES
-from lstmshape.commands.explain.diagnosis.given import Given
-from lstmshape.commands.explain.diagnosis.sizes import Diagnosis, state_size_causes
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.words import Fix, Words, verbatim, words
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
+
+if TYPE_CHECKING:
+    from lstmshape.commands.explain.diagnosis.sizes import Diagnosis
 
 Shape = tuple[int, ...]
 
@@ -35,6 +36,10 @@ def state_size_error(
     torch_expected = want if layout.batched else (want[0], 1, want[1])
     torch_got = shape if layout.batched else (shape[0], 1, shape[1])
     label = hidden_label(spec, position)
+    # The diagnosis is loaded only when a state is wrong: explaining a right call never needs it.
+    from lstmshape.commands.explain.diagnosis.given import Given
+    from lstmshape.commands.explain.diagnosis.sizes import state_size_causes
+
     diagnosis = state_size_causes(
         label, torch_expected, torch_got, Given.of_call(spec, layout.input_shape)
     )
@@ -84,6 +89,8 @@ def _state_fix(
     N and L swapped, the layout's fix, with any state that still does not fit under the right
     reading."""
     first = diagnosis.causes[0] if diagnosis.causes else None
+    from lstmshape.commands.explain.diagnosis.changes import LAYOUT_CAUSES
+
     if first is None or first.id not in LAYOUT_CAUSES or first.change is None:
         wrong = [n for n in spec.kind.state_names if given[n] not in (None, right[n])]
         return Fix.of({n: right[n] for n in wrong})
