@@ -84,7 +84,7 @@ def row_causes(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
                 given.D == 1,
             )
         )
-    elif got < want and want % got == 0 and given.D in (None, 1, want // got):
+    elif 0 < got < want and want % got == 0 and given.D in (None, 1, want // got):
         proven = given.D == 1 and given.num_layers == want
         causes.append(_fewer_layers(label, want, got, fix, given, proven=proven))
     else:
