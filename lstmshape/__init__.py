@@ -8,50 +8,76 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lstmshape.api import assert_shapes, explain_module, spec_of_module
-from lstmshape.commands.explain import explain, explain_spec, proved_by
-from lstmshape.commands.explain.layout import state_shapes
-from lstmshape.errors import (
-    CheckpointError,
-    ConfigMismatchError,
-    ExpectationError,
-    InconsistentWeightsError,
-    InvalidModuleError,
-    LstmShapeError,
-    TensorMismatchError,
-    TorchNotInstalledError,
-    TraceBudgetError,
-    UnreadableValueError,
-    UnsafeCheckpointError,
-    VerificationError,
-    VerifyBudgetError,
-)
-from lstmshape.results.report import Report
+# The hooks a lower layer calls (below): installed on import; everything else loads lazily.
+from lstmshape.commands.explain import proved_by
 from lstmshape.results.shown import drawn_by
-from lstmshape.torchfacts.dtypes import DTYPES
-from lstmshape.torchfacts.parameters import Parameter
-from lstmshape.torchfacts.spec import ModuleSpec
 from lstmshape.version import __version__
 
 if TYPE_CHECKING:
+    from lstmshape.api import assert_shapes, explain_module, spec_of_module
+    from lstmshape.commands.explain import explain, explain_spec
     from lstmshape.commands.explain.cost import cost_of
+    from lstmshape.commands.explain.layout import state_shapes
     from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
     from lstmshape.commands.why import why
+    from lstmshape.errors import (
+        CheckpointError,
+        ConfigMismatchError,
+        ExpectationError,
+        InconsistentWeightsError,
+        InvalidModuleError,
+        LstmShapeError,
+        TensorMismatchError,
+        TorchNotInstalledError,
+        TraceBudgetError,
+        UnreadableValueError,
+        UnsafeCheckpointError,
+        VerificationError,
+        VerifyBudgetError,
+    )
     from lstmshape.results.cost import Cost
     from lstmshape.results.inspection import Inspection
+    from lstmshape.results.report import Report
     from lstmshape.results.trace import Trace
     from lstmshape.results.why import WhyResult
+    from lstmshape.torchfacts.dtypes import DTYPES
+    from lstmshape.torchfacts.parameters import Parameter
+    from lstmshape.torchfacts.spec import ModuleSpec
 
 
-# Loaded by their first use: explaining a shape pays for none of them (a test holds start-up to it).
+# Every public name is loaded by its first use (PEP 562): ``import lstmshape`` runs nothing but this
+# file, and a command loads only what it needs (tests/test_startup.py holds what explaining loads).
 _LAZY = {
+    "assert_shapes": "lstmshape.api",
+    "explain_module": "lstmshape.api",
+    "spec_of_module": "lstmshape.api",
+    "explain": "lstmshape.commands.explain",
+    "explain_spec": "lstmshape.commands.explain",
+    "state_shapes": "lstmshape.commands.explain.layout",
     "cost_of": "lstmshape.commands.explain.cost",
     "Cost": "lstmshape.results.cost",
     "inspect_checkpoint": "lstmshape.commands.inspect.checkpoint.inspect",
     "Inspection": "lstmshape.results.inspection",
+    "Report": "lstmshape.results.report",
     "Trace": "lstmshape.results.trace",
     "why": "lstmshape.commands.why",
     "WhyResult": "lstmshape.results.why",
+    "DTYPES": "lstmshape.torchfacts.dtypes",
+    "Parameter": "lstmshape.torchfacts.parameters",
+    "ModuleSpec": "lstmshape.torchfacts.spec",
+    "CheckpointError": "lstmshape.errors",
+    "ConfigMismatchError": "lstmshape.errors",
+    "ExpectationError": "lstmshape.errors",
+    "InconsistentWeightsError": "lstmshape.errors",
+    "InvalidModuleError": "lstmshape.errors",
+    "LstmShapeError": "lstmshape.errors",
+    "TensorMismatchError": "lstmshape.errors",
+    "TorchNotInstalledError": "lstmshape.errors",
+    "TraceBudgetError": "lstmshape.errors",
+    "UnreadableValueError": "lstmshape.errors",
+    "UnsafeCheckpointError": "lstmshape.errors",
+    "VerificationError": "lstmshape.errors",
+    "VerifyBudgetError": "lstmshape.errors",
 }
 
 
@@ -60,7 +86,13 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'lstmshape' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(_LAZY[name]), name)
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value  # the next use is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def _html(result: object) -> str:

@@ -11,21 +11,42 @@ is worded afterwards: ``str(error)`` outside the call included.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from enum import IntEnum
 from typing import Any, ClassVar
 
 from lstmshape.i18n import language, speaking, tr
 from lstmshape.i18n.words import PYTHON, Fix, Text, Value, Voice, as_words
 
 
+class ExitStatus(IntEnum):
+    """What the command line exits with, one rule for every command (and the JSON's ``exit_code``)."""
+
+    FINE = 0
+    """Nothing wrong: the answer is yes (a report, a check that passed, an error explained)."""
+    NEGATIVE = 1
+    """A valid question with a negative answer: a tensor that does not fit, a shape that differs,
+    torch disagreeing, a pasted text with nothing to explain."""
+    UNREADABLE = 2
+    """A value or a file that cannot be read (a usage error too), or a module torch would refuse
+    to build."""
+
+
+def exit_status(errors: Iterable[LstmShapeError] = ()) -> ExitStatus:
+    """The exit status of a run that found ``errors``: the gravest one's (each error class holds
+    its own), FINE for none. Every command's exit code is this function's answer."""
+    return max((ExitStatus(error.exit_code) for error in errors), default=ExitStatus.FINE)
+
+
 class LstmShapeError(Exception):
     """Base class of every error lstmshape raises for a user's input.
 
-    ``exit_code`` is what the command line exits with: 2 for an unreadable value or a module torch would
-    refuse to build, 1 for a valid module that a given tensor does not fit.
+    ``exit_code`` is what the command line exits with (:class:`ExitStatus`): UNREADABLE (2) for an
+    unreadable value or a module torch would refuse to build, NEGATIVE (1) for a valid module that a
+    given tensor does not fit.
     """
 
-    exit_code: ClassVar[int] = 2
+    exit_code: ClassVar[int] = ExitStatus.UNREADABLE
 
     def __init__(
         self,
@@ -89,7 +110,7 @@ class LstmShapeError(Exception):
     def _fields(self, voice: Voice) -> dict[str, Any]:
         return {
             "error": type(self).__name__,
-            "exit_code": self.exit_code,
+            "exit_code": int(self.exit_code),
             "subject": self.subject,
             "expected": _plain(self.expected),
             "actual": _plain(self.actual),
@@ -131,7 +152,7 @@ class UnreadableValueError(LstmShapeError):
     can place it after its own way of quoting the value.
     """
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
     def __init__(self, message: Text, *, problem: str = "", **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -144,7 +165,7 @@ class InvalidModuleError(LstmShapeError):
     ``argument`` names the constructor argument at fault (``hidden_size``), as torch's message does.
     """
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
     def __init__(self, message: Text, *, argument: str, **kwargs: Any) -> None:
         kwargs.setdefault("subject", argument)
@@ -155,7 +176,10 @@ class InvalidModuleError(LstmShapeError):
 class TensorMismatchError(LstmShapeError):
     """The module is valid, but a given tensor (input, h_0, c_0) does not fit it."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE
+    causes: tuple[str, ...] = ()
+    """The ids of the likely causes, most likely first, where the diagnosis names them
+    (``smaller_last_batch``, ``batch_first_forgotten``): the same ids ``why`` gives."""
 
 
 class ExpectationError(LstmShapeError, AssertionError):
@@ -164,64 +188,64 @@ class ExpectationError(LstmShapeError, AssertionError):
     An ``AssertionError`` too, so that a test framework reports it as a failed assertion.
     """
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE
 
 
 class VerifyBudgetError(LstmShapeError):
     """verify cannot run packed input on real tensors within its budget, even with small feature
     sizes (fake tensors cannot pack)."""
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
 
 class TraceBudgetError(LstmShapeError):
     """trace needs a real run (torch makes a shape from values, which fake tensors do not carry),
     and the model, its inputs and its activations would pass the memory budget."""
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
 
 class TorchNotInstalledError(LstmShapeError):
     """verify was asked for, but torch is not installed or cannot be imported."""
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
 
 class VerificationError(LstmShapeError):
     """torch disagreed with lstmshape, or refused what lstmshape accepted: a bug in lstmshape."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE
 
 
 class CheckpointError(UnreadableValueError):
     """A checkpoint file lstmshape cannot read: missing, not a checkpoint, damaged or cut short, or
     a header larger than lstmshape reads. The message names the file."""
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
 
 class UnsafeCheckpointError(LstmShapeError):
     """A checkpoint that names globals outside torch's weights_only allowlist. None of them ran;
     torch.load(weights_only=True) refuses the file too."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE
 
 
 class InconsistentWeightsError(LstmShapeError):
     """Parameters named as a recurrent module's whose shapes no torch module has together."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE
 
 
 class ConfigMismatchError(LstmShapeError):
     """A checkpoint's module differs from the one it was compared with (another checkpoint, or the
     arguments given): load_state_dict would refuse one into the other."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE
 
 
 class ForwardError(LstmShapeError):
     """A model's forward pass failed while lstmshape traced it: which module raised, the line that
     called it, torch's sentence, and lstmshape's explanation with the fix."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NEGATIVE

@@ -71,19 +71,20 @@ def _run_line(args: list[str]) -> object | None:
 
 
 def _explained(group: Any, app: Any, args: list[str]) -> object | None:
-    from lstmshape.cli.explain import ExplainOptions, build_report
+    from lstmshape.cli.explain import build_report, explain_options
+    from lstmshape.torchfacts.arguments import BY_NAME
 
     ctx = group.make_context("lstmshape", list(args))
     params = {k: v for k, v in ctx.params.items() if k not in ("version", "lang")}
-    missing = [f"--{name}" for name in ("input", "hidden") if params.get(name) is None]
+    required = {"input": "--input", "hidden_size": BY_NAME["hidden_size"].flag}
+    missing = [flag for name, flag in required.items() if params.get(name) is None]
     if missing:
         print(f"Error: Missing option '{missing[0]}'.", file=sys.stderr)
         return None
     if params["fmt"] != "table" or params["diagram"] or params["export"] is not None:
         _printed(app, args)  # text formats and pictures: what the command line writes
         return None
-    expect = tuple(params.pop("expect") or ())
-    return build_report(ExplainOptions(**params, expect=expect))
+    return build_report(explain_options(params))
 
 
 def _trace(group: Any, args: list[str]) -> object | None:

@@ -1,4 +1,4 @@
-"""Shared test fixtures: the CLI runner, the update switch for golden files, Hypothesis profiles."""
+"""Shared test fixtures: the CLI runner, the golden mark, Hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import lstmshape
 from lstmshape.cli import app
+from tests.golden import UPDATE as GOLDEN_UPDATE
 
 # Derandomized: the same examples on every run, so the suite is deterministic. CI (CI=true) draws more.
 settings.register_profile(
@@ -31,8 +32,9 @@ settings.register_profile(
 settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=600)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-# Golden files and the README's shown output are rewritten from the tool with LSTMSHAPE_UPDATE=1.
-UPDATE = os.environ.get("LSTMSHAPE_UPDATE") == "1"
+# Golden files and the docs' shown output are rewritten from the tool with LSTMSHAPE_UPDATE=1
+# (tests/golden.py says how).
+UPDATE = GOLDEN_UPDATE
 # English unless a test asks for another language, whatever the machine's locale; and a message
 # missing from a catalog is an error, never English in its place.
 os.environ["LSTMSHAPE_LANG"] = "en"
@@ -153,3 +155,11 @@ def unwrapped(text: str) -> str:
         else:
             lines.append(line)
     return "\n".join(lines)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "golden: keeps a golden file or shown output (LSTMSHAPE_UPDATE=1 python -m pytest -m golden "
+        "rewrites them all; tests/golden.py)",
+    )

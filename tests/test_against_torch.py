@@ -240,6 +240,8 @@ def tensor_cases(draw: st.DrawFn) -> tuple[dict[str, Any], Shape | None, Shape |
 @example(({"module": "LSTMCell", "input": (3, 10), "hidden_size": 20}, (3, 20), (2, 20)))
 @example(({"module": "RNNCell", "input": (3, 10, 1), "hidden_size": 20}, None, None))
 @example(({"module": "GRUCell", "input": (10,), "hidden_size": 20}, (20, 1), None))
+# A state with no rows at all (the one diagnosis once divided by its row count: CI found it).
+@example(({"module": "GRU", "input": (1, 1), "hidden_size": 1, "bias": False}, (0, 1), None))
 def test_tensor_checks_match_torch(case: tuple[dict[str, Any], Shape | None, Shape | None]) -> None:
     config, h_0, c_0 = case
     input_shape = config["input"]

@@ -14,11 +14,11 @@ from lstmshape import explain
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.commands.check import KEYS, SpecVoice
 from lstmshape.i18n.words import Arg, Fix, Words, drop, fix, words
-from tests.conftest import UPDATE, invoke, unwrapped
+from tests.conftest import invoke, unwrapped
+from tests.golden import check_golden, golden
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = Path(__file__).parent / "specs"
-GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(autouse=True)
@@ -27,24 +27,19 @@ def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        path.write_text(text)
-    assert text == path.read_text()
-
-
+@golden
 def test_the_tutorials_spec_passes() -> None:
     result = invoke("check examples/tutorials.toml")
     assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
-    golden("check_tutorials", result.stdout)
+    check_golden("check_tutorials", "check examples/tutorials.toml", result.stdout)
 
 
+@golden
 def test_failures_are_in_the_table_and_explained_on_stderr() -> None:
     result = invoke("check tests/specs/mixed.toml")
     # A failed expectation is 1, a module torch refuses is 2: the worst wins.
     assert result.exit_code == 2
-    golden("check_mixed", result.stdout)
+    check_golden("check_mixed", "check tests/specs/mixed.toml", result.stdout)
     assert unwrapped(result.stderr) == (
         "Error: [decoder] h_n is (1, 3, 20), not the expected (2, 3, 20).\n"
         "  h_n is (D*num_layers, N, H_out) with D*num_layers=1 (D=1 × num_layers=1), N=3, H_out=20 "
@@ -153,8 +148,8 @@ def test_a_bad_file_reports_every_problem_with_file_entry_and_key() -> None:
         "or RNNCell.\n"
         "  tests/specs/bad.toml: [c] expect.c_n: no such tensor; this module has input, h_0, output, "
         "h_n, and parameters such as weight_ih_l0.\n"
-        "  Try the keys explain() takes: module, input, hidden_size, input_size, num_layers, bias, "
-        "batch_first, dropout, bidirectional, proj_size, nonlinearity, h_0, c_0, lengths, "
+        "  Try the keys explain() takes: input, hidden_size, module, nonlinearity, num_layers, "
+        "bidirectional, batch_first, proj_size, dropout, bias, input_size, h_0, c_0, lengths, "
         "enforce_sorted, deploy, expect (required: input, hidden_size).\n"
     )
 

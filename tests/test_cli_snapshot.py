@@ -24,12 +24,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import UPDATE
+from tests.golden import UPDATE, golden
 from tools.cli_snapshot import cases, command_of, language_of, read, run, versions, write
 
 SHOWN = 5  # differing cases shown in full
 
 
+@golden
 def test_the_command_line_prints_what_the_snapshot_recorded() -> None:
     if UPDATE:
         write([run(made) for made in cases()], versions=versions())

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from lstmshape.cli.reference import options_reference
-from tests.conftest import UPDATE, invoke, unwrapped
+from tests.conftest import invoke, unwrapped
+from tests.golden import UPDATE, golden
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -61,6 +62,7 @@ def test_the_readme_is_short_and_every_page_has_examples() -> None:
     examples(),
     ids=[f"{p.name}: {a}" for p, a, _ in examples()],
 )
+@golden
 def test_every_example_is_real_output(path: Path, args: str, shown: str) -> None:
     real = printed(args)
     if shown.endswith(CUT):
@@ -86,6 +88,7 @@ def _rewrite(path: Path, args: str, old: str, new: str) -> None:
     )
 
 
+@golden
 def test_the_option_reference_is_the_tools() -> None:
     path = ROOT / "docs" / "options.md"
     head = path.read_text().split("\n## ", 1)[0]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lstmshape.cli.app import app
+from lstmshape.cli.language import help_said
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,7 +52,7 @@ def _defaults(command: Any, lang: str) -> list[tuple[str, str]]:
             english = re.sub(r"[ \t\n]+", " ", param.help or "")
             if "[default: " in english:
                 # Lines joined, no-break spaces kept: French writes "[par\u00a0défaut\u00a0: 1]".
-                said = re.sub(r"[ \n]+", " ", tr(param.help))  # i18n: the option's own help
+                said = re.sub(r"[ \n]+", " ", help_said(param.help))
                 found.append((param.opts[0], re.findall(r"\[[^\[\]]*\]$", said)[0]))
             elif param.show_default and param.default not in (None, False, ()):
                 found.append((param.opts[0], tr("[default: {}]").format(param.default)))

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape import inspect_checkpoint
-from lstmshape.commands.inspect.checkpoint import unpickler
+from lstmshape.commands.inspect.checkpoint import rebuilds
 from lstmshape.errors import LstmShapeError
 from tests import hostile
 from tests.conftest import invoke, unwrapped
@@ -214,10 +214,10 @@ def test_a_hostile_file_stays_small_and_quick_in_its_own_process(files: dict[str
 
 def test_a_file_never_changes_lstmshapes_own_objects(files: dict[str, Path]) -> None:
     """A BUILD on an allowlisted function set its attributes for the rest of the process."""
-    before = dict(vars(unpickler.rebuild_tensor_v2)), unpickler.rebuild_tensor_v2.__doc__
+    before = dict(vars(rebuilds.rebuild_tensor_v2)), rebuilds.rebuild_tensor_v2.__doc__
     with pytest.raises(LstmShapeError, match="BUILD on a function"):
         inspect_checkpoint(files["build-on-function"])
-    assert (dict(vars(unpickler.rebuild_tensor_v2)), unpickler.rebuild_tensor_v2.__doc__) == before
+    assert (dict(vars(rebuilds.rebuild_tensor_v2)), rebuilds.rebuild_tensor_v2.__doc__) == before
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "plain"])

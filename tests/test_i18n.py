@@ -23,14 +23,14 @@ from rich.cells import cell_len
 from lstmshape.i18n import LANGUAGES, from_environment, read_language, speaking, tr
 from lstmshape.i18n.catalog import LOCALE, CatalogError, read_po, read_sources, write_mo
 from tests import glossary
-from tests.conftest import UPDATE, invoke, unwrapped
+from tests.conftest import invoke, unwrapped
 from tests.glossary import Term, read_glossary, says
+from tests.golden import check_golden, golden
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import catalogs  # noqa: E402
 
-GOLDEN = ROOT / "tests" / "golden" / "i18n"
 FOREIGN = LANGUAGES[1:]
 
 
@@ -231,16 +231,14 @@ def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
+@golden
 @pytest.mark.parametrize(("lang", "name", "args"), _cases())
 @pytest.mark.parametrize("fmt", ["table", "plain"])
 def test_golden_outputs_in_each_language(lang: str, name: str, args: str, fmt: str) -> None:
-    result = invoke(f"{args} --format {fmt} --lang {lang}")
+    command = f"{args} --format {fmt} --lang {lang}"
+    result = invoke(command)
     shown = result.stdout + unwrapped(result.stderr)
-    path = GOLDEN / lang / f"{name}.{fmt}.txt"
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(shown, encoding="utf-8")
-    assert shown == path.read_text(encoding="utf-8")
+    check_golden(f"i18n/{lang}/{name}.{fmt}", command, shown, shown="stdout+stderr")
     if fmt == "table" and result.stdout:
         # Wide characters count two columns: every line of the table view fits the terminal's 80
         # (an error on stderr is a line per sentence, unwrapped, in every language; so is why's

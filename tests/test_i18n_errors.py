@@ -107,9 +107,9 @@ def test_the_help_screen_in_japanese() -> None:
     ):
         assert words_of_the_screen in shown
     assert "num_layers（層の数）。[既定値: 1]" in shown  # lstmshape's own "[default: 1]", shown
-    assert "このヘルプを表示して終了する。" in shown
+    assert "このヘルプを表示して終了します。" in shown
     inspect = invoke("inspect --help --lang ja").stdout
-    assert "─ 意図したモジュールと比べる（--against の代わりに） ─" in inspect
+    assert "─ 比較するモジュール（--against の代わりに指定） ─" in inspect
     assert "─ 引数 ─" in inspect
     assert "[必須]" in inspect
 
@@ -171,7 +171,7 @@ def test_an_error_speaks_the_language_of_the_call_that_raised_it() -> None:
     error = raised.value
     # Worded after the call, in the environment's English: still the call's Japanese.
     assert str(error).splitlines() == [
-        "hidden_size=0: 隠れ状態には少なくとも1つの特徴が必要です。",
+        "hidden_size=0: 隠れ状態には少なくとも 1 つの特徴量が必要です。",
         "  torch: hidden_size must be greater than zero",
         "  hidden_size=20 を試してください。",
     ]
@@ -182,7 +182,7 @@ def test_an_error_speaks_the_language_of_the_call_that_raised_it() -> None:
 def test_the_articles_of_each_language() -> None:
     with pytest.raises(InvalidModuleError, match="una LSTM necesita al menos una capa"):
         explain((4, 3, 10), 20, num_layers=0, lang="es")
-    with pytest.raises(InvalidModuleError, match=r"^num_layers=0: LSTM には少なくとも1つの層"):
+    with pytest.raises(InvalidModuleError, match=r"^num_layers=0: LSTM には少なくとも 1 つの層"):
         explain((4, 3, 10), 20, num_layers=0, lang="ja")
     with pytest.raises(
         InvalidModuleError, match=r"^num_layers=0: an LSTM needs at least one layer"
@@ -218,7 +218,7 @@ def test_assert_shapes_fails_in_the_language_asked_for() -> None:
     )
     with pytest.raises(ExpectationError, match=r"^1 forma difiere de la esperada"):
         lstmshape.assert_shapes(lstm, (4, 3, 10), h_n=(1, 3, 20), lang="es")
-    with pytest.raises(UnreadableValueError, match="assert_shapes に確かめる形状"):
+    with pytest.raises(UnreadableValueError, match="assert_shapes に確認する形状"):
         lstmshape.assert_shapes(lstm, (4, 3, 10), lang="ja")
 
 

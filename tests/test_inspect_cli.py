@@ -14,24 +14,17 @@ import pytest
 import lstmshape
 from lstmshape import explain
 from lstmshape.i18n import speaking
-from tests.conftest import UPDATE, CliResult, invoke, unwrapped, validate_json
+from tests.conftest import CliResult, invoke, unwrapped, validate_json
+from tests.golden import check_golden, golden
 from tests.strategies import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 EXAMPLE = "examples/seq2seq.pt"
 
 
 @pytest.fixture(autouse=True)
 def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # the example's path is shown as given, as in the README
-
-
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        path.write_text(text)
-    assert text == path.read_text()
 
 
 def run(args: str) -> CliResult:
@@ -45,11 +38,13 @@ def tried(result: CliResult) -> str:
     return line.removeprefix("Try ").removeprefix("adding ").rstrip(".")
 
 
+@golden
 @pytest.mark.parametrize("fmt", ["table", "plain", "markdown", "json"])
 def test_the_example_in_every_format(fmt: str) -> None:
-    result = run(f"inspect {EXAMPLE} --format {fmt}")
+    args = f"inspect {EXAMPLE} --format {fmt}"
+    result = run(args)
     assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
-    golden(f"inspect_example_{fmt}", result.stdout)
+    check_golden(f"inspect_example_{fmt}", args, result.stdout)
 
 
 def test_json_is_the_apis_and_the_contract_has_its_keys() -> None:

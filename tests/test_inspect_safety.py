@@ -28,7 +28,7 @@ from lstmshape.commands.inspect.checkpoint.dtypes import (
     SAFETENSORS_DTYPES,
     STORAGE_DTYPES,
 )
-from lstmshape.commands.inspect.checkpoint.unpickler import UNDERSTOOD
+from lstmshape.commands.inspect.checkpoint.rebuilds import UNDERSTOOD
 from tests.conftest import invoke, unwrapped
 from tests.strategies import torch
 

@@ -13,10 +13,10 @@ import pytest
 
 from lstmshape import explain
 from lstmshape.views.export import export
-from tests.conftest import UPDATE, invoke, unwrapped
+from tests.conftest import invoke, unwrapped
+from tests.golden import UPDATE, check_golden, golden
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 MISSION = "--input 4,3,10 --hidden 20 --layers 2"
 
 
@@ -77,6 +77,7 @@ def test_export_of_the_diagram(tmp_path: Path) -> None:
     assert "h_n[3]  c_n[3]" in text
 
 
+@golden
 def test_the_readme_picture_is_the_mission_example_today() -> None:
     path = ROOT / "docs" / "mission.svg"
     if UPDATE:
@@ -112,14 +113,13 @@ DIAGRAMS = {
 }
 
 
+@golden
 @pytest.mark.parametrize("name", sorted(DIAGRAMS))
 def test_diagram_golden(name: str) -> None:
-    result = invoke(f"{DIAGRAMS[name]} --diagram")
+    args = f"{DIAGRAMS[name]} --diagram"
+    result = invoke(args)
     assert (result.exit_code, unwrapped(result.stderr)) == (0, "")
-    path = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        path.write_text(result.stdout)
-    assert result.stdout == path.read_text()
+    check_golden(name, args, result.stdout)
 
 
 @pytest.mark.parametrize("layers", [1, 2, 3, 4, 5, 9])

@@ -133,7 +133,7 @@ def test_a_state_built_for_another_batch_gets_the_batch_cause_and_fix() -> None:
     assert failure.recurrent
     assert failure.torch_says == _torch_says(model)
     lines = failure.error.lines(PYTHON)
-    assert any("built for a batch of 32, but the input has N = 8" in line for line in lines)
+    assert any("built for a batch of 32, and this input has 8 sequences" in line for line in lines)
     assert failure.site is not None
     assert "self.lstm(x, (h_0, torch.zeros(*shape)))" in failure.site
     # Its fix, applied: states of that shape, and the model runs.

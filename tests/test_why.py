@@ -506,7 +506,7 @@ def test_an_explanation_in_japanese_keeps_torchs_sentence_and_the_code_of_its_fi
         assert _JAPANESE.search(fixes[1])
         assert not _JAPANESE.search(en.summary + fixes[0])
         shown = str(japanese)  # the plain view, in the result's language
-        assert f"torch のエラー: {ja.torch_message}" in shown
+        assert f"torch: {ja.torch_message}" in shown
         assert "Likely causes" not in shown
         assert "fix:" not in shown
 

@@ -242,7 +242,7 @@ NOISE = {
 }
 
 
-HEADINGS = ("torch says: ", "torch のエラー: ", "Message de torch\u00a0: ", "torch dice: ")
+HEADINGS = ("torch says: ", "torch: ", "Message de torch\u00a0: ", "torch dice: ")
 
 
 @settings(max_examples=60)

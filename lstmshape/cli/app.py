@@ -7,10 +7,12 @@ hands them to its module (cli/explain.py, cli/check.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 import lstmshape.cli.options as opt
-from lstmshape.cli.explain import ExplainOptions, run_explain
+from lstmshape.cli.arguments import given, module_options
 from lstmshape.cli.group import Command, ExplainGroup
 from lstmshape.cli.language import click_error
 
@@ -33,19 +35,10 @@ app = typer.Typer(
 
 
 @app.callback(add_help_option=False)
+@module_options(input="explain")
 def explain(
     ctx: typer.Context,
     input: opt.Input = None,
-    hidden: opt.Hidden = None,
-    module: opt.Module = "LSTM",
-    nonlinearity: opt.Nonlinearity = None,
-    layers: opt.Layers = None,
-    bidirectional: opt.Bidirectional = False,
-    batch_first: opt.BatchFirst = False,
-    proj_size: opt.ProjSize = None,
-    dropout: opt.Dropout = None,
-    no_bias: opt.NoBias = False,
-    input_size: opt.InputSize = None,
     h0: opt.H0 = None,
     c0: opt.C0 = None,
     lengths: opt.Lengths = None,
@@ -62,6 +55,7 @@ def explain(
     version: opt.Version = False,
     lang: opt.Lang = None,
     _help: opt.Help = False,
+    **arguments: Any,
 ) -> None:
     """Explain every tensor of nn.LSTM (or nn.GRU, nn.RNN) for the given arguments and input.
 
@@ -71,10 +65,11 @@ def explain(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if input is None or hidden is None:
-        raise _missing(ctx, "input" if input is None else "hidden")
-    options = {k: v for k, v in ctx.params.items() if k not in ("version", "expect", "lang")}
-    raise typer.Exit(run_explain(ExplainOptions(**options, expect=tuple(expect or ()))))
+    if input is None or arguments["hidden_size"] is None:
+        raise _missing(ctx, "input" if input is None else "hidden_size")
+    from lstmshape.cli.explain import explain_options, run_explain  # loads with its command
+
+    raise typer.Exit(run_explain(explain_options(ctx.params)))
 
 
 # `lstmshape explain ...` is the bare form by name, for those who read "explain" in the docs: the
@@ -115,23 +110,14 @@ def check(
 
 
 @app.command(cls=Command, add_help_option=False)
+@module_options(fmt="compare", input="inspect")
 def inspect(
     checkpoint: opt.Checkpoint,
     module_name: opt.ModuleName = None,
     against: opt.Against = None,
     expect: opt.InspectExpect = None,
     fmt: opt.InspectFormat = "table",
-    hidden: opt.AgainstHidden = None,
-    module: opt.AgainstModule = None,
-    layers: opt.AgainstLayers = None,
-    bidirectional: opt.AgainstBidirectional = False,
-    proj_size: opt.AgainstProjSize = None,
-    no_bias: opt.AgainstNoBias = False,
-    input_size: opt.AgainstInputSize = None,
     input: opt.InspectInput = None,
-    batch_first: opt.InspectBatchFirst = False,
-    nonlinearity: opt.InspectNonlinearity = None,
-    dropout: opt.InspectDropout = None,
     h0: opt.InspectH0 = None,
     c0: opt.InspectC0 = None,
     lengths: opt.InspectLengths = None,
@@ -140,6 +126,7 @@ def inspect(
     dtype: opt.InspectDtype = None,
     lang: opt.Lang = None,
     _help: opt.Help = False,
+    **arguments: Any,
 ) -> None:
     """Which recurrent modules CHECKPOINT holds, and the nn.LSTM(...) call that loads each.
 
@@ -150,7 +137,6 @@ def inspect(
     Example: lstmshape inspect model.pt
     """
     from lstmshape.cli.inspect import (  # the checkpoint readers load with their command
-        ConfigOptions,
         InputOptions,
         InspectOptions,
         run_inspect,
@@ -160,9 +146,16 @@ def inspect(
         checkpoint=checkpoint,
         module_name=module_name,
         against=against,
-        config=ConfigOptions(hidden, module, layers, bidirectional, proj_size, no_bias, input_size),
+        config=given(arguments, "compare"),
         explain=InputOptions(
-            input, batch_first, nonlinearity, dropout, h0, c0, lengths, unsorted, cost, dtype
+            input=input,
+            arguments=given(arguments, "inspect"),
+            h0=h0,
+            c0=c0,
+            lengths=lengths,
+            unsorted=unsorted,
+            cost=cost,
+            dtype=dtype,
         ),
         expect=tuple(expect or ()),
         fmt=fmt,
@@ -171,19 +164,15 @@ def inspect(
 
 
 @app.command(cls=Command, add_help_option=False)
+@module_options(input="known")
 def why(
     text: opt.Text = None,
     file: opt.TextFile = None,
-    module: opt.KnownModule = None,
     input: opt.KnownInput = None,
-    hidden: opt.KnownHidden = None,
-    layers: opt.KnownLayers = None,
-    bidirectional: opt.KnownBidirectional = None,
-    batch_first: opt.KnownBatchFirst = None,
-    proj_size: opt.KnownProjSize = None,
     fmt: opt.WhyFormat = "table",
     lang: opt.Lang = None,
     _help: opt.Help = False,
+    **arguments: Any,
 ) -> None:
     """Explain torch's error about a recurrent layer: the tensor at fault, its axes, the fix.
 
@@ -191,16 +180,7 @@ def why(
     """
     from lstmshape.cli.why import run_why  # text only: no torch, no spec files
 
-    known = {
-        "module": module,
-        "input": input,
-        "hidden_size": hidden,
-        "num_layers": layers,
-        "bidirectional": bidirectional,
-        "batch_first": batch_first,
-        "proj_size": proj_size,
-    }
-    raise typer.Exit(run_why(text, file, fmt, known))
+    raise typer.Exit(run_why(text, file, fmt, input, given(arguments, "known")))
 
 
 @app.command(cls=Command, add_help_option=False)

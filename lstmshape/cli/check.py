@@ -11,7 +11,7 @@ from pathlib import Path
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.errors import LstmShapeError
+from lstmshape.errors import LstmShapeError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
 from lstmshape.results.check import Outcome
@@ -33,7 +33,7 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
             _torch_or_refuse()  # said once for the whole file, before any entry is drawn
     except LstmShapeError as error:
         print_error(err, error)
-        return error.exit_code
+        return exit_status([error])
     # Each entry is checked as it is drawn: no report outlives its row.
     outcomes = (check_entry(entry) for entry in entries)
     if verify:
@@ -41,15 +41,16 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
     try:
         checked = render_checks(str(spec), outcomes, fmt, out, voice)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
-        print_error(err, unwritable_output(error))
-        return 2
+        unwritten = unwritable_output(error)
+        print_error(err, unwritten)
+        return exit_status([unwritten])
     for outcome, failure in checked.failures[:FAILURES_EXPLAINED]:
         print_lines(err, outcome.error_lines(failure, voice))
     if len(checked.failures) > FAILURES_EXPLAINED:
         more = len(checked.failures) - FAILURES_EXPLAINED
         said = tr("... and {count} more failures, each in the table above.", count=number(more))
         print_wrapped(err, said)
-    return max((failure.exit_code for _, failure in checked.failures), default=0)
+    return exit_status(failure for _, failure in checked.failures)
 
 
 # Each failure is explained on stderr up to this many; the table lists every one.

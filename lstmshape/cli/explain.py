@@ -8,49 +8,44 @@ results go to stdout.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from lstmshape.cli.arguments import given
 from lstmshape.cli.console import consoles, print_error, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.commands.explain import explain
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import Arg, drop, fix, words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.reading.values import (
+    read_argument,
     read_dtype,
     read_expectation,
-    read_float,
-    read_int,
     read_lengths,
     read_memory,
     read_shape,
 )
 from lstmshape.results.report import Report
+from lstmshape.torchfacts.arguments import CONSTRUCTOR, MODULE
 from lstmshape.torchfacts.kinds import ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.views import render
 from lstmshape.views.output import write_text
 
 
-class ExplainOptions(NamedTuple):
-    """The explain command's options as typed (text, or a flag's bool)."""
+@dataclass(frozen=True)
+class ExplainOptions:
+    """The explain command's question: its own options as typed, and the module's arguments by
+    torch's names (the text typed on the command line, or the values a checkpoint holds)."""
 
     input: str
-    hidden: str
-    module: str = "LSTM"
-    nonlinearity: str | None = None
-    layers: str | None = None
-    bidirectional: bool = False
-    batch_first: bool = False
-    proj_size: str | None = None
-    dropout: str | None = None
-    no_bias: bool = False
-    input_size: str | None = None
+    arguments: Mapping[str, object]
     h0: str | None = None
     c0: str | None = None
     lengths: str | None = None
@@ -65,17 +60,21 @@ class ExplainOptions(NamedTuple):
     export: str | None = None
     fmt: str = "table"
 
-    def module_arguments(self) -> dict[str, object]:
-        """The constructor arguments given, by torch's names, as typed: what a class may refuse."""
-        given: dict[str, object] = {
-            "num_layers": self.layers,
-            "dropout": self.dropout,
-            "proj_size": self.proj_size,
-            "nonlinearity": self.nonlinearity,
-            "bidirectional": self.bidirectional or None,
-            "batch_first": self.batch_first or None,
-        }
-        return {name: value for name, value in given.items() if value is not None}
+    @property
+    def batch_first(self) -> bool:
+        """Whether the input is (N, L, H_in), as the lengths are read against it."""
+        return self.arguments.get("batch_first") is True
+
+
+def explain_options(params: Mapping[str, Any]) -> ExplainOptions:
+    """The question the explain command's options ask, from their values by parameter name (a
+    click context's ``params``): its own options, and the module's arguments given."""
+    own = {f.name for f in fields(ExplainOptions)} - {"arguments", "expect"}
+    return ExplainOptions(
+        **{name: value for name, value in params.items() if name in own},
+        arguments=given(params, "explain"),
+        expect=tuple(params.get("expect") or ()),
+    )
 
 
 def run_explain(options: ExplainOptions) -> int:
@@ -88,28 +87,29 @@ def run_explain(options: ExplainOptions) -> int:
             _export(report, options, err)
     except LstmShapeError as error:
         print_error(err, error)
-        if options.fmt == "json" and error.exit_code == 1:
+        if options.fmt == "json" and exit_status([error]) == ExitStatus.NEGATIVE:
             # A negative answer is a result: CI reads why from stdout, as it reads a report.
             from lstmshape.views.text import error_json
 
             write_text(out, error_json(error, COMMAND_LINE))
-        return error.exit_code
+        return exit_status([error])
     try:
         draw(report, options, out)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
-        print_error(err, unwritable_output(error))
-        return 2
+        unwritten = unwritable_output(error)
+        print_error(err, unwritten)
+        return exit_status([unwritten])
     failures = report.failures()
     for failure in failures:
         print_error(err, failure)
-    return max((failure.exit_code for failure in failures), default=0)
+    return exit_status(failures)
 
 
 def build_report(options: ExplainOptions) -> Report:
     """The report the options ask for: explained, costed and verified as asked."""
-    kind = read_module(options.module)
+    kind = read_module(options.arguments.get("module", MODULE.default))
     _refuse_combinations(options)
-    refuse_missing(kind, options.module_arguments(), options.module_arguments())
+    refuse_missing(kind, options.arguments, options.arguments)
     if options.unsorted and options.lengths is None:
         raise UnreadableValueError(
             words(
@@ -172,20 +172,11 @@ def _explain_arguments(options: ExplainOptions, kind: ModuleKind) -> dict[str, A
     )
     names = kind.tensor_names if packed is None else kind.packed_tensor_names
 
-    def number(text: str | None, argument: str, example: int) -> int | None:
-        return None if text is None else read_int(text, argument, example)
-
-    arguments: dict[str, Any] = {
-        "input": input_shape,
-        "hidden_size": read_int(options.hidden, "hidden_size", 20),
-        "input_size": number(options.input_size, "input_size", 10),
-        "num_layers": number(options.layers, "num_layers", 2),
-        "bias": not options.no_bias,
-        "batch_first": options.batch_first or None,
-        "dropout": None if options.dropout is None else read_float(options.dropout, "dropout", 0.2),
-        "bidirectional": options.bidirectional or None,
-        "proj_size": number(options.proj_size, "proj_size", 0),
-        "nonlinearity": options.nonlinearity,
+    arguments: dict[str, Any] = {"input": input_shape}
+    for argument in CONSTRUCTOR:  # in the order lstmshape reads them
+        if argument.name in options.arguments:
+            arguments[argument.name] = read_argument(argument, options.arguments[argument.name])
+    arguments |= {
         "module": kind,
         "expect": [read_expectation(text, names) for text in options.expect],
         "lengths": packed,

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from lstmshape.cli.language import click_error, click_errors_in_language, usage_in_language
-from lstmshape.errors import UnreadableValueError
+from lstmshape.errors import ExitStatus, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.reading.values import read_shape
 
@@ -58,7 +58,7 @@ class ExplainGroup(TyperGroup):
                 if not standalone_mode:
                     raise
                 _say_usage_error(error)
-                sys.exit(2)
+                sys.exit(ExitStatus.UNREADABLE)  # a usage error: a value that cannot be read
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -72,7 +72,7 @@ class ExplainGroup(TyperGroup):
             from lstmshape.cli.usage import short_help
 
             typer.echo(short_help(ctx), err=True)
-            ctx.exit(2)
+            ctx.exit(ExitStatus.UNREADABLE)
         return super().parse_args(ctx, args)
 
     def get_params(self, ctx: Any) -> Any:
@@ -143,9 +143,10 @@ def refuse_output(error: OSError) -> None:
     """Every command's results that standard output refused: said on stderr if it takes it, exit 2."""
     from lstmshape.cli.console import consoles, print_error, unwritable_output
 
+    unwritten = unwritable_output(error)
     with contextlib.suppress(OSError):
-        print_error(consoles()[1], unwritable_output(error))
-    raise typer.Exit(2)
+        print_error(consoles()[1], unwritten)
+    raise typer.Exit(exit_status([unwritten]))
 
 
 def writable_in_any_language() -> None:

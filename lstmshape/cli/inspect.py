@@ -8,52 +8,35 @@ does. The checkpoint fixes a module's arguments, so no fix offered here changes 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from lstmshape.cli.console import consoles, print_error
 from lstmshape.cli.explain import ExplainOptions, build_report
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
-from lstmshape.reading.values import read_int
+from lstmshape.reading.values import read_argument
 from lstmshape.results.comparison import Comparison
 from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
 from lstmshape.results.report import Report
+from lstmshape.torchfacts.arguments import ARGUMENTS, BY_NAME, CONSTRUCTOR, MODULE
 from lstmshape.torchfacts.kinds import read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 
 # The arguments a checkpoint fixes: a fix that changes one cannot be followed here.
-_FIXED = frozenset(
-    ("module", "input_size", "hidden_size", "num_layers", "bias", "bidirectional", "proj_size")
-)
+_FIXED = frozenset(argument.name for argument in ARGUMENTS if argument.in_weights)
 
 
-class ConfigOptions(NamedTuple):
-    """The module the user meant, as typed with the main command's options (None: not given)."""
-
-    hidden: str | None = None
-    module: str | None = None
-    layers: str | None = None
-    bidirectional: bool = False
-    proj_size: str | None = None
-    no_bias: bool = False
-    input_size: str | None = None
-
-    @property
-    def given(self) -> bool:
-        """Whether any of them was given."""
-        return any(value not in (None, False) for value in self)
-
-
-class InputOptions(NamedTuple):
-    """What to explain a module for, as typed with the main command's options."""
+@dataclass(frozen=True)
+class InputOptions:
+    """What to explain a module for, as typed with the main command's options, and the module's
+    arguments the weights do not fix (by torch's names, as typed)."""
 
     input: str | None = None
-    batch_first: bool = False
-    nonlinearity: str | None = None
-    dropout: str | None = None
+    arguments: Mapping[str, object] = field(default_factory=dict)
     h0: str | None = None
     c0: str | None = None
     lengths: str | None = None
@@ -62,13 +45,15 @@ class InputOptions(NamedTuple):
     dtype: str | None = None
 
 
-class InspectOptions(NamedTuple):
-    """The inspect command's options as typed."""
+@dataclass(frozen=True)
+class InspectOptions:
+    """The inspect command's options as typed; ``config`` is the module the user meant, by
+    torch's names (as typed; those not given left out)."""
 
     checkpoint: str
     module_name: str | None = None
     against: str | None = None
-    config: ConfigOptions = ConfigOptions()
+    config: Mapping[str, object] = field(default_factory=dict)
     explain: InputOptions = InputOptions()
     expect: tuple[str, ...] = ()
     fmt: str = "table"
@@ -81,14 +66,14 @@ def run_inspect(options: InspectOptions) -> int:
         inspection, others = build_inspection(options)
     except LstmShapeError as error:
         print_error(err, error)
-        return error.exit_code
+        return exit_status([error])
     from lstmshape.views.inspection import render_inspection
 
     render_inspection(inspection, options.fmt, out)
     failures = [for_checkpoint(failure) for failure in (*inspection.failures(), *others)]
     for failure in failures:
         print_error(err, failure)
-    return max((failure.exit_code for failure in failures), default=0)
+    return exit_status(failures)
 
 
 def build_inspection(options: InspectOptions) -> tuple[Inspection, list[LstmShapeError]]:
@@ -107,7 +92,7 @@ def build_inspection(options: InspectOptions) -> tuple[Inspection, list[LstmShap
     comparison = None
     if options.against is not None:
         comparison, others = _against_file(inspection, options)
-    elif options.config.given:
+    elif options.config:
         module = chosen(inspection, options.module_name)
         comparison = _against_config(inspection.path, module, options.config)
     explained = None
@@ -193,7 +178,7 @@ def _against_file(
     from lstmshape.commands.inspect.checkpoint.inspect import inspect_checkpoint
     from lstmshape.commands.inspect.weights.compare import compare_checkpoints
 
-    if options.config.given:
+    if options.config:
         raise UnreadableValueError(
             words(
                 "{against} compares with another checkpoint; {hidden} and the options beside it "
@@ -209,12 +194,14 @@ def _against_file(
     return compare_checkpoints(inspection, theirs), others
 
 
-def _against_config(path: str, module: CheckpointModule, config: ConfigOptions) -> Comparison:
+def _against_config(
+    path: str, module: CheckpointModule, config: Mapping[str, object]
+) -> Comparison:
     """The module against the one the user describes: the class, hidden_size and each argument at
     its value or torch's default; input_size only when given."""
     from lstmshape.commands.inspect.weights.compare import compare_with_spec
 
-    if config.hidden is None:
+    if "hidden_size" not in config:
         raise UnreadableValueError(
             words(
                 "The module to compare with needs its {hidden}.",
@@ -222,29 +209,17 @@ def _against_config(path: str, module: CheckpointModule, config: ConfigOptions) 
             ),
             hint=words("Try {fix}.", fix=Fix.of({"hidden_size": module.spec.hidden_size})),
         )
-    kind = read_module(config.module or "LSTM")
-    given: dict[str, object] = {
-        "num_layers": config.layers,
-        "proj_size": config.proj_size,
-        "bidirectional": config.bidirectional or None,
-    }
-    refuse_missing(kind, [k for k, v in given.items() if v is not None], given)
-    arguments: dict[str, object] = {
-        "input_size": module.spec.input_size
-        if config.input_size is None
-        else read_int(config.input_size, "input_size", 10),
-        "hidden_size": read_int(config.hidden, "hidden_size", 20),
-        "bias": not config.no_bias,
-    }
-    if config.layers is not None:
-        arguments["num_layers"] = read_int(config.layers, "num_layers", 2)
-    if config.proj_size is not None:
-        arguments["proj_size"] = read_int(config.proj_size, "proj_size", 0)
-    if config.bidirectional:
-        arguments["bidirectional"] = True
-    spec = ModuleSpec(**arguments, kind=kind)  # type: ignore[arg-type]
-    compared = {"hidden_size", "num_layers", "bias", "bidirectional", "proj_size"}
-    if config.input_size is not None:
+    kind = read_module(config.get("module", MODULE.default))
+    refuse_missing(kind, config, config)
+    arguments: dict[str, Any] = {"input_size": module.spec.input_size}
+    for argument in CONSTRUCTOR:  # in the order lstmshape reads them
+        if argument.name in config:
+            arguments[argument.name] = read_argument(argument, config[argument.name])
+    spec = ModuleSpec(**arguments, kind=kind)
+    # Each argument the weights fix is compared, at torch's default when not given; input_size
+    # only when given (the checkpoint's own is taken otherwise).
+    compared = {a.name for a in CONSTRUCTOR if a.in_weights and a.name != "input_size"}
+    if "input_size" in config:
         compared.add("input_size")
     return compare_with_spec(module, spec, path, compared)
 
@@ -256,19 +231,21 @@ def explain_module(
     arguments, with batch_first, dropout and nonlinearity (not in the weights) as given, else as
     a pickled module holds them."""
     spec = module.spec
-    saved = {name: getattr(spec, name) for name in module.from_file}
+    # The weights' arguments as the checkpoint holds them (values, not text); those the weights do
+    # not fix as given, else as a pickled module holds them, else torch's defaults.
+    arguments: dict[str, object] = {"module": spec.kind}
+    for name in spec.kind.arguments:
+        if BY_NAME[name].in_weights:
+            arguments[name] = getattr(spec, name)
+        elif name in options.arguments:
+            arguments[name] = options.arguments[name]
+        elif name in module.from_file:
+            arguments[name] = getattr(spec, name)
+    for name, value in options.arguments.items():
+        arguments.setdefault(name, value)  # one the class does not take: refused as torch does
     explain = ExplainOptions(
         input=options.input or "",
-        hidden=str(spec.hidden_size),
-        module=spec.kind.name,
-        nonlinearity=options.nonlinearity or _said(saved.get("nonlinearity")),
-        layers=None if spec.kind.is_cell else str(spec.num_layers),
-        bidirectional=spec.bidirectional,
-        batch_first=options.batch_first or saved.get("batch_first") is True,
-        proj_size=str(spec.proj_size) if spec.proj_size else None,
-        dropout=options.dropout or _said(saved.get("dropout")),
-        no_bias=not spec.bias,
-        input_size=str(spec.input_size),
+        arguments=arguments,
         h0=options.h0,
         c0=options.c0,
         lengths=options.lengths,
@@ -282,11 +259,6 @@ def explain_module(
         return build_report(explain)
     except LstmShapeError as error:
         raise for_checkpoint(error) from None
-
-
-def _said(value: object) -> str | None:
-    """A value read from the file, as an option would give it."""
-    return None if value is None else str(value)
 
 
 def for_checkpoint(error: LstmShapeError) -> LstmShapeError:

@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 
+from lstmshape.cli.arguments import HELP_TEMPLATES
 from lstmshape.i18n import N_, language, read_language, tr
 from lstmshape.i18n.lines import pieces
 
@@ -216,6 +217,13 @@ def _pattern(message: str) -> re.Pattern[str]:
     return re.compile(regex, re.DOTALL)
 
 
+def help_said(text: str) -> str:
+    """An option's or a command's help in the language spoken: an argument's help is a message
+    with its default filled in (cli/arguments.py), any other is a message itself."""
+    message, fields = HELP_TEMPLATES.get(text, (text, {}))
+    return tr(message, **fields)  # i18n: extracted where made
+
+
 @contextmanager
 def help_in_language(command: Any) -> Iterator[None]:
     """The help of ``command``, of its options and panels, and of its commands (a group's), in the
@@ -229,7 +237,7 @@ def help_in_language(command: Any) -> Iterator[None]:
         if text:
             # Escaped: the app reads help as Rich markup (rich_markup_mode="rich"), which would
             # take "[default: 1]" or "[défaut : 1]" for a tag and drop it.
-            holder.help = escape(text if english else tr(text))  # i18n: extracted where made
+            holder.help = escape(text if english else help_said(text))
         if panel and not english:
             holder.rich_help_panel = tr(panel)  # i18n: extracted where made
     try:

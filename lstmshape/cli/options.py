@@ -14,12 +14,10 @@ from typing import Annotated, Any
 import typer
 from typer.models import OptionInfo
 
-from lstmshape.i18n import N_, tr
+from lstmshape.cli.arguments import EXPLAIN, FLAG
+from lstmshape.i18n import tr
 from lstmshape.version import __version__
 from lstmshape.views import CHECK_FORMATS, FORMATS, INSPECT_FORMATS, TRACE_FORMATS
-
-# A flag takes no value: a blank metavar keeps Typer from showing "<bool>" in --help.
-FLAG = " "
 
 
 def _show_version(value: bool) -> None:
@@ -96,65 +94,6 @@ Input = Annotated[
         "for a cell N,H_in or H_in. "
         "Also 4x3x10, (4, 3, 10), [4,3,10], torch.Size([4, 3, 10]). [required]",
         show_default=False,
-    ),
-]
-Hidden = Annotated[
-    str | None,
-    typer.Option(
-        "--hidden",
-        "-H",
-        metavar="INT",
-        help="hidden_size: H_cell for an LSTM, H_out otherwise. [required]",
-        show_default=False,
-    ),
-]
-Module = Annotated[
-    str,
-    typer.Option(
-        "--module",
-        "-m",
-        metavar="MODULE",
-        help="LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell, in any letter case.",
-    ),
-]
-Nonlinearity = Annotated[
-    str | None,
-    typer.Option("--nonlinearity", metavar="tanh|relu", help="RNN's nonlinearity. [default: tanh]"),
-]
-Layers = Annotated[
-    str | None, typer.Option("--layers", "-l", metavar="INT", help="num_layers. [default: 1]")
-]
-Bidirectional = Annotated[
-    bool, typer.Option("--bidirectional", "-b", metavar=FLAG, help="bidirectional=True (D=2).")
-]
-BatchFirst = Annotated[
-    bool,
-    typer.Option(
-        "--batch-first", metavar=FLAG, help="batch_first=True: input and output are (N, L, ...)."
-    ),
-]
-ProjSize = Annotated[
-    str | None,
-    typer.Option(
-        "--proj-size",
-        "-p",
-        metavar="INT",
-        help="proj_size: H_out when > 0 (LSTM only). [default: 0]",
-    ),
-]
-Dropout = Annotated[
-    str | None,
-    typer.Option(
-        "--dropout", metavar="FLOAT", help="dropout between layers, in [0, 1]. [default: 0]"
-    ),
-]
-NoBias = Annotated[bool, typer.Option("--no-bias", metavar=FLAG, help="bias=False.")]
-InputSize = Annotated[
-    str | None,
-    typer.Option(
-        "--input-size",
-        metavar="INT",
-        help="The module's input_size, when it differs from the input's last dimension.",
     ),
 ]
 H0 = Annotated[
@@ -321,12 +260,6 @@ CheckFormat = Annotated[
 ]
 
 
-# The inspect command's own, and the main command's options told in its words: the same flags,
-# metavars and readers, in help panels that say what they do there.
-COMPARE = N_("Compare with the module you meant (instead of --against)")
-EXPLAIN = N_("Explain a module for an input (as lstmshape --input does)")
-
-
 def retold(option: Any, help: str, panel: str) -> OptionInfo:
     """``option``'s declaration (flags, metavar, callback) with another command's help text."""
     info = next(m for m in option.__metadata__ if isinstance(m, OptionInfo))
@@ -336,6 +269,9 @@ def retold(option: Any, help: str, panel: str) -> OptionInfo:
     return told
 
 
+# The inspect command's own, and the main command's options told in its words: the same flags,
+# metavars and readers, in help panels that say what they do there (the module's arguments are
+# cli/arguments.py's groups).
 Checkpoint = Annotated[
     str,
     typer.Argument(
@@ -385,28 +321,6 @@ InspectFormat = Annotated[
         help="table, json, markdown or plain.",
     ),
 ]
-AgainstHidden = Annotated[
-    str | None,
-    retold(Hidden, help="hidden_size of the module you meant: compare with it.", panel=COMPARE),
-]
-AgainstModule = Annotated[
-    str | None,
-    retold(Module, help="Its class: LSTM, GRU, RNN or a cell. [default: LSTM]", panel=COMPARE),
-]
-AgainstLayers = Annotated[
-    str | None, retold(Layers, help="Its num_layers. [default: 1]", panel=COMPARE)
-]
-AgainstBidirectional = Annotated[
-    bool, retold(Bidirectional, help="It is bidirectional (D=2).", panel=COMPARE)
-]
-AgainstProjSize = Annotated[
-    str | None, retold(ProjSize, help="Its proj_size (LSTM only). [default: 0]", panel=COMPARE)
-]
-AgainstNoBias = Annotated[bool, retold(NoBias, help="It has bias=False.", panel=COMPARE)]
-AgainstInputSize = Annotated[
-    str | None,
-    retold(InputSize, help="Its input_size. [default: not compared]", panel=COMPARE),
-]
 InspectInput = Annotated[
     str | None,
     retold(
@@ -415,18 +329,6 @@ InspectInput = Annotated[
         "every tensor, as lstmshape --input does.",
         panel=EXPLAIN,
     ),
-]
-InspectBatchFirst = Annotated[
-    bool, retold(BatchFirst, help="batch_first=True (not in the weights).", panel=EXPLAIN)
-]
-InspectNonlinearity = Annotated[
-    str | None,
-    retold(
-        Nonlinearity, help="RNN's nonlinearity (not in the weights). [default: tanh]", panel=EXPLAIN
-    ),
-]
-InspectDropout = Annotated[
-    str | None, retold(Dropout, help="dropout (not in the weights). [default: 0]", panel=EXPLAIN)
 ]
 InspectH0 = Annotated[
     str | None, retold(H0, help="Shape of the h_0 you mean to pass: checked.", panel=EXPLAIN)
@@ -454,7 +356,8 @@ InspectDtype = Annotated[
     ),
 ]
 
-# What `why` may be told of the module, to pin a cause down: each only if known.
+# What `why` may be told of the input, to pin a cause down, only if known (and the module's
+# arguments: cli/arguments.py's "known" group).
 Text = Annotated[
     str | None,
     typer.Argument(
@@ -472,38 +375,9 @@ TextFile = Annotated[
         help="Read the text from FILE (a log, a traceback); - is standard input.",
     ),
 ]
-KnownModule = Annotated[
-    str | None,
-    typer.Option("--module", "-m", metavar="MODULE", help="The module's class, if you know it."),
-]
 KnownInput = Annotated[
     str | None,
     typer.Option("--input", "-i", metavar="SHAPE", help="The input's shape, if you know it."),
-]
-KnownHidden = Annotated[
-    str | None, typer.Option("--hidden", "-H", metavar="INT", help="hidden_size, if you know it.")
-]
-KnownLayers = Annotated[
-    str | None, typer.Option("--layers", "-l", metavar="INT", help="num_layers, if you know it.")
-]
-KnownProjSize = Annotated[
-    str | None,
-    typer.Option("--proj-size", "-p", metavar="INT", help="proj_size, if you know it."),
-]
-KnownBidirectional = Annotated[
-    bool | None,
-    typer.Option(
-        "--bidirectional/--unidirectional",
-        "-b",
-        help="bidirectional=True (D=2), or False, if you know it.",
-    ),
-]
-KnownBatchFirst = Annotated[
-    bool | None,
-    typer.Option(
-        "--batch-first/--no-batch-first",
-        help="batch_first=True, or False, if you know it.",
-    ),
 ]
 WhyFormat = Annotated[
     str,

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.words import Arg, Setting, Shown, Typed, words
 from lstmshape.reading.values import read_shape
@@ -50,15 +50,16 @@ def run_trace(
     except LstmShapeError as error:
         _say_printed(err, printed)
         print_refusal(err, error)
-        return error.exit_code
+        return exit_status([error])
     _say_printed(err, printed)
     from lstmshape.views.trace import render_trace_format
 
     try:
         render_trace_format(trace, fmt, out)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
-        print_error(err, unwritable_output(error))
-        return 2
+        unwritten = unwritable_output(error)
+        print_error(err, unwritten)
+        return exit_status([unwritten])
     failures = trace.failures()
     for failure in failures:
         # The model's fault is in its code (its layer's words); an expected shape is an option.
@@ -68,7 +69,7 @@ def run_trace(
             else COMMAND_LINE
         )
         print_error(err, failure, voice)
-    return max((failure.exit_code for failure in failures), default=0)
+    return exit_status(failures)
 
 
 def build_trace(
@@ -197,7 +198,7 @@ def _read_expectation(text: str) -> tuple[str, Shape]:
             hint=words("Try {fix}.", fix=Setting("expect", "encoder.lstm.h_n=2,8,256")),
             subject="expect",
         )
-    from lstmshape.results.trace import split_name
+    from lstmshape.results.trace_errors import split_name
 
     split_name(name.strip())  # a name that ends in no tensor is refused before the model is built
     return name.strip(), read_shape(shape, f"expect.{name.strip()}")

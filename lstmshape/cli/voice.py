@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from lstmshape.i18n.words import Change, Value, left_out, shape_list, without
+from lstmshape.torchfacts.arguments import ARGUMENTS
 
-# explain()'s keywords, lstmshape's own arguments, and the option that sets each.
+# explain()'s keywords, lstmshape's own arguments, and the option that sets each (the module's
+# arguments: their rows' flags).
 OPTIONS = {
     "input": "--input",
-    "hidden_size": "--hidden",
-    "input_size": "--input-size",
-    "num_layers": "--layers",
-    "dropout": "--dropout",
-    "proj_size": "--proj-size",
-    "nonlinearity": "--nonlinearity",
-    "module": "--module",
+    **{a.name: a.flag for a in ARGUMENTS if a.switch is None},
     "h_0": "--h0",
     "c_0": "--c0",
     "lengths": "--lengths",
@@ -34,9 +30,7 @@ OPTIONS = {
 }
 # Arguments set by a flag alone: the flag, and the value it sets.
 SWITCHES = {
-    "bidirectional": ("--bidirectional", True),
-    "batch_first": ("--batch-first", True),
-    "bias": ("--no-bias", False),
+    **{a.name: (a.flag, a.switch) for a in ARGUMENTS if a.switch is not None},
     "enforce_sorted": ("--unsorted", False),
 }
 # A flag whose name is not torch's argument says which argument it sets.

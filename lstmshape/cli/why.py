@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
 from lstmshape.i18n.words import words
-from lstmshape.reading.values import read_int, read_shape
+from lstmshape.reading.values import read_argument, read_shape
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.views.wrapping import print_wrapped
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
@@ -28,7 +29,9 @@ BLOCK_BYTES = 4 * 1024**2
 LONGEST_LINE = 4 * 1024**2
 
 
-def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]) -> int:
+def run_why(
+    text: str | None, file: Path | None, fmt: str, input: str | None, known: dict[str, object]
+) -> int:
     """Explain the sentences found; say what lstmshape can explain when there are none."""
     from lstmshape.commands.why import why_blocks
     from lstmshape.views.why import render_why
@@ -36,23 +39,24 @@ def run_why(text: str | None, file: Path | None, fmt: str, known: dict[str, Any]
     out, err = consoles()
     cuts: list[int] = []
     try:
-        result = why_blocks(_blocks(text, file, cuts), **_read(known))
+        result = why_blocks(_blocks(text, file, cuts), **_read(input, known))
     except LstmShapeError as error:
         print_error(err, error)
-        return error.exit_code
+        return exit_status([error])
     for line in _limits(result.skipped, len(cuts)):
         print_wrapped(err, line)
     if not result.recognised:
         if fmt == "json":
             render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}
         print_lines(err, _left_alone(result) or _nothing_found())
-        return 1
+        return ExitStatus.NEGATIVE  # a valid question: the text holds no sentence explained
     try:
         render_why(result, fmt, out)
     except OSError as error:  # a full disk or a closed stream (a closed pipe is the console's)
-        print_error(err, unwritable_output(error))
-        return 2
-    return 0
+        unwritten = unwritable_output(error)
+        print_error(err, unwritten)
+        return exit_status([unwritten])
+    return exit_status()
 
 
 def _limits(skipped: int, cut: int) -> list[str]:
@@ -156,18 +160,15 @@ def line_blocks(stream: IO[bytes], cuts: list[int] | None = None) -> Iterator[st
         yield rest
 
 
-def _read(known: dict[str, Any]) -> dict[str, Any]:
-    """The module's arguments given on the command line, read as every command reads them."""
-    read: dict[str, Any] = {}
-    for name, value in known.items():
-        if value is None:  # not said; False is said (--unidirectional)
-            continue
-        if name == "input":
-            read[name] = read_shape(value, "input")
-        elif name in ("hidden_size", "num_layers", "proj_size"):
-            read[name] = read_int(value, name, 20)
-        else:
-            read[name] = value
+def _read(input: str | None, known: dict[str, object]) -> dict[str, Any]:
+    """The input's shape and the module's arguments given on the command line, read as every
+    command reads them (the class is read by why itself)."""
+    read: dict[str, Any] = {} if input is None else {"input": read_shape(input, "input")}
+    if "module" in known:
+        read["module"] = known["module"]
+    for argument in CONSTRUCTOR:  # in the order lstmshape reads them
+        if argument.name in known:
+            read[argument.name] = read_argument(argument, known[argument.name])
     return read
 
 

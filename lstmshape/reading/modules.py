@@ -7,6 +7,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n.words import words
+from lstmshape.torchfacts.arguments import BY_NAME
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 from lstmshape.torchfacts.spec import ModuleSpec
 
@@ -19,22 +20,11 @@ def spec_of(module: object) -> ModuleSpec:
     if kind is None:
         raise _not_recurrent(module)
     m: Any = module  # a torch module, whose fields are its constructor's arguments
+    # Each argument the class takes, as its row's type (a module saved before proj_size existed
+    # has none: torch's default).
     read: dict[str, Any] = {
-        "input_size": int(m.input_size),
-        "hidden_size": int(m.hidden_size),
-        "bias": bool(m.bias),
+        name: BY_NAME[name].type(getattr(m, name, BY_NAME[name].default)) for name in kind.arguments
     }
-    if kind.has_nonlinearity:
-        read["nonlinearity"] = str(m.nonlinearity)
-    if not kind.is_cell:
-        read.update(
-            num_layers=int(m.num_layers),
-            batch_first=bool(m.batch_first),
-            dropout=float(m.dropout),
-            bidirectional=bool(m.bidirectional),
-        )
-        if kind.supports_proj_size:
-            read["proj_size"] = int(getattr(m, "proj_size", 0))
     return ModuleSpec(**read, kind=kind)
 
 

@@ -20,7 +20,9 @@ from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import LANGUAGES, N_, read_language, tr
 from lstmshape.i18n.text import shortened as _cut
 from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
+from lstmshape.torchfacts.arguments import Argument
 from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
+from lstmshape.torchfacts.kinds import read_module
 from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
 from lstmshape.torchfacts.rules import integer
 
@@ -175,6 +177,21 @@ def read_int(text: str, argument: str, example: int) -> int:
         details=[words("{arg} takes a whole number.", arg=Arg(argument))],
         hint=words("Try {fix}.", fix=fix(**{argument: example})),
     )
+
+
+def read_argument(argument: Argument, value: object) -> object:
+    """A module's argument as explain() takes it: text as typed (``--layers 2``) read by the reader
+    for its type, with the row's example in the fix (``Try --layers 2``); a value that is already
+    not text (a checkpoint's, a flag's) as it is, for torch's rules to judge."""
+    if not isinstance(value, str):
+        return value
+    if argument.name == "module":
+        return read_module(value)
+    if argument.type is int:
+        return read_int(value, argument.name, int(argument.example))
+    if argument.type is float:
+        return read_float(value, argument.name, float(argument.example))
+    return value
 
 
 def _has_digit(token: str) -> bool:

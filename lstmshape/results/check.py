@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lstmshape.errors import LstmShapeError, VerifyBudgetError
+from lstmshape.errors import ExitStatus, LstmShapeError, VerifyBudgetError, exit_status
 from lstmshape.i18n import language
 from lstmshape.i18n.words import Voice
 from lstmshape.results.contract import JSONDict
@@ -39,7 +39,7 @@ class Outcome(Shown):
             return "pass"
         if all(isinstance(e, VerifyBudgetError) for e in self.errors):
             return "unverified"
-        return "invalid" if max(e.exit_code for e in self.errors) == 2 else "fail"
+        return "invalid" if exit_status(self.errors) == ExitStatus.UNREADABLE else "fail"
 
     def summary(self) -> str:
         """``encoder: pass``, the repr's one line."""

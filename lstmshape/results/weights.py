@@ -11,24 +11,17 @@ from dataclasses import dataclass
 
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import enumerated, number
+from lstmshape.torchfacts.arguments import BY_NAME
 from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
 
-# What a module's weights cannot tell: torch stores no trace of them in the state_dict.
-NOT_IN_WEIGHTS_SEQUENCE = ("batch_first", "dropout")
-
 
 def not_in_weights(kind: ModuleKind) -> tuple[str, ...]:
     """The constructor arguments ``kind`` takes that its parameters cannot tell: any value loads
-    the same state_dict (nn.RNN's nonlinearity, dropout, batch_first)."""
-    if kind.is_cell:
-        return ("nonlinearity",) if kind.has_nonlinearity else ()
-    return (
-        *(("nonlinearity",) if kind.has_nonlinearity else ()),
-        *NOT_IN_WEIGHTS_SEQUENCE,
-    )
+    the same state_dict (nn.RNN's nonlinearity, dropout, batch_first), in torch's order."""
+    return tuple(name for name in kind.arguments if not BY_NAME[name].in_weights)
 
 
 def weight_arguments(spec: ModuleSpec) -> dict[str, int | bool]:

@@ -6,41 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from lstmshape.i18n import language
+from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.shown import Shown
-
-
-class Axis(NamedTuple):
-    """One axis of a shape torch compared: its symbol, what torch expected, what it got."""
-
-    symbol: str
-    expected: int | None
-    got: int | None
-
-    @property
-    def differs(self) -> bool:
-        """Whether this axis is the one (or one of those) at fault."""
-        return self.expected != self.got
-
-    def to_dict(self) -> JSONDict:
-        """JSON view."""
-        return {"symbol": self.symbol, "expected": self.expected, "got": self.got}
-
-
-class Cause(NamedTuple):
-    """A cause of the fault, with the change in code that removes it."""
-
-    id: str
-    """Stable for programs: ``smaller_last_batch``, ``batch_first_forgotten``, ..."""
-    text: str
-    fix: str
-    """The fix, as code or as the argument to change."""
-    proven: bool = False
-    """True when the sentence (with the configuration given) proves it; False when only likely."""
-
-    def to_dict(self) -> JSONDict:
-        """JSON view."""
-        return {"id": self.id, "text": self.text, "fix": self.fix, "proven": self.proven}
 
 
 class LeftAlone(NamedTuple):

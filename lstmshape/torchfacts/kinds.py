@@ -13,6 +13,7 @@ from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.text import shortened
 from lstmshape.i18n.words import Typed, fix, words
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,8 @@ class ModuleKind:
     def arguments(self) -> tuple[str, ...]:
         """The constructor arguments this class takes, in torch's order: any other is refused, even
         at its default value (a TypeError, or GRU's and RNN's ValueError for proj_size)."""
-        if self.is_cell:
-            return ("input_size", "hidden_size", "bias") + (
-                ("nonlinearity",) if self.has_nonlinearity else ()
-            )
-        return (
-            "input_size",
-            "hidden_size",
-            "num_layers",
-            *(("nonlinearity",) if self.has_nonlinearity else ()),
-            "bias",
-            "batch_first",
-            "dropout",
-            "bidirectional",
-            *(("proj_size",) if self.supports_proj_size else ()),
-        )
+        taken = [argument for argument in CONSTRUCTOR if argument.taken_by(self)]
+        return tuple(a.name for a in sorted(taken, key=lambda a: a.position_in(self)))
 
     @property
     def a(self) -> str:
@@ -212,17 +200,7 @@ RNN_CELL = ModuleKind(
 
 # Every constructor argument of the family, in the order lstmshape refuses those a class lacks:
 # GRU and RNN refuse proj_size before nonlinearity, as their __init__ does.
-ALL_ARGUMENTS = (
-    "input_size",
-    "hidden_size",
-    "num_layers",
-    "batch_first",
-    "dropout",
-    "bidirectional",
-    "proj_size",
-    "nonlinearity",
-    "bias",
-)
+ALL_ARGUMENTS = tuple(argument.name for argument in CONSTRUCTOR)
 
 KINDS: dict[str, ModuleKind] = {
     kind.name: kind for kind in (LSTM, GRU, RNN, LSTM_CELL, GRU_CELL, RNN_CELL)

@@ -9,32 +9,28 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from lstmshape.errors import InvalidModuleError
 from lstmshape.i18n import N_
 from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
-from lstmshape.torchfacts.kinds import ALL_ARGUMENTS, ModuleKind, read_module
+from lstmshape.torchfacts.arguments import CONSTRUCTOR, DEFAULTS, example
+from lstmshape.torchfacts.kinds import ALL_ARGUMENTS, LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.parameters import INT64_MAX, check_storage
 from lstmshape.torchfacts.sentences import TORCH
 
 if TYPE_CHECKING:
     from lstmshape.torchfacts.spec import ModuleSpec
 
-_SIZES = ("input_size", "hidden_size", "num_layers", "proj_size")
-_BOOLS = ("bias", "batch_first", "bidirectional")
-# The value each argument has when it is not given: what a class that lacks it is refused for.
-_DEFAULTS: dict[str, object] = {
-    "num_layers": 1,
-    "batch_first": False,
-    "dropout": 0.0,
-    "bidirectional": False,
-    "proj_size": 0,
-    "nonlinearity": "tanh",
-    "bias": True,
-}
+# torch's sizes and bools, in the order its constructor checks them (its signature's).
+_SIZES = tuple(
+    a.name for a in sorted(CONSTRUCTOR, key=lambda a: a.position_in(LSTM)) if a.type is int
+)
+_BOOLS = tuple(
+    a.name for a in sorted(CONSTRUCTOR, key=lambda a: a.position_in(LSTM)) if a.type is bool
+)
 
 
 def integer(value: Any) -> Any:
@@ -69,20 +65,20 @@ def normalized(spec: ModuleSpec) -> dict[str, Any]:
             raise InvalidModuleError(
                 words("{arg} is over torch's largest size (2**63 - 1).", arg=name),
                 argument=name,
-                hint=words("Try {a}.", a=fix(**{name: _EXAMPLES[name]})),
+                hint=words("Try {a}.", a=fix(**{name: example(name)})),
             )
     if isinstance(spec.dropout, Real) and not isinstance(spec.dropout, (bool, float)):
         changed["dropout"] = float(spec.dropout)
     return changed
 
 
-def refuse_missing(kind: ModuleKind, given: Iterable[str], voice_value: dict[str, Any]) -> None:
+def refuse_missing(kind: ModuleKind, given: Iterable[str], voice_value: Mapping[str, Any]) -> None:
     """Refuse the first argument in ``given`` that ``kind`` does not take, as torch does: at any
     value, its default included. ``voice_value`` holds the values given, to quote them."""
     names = set(given)
     for name in ALL_ARGUMENTS:
         if name in names and name not in kind.arguments:
-            raise refusal(kind, name, voice_value.get(name, _DEFAULTS.get(name)))
+            raise refusal(kind, name, voice_value.get(name, DEFAULTS.get(name)))
 
 
 def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
@@ -125,7 +121,7 @@ def refusal(kind: ModuleKind, argument: str, value: Any) -> InvalidModuleError:
 
 def validate(spec: ModuleSpec) -> None:
     """Raise :class:`InvalidModuleError` for the first argument torch would refuse."""
-    given = [name for name, default in _DEFAULTS.items() if getattr(spec, name) != default]
+    given = [name for name, default in DEFAULTS.items() if getattr(spec, name) != default]
     refuse_missing(spec.kind, given, {name: getattr(spec, name) for name in given})
     if spec.kind.is_cell:
         _validate_cell(spec)
@@ -224,7 +220,7 @@ def _check_size(spec: ModuleSpec, arg: str) -> None:
             _not_whole(arg, value),
             argument=arg,
             torch_says=says,
-            hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
+            hint=words("Try {a}.", a=fix(**{arg: example(arg)})),
         )
     if value > 0:
         return
@@ -236,7 +232,6 @@ def _check_size(spec: ModuleSpec, arg: str) -> None:
     )
 
 
-_EXAMPLES = {"input_size": 10, "hidden_size": 20, "num_layers": 1, "proj_size": 0}
 _NOT_POSITIVE = {
     "input_size": N_("input_size={value}: the input's features (H_in) must be at least 1."),
     "hidden_size": N_("hidden_size={value}: the hidden state needs at least 1 feature."),
@@ -307,7 +302,7 @@ def _validate_cell(spec: ModuleSpec) -> None:
             raise InvalidModuleError(
                 _not_whole(arg, value),
                 argument=arg,
-                hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
+                hint=words("Try {a}.", a=fix(**{arg: example(arg)})),
             )
     _check_bool(spec, "bias")
     weight_ih = [spec.kind.gates * spec.hidden_size, spec.input_size]
@@ -318,7 +313,7 @@ def _validate_cell(spec: ModuleSpec) -> None:
             words("{arg}={value} is negative.", arg=arg, value=getattr(spec, arg)),
             argument=arg,
             torch_says=TORCH["negative_dimension"].say(size=negative[0], shape=weight_ih),
-            hint=words("Try {a}.", a=fix(**{arg: _EXAMPLES[arg]})),
+            hint=words("Try {a}.", a=fix(**{arg: example(arg)})),
         )
     if spec.kind.has_nonlinearity and spec.nonlinearity not in ("tanh", "relu"):
         # torch builds this cell, but its forward pass raises: it can explain no shape.

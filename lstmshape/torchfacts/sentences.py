@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, NamedTuple
 
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
+
 # How each kind of field is written in torch's text, and read back.
 # Numbers have at most 30 digits (torch's largest, 2**63, has 19), so a number of thousands of
 # digits is never read (nor given to int(), which refuses over 4,300), and no field can backtrack
@@ -252,11 +254,8 @@ GENERIC = frozenset(
 FRAMED = frozenset(
     {"packed_broadcast", "packed_matmul", "packed_matmul_old", "cudnn_not_supported"}
 )
-# The arguments RNNBase and RNNCellBase check by name in their sentences.
-ARGUMENTS = frozenset(
-    {"input_size", "hidden_size", "num_layers", "bias", "batch_first", "proj_size", "dropout",
-     "bidirectional", "nonlinearity"}
-)  # fmt: skip
+# The arguments RNNBase and RNNCellBase check by name in their sentences: every constructor's.
+ARGUMENTS = frozenset(argument.name for argument in CONSTRUCTOR)
 
 
 @cache

@@ -7,11 +7,17 @@ caller passes the Console.
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import TYPE_CHECKING
 
-from lstmshape.results.report import Report
 from lstmshape.views.output import write_text
-from lstmshape.views.table import render_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from lstmshape.results.report import Report
+
+# The names of the formats are read by the command line's options before any command runs (its
+# --help too): importing this package loads no view.
 
 FORMATS = ("table", "json", "markdown", "plain", "code")
 CHECK_FORMATS = ("table", "json", "markdown", "plain")
@@ -22,6 +28,8 @@ TRACE_FORMATS = ("table", "json", "markdown", "plain")
 def render(report: Report, fmt: str, console: Console) -> None:
     """Write ``report`` to ``console`` in ``fmt``: one of table, json, markdown, plain, code."""
     if fmt == "table":
+        from lstmshape.views.table import render_table
+
         render_table(report, console)
         return
     # The other formats are imported by the format that uses them: the table is the common case.

@@ -26,69 +26,13 @@ def heading(report: Report) -> str:
 
 def sections(report: Report) -> list[Section]:
     """The report laid out as tables, in reading order."""
-    out = [
-        Section(
-            tr("Tensors"),
-            (tr("tensor"), tr("shape"), tr("axes"), tr("meaning")),
-            tuple(
-                (
-                    t.name,
-                    format_shape(t.shape),
-                    ", ".join(d.label() for d in t.dims),
-                    t.meaning,
-                )
-                for t in report.tensors
-            ),
-            words=(2, 3),
-            formulas=(2,),
-            shapes=(1,),
-        ),
-        Section(
-            tr("Symbols"),
-            (tr("symbol"), tr("value"), tr("from")),
-            tuple((s.name, str(s.value), s.source) for s in report.symbols),
-            numeric=(1,),
-            words=(2,),
-        ),
-        Section(
-            tr("Parameters"),
-            (tr("parameter"), tr("shape"), tr("in symbols"), tr("count")),
-            _parameter_rows(report),
-            caption=tr(
-                "total {count} = {sum}",
-                count=number(report.num_parameters),
-                sum=f"sum(p.numel() for p in {report.module.lower()}.parameters())",
-            ),
-            numeric=(3,),
-            words=(2,),
-            shapes=(1,),
-        ),
-    ]
+    out = [_tensors(report), _symbols(report), _parameters(report)]
     if report.cost is not None:
         from lstmshape.views.cost_sections import cost_sections  # only a costed report has these
 
         out += cost_sections(report.cost)
     if report.expectations:
-        passed, failed = tr("ok"), tr("MISMATCH")
-        out.append(
-            Section(
-                tr("Expectations"),
-                (tr("tensor"), tr("expected"), tr("computed"), tr("result")),
-                tuple(
-                    (
-                        e.tensor,
-                        format_shape(e.expected),
-                        format_shape(e.computed),
-                        passed if e.ok else failed,
-                    )
-                    for e in report.expectations
-                ),
-                shapes=(1, 2),
-                passed=(passed,),
-                failed=(failed,),
-                part="expectations",
-            )
-        )
+        out.append(_expectations(report))
     verification = report.verification
     if verification is not None:
         from lstmshape.views.verify_sections import run_section  # only a verified report has these
@@ -100,6 +44,72 @@ def sections(report: Report) -> list[Section]:
 
         out += deploy_sections(report.deploy)
     return out
+
+
+def _tensors(report: Report) -> Section:
+    return Section(
+        tr("Tensors"),
+        (tr("tensor"), tr("shape"), tr("axes"), tr("meaning")),
+        tuple(
+            (
+                t.name,
+                format_shape(t.shape),
+                ", ".join(d.label() for d in t.dims),
+                t.meaning,
+            )
+            for t in report.tensors
+        ),
+        words=(2, 3),
+        formulas=(2,),
+        shapes=(1,),
+    )
+
+
+def _symbols(report: Report) -> Section:
+    return Section(
+        tr("Symbols"),
+        (tr("symbol"), tr("value"), tr("from")),
+        tuple((s.name, str(s.value), s.source) for s in report.symbols),
+        numeric=(1,),
+        words=(2,),
+    )
+
+
+def _parameters(report: Report) -> Section:
+    return Section(
+        tr("Parameters"),
+        (tr("parameter"), tr("shape"), tr("in symbols"), tr("count")),
+        _parameter_rows(report),
+        caption=tr(
+            "total {count} = {sum}",
+            count=number(report.num_parameters),
+            sum=f"sum(p.numel() for p in {report.module.lower()}.parameters())",
+        ),
+        numeric=(3,),
+        words=(2,),
+        shapes=(1,),
+    )
+
+
+def _expectations(report: Report) -> Section:
+    passed, failed = tr("ok"), tr("MISMATCH")
+    return Section(
+        tr("Expectations"),
+        (tr("tensor"), tr("expected"), tr("computed"), tr("result")),
+        tuple(
+            (
+                e.tensor,
+                format_shape(e.expected),
+                format_shape(e.computed),
+                passed if e.ok else failed,
+            )
+            for e in report.expectations
+        ),
+        shapes=(1, 2),
+        passed=(passed,),
+        failed=(failed,),
+        part="expectations",
+    )
 
 
 def _parameter_rows(report: Report) -> tuple[tuple[str, ...], ...]:

@@ -11,7 +11,8 @@ from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
 from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.results.cost import Cost
-from lstmshape.results.report import Fact, Packing, Report, Tensor
+from lstmshape.results.packing import Packing
+from lstmshape.results.report import Fact, Report, Tensor
 from lstmshape.version import __version__
 
 

@@ -12,7 +12,8 @@ from rich.text import Text
 
 from lstmshape.i18n import tr
 from lstmshape.i18n.lines import wrap
-from lstmshape.results.why import Axis, Cause, Explained, WhyResult
+from lstmshape.results.cause import Axis, Cause
+from lstmshape.results.why import Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections

@@ -12,6 +12,7 @@ from typing import Any
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
 from lstmshape.reading.values import read_shape
+from lstmshape.torchfacts.arguments import ARGUMENTS
 
 
 def _shape(value: Any) -> tuple[int, ...]:
@@ -60,19 +61,14 @@ def _str(value: Any) -> str:
     raise ValueError(tr("{value} is not a string", value=_short(value)))
 
 
-# Each key's value, said after "it takes" and "missing KEY (...)": said with tr() where used.
+# Each key's reader, by the type of the argument it sets.
+_READERS: dict[type, Callable[[Any], Any]] = {int: _int, bool: _bool, float: _float, str: _str}
+
+# Each key's value, said after "it takes" and "missing KEY (...)": said with tr() where used. The
+# module's arguments are its rows (torchfacts/arguments.py), after the input, in --help's order.
 KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "module": (N_("LSTM, GRU, RNN, LSTMCell, GRUCell or RNNCell"), _str),
     "input": (N_('a shape such as [4, 3, 10] or "4,3,10"'), _shape),
-    "hidden_size": (N_("a whole number"), _int),
-    "input_size": (N_("a whole number"), _int),
-    "num_layers": (N_("a whole number"), _int),
-    "bias": (N_("true or false"), _bool),
-    "batch_first": (N_("true or false"), _bool),
-    "dropout": (N_("a number in [0, 1]"), _float),
-    "bidirectional": (N_("true or false"), _bool),
-    "proj_size": (N_("a whole number"), _int),
-    "nonlinearity": (N_('"tanh" or "relu"'), _str),
+    **{a.name: (a.takes, _READERS[a.type]) for a in ARGUMENTS},
     "h_0": (N_("a shape"), _shape),
     "c_0": (N_("a shape"), _shape),
     "lengths": (N_("a list of lengths such as [5, 3, 2]"), _shape),
@@ -81,10 +77,17 @@ KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "deploy": (N_("true or false"), _bool),
 }
 REQUIRED = ("input", "hidden_size")
+
+
+def _spelt(flag: str) -> str:
+    """An option's flag as a key: ``--no-bias`` is ``no_bias``."""
+    return flag.lstrip("-").replace("-", "_")
+
+
 # What people write out of habit (the command line's options), and the key they mean.
 _ALIASES = {
-    "hidden": "hidden_size",
-    "layers": "num_layers",
+    # The command line's options, spelt as keys: hidden, layers, no_bias.
+    **{_spelt(a.flag): a.name for a in ARGUMENTS if _spelt(a.flag) != a.name},
     "h0": "h_0",
     "c0": "c_0",
     "expected": "expect",

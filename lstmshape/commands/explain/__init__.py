@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lstmshape.commands.explain.cells import explain_cell
 from lstmshape.commands.explain.expectations import Expected, read_expected
-from lstmshape.commands.explain.packing import explain_packed
 from lstmshape.commands.explain.sequence import explain_sequence
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n import speaking
@@ -22,13 +20,17 @@ from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words
 from lstmshape.reading.values import lang_argument, lengths_of, shape_of
 from lstmshape.results.report import Report
-from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
+from lstmshape.torchfacts.kinds import KINDS, LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.rules import refuse_missing
 from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
-# The arguments only some classes take: None means "not given", and torch's default applies.
-_OPTIONAL = ("num_layers", "batch_first", "dropout", "bidirectional", "proj_size", "nonlinearity")
+# The arguments some member of the family does not take (a cell has no num_layers, a GRU no
+# proj_size), in the order lstmshape refuses them.
+_SOME_CLASSES_LACK = tuple(
+    a.name for a in CONSTRUCTOR if not all(a.taken_by(kind) for kind in KINDS.values())
+)
 
 
 def explain(
@@ -80,11 +82,12 @@ def explain(
     configuration). ``verify=True`` proves the report with torch (:func:`lstmshape.verify`) and,
     with ``deploy``, runs every target this machine can run with your torch and onnxruntime.
     """
+    keywords = locals()  # the keywords by name, as the rows name them
     with speaking(lang_argument(lang)):
         kind = read_module(module)
-        values = (num_layers, batch_first, dropout, bidirectional, proj_size, nonlinearity)
+        # The arguments only some classes take: None is "not given", and torch's default applies.
         given: dict[str, Any] = {
-            name: value for name, value in zip(_OPTIONAL, values, strict=True) if value is not None
+            name: keywords[name] for name in _SOME_CLASSES_LACK if keywords.get(name) is not None
         }
         refuse_missing(kind, given, given)
         input_shape = shape_of(input, "input")
@@ -188,7 +191,10 @@ def explain_spec(
                 words("{given} is not True or False.", given=f"enforce_sorted={enforce_sorted!r}"),
                 hint=words("Try {a}.", a=fix(enforce_sorted=False)),
             )
+        # The packed and cell paths load when asked for: explaining nn.LSTM pays for neither.
         if lengths is not None:
+            from lstmshape.commands.explain.packing import explain_packed
+
             return explain_packed(
                 spec,
                 shape,
@@ -199,6 +205,8 @@ def explain_spec(
                 expect=wanted,
             )
         if spec.kind.is_cell:
+            from lstmshape.commands.explain.cells import explain_cell
+
             return explain_cell(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
         return explain_sequence(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
 

@@ -11,7 +11,8 @@ from lstmshape.commands.explain.layout import state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
-from lstmshape.i18n.words import Part, Text, fix, words
+from lstmshape.i18n.words import Part, Text, fix, verbatim, words
+from lstmshape.results.cause import Axis, Cause
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
 
@@ -141,7 +142,7 @@ def _state_error(
         says = TORCH["cell_width"].say(index=idx, got=hx[1], expected=spec.hidden_size)
     else:
         says = None  # torch checks only the first two axes: this state reaches its kernel
-    return state_mismatch(
+    error = state_mismatch(
         spec,
         name,
         shape,
@@ -149,6 +150,9 @@ def _state_error(
         details=_state_causes(spec, input_shape, name, shape, right, checked=says is not None),
         torch_says=says,
     )
+    if says is not None and len(shape) == len(right):
+        error.causes = tuple(cause.id for cause in _causes(spec, input_shape, name, shape))
+    return error
 
 
 def _state_causes(
@@ -183,13 +187,17 @@ def _state_causes(
         return [
             words("Unbatched input {shape} needs {want}-D states; {name} is {rank}-D.", **values)
         ]
-    if shape[0] != right[0] and batched:
-        return [
-            words(
-                "{name} was built for a batch of {got}, but the input has N = {n}.",
-                name=name,
-                got=shape[0],
-                n=input_shape[0],
-            )
-        ]
-    return [words("Its last axis is hidden_size = {size}.", size=spec.hidden_size)]
+    return [verbatim(cause.text) for cause in _causes(spec, input_shape, name, shape)[:1]]
+
+
+def _causes(spec: ModuleSpec, input_shape: Shape, name: str, shape: Shape) -> tuple[Cause, ...]:
+    """The one diagnosis' causes of a state of the input's rank that torch refuses: its batch
+    (batched input only: an unbatched one's batch of 1 is added to both), else its width."""
+    # The diagnosis is loaded only when a state is wrong: explaining a right call never needs it.
+    from lstmshape.commands.explain.diagnosis.cells import cell_batch_causes, cell_width_cause
+    from lstmshape.commands.explain.diagnosis.given import Given
+
+    known = Given(module=spec.kind, input=input_shape, hidden_size=spec.hidden_size)
+    if len(input_shape) == 2 and shape[0] != input_shape[0]:
+        return cell_batch_causes(Axis("N", input_shape[0], shape[0]), name, known, len(shape))
+    return (cell_width_cause(Axis("H", spec.hidden_size, shape[-1]), name),)

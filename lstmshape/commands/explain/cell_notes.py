@@ -18,41 +18,8 @@ def cell_notes(
     spec: ModuleSpec, input_shape: Shape, *, h_0: Shape | None, c_0: Shape | None
 ) -> tuple[Note, ...]:
     """The notes of a cell's report: one step per call, the loop, what it returns."""
-    kind = spec.kind
     batched = len(input_shape) == 2
-    n = tr("N={n} sequences", n=input_shape[0]) if batched else tr("one sequence")
-    notes = [
-        Note(
-            "one_step",
-            tr(
-                "{module} runs one time step per call: input {shape} is one step of {count}, "
-                "not a sequence. There is no num_layers, bidirectional, batch_first, proj_size or "
-                "dropout: stack cells yourself to get layers.",
-                module=a_module(kind, start=True),
-                shape=format_shape(input_shape),
-                count=n,
-            ),
-        ),
-        _loop_note(spec, batched),
-        Note(
-            "cell_returns",
-            tr(
-                "{call} returns the tuple {returned}, where {module} returns {returns}.",
-                call="cell(input, (h_0, c_0))",
-                returned="(h_1, c_1)",
-                module="nn.LSTM",
-                returns="(output, (h_n, c_n))",
-            )
-            if kind.has_cell_state
-            else tr(
-                "{call} returns {returned} alone, where {module} returns {returns}.",
-                call="cell(input, h_0)",
-                returned="h_1",
-                module=f"nn.{kind.sequence_module}",
-                returns="(output, h_n)",
-            ),
-        ),
-    ]
+    notes = [_one_step_note(spec, input_shape), _loop_note(spec, batched), _returns_note(spec)]
     if not batched:
         notes.append(
             Note(
@@ -66,24 +33,65 @@ def cell_notes(
         )
     notes.append(gates_note(spec))
     given = {"h_0": h_0, "c_0": c_0}
-    passed = [s for s in kind.state_names if given[s] is not None]
-    if kind.has_cell_state and len(passed) == 1:
-        missing = "c_0" if passed[0] == "h_0" else "h_0"
-        text = tr(
-            "{module} takes its states as one tuple: {call}. Only {passed} was given; {missing} is "
-            "shown as it must be.",
-            module=a_module(kind, start=True),
-            call="cell(input, (h_0, c_0))",
-            passed=passed[0],
-            missing=missing,
-        )
-        failure = single_cell_state_failure(batched, spec.hidden_size)
-        if failure:
-            text += tr(
-                " Passing {passed} alone fails with: {failure}", passed=passed[0], failure=failure
-            )
-        notes.append(Note("state_tuple", text))
+    passed = [s for s in spec.kind.state_names if given[s] is not None]
+    if spec.kind.has_cell_state and len(passed) == 1:
+        notes.append(_state_tuple_note(spec, passed[0], batched))
     return tuple(notes)
+
+
+def _one_step_note(spec: ModuleSpec, input_shape: Shape) -> Note:
+    batched = len(input_shape) == 2
+    n = tr("N={n} sequences", n=input_shape[0]) if batched else tr("one sequence")
+    return Note(
+        "one_step",
+        tr(
+            "{module} runs one time step per call: input {shape} is one step of {count}, "
+            "not a sequence. There is no num_layers, bidirectional, batch_first, proj_size or "
+            "dropout: stack cells yourself to get layers.",
+            module=a_module(spec.kind, start=True),
+            shape=format_shape(input_shape),
+            count=n,
+        ),
+    )
+
+
+def _returns_note(spec: ModuleSpec) -> Note:
+    kind = spec.kind
+    return Note(
+        "cell_returns",
+        tr(
+            "{call} returns the tuple {returned}, where {module} returns {returns}.",
+            call="cell(input, (h_0, c_0))",
+            returned="(h_1, c_1)",
+            module="nn.LSTM",
+            returns="(output, (h_n, c_n))",
+        )
+        if kind.has_cell_state
+        else tr(
+            "{call} returns {returned} alone, where {module} returns {returns}.",
+            call="cell(input, h_0)",
+            returned="h_1",
+            module=f"nn.{kind.sequence_module}",
+            returns="(output, h_n)",
+        ),
+    )
+
+
+def _state_tuple_note(spec: ModuleSpec, passed: str, batched: bool) -> Note:
+    """An LSTMCell given one of its two states: the tuple it takes, and torch's failure."""
+    missing = "c_0" if passed == "h_0" else "h_0"
+    text = tr(
+        "{module} takes its states as one tuple: {call}. Only {passed} was given; {missing} is "
+        "shown as it must be.",
+        module=a_module(spec.kind, start=True),
+        call="cell(input, (h_0, c_0))",
+        passed=passed,
+        missing=missing,
+    )
+    failure = single_cell_state_failure(batched, spec.hidden_size)
+    if failure:
+        text += tr(" Passing {passed} alone fails with: {failure}", passed=passed, failure=failure)
+    return Note("state_tuple", text)
 
 
 def _loop_note(spec: ModuleSpec, batched: bool) -> Note:

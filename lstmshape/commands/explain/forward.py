@@ -8,17 +8,22 @@ reports is the one torch would raise for the same tensors.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.states import state_size_error
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.text import a_module, format_shape
-from lstmshape.i18n.words import Fix, Part, Text, Words, fix, words
+from lstmshape.i18n.words import Fix, Part, Text, Words, fix, verbatim, words
 from lstmshape.torchfacts.kinds import ModuleKind
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
 
 Shape = tuple[int, ...]
+
+
+if TYPE_CHECKING:
+    from lstmshape.results.cause import Cause
 
 
 def check_tensors(
@@ -195,6 +200,8 @@ def _check_state_ranks(
     details, hint = _rank_advice(
         spec, layout, given, expected, Fix.of({n: expected[n] for n in wrong})
     )
+    causes = _rank_causes(spec, layout, shapes, name, expected[name])
+    details.append(verbatim(causes[0].text))
     values: dict[str, Part] = {
         "name": name,
         "shape": format_shape(shape),
@@ -202,7 +209,7 @@ def _check_state_ranks(
         "want": want,
         "right": format_shape(expected[name]),
     }
-    raise TensorMismatchError(
+    error = TensorMismatchError(
         words(
             "{name} has shape {shape} ({rank}-D), but batched input needs {want}-D states: "
             "{right}.",
@@ -220,6 +227,34 @@ def _check_state_ranks(
         subject=name,
         expected=expected[name],
         actual=shape,
+    )
+    error.causes = tuple(cause.id for cause in causes)
+    raise error
+
+
+def _rank_causes(
+    spec: ModuleSpec,
+    layout: Layout,
+    shapes: Mapping[str, Shape | None],
+    name: str,
+    right: Shape,
+) -> list[Cause]:
+    """The one diagnosis' causes of the state ``name`` of the wrong rank, told the sizes torch's
+    sentence does not say."""
+    names = spec.kind.state_names
+    ranks = tuple(len(shapes[n] or ()) for n in names)
+    # The diagnosis is loaded only when a state is wrong: explaining a right call never needs it.
+    from lstmshape.commands.explain.diagnosis.given import Given
+    from lstmshape.commands.explain.diagnosis.ranks import state_rank_causes
+
+    return state_rank_causes(
+        name,
+        ranks,
+        names.index(name),
+        layout.batched,
+        len(names) == 2,
+        Given.of_call(spec, layout.input_shape),
+        (right, shapes[name] or ()),
     )
 
 

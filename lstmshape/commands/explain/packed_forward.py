@@ -14,7 +14,7 @@ from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.mismatch import state_mismatch
 from lstmshape.errors import TensorMismatchError
 from lstmshape.i18n.words import Text, Words, fix, words
-from lstmshape.results.report import Packing
+from lstmshape.results.packing import Packing
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
 

@@ -5,29 +5,41 @@ from __future__ import annotations
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
 from lstmshape.i18n.text import short_list
-from lstmshape.results.report import Fact, Note, Packing
+from lstmshape.results.packing import Packing
+from lstmshape.results.report import Fact, Note
 from lstmshape.torchfacts.spec import ModuleSpec
 
 
 def packed_notes(
     spec: ModuleSpec, layout: Layout, packing: Packing, facts: tuple[Fact, ...]
 ) -> list[Note]:
-    lengths = short_list(packing.lengths)[1:-1]
+    """The notes of a packed forward pass: the packing, the final states, padding back, order."""
     bf = ", batch_first=True" if spec.batch_first else ""
-    unsorted = ", enforce_sorted=False" if not packing.enforce_sorted else ""
-    notes = [
-        Note(
-            "packed",
-            tr(
-                "{call} keeps the {total} valid steps: data ({total}, H_in) stacks them step by "
-                "step, and batch_sizes = {batch_sizes} counts the sequences still running at each "
-                "step. lengths must be a list or a CPU tensor.",
-                call=f"pack_padded_sequence(input, lengths=[{lengths}]{bf}{unsorted})",
-                total=packing.total,
-                batch_sizes=packing.batch_sizes_text(),
-            ),
-        )
+    return [
+        _packed_note(packing, bf),
+        _final_state_note(spec, facts),
+        _pad_packed_note(layout, packing, bf),
+        _order_note(spec, packing),
     ]
+
+
+def _packed_note(packing: Packing, bf: str) -> Note:
+    lengths = short_list(packing.lengths)[1:-1]
+    unsorted = ", enforce_sorted=False" if not packing.enforce_sorted else ""
+    return Note(
+        "packed",
+        tr(
+            "{call} keeps the {total} valid steps: data ({total}, H_in) stacks them step by "
+            "step, and batch_sizes = {batch_sizes} counts the sequences still running at each "
+            "step. lengths must be a list or a CPU tensor.",
+            call=f"pack_padded_sequence(input, lengths=[{lengths}]{bf}{unsorted})",
+            total=packing.total,
+            batch_sizes=packing.batch_sizes_text(),
+        ),
+    )
+
+
+def _final_state_note(spec: ModuleSpec, facts: tuple[Fact, ...]) -> Note:
     if spec.D == 1:
         text = tr(
             "{fact}: each sequence's final state is at its own last valid step. {padded} is not: "
@@ -42,7 +54,10 @@ def packed_notes(
             forward=facts[0].text(),
             backward=facts[1].text(),
         )
-    notes.append(Note("packed_output_h_n", text))
+    return Note("packed_output_h_n", text)
+
+
+def _pad_packed_note(layout: Layout, packing: Packing, bf: str) -> Note:
     call = f"pad_packed_sequence(output{bf})"
     if packing.longest < layout.length:
         text = tr(
@@ -60,7 +75,10 @@ def packed_notes(
             call=call,
             longest=packing.longest,
         )
-    notes.append(Note("pad_packed", text))
+    return Note("pad_packed", text)
+
+
+def _order_note(spec: ModuleSpec, packing: Packing) -> Note:
     cls = "h_n[-1]" if spec.D == 1 else "torch.cat([h_n[-2], h_n[-1]], dim=1)"
     order = (
         tr(
@@ -71,15 +89,12 @@ def packed_notes(
         if not packing.enforce_sorted
         else tr("enforce_sorted=True needs the lengths in decreasing order (they are).")
     )
-    notes.append(
-        Note(
-            "packed_order",
-            tr(
-                "{order} For a classifier, {expression} holds every sequence's state at its own "
-                "last step.",
-                order=order,
-                expression=cls,
-            ),
-        )
+    return Note(
+        "packed_order",
+        tr(
+            "{order} For a classifier, {expression} holds every sequence's state at its own "
+            "last step.",
+            order=order,
+            expression=cls,
+        ),
     )
-    return notes

@@ -24,7 +24,8 @@ from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
 from lstmshape.i18n.text import LENGTH, SEQUENCE, STEP, a_module, counted, format_shape
 from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
-from lstmshape.results.report import Dim, Packing, Report, Symbol, Tensor
+from lstmshape.results.packing import Packing
+from lstmshape.results.report import Dim, Report, Symbol, Tensor
 from lstmshape.torchfacts.parameters import listed_parameters
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lstmshape.errors import LstmShapeError, UnreadableValueError
+from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import Setting, Text, Typed, words
@@ -44,7 +44,7 @@ class UserCodeError(LstmShapeError):
     """The user's own code raised while lstmshape imported it or called its factory: their bug,
     shown with their traceback (``traceback_lines``)."""
 
-    exit_code = 2
+    exit_code = ExitStatus.UNREADABLE
 
     def __init__(self, message: Text, *, traceback_lines: Sequence[str], **kwargs: Any) -> None:
         super().__init__(message, **kwargs)

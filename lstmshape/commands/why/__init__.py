@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.inspect.weights.names import split_key
 from lstmshape.commands.why.devices import (
     cudnn_backward_eval,
@@ -24,7 +25,6 @@ from lstmshape.commands.why.devices import (
 )
 from lstmshape.commands.why.evidence import Evidence
 from lstmshape.commands.why.find import Found, find_sentences, without_escapes
-from lstmshape.commands.why.given import Given
 from lstmshape.commands.why.inputs import (
     cell_state,
     input_rank,

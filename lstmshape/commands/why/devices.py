@@ -5,10 +5,11 @@ backward in eval mode. Most are said on a GPU only; each says so, and its fix ru
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.i18n import tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 # Every tensor of the call moved to the device of the module's weights: right whichever side
 # (the input or the state) was left behind.

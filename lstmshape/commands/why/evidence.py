@@ -1,7 +1,7 @@
 """What the rest of a pasted text says besides torch's sentence: the user's own source lines a
 traceback shows, and the numbers they name. ``why`` ranks its causes by them; they prove nothing
 (a ``num_layers=2`` in a traceback may be another module's), so a cause is marked proven only by
-what the user gives (lstmshape.commands.why.given).
+what the user gives (lstmshape.commands.explain.diagnosis.given).
 
 Each pattern runs only on the lines that hold one of its literal words (found with str.find, as
 fast as grep), every repetition in it bounded and none crossing a line's end: the linear time of
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from lstmshape.commands.explain.diagnosis.given import Hints
 
 _ARGUMENT = re.compile(
     r"\b(?P<name>num_layers|n_layers|nlayers|bidirectional|bidir|batch_first|hidden_size)"
@@ -93,31 +94,8 @@ def _found(text: str, lowered: str) -> Callable[[re.Pattern[str], tuple[str, ...
     return found
 
 
-@dataclass
-class Evidence:
-    """What the text's own lines say (None: not said)."""
-
-    num_layers: int | None = None
-    bidirectional: bool | None = None
-    batch_first: bool | None = None
-    hidden_size: int | None = None
-    batch_sizes: set[int] = field(default_factory=set)
-    """Numbers the text names a batch size."""
-    lengths: set[int] = field(default_factory=set)
-    """Numbers the text names a sequence length (bptt, seq_len)."""
-    initial_state: bool = False
-    """The text builds a state with zeros, random values or init_hidden."""
-    computed_state: bool = False
-    """The text passes a state the model computed (an encoder's, a latent)."""
-    tuple_state: bool = False
-    """The failing call passes its states as a tuple written out, (h, c)."""
-    data_parallel: bool = False
-    lstm_cell: bool = False
-    """The text builds an nn.LSTMCell."""
-    nested: tuple[str, ...] = ()
-    """A training checkpoint's entries the text names ('epoch', 'model_state_dict')."""
-    gru_to_lstm: bool = False
-    """The text says a GRU became an LSTM (whose state is a tuple, (h_0, c_0))."""
+class Evidence(Hints):
+    """What the text's own lines say, read from them."""
 
     def scan_around(self, block: str, positions: list[int]) -> None:
         """Read the lines around each sentence found at ``positions`` in ``block``: the

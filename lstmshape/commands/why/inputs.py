@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.cells import cell_batch_causes, cell_width_cause
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
-from lstmshape.commands.why.states import batch_causes
 from lstmshape.i18n import tr
-from lstmshape.results.why import Axis, Cause, Explained
+from lstmshape.results.cause import Axis, Cause
+from lstmshape.results.why import Explained
 
 
 def input_width(found: Found, given: Given) -> Explained:
@@ -236,7 +237,7 @@ def cell_state(found: Found, given: Given) -> Explained:
             got=axis.got,
             want=axis.expected,
         )
-        causes = _cell_batch_causes(axis, tensor, given)
+        causes = cell_batch_causes(axis, tensor, given)
         return _one_axis(found, tensor, axis, summary, "(N, H)", causes)
     if sentence == "cell_width":
         axis = Axis("H", found.fields["expected"], found.fields["got"])
@@ -246,11 +247,7 @@ def cell_state(found: Found, given: Given) -> Explained:
             got=axis.got,
             want=axis.expected,
         )
-        width = Cause(
-            "width",
-            tr("A cell's states are (N, {want}).", want=axis.expected),
-            f"{tensor} = torch.zeros(N, hidden_size)",
-        )
+        width = cell_width_cause(axis, tensor)
         return _one_axis(found, tensor, axis, summary, "(N, hidden_size)", (width,))
     return _one_for_two(found, tensor)
 
@@ -267,43 +264,6 @@ def _one_axis(
         formula=formula,
         axes=(axis,),
         causes=causes,
-    )
-
-
-def _cell_batch_causes(axis: Axis, tensor: str, given: Given) -> tuple[Cause, ...]:
-    """A cell's state of another batch; or a 1-D state (hidden_size,) given with batched input,
-    whose hidden_size torch reads as its batch."""
-    build = f"{tensor} = torch.zeros(x.size(0), hidden_size)"
-    causes = batch_causes(axis, tensor, given, build)
-    one_d = Cause(
-        "state_1d",
-        tr(
-            "If {tensor} is 1-D, ({got},), its {got} is hidden_size: with batched input a cell's "
-            "state is 2-D, (N, hidden_size), and torch reads a 1-D one's size as its batch.",
-            tensor=tensor,
-            got=axis.got,
-        ),
-        build,
-    )
-    # hidden_size given equal to the "batch" torch read makes a 1-D state the likelier cause;
-    # an LSTMCell in the text makes it one tensor passed for (h, c): torch read its first row.
-    if given.likely("hidden_size") == axis.got and given.evidence.lstm_cell and tensor == "h_0":
-        return (_one_tensor_for_a_cell(), one_d, *causes)
-    if given.hidden_size is not None and given.hidden_size == axis.got:
-        return (one_d, *causes)
-    if given.hidden_size is not None:
-        return tuple(causes)
-    return (*causes, one_d)
-
-
-def _one_tensor_for_a_cell() -> Cause:
-    return Cause(
-        "one_state_for_two",
-        tr(
-            "An LSTMCell takes (h, c) as one tuple; given one tensor (N, hidden_size), torch "
-            "reads its first row as h: a batch of hidden_size."
-        ),
-        "h_1, c_1 = cell(x, (h_0, c_0))",
     )
 
 

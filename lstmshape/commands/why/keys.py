@@ -5,12 +5,13 @@ and the model's argument that loads the checkpoint.
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.commands.why.renames import renamed
 from lstmshape.i18n import N_, tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 
 def keys(

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.inspect.weights.names import read_leaf, split_key
 from lstmshape.commands.inspect.weights.partial import consistent_configs
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.commands.why.other_layers import recurrent
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, tr
+from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.weights import Reading
-from lstmshape.results.why import Axis, Cause, Explained
+from lstmshape.results.why import Explained
 from lstmshape.torchfacts.kinds import ModuleKind
 
 Shape = tuple[int, ...]

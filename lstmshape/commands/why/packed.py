@@ -5,10 +5,11 @@ product. There N is the packed input's ``batch_sizes[0]`` and H is the weights'.
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.i18n import tr
-from lstmshape.results.why import Axis, Cause, Explained
+from lstmshape.results.cause import Axis, Cause
+from lstmshape.results.why import Explained
 
 _BUILT_FOR_THE_PACK = (
     "N = packed.batch_sizes[0]; "

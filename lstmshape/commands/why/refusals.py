@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.i18n import N_, tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
 
 
 class Meaning(NamedTuple):
@@ -71,7 +73,7 @@ _MEANINGS["unsorted_lengths_old"] = _MEANINGS["unsorted_lengths_0x"] = Meaning(
 
 
 # A sequence module's arguments a cell does not take: the cell without it, or the sequence module.
-_SEQUENCE_ONLY = ("num_layers", "bidirectional", "batch_first", "dropout", "proj_size")
+_SEQUENCE_ONLY = frozenset(a.name for a in CONSTRUCTOR if a.cell_position is None)
 _CELLS = {"LSTMCell": "LSTM", "GRUCell": "GRU", "RNNCell": "RNN"}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lstmshape.commands.inspect.weights.names import read_leaf, split_key
 from lstmshape.i18n import tr
-from lstmshape.results.why import Cause
+from lstmshape.results.cause import Cause
 
 _LOAD = "model.load_state_dict({rename})"
 

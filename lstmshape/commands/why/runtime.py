@@ -4,10 +4,11 @@ states counted wrongly on a packed input, the lengths of another form, the weigh
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.i18n import tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 # torch's ScalarType names (mat1 and mat2 ... "got Double and Float") as dtypes.
 _SCALARS = {"Float": "torch.float32", "Double": "torch.float64", "Half": "torch.float16",

@@ -4,10 +4,11 @@ a second backward through the graph of a state carried over from the last batch.
 
 from __future__ import annotations
 
+from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.commands.why.given import Given
 from lstmshape.i18n import tr
-from lstmshape.results.why import Cause, Explained
+from lstmshape.results.cause import Cause
+from lstmshape.results.why import Explained
 
 
 def dropout_one_layer(found: Found, given: Given) -> Explained:

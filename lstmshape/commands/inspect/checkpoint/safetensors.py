@@ -31,6 +31,31 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
     """The contents of a safetensors file: one state_dict, from the JSON header alone."""
     file.seek(0)
     (length,) = struct.unpack("<Q", file.read(8))
+    _check_header_length(path, length, size)
+    header = _header(path, file.read(length))
+    data_size = size - 8 - length
+    tensors: list[tuple[int, int, StoredTensor]] = []
+    problems: list[Words] = []
+    for key, entry in header.items():
+        if key == "__metadata__":
+            problems += _metadata(entry)
+            continue
+        read = _entry(key, entry, problems)
+        if read is not None:
+            tensors.append(read)
+    problems += _layout(sorted(tensors, key=lambda t: (t[0], t[1])), data_size)
+    if problems:
+        raise _lying(path, problems)
+    if not tensors:
+        raise problem(
+            words("{path}: a safetensors file that holds no tensor.", path=path), hint=_HINT
+        )
+    return Contents(path, "safetensors", (StateDict((), tuple(t for _, _, t in tensors)),))
+
+
+def _check_header_length(path: str, length: int, size: int) -> None:
+    """The header's length, refused before a byte of the header is read: past the file's end, over
+    what lstmshape reads, or over what safetensors allows."""
     if length > size - 8:
         raise problem(
             words(
@@ -79,25 +104,6 @@ def read_safetensors(path: str, file: IO[bytes], size: int) -> Contents:
             ),
             hint=_HINT,
         )
-    header = _header(path, file.read(length))
-    data_size = size - 8 - length
-    tensors: list[tuple[int, int, StoredTensor]] = []
-    problems: list[Words] = []
-    for key, entry in header.items():
-        if key == "__metadata__":
-            problems += _metadata(entry)
-            continue
-        read = _entry(key, entry, problems)
-        if read is not None:
-            tensors.append(read)
-    problems += _layout(sorted(tensors, key=lambda t: (t[0], t[1])), data_size)
-    if problems:
-        raise _lying(path, problems)
-    if not tensors:
-        raise problem(
-            words("{path}: a safetensors file that holds no tensor.", path=path), hint=_HINT
-        )
-    return Contents(path, "safetensors", (StateDict((), tuple(t for _, _, t in tensors)),))
 
 
 def _header(path: str, raw: bytes) -> dict[str, Any]:

@@ -110,7 +110,7 @@ def _where(path: tuple[Key, ...]) -> str:
 def _key(key: object) -> Key:
     if isinstance(key, (str, int)) and not isinstance(key, bool):
         return key
-    from lstmshape.commands.inspect.checkpoint.unpickler import (
+    from lstmshape.commands.inspect.checkpoint.rebuilds import (
         bounded_repr,
     )  # a key may be a tuple of any size
 

@@ -11,19 +11,15 @@ from lstmshape.i18n.words import Fix, Typed, Value, words
 from lstmshape.reading.values import read_int
 from lstmshape.results.comparison import ConfigExpectation
 from lstmshape.results.inspection import CheckpointModule
-from lstmshape.torchfacts.kinds import read_module
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
+from lstmshape.torchfacts.kinds import LSTM, read_module
 
-# What an expectation may name: the class, and each argument the weights tell.
+# What an expectation may name: the class, and each argument the weights tell, in torch's order.
 ARGUMENTS = (
     "module",
-    "input_size",
-    "hidden_size",
-    "num_layers",
-    "bias",
-    "bidirectional",
-    "proj_size",
+    *(a.name for a in sorted(CONSTRUCTOR, key=lambda a: a.position_in(LSTM)) if a.in_weights),
 )
-_BOOLS = ("bias", "bidirectional")
+_BOOLS = tuple(a.name for a in CONSTRUCTOR if a.in_weights and a.type is bool)
 
 
 def is_config_expectation(text: str) -> bool:

@@ -16,10 +16,13 @@ from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
 from lstmshape.i18n.words import words
 from lstmshape.results.weights import Reading, Shape
-from lstmshape.torchfacts.kinds import ModuleKind, read_module
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
+from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 
 # The arguments a module's parameters can tell, in torch's order.
-_TOLD = ("input_size", "hidden_size", "num_layers", "bias", "bidirectional", "proj_size")
+_TOLD = tuple(
+    a.name for a in sorted(CONSTRUCTOR, key=lambda a: a.position_in(LSTM)) if a.in_weights
+)
 
 
 def consistent_configs(

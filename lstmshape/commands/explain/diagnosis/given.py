@@ -1,4 +1,6 @@
-"""What the user may tell ``why`` besides torch's text: the module's arguments and the input's shape.
+"""What the diagnosis knows of a call besides the tensor at fault: the module's arguments and the
+input's shape (explain knows them all; ``why`` what the user tells it besides torch's text), and
+the hints the text around torch's sentence gives.
 
 With them a likely cause can become a proven one: torch's sentence says "Expected hidden[0] size
 (4, 3, 20), got [2, 3, 20]"; with ``bidirectional=True, num_layers=2`` given, the two rows are
@@ -7,16 +9,49 @@ num_layers rows for a module that needs D*num_layers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from lstmshape.commands.explain.layout import Layout
-from lstmshape.commands.why.evidence import Evidence
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
 from lstmshape.reading.values import shape_of
+from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
 from lstmshape.torchfacts.rules import integer
 from lstmshape.torchfacts.spec import ModuleSpec
+
+# The arguments why may be told besides hidden_size (the rows told "if you know it"): each sets the
+# module the arguments given build.
+_SETTINGS = tuple(a.name for a in CONSTRUCTOR if a.known_help and a.name != "hidden_size")
+
+
+@dataclass
+class Hints:
+    """What the text's own lines say (None: not said): they rank the causes and prove none.
+    ``why`` reads them (lstmshape.commands.why.evidence); explain has none."""
+
+    num_layers: int | None = None
+    bidirectional: bool | None = None
+    batch_first: bool | None = None
+    hidden_size: int | None = None
+    batch_sizes: set[int] = field(default_factory=set)
+    """Numbers the text names a batch size."""
+    lengths: set[int] = field(default_factory=set)
+    """Numbers the text names a sequence length (bptt, seq_len)."""
+    initial_state: bool = False
+    """The text builds a state with zeros, random values or init_hidden."""
+    computed_state: bool = False
+    """The text passes a state the model computed (an encoder's, a latent)."""
+    tuple_state: bool = False
+    """The failing call passes its states as a tuple written out, (h, c)."""
+    data_parallel: bool = False
+    lstm_cell: bool = False
+    """The text builds an nn.LSTMCell."""
+    nested: tuple[str, ...] = ()
+    """A training checkpoint's entries the text names ('epoch', 'model_state_dict')."""
+    gru_to_lstm: bool = False
+    """The text says a GRU became an LSTM (whose state is a tuple, (h_0, c_0))."""
 
 
 class Given(NamedTuple):
@@ -29,9 +64,24 @@ class Given(NamedTuple):
     bidirectional: bool | None = None
     batch_first: bool | None = None
     proj_size: int | None = None
-    seen: Evidence | None = None
+    seen: Hints | None = None
     """What the text's own lines say (its source lines, the numbers it names): it ranks the
     causes, and proves none."""
+
+    @classmethod
+    def of_call(cls, spec: ModuleSpec, input_shape: tuple[int, ...]) -> Given:
+        """What explain knows of a call: the whole module, the input's shape, and each state
+        given on its own (never one tensor for the tuple (h_0, c_0))."""
+        return cls(
+            module=spec.kind,
+            input=input_shape,
+            hidden_size=spec.hidden_size,
+            num_layers=spec.num_layers,
+            bidirectional=spec.bidirectional,
+            batch_first=spec.batch_first,
+            proj_size=spec.proj_size,
+            seen=Hints(tuple_state=True),
+        )
 
     @classmethod
     def read(cls, **values: Any) -> Given:
@@ -53,9 +103,7 @@ class Given(NamedTuple):
         the others at values torch takes. The input's size is not checked: an input of 0 features
         may be the very error to explain."""
         arguments = {
-            name: getattr(self, name)
-            for name in ("num_layers", "bidirectional", "batch_first", "proj_size")
-            if getattr(self, name) is not None
+            name: getattr(self, name) for name in _SETTINGS if getattr(self, name) is not None
         }
         hidden = self.hidden_size
         if hidden is None:  # any size proj_size is smaller than
@@ -74,9 +122,9 @@ class Given(NamedTuple):
         }
 
     @property
-    def evidence(self) -> Evidence:
+    def evidence(self) -> Hints:
         """What the text says, or nothing."""
-        return self.seen if self.seen is not None else Evidence()
+        return self.seen if self.seen is not None else Hints()
 
     def likely(self, name: str) -> object:
         """An argument as given, else as the text's own lines say it (for ranking only)."""
@@ -110,9 +158,7 @@ class Given(NamedTuple):
         if self.input is None or self.hidden_size is None or len(self.input) not in (2, 3):
             return None
         arguments = {
-            name: getattr(self, name)
-            for name in ("num_layers", "bidirectional", "batch_first", "proj_size")
-            if getattr(self, name) is not None
+            name: getattr(self, name) for name in _SETTINGS if getattr(self, name) is not None
         }
         kind = self.module or KINDS["LSTM"]
         try:

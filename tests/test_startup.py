@@ -1,0 +1,179 @@
+"""Start-up, held without a timer: what each command imports, in a fresh interpreter.
+
+benchmarks/startup.py measures the time (explain <= 1.10x a minimal Typer + Rich app); this file
+holds its cause, deterministically: explaining loads the modules listed below and nothing else of
+lstmshape's, and no module (standard library or third-party) that the minimal app does not load
+itself. A module added to the explain path, or a heavy import added at a module's top, fails here:
+load it inside the function that needs it, or, if explaining really needs it, add it to the list
+and measure with ``python benchmarks/startup.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MISSION = ["--input", "4,3,10", "--hidden", "20"]
+
+
+def listed(text: str) -> frozenset[str]:
+    """The names in ``text``, separated by white space."""
+    return frozenset(text.split())
+
+
+ENV = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "LANG": "C", "LSTMSHAPE_LANG": "en"}
+
+# What ``lstmshape --input 4,3,10 --hidden 20`` may load of lstmshape: the command line's explain
+# command, the explain core's sequence path, the table view. Not the API front end, nor the cell
+# and packed paths, nor another command, nor another view.
+EXPLAIN = listed(
+    """
+    lstmshape lstmshape.version
+    lstmshape.cli lstmshape.cli.app lstmshape.cli.console lstmshape.cli.explain lstmshape.cli.group
+    lstmshape.cli.language lstmshape.cli.options lstmshape.cli.voice lstmshape.cli.click_words
+    lstmshape.commands lstmshape.commands.explain lstmshape.commands.explain.diagnosis
+    lstmshape.commands.explain.expectations lstmshape.commands.explain.forward
+    lstmshape.commands.explain.layout lstmshape.commands.explain.mismatch
+    lstmshape.commands.explain.notes lstmshape.commands.explain.sequence
+    lstmshape.commands.explain.states
+    lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
+    lstmshape.proof lstmshape.proof.budget
+    lstmshape.reading lstmshape.reading.values lstmshape.reading.language
+    lstmshape.results lstmshape.results.contract lstmshape.results.report lstmshape.results.shown
+    lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
+    lstmshape.torchfacts.arguments lstmshape.cli.arguments
+    lstmshape.torchfacts.kinds lstmshape.torchfacts.parameters lstmshape.torchfacts.rules
+    lstmshape.torchfacts.sentences lstmshape.torchfacts.spec
+    lstmshape.views lstmshape.views.output lstmshape.views.section lstmshape.views.sections
+    lstmshape.views.table lstmshape.views.visible
+    """
+)
+# ``lstmshape --help``: the app and its options, no command's module and no view (beyond the
+# package root's hooks, which load the explain core: EXPLAIN's).
+HELP = listed(
+    """
+    lstmshape lstmshape.version
+    lstmshape.cli lstmshape.cli.app lstmshape.cli.group lstmshape.cli.language lstmshape.cli.options
+    lstmshape.cli.click_words
+    lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
+    lstmshape.reading lstmshape.reading.values lstmshape.reading.language
+    lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
+    lstmshape.torchfacts.arguments lstmshape.cli.arguments
+    lstmshape.torchfacts.kinds lstmshape.torchfacts.parameters lstmshape.torchfacts.sentences
+    lstmshape.views lstmshape.views.output
+    """
+)
+# Modules the minimal app does not load that explaining may: Rich's table of wide characters,
+# loaded when a cell's text is wrapped (the floor's one-row table wraps nothing).
+THIRD_PARTY_EXTRA = ("rich._unicode_data",)
+
+PROBE = """
+import sys
+sys.argv = ["lstmshape", *{args!r}]
+from lstmshape.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("\\n".join(sorted(sys.modules)), file=open({out!r}, "w"))
+"""
+FLOOR_PROBE = """
+import runpy, sys
+sys.argv = ["floor"]
+try:
+    runpy.run_path({path!r}, run_name="__main__")
+except SystemExit:
+    pass
+print("\\n".join(sorted(sys.modules)), file=open({out!r}, "w"))
+"""
+
+
+def loaded(code: str, out: Path) -> set[str]:
+    """The modules in sys.modules after ``code`` ran in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=ENV, cwd=ROOT
+    )
+    assert out.exists(), done.stderr
+    return set(out.read_text().split())
+
+
+def loaded_by(args: list[str], tmp_path: Path) -> set[str]:
+    out = tmp_path / "modules.txt"
+    return loaded(PROBE.format(args=args, out=str(out)), out)
+
+
+def ours(modules: set[str]) -> set[str]:
+    return {name for name in modules if name == "lstmshape" or name.startswith("lstmshape.")}
+
+
+@pytest.fixture(scope="module")
+def floor(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    out = tmp_path_factory.mktemp("floor") / "modules.txt"
+    path = ROOT / "benchmarks" / "floor_app.py"
+    # runpy and pkgutil are the probe's, not the app's.
+    return loaded(FLOOR_PROBE.format(path=str(path), out=str(out)), out) - {"runpy", "pkgutil"}
+
+
+def test_import_lstmshape_loads_no_front_end_view_or_other_command() -> None:
+    """The root's public names are lazy: importing it loads the hooks it installs (the explain
+    package's and results.shown's) and what they need, no front end, view or other command."""
+    code = "import sys, lstmshape; print(*sorted(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=ENV
+    )
+    loaded = ours(set(done.stdout.split()))
+    assert "lstmshape.results.shown" in loaded
+    assert loaded - EXPLAIN == set()
+    assert {
+        name for name in loaded if name.startswith(("lstmshape.cli", "lstmshape.views"))
+    } == set()
+    assert "lstmshape.api" not in loaded
+
+
+def test_explain_loads_only_the_explain_path(tmp_path: Path) -> None:
+    modules = loaded_by(MISSION, tmp_path)
+    assert "lstmshape.commands.explain.sequence" in modules  # the probe saw the explain run
+    assert ours(modules) - EXPLAIN == set()
+
+
+def test_explain_loads_nothing_the_minimal_app_does_not(tmp_path: Path, floor: set[str]) -> None:
+    extra = {
+        name
+        for name in loaded_by(MISSION, tmp_path) - floor
+        if not name.startswith(("lstmshape", "__editable__", *THIRD_PARTY_EXTRA))
+    }
+    assert extra == set(), "explaining imports what the minimal Typer + Rich app does not"
+
+
+def test_help_loads_no_command(tmp_path: Path) -> None:
+    """--help: the app, its options and the package's root (whose hooks load the explain core);
+    no command's front end, no view, no other command."""
+    modules = loaded_by(["--help"], tmp_path)
+    assert "lstmshape.cli.app" in modules
+    assert ours(modules) - HELP - EXPLAIN == set()
+    assert "lstmshape.cli.explain" not in modules
+    assert "lstmshape.views.table" not in modules
+
+
+@pytest.mark.parametrize(
+    ("args", "own"),
+    [
+        (["why", "RuntimeError: input.size(-1) must be equal to input_size"], "commands.why"),
+        (["inspect", "no-such-file.pt"], "commands.inspect"),
+        (["check", "no-such-file.toml"], "commands.check"),
+    ],
+)
+def test_a_command_loads_no_other_command(args: list[str], own: str, tmp_path: Path) -> None:
+    """why, inspect and check load their own folder, never trace, deploy, the API, the notebook
+    or another command's reader (why reads a pasted error's keys with inspect's names: allowed)."""
+    modules = loaded_by(args, tmp_path)
+    assert f"lstmshape.{own}" in modules
+    others = ("trace", "check", "inspect.checkpoint", "why")
+    refused = [f"lstmshape.commands.{name}" for name in others if not name.startswith(own[9:])]
+    refused += ["lstmshape.api", "lstmshape.deploy", "lstmshape.notebook", "lstmshape.proof.runs"]
+    assert [name for name in sorted(modules) if name.startswith(tuple(refused))] == []
