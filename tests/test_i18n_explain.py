@@ -21,7 +21,8 @@ from rich.console import Console
 
 import lstmshape
 from lstmshape.i18n import speaking
-from lstmshape.i18n.text import aligned, pad, wrapped
+from lstmshape.i18n.lines import wrap as wrapped
+from lstmshape.i18n.text import aligned, pad
 from lstmshape.i18n.words import PYTHON
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.kinds import KINDS

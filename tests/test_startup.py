@@ -42,6 +42,8 @@ EXPLAIN = listed(
     lstmshape.commands.explain.notes lstmshape.commands.explain.sequence
     lstmshape.commands.explain.states
     lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
+    lstmshape.i18n.chosen lstmshape.i18n.lines lstmshape.i18n.numbers lstmshape.i18n.cldr
+    lstmshape.i18n.typography
     lstmshape.proof lstmshape.proof.budget
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language
     lstmshape.results lstmshape.results.contract lstmshape.results.report lstmshape.results.shown
@@ -50,7 +52,7 @@ EXPLAIN = listed(
     lstmshape.torchfacts.kinds lstmshape.torchfacts.parameters lstmshape.torchfacts.rules
     lstmshape.torchfacts.sentences lstmshape.torchfacts.spec
     lstmshape.views lstmshape.views.output lstmshape.views.section lstmshape.views.sections
-    lstmshape.views.table lstmshape.views.visible
+    lstmshape.views.table lstmshape.views.visible lstmshape.views.wrapping lstmshape.views.plain_table
     """
 )
 # ``lstmshape --help``: the app and its options, no command's module and no view (beyond the
@@ -61,6 +63,7 @@ HELP = listed(
     lstmshape.cli lstmshape.cli.app lstmshape.cli.group lstmshape.cli.language lstmshape.cli.options
     lstmshape.cli.click_words
     lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
+    lstmshape.i18n.chosen lstmshape.i18n.lines
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language
     lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
     lstmshape.torchfacts.arguments lstmshape.cli.arguments

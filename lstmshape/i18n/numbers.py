@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from lstmshape.i18n import language
+from lstmshape.i18n.chosen import language
 from lstmshape.i18n.cldr import LOCALE_DATA
 
 # Binary prefixes (IEC) before the language's byte symbol: KiB, Kio.

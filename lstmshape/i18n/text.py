@@ -121,12 +121,3 @@ WIDE_CLOSING = frozenset(
     "、。，．・：；？！）」』】〕〉》ー々…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ"
 )
 WIDE_OPENING = frozenset("（「『【〔〈《")
-
-
-def wrapped(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` columns, broken where a line may break in its
-    language (lstmshape.i18n.lines: never inside a name, a shape, a number and its unit, a
-    katakana word; Japanese between its characters, by the kinsoku rule)."""
-    from lstmshape.i18n.lines import wrap
-
-    return wrap(text, width)

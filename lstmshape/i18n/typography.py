@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lstmshape.i18n import language
+from lstmshape.i18n.chosen import language
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

@@ -153,7 +153,7 @@ def _columned(
 def _stacked(text: Text, rows: list[tuple[str, ...]], width: int) -> None:
     """Each entry on lines of its own: its result and name, then its module and input, then the
     detail, each wrapped at spaces to ``width``."""
-    from lstmshape.i18n.text import wrapped
+    from lstmshape.i18n.lines import wrap as wrapped
 
     for name, call, shape, result, detail in rows:
         text.append(result, style=_style(result))

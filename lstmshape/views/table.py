@@ -9,7 +9,8 @@ from rich.text import Text
 
 from lstmshape.i18n import tr
 from lstmshape.i18n.lines import pieces, widest_piece
-from lstmshape.i18n.text import cells, wrapped
+from lstmshape.i18n.lines import wrap as wrapped
+from lstmshape.i18n.text import cells
 from lstmshape.results.report import Report
 from lstmshape.views.output import trimmed
 from lstmshape.views.plain_table import blocks

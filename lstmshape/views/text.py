@@ -7,7 +7,7 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import language, tr
-from lstmshape.i18n.text import wrapped
+from lstmshape.i18n.lines import wrap as wrapped
 from lstmshape.i18n.words import Voice
 from lstmshape.results.contract import SCHEMA_VERSION
 from lstmshape.results.report import Report

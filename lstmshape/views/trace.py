@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import N_, tr
-from lstmshape.i18n.text import aligned, format_shape, wrapped
+from lstmshape.i18n.lines import wrap as wrapped
+from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.i18n.typography import labelled
 from lstmshape.results.trace import Trace, TracedCall
 from lstmshape.views.output import trimmed, write_text

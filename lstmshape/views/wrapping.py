@@ -13,8 +13,8 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from lstmshape.i18n.lines import widest_piece, wrap
+from lstmshape.i18n.lines import wrap as wrapped_lines
 from lstmshape.i18n.text import cells
-from lstmshape.i18n.text import wrapped as wrapped_lines
 
 
 def wrapped(text: str, width: int, style: str = "") -> Text:
