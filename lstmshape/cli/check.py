@@ -11,10 +11,10 @@ from pathlib import Path
 from rich.text import Text
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
-from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, exit_status
 from lstmshape.i18n import tr
+from lstmshape.options.explain import read_budget
 from lstmshape.results.check import Outcome
 
 

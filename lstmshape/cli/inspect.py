@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lstmshape.cli.console import consoles, print_error
-from lstmshape.cli.explain import ExplainOptions, build_report
 from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
+from lstmshape.options.explain import ExplainOptions, build_report
 from lstmshape.reading.values import read_argument
 from lstmshape.results.comparison import Comparison
 from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
