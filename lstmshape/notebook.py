@@ -147,12 +147,11 @@ def read_line(args: list[str], options: tuple[Option, ...]) -> tuple[dict[str, A
 def run_line(args: list[str]) -> object | None:
     """The result of the command line ``args``: a Report or a Trace to show, or None when the
     command line printed its answer (or an error, on stderr). In the language --lang asks for."""
-    if args[:1] == ["explain"]:  # the bare form by name: the same report
-        args = args[1:]
     try:
         if args[:1] == ["trace"]:
             return _traced(args[1:])
-        return _explained(args)
+        # `explain` is the bare form by name: the same report (its --help is its own: printed).
+        return _explained(args[1:] if args[:1] == ["explain"] else args)
     except Unread:
         _printed(args)
         return None

@@ -39,7 +39,8 @@ PACKAGE = ROOT / "lstmshape"
 # never from a layer above, and never from another unit of its own layer. A unit is a folder (a
 # subpackage), or a top-level module; "lstmshape" is the root package's __init__ alone.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("lstmshape.version", "lstmshape.commands"),  # leaves: a constant, a docstring
+    # leaves: a constant, a docstring, the hooks the root installs for lower layers
+    ("lstmshape.version", "lstmshape.commands", "lstmshape.hooks"),
     ("lstmshape.i18n",),  # tr, the catalogs, words, text
     ("lstmshape.errors",),
     ("lstmshape.torchfacts",),  # what torch is: the family, the rules, sentences, parameters

@@ -16,7 +16,6 @@ from lstmshape.cli.console import consoles, print_error
 from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
-from lstmshape.options.explain import ExplainOptions, build_report
 from lstmshape.reading.values import read_argument
 from lstmshape.results.comparison import Comparison
 from lstmshape.results.inspection import CheckpointModule, Inspection, unsafe_error
@@ -243,6 +242,8 @@ def explain_module(
             arguments[name] = getattr(spec, name)
     for name, value in options.arguments.items():
         arguments.setdefault(name, value)  # one the class does not take: refused as torch does
+    from lstmshape.options.explain import ExplainOptions, build_report  # loads with --input
+
     explain = ExplainOptions(
         input=options.input or "",
         arguments=arguments,

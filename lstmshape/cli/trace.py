@@ -23,7 +23,6 @@ from lstmshape.i18n import tr
 from lstmshape.options.trace import build_trace
 
 
-
 def run_trace(
     factory: str,
     inputs: tuple[str, ...],
