@@ -136,7 +136,8 @@ def verify(
     """
     from lstmshape.i18n import speaking
     from lstmshape.proof import verify as _verify
-    from lstmshape.reading.values import lang_argument, read_memory
+    from lstmshape.reading.python_values import lang_argument
+    from lstmshape.reading.values import read_memory
 
     with speaking(lang_argument(lang)):
         if budget is None:

@@ -45,6 +45,7 @@ EXPLAIN = listed(
     lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
     lstmshape.proof lstmshape.proof.budget
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language
+    lstmshape.reading.names lstmshape.reading.python_values
     lstmshape.results lstmshape.results.contract lstmshape.results.report lstmshape.results.shown
     lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
     lstmshape.torchfacts.arguments lstmshape.cli.arguments

@@ -16,10 +16,10 @@ from lstmshape.commands.explain import explain
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n.words import Arg, drop, fix, words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
+from lstmshape.reading.names import read_expectation
 from lstmshape.reading.values import (
     read_argument,
     read_dtype,
-    read_expectation,
     read_lengths,
     read_memory,
     read_shape,

@@ -17,7 +17,7 @@ from lstmshape.hooks import PROVE
 from lstmshape.i18n import speaking
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words
-from lstmshape.reading.values import lang_argument, lengths_of, shape_of
+from lstmshape.reading.python_values import lang_argument, lengths_of, shape_of
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, LSTM, ModuleKind, read_module
