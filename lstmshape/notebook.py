@@ -51,10 +51,12 @@ class Option:
     """The name its value goes by (ExplainOptions' field, or the module argument's name)."""
     flags: tuple[str, ...]
     takes: str
-    """"value" (one text), "many" (repeatable), or a flag's value: True, or False (--no-bias)."""
+    """"value" (one text), "many" (repeatable), or "flag" (set by the flag alone)."""
 
 
 # One-letter forms of lstmshape's own options (the module's arguments have theirs in their rows).
+# A form the magic does not know is the command line's to read (Unread, below): a form added to
+# the command line and not here makes the magic slower for it, never say something else.
 _SHORT = {"input": "-i", "expect": "-e", "fmt": "-f"}
 # ExplainOptions' field -> the name the command line's voice gives its option.
 _VOICED = {"h0": "h_0", "c0": "c_0", "fmt": "format", "unsorted": "enforce_sorted"}
