@@ -24,8 +24,9 @@ import sys
 from dataclasses import dataclass, fields
 from typing import Any
 
-from lstmshape.errors import LstmShapeError
+from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import read_language, speaking, tr
+from lstmshape.i18n.words import words
 from lstmshape.options.explain import ExplainOptions, build_report
 from lstmshape.options.voice import COMMAND_LINE, OPTIONS, SWITCHES
 from lstmshape.results.report import Report
@@ -40,7 +41,23 @@ def load_ipython_extension(ipython: Any) -> None:
 
 def lstmshape_magic(line: str) -> object | None:
     """``%lstmshape ARGS``: what ``lstmshape ARGS`` answers, as an object the notebook shows."""
-    return run_line(shlex.split(line))
+    try:
+        args = shlex.split(line)
+    except ValueError:  # shlex's one refusal: a quote (or a last backslash) left open
+        _say(
+            UnreadableValueError(
+                words(
+                    "{line}: a quote is left open, so the line cannot be split into arguments.",
+                    line=f"%lstmshape {line}",
+                ),
+                hint=words(
+                    "Try closing the quote; a text with an apostrophe (don't) goes in double "
+                    "quotes."
+                ),
+            )
+        )
+        return None
+    return run_line(args)
 
 
 @dataclass(frozen=True)
@@ -124,8 +141,8 @@ def read_line(args: list[str], options: tuple[Option, ...]) -> tuple[dict[str, A
     by_flag["--lang"] = Option("lang", ("--lang",), "value")
     values: dict[str, Any] = {}
     positional: list[str] = []
-    words = iter(args)
-    for word in words:
+    tokens = iter(args)
+    for word in tokens:
         flag, equals, attached = word.partition("=")
         if not word.startswith("-") or word == "-":
             positional.append(word)
@@ -136,7 +153,7 @@ def read_line(args: list[str], options: tuple[Option, ...]) -> tuple[dict[str, A
         if option.takes == "flag":
             values[option.name] = True
             continue
-        value = attached if equals else next(words, None)
+        value = attached if equals else next(tokens, None)
         if value is None:
             raise Unread(word)
         if option.takes == "many":

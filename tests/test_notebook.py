@@ -250,3 +250,32 @@ def test_the_magic_imports_nothing_of_the_command_line() -> None:
     assert imported, "the import graph lost notebook.py"
     assert not {name for name in imported if name.split(".")[:2] == ["lstmshape", "cli"]}
     assert {"lstmshape.options.explain", "lstmshape.options.trace"} <= imported
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "fr", "es"])
+def test_a_line_with_an_open_quote_is_said_not_raised(
+    lang: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line shlex cannot split (a quote left open, as an apostrophe in a pasted sentence leaves
+    it) is an error in the command line's words, not a traceback; closed as the Try line says, the
+    line is the command's."""
+    from lstmshape.i18n import speaking, tr
+    from lstmshape.notebook import lstmshape_magic
+
+    for name, value in {"LSTMSHAPE_LANG": lang, "COLUMNS": "80", "NO_COLOR": "1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(ROOT)
+    sentence = "Expected hidden[0] size (1, 32, 256), got [1, 8, 256]"
+    assert lstmshape_magic(f"why '{sentence}") is None
+    said = capsys.readouterr()
+    assert said.out == ""
+    first, hint = re.sub(r"\x1b\[[0-9;]*m", "", said.err).splitlines()
+    assert f"%lstmshape why '{sentence}" in first
+    with speaking(lang):
+        assert hint == "  " + tr(
+            "Try closing the quote; a text with an apostrophe (don't) goes in double quotes."
+        )
+    assert lstmshape_magic(f"why '{sentence}'") is None  # the quote closed
+    closed = capsys.readouterr()
+    assert "%lstmshape" not in closed.err
+    assert "h_0" in closed.out
