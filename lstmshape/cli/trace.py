@@ -24,7 +24,7 @@ from lstmshape.i18n import tr
 from lstmshape.i18n.words import Arg, Setting, Shown, Typed, words
 from lstmshape.reading.values import read_shape
 from lstmshape.results.trace import Trace
-from lstmshape.views.wrapping import print_wrapped
+from lstmshape.views.wrapping import STDERR_CONTINUATION, print_wrapped
 
 Shape = tuple[int, ...]
 
@@ -319,4 +319,5 @@ def _say_printed(err: Console, printed: Printed) -> None:
                 "Note: your code printed while it was traced; that went to stderr (above), "
                 "so that stdout holds the trace alone."
             ),
+            more=STDERR_CONTINUATION,
         )
