@@ -18,8 +18,8 @@ tear something a reader takes as one piece:
 - a binding space: the one between a word and the number it counts or names (``dim 0``,
   ``batch of 32``, ``バッチサイズ 32``), between a number and the Japanese word after it
   (``8 個``, ``32 に``), and either side of a lone ``=`` (``N = 8``, ``h_0 = torch.zeros(``);
-- inside code's brackets (a call, an index or a slice: ``torch.zeros(D * num_layers, H_out)``,
-  ``output[..., 20:]``), except after a comma (``, ``) when the brackets hold more than
+- inside code's brackets (a call, an index or a slice, opened right after a name:
+  ``torch.zeros(D * num_layers, H_out)``, ``output[..., 20:]``), except after a comma (``, ``) when the brackets hold more than
   _LONGEST_HELD columns: that keeps each line of the call valid Python inside its parentheses.
 
 A piece wider than the line is never cut: it goes whole on a line of its own (after the line's
@@ -112,14 +112,15 @@ def _inside_code(text: str) -> set[int]:
 
 
 def _code_brackets(text: str) -> list[tuple[int, int]]:
-    """The (open, close) indexes of the outermost brackets of code in ``text``: ``(`` right after
-    a name, a closing bracket or a dot; ``[`` anywhere. An unclosed one holds nothing."""
+    """The (open, close) indexes of the outermost brackets of code in ``text``: a call or an
+    index, opened right after a name, a closing bracket or a dot (``torch.zeros(``,
+    ``output[``); prose's brackets follow a space. An unclosed one holds nothing."""
     spans: list[tuple[int, int]] = []
     stack: list[tuple[int, bool]] = []  # the index of each open bracket, and whether it is code
     for index, char in enumerate(text):
         if char in "([":
             previous = text[index - 1] if index else " "
-            code = char == "[" or previous.isalnum() or previous in "_.)]"
+            code = previous.isalnum() or previous in "_.)]"
             stack.append((index, code or any(c for _, c in stack)))
         elif char in ")]" and stack:
             start, code = stack.pop()
