@@ -294,3 +294,23 @@ def test_the_checks_catch_a_torn_layout() -> None:
     assert layout_faults("系列です\n。次", "系列です。次", 80, "ja") == ["kinsoku: '。次'"]
     assert layout_faults("valeur :", "valeur :", 80, "fr") == ["space before a mark: 'valeur :'"]
     assert layout_faults("valeur\u00a0:", "valeur\u00a0:", 80, "fr") == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_path_wider_than_the_line_is_never_cut_nor_labelled_twice(
+    lang: str, width: int, tmp_path: Any
+) -> None:
+    """A path wider than the terminal stays whole beside "Error:" (it overflows; the terminal
+    soft-wraps it and a copy keeps it whole), and "Error:" is said once."""
+    path = tmp_path / ("a_directory_with_a_long_name_" * 3) / "bad.safetensors"
+    path.parent.mkdir()
+    path.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{}")
+    result = invoke(["inspect", str(path), "--lang", lang], columns=width)
+    with speaking(lang):
+        label = tr("Error:")
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{label} {path}"), result.stderr
+    assert result.stderr.count(label) == 1
+    assert layout_faults(result.stderr, invoke(["inspect", str(path), "--lang", lang],
+                         columns=WHOLE).stderr, width, lang) == []  # fmt: skip
