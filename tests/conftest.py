@@ -151,7 +151,7 @@ def unwrapped(text: str) -> str:
         if line.startswith("    ") and lines:
             rest = line.strip()
             # Japanese breaks between two of its characters, and after its closing marks
-            # (、。）) before ASCII, with no space; every other break was a space.
+            # (、 and 。) before ASCII, with no space; every other break was a space.
             before = lines[-1][-1:]
             joined = cell_len(before) == 2 and (cell_len(rest[:1]) == 2 or before in WIDE_CLOSING)
             lines[-1] += ("" if joined else " ") + rest
