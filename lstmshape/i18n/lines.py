@@ -65,14 +65,16 @@ def _wide(char: str) -> bool:
     return cells(char) == 2
 
 
-def _held(text: str) -> set[int]:
+def _held(text: str, *, binding: bool = True) -> set[int]:
     """The places (index of the character after) where a line may not break: inside _WHOLE, at
-    a binding space, and inside code's brackets but after a comma."""
+    a binding space (unless ``binding`` is False), and inside code's brackets but after a
+    comma."""
     held: set[int] = set()
     for match in _WHOLE.finditer(text):
         if match.group(0).isascii() and len(match.group(0)) <= _LONGEST_HELD:
             held.update(range(match.start() + 1, match.end()))
-    held.update(_binding(text))
+    if binding:
+        held.update(_binding(text))
     held.update(_inside_code(text))
     return held
 
@@ -155,9 +157,10 @@ def may_break(before: str, after: str, *, next_mark: str = "") -> bool:
     return not _same_script(before, after)
 
 
-def pieces(text: str) -> list[str]:
-    """``text`` cut where a line may break: each piece with the spaces that follow it."""
-    held = _held(text)
+def pieces(text: str, *, binding: bool = True) -> list[str]:
+    """``text`` cut where a line may break: each piece with the spaces that follow it. With
+    ``binding`` False, binding spaces are breaks too."""
+    held = _held(text, binding=binding)
     out: list[str] = []
     start = 0
     for index in range(1, len(text)):
@@ -203,9 +206,14 @@ def wrap(text: str, width: int, *, indent: str = "", subsequent: str | None = No
     text = re.sub(r"[\t\n\r]", " ", text)
     if not text.strip():
         return []
-    filler = _Filler(width, indent, indent if subsequent is None else subsequent)
+    subsequent = indent if subsequent is None else subsequent
+    filler = _Filler(width, indent, subsequent)
+    room = width - cells(subsequent)
     for piece in pieces(text):
-        filler.add(piece)
+        # A binding space yields only when what it binds is wider than a whole line
+        # (``c_n.view(num_layers, D, N, H_cell) = view(4, 2, 100000, 8)``).
+        for part in pieces(piece, binding=False) if cells(piece.rstrip()) > room else [piece]:
+            filler.add(part)
     return filler.finished()
 
 
