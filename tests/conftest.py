@@ -144,13 +144,16 @@ def unwrapped(text: str) -> str:
     message's words; tests/test_layout.py holds the layout."""
     from rich.cells import cell_len
 
+    from lstmshape.i18n.text import WIDE_CLOSING
+
     lines: list[str] = []
     for line in text.split("\n"):
         if line.startswith("    ") and lines:
             rest = line.strip()
-            # Japanese breaks between two of its characters with no space; every other break
-            # was a space.
-            joined = cell_len(lines[-1][-1:]) == 2 and cell_len(rest[:1]) == 2
+            # Japanese breaks between two of its characters, and after its closing marks
+            # (、 and 。) before ASCII, with no space; every other break was a space.
+            before = lines[-1][-1:]
+            joined = cell_len(before) == 2 and (cell_len(rest[:1]) == 2 or before in WIDE_CLOSING)
             lines[-1] += ("" if joined else " ") + rest
         else:
             lines.append(line)

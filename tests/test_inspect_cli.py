@@ -168,7 +168,7 @@ def test_against_the_arguments_meant() -> None:
     assert "encoder  every argument  same" in same.stdout
     differs = run(f"inspect {EXAMPLE} -n encoder --hidden 32 --layers 2 --bidirectional -f plain")
     assert differs.exit_code == 1
-    assert differs.stderr.splitlines()[0] == (
+    assert unwrapped(differs.stderr).splitlines()[0] == (
         f"Error: encoder: hidden_size is 24 in {EXAMPLE}, 32 in the arguments given."
     )
     # The call it proposes loads the checkpoint's state_dict into torch's module, strictly.
@@ -198,7 +198,9 @@ def test_against_another_checkpoint(tmp_path: Path) -> None:
     theirs = _save(tmp_path / "theirs.pt", torch.nn.ModuleDict({"lstm": torch.nn.LSTM(300, 128)}))
     again = _save(tmp_path / "again.pt", torch.nn.ModuleDict({"lstm": torch.nn.LSTM(300, 256)}))
     assert run(f"inspect {ours} --against {again}").exit_code == 0
-    result = run(f"inspect {ours} --against {theirs} -f plain")
+    # The temporary paths head the comparison's columns: wide enough for them, a table (at 80
+    # it is written as blocks, tests/test_layout.py).
+    result = invoke(shlex.split(f"inspect {ours} --against {theirs} -f plain"), columns=250)
     assert result.exit_code == 1
     assert "lstm    hidden_size  256" in result.stdout
     assert "lstm.weight_ih_l0  (1024, 300)" in result.stdout
@@ -214,7 +216,9 @@ def test_against_another_checkpoint(tmp_path: Path) -> None:
     other = _save(tmp_path / "other.pt", torch.nn.ModuleDict({"gru": torch.nn.GRU(3, 4)}))
     missing = run(f"inspect {ours} --against {other}")
     assert missing.exit_code == 1
-    assert f"Error: {ours} has recurrent modules that {other} has not: lstm." in missing.stderr
+    assert f"Error: {ours} has recurrent modules that {other} has not: lstm." in unwrapped(
+        missing.stderr
+    )
     both = run(f"inspect {ours} --against {other} --hidden 4")
     assert both.exit_code == 2
     assert tried(both) == "--against alone"
@@ -225,7 +229,8 @@ def test_inconsistent_weights_are_shown_and_exit_1(tmp_path: Path) -> None:
     torch.save(
         {f"enc.{k}": v for k, v in state.items() if not k.endswith("_l1")}, tmp_path / "cut.pt"
     )
-    result = run(f"inspect {tmp_path / 'cut.pt'} -f plain")
+    # Wide enough that nothing wraps: the error's own four-column line is held as it is.
+    result = invoke(shlex.split(f"inspect {tmp_path / 'cut.pt'} -f plain"), columns=200)
     assert result.exit_code == 1
     assert "enc: no torch module has these parameters" in result.stdout
     assert result.stderr == (

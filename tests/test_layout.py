@@ -1,12 +1,17 @@
 """Every line lstmshape writes fits the terminal, in every language and view, and breaks only where
 a line may break (lstmshape/i18n/lines.py).
 
-Random configurations (Hypothesis, derandomized) of every module, valid and not, in the four
-languages, at COLUMNS=80 and 60, in the table and plain views; and fixed runs of the other
-commands and of the help screens. Each output is held to the same run at a width where nothing
-wraps (the oracle of what is whole):
+Random configurations (Hypothesis, derandomized) of every module, valid and not, and of torch's
+own errors for ``why``, in the four languages, at COLUMNS=120, 80 and 60, in the table and plain
+views; and fixed runs of the other commands and of the help screens. Each output is held to the
+same run at a width where nothing wraps (the oracle of what is whole):
 
-- every line of stdout and stderr takes at most COLUMNS columns (a wide character two);
+- every line of stdout and stderr takes at most COLUMNS columns (a wide character two), but one
+  that holds a single piece wider than the line (a path, a name, code) after its indent and label,
+  or a fix of ``why`` (code the user pastes, one whole line): those overflow, never cut;
+- stderr, unwrapped (its continuations are four columns in), is the whole run's stderr: wrapping
+  changes no word, and every continuation is indented;
+- ``why``'s numbered causes continue under their text (column 3), each fix one whole line;
 - every name (a word with an underscore: ``batch_sizes``, ``h_0``, ``weight_ih_l0``), option
   (``--batch-first``), katakana word, shape and number with its unit of the narrow output is one
   of the wide output's: none is torn in two;
@@ -27,11 +32,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from lstmshape.i18n import LANGUAGES
+from lstmshape.i18n import LANGUAGES, speaking, tr
+from lstmshape.i18n.lines import pieces
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
-from tests.conftest import invoke
+from tests.conftest import invoke, unwrapped
+from tests.test_paste import wrong_states
 
-WIDTHS = (80, 60)
+WIDTHS = (120, 80, 60)
 # Typer lays out its help screens: they fit 80 columns; at 60 its option names are cut with an
 # ellipsis (a known limit, docs/languages.md).
 HELP_WIDTHS = (80,)
@@ -90,13 +97,29 @@ def _pieces(text: str) -> dict[str, Counter[str]]:
     }
 
 
+# A label before the one piece of an overflowing line: "Error: ", "  Try ", "Erreur\u00a0: ".
+_LABEL = re.compile(r"^\s*(?:\S+(?:\u00a0|\u202f)?: |Try |\S+ )?")
+
+
+def overflows_rightly(line: str, lang: str) -> bool:
+    """Whether ``line``, wider than the terminal, is one that may be: a single piece wider than a
+    line, after its indent and its label, or a fix of ``why`` (pasted code, never wrapped)."""
+    with speaking(lang):
+        fix = tr("fix: {fix}", fix="")
+    if line.lstrip().startswith(fix):
+        return True
+    rest = line.strip()
+    label = _LABEL.match(rest)
+    return len(pieces(rest)) == 1 or len(pieces(rest[label.end() if label else 0 :])) == 1
+
+
 def layout_faults(narrow: str, whole: str, width: int, lang: str) -> list[str]:
     """What is wrong with ``narrow`` (written at ``width``) against ``whole`` (the same run with
     nothing wrapped): an empty list when it is laid out right."""
     faults = [
         f"{cell_len(line)} > {width}: {line!r}"
         for line in narrow.splitlines()
-        if cell_len(line) > width
+        if cell_len(line) > width and not overflows_rightly(line, lang)
     ]
     wide, said = _pieces(whole), _pieces(narrow)
     for kind in ("name", "katakana"):
@@ -107,6 +130,7 @@ def layout_faults(narrow: str, whole: str, width: int, lang: str) -> list[str]:
     for line in narrow.splitlines():
         if NO_START.search(line) or NO_END.search(line.rstrip()):
             faults.append(f"kinsoku: {line!r}")
+    for line in unwrapped(narrow).splitlines():
         # onnxruntime's own message, quoted as it is: "[ONNXRuntimeError] : 2 : ...".
         if lang == "fr" and SPACED_MARK.search(line.partition("[ONNXRuntimeError]")[0]):
             faults.append(f"space before a mark: {line!r}")
@@ -118,6 +142,22 @@ def _run(args: str, width: int) -> str:
     return result.stdout + result.stderr
 
 
+def stderr_faults(args: str, width: int) -> list[str]:
+    """Where stderr at ``width``, unwrapped, differs from stderr with nothing wrapped: a word
+    changed by wrapping, or a continuation not indented four columns."""
+    narrow = invoke(args, columns=width).stderr
+    whole = invoke(args, columns=WHOLE).stderr
+    if unwrapped(narrow) == unwrapped(whole):  # an error's own four-column lines alike
+        return []
+    return [f"stderr at {width}: {narrow!r}, whole: {whole!r}"]
+
+
+def _checked(args: str, width: int, lang: str) -> list[str]:
+    return layout_faults(_run(args, width), _run(args, WHOLE), width, lang) + stderr_faults(
+        args, width
+    )
+
+
 @pytest.mark.parametrize("fmt", ["table", "plain"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -127,7 +167,7 @@ def test_every_explanation_fits_and_tears_nothing(
     lang: str, width: int, fmt: str, args: str
 ) -> None:
     full = f"{args} --lang {lang} --format {fmt}"
-    assert layout_faults(_run(full, width), _run(full, WHOLE), width, lang) == []
+    assert _checked(full, width, lang) == []
 
 
 OTHER_COMMANDS = [
@@ -138,6 +178,13 @@ OTHER_COMMANDS = [
     "check tests/specs/bad.toml",
     "--input 4,3,10 --hidden 20 --layers 2 --deploy",
     "--input 4,3,10 --hidden 20 --layers 2 --bidirectional --diagram",
+    "--input 4,3,10 --hidden 20 --layers 2 --cost --verify",
+    "--input 4,3,10 --hidden 20 --lengths 4,2,1 --verify",
+    "--input 4,3,10 --hidden 20 --lengths 3,4,1 --unsorted --proj-size 5 --bidirectional",
+    "--input 4,8,256 --hidden 256 --h0 1,32,256",
+    "inspect examples/seq2seq.pt -n encoder --hidden 32 --layers 2 --bidirectional",
+    "inspect examples/seq2seq.pt --against examples/seq2seq.pt",
+    "why --file examples/train.log --input 4,8,256",
     "--input abc --hidden 20",
     "--input 4,3,10 --hidden 20 --bogus",
 ]
@@ -153,7 +200,54 @@ def test_every_command_fits_and_tears_nothing(
     if "--diagram" in command and fmt == "plain":
         fmt = "table"  # a diagram is drawn in the table view only
     full = f"{command} --lang {lang} --format {fmt}"
-    assert layout_faults(_run(full, width), _run(full, WHOLE), width, lang) == []
+    assert _checked(full, width, lang) == []
+
+
+def numbered_faults(narrow: str, whole: str) -> list[str]:
+    """Where ``why``'s numbered causes at a width are not the whole run's rejoined: a cause's
+    wrapped lines continue under its text (three columns in), and its fix is one whole line."""
+    joined: list[str] = []
+    for line in narrow.splitlines():
+        cause = joined and re.match(r"\d+\. ", joined[-1])
+        continued = line.startswith("   ") and not line.startswith("    ") and not _is_fix(line)
+        if cause and continued:
+            joined[-1] += ("" if _wide_join(joined[-1], line[3:]) else " ") + line[3:]
+            continue
+        joined.append(line)
+    wanted = [line for line in whole.splitlines() if re.match(r"(\d+\. |   \S)", line)]
+    said = [line for line in joined if re.match(r"(\d+\. |   \S)", line)]
+    return [] if said == wanted else [f"causes: {said!r} != {wanted!r}"]
+
+
+_FIXES: dict[str, str] = {}
+
+
+def _is_fix(line: str) -> bool:
+    if not _FIXES:
+        for lang in LANGUAGES:
+            with speaking(lang):
+                _FIXES[lang] = tr("fix: {fix}", fix="")
+    return line.lstrip().startswith(tuple(_FIXES.values()))
+
+
+def _wide_join(before: str, after: str) -> bool:
+    return cell_len(before[-1:]) == 2 and cell_len(after[:1]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain"])
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+@settings(max_examples=6)
+@given(text=wrong_states())
+def test_every_why_fits_tears_nothing_and_hangs_its_causes(
+    lang: str, width: int, fmt: str, text: str
+) -> None:
+    """torch's own errors (a state of the wrong size, raised by torch) explained by ``why``."""
+    args = ["why", text, "--lang", lang, "--format", fmt]
+    narrow = invoke(args, columns=width).stdout
+    whole = invoke(args, columns=WHOLE).stdout
+    assert layout_faults(narrow, whole, width, lang) == []
+    assert numbered_faults(narrow, whole) == []
 
 
 @pytest.mark.parametrize("width", HELP_WIDTHS)
@@ -200,3 +294,23 @@ def test_the_checks_catch_a_torn_layout() -> None:
     assert layout_faults("系列です\n。次", "系列です。次", 80, "ja") == ["kinsoku: '。次'"]
     assert layout_faults("valeur :", "valeur :", 80, "fr") == ["space before a mark: 'valeur :'"]
     assert layout_faults("valeur\u00a0:", "valeur\u00a0:", 80, "fr") == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_path_wider_than_the_line_is_never_cut_nor_labelled_twice(
+    lang: str, width: int, tmp_path: Any
+) -> None:
+    """A path wider than the terminal stays whole beside "Error:" (it overflows; the terminal
+    soft-wraps it and a copy keeps it whole), and "Error:" is said once."""
+    path = tmp_path / ("a_directory_with_a_long_name_" * 3) / "bad.safetensors"
+    path.parent.mkdir()
+    path.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{}")
+    result = invoke(["inspect", str(path), "--lang", lang], columns=width)
+    with speaking(lang):
+        label = tr("Error:")
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{label} {path}"), result.stderr
+    assert result.stderr.count(label) == 1
+    assert layout_faults(result.stderr, invoke(["inspect", str(path), "--lang", lang],
+                         columns=WHOLE).stderr, width, lang) == []  # fmt: skip

@@ -216,7 +216,7 @@ def test_shape_only_runs_say_why_real_tensors_were_not_used() -> None:
     needed = size_text(real_bytes(explain((4, 3, 10), 20)))
     assert run.why == f"a real run would need about {needed} of real tensors, over the 1 B budget"
     table = invoke("--input 4,3,10 --hidden 20 --verify --verify-budget 1 --format plain").stdout
-    assert "over the 1 B budget" in table
+    assert "over the 1 B budget" in " ".join(table.split())  # the caption is wrapped
 
 
 def test_tensors_torch_cannot_size_are_refused_before_torch() -> None:

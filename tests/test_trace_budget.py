@@ -161,7 +161,7 @@ def test_a_factory_that_reads_a_value_while_building_is_built_for_real(
     # Built for real within the budget only: a model too large stops before its tensors exist.
     big = run("trace usermodels_masked:big --input 4,7 --input-dtype long --budget 1MiB")
     assert big.exit_code == 2
-    assert big.stderr.splitlines()[1:] == [
+    assert unwrapped(big.stderr).splitlines()[1:] == [
         "  usermodels_masked:big reads a value while building the model "
         "(aten._local_scalar_dense.default), which shape-only tensors do not carry, so it must be "
         "built for real.",

@@ -128,7 +128,7 @@ def test_the_users_factory_that_raises_or_returns_no_model(run: Run, user_code: 
     assert 'usermodels_c.py", line 4, in broken' in broken.stderr
     assert "Error: broken() failed in your code: ValueError:" in broken.stderr
     number = run("trace usermodels_c:number --input 4,3,10")
-    assert number.stderr.splitlines() == [
+    assert unwrapped(number.stderr).splitlines() == [
         "Error: number() returned an int, not a torch.nn.Module.",
         "  Try a factory that returns the model (its class, or a function that builds it).",
     ]

@@ -172,7 +172,7 @@ def test_a_cell_has_no_h_n_and_the_fix_keeps_the_call(run: Run) -> None:
 def test_a_layer_held_but_not_called_so_is_an_answer_not_a_slip(run: Run) -> None:
     beyond = run(SPELLER + " --expect cell#201.h_1=8,64")
     assert beyond.exit_code == 1
-    assert beyond.stderr.splitlines()[:2] == [
+    assert unwrapped(beyond.stderr).splitlines()[:2] == [
         "Error: cell#201.h_1 was not traced: the forward pass gave that layer no such call or "
         "tensor.",
         "  cell was called 200 times.",
@@ -351,12 +351,15 @@ def test_a_model_built_at_import_is_traced_and_torchs_warning_kept_out(
     result = run("trace usermodels_instance:model --input 4,3,10 --format plain")
     assert result.exit_code == 0, unwrapped(result.stderr)
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
+    lines = unwrapped(result.stdout).splitlines()
     assert lines[0] == "LSTM on (4, 3, 10) float32: 1 recurrent call, ok"
     assert "LSTM: nn.LSTM(10, 20, dropout=0.5)" in lines
-    assert (
-        "  dropout=0.5 does nothing with num_layers=1: torch applies dropout to the outputs of every layer"
-        in lines
+    assert any(
+        line.startswith(
+            "  dropout=0.5 does nothing with num_layers=1: torch applies dropout to the outputs of"
+            " every layer"
+        )
+        for line in lines
     )
     wrong = run("trace usermodels_instance:model --input 4,3,10 --expect h_n=1,3,21")
     assert wrong.exit_code == 1

@@ -15,7 +15,7 @@ from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
 from lstmshape.options.explain import read_budget
 from lstmshape.results.check import Outcome
-from lstmshape.views.wrapping import print_wrapped
+from lstmshape.views.wrapping import STDERR_CONTINUATION, print_wrapped
 
 
 def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) -> int:
@@ -49,7 +49,7 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
     if len(checked.failures) > FAILURES_EXPLAINED:
         more = len(checked.failures) - FAILURES_EXPLAINED
         said = tr("... and {count} more failures, each in the table above.", count=number(more))
-        print_wrapped(err, said)
+        print_wrapped(err, said, more=STDERR_CONTINUATION)
     return exit_status(failure for _, failure in checked.failures)
 
 

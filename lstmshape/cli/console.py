@@ -13,7 +13,7 @@ from lstmshape.i18n import tr
 from lstmshape.i18n.lines import wrap
 from lstmshape.i18n.words import Voice, words
 from lstmshape.views.visible import visible
-from lstmshape.views.wrapping import print_wrapped
+from lstmshape.views.wrapping import STDERR_CONTINUATION, print_wrapped
 
 
 class QuietOnClosedPipe(Console):
@@ -52,12 +52,14 @@ def print_lines(console: Console, lines: list[str]) -> None:
     two of the lines that follow the first."""
     first, *rest = (visible(line) for line in lines)
     label = tr("Error:") + " "
-    head, *more = wrap(label + first, console.width, subsequent="    ") or [label]
+    # The label is the first line's indent: a path wider than the line stays beside it, whole.
+    head, *more = wrap(first, console.width, indent=label, subsequent="    ") or [label]
     console.print(Text(label, style="bold red") + Text(head.removeprefix(label)), soft_wrap=True)
     for line in more:
         console.print(Text(line), soft_wrap=True)
     for line in rest:
-        print_wrapped(console, line)
+        indent = len(line) - len(line.lstrip(" "))
+        print_wrapped(console, line, more=STDERR_CONTINUATION[indent:])
 
 
 def print_error(console: Console, error: LstmShapeError, voice: Voice = COMMAND_LINE) -> None:

@@ -21,7 +21,7 @@ from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.options.trace import build_trace
-from lstmshape.views.wrapping import print_wrapped
+from lstmshape.views.wrapping import STDERR_CONTINUATION, print_wrapped
 
 
 def run_trace(
@@ -119,4 +119,5 @@ def _say_printed(err: Console, printed: Printed) -> None:
                 "Note: your code printed while it was traced; that went to stderr (above), "
                 "so that stdout holds the trace alone."
             ),
+            more=STDERR_CONTINUATION,
         )

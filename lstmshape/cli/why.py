@@ -21,7 +21,7 @@ from lstmshape.i18n.numbers import number
 from lstmshape.i18n.words import words
 from lstmshape.reading.values import read_argument, read_shape
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
-from lstmshape.views.wrapping import print_wrapped
+from lstmshape.views.wrapping import STDERR_CONTINUATION, print_wrapped
 
 # A log is read in blocks of whole lines, so a log of any size takes the memory of one block; a
 # line longer than LONGEST_LINE (no sentence of torch's is) is cut into blocks, and said so.
@@ -44,7 +44,7 @@ def run_why(
         print_error(err, error)
         return exit_status([error])
     for line in _limits(result.skipped, len(cuts)):
-        print_wrapped(err, line)
+        print_wrapped(err, line, more=STDERR_CONTINUATION)
     if not result.recognised:
         if fmt == "json":
             render_why(result, fmt, out)  # {"schema": 2, "recognised": false, "errors": []}

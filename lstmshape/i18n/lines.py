@@ -14,9 +14,16 @@ tear something a reader takes as one piece:
   starts with 、 。 」 or a closing parenthesis, nor ends with 「 or an opening one); nor before
   French's spaced marks (``:`` ``;`` ``?`` ``!`` ``»``), even when written after an ordinary space;
 - ASCII touching Japanese (``第1層``): by the spacing rule (docs/languages.md) a space separates a
-  word of Latin letters or digits from kana and kanji, so the break falls on that space.
+  word of Latin letters or digits from kana and kanji, so the break falls on that space;
+- a binding space: the one between a word and the number it counts or names (``dim 0``,
+  ``batch of 32``, ``バッチサイズ 32``), between a number and the Japanese word after it
+  (``8 個``, ``32 に``), and either side of a lone ``=`` (``N = 8``, ``h_0 = torch.zeros(``);
+- inside code's brackets (a call, an index or a slice, opened right after a name:
+  ``torch.zeros(D * num_layers, H_out)``, ``output[..., 20:]``), except after a comma (``, ``) when the brackets hold more than
+  _LONGEST_HELD columns: that keeps each line of the call valid Python inside its parentheses.
 
-A piece wider than the line is folded, the one case where it is cut.
+A piece wider than the line is never cut: it goes whole on a line of its own (after the line's
+indent or label) and overflows it; the terminal soft-wraps it and a copy keeps it whole.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ _PUNCTUATION_CLOSING = frozenset("、。，．）」』】〕〉》：；？！�
 _SPACED_CLOSING = frozenset(":;?!»")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
+# A run of ordinary spaces with something either side: where a binding space may be.
+_SPACES = re.compile(r"(?<=\S) +(?=\S)")
 # Held whole though they hold spaces: a call or a tuple (``h_n.view(num_layers, D, N, H_out)``,
 # ``(batch, seq, feature)``) up to _LONGEST_HELD columns (a longer one breaks after its commas,
 # which keeps Python's lines valid inside the parentheses), a shape or a list of sizes, a number
@@ -56,13 +65,70 @@ def _wide(char: str) -> bool:
     return cells(char) == 2
 
 
-def _held(text: str) -> set[int]:
-    """The places (index of the character after) where a line may not break by _WHOLE."""
+def _held(text: str, *, binding: bool = True) -> set[int]:
+    """The places (index of the character after) where a line may not break: inside _WHOLE, at
+    a binding space (unless ``binding`` is False), and inside code's brackets but after a
+    comma."""
     held: set[int] = set()
     for match in _WHOLE.finditer(text):
         if match.group(0).isascii() and len(match.group(0)) <= _LONGEST_HELD:
             held.update(range(match.start() + 1, match.end()))
+    if binding:
+        held.update(_binding(text))
+    held.update(_inside_code(text))
     return held
+
+
+def _binding(text: str) -> set[int]:
+    """The starts of the pieces that follow a binding space (the module's docstring)."""
+    held: set[int] = set()
+    for match in _SPACES.finditer(text):
+        before, after = text[match.start() - 1], text[match.end()]
+        numbered = after.isdigit() and (before.isalpha() or before == "=")
+        counted = before.isdigit() and _wide(after)
+        if numbered or counted or _lone_equals(text, match.start() - 1, match.end()):
+            held.add(match.end())
+    return held
+
+
+def _lone_equals(text: str, before: int, after: int) -> bool:
+    """Whether the spaces between ``before`` and ``after`` touch a ``=`` with spaces either side
+    (``N = 8``): an assignment or an equation reads as one piece."""
+    return (text[after] == "=" and text[after + 1 : after + 2] == " ") or (
+        text[before] == "=" and text[before - 1 : before] == " "
+    )
+
+
+def _inside_code(text: str) -> set[int]:
+    """The places inside code's brackets (opened right after a name, or ``[`` anywhere) where a
+    line may not break: all of them up to _LONGEST_HELD columns, and past it all but those after
+    a comma."""
+    held: set[int] = set()
+    for start, end in _code_brackets(text):
+        inside = range(start + 1, end)
+        if end - start <= _LONGEST_HELD:
+            held.update(inside)
+        else:
+            held.update(i for i in inside if text[i - 2 : i] != ", ")
+    return held
+
+
+def _code_brackets(text: str) -> list[tuple[int, int]]:
+    """The (open, close) indexes of the outermost brackets of code in ``text``: a call or an
+    index, opened right after a name, a closing bracket or a dot (``torch.zeros(``,
+    ``output[``); prose's brackets follow a space. An unclosed one holds nothing."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool]] = []  # the index of each open bracket, and whether it is code
+    for index, char in enumerate(text):
+        if char in "([":
+            previous = text[index - 1] if index else " "
+            code = previous.isalnum() or previous in "_.)]"
+            stack.append((index, code or any(c for _, c in stack)))
+        elif char in ")]" and stack:
+            start, code = stack.pop()
+            if code and not any(c for _, c in stack):
+                spans.append((start, index))
+    return spans
 
 
 def _same_script(before: str, after: str) -> bool:
@@ -91,9 +157,10 @@ def may_break(before: str, after: str, *, next_mark: str = "") -> bool:
     return not _same_script(before, after)
 
 
-def pieces(text: str) -> list[str]:
-    """``text`` cut where a line may break: each piece with the spaces that follow it."""
-    held = _held(text)
+def pieces(text: str, *, binding: bool = True) -> list[str]:
+    """``text`` cut where a line may break: each piece with the spaces that follow it. With
+    ``binding`` False, binding spaces are breaks too."""
+    held = _held(text, binding=binding)
     out: list[str] = []
     start = 0
     for index in range(1, len(text)):
@@ -111,6 +178,27 @@ def widest_piece(text: str) -> int:
     return max((cells(piece.rstrip()) for piece in pieces(text)), default=0)
 
 
+# A list item's marker after the line's indent: its wrapped lines continue under its text.
+_MARKER = re.compile(r" *(?:\d+\.|[-•*]) (?=\S)")
+
+
+def hanging(line: str, more: str = "  ") -> tuple[str, str, str]:
+    """``line`` as (first indent, continuation indent, text): a list item (``1. ``, ``- ``,
+    ``• ``) continues under its text, any other line ``more`` past its own indent."""
+    marker = _MARKER.match(line)
+    if marker:
+        return marker.group(0), " " * cells(marker.group(0)), line[marker.end() :]
+    text = line.lstrip(" ")
+    indent = line[: len(line) - len(text)]
+    return indent, indent + more, text
+
+
+def wrap_hanging(line: str, width: int, more: str = "  ") -> list[str]:
+    """``line`` wrapped to ``width`` with its hanging indent (hanging()); a blank line is kept."""
+    first, subsequent, text = hanging(line, more)
+    return wrap(text, width, indent=first, subsequent=subsequent) or [line.rstrip()]
+
+
 def wrap(text: str, width: int, *, indent: str = "", subsequent: str | None = None) -> list[str]:
     """``text`` in lines of at most ``width`` columns, broken where a line may break; the first
     line starts with ``indent``, the others with ``subsequent`` (``indent`` if None). Whitespace
@@ -118,9 +206,14 @@ def wrap(text: str, width: int, *, indent: str = "", subsequent: str | None = No
     text = re.sub(r"[\t\n\r]", " ", text)
     if not text.strip():
         return []
-    filler = _Filler(width, indent, indent if subsequent is None else subsequent)
+    subsequent = indent if subsequent is None else subsequent
+    filler = _Filler(width, indent, subsequent)
+    room = width - cells(subsequent)
     for piece in pieces(text):
-        filler.add(piece)
+        # A binding space yields only when what it binds is wider than a whole line
+        # (``c_n.view(num_layers, D, N, H_cell) = view(4, 2, 100000, 8)``).
+        for part in pieces(piece, binding=False) if cells(piece.rstrip()) > room else [piece]:
+            filler.add(part)
     return filler.finished()
 
 
@@ -140,11 +233,8 @@ class _Filler:
         if not self.fresh and cells(piece.rstrip()) > self.room():
             self.lines.append(self.line.rstrip())
             self.line, self.fresh = self.subsequent, True
+        # On a fresh line a piece wider than the room overflows it, whole: never cut.
         rest = piece.lstrip(" ") if self.fresh else piece
-        while rest and cells(rest.rstrip()) > max(self.room(), 1):  # wider than a line: folded
-            head = _fold(rest, max(self.room(), 1))
-            self.lines.append(self.line + head)
-            self.line, rest = self.subsequent, rest[len(head) :]
         if rest:
             self.line += rest
             self.fresh = False
@@ -153,16 +243,6 @@ class _Filler:
         if self.line.strip():
             self.lines.append(self.line.rstrip())
         return self.lines
-
-
-def _fold(piece: str, width: int) -> str:
-    """The longest start of ``piece`` that fits ``width`` columns (at least one character)."""
-    end = 1
-    while end < len(piece) and cells(piece[: end + 1]) <= width:
-        end += 1
-    while 1 < end < len(piece) and piece[end] in _CLOSING:
-        end -= 1  # kinsoku even when folding: the closing mark goes with what it closes
-    return piece[:end]
 
 
 def fits(line: str, width: int) -> bool:

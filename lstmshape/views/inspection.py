@@ -23,7 +23,7 @@ from lstmshape.results.inspection import (
 from lstmshape.views.output import write_text
 from lstmshape.views.section import Section, listed_layers
 from lstmshape.views.visible import visible
-from lstmshape.views.wrapping import wrap_cells, wrapped
+from lstmshape.views.wrapping import print_wrapped, wrap_cells, wrapped
 
 
 def render_inspection(inspection: Inspection, fmt: str, console: Console) -> None:
@@ -48,7 +48,7 @@ def render_inspection(inspection: Inspection, fmt: str, console: Console) -> Non
             console.print(_bold(section.title, console.width))
             draw_section(replace(section, title=""), console)
         for line in said:
-            console.print(Text("• ") + wrapped(line, console.width - 2))
+            print_wrapped(console, f"• {line}")
     else:
         width = console.width  # plain text fits the terminal (COLUMNS); Markdown is data
         top = [f"**{markdown_escape(title)}**"] if fmt == "markdown" else wrap_cells(title, width)

@@ -16,7 +16,7 @@ from lstmshape.views.output import trimmed
 from lstmshape.views.plain_table import blocks
 from lstmshape.views.section import Section
 from lstmshape.views.sections import heading, sections
-from lstmshape.views.wrapping import Prose
+from lstmshape.views.wrapping import Prose, print_wrapped
 
 # The width the table view is laid out for; narrower consoles get wrapped formulas, never cut ones.
 FULL_WIDTH = 80
@@ -27,13 +27,9 @@ def render_table(report: Report, console: Console) -> None:
     with trimmed(console):
         console.print(Text(broken(heading(report), console.width), style="bold"))
         draw_sections(sections(report), console)
-        notes = Table.grid(padding=(0, 1))
-        notes.add_column(no_wrap=True)
-        notes.add_column(overflow="fold")
-        for note in report.notes:
-            notes.add_row("•", Text(broken(note.text, console.width - 2)))
         console.print(Text(tr("Notes"), style="bold"))
-        console.print(notes)
+        for note in report.notes:
+            print_wrapped(console, f"• {note.text}")  # continued under its text
 
 
 def draw_sections(drawn: list[Section], console: Console) -> None:

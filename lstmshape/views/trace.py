@@ -19,6 +19,7 @@ from rich.text import Text
 
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.lines import wrap as wrapped
+from lstmshape.i18n.lines import wrap_hanging
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.i18n.typography import labelled
 from lstmshape.results.trace import Trace, TracedCall
@@ -26,6 +27,7 @@ from lstmshape.views.output import trimmed, write_text
 from lstmshape.views.plain_table import section_lines
 from lstmshape.views.section import Section
 from lstmshape.views.text import json_text, markdown_escape
+from lstmshape.views.wrapping import Prose, print_wrapped
 
 # The tables' headings and the torch column's words, marked here and said in the trace's language.
 _COLUMNS = (N_("tensor"), N_("shape"), N_("axes"), N_("torch"))
@@ -211,12 +213,12 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
     """The table view on ``console``; the failure in red below, unless the caller says it apart
     (the command line writes it on stderr)."""
     with trimmed(console):
-        console.print(Text(heading(trace), style="bold"), soft_wrap=False)
-        console.print(Text(trace.how, style="dim"))
+        print_wrapped(console, heading(trace), style="bold")
+        print_wrapped(console, trace.how, style="dim")
         for shown in shown_calls(trace.calls):
             call = shown.call
             console.print()
-            console.print(Text(call_title(shown), style="bold"))
+            print_wrapped(console, call_title(shown), style="bold")
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
             for index, column in enumerate(_said(_COLUMNS)):
                 table.add_column(column, overflow="fold", no_wrap=index < 2)
@@ -224,27 +226,27 @@ def render_trace(trace: Trace, console: Console, *, failure: bool = True) -> Non
                 said = (AGREES, "", NOT_RUN, NOT_PASSED)
                 style = "" if torch in said else "bold red"
                 table.add_row(
-                    Text(name, style="bold"), Text(shape, style="cyan"), Text(axes),
+                    Text(name, style="bold"), Text(shape, style="cyan"), Prose(axes),
                     Text(_torch_said(torch),
                          style=style or ("green" if torch == AGREES else "dim")),
                 )  # fmt: skip
             console.print(table)
             for note in call_notes(shown):
-                console.print(Text(note, style="dim"))
+                print_wrapped(console, note, style="dim")
         others = _others(trace)
         if others:
             console.print()
         for line in others:
-            console.print(Text(line))
+            print_wrapped(console, line)
         if trace.expectations:
             _expectation_table(trace, console)
         _deployment(trace, console)
         if failure and trace.failure is not None:
             console.print()
             lines = trace.failure.error.lines(trace.failure.voice)
-            console.print(Text(tr("Error:") + " " + lines[0], style="bold red"))
+            print_wrapped(console, tr("Error:") + " " + lines[0], style="bold red")
             for line in lines[1:]:
-                console.print(Text(line))
+                print_wrapped(console, line)
 
 
 def _deployment(trace: Trace, console: Console) -> None:
@@ -285,7 +287,8 @@ def trace_plain(trace: Trace, *, failure: bool = True, width: int | None = None)
             "", _said(_COLUMNS), tuple(call_rows(shown.call)), words=(2,), formulas=(2,)
         )
         lines += section_lines(table, width)
-        lines += [f"  {line}" for note in call_notes(shown) for line in wrapped(note, fit - 2)]
+        # A call's note is indented two columns, its continuation two more (hanging).
+        lines += [part for note in call_notes(shown) for part in wrap_hanging(f"  {note}", fit)]
     others = _others(trace)
     if others:
         lines += ["", *others]

@@ -7,11 +7,10 @@ from dataclasses import fields, replace
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from lstmshape.i18n import tr
-from lstmshape.i18n.lines import wrap
+from lstmshape.i18n.lines import wrap_hanging
 from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.why import Explained, WhyResult
 from lstmshape.views.output import trimmed, write_text
@@ -19,7 +18,7 @@ from lstmshape.views.section import Section
 from lstmshape.views.table import draw_sections
 from lstmshape.views.text import json_text, markdown_escape
 from lstmshape.views.visible import visible
-from lstmshape.views.wrapping import print_wrapped, wrapped
+from lstmshape.views.wrapping import print_wrapped
 
 WHY_FORMATS = ("table", "json", "markdown", "plain")
 
@@ -124,32 +123,29 @@ def _cause_text(cause: Cause) -> str:
     return tr("(proven) {cause}", cause=cause.text) if cause.proven else cause.text
 
 
-def _cause_lines(item: Explained) -> list[str]:
-    """The causes as a numbered list, each with its fix on the next line."""
+def _cause_lines(item: Explained, width: int | None = None) -> list[str]:
+    """The causes as a numbered list, each with its fix on the next line: a cause wrapped to
+    ``width`` (None: as it is) continues under its text; a fix is code the user pastes, one whole
+    line however long (lstmshape.i18n.lines: a piece wider than the line overflows, whole)."""
     if not item.causes:
         return []
-    lines = [_causes_heading(item)]
+    lines = _fitted([_causes_heading(item)], width)
     for number, cause in enumerate(item.causes, 1):
-        lines += [f"{number}. {_cause_text(cause)}", f"   {tr('fix: {fix}', fix=cause.fix)}"]
+        lines += _fitted([f"{number}. {_cause_text(cause)}"], width)
+        lines.append(f"   {tr('fix: {fix}', fix=cause.fix)}")
     return lines
 
 
 def _draw_causes(item: Explained, console: Console) -> None:
-    """The causes as a numbered list whose wrapped lines keep their indent."""
+    """The causes as a numbered list whose wrapped lines continue under their text, each fix one
+    whole line."""
     if not item.causes:
         return
-    console.print(Text(_causes_heading(item), style="bold"))
-    width = console.width - len(f"{len(item.causes)}.") - 1  # the text's column
-    indent = " " * (len(f"{len(item.causes)}.") + 1)
-    for number, cause in enumerate(item.causes, 1):
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
-        grid.add_row(f"{number}.", wrapped(_cause_text(cause), width))
-        console.print(grid)
-        # The fix is code: wrapped at its spaces only (a name, a call's argument stays whole),
-        # inside its parentheses, so that the lines still paste as Python.
-        print_wrapped(console, indent + tr("fix: {fix}", fix=cause.fix), style="cyan")
+    heading, *causes = _cause_lines(item, console.width)
+    console.print(Text(heading, style="bold"), soft_wrap=True)
+    for line in causes:
+        fix = line.startswith("   ") and line.lstrip().startswith(tr("fix: {fix}", fix=""))
+        console.print(Text(line, style="cyan" if fix else ""), soft_wrap=True)
 
 
 def _heads(item: Explained) -> list[str]:
@@ -183,7 +179,7 @@ def render_why(result: WhyResult, fmt: str, console: Console) -> None:
                 first, *rest = _heads(item)
                 print_wrapped(console, first, style="bold")
                 for line in rest:
-                    console.print(wrapped(line, console.width))
+                    print_wrapped(console, line)  # continued two columns in, as in plain
                 draw_sections(_sections(item), console)
                 _draw_causes(item, console)
 
@@ -203,21 +199,17 @@ def to_plain(result: WhyResult, width: int | None = None) -> str:
         lines = [*_fitted(_heads(item), width), ""]
         for section in _sections(item):
             lines += plain_section(section, width)
-        lines += _fitted(_cause_lines(item), width)
+        lines += _cause_lines(item, width)
         blocks.append("\n".join(lines).rstrip() + "\n")
     return "\n".join(blocks)
 
 
 def _fitted(lines: list[str], width: int | None) -> list[str]:
-    """Each line wrapped to ``width`` (None: as it is), its continuation indented two columns past
-    its own indent."""
+    """Each line wrapped to ``width`` (None: as it is): a list item continues under its text, any
+    other line two columns past its own indent."""
     if width is None:
         return lines
-    out = []
-    for line in lines:
-        indent = line[: len(line) - len(line.lstrip(" "))]
-        out += wrap(line.lstrip(" "), width, indent=indent, subsequent=indent + "  ") or [""]
-    return out
+    return [part for line in lines for part in wrap_hanging(line, width)]
 
 
 def to_markdown(result: WhyResult) -> str:

@@ -3,7 +3,8 @@ spaces of French included) and between no Japanese characters, so a Japanese sen
 whole to the next line and fold at the width, and a French line could start with its ":".
 
 Here text is broken where lstmshape.i18n.lines says a line may break, in every language, and a
-piece wider than a line is folded; Rich then has nothing left to break.
+piece wider than a line overflows it whole (folded only inside a table's cell, whose borders it
+would otherwise tear); Rich then has nothing left to break.
 """
 
 from __future__ import annotations
@@ -12,22 +13,36 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-from lstmshape.i18n.lines import widest_piece, wrap
+from lstmshape.i18n.lines import widest_piece, wrap_hanging
 from lstmshape.i18n.lines import wrap as wrapped_lines
 from lstmshape.i18n.text import cells
 
+# On stderr a wrapped line continues four columns in, whatever its own indent (0 for a note, 2 for
+# an error's later lines): a reader (and tests.conftest.unwrapped) tells a continuation from the
+# next line by it.
+STDERR_CONTINUATION = "    "
+
 
 def wrapped(text: str, width: int, style: str = "") -> Text:
-    """``text`` as Rich Text whose lines fit ``width`` cells, broken where a line may break."""
+    """``text`` as Rich Text whose lines fit ``width`` cells, broken where a line may break; a
+    piece wider than a line overflows it whole (Rich is told not to break nor crop it)."""
     if width < 2:
         return Text(text, style=style)
-    return Text("\n".join(wrap_cells(text, width)), style=style)
+    return Text("\n".join(wrap_cells(text, width)), style=style, no_wrap=True, overflow="ignore")
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells; a piece wider than a line is folded."""
+    """``text`` in lines of at most ``width`` cells, broken where a line may break; a piece wider
+    than a line is on a line of its own, whole."""
+    return wrapped_lines(text, width) or [""]
+
+
+def _table_cell_lines(text: str, width: int) -> list[str]:
+    """A table cell's lines: as wrap_cells, and a piece wider than its column folded, the table's
+    last resort (Prose measures the column no narrower than its widest piece when there is room;
+    drawing past the column would tear the table's borders instead)."""
     lines: list[str] = []
-    for whole in wrapped_lines(text, width) or [""]:
+    for whole in wrap_cells(text, width):
         rest = whole
         while cells(rest) > width:
             head = _fold(rest, width)
@@ -45,13 +60,12 @@ def _fold(line: str, width: int) -> str:
     return line[:end]
 
 
-def print_wrapped(console: Console, line: str, style: str = "") -> None:
+def print_wrapped(console: Console, line: str, style: str = "", more: str = "  ") -> None:
     """One line of text on ``console``, wrapped to its width where a line may break, in every
-    language; the continuation of a wrapped line is indented two columns past the line's own
-    indent. Printed with soft_wrap, so that Rich adds no breaks of its own."""
-    indent = line[: len(line) - len(line.lstrip(" "))]
-    for part in wrap(line.removeprefix(indent), console.width, indent=indent,
-                     subsequent=indent + "  ") or [""]:  # fmt: skip
+    language; a list item continues under its text, any other line ``more`` past its own indent
+    (lstmshape.i18n.lines.hanging). Printed with soft_wrap, so that Rich adds no breaks of its
+    own: a piece wider than the console overflows whole, for the terminal to soft-wrap."""
+    for part in wrap_hanging(line, console.width, more):
         console.print(Text(part, style=style), soft_wrap=True)
 
 
@@ -73,5 +87,5 @@ class Prose:
             yield Text(self.text, style=self.style)
             return
         width = options.max_width
-        lines = [part for line in self.text.split("\n") for part in wrap_cells(line, width)]
+        lines = [part for line in self.text.split("\n") for part in _table_cell_lines(line, width)]
         yield Text("\n".join(lines), style=self.style, overflow="fold")
