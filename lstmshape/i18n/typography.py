@@ -9,7 +9,9 @@ torch's sentences inside a message are never touched) and where code joins a lab
 (:func:`labelled`) or clauses (:func:`clauses`).
 
 Other languages write these marks as English does; Japanese uses its own full-width marks in the
-catalogs.
+catalogs, and one rule applies once a Japanese message is filled in (:func:`requested`): a fix that
+leaves an argument out (``--x なし``) is said as a request 「--x なしで試してください」, never
+「--x なし を試してください」.
 """
 
 from __future__ import annotations
@@ -33,6 +35,19 @@ def spaced(template: str, lang: str) -> str:
     if lang != "fr" or not any(mark in template for mark in FRENCH_BEFORE):
         return template
     return _MARK.sub(lambda m: FRENCH_BEFORE[m.group(1)] + m.group(1), template)
+
+
+# A request after a fix: 「{fix} を試してください」 (ja/*.po); a fix that ends by leaving an argument
+# out ends in 「なし」 (ja's "without {name}"), an adverb, which takes で and no space before it.
+_LEFT_OUT_THEN_TRY = re.compile(r"(?<=\S) なし を試してください")
+
+
+def requested(text: str) -> str:
+    """A filled Japanese message with each fix that leaves an argument out said as a request:
+    「--x なしで試してください」 (the style sheet's form), not 「--x なし を試してください」."""
+    if "なし を" not in text:
+        return text
+    return _LEFT_OUT_THEN_TRY.sub(" なしで試してください", text)
 
 
 def colon() -> str:
