@@ -60,7 +60,17 @@ def labelled(label: str, value: str) -> str:
     return f"{label}{colon()} {value}"
 
 
+# Between clauses: a semicolon (French: a narrow no-break space before it); Japanese has no
+# semicolon in prose and separates clauses with its comma, 、, followed by no space.
+_CLAUSES = {"fr": FRENCH_BEFORE[";"] + "; ", "ja": "\u3001"}
+
+
+def sentences(*parts: str) -> str:
+    """Whole sentences one after the other: a space after each, but none after Japanese 。 (its
+    sentences follow each other with no space); an empty part is left out."""
+    return ("" if language() == "ja" else " ").join(part for part in parts if part)
+
+
 def clauses(parts: Iterable[str]) -> str:
-    """Clauses one after the other, separated by semicolons: ``a; b``, ``a\u202f; b``."""
-    semicolon = FRENCH_BEFORE[";"] + ";" if language() == "fr" else ";"
-    return f"{semicolon} ".join(parts)
+    """Clauses one after the other: ``a; b``, ``a\u202f; b``, ``a、b``."""
+    return _CLAUSES.get(language(), "; ").join(parts)

@@ -18,6 +18,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import LANGUAGES, N_, read_language, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import shortened as _cut
 from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
 from lstmshape.torchfacts.arguments import Argument
@@ -245,9 +246,9 @@ def read_dtype(value: object, argument: str = "dtype") -> str:
         words(
             "{typed} is not one of {names}.",
             typed=Typed(argument, _cut(text)),
-            names=", ".join(DTYPES),
+            names=enumerated(DTYPES),
         ),
-        problem=tr("not one of {names}", names=", ".join(DTYPES)),
+        problem=tr("not one of {names}", names=enumerated(DTYPES)),
         details=[words("Recurrent modules take floating dtypes; the memory figures depend on it.")],
         hint=words("Try {fix}.", fix=fix(**{argument: "float16"})),
     )
@@ -358,7 +359,7 @@ def read_expectation(text: str, names: tuple[str, ...]) -> tuple[str, Shape]:
             details=[
                 words(
                     "NAME is one of {names}, or a parameter such as weight_ih_l0.",
-                    names=", ".join(names),
+                    names=enumerated(names),
                 )
             ],
             hint=words("Try {fix}.", fix=Fix.of({"expect.output": (4, 3, 20)})),
@@ -392,7 +393,7 @@ def read_expected_name(
         details=[
             words(
                 "A name is one of {names}, or a parameter such as weight_ih_l0.",
-                names=", ".join(names),
+                names=enumerated(names),
             )
         ],
         hint=did_you_mean(close[0] if close else None, shape),

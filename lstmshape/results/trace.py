@@ -12,6 +12,7 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import counted, format_shape, short_list
 from lstmshape.i18n.words import PYTHON, Voice
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
@@ -279,7 +280,7 @@ class Trace(Shown):
         return tr(
             "{model} on {inputs}: {calls}, {verdict}",
             model=self.model,
-            inputs=", ".join(self.inputs),
+            inputs=enumerated(self.inputs),
             calls=calls,
             verdict=self._verdict(),
         )

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.lines import wrap as wrapped
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.i18n.typography import labelled
 from lstmshape.results.trace import Trace, TracedCall
@@ -183,7 +184,7 @@ def _others(trace: Trace) -> list[str]:
             )
         )
     elif never:
-        lines.append(tr("Never called: {paths}.", paths=", ".join(never)))
+        lines.append(tr("Never called: {paths}.", paths=enumerated(never)))
     if failed is not None:
         lines.append(
             tr(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.states import state_size_error
 from lstmshape.errors import TensorMismatchError
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Fix, Part, Text, Words, fix, verbatim, words
 from lstmshape.torchfacts.kinds import ModuleKind
@@ -270,7 +271,7 @@ def _rank_advice(
     names = spec.kind.state_names
     input_shape = layout.input_shape
     if layout.batched:
-        states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
+        states = enumerated(f"{n} {format_shape(expected[n])}" for n in names)
         needs = words(
             "Batched input {shape} needs 3-D states (D*num_layers, N, H): {states}.",
             shape=format_shape(input_shape),

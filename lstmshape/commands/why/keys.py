@@ -10,6 +10,7 @@ from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.renames import renamed
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.results.cause import Cause
 from lstmshape.results.why import Explained
 
@@ -71,7 +72,7 @@ def _nested(given: Given) -> list[Cause]:
             tr(
                 "The file is a training checkpoint: {entries} are its entries, and the weights "
                 "are one of them; load_state_dict was given the whole file.",
-                entries=", ".join(repr(key) for key in entries),
+                entries=enumerated(repr(key) for key in entries),
             ),
             f'model.load_state_dict(checkpoint["{weights[0]}"])',
         )
@@ -81,7 +82,7 @@ def _nested(given: Given) -> list[Cause]:
 def _absent(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> Cause:
     """A whole recurrent layer on one side only: another model's checkpoint, when the other side
     lists no recurrent parameter at all; else a checkpoint saved from another version."""
-    prefixes = ", ".join(
+    prefixes = enumerated(
         dict.fromkeys(split_key(k)[0] for k in listed if read_leaf(split_key(k)[1]))
     )
     if others and not any(read_leaf(split_key(key)[1]) for key in others):
