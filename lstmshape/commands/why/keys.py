@@ -11,6 +11,7 @@ from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.renames import renamed
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.numbers import enumerated
+from lstmshape.i18n.typography import labelled
 from lstmshape.results.cause import Cause
 from lstmshape.results.why import Explained
 
@@ -181,7 +182,7 @@ def _structure(
             modules.setdefault(prefix, []).append(name)
     causes = []
     for prefix, names in modules.items():
-        where = f"{prefix}: " if len(modules) > 1 and prefix else ""
+        where = labelled(prefix, "") if len(modules) > 1 and prefix else ""
         model = (classes or {}).get(prefix) or (classes or {}).get("")
         for argument, text, fix in _differences(names, missing):
             if argument == "proj_size" and not missing and model not in (None, "LSTM"):
