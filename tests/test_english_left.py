@@ -156,10 +156,10 @@ def english_left(text: str, lang: str, users: set[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     ours = english() - kept(lang) - users - set(THIRD_PARTY) - set(LEFT)
     for line in text.splitlines():
-        line = line.strip(" │|┃")
-        if CODE.match(line):
-            line = line.partition("  # ")[2]
-        found.update(w.lower() for w in WORD.findall(line) if w.lower() in ours)
+        prose = line.strip(" │|┃")
+        if CODE.match(prose):
+            prose = prose.partition("  # ")[2]
+        found.update(w.lower() for w in WORD.findall(prose) if w.lower() in ours)
     return found
 
 

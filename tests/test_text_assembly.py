@@ -49,7 +49,7 @@ def applied(argv: list[str], hint: str, lang: str) -> list[str]:
     said = next(group for group in match.groups() if group)
     removed = set(LEFT_OUT[lang].findall(said))
     said = LEFT_OUT[lang].sub("", said)
-    settings = {flag: value for flag, value in SETTING.findall(said)}
+    settings = dict(SETTING.findall(said))
     fixed: list[str] = []
     args = iter(argv)
     for arg in args:
