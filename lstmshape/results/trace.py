@@ -82,6 +82,7 @@ class Received:
             for name, shape in (("h_0", self.h_0), ("c_0", self.c_0))
             if shape is not None
         ]
+        # What forward was called with, as code: x (4, 3, 10) float32, h_0 (1, 3, 20).
         return ", ".join([first, *states])
 
     def to_dict(self) -> JSONDict:

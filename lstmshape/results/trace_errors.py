@@ -122,6 +122,7 @@ def _axes(trace: Trace, e: TraceExpectation) -> str:
         if call.path == e.path and e.call in (None, call.call) and call.report is not None:
             for tensor in call.report.tensors:
                 if tensor.name == e.tensor:
+                    # Symbols with their sizes (L=4, N=3), written as a formula in every language.
                     return ", ".join(d.label() for d in tensor.dims)
     return ""
 

@@ -132,6 +132,7 @@ def _rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
             torch = NOT_PASSED
         else:
             torch = ""
+        # Symbols with their sizes (L=4, N=3), written as a formula in every language.
         axes = ", ".join(d.label() for d in tensor.dims)
         rows.append((tensor.name, format_shape(tensor.shape), axes, torch))
     return rows

@@ -192,6 +192,7 @@ def _check_state_ranks(
         return
     name = wrong[0]
     shape = shapes[name] or ()
+    # torch's own sentence's list ("(2-D, 3-D)"), as torch says it in every language.
     rank_list = ", ".join(f"{len(shapes[n] or ())}-D" for n in names)
     kind_of_input = "batched 3-D" if layout.batched else "unbatched 2-D"
     if len(names) == 1:
