@@ -16,7 +16,7 @@ from lstmshape.commands.explain.layout import Layout
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import enumerated
-from lstmshape.reading.values import shape_of
+from lstmshape.reading.python_values import shape_of
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
 from lstmshape.torchfacts.rules import integer
