@@ -100,6 +100,7 @@ def _axes(report: Report, e: Expectation) -> str:
         p = parameter_named(report.spec, e.tensor)
         return "" if p is None else p.rows
     dims = report.tensor(e.tensor).dims
+    # Symbols with their sizes and derivations, written as a formula in every language.
     return ", ".join(
         d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "") for d in dims
     )

@@ -15,6 +15,7 @@ from typing import Any
 from lstmshape.cli.console import consoles, print_error
 from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
 from lstmshape.reading.values import read_argument
 from lstmshape.results.comparison import Comparison
@@ -143,7 +144,7 @@ def chosen(inspection: Inspection, name: str | None) -> CheckpointModule:
         return inspection.modules[0]
     if name is not None and name in names:
         return inspection.module(name)
-    listed = ", ".join(m.shown_name for m in inspection.modules) or tr("none")
+    listed = enumerated(m.shown_name for m in inspection.modules) or tr("none")
     path = inspection.path
     if not names:
         message = words("{path} holds no recurrent module.", path=path)

@@ -16,6 +16,7 @@ from typer.models import OptionInfo
 
 from lstmshape.cli.arguments import EXPLAIN, FLAG
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.version import __version__
 from lstmshape.views import CHECK_FORMATS, FORMATS, INSPECT_FORMATS, TRACE_FORMATS
 
@@ -49,7 +50,7 @@ def _read_lang(value: str | None) -> str | None:
             tr(
                 "{value}: lstmshape speaks {languages}.",
                 value=repr(value),
-                languages=", ".join(LANGUAGES),
+                languages=enumerated(LANGUAGES),
             )
         )
     return lang
@@ -77,7 +78,7 @@ def one_of(formats: tuple[str, ...]) -> Callable[[str], str]:
         lowered = value.lower()
         if lowered not in formats:
             raise typer.BadParameter(
-                tr("{value} is not one of {names}.", value=repr(value), names=", ".join(formats))
+                tr("{value} is not one of {names}.", value=repr(value), names=enumerated(formats))
             )
         return lowered
 

@@ -33,6 +33,7 @@ from lstmshape.deploy.targets import (
 )
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import Arg, Shown, words
 from lstmshape.results.deploy import CHANGE, FAILS, WORKS, Deployment, TargetVerdict
 from lstmshape.torchfacts.spec import ModuleSpec
@@ -145,7 +146,7 @@ def _missing_note() -> str:
         "{packages} not installed: the ONNX verdicts are lstmshape's measurements, not runs with "
         "your torch. {command} installs them (about 60 MB; torch's CPU build is about 200 MB more "
         "if torch is missing).",
-        packages=", ".join(absent),
+        packages=enumerated(absent),
         command=INSTALL,
     )
 
@@ -220,4 +221,4 @@ def said_versions(versions: dict[str, str], target: str) -> str:
     """``torch 2.13.0, onnxruntime 1.30.0``: what a target's verdict holds for (torch alone for
     the targets that need nothing else)."""
     names = ("torch", "onnxruntime") if target in ONNX_TARGETS else ("torch",)
-    return ", ".join(f"{name} {versions[name]}" for name in names if name in versions)
+    return enumerated(f"{name} {versions[name]}" for name in names if name in versions)

@@ -2,11 +2,13 @@
 
 The code names the layer as the report's snippet does (``lstm``, ``gru``, ``rnn``) and its tensors
 as torch documents them (``x`` for input, ``h_0``, ``c_0``). tests/test_deploy.py executes every
-snippet printed and checks it does what its verdict says.
+snippet printed and checks it does what its verdict says. The code stays as Python writes it; its
+comments are in the language spoken, as a tutorial in that language writes them.
 """
 
 from __future__ import annotations
 
+from lstmshape.i18n import tr
 from lstmshape.torchfacts.spec import ModuleSpec
 
 
@@ -40,7 +42,7 @@ def onnx_torchscript(spec: ModuleSpec) -> str:
         f'    {name}, (x, {_states(spec)}), "{name}.onnx", dynamo=False,\n'
         f"    input_names={inputs},\n"
         f"    output_names={outputs},\n"
-        "    dynamic_axes={  # the states' batch is axis 1, whatever batch_first\n"
+        "    dynamic_axes={  # " + tr("the states' batch is axis 1, whatever batch_first") + "\n"
         f'        "input": {{{batch}: "N", {time}: "L"}}, "output": {{{batch}: "N", {time}: "L"}},\n'
         f"        {states},\n"
         "    },\n"
@@ -70,7 +72,7 @@ def torch_export(spec: ModuleSpec, *, dynamic_length: bool) -> str:
     first = (
         'N, L = torch.export.Dim("N"), torch.export.Dim("L")'
         if dynamic_length
-        else 'N = torch.export.Dim("N")  # L stays the example\'s: export once per length'
+        else 'N = torch.export.Dim("N")  # ' + tr("L stays the example's: export once per length")
     )
     return (
         f"{first}\n"
@@ -83,7 +85,9 @@ def quantize(spec: ModuleSpec) -> str:
     """quantize_dynamic on a module that holds the layer: it swaps children, never its argument."""
     name = layer_name(spec)
     return (
-        "# In a model: quantize_dynamic(model, ...) swaps its recurrent layers.\n"
+        "# "
+        + tr("In a model: {call} swaps its recurrent layers.", call="quantize_dynamic(model, ...)")
+        + "\n"
         "holder = torch.ao.quantization.quantize_dynamic(\n"
         f'    nn.ModuleDict({{"{name}": {name}}}), {{nn.{spec.kind.name}}}, dtype=torch.qint8\n'
         ")\n"
@@ -101,13 +105,21 @@ def masking(spec: ModuleSpec) -> str:
         if spec.batch_first
         else f"{steps}[:, None] < lengths[None, :]"
     )
+    real_steps = tr("True on each sequence's real steps")
+    last_step = tr("each sequence's true last step")
     return (
-        f"# Export {name} on the padded x (no pack_padded_sequence), then mask the padding:\n"
+        "# "
+        + tr(
+            "Export {name} on the padded x (no {call}), then mask the padding:",
+            name=name,
+            call="pack_padded_sequence",
+        )
+        + "\n"
         f"output, _ = {name}(x, {_states(spec)})\n"
-        f"mask = {mask}  # True on each sequence's real steps\n"
+        f"mask = {mask}  # {real_steps}\n"
         "output = output * mask.unsqueeze(-1)"
         + (
-            f"\nlast = output[lengths - 1, torch.arange(x.shape[{batch}])]  # each sequence's true last step"
+            f"\nlast = output[lengths - 1, torch.arange(x.shape[{batch}])]  # {last_step}"
             if not spec.batch_first and not spec.bidirectional
             else ""
         )
@@ -120,7 +132,7 @@ def data_parallel(spec: ModuleSpec) -> str:
     if not spec.batch_first:
         # dim=1 is N for the input (L, N, H_in) and for the states (D*num_layers, N, H_out).
         return (
-            f"model = nn.DataParallel({name}, dim=1)  # input, h_0 and c_0 all have N on dim 1\n"
+            f"model = nn.DataParallel({name}, dim=1)  # {tr('input, h_0 and c_0 all have N on dim 1')}\n"
             f"output, {'(h_n, c_n)' if spec.kind.has_cell_state else 'h_n'} = model(x, {_states(spec)})"
         )
     lstm = spec.kind.has_cell_state
@@ -138,7 +150,9 @@ def data_parallel(spec: ModuleSpec) -> str:
         "h_n, c_n = (s.transpose(0, 1) for s in states)" if lstm else "h_n = states.transpose(0, 1)"
     )
     return (
-        "class StatesBatchFirst(nn.Module):  # the states cross DataParallel as (N, D*num_layers, H)\n"
+        "class StatesBatchFirst(nn.Module):  # "
+        + tr("the states cross DataParallel as {shape}", shape="(N, D*num_layers, H)")
+        + "\n"
         "    def __init__(self, rnn):\n"
         "        super().__init__()\n"
         "        self.rnn = rnn\n\n"
@@ -146,15 +160,17 @@ def data_parallel(spec: ModuleSpec) -> str:
         f"{inner}\n"
         f"model = nn.DataParallel(StatesBatchFirst({name}))\n"
         f"output, states = model({call})\n"
-        f"{back}  # back to (D*num_layers, N, H)"
+        f"{back}  # {tr('back to {shape}', shape='(D*num_layers, N, H)')}"
     )
 
 
 def cudnn(spec: ModuleSpec) -> str:
     """Backward through cuDNN: training mode, with dropout off when eval's numbers are wanted."""
     name = layer_name(spec)
-    lines = [f"{name}.train()  # cuDNN's RNN backward runs only in training mode"]
+    training = tr("cuDNN's RNN backward runs only in training mode")
+    lines = [f"{name}.train()  # {training}"]
     if spec.num_layers > 1 and spec.dropout > 0:
-        lines.insert(0, f"{name}.dropout = 0.0  # eval's numbers, and deterministic")
+        numbers = tr("eval's numbers, and deterministic")
+        lines.insert(0, f"{name}.dropout = 0.0  # {numbers}")
         lines.append("torch.backends.cudnn.deterministic = True")
     return "\n".join(lines)

@@ -306,6 +306,7 @@ def fixed_state(
         "fixed_state",
         {"path": path, "built": str(built), "batch": str(batch), "axis": axis},
         layer=path,
+        # Code locations (path:line: code), listed as a compiler lists them.
         site="; ".join(dict.fromkeys(s for s in sites if s)),
         fix="\n".join(lines) or _graph_input_code(module, axis),
     )

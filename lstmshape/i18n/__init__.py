@@ -35,7 +35,13 @@ def tr(message: str, /, **fields: Any) -> str:
     """``message`` in the current language, its ``{placeholders}`` filled with ``fields``."""
     lang = language()
     text = message if lang == "en" else _translated(lang, message)
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    if lang == "ja":
+        from lstmshape.i18n.typography import requested
+
+        return requested(text.format(**fields))
+    return text.format(**fields)
 
 
 def N_(message: str, /) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n.numbers import number
 
 
 class Named(Protocol):
@@ -66,7 +67,9 @@ def _items(values: tuple[int, ...]) -> str:
     if len(values) <= _WRITTEN_WHOLE:
         return ", ".join(map(str, values))
     head = ", ".join(map(str, values[:6]))
-    return f"{head}, ..., {values[-2]}, {values[-1]} ({len(values):,} values)"
+    # The count is said in the language: "(3,000 values)", "(3 000 valeurs)".
+    listed = f"{head}, ..., {values[-2]}, {values[-1]}"
+    return tr("{listed} ({count} values)", listed=listed, count=number(len(values)))
 
 
 def shortened(token: str) -> str:

@@ -9,7 +9,9 @@ torch's sentences inside a message are never touched) and where code joins a lab
 (:func:`labelled`) or clauses (:func:`clauses`).
 
 Other languages write these marks as English does; Japanese uses its own full-width marks in the
-catalogs.
+catalogs, and one rule applies once a Japanese message is filled in (:func:`requested`): a fix that
+leaves an argument out (``--x なし``) is said as a request 「--x なしで試してください」, never
+「--x なし を試してください」.
 """
 
 from __future__ import annotations
@@ -35,6 +37,19 @@ def spaced(template: str, lang: str) -> str:
     return _MARK.sub(lambda m: FRENCH_BEFORE[m.group(1)] + m.group(1), template)
 
 
+# A request after a fix: 「{fix} を試してください」 (ja/*.po); a fix that ends by leaving an argument
+# out ends in 「なし」 (ja's "without {name}"), an adverb, which takes で and no space before it.
+_LEFT_OUT_THEN_TRY = re.compile(r"(?<=\S) なし を試してください")
+
+
+def requested(text: str) -> str:
+    """A filled Japanese message with each fix that leaves an argument out said as a request:
+    「--x なしで試してください」 (the style sheet's form), not 「--x なし を試してください」."""
+    if "なし を" not in text:
+        return text
+    return _LEFT_OUT_THEN_TRY.sub(" なしで試してください", text)
+
+
 def colon() -> str:
     """``:`` as the language writes it after a label: ``\u00a0:`` in French."""
     return FRENCH_BEFORE[":"] + ":" if language() == "fr" else ":"
@@ -45,7 +60,17 @@ def labelled(label: str, value: str) -> str:
     return f"{label}{colon()} {value}"
 
 
+# Between clauses: a semicolon (French: a narrow no-break space before it); Japanese has no
+# semicolon in prose and separates clauses with its comma, 、, followed by no space.
+_CLAUSES = {"fr": FRENCH_BEFORE[";"] + "; ", "ja": "\u3001"}
+
+
+def sentences(*parts: str) -> str:
+    """Whole sentences one after the other: a space after each, but none after Japanese 。 (its
+    sentences follow each other with no space); an empty part is left out."""
+    return ("" if language() == "ja" else " ").join(part for part in parts if part)
+
+
 def clauses(parts: Iterable[str]) -> str:
-    """Clauses one after the other, separated by semicolons: ``a; b``, ``a\u202f; b``."""
-    semicolon = FRENCH_BEFORE[";"] + ";" if language() == "fr" else ";"
-    return f"{semicolon} ".join(parts)
+    """Clauses one after the other: ``a; b``, ``a\u202f; b``, ``a、b``."""
+    return _CLAUSES.get(language(), "; ").join(parts)

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from lstmshape.commands.explain.cell_notes import sequence_spec
 from lstmshape.errors import VerificationError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import format_shape
+from lstmshape.i18n.typography import clauses
 from lstmshape.i18n.words import Arg, words
 from lstmshape.proof.numerics import (
     LOOP_STEPS,
@@ -64,9 +66,9 @@ def _sizes(run: PlannedRun) -> str:
         for s in run.substitutions:
             whys.setdefault(s.why, []).append(s.text())
         because = [
-            tr("{sizes}: {why}", sizes=", ".join(texts), why=why) for why, texts in whys.items()
+            tr("{sizes}: {why}", sizes=enumerated(texts), why=why) for why, texts in whys.items()
         ]
-        sizes = tr("with {substitutions}", substitutions="; ".join(because))
+        sizes = tr("with {substitutions}", substitutions=clauses(because))
     return tr("{sizes} ({why})", sizes=sizes, why=run.why) if run.why else sizes
 
 
@@ -100,7 +102,7 @@ def run_shapes(torch: Any, run: PlannedRun) -> Run:
         version=torch.__version__,
         call=spec.torch_call(),
         shape=format_shape(report.input_shape),
-        states=", ".join(spec.kind.state_names),
+        states=enumerated(spec.kind.state_names),
         sizes=_sizes(run),
     )
     not_run = tr(
@@ -200,7 +202,7 @@ def run_real(torch: Any, run: PlannedRun, seed: int) -> Run:
         version=torch.__version__,
         call=spec.torch_call(),
         shape=format_shape(report.input_shape),
-        states=", ".join(spec.kind.state_names),
+        states=enumerated(spec.kind.state_names),
         seed=seed,
         sizes=_sizes(run),
         then=_then(spec),

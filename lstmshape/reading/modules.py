@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import words
 from lstmshape.torchfacts.arguments import BY_NAME
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
@@ -55,7 +56,7 @@ def _not_recurrent(module: object) -> UnreadableValueError:
         if path and _kind_of(sub) is not None
     ]
     details = (
-        [words("It contains {modules}.", modules=", ".join(inside))]
+        [words("It contains {modules}.", modules=enumerated(inside))]
         if inside
         else [words("It is not one of torch's recurrent modules, nor contains one.")]
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import shortened as _cut
 from lstmshape.i18n.words import Fix, Part, Text, Typed, words
 from lstmshape.reading.values import Shape, read_shape
@@ -40,7 +41,7 @@ def read_expectation(text: str, names: tuple[str, ...]) -> tuple[str, Shape]:
             details=[
                 words(
                     "NAME is one of {names}, or a parameter such as weight_ih_l0.",
-                    names=", ".join(names),
+                    names=enumerated(names),
                 )
             ],
             hint=words("Try {fix}.", fix=Fix.of({"expect.output": (4, 3, 20)})),
@@ -74,7 +75,7 @@ def read_expected_name(
         details=[
             words(
                 "A name is one of {names}, or a parameter such as weight_ih_l0.",
-                names=", ".join(names),
+                names=enumerated(names),
             )
         ],
         hint=did_you_mean(close[0] if close else None, shape),

@@ -23,6 +23,7 @@ def lang_argument(lang: object) -> str | None:
     code = read_language(lang) if isinstance(lang, str) else None
     if code is None:
         raise UnreadableValueError(
+            # English: the language asked for is the one lstmshape cannot speak.
             f"lang={lang!r}: lstmshape speaks {', '.join(LANGUAGES)}.",
             hint="Try lang='ja' (or 'fr', 'es', 'en'), or leave it out for LSTMSHAPE_LANG or the "
             "locale's language.",

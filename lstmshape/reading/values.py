@@ -15,6 +15,7 @@ import re
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import shortened as _cut
 from lstmshape.i18n.words import Arg, Typed, fix, words
 from lstmshape.torchfacts.arguments import Argument
@@ -228,9 +229,9 @@ def read_dtype(value: object, argument: str = "dtype") -> str:
         words(
             "{typed} is not one of {names}.",
             typed=Typed(argument, _cut(text)),
-            names=", ".join(DTYPES),
+            names=enumerated(DTYPES),
         ),
-        problem=tr("not one of {names}", names=", ".join(DTYPES)),
+        problem=tr("not one of {names}", names=enumerated(DTYPES)),
         details=[words("Recurrent modules take floating dtypes; the memory figures depend on it.")],
         hint=words("Try {fix}.", fix=fix(**{argument: "float16"})),
     )

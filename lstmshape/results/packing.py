@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.i18n.text import short_list
 from lstmshape.results.contract import JSONDict
 
@@ -59,7 +61,8 @@ class Packing:
             if len(head) == 6:
                 break
         last = self.runs()[-1][0]
-        return f"[{', '.join(map(str, head))}, ..., {last}, {last}] ({self.longest:,} values)"
+        listed = f"[{', '.join(map(str, head))}, ..., {last}, {last}]"  # Python's list, as code
+        return tr("{listed} ({count} values)", listed=listed, count=number(self.longest))
 
     def to_dict(self) -> JSONDict:
         """JSON view, under the report's ``"packed"`` key."""

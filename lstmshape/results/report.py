@@ -284,6 +284,7 @@ class Report(Shown):
                 shape=format_shape(e.computed),
             )
         t = self.tensor(e.tensor)
+        # Symbols with their sizes and derivations, written as a formula in every language.
         axes = ", ".join(
             d.label() + (f" ({d.derivation})" if d.derivation != d.symbol else "") for d in t.dims
         )

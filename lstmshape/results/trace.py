@@ -12,6 +12,7 @@ from typing import Any
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import counted, format_shape, short_list
 from lstmshape.i18n.words import PYTHON, Voice
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
@@ -81,6 +82,7 @@ class Received:
             for name, shape in (("h_0", self.h_0), ("c_0", self.c_0))
             if shape is not None
         ]
+        # What forward was called with, as code: x (4, 3, 10) float32, h_0 (1, 3, 20).
         return ", ".join([first, *states])
 
     def to_dict(self) -> JSONDict:
@@ -279,7 +281,7 @@ class Trace(Shown):
         return tr(
             "{model} on {inputs}: {calls}, {verdict}",
             model=self.model,
-            inputs=", ".join(self.inputs),
+            inputs=enumerated(self.inputs),
             calls=calls,
             verdict=self._verdict(),
         )

@@ -11,6 +11,7 @@ from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueEr
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import aligned, format_shape
+from lstmshape.i18n.typography import clauses
 from lstmshape.i18n.words import Fix, verbatim, words
 from lstmshape.torchfacts.kinds import KINDS
 
@@ -91,7 +92,7 @@ def differing(trace: Trace, differ: list[TraceExpectation]) -> ExpectationError:
         )
     n = len(differ)
     fixable = {f"expect.{e.name}": e.traced for e in differ if e.traced is not None}
-    on = ", ".join(trace.inputs)
+    on = enumerated(trace.inputs)
     head = (
         words(
             "{count} shape differs from the expected in the trace of {model} on {inputs}:",
@@ -121,6 +122,7 @@ def _axes(trace: Trace, e: TraceExpectation) -> str:
         if call.path == e.path and e.call in (None, call.call) and call.report is not None:
             for tensor in call.report.tensors:
                 if tensor.name == e.tensor:
+                    # Symbols with their sizes (L=4, N=3), written as a formula in every language.
                     return ", ".join(d.label() for d in tensor.dims)
     return ""
 
@@ -157,7 +159,7 @@ def expectation_error(trace: Trace, e: TraceExpectation) -> ExpectationError:
 
 def nothing_traced(trace: Trace) -> ExpectationError:
     """The forward pass ran and called no recurrent layer: there is nothing to explain."""
-    never = ", ".join(f"{p} ({m})" for p, m in trace.recurrent)
+    never = enumerated(f"{p} ({m})" for p, m in trace.recurrent)
     return ExpectationError(
         words(
             "{model}'s forward pass called no recurrent layer: nothing was traced.",
@@ -195,7 +197,7 @@ def disagreement(c: TracedCall) -> LstmShapeError:
         words(
             "torch and lstmshape disagree on {label}: {differ}.",
             label=c.label,
-            differ="; ".join(differ),
+            differ=clauses(differ),
         ),
         hint=words("Please report this as a bug, with the model's recurrent layer and its input."),
     )

@@ -11,6 +11,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import words
 from lstmshape.reading.names import did_you_mean
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
@@ -29,7 +30,7 @@ def unknown_name(
     layers = dict(trace.recurrent)
     if path not in layers:
         close = _close_path(path, list(layers))
-        held = ", ".join(f"{p} ({m})" for p, m in trace.recurrent)
+        held = enumerated(f"{p} ({m})" for p, m in trace.recurrent)
         return UnreadableValueError(
             words(
                 "Cannot expect a shape for {name}: {model} has no recurrent layer {path}.",
@@ -59,7 +60,7 @@ def unknown_name(
             module=layers[path],
             tensor=tensor,
         ),
-        details=[words("Its tensors: {tensors}.", tensors=", ".join(kind.tensor_names))],
+        details=[words("Its tensors: {tensors}.", tensors=enumerated(kind.tensor_names))],
         hint=did_you_mean(name[: -len(tensor)] + close[0] if close else None, shape),
         subject=name,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from lstmshape.i18n import N_, language, speaking, tr
 from lstmshape.i18n.numbers import enumerated, number
+from lstmshape.i18n.typography import clauses
 from lstmshape.results.contract import JSONDict
 
 # Tolerance of the numerical checks a verification runs (times the largest value compared, when
@@ -189,12 +190,12 @@ class Verification:
             for run in self.runs:
                 if run.facts:
                     parts.append(_compared(run))
-        return "; ".join(parts)
+            return clauses(parts)
 
     def not_compared(self) -> str:
         """Why no numerical check compared numbers, each reason once."""
         reasons = dict.fromkeys(run.facts_not_run for run in self.runs if run.facts_not_run)
-        return "; ".join(reasons)
+        return clauses(reasons)
 
     @property
     def method(self) -> str:

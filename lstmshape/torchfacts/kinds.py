@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import shortened
 from lstmshape.i18n.words import Typed, fix, words
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
@@ -224,7 +225,7 @@ def read_module(value: object, argument: str = "module") -> ModuleKind:
             pass
     shown = Typed(argument, shortened(value)) if isinstance(value, str) else f"{argument}={value!r}"
     raise UnreadableValueError(
-        words("{shown} is not one of {names}.", shown=shown, names=", ".join(KINDS)),
-        problem=tr("not one of {names}", names=", ".join(KINDS)),
+        words("{shown} is not one of {names}.", shown=shown, names=enumerated(KINDS)),
+        problem=tr("not one of {names}", names=enumerated(KINDS)),
         hint=words("Try {fix}, or GRU, RNN, LSTMCell, GRUCell, RNNCell.", fix=fix(module="LSTM")),
     )

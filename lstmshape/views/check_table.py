@@ -11,6 +11,7 @@ from rich.text import Text
 
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import Voice
 from lstmshape.results.check import Outcome
 from lstmshape.results.contract import SCHEMA_VERSION
@@ -42,7 +43,7 @@ def check_row(outcome: Outcome, voice: Voice) -> tuple[str, ...]:
     if outcome.errors:
         detail = outcome.errors[0].lines(voice)[0]
     elif report is not None and report.expectations:
-        names = ", ".join(e.tensor for e in report.expectations)
+        names = enumerated(e.tensor for e in report.expectations)
         detail = tr("expected: {names}", names=names)
     else:
         detail = tr("no expected shapes")

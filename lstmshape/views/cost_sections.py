@@ -96,7 +96,7 @@ def _work(cost: Cost) -> Section:
         (tr("work"), tr("count"), tr("how it is counted")),
         (
             (tr("matrix multiplies (MACs)"), _count(cost.macs), tr("weights × steps")),
-            ("FLOPs", _count(cost.flops), "2 × MACs"),
+            (tr("FLOPs"), _count(cost.flops), tr("2 × MACs")),
             (
                 tr("bias additions"),
                 _count(cost.bias_additions),

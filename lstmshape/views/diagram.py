@@ -14,6 +14,7 @@ from rich.text import Text
 
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import format_shape, short_list
 from lstmshape.results.report import Report
 from lstmshape.views.output import trimmed
@@ -207,10 +208,10 @@ def _box(report: Report, layer: int, direction: int, first: str, last: str) -> P
 def _cell(report: Report, width: int) -> RenderableType:
     spec = report.spec
     shapes = report.shapes()
-    takes = ", ".join(
+    takes = enumerated(
         f"{name} {format_shape(shapes[name])}" for name in ("input", *spec.kind.state_names)
     )
-    gives = ", ".join(f"{name} {format_shape(shapes[name])}" for name in spec.kind.final_names)
+    gives = enumerated(f"{name} {format_shape(shapes[name])}" for name in spec.kind.final_names)
     box = Panel(
         Text(
             tr("one time step, one layer, one direction")

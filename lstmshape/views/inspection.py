@@ -195,7 +195,7 @@ def module_section(module: CheckpointModule, placed: bool = False) -> Section:
         "total {count} parameters, {size} in {dtypes}",
         count=number(module.num_parameters),
         size=size_text(module.nbytes),
-        dtypes=", ".join(module.dtypes),
+        dtypes=enumerated(module.dtypes),
     )
     if module.from_file:
         caption += "\n" + tr(
@@ -244,7 +244,7 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
         (
             tr("... layers 2 to {last}", last=layers - 2),
             tr("as layer 1"),
-            ", ".join(dict.fromkeys(p.dtype for p in middle)),
+            enumerated(dict.fromkeys(p.dtype for p in middle)),
             tr("{count} parameters", count=number(len(middle))),
             number(sum(p.numel for p in middle)),
         ),
@@ -348,7 +348,7 @@ def notes(inspection: Inspection) -> list[str]:
             )
         )
     if inspection.other_tensors:
-        listed = ", ".join(inspection.other_names)
+        listed = enumerated(inspection.other_names)
         more = ", ..." if inspection.other_tensors > len(inspection.other_names) else ""
         tensors = _count(
             inspection.other_tensors, N_("{count} other tensor"), N_("{count} other tensors")

@@ -54,6 +54,7 @@ def _tensors(report: Report) -> Section:
             (
                 t.name,
                 format_shape(t.shape),
+                # Symbols with their sizes (L=4, N=3), written as a formula in every language.
                 ", ".join(d.label() for d in t.dims),
                 t.meaning,
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
 from lstmshape.i18n.text import format_shape, size_text
+from lstmshape.i18n.typography import labelled
 from lstmshape.results.cost import Cost
 from lstmshape.results.packing import Packing
 from lstmshape.results.report import Fact, Report, Tensor
@@ -157,7 +158,9 @@ def _axis_words(tensor: Tensor) -> str:
 
 def _assert(expression: str, tensor: Tensor) -> str:
     shape = format_shape(tensor.shape)
-    return f"assert {expression}.shape == {shape}  # {tensor.formula}: {_axis_words(tensor)}"
+    return (
+        f"assert {expression}.shape == {shape}  # {labelled(tensor.formula, _axis_words(tensor))}"
+    )
 
 
 def _fact(fact: Fact) -> str:

@@ -20,6 +20,7 @@ from rich.text import Text
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.lines import wrap as wrapped
 from lstmshape.i18n.lines import wrap_hanging
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.i18n.typography import labelled
 from lstmshape.results.trace import Trace, TracedCall
@@ -133,6 +134,7 @@ def _rows(call: TracedCall) -> list[tuple[str, str, str, str]]:
             torch = NOT_PASSED
         else:
             torch = ""
+        # Symbols with their sizes (L=4, N=3), written as a formula in every language.
         axes = ", ".join(d.label() for d in tensor.dims)
         rows.append((tensor.name, format_shape(tensor.shape), axes, torch))
     return rows
@@ -185,7 +187,7 @@ def _others(trace: Trace) -> list[str]:
             )
         )
     elif never:
-        lines.append(tr("Never called: {paths}.", paths=", ".join(never)))
+        lines.append(tr("Never called: {paths}.", paths=enumerated(never)))
     if failed is not None:
         lines.append(
             tr(

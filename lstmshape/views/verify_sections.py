@@ -6,8 +6,9 @@ from __future__ import annotations
 import textwrap
 
 from lstmshape.i18n import N_, tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.text import cells, format_shape
+from lstmshape.i18n.typography import clauses
 from lstmshape.results.verification import FactCheck, Run, Verification
 from lstmshape.views.section import Section
 from lstmshape.views.wrapping import wrap_cells
@@ -82,7 +83,7 @@ def verdict_lines(verification: Verification) -> list[str]:
         first = tr(
             "Verified with torch {version}: DISAGREES on {what}.",
             version=version,
-            what="; ".join(disagreements),
+            what=clauses(disagreements),
         )
     elif any(run.facts for run in verification.runs):
         first = tr(
@@ -142,7 +143,7 @@ def _run_text(run: Run) -> str:
     method = tr(_RAN[run.method])  # i18n: extracted where made
     if not run.substitutions:
         return tr("{method} at full size", method=method)
-    substitutions = ", ".join(s.text() for s in run.substitutions)
+    substitutions = enumerated(s.text() for s in run.substitutions)
     return tr("{method} with {substitutions}", method=method, substitutions=substitutions)
 
 

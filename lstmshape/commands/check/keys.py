@@ -11,6 +11,7 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.typography import labelled
 from lstmshape.reading.values import read_shape
 from lstmshape.torchfacts.arguments import ARGUMENTS
 
@@ -20,7 +21,7 @@ def _shape(value: Any) -> tuple[int, ...]:
         try:
             return read_shape(value, "input")
         except UnreadableValueError as error:
-            raise ValueError(f"{value!r}: {error.problem}") from None
+            raise ValueError(labelled(repr(value), error.problem)) from None
     if isinstance(value, list) and value and all(_is_int(v) and v >= 0 for v in value):
         return tuple(value)
     if value == []:

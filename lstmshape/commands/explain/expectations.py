@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from lstmshape.errors import UnreadableValueError
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import words
 from lstmshape.reading.names import did_you_mean, tensor_name
 from lstmshape.reading.python_values import shape_of
@@ -77,8 +78,8 @@ def _no_such_name(
         details=[
             words(
                 "Its tensors are {tensors}; its parameters are named as {parameters} (layer 0).",
-                tensors=", ".join(names),
-                parameters=", ".join(first),
+                tensors=enumerated(names),
+                parameters=enumerated(first),
             )
         ],
         hint=did_you_mean(close[0] if close else None, shape),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from lstmshape.commands.explain.layout import Layout, state_shapes
 from lstmshape.commands.explain.states import state_size_error
 from lstmshape.errors import TensorMismatchError
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Fix, Part, Text, Words, fix, verbatim, words
 from lstmshape.torchfacts.kinds import ModuleKind
@@ -191,6 +192,7 @@ def _check_state_ranks(
         return
     name = wrong[0]
     shape = shapes[name] or ()
+    # torch's own sentence's list ("(2-D, 3-D)"), as torch says it in every language.
     rank_list = ", ".join(f"{len(shapes[n] or ())}-D" for n in names)
     kind_of_input = "batched 3-D" if layout.batched else "unbatched 2-D"
     if len(names) == 1:
@@ -270,7 +272,7 @@ def _rank_advice(
     names = spec.kind.state_names
     input_shape = layout.input_shape
     if layout.batched:
-        states = ", ".join(f"{n} {format_shape(expected[n])}" for n in names)
+        states = enumerated(f"{n} {format_shape(expected[n])}" for n in names)
         needs = words(
             "Batched input {shape} needs 3-D states (D*num_layers, N, H): {states}.",
             shape=format_shape(input_shape),

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from lstmshape.commands.explain.layout import Layout, state_shapes, state_views
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated, listed
 from lstmshape.i18n.text import SEQUENCE, STEP, a_module, counted, format_shape
 from lstmshape.results.report import Fact, Note
 from lstmshape.torchfacts.sentences import TORCH
@@ -232,7 +233,7 @@ def gates_note(spec: ModuleSpec) -> Note:
             weight_ih=f"weight_ih{k}",
             weight_hh=f"weight_hh{k}",
             count=kind.gates,
-            gates=", ".join(kind.gate_names),
+            gates=enumerated(kind.gate_names),
             h=h,
             rows=kind.gates * spec.H_cell,
             width=spec.H_cell,
@@ -307,10 +308,8 @@ def _last_layer_note(spec: ModuleSpec, layout: Layout) -> Note:
 
 
 def _listed(names: Sequence[str]) -> str:
-    """ "h_0, c_0, h_n and c_n"."""
-    if len(names) == 1:
-        return names[0]
-    return tr("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])
+    """ "h_0, c_0, h_n, and c_n", as the language lists names."""
+    return listed(names)
 
 
 def _layer_range(count: int) -> str:

@@ -28,6 +28,7 @@ from lstmshape.commands.trace.hooks import Recorder
 from lstmshape.commands.trace.run import Ran, run_forward
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.results.trace import Trace
@@ -56,7 +57,7 @@ def trace_model(
             words(
                 "{given} is not one of {methods}.",
                 given=f"method={method!r}",
-                methods=", ".join(map(repr, METHODS)),
+                methods=enumerated(map(repr, METHODS)),
             ),
             hint=words("Try {fix}.", fix="method='auto'"),
         )

@@ -16,6 +16,7 @@ import lstmshape.commands.trace.hooks as trace_hooks
 from lstmshape.commands.trace.hooks import Pending, Recorder, kind_of
 from lstmshape.errors import ForwardError, LstmShapeError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Text, words
 from lstmshape.reading.modules import spec_of
@@ -128,7 +129,7 @@ def _arguments_unfit(
         call=f"lstmshape.trace({model}, {', '.join(required)})"
         if not path
         else f"{model}({', '.join(required)})",
-        names=", ".join(required) or "()",
+        names=enumerated(required) or "()",
     )
     return ForwardError(head, details=details, hint=hint, subject="input", actual=len(args))
 
@@ -295,7 +296,9 @@ def _module_error(
     cls = type(module).__name__
     name = path or tr("{module}'s forward", module=cls)
     head = (
-        words("{name} ({module}) failed on {given}.", name=name, module=cls, given=", ".join(given))
+        words(
+            "{name} ({module}) failed on {given}.", name=name, module=cls, given=enumerated(given)
+        )
         if given
         else words("{name} ({module}) failed.", name=name, module=cls)
     )
@@ -354,7 +357,7 @@ def _feeding(call: TracedCall) -> Text:
     """``encoder.lstm, the last recurrent layer before it, returned output (4, 3, 40), h_n ...``."""
     assert call.report is not None
     returned = [t for t in call.report.tensors if t.role == "output"]
-    shapes = ", ".join(f"{t.name} {format_shape(t.shape)}" for t in returned)
+    shapes = enumerated(f"{t.name} {format_shape(t.shape)}" for t in returned)
     return words(
         "{layer}, the last recurrent layer before it, returned {shapes}.",
         layer=call.label,

@@ -51,6 +51,7 @@ from lstmshape.commands.why.states import state_size
 from lstmshape.commands.why.training import backward_twice, dropout_one_layer
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import words
 from lstmshape.reading.python_values import lang_argument
 from lstmshape.results.why import Explained, WhyResult
@@ -143,7 +144,7 @@ def _known_keywords(given: dict[str, Any]) -> None:
             words("why() takes no argument {argument}.", argument=unknown[0]),
             hint=words(
                 "Try one of {names}, or leave it out.",
-                names=", ".join(Given._fields),
+                names=enumerated(Given._fields),
             ),
         )
 

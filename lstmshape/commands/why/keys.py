@@ -10,6 +10,8 @@ from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.renames import renamed
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import enumerated
+from lstmshape.i18n.typography import labelled
 from lstmshape.results.cause import Cause
 from lstmshape.results.why import Explained
 
@@ -71,7 +73,7 @@ def _nested(given: Given) -> list[Cause]:
             tr(
                 "The file is a training checkpoint: {entries} are its entries, and the weights "
                 "are one of them; load_state_dict was given the whole file.",
-                entries=", ".join(repr(key) for key in entries),
+                entries=enumerated(repr(key) for key in entries),
             ),
             f'model.load_state_dict(checkpoint["{weights[0]}"])',
         )
@@ -81,7 +83,7 @@ def _nested(given: Given) -> list[Cause]:
 def _absent(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> Cause:
     """A whole recurrent layer on one side only: another model's checkpoint, when the other side
     lists no recurrent parameter at all; else a checkpoint saved from another version."""
-    prefixes = ", ".join(
+    prefixes = enumerated(
         dict.fromkeys(split_key(k)[0] for k in listed if read_leaf(split_key(k)[1]))
     )
     if others and not any(read_leaf(split_key(key)[1]) for key in others):
@@ -180,7 +182,7 @@ def _structure(
             modules.setdefault(prefix, []).append(name)
     causes = []
     for prefix, names in modules.items():
-        where = f"{prefix}: " if len(modules) > 1 and prefix else ""
+        where = labelled(prefix, "") if len(modules) > 1 and prefix else ""
         model = (classes or {}).get(prefix) or (classes or {}).get("")
         for argument, text, fix in _differences(names, missing):
             if argument == "proj_size" and not missing and model not in (None, "LSTM"):

@@ -18,6 +18,8 @@ from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.other_layers import recurrent
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import N_, tr
+from lstmshape.i18n.numbers import enumerated, listed
+from lstmshape.i18n.typography import sentences
 from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.weights import Reading
 from lstmshape.results.why import Explained
@@ -158,7 +160,7 @@ def _arguments_differ(
         for name in dict.fromkeys([*ours.values, *theirs.values])
         if ours.values.get(name) != theirs.values.get(name)
     ]
-    said = ", ".join(
+    said = enumerated(
         tr(
             "{setting} (model: {value})",
             setting=f"{n}={ours.values.get(n, '?')}",
@@ -168,6 +170,7 @@ def _arguments_differ(
     )
     # The fix names only what differs: the shapes do not tell every argument (bias, when no bias
     # is listed), and the model's others are right already.
+    # Code (a constructor's keywords), joined as Python joins them.
     settings = ", ".join(f"{n}={ours.values[n]}" for n in differ if n in ours.values)
     fix = settings or _build(ours, N_("build the model as {call}"))
     calls = {"ours": ours.call(), "theirs": theirs.call(), "said": said}
@@ -180,9 +183,10 @@ def _arguments_differ(
             kind=ours.kind.name,
             **calls,
         )
-        return Cause("arguments_differ", text + alternatives, fix, False)
+        return Cause("arguments_differ", sentences(text, alternatives), fix, False)
     sure = len(checkpoint) == 1 and len(model) == 1
-    return Cause("arguments_differ", _saved_from(len(differ), calls) + alternatives, fix, sure)
+    said_from = _saved_from(len(differ), calls)
+    return Cause("arguments_differ", sentences(said_from, alternatives), fix, sure)
 
 
 def _saved_from(differing: int, calls: dict[str, str]) -> str:
@@ -207,12 +211,10 @@ def _alternatives(ours: Reading, checkpoint: tuple[Reading, ...]) -> str:
     others = [r.call() for r in checkpoint if r.kind is not ours.kind]
     if not others:
         return ""
-    return " " + tr(
+    return tr(
         "These shapes do not tell the class: the checkpoint's may as well be {others} "
         "(weight_hh, (G*H, H), would tell).",
-        others=tr("{some} or {last}", some=", ".join(others[:-1]), last=others[-1])
-        if len(others) > 1
-        else others[0],
+        others=listed(others, conjunction="or"),
     )
 
 
@@ -221,15 +223,17 @@ def _other_class(checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]) ->
     ours, theirs = checkpoint[0], model[0]
     return Cause(
         "other_class",
-        tr(
-            "The checkpoint's shapes are those of {ours} ({gates} gates); the model's, of {theirs} "
-            "({model_gates}): the checkpoint was saved from another class of layer.",
-            ours=ours.call(),
-            gates=ours.kind.gates,
-            theirs=theirs.call(),
-            model_gates=theirs.kind.gates,
-        )
-        + _alternatives(ours, checkpoint),
+        sentences(
+            tr(
+                "The checkpoint's shapes are those of {ours} ({gates} gates); the model's, of {theirs} "
+                "({model_gates}): the checkpoint was saved from another class of layer.",
+                ours=ours.call(),
+                gates=ours.kind.gates,
+                theirs=theirs.call(),
+                model_gates=theirs.kind.gates,
+            ),
+            _alternatives(ours, checkpoint),
+        ),
         _build(ours, N_("build the layer as {call}")),
         # One reading on each side: the shapes leave no other class.
         len(checkpoint) == 1 and len(model) == 1,
@@ -251,7 +255,7 @@ def _build(reading: Reading, template: str) -> str:
         return call
     return call + tr(
         "  # {open}: as the checkpoint was saved; {inspect} gives the whole call",
-        open=", ".join(open_),
+        open=enumerated(open_),
         inspect="lstmshape inspect CHECKPOINT",
     )
 

@@ -9,6 +9,7 @@ from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.explain.diagnosis.ranks import sized_rank_causes, state_rank_causes
 from lstmshape.commands.why.find import Found
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.results.why import Explained
 
 Shape = tuple[int, ...]
@@ -51,7 +52,7 @@ def state_rank(found: Found, given: Given) -> Explained:
     tensor = ("h_0", "c_0")[at] if two else "h_0"
     width = "H_cell" if tensor == "c_0" else "H_out"
     causes = state_rank_causes(tensor, ranks, at, batched, two, given)
-    listed = ", ".join(f"{r}-D" for r in ranks)
+    listed = enumerated(f"{r}-D" for r in ranks)
     summary = (
         tr(
             "The states have ranks {ranks}; batched input needs {want}-D states.",

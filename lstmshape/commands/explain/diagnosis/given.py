@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.reading.python_values import shape_of
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
@@ -147,7 +148,7 @@ class Given(NamedTuple):
         (``input.size(-1) must be ...`` is said alike by nn.LSTM, nn.GRU and nn.RNN)."""
         if self.module is not None:
             return f"nn.{self.module.name}({arguments})"
-        others = ", ".join(f"nn.{name}" for name in candidates[1:])
+        others = enumerated(f"nn.{name}" for name in candidates[1:])
         call = f"nn.{candidates[0]}({arguments})"
         if not others:
             return call

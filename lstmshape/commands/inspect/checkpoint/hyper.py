@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from lstmshape.commands.inspect.checkpoint.records import Inert, OpaqueTensor, TensorRecord
+from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import number
 from lstmshape.results.inspection import HyperParameter
 
 # At most this many hyperparameters, items of a list shown, characters of a value.
@@ -60,7 +62,8 @@ def _text(value: object, depth: int) -> str:
     if isinstance(value, Inert):
         return value.global_name
     if isinstance(value, int) and value.bit_length() > _BITS:
-        return f"int of {value.bit_length():,} bits"  # its digits could be thousands
+        # Said by its size, in words: its digits could be thousands.
+        return tr("an int of {count} bits", count=number(value.bit_length()))
     if isinstance(value, (str, int, float, bool, type(None))):
         return _cut(repr(value))  # repr: a control character is shown escaped, never sent
     if depth == 0:

@@ -20,7 +20,7 @@ from lstmshape.commands.inspect.checkpoint.unpickler import PICKLE_FAULTS, SafeU
 from lstmshape.commands.inspect.checkpoint.walk import Walked, walk
 from lstmshape.errors import CheckpointError
 from lstmshape.i18n import N_, tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.words import Text, Words, words
 
 
@@ -111,7 +111,7 @@ def damaged(
 
 
 def _names(refused: list[tuple[str, str]]) -> str:
-    return ", ".join(f"{module}.{name}" for module, name in refused)
+    return enumerated(f"{module}.{name}" for module, name in refused)
 
 
 def tensor_of(key: str, record: TensorRecord) -> StoredTensor:

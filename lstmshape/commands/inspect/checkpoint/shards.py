@@ -19,7 +19,7 @@ from lstmshape.commands.inspect.checkpoint.files import (
     problem,
     unreadable,
 )
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.words import Words, verbatim, words
 
 INDEX_SUFFIX = ".index.json"
@@ -81,7 +81,7 @@ def _shards_in(folder: str) -> list[str]:
             words(
                 "It holds no index ({index}) and no shard ({suffixes}).",
                 index="*" + INDEX_SUFFIX,
-                suffixes=", ".join(s for group in SHARD_SUFFIXES for s in group),
+                suffixes=enumerated(s for group in SHARD_SUFFIXES for s in group),
             )
         ],
         hint=words("Try a checkpoint file, or the directory of a sharded checkpoint."),

@@ -22,7 +22,7 @@ from lstmshape.commands.inspect.checkpoint.pickled import (
     storage_problems,
 )
 from lstmshape.i18n import tr
-from lstmshape.i18n.numbers import number
+from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.words import words
 
 # zipfile's end record, as its _EndRecData gives it: the directory's size and the record's place.
@@ -120,7 +120,7 @@ def _data_pkl(
     info = members.get(f"{name}/data.pkl")
     if info is None:
         names = list(members)
-        listed = ", ".join(names[:4])
+        listed = enumerated(names[:4])
         if len(names) > 4:
             listed = tr("{names} and {count} more", names=listed, count=number(len(names) - 4))
         count = number(len(members))

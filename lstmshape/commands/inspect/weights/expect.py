@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import tr
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import Fix, Typed, Value, words
 from lstmshape.reading.values import read_int
 from lstmshape.results.comparison import ConfigExpectation
@@ -36,7 +37,7 @@ def read_config_expectation(text: str) -> tuple[str | None, str, Value]:
     if not sep or argument not in ARGUMENTS:
         raise UnreadableValueError(
             words("{typed} is not MODULE.ARGUMENT=VALUE.", typed=Typed("expect", text)),
-            details=[words("ARGUMENT is one of {arguments}.", arguments=", ".join(ARGUMENTS))],
+            details=[words("ARGUMENT is one of {arguments}.", arguments=enumerated(ARGUMENTS))],
             hint=words("Try {fix}.", fix=Fix.of({"expect.lstm.hidden_size": 256})),
         )
     label = f"expect.{name.strip()}"
@@ -88,7 +89,7 @@ def _module_named(
     found = [m for m in modules if m.name == name]
     if found:
         return found[0]
-    names = ", ".join(m.shown_name for m in modules) or tr("none")
+    names = enumerated(m.shown_name for m in modules) or tr("none")
     first = modules[0].name if modules else "lstm"
     example = Fix.of({f"expect.{first}.{argument}" if first else f"expect.{argument}": value})
     return _raise(

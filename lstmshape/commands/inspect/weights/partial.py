@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from lstmshape.commands.inspect.weights.infer import CELL_KINDS, SEQUENCE_KINDS, input_width
 from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
+from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import words
 from lstmshape.results.weights import Reading, Shape
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
@@ -36,7 +37,7 @@ def consistent_configs(
     """
     prefixes = {split_key(key)[0] for key in shapes}
     if len(prefixes) > 1:
-        listed = ", ".join(repr(p) for p in sorted(prefixes))
+        listed = enumerated(repr(p) for p in sorted(prefixes))
         raise UnreadableValueError(
             words(
                 "These parameters belong to {count} modules ({listed}); one module's are read at "
