@@ -161,10 +161,10 @@ def words(template: str, **values: Part) -> Words:
     return Words(template, tuple(values.items()))
 
 
-def nwords(one: str, many: str, count: int, **values: Part) -> Words:
+def nwords(one: str, many: str, n: int, /, **values: Part) -> Words:
     """A sentence about ``count`` things, in the plural form the language says for that count:
     ``nwords("{count} row was made", "{count} rows were made", n, count=number(n))``."""
-    return Words(one, tuple(values.items()), many, count)
+    return Words(one, tuple(values.items()), many, n)
 
 
 def verbatim(text: str) -> Words:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import NP_, ntr, tr
 from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.i18n.typography import labelled
@@ -96,18 +96,15 @@ def heading(inspection: Inspection) -> str:
         "{path}: {format}, {tensors}, {modules}",
         path=inspection.path,
         format=_format(inspection),
-        tensors=_count(inspection.tensors, N_("{count} tensor"), N_("{count} tensors")),
+        tensors=_count(inspection.tensors, NP_("{count} tensor", "{count} tensors")),
         modules=_count(
-            len(inspection.modules),
-            N_("{count} recurrent module"),
-            N_("{count} recurrent modules"),
+            len(inspection.modules), NP_("{count} recurrent module", "{count} recurrent modules")
         ),
     )
     if inspection.inconsistent:
         groups = _count(
             len(inspection.inconsistent),
-            N_("{count} inconsistent group"),
-            N_("{count} inconsistent groups"),
+            NP_("{count} inconsistent group", "{count} inconsistent groups"),
         )
         text = tr("{heading}, {groups}", heading=text, groups=groups)
     places = _places(inspection)
@@ -132,10 +129,10 @@ def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
     return list(dict.fromkeys(found))
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """``1 tensor``, ``14 tensors``: ``one`` and ``many`` are messages with a ``{count}``."""
-    said = one if n == 1 else many
-    return tr(said, count=number(n))  # i18n: extracted where made
+def _count(n: int, forms: tuple[str, str]) -> str:
+    """``1 tensor``, ``14 tensors``: ``forms`` are a message with a ``{count}`` (NP_), said in the
+    plural form of the language for ``n``."""
+    return ntr(*forms, n, count=number(n))  # i18n: extracted where made
 
 
 def inspection_sections(inspection: Inspection) -> list[Section]:
@@ -351,7 +348,7 @@ def notes(inspection: Inspection) -> list[str]:
         listed = ", ".join(inspection.other_names)
         more = ", ..." if inspection.other_tensors > len(inspection.other_names) else ""
         tensors = _count(
-            inspection.other_tensors, N_("{count} other tensor"), N_("{count} other tensors")
+            inspection.other_tensors, NP_("{count} other tensor", "{count} other tensors")
         )
         out.append(
             tr("{tensors} (not recurrent): {names}", tensors=tensors, names=listed + more)
