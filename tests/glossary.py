@@ -25,7 +25,9 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from lstmshape.i18n.catalog import LOCALE
+from lstmshape.i18n import PLURAL_SEPARATOR
+from lstmshape.i18n.catalog import LOCALE, read_sources
+from lstmshape.i18n.cldr import PLURAL_CATEGORIES
 
 # Languages whose words are not separated by spaces: a form is found anywhere in the text.
 UNSPACED = frozenset({"ja"})
@@ -83,3 +85,21 @@ def says(text: str, word: str, lang: str) -> bool:
     if lang in UNSPACED:
         return word.lower() in text.lower()
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I) is not None
+
+
+def catalog(lang: str) -> dict[str, str]:
+    """Every message of ``lang``'s catalogs, English -> translation, as the style tests read them:
+    a message with a count once per English form, its singular paired with CLDR's ``one`` form
+    and its plural with ``other`` (Japanese's one form with both). French and Spanish ``many``
+    (``1 000 000 de ...``) is held to ``other`` by tests/test_i18n_plurals.py."""
+    paired: dict[str, str] = {}
+    categories = PLURAL_CATEGORIES[lang]
+    for english, said in read_sources(lang).items():
+        if PLURAL_SEPARATOR not in english:
+            paired[english] = said
+            continue
+        one, many = english.split(PLURAL_SEPARATOR)
+        forms = dict(zip(categories, said.split(PLURAL_SEPARATOR), strict=True))
+        paired[one] = forms.get("one", forms["other"])
+        paired[many] = forms["other"]
+    return paired

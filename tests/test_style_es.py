@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from lstmshape.i18n.catalog import LOCALE, read_sources
+from lstmshape.i18n.catalog import LOCALE
+from tests import glossary
 
 STYLE = LOCALE / "es" / "STYLE.md"
-ENTRIES = read_sources("es")
+ENTRIES = glossary.catalog("es")
 
 
 def _prose(text: str) -> str:
