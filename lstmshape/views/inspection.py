@@ -188,8 +188,10 @@ def hyper_section(hyper: tuple[HyperParameter, ...]) -> Section:
 def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     """One module: its call as the title, its parameters, its count and bytes below; ``placed``:
     the title says which state_dict it is in."""
-    caption = tr(
+    caption = ntr(
+        "total {count} parameter, {size} in {dtypes}",
         "total {count} parameters, {size} in {dtypes}",
+        module.num_parameters,
         count=number(module.num_parameters),
         size=size_text(module.nbytes),
         dtypes=", ".join(module.dtypes),
@@ -242,7 +244,7 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
             tr("... layers 2 to {last}", last=layers - 2),
             tr("as layer 1"),
             ", ".join(dict.fromkeys(p.dtype for p in middle)),
-            tr("{count} parameters", count=number(len(middle))),
+            ntr("{count} parameter", "{count} parameters", len(middle), count=number(len(middle))),
             number(sum(p.numel for p in middle)),
         ),
         *(row(p) for p in module.parameters if p.layer == layers - 1),

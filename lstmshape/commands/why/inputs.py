@@ -5,7 +5,7 @@ from __future__ import annotations
 from lstmshape.commands.explain.diagnosis.cells import cell_batch_causes, cell_width_cause
 from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.why import Explained
 
@@ -34,9 +34,12 @@ def input_width(found: Found, given: Given) -> Explained:
     causes += [
         Cause(
             "input_size",
-            tr(
+            ntr(
+                "What feeds the layer gives {got} feature (an embedding, an encoder or a layer "
+                "of another width); the layer takes {want}.",
                 "What feeds the layer gives {got} features (an embedding, an encoder or a layer "
                 "of another width); the layer takes {want}.",
+                got,
                 got=got,
                 want=want,
             ),
@@ -66,8 +69,10 @@ def input_width(found: Found, given: Given) -> Explained:
             )
         )
     return found.explained(
-        tr(
+        ntr(
+            "The input's last axis (H_in) has {got} feature; the module was built for {want}.",
             "The input's last axis (H_in) has {got} features; the module was built for {want}.",
+            got,
             got=got,
             want=want,
         ),
@@ -241,8 +246,10 @@ def cell_state(found: Found, given: Given) -> Explained:
         return _one_axis(found, tensor, axis, summary, "(N, H)", causes)
     if sentence == "cell_width":
         axis = Axis("H", found.fields["expected"], found.fields["got"])
-        summary = tr(
+        summary = ntr(
+            "{tensor} has {got} feature; the cell's hidden_size is {want}.",
             "{tensor} has {got} features; the cell's hidden_size is {want}.",
+            axis.got or 0,
             tensor=tensor,
             got=axis.got,
             want=axis.expected,
