@@ -45,15 +45,32 @@ class Term:
     english_forms: tuple[str, ...]
 
     def said_in_english(self, text: str) -> bool:
-        """Whether an English message says the term: words, not names (``layer`` in "a layer",
-        not in ``num_layers`` nor in ``layer(``)."""
+        """Whether an English message says the term: words of its prose, not names (``layer`` in
+        "a layer", not in ``num_layers``, ``--layers``, ``LAYER.TENSOR``, ``{layer}`` nor in
+        ``layer(``): code, flags, metavars and identifiers are taken out first (english_prose)."""
+        prose = english_prose(text)
         return any(
-            re.search(rf"(?<![\w.]){re.escape(spelling)}s?(?![\w(])", text, re.I)
+            re.search(rf"(?<![\w.]){re.escape(spelling)}s?(?![\w(])", prose, re.I)
             for spelling in (self.english, *self.english_forms)
         )
 
     def allowed(self) -> tuple[str, ...]:
         return (self.say, *self.forms)
+
+
+# What an English message holds that is not its prose: code in backticks, placeholders, flags
+# (--layers, -l), metavars (LAYER, SPEC.TOML, LAYER.TENSOR=SHAPE: capitals), and identifiers and code
+# (num_layers, nn.LSTM, h.view(2, ...), model.layers[0], PACKAGE.MODULE:FUNCTION: a word with an
+# underscore, =, [, /, a call's parenthesis, or a dot or colon inside it).
+CODE = re.compile(
+    r"`[^`]*`|\{[^{}]*\}|(?<![\w-])--?[A-Za-z][\w-]*|\b[A-Z]{2,}[A-Z0-9_]*\b"
+    r"|[^\s()]*(?:\w\(|[_=\[/]|\.\w|:\w)[^\s,;]*"
+)
+
+
+def english_prose(text: str) -> str:
+    """An English message's prose: its code, flags, metavars and identifiers taken out."""
+    return CODE.sub(" ", text)
 
 
 def read_glossary(lang: str) -> dict[str, Term]:
