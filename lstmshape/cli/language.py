@@ -19,6 +19,7 @@ import typer
 from lstmshape.cli.arguments import HELP_TEMPLATES
 from lstmshape.i18n import N_, language, read_language, tr
 from lstmshape.i18n.lines import pieces
+from lstmshape.i18n.text import cells
 
 # Click's and Typer's own words, in English as they write them, each marked for the catalogs (the
 # help area's), said in the language chosen.
@@ -128,15 +129,37 @@ def typer_speaking() -> Iterator[None]:
             setattr(rich_utils, name, text)
 
 
+# A help screen's tags: "[default: 1]", "[既定値: 1GiB]", "[par défaut : 0]", "[required]",
+# "[0, 1]": one word, never broken inside, when no longer than this; a longer one (--lang's
+# "[default: LSTMSHAPE_LANG, else ...]") breaks where its words do, after its label ("[既定値:").
+_TAG = re.compile(r"\[[^\[\]\n]+\]")
+_LONGEST_TAG = 28
+
+
+def _tags_held(text: str) -> set[int]:
+    """The places inside a help screen's tags where a line may not break."""
+    held: set[int] = set()
+    for tag in _TAG.finditer(text):
+        label = tag.group().find(": ")
+        whole = cells(tag.group()) <= _LONGEST_TAG or label < 0
+        end = tag.end() if whole else tag.start() + label + 1
+        held.update(range(tag.start() + 1, end))
+    return held
+
+
 def line_words(text: str) -> Iterator[tuple[int, int, str]]:
     """Rich's words of ``text`` (start, end, the word with the spaces after it): the pieces of
     lstmshape.i18n.lines, so that a help screen breaks where every view breaks (never inside a
-    name, an option, a katakana word, nor before a closing mark or French's spaced marks)."""
-    start = 0
+    name, an option, a katakana word, nor before a closing mark or French's spaced marks), with a
+    help screen's short tags held whole (``[既定値: 1GiB]``, ``[par défaut : 0]``)."""
+    held = _tags_held(text)
+    start = end = 0
     for piece in pieces(text):
+        end += len(piece)
         if not piece.strip():
             continue  # the spaces that start the text: part of its first word, as in Rich's
-        end = start + len(piece) if start else text.index(piece) + len(piece)
+        if end in held:
+            continue  # inside a tag: the word goes on to the tag's end
         yield start, end, text[start:end]
         start = end
 
