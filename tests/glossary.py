@@ -25,7 +25,9 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from lstmshape.i18n.catalog import LOCALE
+from lstmshape.i18n import PLURAL_SEPARATOR
+from lstmshape.i18n.catalog import LOCALE, read_sources
+from lstmshape.i18n.cldr import PLURAL_CATEGORIES
 
 # Languages whose words are not separated by spaces: a form is found anywhere in the text.
 UNSPACED = frozenset({"ja"})
@@ -43,15 +45,32 @@ class Term:
     english_forms: tuple[str, ...]
 
     def said_in_english(self, text: str) -> bool:
-        """Whether an English message says the term: words, not names (``layer`` in "a layer",
-        not in ``num_layers`` nor in ``layer(``)."""
+        """Whether an English message says the term: words of its prose, not names (``layer`` in
+        "a layer", not in ``num_layers``, ``--layers``, ``LAYER.TENSOR``, ``{layer}`` nor in
+        ``layer(``): code, flags, metavars and identifiers are taken out first (english_prose)."""
+        prose = english_prose(text)
         return any(
-            re.search(rf"(?<![\w.]){re.escape(spelling)}s?(?![\w(])", text, re.I)
+            re.search(rf"(?<![\w.]){re.escape(spelling)}s?(?![\w(])", prose, re.I)
             for spelling in (self.english, *self.english_forms)
         )
 
     def allowed(self) -> tuple[str, ...]:
         return (self.say, *self.forms)
+
+
+# What an English message holds that is not its prose: code in backticks, placeholders, flags
+# (--layers, -l), metavars (LAYER, SPEC.TOML, LAYER.TENSOR=SHAPE: capitals), and identifiers and code
+# (num_layers, nn.LSTM, h.view(2, ...), model.layers[0], PACKAGE.MODULE:FUNCTION: a word with an
+# underscore, =, [, /, a call's parenthesis, or a dot or colon inside it).
+CODE = re.compile(
+    r"`[^`]*`|\{[^{}]*\}|(?<![\w-])--?[A-Za-z][\w-]*|\b[A-Z]{2,}[A-Z0-9_]*\b"
+    r"|[^\s()]*(?:\w\(|[_=\[/]|\.\w|:\w)[^\s,;]*"
+)
+
+
+def english_prose(text: str) -> str:
+    """An English message's prose: its code, flags, metavars and identifiers taken out."""
+    return CODE.sub(" ", text)
 
 
 def read_glossary(lang: str) -> dict[str, Term]:
@@ -83,3 +102,21 @@ def says(text: str, word: str, lang: str) -> bool:
     if lang in UNSPACED:
         return word.lower() in text.lower()
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I) is not None
+
+
+def catalog(lang: str) -> dict[str, str]:
+    """Every message of ``lang``'s catalogs, English -> translation, as the style tests read them:
+    a message with a count once per English form, its singular paired with CLDR's ``one`` form
+    and its plural with ``other`` (Japanese's one form with both). French and Spanish ``many``
+    (``1 000 000 de ...``) is held to ``other`` by tests/test_i18n_plurals.py."""
+    paired: dict[str, str] = {}
+    categories = PLURAL_CATEGORIES[lang]
+    for english, said in read_sources(lang).items():
+        if PLURAL_SEPARATOR not in english:
+            paired[english] = said
+            continue
+        one, many = english.split(PLURAL_SEPARATOR)
+        forms = dict(zip(categories, said.split(PLURAL_SEPARATOR), strict=True))
+        paired[one] = forms.get("one", forms["other"])
+        paired[many] = forms["other"]
+    return paired

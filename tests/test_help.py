@@ -23,6 +23,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 from lstmshape.i18n import LANGUAGES, speaking, tr
+from lstmshape.i18n.text import cells
 from lstmshape.views import FORMATS
 from tests.conftest import CLI_ENV, import_torch, invoke, unwrapped
 
@@ -69,6 +70,42 @@ def test_every_help_screen_shows_every_default(command: str, lang: str) -> None:
     assert defaults
     for option, default in defaults:
         assert default in lines[option], (option, default, lines[option])
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_default_and_required_tag_is_never_torn(command: str, lang: str, columns: int) -> None:
+    """Typer's tags in the language read as one: no line of a help screen ends inside
+    "[default:" ("[既定値:", "[par défaut :", "[predeterminado:") nor inside "[required]"
+    ("[必須]"); in Japanese the tag follows 。 with no space (STYLE.md: no space between Japanese
+    and full-width punctuation)."""
+    result = invoke(f"{command}--help --lang {lang}", columns=columns)
+    with speaking(lang):
+        label = tr("[default: {}]").partition("{}")[0].rstrip()
+        required = tr("[required]")
+    assert result.exit_code == 0
+    torn = [
+        line
+        for line in result.stdout.splitlines()
+        for tag in (label, required)
+        if any(_ends_inside(line, tag[:k], cells(tag)) for k in range(1, len(tag)))
+    ]
+    assert torn == []
+    assert re.sub(r"\s", "", label) in re.sub(r"[\s│]", "", result.stdout)  # said, folded or not
+    if lang == "ja":
+        assert "。 [" not in result.stdout
+
+
+def _ends_inside(line: str, start: str, width: int) -> bool:
+    """Whether ``line`` of a help screen ends with ``start``, the start of a tag ``width`` columns
+    wide that fits its column (a tag wider than the column is folded by Rich: tests/test_layout)."""
+    text = line.rstrip(" │")
+    if not text.endswith(start):
+        return False
+    inner = line[1 : line.rindex("│")]
+    column = cells(inner.lstrip()) - 1  # the help column: from its first character to its padding
+    return width <= column
 
 
 def test_bare_lstmshape_shows_three_examples_and_where_the_rest_is() -> None:

@@ -20,8 +20,23 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from lstmshape.i18n import LANGUAGES, from_environment, read_language, speaking, tr
-from lstmshape.i18n.catalog import LOCALE, CatalogError, read_po, read_sources, write_mo
+from lstmshape.i18n import (
+    LANGUAGES,
+    PLURAL_SEPARATOR,
+    from_environment,
+    read_language,
+    speaking,
+    tr,
+)
+from lstmshape.i18n.catalog import (
+    LOCALE,
+    CatalogError,
+    read_mo,
+    read_po,
+    read_sources,
+    write_mo,
+)
+from lstmshape.i18n.cldr import PLURAL_FORMS, PLURAL_INDEX
 from tests import glossary
 from tests.conftest import invoke, unwrapped
 from tests.glossary import Term, read_glossary, says
@@ -110,6 +125,14 @@ def test_the_glossary_holds_terms_with_their_inflections() -> None:
     assert capa.said_in_english("two layers")
     assert not capa.said_in_english("num_layers=2")
     assert not capa.said_in_english("layer(x)")
+    # Flags, metavars, placeholders and code are names, not the word (these were read as it).
+    assert not capa.said_in_english("Example: lstmshape --input 4,3,10 --hidden 20 --layers 2")
+    assert not capa.said_in_english("{given} is not LAYER.TENSOR=SHAPE.")
+    assert not capa.said_in_english("write LAYER.TENSOR, e.g. {layer}.h_n")
+    assert not capa.said_in_english("Try `model.layer` or model.layers[0].")
+    assert capa.said_in_english("Layers above the first take D*H_out = {width} inputs.")
+    assert capa.said_in_english("its parameters are named as {parameters} (layer 0).")
+    assert capa.said_in_english("--layers sets the number of layers.")
     assert says("dos capas", "capas", "es")
     assert not says("dos capas", "capa", "es")
     assert not says("la capacidad", "capa", "es")
@@ -132,10 +155,21 @@ def test_a_malformed_glossary_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 @pytest.mark.parametrize("lang", FOREIGN)
 def test_the_compiled_catalog_is_what_gettext_reads(lang: str) -> None:
+    """gettext itself reads the .mo lstmshape writes: every message, and each form of a message
+    with a count chosen by the Plural-Forms expression of the header (gettext's own evaluation of
+    the C expression), as lstmshape's generated rule chooses it."""
     entries = read_sources(lang)
-    compiled = gettext.GNUTranslations(io.BytesIO(write_mo(entries)))
+    data = write_mo(entries, PLURAL_FORMS[lang])
+    compiled = gettext.GNUTranslations(io.BytesIO(data))
     for english, said in entries.items():
-        assert compiled.gettext(english) == said
+        if PLURAL_SEPARATOR not in english:
+            assert compiled.gettext(english) == said
+            continue
+        one, many = english.split(PLURAL_SEPARATOR)
+        forms = said.split(PLURAL_SEPARATOR)
+        for n in (0, 1, 2, 5, 21, 1000, 10**6, 2 * 10**6, 10**6 + 1):
+            assert compiled.ngettext(one, many, n) == forms[PLURAL_INDEX[lang](n)], (english, n)
+    assert read_mo(data) == entries
 
 
 def test_the_wheel_ships_each_language_compiled(tmp_path: Path) -> None:
@@ -151,10 +185,9 @@ def test_the_wheel_ships_each_language_compiled(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         for lang in FOREIGN:
             data = archive.read(f"lstmshape/locale/{lang}/LC_MESSAGES/lstmshape.mo")
-            assert dict(gettext.GNUTranslations(io.BytesIO(data))._catalog.items()) == {  # type: ignore[attr-defined]
-                **{"": "Content-Type: text/plain; charset=UTF-8\n"},
-                **read_sources(lang),
-            }
+            assert read_mo(data) == read_sources(lang)
+            plural_forms = gettext.GNUTranslations(io.BytesIO(data)).info()["plural-forms"]
+            assert plural_forms == PLURAL_FORMS[lang]
 
 
 # -- choosing the language ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ import torch
 from rich.cells import cell_len
 
 import lstmshape
-from lstmshape.i18n import speaking, tr
+from lstmshape.i18n import ntr, speaking, tr
 from tests.conftest import invoke, unwrapped, validate_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ def test_the_api_speaks_the_language_it_traced_in(lang: str) -> None:
     english = lstmshape.trace(model, torch.randn(4, 3, 12))
     with speaking(lang):
         traced = lstmshape.trace(model, torch.randn(4, 3, 12))
-        expected = tr("{count} recurrent call").format(count=1)
+        expected = ntr("{count} recurrent call", "{count} recurrent calls", 1, count=1)
     assert traced.lang == lang
     validate_json(traced.to_dict(), "trace")
     # Shown in its own language wherever it is printed afterwards.

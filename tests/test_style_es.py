@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from lstmshape.i18n.catalog import LOCALE, read_sources
+from lstmshape.i18n.catalog import LOCALE
+from tests import glossary
 
 STYLE = LOCALE / "es" / "STYLE.md"
-ENTRIES = read_sources("es")
+ENTRIES = glossary.catalog("es")
 
 
 def _prose(text: str) -> str:
@@ -43,9 +44,11 @@ def _offending(pattern: re.Pattern[str], *, keep: str = "") -> list[tuple[str, s
 # those are refused where an instruction stands: at the start of a message, of a sentence, of a
 # clause after ";" or ":", or of a code comment ("# ...").
 TU_WORDS = re.compile(
-    r"\b(?:tú|tu|tus|ti|contigo|te|quieres|puedes|tienes|confías|querías|construiste|"
+    r"\b(?:[Tt]ú|[Tt]us?|ti|contigo|te|inspecciona\s+ese|quieres|puedes|tienes|confías|querías|construiste|"
     r"[Cc]onstrúyelo|[Qq]uítalo|[Pp]ásalo|[Pp]ásale|[Gg]uárdalo|[Cc]árgalo|[Cc]alcúlalas|"
-    r"[Aa]segúrate|[Aa]ñádelo|[Uu]salo|[Ii]nténtalo|[Ee]jecútalo|[Oo]rdénalo|[Dd]ale|[Hh]az|[Pp]on)\b"
+    r"[Aa]segúrate|[Aa]ñádelo|[Uu]salo|[Ii]nténtalo|[Ee]jecútalo|[Oo]rdénalo|[Dd]ale|[Hh]az|[Pp]on|"
+    # tú's present subjunctive, which only a negative tú order says: «no pases», «no lo uses»
+    r"pases|uses|hagas|pongas|olvides|quites)\b"
 )
 TU_IMPERATIVES = (
     "prueba", "usa", "pasa", "quita", "añade", "construye", "omite", "salta", "ordena", "guarda",
@@ -70,6 +73,36 @@ USTED = re.compile(
 
 def test_no_tu_pronoun_or_imperative() -> None:
     assert _offending(TU_WORDS) == []
+
+
+# tú as the catalogs once said it (issue 23's review, and the forms tests/test_promises.py once
+# refused line by line): each is caught by a rule of this sheet, in any message of any catalog.
+TU_SAID = (
+    "Prueba --layers 2.", "Usa batch_first=True.", "Haz la prueba con {fix}.", "Quita --proj-size.",
+    "No pases c_0 a una GRU.", "Luego inspecciona ese archivo.", "Constrúyelo así: {call}.",
+    "Quítalo del estado.", "Pásalo como tupla.", "Pásale la longitud.", "Guárdalo de nuevo.",
+    "Cárgalo con {code}.", "Calcúlalas antes.", "Si confías en el archivo, {unsafe}.",
+    "Lo que querías es {shape}.", "Si quieres la salida, {fix}.", "Si puedes, {fix}.",
+    "Si tienes el modelo, {fix}.", "Lo construiste con {call}.", "Asegúrate de que {x}.",
+    "Tu modelo tiene {count} capas.", "Revisa tus datos.", "No lo uses aquí.",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("said", TU_SAID)
+def test_the_register_rules_catch_tu(said: str) -> None:
+    caught = TU_WORDS.search(_prose(said)) or CLAUSE_START.search(_prose(said))
+    assert caught, said
+
+
+def test_the_register_rules_read_every_message_kind() -> None:
+    """The rules read every entry of every catalog (errors, hints, notes, why, inspect, trace,
+    help) and each form of a message with a count, whole (a .po string continued over lines)."""
+    areas = {path.stem for path in (LOCALE / "es").glob("*.po")}
+    assert areas >= {"errors", "explain", "why", "inspect", "check", "help", "deploy"}
+    read = glossary.catalog("es")
+    assert read == ENTRIES
+    assert "{count} check" in ENTRIES
+    assert "{count} checks" in ENTRIES
 
 
 def test_no_tu_imperative_where_an_instruction_starts() -> None:

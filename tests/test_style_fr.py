@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 import pytest
 
-from lstmshape.i18n.catalog import LOCALE, read_sources
+from lstmshape.i18n.catalog import LOCALE
+from tests import glossary
 
 SHEET = LOCALE / "fr" / "STYLE.md"
-ENTRIES = read_sources("fr")  # English -> French, every catalog
+ENTRIES = glossary.catalog("fr")  # English -> French, every catalog
 
 NBSP = "\u00a0"  # before ':' and inside « »
 NNBSP = "\u202f"  # before ';' '?' '!'

@@ -17,10 +17,11 @@ from functools import cache
 
 import pytest
 
-from lstmshape.i18n.catalog import LOCALE, read_sources
+from lstmshape.i18n.catalog import LOCALE
+from tests import glossary
 
 SHEET = LOCALE / "ja" / "STYLE.md"
-ENTRIES = read_sources("ja")  # English -> Japanese, every catalog
+ENTRIES = glossary.catalog("ja")  # English -> Japanese, every catalog
 
 JAPANESE = "\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uff66-\uff9f"  # kana, kanji, ー (not ・)
 J = f"[{JAPANESE}]"

@@ -4,7 +4,9 @@
     python tools/catalogs.py --check    # exit 1 if a catalog lacks a message or keeps a stale one
 
 A message is the first argument of ``tr(...)``, ``N_(...)``, ``words(...)`` or ``Words(...)`` in
-lstmshape/, a literal string (an f-string cannot be looked up: its text changes with its values),
+lstmshape/ (a message with a count: the first two of ``ntr(...)``, ``NP_(...)`` or
+``nwords(...)``, its English singular and plural, written as gettext's msgid and msgid_plural
+with one msgstr[N] per plural form of the language, CLDR's, as the header's Plural-Forms says), a literal string (an f-string cannot be looked up: its text changes with its values),
 and on the command line the ``help=`` of every option and each command's docstring. Each message
 belongs to the area of the first file that says it (AREAS); each area has one .po per language.
 """
@@ -22,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lstmshape"
 sys.path.insert(0, str(ROOT))
 
-from lstmshape.i18n import LANGUAGES  # noqa: E402
+from lstmshape.i18n import LANGUAGES, PLURAL_SEPARATOR  # noqa: E402
 from lstmshape.i18n.catalog import LOCALE, read_po  # noqa: E402
+from lstmshape.i18n.cldr import PLURAL_CATEGORIES, PLURAL_FORMS  # noqa: E402
 
 CALLS = ("tr", "N_", "words", "Words")
+PLURAL_CALLS = ("ntr", "NP_", "nwords")
 # The translation machinery itself: its docstrings show calls, it says no message.
 MACHINERY = ("i18n/__init__.py", "i18n/catalog.py")
 # On a line that translates a variable: its messages are extracted where they are made.
@@ -110,6 +114,12 @@ def _called(node: ast.Call, name: str) -> Iterator[tuple[str, int, str]]:
             yield first.value, node.lineno, ""
         elif callee in ("tr", "N_"):
             yield "", node.lineno, f"{callee}() of a value that is not a literal string"
+    if callee in PLURAL_CALLS:
+        forms = [a.value for a in node.args[:2] if isinstance(a, ast.Constant)]
+        if len(forms) == 2 and all(isinstance(form, str) for form in forms):
+            yield PLURAL_SEPARATOR.join(forms), node.lineno, ""
+        else:
+            yield "", node.lineno, f"{callee}() of forms that are not two literal strings"
     if name.startswith("cli/"):
         for keyword in node.keywords:
             if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
@@ -133,17 +143,30 @@ def by_area(messages: list[Message]) -> dict[str, dict[str, list[Message]]]:
 
 def po_text(language: str, entries: dict[str, list[Message]], known: dict[str, str]) -> str:
     """A .po file: a header, then each message with where it is said and its translation."""
-    out = ['msgid ""', 'msgstr ""', f'"Language: {language}\\n"',
-           '"Content-Type: text/plain; charset=UTF-8\\n"', ""]  # fmt: skip
+    out = [*_header(language), ""]
     for text, said in entries.items():
         places = " ".join(f"{m.path}:{m.line}" for m in said[:4])
-        out += [
-            f"#: {places}",
-            f"msgid {_quoted(text)}",
-            f"msgstr {_quoted(known.get(text, ''))}",
-            "",
-        ]
+        out += [f"#: {places}", *_entry(language, text, known.get(text, "")), ""]
     return "\n".join(out)
+
+
+def _header(language: str) -> list[str]:
+    return ['msgid ""', 'msgstr ""', f'"Language: {language}\\n"',
+            '"Content-Type: text/plain; charset=UTF-8\\n"',
+            f'"Plural-Forms: {PLURAL_FORMS[language]}\\n"']  # fmt: skip
+
+
+def _entry(language: str, text: str, translated: str) -> list[str]:
+    """A message's msgid and msgstr; a message with a count's msgid, msgid_plural and one
+    msgstr[N] per plural form of the language (a translation with other forms is dropped)."""
+    if PLURAL_SEPARATOR not in text:
+        return [f"msgid {_quoted(text)}", f"msgstr {_quoted(translated)}"]
+    one, many = text.split(PLURAL_SEPARATOR)
+    count = len(PLURAL_CATEGORIES[language])
+    forms = translated.split(PLURAL_SEPARATOR) if translated else []
+    forms = forms if len(forms) == count else [""] * count
+    said = [f"msgstr[{i}] {_quoted(form)}" for i, form in enumerate(forms)]
+    return [f"msgid {_quoted(one)}", f"msgid_plural {_quoted(many)}", *said]
 
 
 def _quoted(text: str) -> str:
@@ -158,9 +181,10 @@ def _known(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     entries = {}
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        try:
-            entries.update(read_po(block))
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    for block in blocks:
+        try:  # each entry with the header, which says how many forms a plural entry has
+            entries.update(read_po(blocks[0] + "\n\n" + block))
         except ValueError:
             continue  # an untranslated or fuzzy entry: a translator's to do
     return entries

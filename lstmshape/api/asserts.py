@@ -9,7 +9,7 @@ from lstmshape.commands.explain import explain_spec
 from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.i18n import speaking, tr
 from lstmshape.i18n.text import aligned, format_shape
-from lstmshape.i18n.words import Change, Fix, verbatim, words
+from lstmshape.i18n.words import Change, Fix, nwords, verbatim, words
 from lstmshape.reading.python_values import lang_argument, shapes_by_name
 from lstmshape.results.report import Expectation, Report
 from lstmshape.torchfacts.parameters import parameter_named
@@ -77,12 +77,10 @@ def _differ(spec: ModuleSpec, report: Report, differ: list[Expectation]) -> Expe
     computed = Fix(tuple(Change(f"expect.{e.tensor}", e.computed) for e in differ))
     call, shape = spec.torch_call(), format_shape(report.input_shape)
     return ExpectationError(
-        words(
-            "1 shape differs from the expected for {call} on input {shape}:", call=call, shape=shape
-        )
-        if len(differ) == 1
-        else words(
+        nwords(
+            "{count} shape differs from the expected for {call} on input {shape}:",
             "{count} shapes differ from the expected for {call} on input {shape}:",
+            len(differ),
             count=len(differ),
             call=call,
             shape=shape,

@@ -11,7 +11,7 @@ from pathlib import Path
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, exit_status
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr
 from lstmshape.i18n.numbers import number
 from lstmshape.options.explain import read_budget
 from lstmshape.results.check import Outcome
@@ -48,7 +48,12 @@ def run_check(spec: Path, *, verify: bool, verify_budget: str | None, fmt: str) 
         print_lines(err, outcome.error_lines(failure, voice))
     if len(checked.failures) > FAILURES_EXPLAINED:
         more = len(checked.failures) - FAILURES_EXPLAINED
-        said = tr("... and {count} more failures, each in the table above.", count=number(more))
+        said = ntr(
+            "... and {count} more failure, in the table above.",
+            "... and {count} more failures, each in the table above.",
+            more,
+            count=number(more),
+        )
         print_wrapped(err, said, more=STDERR_CONTINUATION)
     return exit_status(failure for _, failure in checked.failures)
 

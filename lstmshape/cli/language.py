@@ -19,6 +19,7 @@ import typer
 from lstmshape.cli.arguments import HELP_TEMPLATES
 from lstmshape.i18n import N_, language, read_language, tr
 from lstmshape.i18n.lines import pieces
+from lstmshape.i18n.text import WIDE_CLOSING, cells
 
 # Click's and Typer's own words, in English as they write them, each marked for the catalogs (the
 # help area's), said in the language chosen.
@@ -120,6 +121,10 @@ def typer_speaking() -> Iterator[None]:
         return said
 
     rich_utils.highlighter = folding  # type: ignore[assignment]
+    english["_get_parameter_help"] = parameter_help = rich_utils._get_parameter_help
+    rich_utils._get_parameter_help = lambda *args, **kwargs: _one_text(
+        parameter_help(*args, **kwargs)
+    )
     try:
         with cjk_line_breaks():
             yield
@@ -128,15 +133,59 @@ def typer_speaking() -> Iterator[None]:
             setattr(rich_utils, name, text)
 
 
+def _one_text(help_items: Any) -> Any:
+    """An option's help and Typer's tags ("[既定値: table]", "[必須]") as one text, in the
+    language's spacing: Typer lays them out as Rich columns, one space apart, which puts an ASCII
+    space after Japanese 。 (STYLE.md: none beside full-width punctuation). Anything other than
+    texts in columns (another Typer's layout) is left as it is."""
+    from rich.columns import Columns
+    from rich.text import Text
+
+    items = help_items.renderables if isinstance(help_items, Columns) else []
+    texts = [item for item in items if isinstance(item, Text)]
+    if not texts or len(texts) != len(items):
+        return help_items
+    joined = Text(overflow="fold")
+    for item in texts:
+        if joined.plain and not joined.plain[-1].isspace():
+            joined.append("" if joined.plain[-1] in WIDE_CLOSING else " ")
+        joined.append_text(item)
+    return joined
+
+
+# A help screen's tags: "[default: 1]", "[既定値: 1GiB]", "[par défaut : 0]", "[required]",
+# "[必須]": a label ("[既定値:") is never broken inside, nor a short tag with none ("[必須]"); a
+# line may break after the label's colon, as in any sentence (a whole "[predeterminado: float32]"
+# held would be folded, cut, in a narrow help column).
+_TAG = re.compile(r"\[[^\[\]\n]+\]")
+_LONGEST_TAG = 12
+
+
+def _tags_held(text: str) -> set[int]:
+    """The places inside a help screen's tags where a line may not break."""
+    held: set[int] = set()
+    for tag in _TAG.finditer(text):
+        label = tag.group().find(": ")
+        if label >= 0:
+            held.update(range(tag.start() + 1, tag.start() + label + 1))
+        elif cells(tag.group()) <= _LONGEST_TAG:
+            held.update(range(tag.start() + 1, tag.end()))
+    return held
+
+
 def line_words(text: str) -> Iterator[tuple[int, int, str]]:
     """Rich's words of ``text`` (start, end, the word with the spaces after it): the pieces of
     lstmshape.i18n.lines, so that a help screen breaks where every view breaks (never inside a
-    name, an option, a katakana word, nor before a closing mark or French's spaced marks)."""
-    start = 0
+    name, an option, a katakana word, nor before a closing mark or French's spaced marks), and
+    never inside a help screen's tag's label (``[既定値:``) nor a short tag (``[必須]``)."""
+    held = _tags_held(text)
+    start = end = 0
     for piece in pieces(text):
+        end += len(piece)
         if not piece.strip():
             continue  # the spaces that start the text: part of its first word, as in Rich's
-        end = start + len(piece) if start else text.index(piece) + len(piece)
+        if end in held:
+            continue  # inside a tag: the word goes on to the tag's end
         yield start, end, text[start:end]
         start = end
 

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
 from lstmshape.errors import ExitStatus, LstmShapeError, UnreadableValueError, exit_status
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.i18n.numbers import number
 from lstmshape.i18n.words import words
 from lstmshape.reading.values import read_argument, read_shape
@@ -66,19 +66,25 @@ def _limits(skipped: int, cut: int) -> list[str]:
     lines = []
     if skipped:
         lines.append(
-            tr(
+            ntr(
+                "Note: {count} more occurrence of other sentences was not explained: only the "
+                "first {most} distinct sentences are.",
                 "Note: {count} more occurrences of other sentences were not explained: only the "
                 "first {most} distinct sentences are.",
+                skipped,
                 count=number(skipped),
                 most=number(MAX_SENTENCES),
             )
         )
     if cut:
         lines.append(
-            tr(
+            ntr(
+                "Note: {count} line longer than {size} MiB was cut; a sentence across a cut is "
+                "not read.",
                 "Note: {count} lines longer than {size} MiB were cut; a sentence across a cut is "
                 "not read.",
-                count=cut,
+                cut,
+                count=number(cut),
                 size=LONGEST_LINE // 1024**2,
             )
         )

@@ -44,6 +44,34 @@ def tr(message: str, /, **fields: Any) -> str:
     return text.format(**fields)
 
 
+def ntr(one: str, many: str, count: int, /, **fields: Any) -> str:
+    """A message said about ``count`` things, in the current language's plural form for that
+    count (gettext's ngettext): ``one`` and ``many`` are the English forms, the id of a catalog
+    entry whose translation has one form per plural category of its language (CLDR's rules,
+    lstmshape.i18n.cldr): French says 0 and 1 alike, Japanese has one form."""
+    from lstmshape.i18n.cldr import PLURAL_CATEGORIES, PLURAL_INDEX
+
+    lang = language()
+    text = one if PLURAL_INDEX["en"](abs(count)) == 0 else many
+    if lang != "en":
+        forms = _translated(lang, one + PLURAL_SEPARATOR + many).split(PLURAL_SEPARATOR)
+        # An entry missing from a catalog (outside strict mode) is English, by English's rule.
+        if len(forms) == len(PLURAL_CATEGORIES[lang]):
+            text = forms[PLURAL_INDEX[lang](abs(count))]
+    return text.format(**fields) if fields else text
+
+
+# A plural entry's id is its English forms joined by NUL, and its translation its forms so
+# joined: the .mo format's own convention (msgid "one\0many", msgstr "form0\0form1\0...").
+PLURAL_SEPARATOR = "\x00"
+
+
+def NP_(one: str, many: str, /) -> tuple[str, str]:
+    """Mark a message with a count (its English singular and plural) where it is defined, to be
+    said with :func:`ntr` where it is used."""
+    return (one, many)
+
+
 def N_(message: str, /) -> str:
     """Mark ``message`` for the catalogs where it is defined (a table of meanings), to be said with
     :func:`tr` where it is used: gettext's convention."""
@@ -76,11 +104,9 @@ def _read(lang: str) -> dict[str, str]:
 
     path = compiled_path(lang)
     if path.is_file():
-        import gettext
+        from lstmshape.i18n.catalog import read_mo
 
-        with path.open("rb") as stream:
-            translations = gettext.GNUTranslations(stream)
-        return {k: v for k, v in translations._catalog.items() if isinstance(k, str) and k}  # type: ignore[attr-defined]
+        return read_mo(path.read_bytes())
     # A source tree mid-translation shows English for what is not translated yet, unless the
     # catalogs must be complete (the tests); the wheel's compiled catalogs are always complete.
     return read_sources(lang, unfinished_ok=not os.environ.get("LSTMSHAPE_STRICT_CATALOGS"))
@@ -88,10 +114,13 @@ def _read(lang: str) -> dict[str, str]:
 
 __all__ = [
     "LANGUAGES",
+    "NP_",
     "N_",
+    "PLURAL_SEPARATOR",
     "choose",
     "from_environment",
     "language",
+    "ntr",
     "read_language",
     "speaking",
     "tr",

@@ -3,7 +3,10 @@ each language compiles to, and the reading of both. Standard library only: setup
 by its path to compile the catalogs into the wheel, before lstmshape can be imported.
 
 The .mo format is GNU gettext's (what msgfmt writes and gettext.GNUTranslations reads); a msgid is
-the English text itself, placeholders included (``h_0 was built for a batch of {got}``).
+the English text itself, placeholders included (``h_0 was built for a batch of {got}``). A message
+with a count has a plural (``msgid_plural``) and one ``msgstr[N]`` per plural form of its language,
+as many as the header's ``Plural-Forms`` says; read, it is one entry whose id and translation are
+the forms joined by NUL, as the .mo format stores them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ class _Entry(NamedTuple):
     fuzzy: bool
     msgid: str
     msgstr: str
+    forms: int = 1  # how many msgstr[N] a plural entry has (1 for a plain msgstr)
+
+
+_SEPARATOR = "\x00"  # lstmshape.i18n.PLURAL_SEPARATOR (this file loads without the package)
 
 
 def read_po(text: str, name: str = "<po>", *, unfinished_ok: bool = False) -> dict[str, str]:
@@ -34,23 +41,50 @@ def read_po(text: str, name: str = "<po>", *, unfinished_ok: bool = False) -> di
     msgstr), are refused: a catalog holds finished translations only; ``unfinished_ok`` leaves
     them out instead (a source tree mid-translation, where English stands in)."""
     entries: dict[str, str] = {}
+    plurals = 0
     for entry in _entries(text, name):
         if not entry.msgid:
-            continue  # the header
-        if (entry.fuzzy or not entry.msgstr) and unfinished_ok:
+            plurals = _plural_count(entry.msgstr)  # the header
             continue
-        if entry.fuzzy or not entry.msgstr:
+        plural = _SEPARATOR in entry.msgid
+        unfinished = not all(entry.msgstr.split(_SEPARATOR)) if plural else not entry.msgstr
+        if (entry.fuzzy or unfinished) and unfinished_ok:
+            continue
+        if entry.fuzzy or unfinished:
             state = "fuzzy" if entry.fuzzy else "untranslated"
             raise CatalogError(f"{name}:{entry.line}: {state}: {entry.msgid!r}")
+        if plural and entry.forms != plurals:
+            raise CatalogError(
+                f"{name}:{entry.line}: {entry.forms} plural forms where the header's Plural-Forms "
+                f"says {plurals}: {entry.msgid!r}"
+            )
         if entry.msgid in entries:
             raise CatalogError(f"{name}:{entry.line}: translated twice: {entry.msgid!r}")
         entries[entry.msgid] = entry.msgstr
     return entries
 
 
+def _plural_count(header: str) -> int:
+    """``nplurals`` of a header's ``Plural-Forms`` line (0 when it has none)."""
+    for line in header.splitlines():
+        if line.startswith("Plural-Forms:") and "nplurals=" in line:
+            return int(line.split("nplurals=")[1].split(";")[0])
+    return 0
+
+
+def _entry(start: int, fuzzy: bool, fields: dict[str, list[str]]) -> _Entry:
+    msgid = "".join(fields["msgid"])
+    if "msgid_plural" not in fields:
+        return _Entry(start, fuzzy, msgid, "".join(fields.get("msgstr", [])))
+    forms = sorted((k for k in fields if k.startswith("msgstr[")), key=lambda k: int(k[7:-1]))
+    said = _SEPARATOR.join("".join(fields[k]) for k in forms)
+    plural = "".join(fields["msgid_plural"])
+    return _Entry(start, fuzzy, msgid + _SEPARATOR + plural, said, len(forms))
+
+
 def _entries(text: str, name: str) -> Iterator[_Entry]:
-    """The entries of a .po file, as written: ``#, fuzzy`` flags, msgid and msgstr (strings that
-    continue on the next lines joined)."""
+    """The entries of a .po file, as written: ``#, fuzzy`` flags, msgid, msgid_plural and msgstr
+    or msgstr[N] (strings that continue on the next lines joined)."""
     fields: dict[str, list[str]] = {}
     current, fuzzy, start = "", False, 0
     flagged = False  # a "#, fuzzy" comment: it flags the entry whose msgid follows it
@@ -62,17 +96,22 @@ def _entries(text: str, name: str) -> Iterator[_Entry]:
             continue
         keyword, _, rest = line.partition(" ")
         if keyword == "msgid" and "msgid" in fields:
-            yield _Entry(start, fuzzy, "".join(fields["msgid"]), "".join(fields.get("msgstr", [])))
+            yield _entry(start, fuzzy, fields)
             fields.clear()
         if keyword == "msgid":
             fuzzy, flagged = flagged, False
-        if keyword in ("msgid", "msgstr"):
-            current, start = keyword, (start if keyword == "msgstr" else number)
+        if keyword in ("msgid", "msgid_plural", "msgstr") or _is_form(keyword):
+            current, start = keyword, (number if keyword == "msgid" else start)
             fields[current] = [] if rest == "END" else [_string(rest, name, number)]
         elif line.startswith('"') and current:
             fields[current].append(_string(line, name, number))
         else:
             raise CatalogError(f"{name}:{number}: not a .po line: {line[:60]!r}")
+
+
+def _is_form(keyword: str) -> bool:
+    """``msgstr[0]``, ``msgstr[1]``...: one plural form's translation."""
+    return keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit()
 
 
 def _string(literal: str, name: str, number: int) -> str:
@@ -84,9 +123,12 @@ def _string(literal: str, name: str, number: int) -> str:
     return value
 
 
-def write_mo(entries: dict[str, str]) -> bytes:
-    """The GNU .mo file of ``entries`` (sorted msgids, no hash table), as msgfmt writes it."""
+def write_mo(entries: dict[str, str], plural_forms: str = "") -> bytes:
+    """The GNU .mo file of ``entries`` (sorted msgids, no hash table), as msgfmt writes it; a
+    plural entry's id and translation are its forms joined by NUL, as in the .mo itself."""
     header = "Content-Type: text/plain; charset=UTF-8\n"
+    if plural_forms:
+        header += f"Plural-Forms: {plural_forms}\n"
     items = sorted({"": header, **entries}.items())
     ids = [key.encode() for key, _ in items]
     strs = [value.encode() for _, value in items]
@@ -104,6 +146,23 @@ def write_mo(entries: dict[str, str]) -> bytes:
     out += [struct.pack("<2I", *pair) for pair in id_offsets + str_offsets]
     out += [encoded + b"\0" for encoded in ids + strs]
     return b"".join(out)
+
+
+def read_mo(data: bytes) -> dict[str, str]:
+    """msgid -> msgstr of a .mo file that :func:`write_mo` wrote (little-endian), the header left
+    out; a plural entry keeps its forms joined by NUL (gettext.GNUTranslations would split them
+    and drop the English plural, which is half of the entry's id here)."""
+    magic, _, count, ids, strs = struct.unpack_from("<5I", data)
+    if magic != 0x950412DE:
+        raise CatalogError(f"not a little-endian .mo file: magic {magic:#x}")
+    entries = {}
+    for index in range(count):
+        id_length, id_at = struct.unpack_from("<2I", data, ids + 8 * index)
+        str_length, str_at = struct.unpack_from("<2I", data, strs + 8 * index)
+        msgid = data[id_at : id_at + id_length].decode()
+        if msgid:
+            entries[msgid] = data[str_at : str_at + str_length].decode()
+    return entries
 
 
 def sources(language: str, locale: Path = LOCALE) -> list[Path]:
@@ -125,6 +184,14 @@ def read_sources(
     return merged
 
 
+def _plural_forms(path: Path) -> str:
+    """The ``Plural-Forms`` expression a .po file's header states."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith('"Plural-Forms: '):
+            return str(ast.literal_eval(line)).removeprefix("Plural-Forms: ").strip()
+    return ""
+
+
 def compiled_path(language: str, locale: Path = LOCALE) -> Path:
     return locale / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
@@ -137,6 +204,7 @@ def compile_all(locale: Path, into: Path) -> list[Path]:
             continue
         target = compiled_path(directory.name, into)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(write_mo(read_sources(directory.name, locale)))
+        entries = read_sources(directory.name, locale)
+        target.write_bytes(write_mo(entries, _plural_forms(sources(directory.name, locale)[0])))
         written.append(target)
     return written

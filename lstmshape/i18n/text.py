@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n import NP_, tr
 from lstmshape.i18n.numbers import number
 
 
@@ -31,18 +31,6 @@ def format_shape(shape: tuple[int, ...]) -> str:
     return "(" + _items(shape) + ")"
 
 
-def plural(n: int, word: str) -> str:
-    """``step`` for 1, ``steps`` for any other count."""
-    return word if n == 1 else f"{word}s"
-
-
-def counted(n: int, one: str, many: str) -> str:
-    """The word for a count of ``n`` in the language spoken: ``one`` or ``many`` (both marked with
-    N_ by the caller), translated. French counts 0 as singular, as its grammar does."""
-    singular = n == 1 or (n == 0 and language() == "fr")
-    return tr(one if singular else many)  # i18n: extracted where made
-
-
 def a_module(kind: Named, *, start: bool = False) -> str:
     """The module named with its article, as a sentence says it: "an LSTM", "A GRU"; in Japanese
     the name alone, in French "un LSTM", in Spanish "una LSTM" (una red)."""
@@ -52,10 +40,11 @@ def a_module(kind: Named, *, start: bool = False) -> str:
     return tr("A {module}", module=kind.name) if start else tr("a {module}", module=kind.name)
 
 
-# The English words of a count, marked for the catalogs: said through counted().
-STEP = (N_("step"), N_("steps"))
-SEQUENCE = (N_("sequence"), N_("sequences"))
-LENGTH = (N_("length"), N_("lengths"))
+# The English words of a count, marked for the catalogs: said through lstmshape.i18n.ntr, in the
+# plural form the language says for the count (CLDR's rules).
+STEP = NP_("step", "steps")
+SEQUENCE = NP_("sequence", "sequences")
+LENGTH = NP_("length", "lengths")
 
 
 def short_list(values: tuple[int, ...]) -> str:

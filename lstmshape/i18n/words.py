@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 
 Value = int | float | bool | str | tuple[int, ...]
 """What an argument is set to: a size, a shape, a flag, a probability or a name."""
@@ -135,14 +135,19 @@ class Words(NamedTuple):
     """A sentence with placeholders (``{fix}``) filled in by a voice.
 
     A template with no values is plain text, braces included; with values it is a format string.
+    A sentence about a count has its English plural too, and the count that chooses the form.
     """
 
     template: str
     values: tuple[tuple[str, Part], ...] = ()
+    plural: str = ""
+    n: int = 0
 
     def render(self, voice: Voice) -> str:
         """The sentence in ``voice``, in the language lstmshape speaks (lstmshape.i18n)."""
         values = {name: say(voice, part) for name, part in self.values}
+        if self.plural:
+            return ntr(self.template, self.plural, self.n, **values)  # i18n: extracted where made
         return tr(self.template, **values)  # i18n: extracted where made
 
     @property
@@ -154,6 +159,12 @@ class Words(NamedTuple):
 def words(template: str, **values: Part) -> Words:
     """``words("Try {fix}.", fix=fix(h_0=(4, 3, 20)))``."""
     return Words(template, tuple(values.items()))
+
+
+def nwords(one: str, many: str, n: int, /, **values: Part) -> Words:
+    """A sentence about ``count`` things, in the plural form the language says for that count:
+    ``nwords("{count} row was made", "{count} rows were made", n, count=number(n))``."""
+    return Words(one, tuple(values.items()), many, n)
 
 
 def verbatim(text: str) -> Words:

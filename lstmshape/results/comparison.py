@@ -11,7 +11,7 @@ from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.text import format_shape
 from lstmshape.i18n.typography import clauses, labelled
-from lstmshape.i18n.words import Fix, Value, words
+from lstmshape.i18n.words import Fix, Value, nwords, words
 from lstmshape.results.checkpoint_words import said_already, top_level
 from lstmshape.results.contract import JSONDict
 
@@ -204,8 +204,10 @@ def _renamed(comparison: Comparison) -> LstmShapeError:
     if rename.keys_left:
         shown = enumerated(rename.keys_left[:6]) + (", ..." if len(rename.keys_left) > 6 else "")
         details.append(
-            words(
+            nwords(
+                "Renamed, {count} key still differs: {keys}.",
                 "Renamed, {count} keys still differ: {keys}.",
+                len(rename.keys_left),
                 count=number(len(rename.keys_left)),
                 keys=shown,
             )

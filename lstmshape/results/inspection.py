@@ -16,7 +16,7 @@ from lstmshape.errors import (
 from lstmshape.i18n import language
 from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import size_text
-from lstmshape.i18n.words import Text, words
+from lstmshape.i18n.words import Text, nwords, words
 from lstmshape.results.checkpoint_words import said_already, top_level
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.shown import Shown
@@ -300,15 +300,12 @@ def unsafe_error(path: str, unsafe: tuple[str, ...], torch_says: str | None) -> 
     """The error for a checkpoint that names globals outside torch's allowlist."""
     said: dict[str, str | int] = {"path": path, "count": len(unsafe), "names": enumerated(unsafe)}
     return UnsafeCheckpointError(
-        words(
-            "{path} names {count} globals outside torch's weights_only allowlist: {names}. None "
-            "of them ran.",
-            **said,
-        )
-        if len(unsafe) > 1
-        else words(
+        nwords(
             "{path} names {count} global outside torch's weights_only allowlist: {names}. None "
             "of it ran.",
+            "{path} names {count} globals outside torch's weights_only allowlist: {names}. None "
+            "of them ran.",
+            len(unsafe),
             **said,
         ),
         details=[

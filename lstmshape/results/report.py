@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, VerificationError
-from lstmshape.i18n import language, speaking, tr
+from lstmshape.i18n import language, ntr, speaking, tr
 from lstmshape.i18n.text import format_shape
 from lstmshape.i18n.words import Arg, Fix, Words, words
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
@@ -213,10 +213,8 @@ class Report(Shown):
         failed = len(self.failures())
         if not failed:
             verdict = tr("ok")
-        elif failed == 1:
-            verdict = tr("1 failure")
         else:
-            verdict = tr("{count} failures", count=failed)
+            verdict = ntr("{count} failure", "{count} failures", failed, count=failed)
         return tr(
             "{call} on input {shape}: {verdict}",
             call=self.spec.torch_call(),

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lstmshape.errors import LstmShapeError
-from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n import N_, NP_, language, ntr, tr
 from lstmshape.i18n.numbers import enumerated
-from lstmshape.i18n.text import counted, format_shape, short_list
+from lstmshape.i18n.text import format_shape, short_list
 from lstmshape.i18n.words import PYTHON, Voice
 from lstmshape.results.contract import SCHEMA_VERSION, JSONDict
 from lstmshape.results.deploy import ModelDeployment
@@ -34,11 +34,8 @@ ShapeLike = Sequence[int] | str | Any
 
 # The trace's one-line verdict, by its English key; and its count of calls.
 VERDICTS = {"ok": N_("ok"), "not ok": N_("not ok")}
-RECURRENT_CALLS = (N_("{count} recurrent call"), N_("{count} recurrent calls"))
-DIFFER = (
-    N_("{count} shape differs from the expected"),
-    N_("{count} shapes differ from the expected"),
-)
+RECURRENT_CALLS = NP_("{count} recurrent call", "{count} recurrent calls")
+DIFFER = NP_("{count} shape differs from the expected", "{count} shapes differ from the expected")
 NO_RECURRENT_CALL = N_("no recurrent call")
 # How many times an expected layer was called, when the call expected is not among them.
 
@@ -275,7 +272,7 @@ class Trace(Shown):
         call that failed is counted, and the verdict names what failed (``decoder#3 failed``)
         or how many expected shapes differ."""
         n = len(self.calls) + (self.failure is not None and self.failure.recurrent)
-        calls = counted(n, *RECURRENT_CALLS).format(count=n)
+        calls = ntr(*RECURRENT_CALLS, n, count=n)  # i18n: extracted where made
         if not n:
             calls = tr(NO_RECURRENT_CALL)  # i18n: extracted where made
         return tr(
@@ -292,7 +289,7 @@ class Trace(Shown):
             return tr("{name} failed", name=self.failed_name())
         differ = sum(not e.ok for e in self.expectations)
         if differ:
-            return counted(differ, *DIFFER).format(count=differ)
+            return ntr(*DIFFER, differ, count=differ)  # i18n: extracted where made
         return tr(VERDICTS["ok" if self.ok else "not ok"])  # i18n: extracted where made
 
     def failed_name(self) -> str:

@@ -8,18 +8,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lstmshape.errors import ExpectationError, LstmShapeError, UnreadableValueError
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import NP_, tr
 from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.i18n.typography import clauses
-from lstmshape.i18n.words import Fix, verbatim, words
+from lstmshape.i18n.words import Fix, nwords, verbatim, words
 from lstmshape.torchfacts.kinds import KINDS
 
 if TYPE_CHECKING:
     from lstmshape.results.trace import Trace, TracedCall, TraceExpectation
 
 Shape = tuple[int, ...]
-CALLED = (N_("{path} was called {count} time."), N_("{path} was called {count} times."))
+CALLED = NP_("{path} was called {count} time.", "{path} was called {count} times.")
 
 
 # Every tensor name a traced call has, longest first: a name's tail is matched against them.
@@ -93,20 +93,13 @@ def differing(trace: Trace, differ: list[TraceExpectation]) -> ExpectationError:
     n = len(differ)
     fixable = {f"expect.{e.name}": e.traced for e in differ if e.traced is not None}
     on = enumerated(trace.inputs)
-    head = (
-        words(
-            "{count} shape differs from the expected in the trace of {model} on {inputs}:",
-            count=n,
-            model=trace.model,
-            inputs=on,
-        )
-        if n == 1
-        else words(
-            "{count} shapes differ from the expected in the trace of {model} on {inputs}:",
-            count=n,
-            model=trace.model,
-            inputs=on,
-        )
+    head = nwords(
+        "{count} shape differs from the expected in the trace of {model} on {inputs}:",
+        "{count} shapes differ from the expected in the trace of {model} on {inputs}:",
+        n,
+        count=n,
+        model=trace.model,
+        inputs=on,
     )
     return ExpectationError(
         head,
@@ -130,15 +123,14 @@ def _axes(trace: Trace, e: TraceExpectation) -> str:
 def expectation_error(trace: Trace, e: TraceExpectation) -> ExpectationError:
     if e.traced is None:
         n = sum(c.path == e.path for c in trace.calls)
-        called = CALLED[n != 1]  # a template: words() translates it when said
+        path = e.path or trace.model
+        called = nwords(*CALLED, n, path=path, count=n)  # i18n: extracted where made
         return ExpectationError(
             words(
                 "{name} was not traced: the forward pass gave that layer no such call or tensor.",
                 name=e.name,
             ),
-            details=[
-                words(called, path=e.path or trace.model, count=n)  # i18n: extracted where made
-            ],
+            details=[called],
             subject=e.name,
             expected=e.expected,
             hint=words("Try a path and a tensor name from the trace's table."),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lstmshape.i18n import N_, language, speaking, tr
+from lstmshape.i18n import N_, language, ntr, speaking, tr
 from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.typography import clauses
 from lstmshape.results.contract import JSONDict
@@ -229,7 +229,7 @@ class Verification:
 def _compared(run: Run) -> str:
     """``output's slices against h_n, ...: 3 checks on real tensors at full size``."""
     count = len(run.facts)
-    checks = tr("{count} checks", count=count) if count > 1 else tr("{count} check", count=count)
+    checks = ntr("{count} check", "{count} checks", count, count=count)
     if not run.substitutions:
         return tr("{checks}: {count} on real tensors at full size", checks=run.checks, count=checks)
     return tr(

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from lstmshape.errors import LstmShapeError
-from lstmshape.i18n import N_, language, tr
+from lstmshape.i18n import N_, language, ntr, tr
 from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.words import Voice
 from lstmshape.results.check import Outcome
@@ -80,10 +80,8 @@ def render_checks(
         _stream_json(path, (counted(o) for o in outcomes), console, voice, checked)
         return checked
     rows = [check_row(counted(o), voice) for o in outcomes]
-    title = (
-        tr("{path}: {count} entry", path=path, count=len(rows))
-        if len(rows) == 1
-        else tr("{path}: {count} entries", path=path, count=len(rows))
+    title = ntr(
+        "{path}: {count} entry", "{path}: {count} entries", len(rows), path=path, count=len(rows)
     )
     if fmt == "markdown":
         lines = [f"**{markdown_escape(title)}**", "", "| " + " | ".join(_columns()) + " |"]

@@ -8,7 +8,7 @@ from dataclasses import replace
 from rich.console import Console
 from rich.text import Text
 
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import NP_, ntr, tr
 from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.text import format_shape, size_text
 from lstmshape.i18n.typography import labelled
@@ -96,18 +96,15 @@ def heading(inspection: Inspection) -> str:
         "{path}: {format}, {tensors}, {modules}",
         path=inspection.path,
         format=_format(inspection),
-        tensors=_count(inspection.tensors, N_("{count} tensor"), N_("{count} tensors")),
+        tensors=_count(inspection.tensors, NP_("{count} tensor", "{count} tensors")),
         modules=_count(
-            len(inspection.modules),
-            N_("{count} recurrent module"),
-            N_("{count} recurrent modules"),
+            len(inspection.modules), NP_("{count} recurrent module", "{count} recurrent modules")
         ),
     )
     if inspection.inconsistent:
         groups = _count(
             len(inspection.inconsistent),
-            N_("{count} inconsistent group"),
-            N_("{count} inconsistent groups"),
+            NP_("{count} inconsistent group", "{count} inconsistent groups"),
         )
         text = tr("{heading}, {groups}", heading=text, groups=groups)
     places = _places(inspection)
@@ -132,10 +129,10 @@ def _places(inspection: Inspection) -> list[tuple[str | int, ...]]:
     return list(dict.fromkeys(found))
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """``1 tensor``, ``14 tensors``: ``one`` and ``many`` are messages with a ``{count}``."""
-    said = one if n == 1 else many
-    return tr(said, count=number(n))  # i18n: extracted where made
+def _count(n: int, forms: tuple[str, str]) -> str:
+    """``1 tensor``, ``14 tensors``: ``forms`` are a message with a ``{count}`` (NP_), said in the
+    plural form of the language for ``n``."""
+    return ntr(*forms, n, count=number(n))  # i18n: extracted where made
 
 
 def inspection_sections(inspection: Inspection) -> list[Section]:
@@ -191,8 +188,10 @@ def hyper_section(hyper: tuple[HyperParameter, ...]) -> Section:
 def module_section(module: CheckpointModule, placed: bool = False) -> Section:
     """One module: its call as the title, its parameters, its count and bytes below; ``placed``:
     the title says which state_dict it is in."""
-    caption = tr(
+    caption = ntr(
+        "total {count} parameter, {size} in {dtypes}",
         "total {count} parameters, {size} in {dtypes}",
+        module.num_parameters,
         count=number(module.num_parameters),
         size=size_text(module.nbytes),
         dtypes=enumerated(module.dtypes),
@@ -245,7 +244,7 @@ def _parameter_rows(module: CheckpointModule) -> tuple[tuple[str, ...], ...]:
             tr("... layers 2 to {last}", last=layers - 2),
             tr("as layer 1"),
             enumerated(dict.fromkeys(p.dtype for p in middle)),
-            tr("{count} parameters", count=number(len(middle))),
+            ntr("{count} parameter", "{count} parameters", len(middle), count=number(len(middle))),
             number(sum(p.numel for p in middle)),
         ),
         *(row(p) for p in module.parameters if p.layer == layers - 1),
@@ -351,7 +350,7 @@ def notes(inspection: Inspection) -> list[str]:
         listed = enumerated(inspection.other_names)
         more = ", ..." if inspection.other_tensors > len(inspection.other_names) else ""
         tensors = _count(
-            inspection.other_tensors, N_("{count} other tensor"), N_("{count} other tensors")
+            inspection.other_tensors, NP_("{count} other tensor", "{count} other tensors")
         )
         out.append(
             tr("{tensors} (not recurrent): {names}", tensors=tensors, names=listed + more)

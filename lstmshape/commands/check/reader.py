@@ -21,7 +21,7 @@ from lstmshape.commands.check.keys import (
 )
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n.numbers import enumerated, number
-from lstmshape.i18n.words import Words, words
+from lstmshape.i18n.words import Words, nwords, words
 from lstmshape.reading.names import tensor_name
 from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.parameters import PARAMETER_NAME
@@ -83,12 +83,20 @@ def _problems_error(path: Path, problems: list[Words]) -> SpecFileError:
     shown = problems[:PROBLEMS_LISTED]
     if len(problems) > PROBLEMS_LISTED:
         more = number(len(problems) - PROBLEMS_LISTED)
-        shown.append(words("... and {count} more problems.", count=more))
+        left = len(problems) - PROBLEMS_LISTED
+        shown.append(
+            nwords(
+                "... and {count} more problem.", "... and {count} more problems.", left, count=more
+            )
+        )
     said = {"path": str(path), "count": number(len(problems))}
     return SpecFileError(
-        words("{path}: {count} problems in the spec file.", **said)
-        if len(problems) > 1
-        else words("{path}: {count} problem in the spec file.", **said),
+        nwords(
+            "{path}: {count} problem in the spec file.",
+            "{path}: {count} problems in the spec file.",
+            len(problems),
+            **said,
+        ),
         details=shown,
         hint=words(
             "Try the keys explain() takes: {keys} (required: {required}).",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lstmshape.commands.explain.notes import gates_note
 from lstmshape.errors import InvalidModuleError
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.results.report import Note
 from lstmshape.torchfacts.kinds import KINDS
@@ -41,7 +41,8 @@ def cell_notes(
 
 def _one_step_note(spec: ModuleSpec, input_shape: Shape) -> Note:
     batched = len(input_shape) == 2
-    n = tr("N={n} sequences", n=input_shape[0]) if batched else tr("one sequence")
+    batch = input_shape[0]
+    n = ntr("N={n} sequence", "N={n} sequences", batch, n=batch) if batched else tr("one sequence")
     return Note(
         "one_step",
         tr(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lstmshape.commands.explain.layout import Layout, state_shapes, state_views
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.i18n.numbers import enumerated, listed
-from lstmshape.i18n.text import SEQUENCE, STEP, a_module, counted, format_shape
+from lstmshape.i18n.text import SEQUENCE, STEP, a_module, format_shape
 from lstmshape.results.report import Fact, Note
 from lstmshape.torchfacts.sentences import TORCH
 from lstmshape.torchfacts.spec import ModuleSpec
@@ -88,9 +88,9 @@ def _layout_of_input(spec: ModuleSpec, layout: Layout) -> Note:
                 "without it torch silently swaps N and L.",
                 shape=format_shape(input_shape),
                 length=layout.length,
-                steps=counted(layout.length, *STEP),
+                steps=ntr(*STEP, layout.length),  # i18n: extracted where made
                 n=layout.batch,
-                nouns=counted(layout.batch, *SEQUENCE),
+                nouns=ntr(*SEQUENCE, layout.batch),  # i18n: extracted where made
             ),
         )
     needed = state_shapes(spec, input_shape)

@@ -20,9 +20,9 @@ from lstmshape.commands.explain.packed_forward import (
 from lstmshape.commands.explain.packed_notes import packed_notes
 from lstmshape.commands.explain.sequence import sequence_facts, sequence_symbols, sequence_tensors
 from lstmshape.errors import TensorMismatchError, UnreadableValueError
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.i18n.numbers import number
-from lstmshape.i18n.text import LENGTH, SEQUENCE, STEP, a_module, counted, format_shape
+from lstmshape.i18n.text import LENGTH, SEQUENCE, STEP, a_module, format_shape
 from lstmshape.i18n.words import Arg, Setting, Words, drop, fix, words
 from lstmshape.results.packing import Packing
 from lstmshape.results.report import Dim, Report, Symbol, Tensor
@@ -235,7 +235,7 @@ def _too_long(spec: ModuleSpec, lengths: Sequence[int], layout: Layout) -> Tenso
             given=Setting("lengths", tuple(lengths)),
             longest=max(lengths),
             length=layout.length,
-            step=counted(layout.length, *STEP),
+            step=ntr(*STEP, layout.length),  # i18n: extracted where made
         ),
         details=[
             words(
@@ -244,7 +244,7 @@ def _too_long(spec: ModuleSpec, lengths: Sequence[int], layout: Layout) -> Tenso
                 "batch_sizes counts {longest} steps; the forward pass then fails reading rows "
                 "that are not there.",
                 length=layout.length,
-                step=counted(layout.length, *STEP),
+                step=ntr(*STEP, layout.length),  # i18n: extracted where made
                 rows=number(rows),
                 total=number(packing.total),
                 longest=number(packing.longest),
@@ -333,7 +333,7 @@ def _count_words(lengths: Sequence[int], n: int) -> Words:
         "{lengths} gives {count} {length} for a batch of N = {n} {noun}.",
         lengths=Arg("lengths"),
         count=len(lengths),
-        length=counted(len(lengths), *LENGTH),
+        length=ntr(*LENGTH, len(lengths)),  # i18n: extracted where made
         n=n,
-        noun=counted(n, *SEQUENCE),
+        noun=ntr(*SEQUENCE, n),  # i18n: extracted where made
     )

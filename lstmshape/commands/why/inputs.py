@@ -5,7 +5,7 @@ from __future__ import annotations
 from lstmshape.commands.explain.diagnosis.cells import cell_batch_causes, cell_width_cause
 from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.why.find import Found
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.results.cause import Axis, Cause
 from lstmshape.results.why import Explained
 
@@ -24,8 +24,10 @@ def input_width(found: Found, given: Given) -> Explained:
     if found.sentence.stage != "cell" and channels_first is None and shape is None:
         causes.append(_features_not_last(got))
     return found.explained(
-        tr(
+        ntr(
+            "The input's last axis (H_in) has {got} feature; the module was built for {want}.",
             "The input's last axis (H_in) has {got} features; the module was built for {want}.",
+            got,
             got=got,
             want=want,
         ),
@@ -63,9 +65,12 @@ def _another_width(found: Found, given: Given, want: int, got: int) -> Cause:
     """What feeds the layer has another width: the layer's input_size, or the layer before it."""
     return Cause(
         "input_size",
-        tr(
+        ntr(
+            "What feeds the layer gives {got} feature (an embedding, an encoder or a layer "
+            "of another width); the layer takes {want}.",
             "What feeds the layer gives {got} features (an embedding, an encoder or a layer "
             "of another width); the layer takes {want}.",
+            got,
             got=got,
             want=want,
         ),
@@ -254,8 +259,10 @@ def cell_state(found: Found, given: Given) -> Explained:
         return _one_axis(found, tensor, axis, summary, "(N, H)", causes)
     if sentence == "cell_width":
         axis = Axis("H", found.fields["expected"], found.fields["got"])
-        summary = tr(
+        summary = ntr(
+            "{tensor} has {got} feature; the cell's hidden_size is {want}.",
             "{tensor} has {got} features; the cell's hidden_size is {want}.",
+            axis.got or 0,
             tensor=tensor,
             got=axis.got,
             want=axis.expected,

@@ -9,7 +9,7 @@ from lstmshape.commands.explain.diagnosis.given import Given
 from lstmshape.commands.inspect.weights.names import Name, read_leaf, split_key
 from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.renames import renamed
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import N_, ntr, tr
 from lstmshape.i18n.numbers import enumerated
 from lstmshape.i18n.typography import labelled
 from lstmshape.results.cause import Cause
@@ -112,12 +112,18 @@ def _absent(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> 
 
 def _keys_summary(count: int, missing: bool) -> str:
     if missing:
-        if count == 1:
-            return tr("The model has {count} parameter the checkpoint lacks.", count=count)
-        return tr("The model has {count} parameters the checkpoint lacks.", count=count)
-    if count == 1:
-        return tr("The checkpoint has {count} parameter the model lacks.", count=count)
-    return tr("The checkpoint has {count} parameters the model lacks.", count=count)
+        return ntr(
+            "The model has {count} parameter the checkpoint lacks.",
+            "The model has {count} parameters the checkpoint lacks.",
+            count,
+            count=count,
+        )
+    return ntr(
+        "The checkpoint has {count} parameter the model lacks.",
+        "The checkpoint has {count} parameters the model lacks.",
+        count,
+        count=count,
+    )
 
 
 def _data_parallel(listed: tuple[str, ...], missing: bool, others: tuple[str, ...]) -> list[Cause]:

@@ -17,7 +17,7 @@ from lstmshape.commands.inspect.weights.partial import consistent_configs
 from lstmshape.commands.why.find import Found
 from lstmshape.commands.why.other_layers import recurrent
 from lstmshape.errors import LstmShapeError
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import N_, ntr, tr
 from lstmshape.i18n.numbers import enumerated, listed
 from lstmshape.i18n.typography import sentences
 from lstmshape.results.cause import Axis, Cause
@@ -107,14 +107,20 @@ def _mismatch_summary(found: list[Found], key: str, saved: Shape, built: Shape) 
         )
     prefix = split_key(key)[0]
     if not prefix:
-        return tr(
+        return ntr(
+            "{count} parameter of the model has another shape in the checkpoint: the model was "
+            "built with other arguments than the checkpoint was saved from.",
             "{count} parameters of the model have other shapes in the checkpoint: the model was "
             "built with other arguments than the checkpoint was saved from.",
+            len(found),
             count=len(found),
         )
-    return tr(
+    return ntr(
+        "{count} parameter of {prefix} has another shape in the checkpoint: the model was built "
+        "with other arguments than the checkpoint was saved from.",
         "{count} parameters of {prefix} have other shapes in the checkpoint: the model was built "
         "with other arguments than the checkpoint was saved from.",
+        len(found),
         count=len(found),
         prefix=prefix,
     )

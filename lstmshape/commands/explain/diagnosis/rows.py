@@ -5,7 +5,7 @@ counted twice), and whether the state is an initial one (built anew) or one the 
 from __future__ import annotations
 
 from lstmshape.commands.explain.diagnosis.given import Given
-from lstmshape.i18n import tr
+from lstmshape.i18n import ntr, tr
 from lstmshape.results.cause import Axis, Cause
 
 
@@ -13,9 +13,12 @@ def _fewer_layers(label: str, want: int, got: int, fix: str, given: Given, prove
     """Rows made for fewer layers than num_layers (a whole multiple fewer): repeated, or zeros."""
     return Cause(
         "num_layers_not_counted",
-        tr(
+        ntr(
+            "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
+            "direction; {got} row was made for fewer layers.",
             "num_layers = {layers} needs D*num_layers = {want} rows, one per layer and "
             "direction; {got} rows were made for fewer layers.",
+            got,
             layers=want // (given.D or 1),
             want=want,
             got=got,
@@ -57,9 +60,12 @@ def row_causes(axis: Axis, label: str, given: Given, fix: str) -> list[Cause]:
             causes.append(
                 Cause(
                     "bidirectional_not_counted",
-                    tr(
+                    ntr(
+                        "A bidirectional module needs D*num_layers = {want} rows, two per layer; "
+                        "{got} row counts one direction only.",
                         "A bidirectional module needs D*num_layers = {want} rows, two per layer; "
                         "{got} rows count one direction only.",
+                        got,
                         want=want,
                         got=got,
                     ),

@@ -19,9 +19,9 @@ from lstmshape.commands.inspect.checkpoint.records import Inert, TensorRecord
 from lstmshape.commands.inspect.checkpoint.unpickler import PICKLE_FAULTS, SafeUnpickler
 from lstmshape.commands.inspect.checkpoint.walk import Walked, walk
 from lstmshape.errors import CheckpointError
-from lstmshape.i18n import N_, tr
+from lstmshape.i18n import N_, ntr, tr
 from lstmshape.i18n.numbers import enumerated, number
-from lstmshape.i18n.words import Text, Words, words
+from lstmshape.i18n.words import Text, Words, nwords, words
 
 
 def load_pickle(path: str, unpickler: SafeUnpickler, what: str) -> object:
@@ -162,14 +162,22 @@ def _described(root: object) -> str:
         if not root:
             return tr("an empty dict")
         keys = ", ".join(repr(k) for k in list(root)[:5]) + (", ..." if len(root) > 5 else "")
-        if len(root) == 1:
-            return tr("a dict of {count} entry ({keys})", count=number(len(root)), keys=keys)
-        return tr("a dict of {count} entries ({keys})", count=number(len(root)), keys=keys)
+        return ntr(
+            "a dict of {count} entry ({keys})",
+            "a dict of {count} entries ({keys})",
+            len(root),
+            count=number(len(root)),
+            keys=keys,
+        )
     kind = type(root).__name__
     if isinstance(root, (list, tuple, set)):
-        if len(root) == 1:
-            return tr("a {type} of {count} item", type=kind, count=number(len(root)))
-        return tr("a {type} of {count} items", type=kind, count=number(len(root)))
+        return ntr(
+            "a {type} of {count} item",
+            "a {type} of {count} items",
+            len(root),
+            type=kind,
+            count=number(len(root)),
+        )
     return tr("a {type}", type=kind)
 
 
@@ -247,16 +255,12 @@ def refuse_damaged(path: str, problems: list[Words]) -> None:
         return
     count = number(len(problems))
     raise problem(
-        words(
-            "{path}: the file lacks the data of {count} tensor storages: it is cut short or "
-            "damaged.",
-            path=path,
-            count=count,
-        )
-        if len(problems) > 1
-        else words(
+        nwords(
             "{path}: the file lacks the data of {count} tensor storage: it is cut short or "
             "damaged.",
+            "{path}: the file lacks the data of {count} tensor storages: it is cut short or "
+            "damaged.",
+            len(problems),
             path=path,
             count=count,
         ),

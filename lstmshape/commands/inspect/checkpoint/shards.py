@@ -20,7 +20,7 @@ from lstmshape.commands.inspect.checkpoint.files import (
     unreadable,
 )
 from lstmshape.i18n.numbers import enumerated, number
-from lstmshape.i18n.words import Words, verbatim, words
+from lstmshape.i18n.words import Words, nwords, verbatim, words
 
 INDEX_SUFFIX = ".index.json"
 # The shard files a directory may hold, in the order looked for: safetensors first, as
@@ -145,8 +145,10 @@ def _refuse_missing(index: str, shards: list[str]) -> None:
     missing = [shard for shard in shards if not os.path.isfile(shard)]
     if missing:
         raise problem(
-            words(
+            nwords(
+                "{path}: the index names {count} shard file that is not beside it.",
                 "{path}: the index names {count} shard files that are not beside it.",
+                len(missing),
                 path=index,
                 count=number(len(missing)),
             ),
@@ -181,8 +183,10 @@ def _check_weight_map(
     missing = [key for key in weight_map if key not in held]
     if missing:
         raise problem(
-            words(
+            nwords(
+                "{path}: the index names {count} key that no shard holds.",
                 "{path}: the index names {count} keys that no shard holds.",
+                len(missing),
                 path=index,
                 count=number(len(missing)),
             ),

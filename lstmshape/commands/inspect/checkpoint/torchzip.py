@@ -23,7 +23,7 @@ from lstmshape.commands.inspect.checkpoint.pickled import (
 )
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import enumerated, number
-from lstmshape.i18n.words import words
+from lstmshape.i18n.words import nwords, words
 
 # zipfile's end record, as its _EndRecData gives it: the directory's size and the record's place.
 _SIZE = 5
@@ -128,9 +128,8 @@ def _data_pkl(
             words("{path}: a zip without {member}: not a torch.save file.", path=path,
                   member=f"{name}/data.pkl"),
             details=[
-                words("It holds {count} files: {listed}.", count=count, listed=listed)
-                if len(members) > 1
-                else words("It holds {count} file: {listed}.", count=count, listed=listed),
+                nwords("It holds {count} file: {listed}.", "It holds {count} files: {listed}.",
+                       len(members), count=count, listed=listed),
                 words(
                     "torch.save's zip holds ARCHIVE/data.pkl (the names and shapes) and "
                     "ARCHIVE/data/KEY (each storage)."
