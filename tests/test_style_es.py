@@ -157,6 +157,7 @@ CONCEPTS: list[tuple[str, str, tuple[str, ...]]] = [
     (r"features?", r"características?", ("rasgo",)),
     (r"files?", r"archivos?|FILE|fragmentos", ("fichero",)),
     (r"did you mean", r"¿quiso decir", ("¿quería decir",)),
+    (r"for real", r"reales", ("de verdad",)),
     # Acronyms take no plural mark in Spanish (los MAC, 134.400 FLOP), as the cost table says them.
     (r"MACs?", r"MAC", ("MACs",)),
     (r"FLOPs?", r"FLOP", ("FLOPs",)),

@@ -157,6 +157,7 @@ TERMS: list[tuple[str, str, str]] = [
     ("MACs, FLOPs (acronyms are invariable)", "MAC, FLOP", r"\bMACs\b|\bFLOPs\b"),
     ("LSTM, GRU, RNN (masculine)", "un LSTM, le GRU", r"\b(?:une|la|cette) (?:LSTM|GRU|RNN)\b"),
     ("pipe", "tube", r"\bpipe\b"),
+    ("takes (a module, a function, an option)", "attend, accepte", r"\bprend\b|\bprennent\b"),
 ]
 
 
@@ -327,6 +328,7 @@ def test_the_sheet_lists_every_term_and_its_refused_synonyms() -> None:
         (refused_terms, "des tenseurs fake"),
         (refused_terms, "une LSTM"),
         (refused_terms, "Note\u00a0: un mot"),
+        (refused_terms, "why() ne prend pas d'argument {argument}."),
         (word_for_word, "si les données sont (L, N, H_in), batch_first est mis à tort\u202f;"),
         (word_for_word, "{got} lignes font deux par couche"),
         (word_for_word, "Toute différence sort avec le code 1."),
