@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 # The hooks a lower layer calls (below): installed on import; everything else loads lazily.
-from lstmshape.commands.explain import proved_by
-from lstmshape.results.shown import drawn_by
+from lstmshape.hooks import install
 from lstmshape.version import __version__
 
 if TYPE_CHECKING:
@@ -121,9 +120,9 @@ def _proven(report: Report, deploy: bool, verify: bool) -> Report:
 
 # A layer never imports one above it. Where a lower layer offers what a higher one does (a result
 # drawn by the views; explain(verify=True, deploy=True), run by proof/ and deploy/, which explain
-# reports of their own), the package installs it, imported when first used.
-drawn_by(_html, _plain)
-proved_by(_proven)
+# reports of their own), the package installs it in lstmshape.hooks (which imports nothing), each
+# function importing what it runs when first called.
+install(html=_html, plain=_plain, prove=_proven)
 
 
 def verify(
@@ -137,7 +136,8 @@ def verify(
     """
     from lstmshape.i18n import speaking
     from lstmshape.proof import verify as _verify
-    from lstmshape.reading.values import lang_argument, read_memory
+    from lstmshape.reading.python_values import lang_argument
+    from lstmshape.reading.values import read_memory
 
     with speaking(lang_argument(lang)):
         if budget is None:

@@ -160,11 +160,60 @@ USAGE_ERRORS = {
         "No such option: --bogus",
         "Try 'lstmshape why --help' for every option and an example.",
     ),
+    # Click guesses --format for a word that is no option's: its help is the way on, not --format.
+    "trace --frobnicate": (
+        "No such option: --frobnicate (Possible options: --format)",
+        "Try 'lstmshape trace --help' for every option and an example.",
+    ),
     "nosuch": (
         "No such command 'nosuch'.",
         "Try 'lstmshape --help' for every option and an example.",
     ),
 }
+
+
+# Unknown options as users type them: a letter doubled or left out, another tool's name for the
+# option, or a word that is no option's; each in every command.
+UNKNOWN = {
+    "": "--input 4,3,10 --hidden 20",
+    "trace": "trace examples.models:tagger --input 8,5",
+    "why": "why 'RuntimeError: input.size(-1) must be equal to input_size. Expected 10, got 7'",
+    "inspect": "inspect examples/seq2seq.pt",
+}
+TYPED = [
+    ("", "--layerss 2"),
+    ("", "--hiden 30"),
+    ("", "--num-layers 2"),
+    ("", "--proj 5"),
+    ("", "--frobnicate"),
+    ("", "--verbose"),
+    ("trace", "--inputs-dtype long"),
+    ("trace", "--frobnicate"),
+    ("why", "--frobnicate"),
+    ("inspect", "--modul-name encoder"),
+    ("inspect", "--frobnicate"),
+]
+
+
+@pytest.mark.parametrize(("command", "typed"), TYPED)
+def test_an_unknown_options_try_line_gives_what_was_meant(command: str, typed: str) -> None:
+    """The Try line of an unknown option, applied: Click's guess in its place when it is the
+    option meant (the command then runs), else the command's help (which then shows)."""
+    args = f"{UNKNOWN[command]} {typed}"
+    refused = invoke(args)
+    assert refused.exit_code == 2
+    hint = refused.stderr.splitlines()[-1].strip()
+    helped = re.fullmatch(r"Try '(lstmshape.*--help)' for every option and an example\.", hint)
+    if helped is not None:
+        shown = invoke(helped[1].removeprefix("lstmshape "))
+        assert shown.exit_code == 0
+        assert shown.stdout.lstrip().startswith(f"Usage: {helped[1].removesuffix(' --help')} ")
+        return
+    guess = re.fullmatch(r"Try (--[a-z-]+)\.", hint)
+    assert guess is not None, refused.stderr
+    value = typed.partition(" ")[2]
+    followed = invoke(f"{UNKNOWN[command]} {guess[1]} {value}")
+    assert followed.exit_code == 0, followed.stderr
 
 
 @pytest.mark.parametrize("args", USAGE_ERRORS)

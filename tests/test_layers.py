@@ -39,7 +39,8 @@ PACKAGE = ROOT / "lstmshape"
 # never from a layer above, and never from another unit of its own layer. A unit is a folder (a
 # subpackage), or a top-level module; "lstmshape" is the root package's __init__ alone.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("lstmshape.version", "lstmshape.commands"),  # leaves: a constant, a docstring
+    # leaves: a constant, a docstring, the hooks the root installs for lower layers
+    ("lstmshape.version", "lstmshape.commands", "lstmshape.hooks"),
     ("lstmshape.i18n",),  # tr, the catalogs, words, text
     ("lstmshape.errors",),
     ("lstmshape.torchfacts",),  # what torch is: the family, the rules, sentences, parameters
@@ -53,8 +54,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lstmshape.commands.trace", "lstmshape.commands.check"),
     ("lstmshape.views",),
     ("lstmshape.api",),
-    ("lstmshape.cli",),  # the command line
-    ("lstmshape.notebook",),  # the %lstmshape magic: the command line's options, the API's results
+    # The explain and trace questions as typed, and the command line's voice: both front ends'.
+    ("lstmshape.options",),
+    # Two front ends, side by side, so that neither imports the other: the command line, and the
+    # %lstmshape magic, which takes the command line's options but builds on the library API and
+    # the views, never on cli/.
+    ("lstmshape.cli", "lstmshape.notebook"),
     # The package's face (re-exports, %load_ext's hook, the hooks it installs below) and
     # `python -m lstmshape`: nothing inside the package imports either.
     ("lstmshape", "lstmshape.__main__"),

@@ -5,6 +5,7 @@ command line's options."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import sys
 import warnings
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import unwrapped
 
 ROOT = Path(__file__).resolve().parent.parent
 CELLS = [
@@ -169,3 +172,114 @@ def test_every_documented_example_shows_its_result_exactly_once(
         kinds = [output.output_type for output in cell.outputs]
         shows = _shows(source) if source not in (GIVEN,) else None
         assert kinds == ([] if shows is None else [shows]), (source, cell.outputs)
+
+
+# -- the magic against the command line ------------------------------------------------------------
+# The magic answers what the command line answers: for a sample of the recorded command line's
+# explain and trace argument lists (tests/snapshots/cli.jsonl.gz), drawn by a fixed seed, the
+# result it returns draws as the command line's table, and what it prints (an error, or what only
+# the command line prints) is the command line's, byte for byte.
+
+
+def _magic_cases() -> list[dict[str, Any]]:
+    from tools.cli_snapshot import command_of, read
+
+    entries = [e for e in read().entries if "stdin" not in e]
+    explain = [e for e in entries if command_of(e["args"]) == "explain"]
+    trace = [e for e in entries if command_of(e["args"]) == "trace"]
+    traced = [e for e in trace if not {"--help", "-h"} & set(e["args"])]
+    picked = random.Random(18).sample(explain, 60) + traced
+    return picked + random.Random(18).sample([e for e in trace if e not in traced], 2)
+
+
+def _case_id(entry: dict[str, Any]) -> str:
+    return f"{entry['env']['LSTMSHAPE_LANG']}-{entry['env']['COLUMNS']}:{' '.join(entry['args'])}"
+
+
+def _drawn(result: object, columns: int) -> str:
+    """``result`` drawn as the command line draws it on stdout: its table at the terminal's width
+    (never under the command line's narrowest, 60), in the result's language."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from lstmshape.i18n import speaking
+    from lstmshape.results.report import Report
+    from lstmshape.views import render
+    from lstmshape.views.trace import render_trace_format
+
+    out = StringIO()
+    console = Console(file=out, width=max(columns, 60), highlight=False)
+    with speaking(getattr(result, "lang", None)):
+        if isinstance(result, Report):
+            render(result, "table", console)
+        else:
+            render_trace_format(result, "table", console)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("entry", _magic_cases(), ids=_case_id)
+def test_the_magic_answers_as_the_command_line(
+    entry: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lstmshape.errors import exit_status
+    from lstmshape.notebook import run_line
+
+    for name, value in entry["env"].items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(ROOT)
+    result = run_line(list(entry["args"]))
+    printed = capsys.readouterr()
+    if result is None:  # an error, or what the command line alone prints: printed as it prints it
+        # An error's words; its lines are the notebook's to break (a cell's output has no COLUMNS).
+        said = (printed.out, unwrapped(printed.err))
+        assert said == (entry["stdout"], unwrapped(entry["stderr"]))
+        return
+    # A result: the command line's report (or trace), its verdict the command line's exit code.
+    # Where a line breaks is the terminal's console's (the command line breaks Japanese between
+    # any two characters, and keeps French's " :" with its word); every other character is held.
+    drawn = _drawn(result, int(entry["env"]["COLUMNS"]))
+    assert "".join(drawn.split()) == "".join(entry["stdout"].split())
+    assert exit_status(result.failures()) == entry["exit_code"]  # type: ignore[attr-defined]
+    assert printed.err == ""
+
+
+def test_the_magic_imports_nothing_of_the_command_line() -> None:
+    """The magic is a front end beside the command line, built on the library and the views: no
+    import of lstmshape.cli (tests/test_layers.py puts the two in one layer, where neither may
+    import the other); what only the command line prints, it runs as a separate process."""
+    from tests.test_layers import imports
+
+    imported = {i.imported for i in imports() if i.importer == "lstmshape.notebook"}
+    assert imported, "the import graph lost notebook.py"
+    assert not {name for name in imported if name.split(".")[:2] == ["lstmshape", "cli"]}
+    assert {"lstmshape.options.explain", "lstmshape.options.trace"} <= imported
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "fr", "es"])
+def test_a_line_with_an_open_quote_is_said_not_raised(
+    lang: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line shlex cannot split (a quote left open, as an apostrophe in a pasted sentence leaves
+    it) is an error in the command line's words, not a traceback; closed as the Try line says, the
+    line is the command's."""
+    from lstmshape.i18n import speaking, tr
+    from lstmshape.notebook import lstmshape_magic
+
+    for name, value in {"LSTMSHAPE_LANG": lang, "COLUMNS": "80", "NO_COLOR": "1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(ROOT)
+    sentence = "Expected hidden[0] size (1, 32, 256), got [1, 8, 256]"
+    assert lstmshape_magic(f"why '{sentence}") is None
+    said = capsys.readouterr()
+    assert said.out == ""
+    first, hint = re.sub(r"\x1b\[[0-9;]*m", "", said.err).splitlines()
+    assert f"%lstmshape why '{sentence}" in first
+    with speaking(lang):
+        assert hint == "  " + tr(
+            "Try closing the quote; a text with an apostrophe (don't) goes in double quotes."
+        )
+    assert lstmshape_magic(f"why '{sentence}'") is None  # the quote closed
+    closed = capsys.readouterr()
+    assert "%lstmshape" not in closed.err
+    assert "h_0" in closed.out

@@ -153,3 +153,25 @@ def test_a_picture_that_cannot_be_written_prints_nothing(tmp_path: Path) -> None
     assert (empty.exit_code, empty.stdout) == (2, "")
     assert empty.stderr.endswith("Try --export tables.svg.\n")
     assert "Try --export docs/m.svg." in unwrapped(invoke(f"{MISSION} --export docs/m.png").stderr)
+
+
+@pytest.mark.parametrize("path", ["/dev/stdout.svg", "/dev/fd/1.html", "/dev/tables.svg"])
+def test_a_picture_is_never_made_a_file_among_the_devices(
+    path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--export /dev/stdout.svg`` names no device: it is refused before anything runs, and no
+    regular file is made in /dev; the Try line, applied, saves the picture in this folder."""
+    monkeypatch.chdir(tmp_path)
+    existed = Path(path).exists()
+    refused = invoke(f"{MISSION} --export {path}")
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert Path(path).exists() == existed
+    hint = re.fullmatch(
+        r"  Try --export (\S+): a file in this folder\.", unwrapped(refused.stderr).splitlines()[-1]
+    )
+    assert hint is not None, refused.stderr
+    saved = invoke(f"{MISSION} --export {hint[1]}")
+    assert saved.exit_code == 0
+    assert (
+        (tmp_path / hint[1]).read_text(encoding="utf-8").lstrip().startswith(("<svg", "<!DOCTYPE"))
+    )

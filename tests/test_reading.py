@@ -7,7 +7,8 @@ import pytest
 
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import UnreadableValueError
-from lstmshape.reading.values import read_expectation, read_float, read_int, read_shape
+from lstmshape.reading.names import read_expectation
+from lstmshape.reading.values import read_float, read_int, read_shape
 
 NAMES = ("input", "h_0", "c_0", "output", "h_n", "c_n")
 

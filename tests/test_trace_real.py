@@ -655,8 +655,8 @@ def test_an_input_torch_cannot_make_is_refused(run: Run, structured: Any) -> Non
 def test_an_input_is_refused_exactly_when_torch_cannot_make_it(
     shape: list[int], dtype: str
 ) -> None:
-    from lstmshape.cli.trace import _refuse_overflow
     from lstmshape.errors import UnreadableValueError
+    from lstmshape.options.trace import _refuse_overflow
 
     assert ITEMSIZES[dtype] == getattr(torch, dtype).itemsize
     try:

@@ -38,13 +38,15 @@ AREAS: dict[str, tuple[str, ...]] = {
                 "results/comparison.py", "results/weights.py", "views/inspection.py", "cli/inspect.py"),
     "check": ("commands/check/", "proof/", "commands/trace/", "results/check.py", "results/trace.py",
               "results/trace_names.py", "results/trace_errors.py", "results/verification.py", "views/check_table.py", "views/verify_sections.py",
-              "views/trace.py", "cli/check.py", "cli/trace.py", "results/layer_voice.py"),
+              "views/trace.py", "cli/check.py", "cli/trace.py", "options/trace.py",
+              "results/layer_voice.py"),
     "help": ("cli/options.py", "cli/language.py", "cli/app.py", "cli/reference.py",
              "cli/arguments.py", "torchfacts/arguments.py"),
-    "errors": ("errors.py", "reading/values.py", "torchfacts/rules.py", "torchfacts/spec.py",
+    "errors": ("errors.py", "reading/values.py", "reading/names.py", "reading/python_values.py",
+               "torchfacts/rules.py", "torchfacts/spec.py",
                "torchfacts/kinds.py", "i18n/words.py", "torchfacts/parameters.py",
                "torchfacts/dtypes.py", "torchfacts/sentences.py",
-               "reading/modules.py", "api/", "cli/"),
+               "reading/modules.py", "api/", "cli/", "options/", "notebook.py"),
     "explain": ("",),  # everything else: the explanation, its notes, tables and pictures
 }  # fmt: skip
 

@@ -10,7 +10,7 @@ from lstmshape.errors import ExpectationError, UnreadableValueError
 from lstmshape.i18n import speaking, tr
 from lstmshape.i18n.text import aligned, format_shape
 from lstmshape.i18n.words import Change, Fix, verbatim, words
-from lstmshape.reading.values import lang_argument, shapes_by_name
+from lstmshape.reading.python_values import lang_argument, shapes_by_name
 from lstmshape.results.report import Expectation, Report
 from lstmshape.torchfacts.parameters import parameter_named
 from lstmshape.torchfacts.spec import ModuleSpec

@@ -12,7 +12,7 @@ from typing import Any
 
 from lstmshape.commands.explain import explain_spec
 from lstmshape.i18n import speaking
-from lstmshape.reading.values import lang_argument
+from lstmshape.reading.python_values import lang_argument
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.spec import ModuleSpec
 

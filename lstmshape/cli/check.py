@@ -9,11 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from lstmshape.cli.console import consoles, print_error, print_lines, unwritable_output
-from lstmshape.cli.explain import read_budget
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, exit_status
 from lstmshape.i18n import tr
 from lstmshape.i18n.numbers import number
+from lstmshape.options.explain import read_budget
 from lstmshape.results.check import Outcome
 from lstmshape.views.wrapping import print_wrapped
 

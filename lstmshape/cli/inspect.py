@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lstmshape.cli.console import consoles, print_error
-from lstmshape.cli.explain import ExplainOptions, build_report
 from lstmshape.errors import LstmShapeError, UnreadableValueError, exit_status
 from lstmshape.i18n import N_, tr
 from lstmshape.i18n.words import Arg, Fix, Typed, Value, words
@@ -243,6 +242,8 @@ def explain_module(
             arguments[name] = getattr(spec, name)
     for name, value in options.arguments.items():
         arguments.setdefault(name, value)  # one the class does not take: refused as torch does
+    from lstmshape.options.explain import ExplainOptions, build_report  # loads with --input
+
     explain = ExplainOptions(
         input=options.input or "",
         arguments=arguments,

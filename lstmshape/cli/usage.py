@@ -68,9 +68,27 @@ def _hint(error: Any) -> str:
     if getattr(param, "name", None) == "lang":
         return tr("Try {example} (or {others}).", example="--lang ja", others="fr, es, en")
     possibilities = list(getattr(error, "possibilities", None) or ())
-    if possibilities:
+    typed = getattr(error, "option_name", "")
+    if possibilities and _meant(typed, possibilities[0]):
         return tr("Try {fix}.", fix=possibilities[0])
     default = getattr(param, "default", None)
     if param is not None and type(error).__name__ == "BadParameter" and isinstance(default, str):
         return tr("Try {fix}.", fix=f"{param.opts[0]} {default}")
     return help_hint(getattr(error, "ctx", None))
+
+
+# How alike a typed option and Click's guess must be for the guess to be what was meant: a letter
+# left out, doubled or swapped (--hiden, --layer, --formt) is over 0.9; an unrelated word Click
+# still guesses at (--frobnicate: --format, 0.6) is under, and is sent to the help instead.
+_ALIKE = 0.75
+
+
+def _meant(typed: str, guess: str) -> bool:
+    """Whether Click's guess for an unknown option is the one meant: alike, or one of them the
+    other cut short (--proj for --proj-size, --hidden-size for --hidden)."""
+    import difflib
+
+    if not typed:
+        return True
+    alike = difflib.SequenceMatcher(None, typed, guess).ratio() >= _ALIKE
+    return alike or typed.startswith(guess) or guess.startswith(typed)

@@ -1,29 +1,26 @@
-"""Text and values -> numbers, shapes and names: one reader for every front end.
+"""Text -> numbers and shapes: one reader for every front end.
 
 The command line, spec files and the Python API read shapes (``4,3,10``, ``(4, 3, 10)``,
-``torch.Size([4, 3, 10])``, a tensor's ``.shape``), sizes, module and tensor names, dtypes and memory
-budgets here, with the same aliases and the same rule for a whole number: ASCII digits. Every error
-names the argument, the value as given, the offending part and the rule, and proposes a value.
-Knows nothing of tensors' rules or of torch.
+``torch.Size([4, 3, 10])``), sequence lengths, sizes, numbers, dtypes and memory budgets here, with
+the same aliases and the same rule for a whole number: ASCII digits. Every error names the
+argument, the value as given, the offending part and the rule, and proposes a value. Names of
+tensors are read by reading/names.py, values handed to the Python API (a tensor's ``.shape``) by
+reading/python_values.py. Knows nothing of tensors' rules or of torch.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
-from numbers import Real
-from typing import Any
 
 from lstmshape.errors import UnreadableValueError
-from lstmshape.i18n import LANGUAGES, N_, read_language, tr
+from lstmshape.i18n import N_, tr
 from lstmshape.i18n.text import shortened as _cut
-from lstmshape.i18n.words import Arg, Fix, Part, Text, Typed, fix, words
+from lstmshape.i18n.words import Arg, Typed, fix, words
 from lstmshape.torchfacts.arguments import Argument
 from lstmshape.torchfacts.dtypes import DTYPE_ALIASES, DTYPES
 from lstmshape.torchfacts.kinds import read_module
-from lstmshape.torchfacts.parameters import INT64_MAX, PARAMETER_NAME
+from lstmshape.torchfacts.parameters import INT64_MAX
 from lstmshape.torchfacts.rules import integer
 
 Shape = tuple[int, ...]
@@ -220,20 +217,6 @@ def read_float(text: str, argument: str, example: float) -> float:
     )
 
 
-def lang_argument(lang: object) -> str | None:
-    """The API's ``lang=``: None (the environment's language) or one lstmshape speaks."""
-    if lang is None:
-        return None
-    code = read_language(lang) if isinstance(lang, str) else None
-    if code is None:
-        raise UnreadableValueError(
-            f"lang={lang!r}: lstmshape speaks {', '.join(LANGUAGES)}.",
-            hint="Try lang='ja' (or 'fr', 'es', 'en'), or leave it out for LSTMSHAPE_LANG or the "
-            "locale's language.",
-        )
-    return code
-
-
 def read_dtype(value: object, argument: str = "dtype") -> str:
     """Read a dtype: float32, float16, bfloat16 or float64 (``torch.half``, ``fp16`` too)."""
     text = value if isinstance(value, str) else str(value)
@@ -257,51 +240,6 @@ _SIZE = re.compile(
     r"^\s*(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?P<unit>[kmgt]i?b?|b)?\s*$", re.I | re.A
 )
 _UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
-
-
-def shown_value(value: object) -> str:
-    """``repr(value)``, or its type's name when Python will not write it (an integer of more than
-    4,300 digits, a structure nested past the interpreter's recursion)."""
-    try:
-        return repr(value)
-    except (ValueError, RecursionError):
-        return f"<{type(value).__name__}>"
-
-
-def shapes_by_name(value: object, function: str, example: str) -> Mapping[str, Any]:
-    """A mapping of names to shapes, as ``function`` takes it: anything else (None, a list, a
-    shape alone) is refused with an example of the call."""
-    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
-        return value
-    raise UnreadableValueError(
-        words(
-            "{function} takes a mapping of names to shapes, not {value}.",
-            function=function,
-            value=_cut(repr(value)),
-        ),
-        hint=words("Try {example}.", example=example),
-    )
-
-
-def path_of(value: object, function: str, example: str) -> str:
-    """A file's path as ``function`` takes it: a ``str`` or a ``pathlib.Path`` (any
-    ``os.PathLike`` of text); anything else is refused with an example of the call."""
-    import os
-
-    path = value if isinstance(value, str) else None
-    if isinstance(value, os.PathLike):
-        spelled = os.fspath(value)
-        path = spelled if isinstance(spelled, str) else None
-    if path is None:
-        raise UnreadableValueError(
-            words(
-                "{function} takes a file's path (a str or a pathlib.Path), not {value}.",
-                function=function,
-                value=_cut(repr(value)),
-            ),
-            hint=words("Try {example}.", example=example),
-        )
-    return path
 
 
 def read_memory(value: object, argument: str) -> int:
@@ -328,154 +266,4 @@ def read_memory(value: object, argument: str) -> int:
             a=fix(**{argument: "512MiB"}),
             b=fix(**{argument: "0"}),
         ),
-    )
-
-
-# --- names of tensors ------------------------------------------------------------------------
-
-
-def tensor_name(name: str) -> str:
-    """torch's spelling of a tensor's name: ``hn``, ``h0``, ``H_N`` and ``h_n`` all name h_n."""
-    lowered = name.strip().lower()
-    if re.fullmatch(r"[hc]_?[0n1]", lowered):
-        return f"{lowered[0]}_{lowered[-1]}"
-    return lowered
-
-
-def read_tensor_name(name: str, names: Iterable[str]) -> str | None:
-    """``name`` in torch's spelling if it is one of ``names``; None if it is not."""
-    canonical = tensor_name(name)
-    return canonical if canonical in tuple(names) else None
-
-
-def read_expectation(text: str, names: tuple[str, ...]) -> tuple[str, Shape]:
-    """Read ``NAME=SHAPE`` as in ``h_n=2,3,20``; NAME must be one of ``names`` (or an alias)."""
-    name, sep, shape_text = text.partition("=")
-    if not sep or not name.strip():
-        raise UnreadableValueError(
-            words("{typed} is not NAME=SHAPE.", typed=Typed("expect", _cut(text))),
-            problem=tr("not NAME=SHAPE"),
-            details=[
-                words(
-                    "NAME is one of {names}, or a parameter such as weight_ih_l0.",
-                    names=", ".join(names),
-                )
-            ],
-            hint=words("Try {fix}.", fix=Fix.of({"expect.output": (4, 3, 20)})),
-        )
-    try:
-        shape: Shape | None = read_shape(shape_text, "expect", (4, 3, 20))
-    except UnreadableValueError:
-        shape = None  # said after the name, if the name is right
-    canonical = read_expected_name(name, names, Typed("expect", _cut(text)), shape)
-    return canonical, read_shape(shape_text, f"expect.{canonical}", (4, 3, 20))
-
-
-def read_expected_name(
-    name: str, names: tuple[str, ...], shown: Part, shape: Shape | None = None
-) -> str:
-    """A name a shape may be expected for: a tensor (``h_n``, or an alias such as ``hn``) or a
-    parameter (``weight_ih_l0``; whether this module has it is the module's to say)."""
-    canonical = read_tensor_name(name, names)
-    if canonical is not None:
-        return canonical
-    if PARAMETER_NAME.fullmatch(name.strip()):
-        return name.strip()
-    close = difflib.get_close_matches(name.strip().lower(), names, n=1)
-    raise UnreadableValueError(
-        words(
-            "{shown}: this module has no tensor named {name!r}.",
-            shown=shown,
-            name=_cut(name.strip()),
-        ),
-        problem=tr("no tensor named {name}", name=repr(name.strip())),
-        details=[
-            words(
-                "A name is one of {names}, or a parameter such as weight_ih_l0.",
-                names=", ".join(names),
-            )
-        ],
-        hint=did_you_mean(close[0] if close else None, shape),
-    )
-
-
-def did_you_mean(name: str | None, shape: Shape | None) -> Text:
-    """The hint for a misspelt name: the close one with the shape given, or the list above."""
-    if name is None:
-        return words("Try one of those names.")
-    if shape is None:
-        return words("Try {name} (did you mean it?).", name=name)
-    return words(
-        "Try {fix} (did you mean {name}?).", fix=Fix.of({f"expect.{name}": shape}), name=name
-    )
-
-
-# --- values handed to the Python API ---------------------------------------------------------
-
-
-def shape_of(value: Any, argument: str) -> Shape:
-    """A shape as a caller has it at hand: a tuple or list of whole numbers, a ``torch.Size``, a
-    tensor (its ``.shape``), a NumPy array's shape, or text such as ``"4,3,10"``."""
-    if isinstance(value, str):
-        return read_shape(value, argument)
-    shape = getattr(value, "shape", value)
-    if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
-        raise _not_a_shape(argument, value, tr("it is not a sequence of sizes"))
-    sizes: list[int] = []
-    for position, size in enumerate(shape):
-        problem = _value_problem(size, tr("axis {position}", position=position))
-        if problem:
-            raise _not_a_shape(argument, value, problem)
-        sizes.append(int(size))
-    return tuple(sizes)
-
-
-def lengths_of(value: Any) -> Shape:
-    """Sequence lengths given to the API: whole numbers, one per sequence. A length of 0 or less
-    is read, so that pack_padded_sequence's own refusal of it can be said."""
-    if isinstance(value, str):
-        return read_shape(value, "lengths", (5, 3, 2), item="length")
-    lengths = getattr(value, "tolist", lambda: value)()  # a CPU tensor or an array of lengths
-    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Iterable):
-        raise _not_a_shape("lengths", value, tr("it is not a sequence of lengths"))
-    read: list[int] = []
-    for position, length in enumerate(lengths):
-        problem = _value_problem(length, tr("length {position}", position=position), negative=True)
-        if problem:
-            raise _not_a_shape("lengths", value, problem)
-        read.append(int(length))
-    return tuple(read)
-
-
-def _value_problem(size: object, what: str, negative: bool = False) -> str:
-    """What is wrong with ``size`` as one axis of a shape (empty when it is a size)."""
-    if isinstance(size, bool) or not hasattr(size, "__index__"):
-        if isinstance(size, Real) and not isinstance(size, bool):
-            return tr("{what} is {token}, not a whole number", what=what, token=repr(size))
-        return tr("{what} is {token}, not a size", what=what, token=repr(size))
-    number = size.__index__()
-    if abs(number) > INT64_MAX:  # said before the number: it may be too long to write
-        return tr("{what} is over torch's largest size (2**63 - 1)", what=what)
-    if number < 0 and not negative:
-        return tr("{what} is {token}, and a size cannot be negative", what=what, token=number)
-    return ""
-
-
-def _not_a_shape(argument: str, value: object, problem: str) -> UnreadableValueError:
-    shown = shown_value(value)
-    return UnreadableValueError(
-        words(
-            "{argument}={shown} is not a shape: {problem}.",
-            argument=argument,
-            shown=_cut(shown),
-            problem=problem,
-        ),
-        problem=problem,
-        details=[
-            words(
-                "A shape is a tuple of whole numbers, a torch.Size, a tensor, or text such as "
-                "'4,3,10'."
-            )
-        ],
-        hint=words("Try {fix}, a tensor, or its .shape.", fix=fix(**{argument: (4, 3, 10)})),
     )

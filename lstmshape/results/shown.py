@@ -3,7 +3,7 @@ for repr().
 
 A mixin for the frozen results (a report, a trace, a spec file's outcome, and those that follow).
 The views that draw them (:mod:`lstmshape.views.notebook`) are a layer above the results, which
-never import them: the package's root installs them here (:func:`drawn_by`) when lstmshape is
+never import them: the package's root installs them in :mod:`lstmshape.hooks` when lstmshape is
 imported, as functions that import the views when first called, so that a result costs no Rich
 import until it is shown. A result class decorated with ``@dataclass`` takes ``repr=False``, or
 the dataclass's own repr would replace this one.
@@ -11,25 +11,15 @@ the dataclass's own repr would replace this one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from lstmshape.hooks import DRAW
 from lstmshape.i18n import speaking
-
-Draw = Callable[[object], str]
-# "html" (a notebook's view) and "plain" (print()'s), as lstmshape/__init__.py installs them.
-_DRAW: dict[str, Draw] = {}
-
-
-def drawn_by(html: Draw, plain: Draw) -> None:
-    """Draw every result with ``html`` in a notebook and ``plain`` for print() and str()."""
-    _DRAW.update(html=html, plain=plain)
 
 
 class Shown:
     """``_repr_html_`` (Jupyter), ``__str__`` (the plain view) and a one-line ``__repr__``.
 
     Each class says what its one line holds (:meth:`summary`); its views are looked up by class in
-    :mod:`lstmshape.views.notebook`, through the functions installed by :func:`drawn_by`.
+    :mod:`lstmshape.views.notebook`, through the functions installed in :mod:`lstmshape.hooks`.
     """
 
     def summary(self) -> str:
@@ -38,11 +28,11 @@ class Shown:
 
     def _repr_html_(self) -> str:
         with speaking(getattr(self, "lang", None)):  # in the language the result was made in
-            return _DRAW["html"](self)
+            return DRAW["html"](self)
 
     def __str__(self) -> str:
         with speaking(getattr(self, "lang", None)):
-            return _DRAW["plain"](self)
+            return DRAW["plain"](self)
 
     def __repr__(self) -> str:
         with speaking(getattr(self, "lang", None)):

@@ -330,7 +330,7 @@ class Trace(Shown):
         of no recurrent layer of the model, or of a tensor its layer never has, raises
         :class:`UnreadableValueError` with the names it has.
         """
-        from lstmshape.reading.values import shape_of, shapes_by_name
+        from lstmshape.reading.python_values import shape_of, shapes_by_name
         from lstmshape.results.trace_names import unknown_name
 
         compared: list[TraceExpectation] = []

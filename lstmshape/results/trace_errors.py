@@ -49,7 +49,7 @@ def split_name(name: str) -> tuple[str, int | None, str]:
             return path, None, tensor
     import difflib
 
-    from lstmshape.reading.values import did_you_mean
+    from lstmshape.reading.names import did_you_mean
 
     layer, _, tail = name.rpartition(".")
     close = difflib.get_close_matches(tail, TENSOR_NAMES, n=1) if layer else []

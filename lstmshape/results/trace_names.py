@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n.words import words
-from lstmshape.reading.values import did_you_mean
+from lstmshape.reading.names import did_you_mean
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind
 
 if TYPE_CHECKING:

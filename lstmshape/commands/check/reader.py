@@ -22,7 +22,7 @@ from lstmshape.commands.check.keys import (
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n.numbers import enumerated, number
 from lstmshape.i18n.words import Words, words
-from lstmshape.reading.values import tensor_name
+from lstmshape.reading.names import tensor_name
 from lstmshape.torchfacts.kinds import LSTM, ModuleKind, read_module
 from lstmshape.torchfacts.parameters import PARAMETER_NAME
 

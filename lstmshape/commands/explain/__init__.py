@@ -9,16 +9,15 @@ parameters, facts and notes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from lstmshape.commands.explain.expectations import Expected, read_expected
-from lstmshape.commands.explain.sequence import explain_sequence
 from lstmshape.errors import InvalidModuleError, UnreadableValueError
+from lstmshape.hooks import PROVE
 from lstmshape.i18n import speaking
 from lstmshape.i18n.text import a_module, format_shape
 from lstmshape.i18n.words import Arg, Shown, drop, fix, words
-from lstmshape.reading.values import lang_argument, lengths_of, shape_of
+from lstmshape.reading.python_values import lang_argument, lengths_of, shape_of
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, LSTM, ModuleKind, read_module
@@ -115,24 +114,15 @@ def explain(
         return _proven(report, deploy=deploy, verify=verify)
 
 
-Prove = Callable[[Report, bool, bool], Report]
-# verify= and deploy= are run by lstmshape.proof and lstmshape.deploy, layers above this core
-# (they explain reports of their own): the package's root installs the function that runs them.
-_PROVE: list[Prove] = []
-
-
-def proved_by(prove: Prove) -> None:
-    """Run what :func:`explain`'s ``verify`` and ``deploy`` ask with ``prove(report, deploy,
-    verify)`` (lstmshape/__init__.py installs it)."""
-    _PROVE[:] = [prove]
-
-
 def _proven(report: Report, *, deploy: bool, verify: bool) -> Report:
-    """The report verified and deployed as asked."""
+    """The report verified and deployed as asked: by lstmshape.proof and lstmshape.deploy, layers
+    above this core (they explain reports of their own), through the function the package's root
+    installs in lstmshape.hooks."""
     if not (deploy or verify):
         return report
-    (prove,) = _PROVE
-    return prove(report, deploy, verify)
+    (prove,) = PROVE
+    proven: Report = prove(report, deploy, verify)
+    return proven
 
 
 def _input_without_features(input_shape: Shape, error: InvalidModuleError) -> InvalidModuleError:
@@ -208,6 +198,10 @@ def explain_spec(
             from lstmshape.commands.explain.cells import explain_cell
 
             return explain_cell(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
+        # Loaded by the first question, not by the package: why and inspect import the diagnosis
+        # (diagnosis/) and the expectations beside it, and never explain a sequence.
+        from lstmshape.commands.explain.sequence import explain_sequence
+
         return explain_sequence(spec, shape, h_0=states["h_0"], c_0=states["c_0"], expect=wanted)
 
 

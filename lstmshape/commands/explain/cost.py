@@ -9,7 +9,8 @@ from __future__ import annotations
 from math import prod
 
 from lstmshape.i18n import speaking, tr
-from lstmshape.reading.values import lang_argument, read_dtype
+from lstmshape.reading.python_values import lang_argument
+from lstmshape.reading.values import read_dtype
 from lstmshape.results.cost import Cost, LayerCost, TensorBytes
 from lstmshape.results.report import Report
 from lstmshape.torchfacts.dtypes import DTYPES

@@ -9,7 +9,8 @@ from typing import Any
 
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n.words import words
-from lstmshape.reading.values import did_you_mean, shape_of, tensor_name
+from lstmshape.reading.names import did_you_mean, tensor_name
+from lstmshape.reading.python_values import shape_of
 from lstmshape.results.report import Expectation, Report
 from lstmshape.torchfacts.parameters import parameter_named
 

@@ -52,7 +52,7 @@ from lstmshape.commands.why.training import backward_twice, dropout_one_layer
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
 from lstmshape.i18n.words import words
-from lstmshape.reading.values import lang_argument
+from lstmshape.reading.python_values import lang_argument
 from lstmshape.results.why import Explained, WhyResult
 from lstmshape.torchfacts.releases import TODAY, printed
 from lstmshape.torchfacts.sentences import FRAMED

@@ -13,58 +13,16 @@ from lstmshape.results.why import Explained
 def input_width(found: Found, given: Given) -> Explained:
     """``input.size(-1) must be equal to input_size. Expected 300, got 128`` (and a cell's)."""
     want, got = found.fields["expected"], found.fields["got"]
-    causes = []
     shape = given.input
-    # Channels first is (N, C, L), or (C, L) unbatched: C on axis 1, or axis 0 of 2; never N.
-    axis = None if found.sentence.stage == "cell" else {3: 1, 2: 0}.get(len(shape or ()))
-    if shape is not None and axis is not None and shape[axis] == want:
-        causes.append(
-            Cause(
-                "channels_first",
-                tr(
-                    "The input {shape} holds input_size = {want} on axis {axis}: channels first, "
-                    "as Conv1d gives (N, C, L).",
-                    shape=shape,
-                    want=want,
-                    axis=axis,
-                ),
-                _features_last(shape, axis, given),
-            )
-        )
-    causes += [
-        Cause(
-            "input_size",
-            tr(
-                "What feeds the layer gives {got} features (an embedding, an encoder or a layer "
-                "of another width); the layer takes {want}.",
-                got=got,
-                want=want,
-            ),
-            tr(
-                "{call}; or make the layer before it output {want}",
-                call=given.constructor(f"input_size={got}, ...", _classes(found)),
-                want=want,
-            ),
-        ),
+    channels_first = _channels_first(found, given, want)
+    causes = [
+        *([] if channels_first is None else [channels_first]),
+        _another_width(found, given, want, got),
     ]
     # With the input's shape given, a transpose that puts another axis last cannot give torch
     # its input_size unless that axis holds it (channels_first above): left out.
-    if found.sentence.stage != "cell" and causes[0].id != "channels_first" and shape is None:
-        causes.append(
-            Cause(
-                "features_not_last",
-                tr(
-                    "If the data is (N, C, L), as Conv1d gives it, {got} is its length, not its "
-                    "features: torch takes the features on the last axis.",
-                    got=got,
-                ),
-                tr(
-                    "{transpose}, and {argument}",
-                    transpose="x = x.transpose(1, 2)",
-                    argument="batch_first=True",
-                ),
-            )
-        )
+    if found.sentence.stage != "cell" and channels_first is None and shape is None:
+        causes.append(_features_not_last(got))
     return found.explained(
         tr(
             "The input's last axis (H_in) has {got} features; the module was built for {want}.",
@@ -78,6 +36,61 @@ def input_width(found: Found, given: Given) -> Explained:
         axes=(Axis("H_in", want, got),),
         causes=tuple(causes),
         notes=_not_the_input(shape, got),
+    )
+
+
+def _channels_first(found: Found, given: Given, want: int) -> Cause | None:
+    """The input given holds input_size on the channels' axis: (N, C, L) as Conv1d gives it."""
+    shape = given.input
+    # Channels first is (N, C, L), or (C, L) unbatched: C on axis 1, or axis 0 of 2; never N.
+    axis = None if found.sentence.stage == "cell" else {3: 1, 2: 0}.get(len(shape or ()))
+    if shape is None or axis is None or shape[axis] != want:
+        return None
+    return Cause(
+        "channels_first",
+        tr(
+            "The input {shape} holds input_size = {want} on axis {axis}: channels first, "
+            "as Conv1d gives (N, C, L).",
+            shape=shape,
+            want=want,
+            axis=axis,
+        ),
+        _features_last(shape, axis, given),
+    )
+
+
+def _another_width(found: Found, given: Given, want: int, got: int) -> Cause:
+    """What feeds the layer has another width: the layer's input_size, or the layer before it."""
+    return Cause(
+        "input_size",
+        tr(
+            "What feeds the layer gives {got} features (an embedding, an encoder or a layer "
+            "of another width); the layer takes {want}.",
+            got=got,
+            want=want,
+        ),
+        tr(
+            "{call}; or make the layer before it output {want}",
+            call=given.constructor(f"input_size={got}, ...", _classes(found)),
+            want=want,
+        ),
+    )
+
+
+def _features_not_last(got: int) -> Cause:
+    """The data is (N, C, L) with no shape given: what torch read as features is its length."""
+    return Cause(
+        "features_not_last",
+        tr(
+            "If the data is (N, C, L), as Conv1d gives it, {got} is its length, not its "
+            "features: torch takes the features on the last axis.",
+            got=got,
+        ),
+        tr(
+            "{transpose}, and {argument}",
+            transpose="x = x.transpose(1, 2)",
+            argument="batch_first=True",
+        ),
     )
 
 

@@ -123,29 +123,41 @@ def _causes(
     checkpoint: tuple[Reading, ...],
     model: tuple[Reading, ...],
 ) -> tuple[Cause, ...]:
+    """Why a state_dict does not load, by case: each side read as another class, no one class
+    that fits both, or one class with arguments that differ."""
     if pair is None and checkpoint and model:
         return (_other_class(checkpoint, model),)
     if pair is None:
-        return (
-            Cause(
-                "other_module",
-                tr(
-                    "The two shapes fit no one class of module together: the checkpoint may hold "
-                    "another kind of layer under this name."
-                ),
-                tr(
-                    "{code}  # what the checkpoint holds",
-                    code="lstmshape inspect CHECKPOINT",
-                ),
-            ),
-        )
+        return (_other_module(),)
+    return (_arguments_differ(pair, checkpoint, model),)
+
+
+def _other_module() -> Cause:
+    """The two shapes fit no one class of module together."""
+    return Cause(
+        "other_module",
+        tr(
+            "The two shapes fit no one class of module together: the checkpoint may hold "
+            "another kind of layer under this name."
+        ),
+        tr(
+            "{code}  # what the checkpoint holds",
+            code="lstmshape inspect CHECKPOINT",
+        ),
+    )
+
+
+def _arguments_differ(
+    pair: tuple[Reading, Reading], checkpoint: tuple[Reading, ...], model: tuple[Reading, ...]
+) -> Cause:
+    """One class on both sides, built with other arguments: the ones that differ, and the fix
+    that names only those."""
     ours, theirs = pair
     differ = [
         name
         for name in dict.fromkeys([*ours.values, *theirs.values])
         if ours.values.get(name) != theirs.values.get(name)
     ]
-    sure = len(checkpoint) == 1 and len(model) == 1
     said = ", ".join(
         tr(
             "{setting} (model: {value})",
@@ -157,6 +169,7 @@ def _causes(
     # The fix names only what differs: the shapes do not tell every argument (bias, when no bias
     # is listed), and the model's others are right already.
     settings = ", ".join(f"{n}={ours.values[n]}" for n in differ if n in ours.values)
+    fix = settings or _build(ours, N_("build the model as {call}"))
     calls = {"ours": ours.call(), "theirs": theirs.call(), "said": said}
     alternatives = _alternatives(ours, checkpoint)
     if alternatives and differ:
@@ -167,23 +180,25 @@ def _causes(
             kind=ours.kind.name,
             **calls,
         )
-        fix = settings or _build(ours, N_("build the model as {call}"))
-        return (Cause("arguments_differ", text + alternatives, fix, False),)
-    if not differ:
-        text = tr(
+        return Cause("arguments_differ", text + alternatives, fix, False)
+    sure = len(checkpoint) == 1 and len(model) == 1
+    return Cause("arguments_differ", _saved_from(len(differ), calls) + alternatives, fix, sure)
+
+
+def _saved_from(differing: int, calls: dict[str, str]) -> str:
+    """The checkpoint's call and the model's, and how many of their arguments differ."""
+    if not differing:
+        return tr(
             "The checkpoint was saved from {ours}; the model is {theirs}: the arguments differ.",
             **calls,
         )
-    elif len(differ) == 1:
-        text = tr(
+    if differing == 1:
+        return tr(
             "The checkpoint was saved from {ours}; the model is {theirs}: {said} differs.", **calls
         )
-    else:
-        text = tr(
-            "The checkpoint was saved from {ours}; the model is {theirs}: {said} differ.", **calls
-        )
-    fix = settings or _build(ours, N_("build the model as {call}"))
-    return (Cause("arguments_differ", text + alternatives, fix, sure),)
+    return tr(
+        "The checkpoint was saved from {ours}; the model is {theirs}: {said} differ.", **calls
+    )
 
 
 def _alternatives(ours: Reading, checkpoint: tuple[Reading, ...]) -> str:

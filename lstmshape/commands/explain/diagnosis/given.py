@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from lstmshape.commands.explain.layout import Layout
 from lstmshape.errors import LstmShapeError
 from lstmshape.i18n import tr
-from lstmshape.reading.values import shape_of
+from lstmshape.reading.python_values import shape_of
 from lstmshape.torchfacts.arguments import CONSTRUCTOR
 from lstmshape.torchfacts.kinds import KINDS, ModuleKind, read_module
 from lstmshape.torchfacts.rules import integer

@@ -19,7 +19,7 @@ from lstmshape.commands.inspect.weights import find_modules
 from lstmshape.errors import CheckpointError, InvalidModuleError
 from lstmshape.i18n import speaking
 from lstmshape.i18n.words import Words, words
-from lstmshape.reading.values import lang_argument, path_of
+from lstmshape.reading.python_values import lang_argument, path_of
 from lstmshape.results.checkpoint_words import where
 from lstmshape.results.inspection import (
     CheckpointGroup,
