@@ -190,6 +190,10 @@ CONCEPTS: list[tuple[str, str, tuple[str, ...]]] = [
     (r"features?", r"características?", ("rasgo",)),
     (r"files?", r"archivos?|FILE|fragmentos", ("fichero",)),
     (r"did you mean", r"¿quiso decir", ("¿quería decir",)),
+    (r"for real", r"reales", ("de verdad",)),
+    # Acronyms take no plural mark in Spanish (los MAC, 134.400 FLOP), as the cost table says them.
+    (r"MACs?", r"MAC", ("MACs",)),
+    (r"FLOPs?", r"FLOP", ("FLOPs",)),
 ]
 
 
@@ -241,6 +245,11 @@ def test_questions_and_exclamations_open_with_their_inverted_mark() -> None:
 def test_no_space_before_a_colon_or_a_closing_mark() -> None:
     """Spanish sets : ; ? ! close to the word before (the French no-break space never leaks in)."""
     assert _offending(re.compile(r"[ \u00a0\u202f][:;?!]")) == []
+
+
+def test_p_ej_is_never_broken() -> None:
+    """«p. ej.» holds a no-break space, so that a line never ends after «p.» (the help wraps)."""
+    assert _offending(re.compile(r"p\.[ \t]ej\.")) == []
 
 
 def test_quotations_are_in_angle_quotes() -> None:

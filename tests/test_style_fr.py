@@ -89,6 +89,32 @@ def abbreviations(text: str) -> list[str]:
     return re.findall(r"p\. ex\.", text)
 
 
+# -- phrasing ---------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Text compared as words: placeholders and the sheet's stand-ins (X, Y, Z) as one word, the
+    no-break spaces as spaces, case aside."""
+    text = re.sub(r"\{[^{}]*\}|\b[XYZ]\b", "X", text)
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).lower()
+
+
+def _word_for_word() -> list[str]:
+    """The sheet's refused phrasings: the middle column of its table of rewritten examples."""
+    sheet = SHEET.read_text(encoding="utf-8")
+    table = sheet.split("| English | word for word (refused) | French |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| ")]
+    return [_plain(said.strip()) for row in rows[1:] for said in row[1].split(" / ")]
+
+
+WORD_FOR_WORD = _word_for_word()
+
+
+def word_for_word(text: str) -> list[str]:
+    """The English's word order the sheet refuses, rewritten in its third column."""
+    return [said for said in WORD_FOR_WORD if said in _plain(text)]
+
+
 # -- register ---------------------------------------------------------------------------------
 
 _TU = re.compile(r"\b(?:tu|toi|ton|ta|tes|te|t'|essaie|-toi)\b", re.I)
@@ -132,6 +158,7 @@ TERMS: list[tuple[str, str, str]] = [
     ("MACs, FLOPs (acronyms are invariable)", "MAC, FLOP", r"\bMACs\b|\bFLOPs\b"),
     ("LSTM, GRU, RNN (masculine)", "un LSTM, le GRU", r"\b(?:une|la|cette) (?:LSTM|GRU|RNN)\b"),
     ("pipe", "tube", r"\bpipe\b"),
+    ("takes (a module, a function, an option)", "attend, accepte", r"\bprend\b|\bprennent\b"),
 ]
 
 
@@ -236,7 +263,13 @@ def sentence_shape(english: str, french: str) -> list[str]:
 
 # -- the tests --------------------------------------------------------------------------------
 
-ON_FRENCH: list[Callable[[str], list[str]]] = [spacing, guillemets, abbreviations, refused_terms]
+ON_FRENCH: list[Callable[[str], list[str]]] = [
+    spacing,
+    guillemets,
+    abbreviations,
+    refused_terms,
+    word_for_word,
+]
 ON_BOTH: list[Callable[[str, str], list[str]]] = [
     register,
     terms_said,
@@ -296,6 +329,10 @@ def test_the_sheet_lists_every_term_and_its_refused_synonyms() -> None:
         (refused_terms, "des tenseurs fake"),
         (refused_terms, "une LSTM"),
         (refused_terms, "Note\u00a0: un mot"),
+        (refused_terms, "why() ne prend pas d'argument {argument}."),
+        (word_for_word, "si les données sont (L, N, H_in), batch_first est mis à tort\u202f;"),
+        (word_for_word, "{got} lignes font deux par couche"),
+        (word_for_word, "Toute différence sort avec le code 1."),
     ],
 )
 def test_a_french_rule_catches_its_mistake(rule: Callable[[str], list[str]], text: str) -> None:
@@ -312,6 +349,7 @@ def test_a_french_rule_catches_its_mistake(rule: Callable[[str], list[str]], tex
         (spacing, "p.\u00a0ex. 5,3,2 [par\u00a0défaut\u00a0: 0]"),
         (guillemets, "voir le tableau «\u00a0Vérifié avec torch\u00a0»"),
         (refused_terms, "batch_first=True, batch_sizes et device= restent du code"),
+        (word_for_word, "{got} lignes, soit deux par couche\u202f; batch_first est activé à tort"),
     ],
 )
 def test_a_french_rule_lets_correct_text_pass(rule: Callable[[str], list[str]], text: str) -> None:
