@@ -61,6 +61,7 @@ _SAID_OF_MANY = {
     "These parameters belong to {count} modules": "2 or more modules",
     "pack_padded_sequence was given {got} lengths": "why's table of torch's refusals (N_): to do",
     "{start}...{end} ({count} characters)": "a token over 40 characters",
+    "{listed} ({count} values)": "a list is shortened only when it is long: many values",
     "{name}: no torch module has these {count} parameters": "a group of 2 or more",
     "The stack of {count} layers is too tall": "a tall stack",
     "{format} in {count} shards": "2 or more shards",

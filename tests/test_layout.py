@@ -290,7 +290,10 @@ def test_the_checks_catch_a_torn_layout() -> None:
     assert any("katakana" in f for f in faults)
     assert any("shape" in f for f in faults)
     assert any("size" in f for f in faults)
-    assert layout_faults("a" * 81, "a" * 81, 80, "en") == [f"81 > 80: {'a' * 81!r}"]
+    # A line over the width is a fault unless it is one piece (never cut: it overflows whole).
+    wide = "one two three " + "c" * 67
+    assert layout_faults(wide, wide, 80, "en") == [f"81 > 80: {wide!r}"]
+    assert layout_faults("a" * 81, "a" * 81, 80, "en") == []
     assert layout_faults("系列です\n。次", "系列です。次", 80, "ja") == ["kinsoku: '。次'"]
     assert layout_faults("valeur :", "valeur :", 80, "fr") == ["space before a mark: 'valeur :'"]
     assert layout_faults("valeur\u00a0:", "valeur\u00a0:", 80, "fr") == []

@@ -65,7 +65,7 @@ HELP = listed(
     lstmshape.cli lstmshape.cli.app lstmshape.cli.group lstmshape.cli.language lstmshape.cli.options
     lstmshape.cli.click_words
     lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
-    lstmshape.i18n.chosen lstmshape.i18n.lines
+    lstmshape.i18n.chosen lstmshape.i18n.lines lstmshape.i18n.numbers lstmshape.i18n.cldr
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language
     lstmshape.torchfacts lstmshape.torchfacts.accepted lstmshape.torchfacts.dtypes
     lstmshape.torchfacts.arguments lstmshape.cli.arguments

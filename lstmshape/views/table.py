@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -41,13 +42,23 @@ def draw_sections(drawn: list[Section], console: Console) -> None:
 def draw_section(section: Section, console: Console) -> None:
     """One section as a Rich table, its caption below it; as blocks of ``column: value`` lines
     when even its narrowest layout (every name and shape whole) is wider than the console."""
-    if _narrowest(section) > console.width:
+    table = None if _narrowest(section) > console.width else _table(section, console)
+    # Rich draws a table no narrower than its columns' minimums and the console then cuts its
+    # lines at the edge: such a table is drawn as blocks too.
+    if table is None or Measurement.get(console, console.options, table).minimum > console.width:
         if section.title:
             console.print(Text(broken(section.title, console.width), style="bold"))
         console.print(Text("\n".join(blocks(section, console.width))))
         if section.caption:
             console.print(Text(broken(section.caption, console.width)))
         return
+    console.print(table)
+    if section.caption:
+        # Below the table at the console's width, not the table's: the total stays on one line.
+        console.print(Text(broken(section.caption, console.width)))
+
+
+def _table(section: Section, console: Console) -> Table:
     table = Table(
         title=section.title,
         title_justify="left",
@@ -56,11 +67,9 @@ def draw_section(section: Section, console: Console) -> None:
         pad_edge=False,
     )
     formulas_whole = console.width >= FULL_WIDTH and _room_for_words(section, console.width)
-    kept = None if formulas_whole else _kept_word(section, console.width)
     for i, column in enumerate(section.columns):
         table.add_column(
             column,
-            min_width=kept if i in section.words and i not in section.formulas else None,
             justify="right" if i in section.numeric else "left",
             no_wrap=i not in section.words or (i in section.formulas and formulas_whole),
             # A word wider than a narrow column is broken, never cut with an ellipsis.
@@ -78,10 +87,7 @@ def draw_section(section: Section, console: Console) -> None:
                 for i, cell in enumerate(row)
             )
         )
-    console.print(table)
-    if section.caption:
-        # Below the table at the console's width, not the table's: the total stays on one line.
-        console.print(Text(broken(section.caption, console.width)))
+    return table
 
 
 # The narrowest a column of words may get beside formulas kept whole: below it, the formulas wrap
@@ -122,24 +128,6 @@ def _room_for_words(section: Section, width: int) -> bool:
     )
     left = width - sum(widest) - _SPACING * (len(section.columns) - 1) - 2
     return left >= len(prose) * max(longest_word, MIN_WORDS_WIDTH)
-
-
-def _kept_word(section: Section, width: int) -> int | None:
-    """The width that keeps the prose column's longest word whole once the formulas wrap at their
-    spaces (or all the room the other columns leave, if less); None for several prose columns."""
-    prose = [i for i in section.words if i not in section.formulas]
-    if len(prose) != 1:
-        return None
-    fixed = 0
-    for i, column in enumerate(section.columns):
-        texts = [row[i] for row in section.rows]
-        if i in section.formulas:
-            fixed += max(cells(w) for text in [column, *texts] for w in text.split() or [""])
-        elif i != prose[0]:
-            fixed += max(cells(text) for text in [column, *texts])
-    longest = max((cells(w) for row in section.rows for w in _words(row[prose[0]])), default=0)
-    left = width - fixed - _SPACING * (len(section.columns) - 1) - 2
-    return min(longest, left) if left > 0 else None
 
 
 def _words(text: str) -> list[str]:
