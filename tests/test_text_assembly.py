@@ -199,3 +199,24 @@ def test_a_long_batch_sizes_and_a_huge_int_are_said_in_the_language() -> None:
             found = hyper_parameters({"hyper_parameters": {"seed": 2**3999}})
             assert found is not None
             assert found[0].value == bits[lang], (lang, found)
+
+
+@pytest.mark.parametrize(
+    ("lang", "diff", "label"),
+    [
+        ("en", "0.0096", "N=5, L=7: "),
+        ("fr", "0,0096", "N=5, L=7\u00a0: "),
+        ("es", "0,0096", "N=5, L=7: "),
+    ],
+)
+def test_a_deploy_runs_measured_facts_are_said_in_the_language(
+    lang: str, diff: str, label: str
+) -> None:
+    """A difference torch measured keeps its digits with the language's decimal sign, and the
+    sizes a run failed at take the language's colon (deploy.said_fields)."""
+    from lstmshape.deploy import said_fields
+    from lstmshape.i18n import speaking
+
+    with speaking(lang):
+        said = said_fields({"diff": "0.0096", "why": "N=5, L=7: [ONNXRuntimeError] : 2"})
+    assert said == {"diff": diff, "why": f"{label}[ONNXRuntimeError] : 2"}

@@ -10,6 +10,7 @@ documents them, unproven.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,8 @@ from lstmshape.deploy.targets import (
 )
 from lstmshape.errors import UnreadableValueError
 from lstmshape.i18n import speaking, tr
-from lstmshape.i18n.numbers import enumerated
+from lstmshape.i18n.numbers import digits, enumerated
+from lstmshape.i18n.typography import labelled
 from lstmshape.i18n.words import Arg, Shown, words
 from lstmshape.results.deploy import CHANGE, FAILS, WORKS, Deployment, TargetVerdict
 from lstmshape.torchfacts.spec import ModuleSpec
@@ -86,10 +88,28 @@ def verdict(
         label=LABELS[target],
         verdict=outcome.verdict,
         proven=proven,
-        reason=tr(REASONS[outcome.reason], **outcome.fields),  # i18n: extracted where made
+        reason=tr(
+            REASONS[outcome.reason], **said_fields(outcome.fields)
+        ),  # i18n: extracted where made
         fix=fix_for(spec, target, outcome.verdict),
         versions=versions,
     )
+
+
+# The sizes a run failed at, before the error onnxruntime gave: "N=5, L=7: [ONNXRuntimeError] ...".
+_FAILED_AT = re.compile(r"(N=\d+, L=\d+): ")
+
+
+def said_fields(fields: dict[str, str]) -> dict[str, str]:
+    """A run's facts as the language says them: a difference with its decimal sign (0,0096 in
+    French), the sizes a run failed at labelled with its colon (U+00A0 before it in French)."""
+    said = dict(fields)
+    if "diff" in said:
+        said["diff"] = digits(said["diff"])
+    failed_at = _FAILED_AT.match(said.get("why", ""))
+    if failed_at:
+        said["why"] = labelled(failed_at.group(1), said["why"][failed_at.end() :])
+    return said
 
 
 def fix_for(spec: ModuleSpec, target: str, verdict: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from lstmshape.deploy import ONNX_PACKAGES, _missing_note, deploy, said_versions
+from lstmshape.deploy import ONNX_PACKAGES, _missing_note, deploy, said_fields, said_versions
 from lstmshape.deploy.targets import ONNX_TORCHSCRIPT, VERSIONS
 from lstmshape.deploy.whole import Found, sequence_calls, whole_model
 from lstmshape.i18n import N_, speaking, tr
@@ -95,7 +95,9 @@ def _said(found: Found, versions: str) -> ModelVerdict:
     return ModelVerdict(
         verdict=verdict,
         proven=verdict != NOT_RUN,
-        reason=tr(MODEL_REASONS[found.key], **found.fields),  # i18n: extracted where made
+        reason=tr(
+            MODEL_REASONS[found.key], **said_fields(found.fields)
+        ),  # i18n: extracted where made
         fix=found.fix,
         versions=versions if verdict != NOT_RUN else "",
         layer=found.layer,
