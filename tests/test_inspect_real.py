@@ -369,7 +369,7 @@ def test_an_index_whose_shards_are_missing_or_other(tmp_path: Path, run: Any) ->
     second.unlink()
     result = run(f"inspect {index}")
     assert result.exit_code == 2
-    assert "the index names 1 shard files that are not beside it." in unwrapped(result.stderr)
+    assert "the index names 1 shard file that is not beside it." in unwrapped(result.stderr)
     save_file({"other": torch.zeros(2)}, str(second))
     result = run(f"inspect {index}")
     assert result.exit_code == 2
@@ -453,7 +453,7 @@ def test_hyper_parameters_too_long_deep_or_large_are_said_in_short(tmp_path: Pat
         finally:
             sys.set_int_max_str_digits(limit)
     shown = {h.name: h.shown() for h in inspect_checkpoint(path).hyper_parameters or ()}
-    assert shown["big"] == "int of 997 bits"
+    assert shown["big"] == "an int of 997 bits"
     assert shown["nan"] == "nan"
     assert shown["deep"] == "[[...]]"
     assert len(shown["long"]) == 120

@@ -79,7 +79,7 @@ def test_the_cap_and_a_cut_line_are_said_on_stderr(tmp_path: object) -> None:
         f"Note: 5 more occurrences of other sentences were not explained: only the first {MAX_SENTENCES}"
         in unwrapped(said.stderr)
     )
-    assert "Note: 1 lines longer than 4 MiB were cut" in unwrapped(said.stderr)
+    assert "Note: 1 line longer than 4 MiB was cut" in unwrapped(said.stderr)
 
 
 def test_a_long_line_is_cut_once_and_counted_once() -> None:

@@ -83,14 +83,13 @@ def verdict(
     spec: ModuleSpec, target: str, outcome: Outcome, *, proven: bool, versions: str
 ) -> TargetVerdict:
     """One target's verdict said in the current language, with the change for ``spec``."""
+    fields = said_fields(outcome.fields)
     return TargetVerdict(
         target=target,
         label=LABELS[target],
         verdict=outcome.verdict,
         proven=proven,
-        reason=tr(
-            REASONS[outcome.reason], **said_fields(outcome.fields)
-        ),  # i18n: extracted where made
+        reason=tr(REASONS[outcome.reason], **fields),  # i18n: extracted where made
         fix=fix_for(spec, target, outcome.verdict),
         versions=versions,
     )

@@ -92,12 +92,11 @@ def _whole(trace: Trace, model: Any, args: tuple[Any, ...]) -> ModelVerdict:
 
 def _said(found: Found, versions: str) -> ModelVerdict:
     verdict = NOT_RUN if found.key in NOT_RUN_KEYS else WORKS if found.key == "model_ok" else FAILS
+    fields = said_fields(found.fields)
     return ModelVerdict(
         verdict=verdict,
         proven=verdict != NOT_RUN,
-        reason=tr(
-            MODEL_REASONS[found.key], **said_fields(found.fields)
-        ),  # i18n: extracted where made
+        reason=tr(MODEL_REASONS[found.key], **fields),  # i18n: extracted where made
         fix=found.fix,
         versions=versions if verdict != NOT_RUN else "",
         layer=found.layer,

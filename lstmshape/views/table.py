@@ -67,9 +67,11 @@ def _table(section: Section, console: Console) -> Table:
         pad_edge=False,
     )
     formulas_whole = console.width >= FULL_WIDTH and _room_for_words(section, console.width)
+    kept = None if formulas_whole else _kept_word(section, console.width)
     for i, column in enumerate(section.columns):
         table.add_column(
             column,
+            min_width=kept if i in section.words and i not in section.formulas else None,
             justify="right" if i in section.numeric else "left",
             no_wrap=i not in section.words or (i in section.formulas and formulas_whole),
             # A word wider than a narrow column is broken, never cut with an ellipsis.
@@ -158,3 +160,24 @@ def _style(section: Section, column: int, cell: str) -> str:
 
 # Columns of shapes, as the sections that do not say which they are head them in English.
 _SHAPE_COLUMNS = ("shape", "expected", "computed", "lstmshape", "torch")
+
+
+def _kept_word(section: Section, width: int) -> int | None:
+    """The width that keeps the prose column's longest name whole once the formulas wrap at their
+    spaces (or all the room the other columns leave, if less); None for several prose columns.
+    Only names of narrow characters (``batch_sizes``) set it: a run of Japanese breaks between its
+    characters, and a width set for one let Rich draw the table past the console, which cut it."""
+    prose = [i for i in section.words if i not in section.formulas]
+    if len(prose) != 1:
+        return None
+    fixed = 0
+    for i, column in enumerate(section.columns):
+        texts = [row[i] for row in section.rows]
+        if i in section.formulas:
+            fixed += max(cells(w) for text in [column, *texts] for w in text.split() or [""])
+        elif i != prose[0]:
+            fixed += max(cells(text) for text in [column, *texts])
+    names = (w for row in section.rows for w in _words(row[prose[0]]) if cells(w) == len(w))
+    longest = max((len(w) for w in names), default=0)
+    left = width - fixed - _SPACING * (len(section.columns) - 1) - 2
+    return min(longest, left) if left > 0 else None
