@@ -80,15 +80,8 @@ THIRD_PARTY = {
     "reset": "a gate's name",
     "update": "a gate's name",
 }
-# lstmshape's own English still to translate, said where it is left: the reasons the unpickler
-# stops (commands/inspect/checkpoint/rebuilds.py, unpickler.py, records.py), about forty
-# sentences quoted after a translated label.
-LEFT = {
-    "persistent": "the unpickler's reasons",
-    "refuses": "the unpickler's reasons",
-    "does": "the unpickler's reasons",
-    "know": "the unpickler's reasons",
-}
+# lstmshape's own English still to translate, said where it is left: none now.
+LEFT: dict[str, str] = {}
 
 
 def _literals(path: Path) -> list[str]:

@@ -216,3 +216,33 @@ def test_torchs_sentence_for_a_refused_global_is_the_one_torch_says(
         torch.load(path, weights_only=True)
     assert torch_refusal(module, name) in str(refusal.value)
     assert says in torch_refusal(module, name)
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("ja", "unpickler が止まった箇所: 空のスタックからオブジェクトを取り出すオペコード。"),
+        ("fr", "L'unpickler s'est arrêté\u00a0: un opcode retire un objet d'une pile vide."),
+        ("es", "El unpickler se detuvo en: un opcode saca un objeto de una pila vacía."),
+        ("en", "The unpickler stopped at: an opcode takes an object from an empty stack."),
+    ],
+)
+def test_the_unpicklers_reason_for_a_damaged_pickle_is_said_in_the_language(
+    lang: str, says: str, tmp_path: Path
+) -> None:
+    """A torch.save zip whose data.pkl stops on an empty stack: the unpickler's own reason (not
+    Python's) is said in the language of the run, after the translated label."""
+    import zipfile
+
+    path = tmp_path / "damaged.pt"
+    save({"x": torch.zeros(1)}, path)
+    with zipfile.ZipFile(path) as old:
+        members = {info.filename: old.read(info) for info in old.infolist()}
+    data_name = next(n for n in members if n.endswith("/data.pkl"))
+    members[data_name] = b"\x80\x02."  # STOP with nothing on the stack
+    with zipfile.ZipFile(path, "w") as new:
+        for filename, content in members.items():
+            new.writestr(filename, content)
+    result = invoke(["inspect", str(path), "--lang", lang])
+    assert (result.exit_code, result.stdout) == (2, ""), unwrapped(result.stderr)
+    assert says in unwrapped(result.stderr), unwrapped(result.stderr)

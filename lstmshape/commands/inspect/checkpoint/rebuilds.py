@@ -28,6 +28,8 @@ from lstmshape.commands.inspect.checkpoint.records import (
     StorageType,
     TensorRecord,
 )
+from lstmshape.i18n import ntr, tr
+from lstmshape.i18n.numbers import number
 
 
 def storage_of(pid: Any) -> Any:
@@ -38,7 +40,9 @@ def storage_of(pid: Any) -> Any:
     ``('module', class, file, source)``: the class, here an inert stand-in.
     """
     if not isinstance(pid, tuple) or not pid:
-        raise pickle.UnpicklingError(f"a persistent id that is not a storage: {short_repr(pid)}")
+        raise pickle.UnpicklingError(
+            tr("a persistent id that is not a storage: {value}", value=short_repr(pid))
+        )
     kind = pid[0].decode("ascii", "replace") if isinstance(pid[0], bytes) else pid[0]
     if (
         kind == "module"
@@ -48,17 +52,28 @@ def storage_of(pid: Any) -> Any:
     ):
         return pid[1]
     if kind != "storage" or len(pid) not in (5, 6):
-        raise pickle.UnpicklingError(f"a persistent id that is not a storage: {short_repr(pid)}")
+        raise pickle.UnpicklingError(
+            tr("a persistent id that is not a storage: {value}", value=short_repr(pid))
+        )
     storage_type, key, location, numel = pid[1:5]
     if not isinstance(storage_type, StorageType):
-        raise pickle.UnpicklingError(f"a storage of type {short_repr(storage_type)}")
+        raise pickle.UnpicklingError(
+            tr("a storage of type {value}", value=short_repr(storage_type))
+        )
     if not isinstance(key, (str, int)) or not _is_size(numel):
         raise pickle.UnpicklingError(
-            f"a storage with key {short_repr(key)} and size {short_repr(numel)}"
+            tr(
+                "a storage with key {key} and size {size}",
+                key=short_repr(key),
+                size=short_repr(numel),
+            )
         )
     if not _known_location(location):
         raise pickle.UnpicklingError(
-            f"a storage on device {short_repr(location)}, which torch.load does not know"
+            tr(
+                "a storage on device {device}, which torch.load does not know",
+                device=short_repr(location),
+            )
         )
     record = StorageRecord(str(key), storage_type.dtype, str(location), numel)
     view = pid[5] if len(pid) == 6 else None
@@ -66,7 +81,7 @@ def storage_of(pid: Any) -> Any:
         if not (
             isinstance(view, tuple) and len(view) == 3 and _is_size(view[1]) and _is_size(view[2])
         ):
-            raise pickle.UnpicklingError(f"a storage view {short_repr(view)}")
+            raise pickle.UnpicklingError(tr("a storage view {value}", value=short_repr(view)))
         record.view_offset, record.view_numel = view[1], view[2]
     return record
 
@@ -113,7 +128,12 @@ def short_repr(value: object) -> str:
 def _sizes(value: object, what: str, function: str) -> tuple[int, ...]:
     if not isinstance(value, (tuple, list)) or not all(_is_size(v) for v in value):
         raise pickle.UnpicklingError(
-            f"{function} got a {what} that is not a tuple of sizes: {short_repr(value)}"
+            tr(
+                "{function} got a {what} that is not a tuple of sizes: {value}",
+                function=function,
+                what=what,
+                value=short_repr(value),
+            )
         )
     return tuple(value)
 
@@ -128,20 +148,45 @@ def _tensor(
 ) -> TensorRecord:
     if not isinstance(storage, StorageRecord):
         raise pickle.UnpicklingError(
-            f"{function} got a storage that is not one: {short_repr(storage)}"
+            tr(
+                "{function} got a storage that is not one: {value}",
+                function=function,
+                value=short_repr(storage),
+            )
         )
     if not _is_size(offset):
-        raise pickle.UnpicklingError(f"{function} got a storage offset of {short_repr(offset)}")
+        raise pickle.UnpicklingError(
+            tr(
+                "{function} got a storage offset of {value}",
+                function=function,
+                value=short_repr(offset),
+            )
+        )
     shape = _sizes(size, "size", function)
     strides = _sizes(stride, "stride", function)
     if len(strides) != len(shape):
-        raise pickle.UnpicklingError(f"{function} got size {shape} with stride {strides}")
+        raise pickle.UnpicklingError(
+            tr(
+                "{function} got size {size} with stride {stride}",
+                function=function,
+                size=str(shape),
+                stride=str(strides),
+            )
+        )
     return TensorRecord(storage, offset, shape, strides, dtype or storage.dtype)
 
 
 def _arguments(function: str, args: tuple[Any, ...], least: int, most: int) -> tuple[Any, ...]:
     if not least <= len(args) <= most:
-        raise pickle.UnpicklingError(f"{function} got {len(args)} arguments")
+        raise pickle.UnpicklingError(
+            ntr(
+                "{function} got {count} argument",
+                "{function} got {count} arguments",
+                len(args),
+                function=function,
+                count=number(len(args)),
+            )
+        )
     return args
 
 
@@ -163,7 +208,13 @@ def rebuild_tensor_v3(*args: Any) -> TensorRecord:
     backward_hooks, dtype, metadata=None): a dtype without a storage class, on bytes."""
     read = _arguments("_rebuild_tensor_v3", args, 7, 8)
     if not isinstance(read[6], Dtype):
-        raise pickle.UnpicklingError(f"_rebuild_tensor_v3 got a dtype {short_repr(read[6])}")
+        raise pickle.UnpicklingError(
+            tr(
+                "{function} got a dtype {value}",
+                function="_rebuild_tensor_v3",
+                value=short_repr(read[6]),
+            )
+        )
     storage, offset, size, stride = read[:4]
     return _tensor("_rebuild_tensor_v3", storage, offset, size, stride, read[6].name)
 
@@ -180,7 +231,11 @@ def rebuild_meta(*args: Any) -> TensorRecord:
     dtype, size, stride, _ = _arguments("_rebuild_meta_tensor_no_storage", args, 4, 4)
     if not isinstance(dtype, Dtype):
         raise pickle.UnpicklingError(
-            f"_rebuild_meta_tensor_no_storage got a dtype {short_repr(dtype)}"
+            tr(
+                "{function} got a dtype {value}",
+                function="_rebuild_meta_tensor_no_storage",
+                value=short_repr(dtype),
+            )
         )
     shape = _sizes(size, "size", "_rebuild_meta_tensor_no_storage")
     return TensorRecord(
@@ -193,7 +248,13 @@ def rebuild_parameter(*args: Any) -> Any:
     _rebuild_parameter_with_state(..., state): the parameter is its data."""
     data = _arguments("_rebuild_parameter", args, 3, 4)[0]
     if not isinstance(data, (TensorRecord, OpaqueTensor)):
-        raise pickle.UnpicklingError(f"_rebuild_parameter got data {short_repr(data)}")
+        raise pickle.UnpicklingError(
+            tr(
+                "{function} got data {value}",
+                function="_rebuild_parameter",
+                value=short_repr(data),
+            )
+        )
     return data
 
 
@@ -228,7 +289,9 @@ def _text(function: str) -> Callable[..., str]:
 
     def read(*args: Any) -> str:
         if not 1 <= len(args) <= 2 or not all(isinstance(a, (str, int)) for a in args):
-            raise pickle.UnpicklingError(f"{function} got {short_repr(args)}")
+            raise pickle.UnpicklingError(
+                tr("{function} got {value}", function=function, value=short_repr(args))
+            )
         return ":".join(str(a) for a in args)
 
     return read
@@ -238,14 +301,18 @@ def _encode(*args: Any) -> bytes:
     """_codecs.encode(text, 'latin1'): how protocol 2 writes bytes."""
     text, encoding = (*_arguments("_codecs.encode", args, 1, 2), "utf-8")[:2]
     if not isinstance(text, str) or encoding not in ("latin1", "latin-1", "utf-8", "utf8"):
-        raise pickle.UnpicklingError(f"_codecs.encode got {short_repr(args)}")
+        raise pickle.UnpicklingError(
+            tr("{function} got {value}", function="_codecs.encode", value=short_repr(args))
+        )
     return text.encode(encoding)
 
 
 def built_set(*args: Any) -> set[Any]:
     items = _arguments("builtins.set", args, 0, 1)
     if items and not isinstance(items[0], (list, tuple, set, frozenset)):
-        raise pickle.UnpicklingError(f"builtins.set got {short_repr(items[0])}")
+        raise pickle.UnpicklingError(
+            tr("{function} got {value}", function="builtins.set", value=short_repr(items[0]))
+        )
     return set(items[0]) if items else set()
 
 
@@ -253,14 +320,22 @@ def _bytearray(*args: Any) -> bytearray:
     # bytearray(n) would allocate n bytes: only bytes and lists of bytes are built.
     items = _arguments("builtins.bytearray", args, 0, 1)
     if items and not isinstance(items[0], (bytes, list)):
-        raise pickle.UnpicklingError(f"builtins.bytearray got {short_repr(items[0])}")
+        raise pickle.UnpicklingError(
+            tr(
+                "{function} got {value}",
+                function="builtins.bytearray",
+                value=short_repr(items[0]),
+            )
+        )
     return bytearray(items[0]) if items else bytearray()
 
 
 def _complex(*args: Any) -> complex:
     parts = _arguments("builtins.complex", args, 0, 2)
     if not all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in parts):
-        raise pickle.UnpicklingError(f"builtins.complex got {short_repr(parts)}")
+        raise pickle.UnpicklingError(
+            tr("{function} got {value}", function="builtins.complex", value=short_repr(parts))
+        )
     return complex(*parts)
 
 

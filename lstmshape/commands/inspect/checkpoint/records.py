@@ -14,6 +14,7 @@ from pickle import UnpicklingError
 from typing import Any, ClassVar
 
 from lstmshape.commands.inspect.checkpoint.dtypes import ITEMSIZE
+from lstmshape.i18n import tr
 
 Shape = tuple[int, ...]
 
@@ -24,7 +25,7 @@ class Record:
     __slots__ = ()
 
     def __setstate__(self, state: object) -> None:
-        raise UnpicklingError(f"the pickle sets the state of a {type(self).__name__}")
+        raise UnpicklingError(tr("the pickle sets the state of a {type}", type=type(self).__name__))
 
 
 class Dtype(Record):
@@ -176,7 +177,7 @@ class StateDict(dict[Any, Any]):
 
     def __init__(self, *args: Any) -> None:
         if len(args) > 1 or (args and not isinstance(args[0], (dict, list, tuple))):
-            raise UnpicklingError("an OrderedDict built from something other than items")
+            raise UnpicklingError(tr("an OrderedDict built from something other than items"))
         super().__init__(*args)
         self.state: Any = None
 

@@ -51,6 +51,7 @@ from lstmshape.commands.inspect.checkpoint.records import (
     StorageRecord,
     stand_in,
 )
+from lstmshape.i18n import tr
 
 # What a malformed pickle makes the unpickler raise: a damaged file, worded as such by the readers.
 # (A REDUCE on something not callable is a TypeError, a dict key that is a list a TypeError.)
@@ -240,7 +241,9 @@ class SafeUnpickler:
                 return self._pop()
             action = actions.get(code)
             if action is None:
-                raise pickle.UnpicklingError(f"opcode {code:#04x}, which torch.save never writes")
+                raise pickle.UnpicklingError(
+                    tr("opcode {code}, which torch.save never writes", code=f"{code:#04x}")
+                )
             action()
         raise OverBudget("opcodes", MAX_OPCODES)
 
@@ -262,7 +265,7 @@ class SafeUnpickler:
             self._push(value)
         elif code == 0x68:
             if value not in self._memo:
-                raise pickle.UnpicklingError(f"memo {value} read before it was set")
+                raise pickle.UnpicklingError(tr("memo {index} read before it was set", index=value))
             self._stack.append(self._memo[value])
         else:
             self._remember(value)
@@ -271,7 +274,7 @@ class SafeUnpickler:
     def find_class(self, module: str, name: str) -> Any:
         """What a global stands for: lstmshape's record builders, or an inert stand-in."""
         if not isinstance(module, str) or not isinstance(name, str):
-            raise pickle.UnpicklingError("a global named by something other than text")
+            raise pickle.UnpicklingError(tr("a global named by something other than text"))
         module, name = mapped(module, name)
         full = f"{module}.{name}"
         known = UNDERSTOOD.get(full)
@@ -292,13 +295,13 @@ class SafeUnpickler:
     def _pop_mark(self) -> Stack:
         items = self._stack
         if not self._marks:
-            raise pickle.UnpicklingError("an opcode takes a MARK that was never set")
+            raise pickle.UnpicklingError(tr("an opcode takes a MARK that was never set"))
         self._stack = self._marks.pop()
         return items
 
     def _top(self) -> Any:
         if not self._stack:
-            raise pickle.UnpicklingError("an opcode takes an object from an empty stack")
+            raise pickle.UnpicklingError(tr("an opcode takes an object from an empty stack"))
         return self._stack[-1]
 
     def _pop(self) -> Any:
@@ -386,7 +389,7 @@ class SafeUnpickler:
     def _op_text_string(self) -> None:
         line = self._line()
         if len(line) < 2 or line[:1] != line[-1:] or line[:1] not in b"\"'":
-            raise pickle.UnpicklingError("a STRING opcode without its quotes")
+            raise pickle.UnpicklingError(tr("a STRING opcode without its quotes"))
         self._push(codecs.escape_decode(line[1:-1])[0].decode("utf-8"))
 
     def _op_bytes(self, size_layout: str) -> None:
@@ -400,7 +403,9 @@ class SafeUnpickler:
             items = tuple(self._pop_mark())
         else:
             if len(self._stack) < count:
-                raise pickle.UnpicklingError("a TUPLE opcode takes more objects than the stack has")
+                raise pickle.UnpicklingError(
+                    tr("a TUPLE opcode takes more objects than the stack has")
+                )
             items = tuple(self._stack[len(self._stack) - count :])
             del self._stack[len(self._stack) - count :]
         self._push(self._measured(items, items, spreads=True))
@@ -454,7 +459,7 @@ class SafeUnpickler:
             self._torch_refuses(f"Can only append to lists, but got {type(target)}")
             target.extend(items)
         else:
-            raise pickle.UnpicklingError(f"APPEND to a {type(target).__name__}")
+            raise pickle.UnpicklingError(tr("APPEND to a {type}", type=type(target).__name__))
 
     def _op_setitem(self) -> None:
         value = self._pop()
@@ -467,7 +472,7 @@ class SafeUnpickler:
 
     def _set_items(self, target: Any, items: Stack) -> None:
         if len(items) % 2:
-            raise pickle.UnpicklingError("SETITEMS with a key and no value")
+            raise pickle.UnpicklingError(tr("SETITEMS with a key and no value"))
         self._count(len(items) // 2)
         self._grown(target, items)
         keys = items[0::2]
@@ -479,7 +484,7 @@ class SafeUnpickler:
             for key, value in zip(keys, items[1::2], strict=True):
                 target.entries.append((key, value))
         else:
-            raise pickle.UnpicklingError(f"SETITEM on a {type(target).__name__}")
+            raise pickle.UnpicklingError(tr("SETITEM on a {type}", type=type(target).__name__))
 
     def _op_additems(self) -> None:
         items = self._pop_mark()
@@ -492,12 +497,12 @@ class SafeUnpickler:
         elif isinstance(target, Inert):
             target.items.extend(items)
         else:
-            raise pickle.UnpicklingError(f"ADDITEMS on a {type(target).__name__}")
+            raise pickle.UnpicklingError(tr("ADDITEMS on a {type}", type=type(target).__name__))
 
     def _op_get(self, size_layout: str | None) -> None:
         index = int(self._line()) if size_layout is None else self._number(size_layout)
         if index not in self._memo:
-            raise pickle.UnpicklingError(f"memo {index} read before it was set")
+            raise pickle.UnpicklingError(tr("memo {index} read before it was set", index=index))
         self._stack.append(self._memo[index])
 
     def _op_put(self, size_layout: str | None) -> None:
@@ -523,7 +528,7 @@ class SafeUnpickler:
         args = self._pop()
         func = self._pop()
         if not isinstance(args, tuple):
-            raise pickle.UnpicklingError("REDUCE with arguments that are not a tuple")
+            raise pickle.UnpicklingError(tr("REDUCE with arguments that are not a tuple"))
         self._push(self._called(func, args, {}))
 
     def _called(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -536,13 +541,15 @@ class SafeUnpickler:
             if func is built_set:
                 self._spread_checked(args[0] if args and isinstance(args[0], list) else ())
             return func(*args)
-        raise pickle.UnpicklingError(f"a call of {short_repr(func)}, which torch.save never writes")
+        raise pickle.UnpicklingError(
+            tr("a call of {call}, which torch.save never writes", call=short_repr(func))
+        )
 
     def _op_newobj(self) -> None:
         args = self._pop()
         cls = self._pop()
         if not isinstance(args, tuple):
-            raise pickle.UnpicklingError("NEWOBJ with arguments that are not a tuple")
+            raise pickle.UnpicklingError(tr("NEWOBJ with arguments that are not a tuple"))
         self._push(self._called(cls, args, {}))
 
     def _op_newobj_ex(self) -> None:
@@ -550,13 +557,15 @@ class SafeUnpickler:
         args = self._pop()
         cls = self._pop()
         if not isinstance(args, tuple) or not isinstance(kwargs, dict):
-            raise pickle.UnpicklingError("NEWOBJ_EX with arguments that are not a tuple and a dict")
+            raise pickle.UnpicklingError(
+                tr("NEWOBJ_EX with arguments that are not a tuple and a dict")
+            )
         self._push(self._called(cls, args, {str(k): v for k, v in kwargs.items()}))
 
     def _op_obj(self) -> None:
         items = self._pop_mark()
         if not items:
-            raise pickle.UnpicklingError("OBJ without a class")
+            raise pickle.UnpicklingError(tr("OBJ without a class"))
         self._push(self._called(items[0], tuple(items[1:]), {}))
 
     def _op_inst(self) -> None:
@@ -575,7 +584,9 @@ class SafeUnpickler:
         # A function, a record, a list: torch refuses ("Can only build Tensor, Parameter,
         # OrderedDict or types allowlisted via `add_safe_globals`"), and lstmshape's own objects
         # never take state from a file.
-        raise pickle.UnpicklingError(f"BUILD on a {type(target).__name__}, which torch refuses")
+        raise pickle.UnpicklingError(
+            tr("BUILD on a {type}, which torch refuses", type=type(target).__name__)
+        )
 
 
 def _keys_of(args: tuple[Any, ...]) -> list[Any]:
