@@ -270,18 +270,18 @@ def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_golden_outputs_in_each_language(lang: str, name: str, args: str, fmt: str) -> None:
     command = f"{args} --format {fmt} --lang {lang}"
     result = invoke(command)
-    shown = result.stdout + unwrapped(result.stderr)
+    shown = result.stdout + result.stderr
     check_golden(f"i18n/{lang}/{name}.{fmt}", command, shown, shown="stdout+stderr")
     if fmt == "table" and result.stdout:
         # Wide characters count two columns: every line of the table view fits the terminal's 80
-        # (an error on stderr is a line per sentence, unwrapped, in every language; so is why's
-        # fix, which is code: one line that pastes whole).
+        # (but why's fix, which is code: one line that pastes whole). The golden holds stderr as
+        # the user sees it, wrapped to 80 columns, so `python -m tests.golden` makes it again.
         with speaking(lang):
             fix = "   " + tr("fix: {fix}", fix="").strip()
         drawn = [line for line in result.stdout.splitlines() if not line.startswith(fix)]
         assert max(cell_len(line) for line in drawn) <= 80
     if lang == "ja":
-        assert _english_left(shown) == []
+        assert _english_left(result.stdout + unwrapped(result.stderr)) == []
 
 
 def _english_left(text: str) -> list[str]:
