@@ -51,6 +51,13 @@ def locale_data(lang: str) -> dict[str, str]:
     }
 
 
+# CLDR's minimumGroupingDigits (common/main/<lang>.xml, numbers; 1 when a language does not set
+# it): how many digits must stand before the first group for the group sign to be written.
+# Spanish writes 5920 but 15.920. Babel does not read this element, so it is written here;
+# tests/test_numbers.py holds it to ICU (node's Intl.NumberFormat) where node is installed.
+MINIMUM_GROUPING = {"en": 1, "ja": 1, "fr": 1, "es": 2}
+
+
 # CLDR's plural categories in gettext's order (Babel's to_gettext): a form's index in a catalog.
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 # A whole number's CLDR operands: n and i are the number; it has no visible fraction digits
@@ -187,8 +194,8 @@ def table_text() -> str:
 
     lines = [
         '"""CLDR locale data for lstmshape\'s languages, written by tools/cldr_table.py from Babel',
-        f"{babel.__version__} (CLDR's number symbols, byte unit, list patterns and plural rules): do",
-        "not edit.",
+        f"{babel.__version__} (CLDR's number symbols, byte unit, list patterns and plural rules; the minimum grouping",
+        "digits, which Babel does not read, from CLDR's XML): do not edit.",
         '"""',
         "",
         "from collections.abc import Callable",
@@ -200,6 +207,9 @@ def table_text() -> str:
         for key, value in locale_data(lang).items():
             lines.append(f"        {json.dumps(key)}: {json.dumps(value)},")
         lines.append("    },")
+    lines.append("}")
+    lines += ["MINIMUM_GROUPING: dict[str, int] = {"]
+    lines += [f"    {json.dumps(lang)}: {MINIMUM_GROUPING[lang]}," for lang in LANGUAGES]
     lines.append("}")
     lines += _plural_lines()
     return "\n".join(lines) + "\n"

@@ -1,6 +1,6 @@
 """CLDR locale data for lstmshape's languages, written by tools/cldr_table.py from Babel
-2.18.0 (CLDR's number symbols, byte unit, list patterns and plural rules): do
-not edit.
+2.18.0 (CLDR's number symbols, byte unit, list patterns and plural rules; the minimum grouping
+digits, which Babel does not read, from CLDR's XML): do not edit.
 """
 
 from collections.abc import Callable
@@ -58,6 +58,12 @@ LOCALE_DATA: dict[str, dict[str, str]] = {
         "or_two": "{0} o {1}",
         "or_end": "{0} o {1}",
     },
+}
+MINIMUM_GROUPING: dict[str, int] = {
+    "en": 1,
+    "ja": 1,
+    "fr": 1,
+    "es": 2,
 }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from lstmshape.i18n.chosen import language
-from lstmshape.i18n.cldr import LOCALE_DATA
+from lstmshape.i18n.cldr import LOCALE_DATA, MINIMUM_GROUPING
 
 # Binary prefixes (IEC) before the language's byte symbol: KiB, Kio.
 _PREFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi")
@@ -26,13 +26,16 @@ def _data() -> dict[str, str]:
 
 
 def number(n: int) -> str:
-    """An integer with the language's grouping: ``22,272``, ``22 272`` (U+202F), ``22.272``."""
+    """An integer with the language's grouping: ``22,272``, ``22 272`` (U+202F), ``22.272``;
+    ``5920`` in Spanish, which groups from five digits on."""
     data = _data()
     digits = str(abs(n))
     return (data["minus"] if n < 0 else "") + _grouped(digits, data["group"])
 
 
 def _grouped(digits: str, group: str) -> str:
+    if len(digits) < 3 + MINIMUM_GROUPING.get(language(), 1):
+        return digits
     head = len(digits) % 3 or 3
     parts = [digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))]
     return group.join(parts)
