@@ -88,6 +88,19 @@ def command_lines(draw: st.DrawFn) -> str:
     return " ".join(args)
 
 
+# A line that is only the end of a Japanese sentence (「です。」): the line before kept it.
+WIDOW = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{1,3}。")
+
+
+def _lone_ending(before: str, line: str, width: int) -> bool:
+    """Whether ``line`` is only a Japanese sentence's end (「です。」) that the last piece of the
+    line ``before`` could have kept company: they fit on one line together."""
+    if not (WIDOW.fullmatch(line.strip()) and before.strip()):
+        return False
+    indent = line[: len(line) - len(line.lstrip())]
+    return cell_len(indent + pieces(before.strip())[-1] + line.strip()) <= width
+
+
 def _pieces(text: str) -> dict[str, Counter[str]]:
     return {
         "name": Counter(NAME.findall(text)),
@@ -127,9 +140,12 @@ def layout_faults(narrow: str, whole: str, width: int, lang: str) -> list[str]:
     for kind in ("shape", "size"):  # each shape and size of the whole run, still whole
         if said[kind] != wide[kind]:
             faults.append(f"torn {kind}: {sorted((wide[kind] - said[kind]).elements())}")
-    for line in narrow.splitlines():
+    lines = narrow.splitlines()
+    for before, line in zip(["", *lines], lines, strict=False):
         if NO_START.search(line) or NO_END.search(line.rstrip()):
             faults.append(f"kinsoku: {line!r}")
+        if _lone_ending(before, line, width):
+            faults.append(f"widow: {line!r}")
     for line in unwrapped(narrow).splitlines():
         # onnxruntime's own message, quoted as it is: "[ONNXRuntimeError] : 2 : ...".
         if lang == "fr" and SPACED_MARK.search(line.partition("[ONNXRuntimeError]")[0]):
@@ -295,6 +311,9 @@ def test_the_checks_catch_a_torn_layout() -> None:
     assert layout_faults(wide, wide, 80, "en") == [f"81 > 80: {wide!r}"]
     assert layout_faults("a" * 81, "a" * 81, 80, "en") == []
     assert layout_faults("系列です\n。次", "系列です。次", 80, "ja") == ["kinsoku: '。次'"]
+    assert layout_faults("(1, 8, 256)\n    です。", "(1, 8, 256) です。", 80, "ja") == [
+        "widow: '    です。'"
+    ]
     assert layout_faults("valeur :", "valeur :", 80, "fr") == ["space before a mark: 'valeur :'"]
     assert layout_faults("valeur\u00a0:", "valeur\u00a0:", 80, "fr") == []
 

@@ -22,6 +22,9 @@ tear something a reader takes as one piece:
   ``torch.zeros(D * num_layers, H_out)``, ``output[..., 20:]``), except after a comma (``, ``) when the brackets hold more than
   _LONGEST_HELD columns: that keeps each line of the call valid Python inside its parentheses.
 
+A Japanese sentence's short ending (「です。」, 「序です。」) is never a line's first piece: it goes
+with the pieces before it, so that no line (the last above all) holds only 「です。」.
+
 A piece wider than the line is never cut: it goes whole on a line of its own (after the line's
 indent or label) and overflows it; the terminal soft-wraps it and a copy keeps it whole.
 """
@@ -159,7 +162,7 @@ def may_break(before: str, after: str, *, next_mark: str = "") -> bool:
 
 def pieces(text: str, *, binding: bool = True) -> list[str]:
     """``text`` cut where a line may break: each piece with the spaces that follow it. With
-    ``binding`` False, binding spaces are breaks too."""
+    ``binding`` False, binding spaces are breaks too, and a short ending stands alone."""
     held = _held(text, binding=binding)
     out: list[str] = []
     start = 0
@@ -169,6 +172,23 @@ def pieces(text: str, *, binding: bool = True) -> list[str]:
             start = index
     if text:
         out.append(text[start:])
+    return _endings_joined(out) if binding else out
+
+
+# A piece that would start a line with only the end of a Japanese sentence: 「です。」,
+# 「ます。」, 「序です。」 (after 順 on the line before).
+_SHORT_ENDING = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{1,3}。")
+
+
+def _endings_joined(found: list[str]) -> list[str]:
+    """``found`` with each short sentence ending joined to the pieces before it, until what the
+    ending's line would start with is not short."""
+    out: list[str] = []
+    for piece in found:
+        out.append(piece)
+        while len(out) > 1 and _SHORT_ENDING.match(out[-1].lstrip()):
+            last = out.pop()
+            out[-1] += last
     return out
 
 
