@@ -175,3 +175,16 @@ def test_a_picture_is_never_made_a_file_among_the_devices(
     assert (
         (tmp_path / hint[1]).read_text(encoding="utf-8").lstrip().startswith(("<svg", "<!DOCTYPE"))
     )
+
+
+@pytest.mark.parametrize("path", ["/dev/stdout.svg", "/dev/fd/1.html"])
+def test_the_library_never_saves_a_picture_among_the_devices(path: str) -> None:
+    """``export()`` itself refuses a path in /dev, as the command line does: no front end can
+    make a regular file there."""
+    from lstmshape.errors import UnreadableValueError
+
+    existed = Path(path).exists()
+    report = explain(input=(4, 3, 10), hidden_size=20)
+    with pytest.raises(UnreadableValueError, match="devices"):
+        export(report, path)
+    assert Path(path).exists() == existed

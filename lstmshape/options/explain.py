@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from lstmshape.commands.explain import explain
 from lstmshape.errors import LstmShapeError, UnreadableValueError
-from lstmshape.i18n.words import Arg, Typed, drop, fix, words
+from lstmshape.i18n.words import Arg, drop, fix, words
 from lstmshape.proof import DEFAULT_BUDGET_BYTES
 from lstmshape.reading.names import read_expectation
 from lstmshape.reading.values import (
@@ -113,31 +112,6 @@ def _refuse_combinations(options: ExplainOptions) -> None:
         from lstmshape.views.export import export_kind  # imported only when asked for
 
         export_kind(options.export)
-        _refuse_devices_folder(options.export)
-
-
-# The folders of the system's devices (/dev/stdout, /dev/fd/1): a picture's path there names no
-# device (none ends in .svg or .html), and writing it would make a regular file among the devices,
-# which is never what was asked (--export /dev/stdout.svg means "on stdout", which a picture file
-# cannot be).
-_DEVICES = (Path("/dev"), Path("/dev/fd"))
-
-
-def _refuse_devices_folder(path: str) -> None:
-    target = Path(path).absolute()
-    if target.parent not in _DEVICES:
-        return
-    raise UnreadableValueError(
-        words(
-            "{given}: {folder} holds the system's devices, and no device is named {name}; "
-            "lstmshape saves a picture as a file of its own.",
-            given=Typed("export", path),
-            folder=str(target.parent),
-            name=target.name,
-        ),
-        hint=words("Try {fix}: a file in this folder.", fix=fix(export=target.name)),
-        subject="export",
-    )
 
 
 def _explain_arguments(options: ExplainOptions, kind: ModuleKind) -> dict[str, Any]:

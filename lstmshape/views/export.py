@@ -24,7 +24,8 @@ _KINDS = {".svg": "SVG", ".html": "HTML", ".htm": "HTML"}
 
 
 def export_kind(path: str) -> str:
-    """``SVG`` or ``HTML`` from the file's extension; UnreadableValueError for any other."""
+    """``SVG`` or ``HTML`` from the file's extension; UnreadableValueError for any other, and
+    for a path among the system's devices."""
     kind = _KINDS.get(Path(path).suffix.lower())
     if kind is None:
         raise UnreadableValueError(
@@ -33,7 +34,32 @@ def export_kind(path: str) -> str:
             ),
             hint=words("Try {a}.", a=fix(export=_as_svg(path))),
         )
+    _refuse_devices_folder(path)
     return kind
+
+
+# The folders of the system's devices (/dev/stdout, /dev/fd/1): a picture's path there names no
+# device (none ends in .svg or .html), and writing it would make a regular file among the devices,
+# which is never what was asked (--export /dev/stdout.svg means "on stdout", which a picture file
+# cannot be).
+_DEVICES = (Path("/dev"), Path("/dev/fd"))
+
+
+def _refuse_devices_folder(path: str) -> None:
+    target = Path(path).absolute()
+    if target.parent not in _DEVICES:
+        return
+    raise UnreadableValueError(
+        words(
+            "{given}: {folder} holds the system's devices, and no device is named {name}; "
+            "lstmshape saves a picture as a file of its own.",
+            given=Typed("export", path),
+            folder=str(target.parent),
+            name=target.name,
+        ),
+        hint=words("Try {fix}: a file in this folder.", fix=fix(export=target.name)),
+        subject="export",
+    )
 
 
 def _as_svg(path: str) -> str:
