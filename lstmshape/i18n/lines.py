@@ -54,12 +54,14 @@ _SPACES = re.compile(r"(?<=\S) +(?=\S)")
 # and its unit, an option and the value typed after it.
 _LONGEST_HELD = 40
 _ITEM = r"[^()\s,]+(?:\([^()]*\))?"
+# Each alternative starts only where its run starts (the lookbehinds): tried from inside a run it
+# would scan to the run's end again, which made a 200,000-character --lengths list quadratic.
 _WHOLE = re.compile(
-    rf"[\w.\[\]]+\((?:{_ITEM}(?:, ?| ))*{_ITEM}?\)"
+    rf"(?<![\w.\[\]])[\w.\[\]]+\((?:{_ITEM}(?:, ?| ))*{_ITEM}?\)"
     rf"|\((?:{_ITEM}, )+{_ITEM}\)"
     r"|\((?:-?\d+, ?)*-?\d+,?\)"
     r"|\[(?:-?\d+, ?)*-?\d+\]"
-    r"|\d[\d.,\u202f]*[ \u00a0\u202f](?:(?:[KMGTPE]i)?[Bo]|s|ms|min|h|[KMGTPE](?=\)))(?![\w])"
+    r"|(?<![\d.,\u202f])\d[\d.,\u202f]*[ \u00a0\u202f](?:(?:[KMGTPE]i)?[Bo]|s|ms|min|h|[KMGTPE](?=\)))(?![\w])"
     r"|(?<![^\s(])--?[A-Za-z][\w-]* [\d'\"(\[]"
 )
 
