@@ -19,11 +19,9 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
-from pathlib import Path
+from itertools import pairwise
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from lstmshape.i18n.lines import wrap  # noqa: E402
+from lstmshape.i18n.lines import wrap
 
 SIZES = (1_000, 10_000, 100_000)
 
@@ -55,7 +53,7 @@ def main() -> int:
             f"{count:>8}  {ours[count] * 1000:>12.1f} ms  {theirs * 1000:>7.1f} ms  "
             f"{ours[count] / theirs:>5.1f}x"
         )
-    growth = [ours[b] / ours[a] for a, b in zip(SIZES, SIZES[1:], strict=False)]
+    growth = [ours[b] / ours[a] for a, b in pairwise(SIZES)]
     print("growth for 10x the length: " + ", ".join(f"{g:.1f}x" for g in growth))
     failed = [g for g in growth if g > 15] + [t for t in [ours[SIZES[-1]]] if t > 1.0]
     print("targets: growth <= 15x, 100,000 numbers < 1 s:", "missed" if failed else "met")

@@ -358,3 +358,17 @@ def test_ci_tests_the_lowest_typer_and_rich_pyproject_allows() -> None:
         assert pinned, name
         assert [p.removesuffix(".0") for p in pinned] == [version.removesuffix(".0")]
     assert "python -m pytest -q tests/test_help.py tests/test_cli.py" in ci
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "fr", "es"])
+@pytest.mark.parametrize("command", ["", "check", "inspect", "why", "trace"])
+def test_a_help_paragraph_breaks_only_where_the_terminal_ends(command: str, lang: str) -> None:
+    """Typer keeps a docstring's line breaks in Rich markup mode: the help broke mid-sentence
+    where the source's line ended ("code outside torch's" / "weights_only allowlist"). On a wide
+    terminal each paragraph of the description is one line."""
+    shown = invoke(f"{command} --help --lang {lang}".strip(), columns=400).stdout
+    lines = [line.strip() for line in shown.split("╭")[0].splitlines()]
+    description = "\n".join(lines).strip().split("\n\n")[1:]  # after the usage line
+    assert description, shown
+    for paragraph in description:
+        assert "\n" not in paragraph.strip(), paragraph

@@ -273,6 +273,21 @@ def help_said(text: str) -> str:
     return tr(message, **fields)  # i18n: extracted where made
 
 
+def reflowed(text: str) -> str:
+    """``text`` with each paragraph on one line: Typer keeps a docstring's line breaks in Rich
+    markup mode, which broke the help mid-sentence where the source's line ended. Japanese
+    lines join with no space."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.split("\n")]
+        joined = lines[0]
+        for line in lines[1:]:
+            wide = cells(joined[-1:]) == 2 and cells(line[:1]) == 2
+            joined += line if wide else " " + line
+        paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
+
+
 @contextmanager
 def help_in_language(command: Any) -> Iterator[None]:
     """The help of ``command``, of its options and panels, and of its commands (a group's), in the
@@ -286,7 +301,7 @@ def help_in_language(command: Any) -> Iterator[None]:
         if text:
             # Escaped: the app reads help as Rich markup (rich_markup_mode="rich"), which would
             # take "[default: 1]" or "[défaut : 1]" for a tag and drop it.
-            holder.help = escape(text if english else help_said(text))
+            holder.help = escape(reflowed(text if english else help_said(text)))
         if panel and not english:
             holder.rich_help_panel = tr(panel)  # i18n: extracted where made
     try:
