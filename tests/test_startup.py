@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,24 @@ def test_a_command_loads_no_other_command(args: list[str], own: str, tmp_path: P
     if own == "commands.inspect":
         refused += ["lstmshape.commands.explain", "lstmshape.options.explain"]
     assert [name for name in sorted(modules) if name.startswith(tuple(refused))] == []
+
+
+def test_explaining_builds_no_command_but_naming_one_does() -> None:
+    """The bare explain form never names a command, so the group does not build the commands'
+    options from their signatures (about 6 ms); a command named, or the help, builds them."""
+    import contextlib
+    import io
+
+    import typer.main
+
+    from lstmshape.cli.app import app
+
+    def run(args: list[str]) -> Any:
+        group: Any = typer.main.get_command(app)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            group.main(args, prog_name="lstmshape")
+        return group
+
+    assert run(["--input", "4,3,10", "--hidden", "20"])._unbuilt is not None
+    assert run(["why", "RuntimeError: input.size(-1) must be equal to input_size"])._unbuilt is None
+    assert run(["--help"])._unbuilt is None

@@ -16,8 +16,19 @@ from lstmshape.cli.arguments import given, module_options
 from lstmshape.cli.group import Command, ExplainGroup
 from lstmshape.cli.language import click_error
 
+# The commands, registered on a Typer of their own: the group builds them only when a command, the
+# help or a completion asks for them (cli/group.py), never for the bare explain form.
+commands = typer.Typer(
+    add_completion=False, rich_markup_mode="rich", pretty_exceptions_show_locals=False
+)
+
+
+class _Group(ExplainGroup):
+    source = commands
+
+
 app = typer.Typer(
-    cls=ExplainGroup,
+    cls=_Group,
     # --install-completion and --show-completion: Typer's, for bash, zsh, fish and PowerShell.
     add_completion=True,
     pretty_exceptions_show_locals=False,
@@ -74,7 +85,7 @@ def explain(
 
 # `lstmshape explain ...` is the bare form by name, for those who read "explain" in the docs: the
 # same function and options, so the two cannot say different things.
-app.command(
+commands.command(
     "explain",
     cls=Command,
     add_help_option=False,
@@ -91,7 +102,7 @@ def _missing(ctx: typer.Context, name: str) -> Exception:
     return error
 
 
-@app.command(cls=Command, add_help_option=False)
+@commands.command(cls=Command, add_help_option=False)
 def check(
     spec: opt.SpecFile,
     verify: opt.Verify = False,
@@ -109,7 +120,7 @@ def check(
     raise typer.Exit(run_check(spec, verify=verify, verify_budget=verify_budget, fmt=fmt))
 
 
-@app.command(cls=Command, add_help_option=False)
+@commands.command(cls=Command, add_help_option=False)
 @module_options(fmt="compare", input="inspect")
 def inspect(
     checkpoint: opt.Checkpoint,
@@ -163,7 +174,7 @@ def inspect(
     raise typer.Exit(run_inspect(options))
 
 
-@app.command(cls=Command, add_help_option=False)
+@commands.command(cls=Command, add_help_option=False)
 @module_options(input="known")
 def why(
     text: opt.Text = None,
@@ -183,7 +194,7 @@ def why(
     raise typer.Exit(run_why(text, file, fmt, input, given(arguments, "known")))
 
 
-@app.command(cls=Command, add_help_option=False)
+@commands.command(cls=Command, add_help_option=False)
 def trace(
     factory: opt.Factory,
     input: opt.TraceInput = None,

@@ -32,6 +32,7 @@ indent or label) and overflows it; the terminal soft-wraps it and a copy keeps i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING, cells
 
@@ -165,6 +166,13 @@ def may_break(before: str, after: str, *, next_mark: str = "") -> bool:
 def pieces(text: str, *, binding: bool = True) -> list[str]:
     """``text`` cut where a line may break: each piece with the spaces that follow it. With
     ``binding`` False, binding spaces are breaks too, and a short ending stands alone."""
+    return list(_pieces(text, binding))
+
+
+# Rich measures a table's cell before it draws it, and a column's width reads every cell's widest
+# piece: the same texts are cut several times a run.
+@lru_cache(maxsize=4096)
+def _pieces(text: str, binding: bool) -> tuple[str, ...]:
     held = _held(text, binding=binding)
     out: list[str] = []
     start = 0
@@ -174,7 +182,7 @@ def pieces(text: str, *, binding: bool = True) -> list[str]:
             start = index
     if text:
         out.append(text[start:])
-    return _endings_joined(out) if binding else out
+    return tuple(_endings_joined(out) if binding else out)
 
 
 # A piece that would start a line with only the end of a Japanese sentence: 「です。」,
