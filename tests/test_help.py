@@ -23,6 +23,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 from lstmshape.i18n import LANGUAGES, speaking, tr
+from lstmshape.i18n.lines import pieces
 from lstmshape.i18n.text import cells
 from lstmshape.views import FORMATS
 from tests.conftest import CLI_ENV, import_torch, invoke, unwrapped
@@ -372,3 +373,29 @@ def test_a_help_paragraph_breaks_only_where_the_terminal_ends(command: str, lang
     assert description, shown
     for paragraph in description:
         assert "\n" not in paragraph.strip(), paragraph
+
+
+# Code in a help text: a piece with "=", "_", a dot or brackets (bidirectional=True, h_0,
+# torch.Size([4, 3, 10])). Rich cuts one wider than the help column.
+_CODE = re.compile(r"[\w.]*[=_(\[][ -~]*")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "fr", "es"])
+@pytest.mark.parametrize("command", ["", "check", "inspect", "why", "trace"])
+def test_a_narrow_help_keeps_every_name_whole(command: str, lang: str) -> None:
+    """At 60 columns the options' names and metavars leave the help column some 18 columns: the
+    panel is stacked (each option's help under its names) rather than cut mid-name."""
+    args = f"{command} --help --lang {lang}".strip()
+    wide = invoke(args, columns=400).stdout
+    narrow = invoke(args, columns=60).stdout
+    lines = [line.strip(" │╭╮╰╯─") for line in narrow.splitlines()]
+    assert max(cells(line) for line in narrow.splitlines()) <= 60
+    codes = {
+        piece.strip(" ,.;:")
+        for line in wide.splitlines()
+        for piece in pieces(line.strip(" │"))
+        if piece.isascii() and _CODE.fullmatch(piece.strip(" ,.;:")) and len(piece) <= 40
+    }
+    assert codes
+    for code in codes:
+        assert any(code in line for line in lines), (code, narrow)

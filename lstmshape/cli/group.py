@@ -16,6 +16,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from lstmshape.cli.help_layout import narrow_options_stacked
 from lstmshape.cli.language import click_error, click_errors_in_language, usage_in_language
 from lstmshape.errors import ExitStatus, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
@@ -121,6 +122,10 @@ class ExplainGroup(TyperGroup):
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with narrow_options_stacked():
+            super().format_help(ctx, formatter)
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         stray = args[0] if args else ""
         if (
@@ -137,6 +142,10 @@ class Command(TyperCommand):
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with narrow_options_stacked():
+            super().format_help(ctx, formatter)
 
 
 def _say_usage_error(error: Any) -> None:

@@ -154,11 +154,12 @@ def _one_text(help_items: Any) -> Any:
 
 
 # A help screen's tags: "[default: 1]", "[既定値: 1GiB]", "[par défaut : 0]", "[required]",
-# "[必須]": a label ("[既定値:") is never broken inside, nor a short tag with none ("[必須]"); a
-# line may break after the label's colon, as in any sentence (a whole "[predeterminado: float32]"
-# held would be folded, cut, in a narrow help column).
+# "[必須]": a tag of up to _LONGEST_TAG columns is never broken ("[par défaut : 0]" once left
+# "0]" alone on a line); a longer one breaks only after its label's colon, as in any sentence (a
+# whole "[default: LSTMSHAPE_LANG, else ...]" held would be cut in a narrow help column). A help
+# column narrower than a tag is stacked under its option (cli/help_layout.py).
 _TAG = re.compile(r"\[[^\[\]\n]+\]")
-_LONGEST_TAG = 12
+_LONGEST_TAG = 20
 
 
 def _tags_held(text: str) -> set[int]:
@@ -166,10 +167,10 @@ def _tags_held(text: str) -> set[int]:
     held: set[int] = set()
     for tag in _TAG.finditer(text):
         label = tag.group().find(": ")
-        if label >= 0:
-            held.update(range(tag.start() + 1, tag.start() + label + 1))
-        elif cells(tag.group()) <= _LONGEST_TAG:
+        if cells(tag.group()) <= _LONGEST_TAG:  # "[par défaut : 0]" whole
             held.update(range(tag.start() + 1, tag.end()))
+        elif label >= 0:  # a long one breaks after its label: "[default: LSTMSHAPE_LANG, ..."
+            held.update(range(tag.start() + 1, tag.start() + label + 1))
     return held
 
 

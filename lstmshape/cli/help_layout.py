@@ -1,0 +1,93 @@
+"""A help screen's options on a narrow terminal: each option's help under its names.
+
+Typer draws an options panel as one table row per option: names, short names, metavar, then the
+help. At 60 columns the names and metavar leave the help some 18 columns, narrower than one of its
+pieces (``bidirectional=True``, ``torch.Size([4, 3, 10])``), and Rich then cuts the piece
+mid-name. When the help column cannot hold its widest piece, the panel is drawn as argparse
+draws a narrow help: the names on their own line, the help indented under them, where every piece
+fits whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from lstmshape.i18n.lines import widest_piece
+from lstmshape.i18n.text import cells
+
+# Under a stacked option: its help starts this many columns in.
+_HELP_INDENT = 4
+# A panel's border and its padding take two columns each side; each table column is padded one
+# column each side (Typer's STYLE_OPTIONS_TABLE_PADDING), but the table's edges.
+_PANEL_EDGES = 4
+
+
+@contextmanager
+def narrow_options_stacked() -> Iterator[None]:
+    """Typer's options panels, for the block, stacked when the help column would cut a piece."""
+    from typer import rich_utils
+
+    side_by_side: Any = rich_utils._print_options_panel
+
+    def print_options_panel(*args: Any, console: Any, **kwargs: Any) -> None:
+        side_by_side(*args, console=_Stacking(console), **kwargs)
+
+    rich_utils._print_options_panel = print_options_panel
+    try:
+        yield
+    finally:
+        rich_utils._print_options_panel = side_by_side
+
+
+class _Stacking:
+    """The console an options panel is printed on: the panel is stacked if it must be."""
+
+    def __init__(self, console: Any) -> None:
+        self._console = console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console, name)
+
+    def print(self, panel: Any, *args: Any, **kwargs: Any) -> None:
+        table = getattr(panel, "renderable", None)
+        if table is not None and _cuts_a_piece(table, self._console.width):
+            panel.renderable = _stacked(table)
+        self._console.print(panel, *args, **kwargs)
+
+
+def _texts(column: Any) -> list[str]:
+    return [_plain(cell) for cell in column._cells]
+
+
+def _plain(cell: Any) -> str:
+    """A cell's text: a Text's, or the texts of Typer's Columns (an option's help and its tags)."""
+    if hasattr(cell, "plain"):
+        return str(cell.plain)
+    return " ".join(_plain(part) for part in getattr(cell, "renderables", ()))
+
+
+def _cuts_a_piece(table: Any, width: int) -> bool:
+    """Whether the help column, beside the others at their widest, is narrower than its widest
+    piece (Rich would cut it)."""
+    *names, help_column = table.columns
+    used = [max((cells(text) for text in _texts(column)), default=0) for column in names]
+    taken = sum(width + 2 for width in used if width) + _PANEL_EDGES
+    return width - taken < max((widest_piece(text) for text in _texts(help_column)), default=0)
+
+
+def _stacked(table: Any) -> Any:
+    """``table`` as one column: each row's names on a line, its help indented under them."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    stacked = Table(show_header=False, expand=True, box=None, padding=(0, 1), pad_edge=False)
+    stacked.add_column()
+    *names, help_column = table.columns
+    for row, help_text in enumerate(help_column._cells):
+        line = Text(" ").join(c._cells[row] for c in names if _texts(c)[row].strip())
+        stacked.add_row(line)
+        stacked.add_row(Padding(help_text, (0, 0, 0, _HELP_INDENT)))
+    return stacked
