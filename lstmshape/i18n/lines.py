@@ -45,6 +45,7 @@ _OPENING = WIDE_OPENING | frozenset("([{«")
 _PUNCTUATION_CLOSING = frozenset("、。，．）」』】〕〉》：；？！…")
 # French writes these after a space: the space before them is never a break.
 _SPACED_CLOSING = frozenset(":;?!»")
+_BRACKETS_CLOSING = frozenset(")]}")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 # A run of ordinary spaces with something either side: where a binding space may be.
@@ -92,7 +93,8 @@ def _binding(text: str) -> set[int]:
         before, after = text[match.start() - 1], text[match.end()]
         numbered = after.isdigit() and (before.isalpha() or before == "=")
         counted = before.isdigit() and _wide(after)
-        if numbered or counted or _lone_equals(text, match.start() - 1, match.end()):
+        opened = before in _OPENING  # "{ h_n": a line never ends with an opening bracket
+        if numbered or counted or opened or _lone_equals(text, match.start() - 1, match.end()):
             held.add(match.end())
     return held
 
@@ -125,14 +127,17 @@ def _code_brackets(text: str) -> list[tuple[int, int]]:
     ``output[``); prose's brackets follow a space. An unclosed one holds nothing."""
     spans: list[tuple[int, int]] = []
     stack: list[tuple[int, bool]] = []  # the index of each open bracket, and whether it is code
+    inside = 0  # how many of them are code: counted, not searched (20,000 "(" stay linear)
     for index, char in enumerate(text):
         if char in "([":
             previous = text[index - 1] if index else " "
-            code = previous.isalnum() or previous in "_.)]"
-            stack.append((index, code or any(c for _, c in stack)))
+            code = previous.isalnum() or previous in "_.)]" or inside > 0
+            stack.append((index, code))
+            inside += code
         elif char in ")]" and stack:
             start, code = stack.pop()
-            if code and not any(c for _, c in stack):
+            inside -= code
+            if code and not inside:
                 spans.append((start, index))
     return spans
 
@@ -151,7 +156,8 @@ def may_break(before: str, after: str, *, next_mark: str = "") -> bool:
     if after in _BREAKING_SPACE:
         return False  # spaces end the piece before them
     if before in _BREAKING_SPACE:
-        return after not in _SPACED_CLOSING
+        # Nor before a closing bracket written after a space: "{ h_n = [2, 3, 20] }" stays whole.
+        return after not in _SPACED_CLOSING and after not in _BRACKETS_CLOSING
     if after in _CLOSING or before in _OPENING:
         return False
     if before in _PUNCTUATION_CLOSING or after in WIDE_OPENING:
