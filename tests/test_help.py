@@ -380,16 +380,19 @@ def test_a_help_paragraph_breaks_only_where_the_terminal_ends(command: str, lang
 _CODE = re.compile(r"[\w.]*[=_(\[][ -~]*")
 
 
+@pytest.mark.parametrize("columns", [48, 60, 70])
 @pytest.mark.parametrize("lang", ["en", "ja", "fr", "es"])
 @pytest.mark.parametrize("command", ["", "check", "inspect", "why", "trace"])
-def test_a_narrow_help_keeps_every_name_whole(command: str, lang: str) -> None:
+def test_a_narrow_help_keeps_every_name_whole(command: str, lang: str, columns: int) -> None:
     """At 60 columns the options' names and metavars leave the help column some 18 columns: the
-    panel is stacked (each option's help under its names) rather than cut mid-name."""
+    panel is stacked (each option's help under its names) rather than cut mid-name; nothing is
+    cut with "…" in any language."""
     args = f"{command} --help --lang {lang}".strip()
     wide = invoke(args, columns=400).stdout
-    narrow = invoke(args, columns=60).stdout
+    narrow = invoke(args, columns=columns).stdout
     lines = [line.strip(" │╭╮╰╯─") for line in narrow.splitlines()]
-    assert max(cells(line) for line in narrow.splitlines()) <= 60
+    assert max(cells(line) for line in narrow.splitlines()) <= columns
+    assert "…" not in narrow.replace("─", "")
     codes = {
         piece.strip(" ,.;:")
         for line in wide.splitlines()

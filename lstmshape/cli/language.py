@@ -19,7 +19,7 @@ import typer
 from lstmshape.cli.arguments import HELP_TEMPLATES
 from lstmshape.i18n import N_, language, read_language, tr
 from lstmshape.i18n.lines import pieces
-from lstmshape.i18n.text import WIDE_CLOSING, cells
+from lstmshape.i18n.text import cells
 
 # Click's and Typer's own words, in English as they write them, each marked for the catalogs (the
 # help area's), said in the language chosen.
@@ -108,49 +108,14 @@ def typer_speaking() -> Iterator[None]:
     from typer import rich_utils
 
     english = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
-    english["highlighter"] = highlighter = rich_utils.highlighter
     for name, message in TYPER_WORDS.items():
         setattr(rich_utils, name, _said(message))
-
-    def folding(text: Any) -> Any:
-        # In a table's cell Rich cuts a line that overflows with "…", and it counts the spaces
-        # that end a line in characters, not in cells: a line of wide characters that ends with a
-        # space would lose its last word. Folded, only the space goes.
-        said = highlighter(text)
-        said.overflow = "fold"
-        return said
-
-    rich_utils.highlighter = folding  # type: ignore[assignment]
-    english["_get_parameter_help"] = parameter_help = rich_utils._get_parameter_help
-    rich_utils._get_parameter_help = lambda *args, **kwargs: _one_text(
-        parameter_help(*args, **kwargs)
-    )
     try:
         with cjk_line_breaks():
             yield
     finally:
         for name, text in english.items():
             setattr(rich_utils, name, text)
-
-
-def _one_text(help_items: Any) -> Any:
-    """An option's help and Typer's tags ("[既定値: table]", "[必須]") as one text, in the
-    language's spacing: Typer lays them out as Rich columns, one space apart, which puts an ASCII
-    space after Japanese 。 (STYLE.md: none beside full-width punctuation). Anything other than
-    texts in columns (another Typer's layout) is left as it is."""
-    from rich.columns import Columns
-    from rich.text import Text
-
-    items = help_items.renderables if isinstance(help_items, Columns) else []
-    texts = [item for item in items if isinstance(item, Text)]
-    if not texts or len(texts) != len(items):
-        return help_items
-    joined = Text(overflow="fold")
-    for item in texts:
-        if joined.plain and not joined.plain[-1].isspace():
-            joined.append("" if joined.plain[-1] in WIDE_CLOSING else " ")
-        joined.append_text(item)
-    return joined
 
 
 # A help screen's tags: "[default: 1]", "[既定値: 1GiB]", "[par défaut : 0]", "[required]",
