@@ -21,15 +21,16 @@ def _shape(value: Any) -> tuple[int, ...]:
         try:
             return read_shape(value, "input")
         except UnreadableValueError as error:
-            raise ValueError(labelled(repr(value), error.problem)) from None
+            raise ValueError(labelled(quoted(value), error.problem)) from None
     if isinstance(value, list) and value and all(_is_int(v) and v >= 0 for v in value):
         return tuple(value)
     if value == []:
         raise ValueError(tr("{value} is an empty shape", value="[]"))
-    raise ValueError(tr("{value} is not a shape", value=_short(value)))
+    raise ValueError(tr("{value} is not a shape", value=quoted(value)))
 
 
-def _short(value: Any) -> str:
+def quoted(value: Any) -> str:
+    """A value of the file as a message quotes it: a long one keeps its two ends."""
     text = repr(value)
     return text if len(text) <= 80 else f"{text[:40]}...{text[-20:]}"
 
@@ -41,25 +42,25 @@ def _is_int(value: Any) -> bool:
 def _int(value: Any) -> int:
     if _is_int(value):
         return int(value)
-    raise ValueError(tr("{value} is not a whole number", value=_short(value)))
+    raise ValueError(tr("{value} is not a whole number", value=quoted(value)))
 
 
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(tr("{value} is not true or false", value=_short(value)))
+    raise ValueError(tr("{value} is not true or false", value=quoted(value)))
 
 
 def _float(value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    raise ValueError(tr("{value} is not a number", value=_short(value)))
+    raise ValueError(tr("{value} is not a number", value=quoted(value)))
 
 
 def _str(value: Any) -> str:
     if isinstance(value, str):
         return value
-    raise ValueError(tr("{value} is not a string", value=_short(value)))
+    raise ValueError(tr("{value} is not a string", value=quoted(value)))
 
 
 # Each key's reader, by the type of the argument it sets.

@@ -15,6 +15,7 @@ from lstmshape.commands.check.keys import (
     KEYS,
     REQUIRED,
     did_you_mean,
+    quoted,
     read_shape_value,
     read_value,
     takes,
@@ -61,7 +62,7 @@ def read_spec(path: Path) -> list[Entry]:
                     "{path}: {name} = {value} is not an entry: each entry is a table, {table}.",
                     path=str(path),
                     name=name,
-                    value=repr(table),
+                    value=quoted(table),
                     table=f"[{name}]",
                 )
             )
@@ -188,7 +189,7 @@ def _read_entry(
                 words(
                     "{where} module: {value} is not one of {names}.",
                     where=where,
-                    value=repr(arguments["module"]),
+                    value=quoted(arguments["module"]),
                     names=takes("module"),
                 )
             )
@@ -215,7 +216,7 @@ def _read_expect(
             words(
                 "{where} expect: {value} is not a table such as {example}.",
                 where=where,
-                value=repr(table),
+                value=quoted(table),
                 example="{ h_n = [2, 3, 20] }",
             )
         )
