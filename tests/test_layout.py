@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from lstmshape.i18n import LANGUAGES, speaking, tr
-from lstmshape.i18n.lines import pieces
+from lstmshape.i18n.lines import pieces, wrap
 from lstmshape.i18n.text import WIDE_CLOSING, WIDE_OPENING
 from tests.conftest import invoke, unwrapped
 from tests.test_paste import wrong_states
@@ -336,3 +336,12 @@ def test_a_path_wider_than_the_line_is_never_cut_nor_labelled_twice(
     assert result.stderr.count(label) == 1
     assert layout_faults(result.stderr, invoke(["inspect", str(path), "--lang", lang],
                          columns=WHOLE).stderr, width, lang) == []  # fmt: skip
+
+
+@pytest.mark.parametrize("width", range(24, 61, 4))
+def test_an_inline_table_never_breaks_inside_its_braces(width: int) -> None:
+    """A line never ends with an opening bracket nor starts with a closing one written after a
+    space: a TOML inline table ({ h_n = [2, 3, 20] }) must be one line to be TOML."""
+    for line in wrap("its expected shapes (expect = { h_n = [2, 3, 20] }).", width):
+        assert not line.rstrip().endswith(("{", "(", "[")), line
+        assert not line.lstrip().startswith(("}", ")", "]")), line
