@@ -305,3 +305,12 @@ def test_help_in_each_language(lang: str, command: str) -> None:
     assert result.exit_code == 0
     assert result.stdout != english.stdout
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_the_last_lang_counts_as_click_reads_a_repeated_option() -> None:
+    """``--lang ja --lang fr``: Click keeps the last value, and so does the language chosen before
+    any option is read; the whole run is French."""
+    twice = invoke("--input 4,3,10 --hidden 20 --lang ja --lang fr --format plain")
+    once = invoke("--input 4,3,10 --hidden 20 --lang fr --format plain")
+    assert twice.stdout == once.stdout
+    assert twice.exit_code == 0

@@ -79,15 +79,17 @@ def click_error(name: str) -> Any:
 
 def language_asked(args: list[str]) -> str | None:
     """The language --lang asks for in ``args`` (``--lang ja``, ``--lang=ja``); None if none or
-    not one lstmshape speaks (the option's own check then says so, in English)."""
+    not one lstmshape speaks (the option's own check then says so, in English). Given twice, the
+    last one counts, as Click reads a repeated option."""
+    asked = None
     for index, arg in enumerate(args):
         if arg == "--":
             break
         if arg == "--lang" and index + 1 < len(args):
-            return read_language(args[index + 1])
-        if arg.startswith("--lang="):
-            return read_language(arg.partition("=")[2])
-    return None
+            asked = read_language(args[index + 1])
+        elif arg.startswith("--lang="):
+            asked = read_language(arg.partition("=")[2])
+    return asked
 
 
 def _said(message: str) -> str:
