@@ -107,12 +107,16 @@ def _babel_size(nbytes: int, lang: str) -> str:
     while True:
         prefix = prefixes.pop(0)
         value /= 1024
-        if value < 1024 or not prefixes:
+        if float(format_decimal(value, format="0.0", locale="en")) < 1024 or not prefixes:
             return _cldr(value, lang, "#,##0.0") + space + prefix + byte
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@given(nbytes=st.integers(0, 2**62) | st.integers(0, 5000))
+@given(
+    nbytes=st.integers(0, 2**62)
+    | st.integers(0, 5000)
+    | st.sampled_from([1024**k for k in range(1, 6)]).flatmap(lambda u: st.integers(u - 60, u))
+)
 def test_sizes_are_written_with_cldr_units(lang: str, nbytes: int) -> None:
     with speaking(lang):
         assert size(nbytes) == _babel_size(nbytes, lang)

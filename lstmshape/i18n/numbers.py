@@ -54,6 +54,13 @@ def decimal(value: float, places: int = 1) -> str:
     return sign + (text + data["decimal"] + fraction if places else text)
 
 
+def _rounded(value: float) -> float:
+    """``value`` as size() writes it, to one decimal (decimal()'s rounding)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN))
+
+
 def digits(text: str) -> str:
     """A decimal Python wrote (``3.45``) with the language's decimal sign: for a figure whose
     digits are chosen elsewhere (three significant digits), said in prose."""
@@ -68,7 +75,7 @@ def size(nbytes: int) -> str:
     value = float(nbytes)
     for prefix in _PREFIXES[:-1]:
         value /= 1024
-        if value < 1024:
+        if _rounded(value) < 1024:  # 1,048,575 B is 1.0 MiB, not 1,024.0 KiB
             return decimal(value) + data["unit_space"] + prefix + data["byte"]
     return decimal(value / 1024) + data["unit_space"] + _PREFIXES[-1] + data["byte"]
 
