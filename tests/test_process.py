@@ -271,3 +271,25 @@ for config in {MEMORY_CASES!r}:
         if peak > bound
     ]
     assert not over, over
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["check", "--help"], ["-h", "--lang", "ja"]]
+)
+def test_help_and_version_on_a_full_or_closed_stdout(args: list[str]) -> None:
+    """The help and the version are results too: a full disk is said, exit 2, never a traceback;
+    a reader that stops early (``| head -1``) leaves the help's own 0."""
+    command = f"{shlex.quote(sys.executable)} -m lstmshape {shlex.join(args)}"
+    full = subprocess.run(
+        f"{command} > /dev/full", shell=True, capture_output=True, text=True, env=ENV, check=False
+    )
+    assert full.returncode == 2
+    assert (
+        "No space left on device" in full.stderr.splitlines()[0]
+    )  # the OS's words, in any language
+    assert "Traceback" not in full.stderr
+    piped = subprocess.run(
+        f"{command} | head -c 1 > /dev/null; exit ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, env=ENV, check=False,
+    )  # fmt: skip
+    assert (piped.returncode, piped.stderr) == (0, "")

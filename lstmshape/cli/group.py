@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import typer
@@ -106,18 +107,14 @@ class ExplainGroup(TyperGroup):
         return params
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        with click_errors_in_language():
+        # The app's own --help and --version print here, while its options are read.
+        with click_errors_in_language(), output_refused():
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         # A command's own options are read here, and its usage errors raised.
-        with click_errors_in_language():
-            try:
-                return super().invoke(ctx)
-            except OSError as error:
-                if not _output_fault(error):
-                    raise
-                refuse_output(error)
+        with click_errors_in_language(), output_refused():
+            return super().invoke(ctx)
 
     def get_usage(self, ctx: Any) -> str:
         return usage_in_language(super().get_usage(ctx))
@@ -166,6 +163,18 @@ def _output_fault(error: OSError) -> bool:
     """Whether ``error`` is standard output (or error) refusing what is written: a stream has no
     file name; a file that cannot be read has one, and its reader says so itself."""
     return error.filename is None and error.errno in _OUTPUT_ERRNOS
+
+
+@contextlib.contextmanager
+def output_refused() -> Iterator[None]:
+    """The block, with standard output refusing what it writes (a full disk) said as an error,
+    exit 2, not a traceback; any other OSError is not the output's and goes on."""
+    try:
+        yield
+    except OSError as error:
+        if not _output_fault(error):
+            raise
+        refuse_output(error)
 
 
 def refuse_output(error: OSError) -> None:

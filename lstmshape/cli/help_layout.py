@@ -48,11 +48,25 @@ def help_cells_whole() -> Iterator[None]:
     rich_utils._get_parameter_help = lambda *args, **kwargs: _one_text(
         parameter_help(*args, **kwargs)
     )
+    typer_console: Any = rich_utils._get_rich_console
+    rich_utils._get_rich_console = lambda *args, **kwargs: _quiet_on_closed_pipe(
+        typer_console(*args, **kwargs)
+    )
     try:
         yield
     finally:
         rich_utils.highlighter = highlighter
         rich_utils._get_parameter_help = parameter_help
+        rich_utils._get_rich_console = typer_console
+
+
+def _quiet_on_closed_pipe(console: Any) -> Any:
+    """Typer's console for a help screen, quiet when its reader closes the pipe
+    (``--help | head -1``): Rich would exit with 1 there, a help shown is a 0."""
+    from lstmshape.cli.console import QuietOnClosedPipe
+
+    console.on_broken_pipe = lambda: QuietOnClosedPipe.on_broken_pipe(console)
+    return console
 
 
 def _one_text(help_items: Any) -> Any:
