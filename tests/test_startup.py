@@ -37,6 +37,7 @@ EXPLAIN = listed(
     lstmshape lstmshape.version lstmshape.hooks
     lstmshape.cli lstmshape.cli.app lstmshape.cli.console lstmshape.cli.explain lstmshape.cli.group
     lstmshape.cli.language lstmshape.cli.options lstmshape.cli.voice lstmshape.cli.click_words
+    lstmshape.cli.pipes
     lstmshape.options lstmshape.options.explain lstmshape.options.voice
     lstmshape.commands lstmshape.commands.explain lstmshape.commands.explain.diagnosis
     lstmshape.commands.explain.expectations lstmshape.commands.explain.forward
@@ -64,7 +65,7 @@ HELP = listed(
     """
     lstmshape lstmshape.version lstmshape.hooks
     lstmshape.cli lstmshape.cli.app lstmshape.cli.group lstmshape.cli.language lstmshape.cli.options
-    lstmshape.cli.click_words
+    lstmshape.cli.click_words lstmshape.cli.help_layout lstmshape.cli.pipes
     lstmshape.errors lstmshape.i18n lstmshape.i18n.text lstmshape.i18n.words
     lstmshape.i18n.chosen lstmshape.i18n.lines lstmshape.i18n.numbers lstmshape.i18n.cldr
     lstmshape.reading lstmshape.reading.values lstmshape.reading.language

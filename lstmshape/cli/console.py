@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 from rich.console import Console
 from rich.text import Text
 
+from lstmshape.cli.pipes import go_quiet
 from lstmshape.cli.voice import COMMAND_LINE
 from lstmshape.errors import LstmShapeError, UnreadableValueError
 from lstmshape.i18n import tr
@@ -23,10 +22,7 @@ class QuietOnClosedPipe(Console):
     """
 
     def on_broken_pipe(self) -> None:
-        self.quiet = True
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        # Later writes and the final flush go nowhere instead of failing again.
-        os.dup2(devnull, self.file.fileno())
+        go_quiet(self)
 
 
 # The narrowest width the table view is laid out at without cutting a shape or a count: a narrower

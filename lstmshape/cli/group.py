@@ -17,7 +17,6 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from lstmshape.cli.help_layout import help_cells_whole, narrow_options_stacked
 from lstmshape.cli.language import click_error, click_errors_in_language, usage_in_language
 from lstmshape.errors import ExitStatus, UnreadableValueError, exit_status
 from lstmshape.i18n import tr
@@ -120,6 +119,8 @@ class ExplainGroup(TyperGroup):
         return usage_in_language(super().get_usage(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        from lstmshape.cli.help_layout import help_cells_whole, narrow_options_stacked
+
         with help_cells_whole(), narrow_options_stacked():
             super().format_help(ctx, formatter)
 
@@ -141,6 +142,8 @@ class Command(TyperCommand):
         return usage_in_language(super().get_usage(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        from lstmshape.cli.help_layout import help_cells_whole, narrow_options_stacked
+
         with help_cells_whole(), narrow_options_stacked():
             super().format_help(ctx, formatter)
 

@@ -63,9 +63,9 @@ def help_cells_whole() -> Iterator[None]:
 def _quiet_on_closed_pipe(console: Any) -> Any:
     """Typer's console for a help screen, quiet when its reader closes the pipe
     (``--help | head -1``): Rich would exit with 1 there, a help shown is a 0."""
-    from lstmshape.cli.console import QuietOnClosedPipe
+    from lstmshape.cli.pipes import go_quiet
 
-    console.on_broken_pipe = lambda: QuietOnClosedPipe.on_broken_pipe(console)
+    console.on_broken_pipe = lambda: go_quiet(console)
     return console
 
 
