@@ -136,7 +136,10 @@ def test_line_breaks_between_japanese_characters_but_not_before_closing_marks() 
     # An option and its value stay together; a run of hiragana (または) is one word.
     assert said == ["形", "状", "（入", "力）。", "例: ", "--h0 2,3,20、", "または"]
     french = [word.strip() for _, _, word in line_words("Usage : lstmshape [défaut : 1]")]
-    assert french == ["Usage :", "lstmshape", "[défaut :", "1]"]
+    assert french == ["Usage :", "lstmshape", "[défaut : 1]"]  # a short tag is never broken
+    long_tag = "[défaut : LSTMSHAPE_LANG, sinon en]"  # a long one breaks after its label only
+    said = [word.strip() for _, _, word in line_words(f"Langue. {long_tag}")]
+    assert said[:3] == ["Langue.", "[défaut :", "LSTMSHAPE_LANG,"]
 
 
 # -- lstmshape's own errors ----------------------------------------------------------------------
