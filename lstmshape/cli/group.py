@@ -28,7 +28,21 @@ _SHAPE_PIECE = re.compile(r"[0-9,xX×()\[\]\s]+", re.ASCII)
 _SHAPE_OPTIONS = {"input": "--input", "h0": "--h0", "c0": "--c0", "lengths": "--lengths"}
 
 
-class ExplainGroup(TyperGroup):
+class _SaidInTheRun:
+    """What the app's group and its commands show alike: the usage line in the language of the
+    run, and the help laid out for the terminal (cli/help_layout.py, loaded when a help is drawn)."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage_in_language(super().get_usage(ctx))  # type: ignore[misc]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from lstmshape.cli.help_layout import help_cells_whole, narrow_options_stacked
+
+        with help_cells_whole(), narrow_options_stacked():
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class ExplainGroup(_SaidInTheRun, TyperGroup):
     """The group of commands whose own options are the explain command's.
 
     Its commands are built when first asked for (a command named, the help, a completion): the
@@ -115,15 +129,6 @@ class ExplainGroup(TyperGroup):
         with click_errors_in_language(), output_refused():
             return super().invoke(ctx)
 
-    def get_usage(self, ctx: Any) -> str:
-        return usage_in_language(super().get_usage(ctx))
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from lstmshape.cli.help_layout import help_cells_whole, narrow_options_stacked
-
-        with help_cells_whole(), narrow_options_stacked():
-            super().format_help(ctx, formatter)
-
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         stray = args[0] if args else ""
         if (
@@ -135,17 +140,8 @@ class ExplainGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-class Command(TyperCommand):
-    """A command of the app: its usage line in the language of the run."""
-
-    def get_usage(self, ctx: Any) -> str:
-        return usage_in_language(super().get_usage(ctx))
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from lstmshape.cli.help_layout import help_cells_whole, narrow_options_stacked
-
-        with help_cells_whole(), narrow_options_stacked():
-            super().format_help(ctx, formatter)
+class Command(_SaidInTheRun, TyperCommand):
+    """A command of the app: its usage line in the language of the run, its help laid out."""
 
 
 def _say_usage_error(error: Any) -> None:

@@ -166,8 +166,11 @@ def _stacked(table: Any) -> Any:
     stacked = Table(show_header=False, expand=True, box=None, padding=(0, 1), pad_edge=False)
     stacked.add_column()
     *names, help_column = table.columns
+    said = [_texts(column) for column in names]
     for row, help_text in enumerate(help_column._cells):
-        line = Text(" ").join(c._cells[row] for c in names if _texts(c)[row].strip())
+        line = Text(" ").join(
+            c._cells[row] for c, t in zip(names, said, strict=True) if t[row].strip()
+        )
         stacked.add_row(line)
         stacked.add_row(Padding(help_text, (0, 0, 0, _HELP_INDENT)))
     return stacked

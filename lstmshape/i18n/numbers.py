@@ -13,9 +13,13 @@ as Python writes them, in every language.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from lstmshape.i18n.chosen import language
 from lstmshape.i18n.cldr import LOCALE_DATA, MINIMUM_GROUPING
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 # Binary prefixes (IEC) before the language's byte symbol: KiB, Kio.
 _PREFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi")
@@ -44,9 +48,7 @@ def _grouped(digits: str, group: str) -> str:
 def decimal(value: float, places: int = 1) -> str:
     """``value`` with ``places`` decimals, grouped, rounded half to even on its shortest decimal
     form as CLDR formatting (Babel) rounds it: ``1,234.5``, ``1 234,5``, ``1.234,5``."""
-    from decimal import ROUND_HALF_EVEN, Decimal  # only when a decimal is said
-
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
+    exact = _rounded(value, places)
     data = _data()
     sign = data["minus"] if exact < 0 else ""
     whole, _, fraction = f"{abs(exact):f}".partition(".")
@@ -54,11 +56,11 @@ def decimal(value: float, places: int = 1) -> str:
     return sign + (text + data["decimal"] + fraction if places else text)
 
 
-def _rounded(value: float) -> float:
-    """``value`` as size() writes it, to one decimal (decimal()'s rounding)."""
-    from decimal import ROUND_HALF_EVEN, Decimal
+def _rounded(value: float, places: int) -> Decimal:
+    """``value`` to ``places`` decimals, half to even on its shortest decimal form (CLDR's)."""
+    from decimal import ROUND_HALF_EVEN, Decimal  # only when a decimal is said
 
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN))
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
 
 
 def digits(text: str) -> str:
@@ -75,7 +77,7 @@ def size(nbytes: int) -> str:
     value = float(nbytes)
     for prefix in _PREFIXES[:-1]:
         value /= 1024
-        if _rounded(value) < 1024:  # 1,048,575 B is 1.0 MiB, not 1,024.0 KiB
+        if _rounded(value, 1) < 1024:  # 1,048,575 B is 1.0 MiB, not 1,024.0 KiB
             return decimal(value) + data["unit_space"] + prefix + data["byte"]
     return decimal(value / 1024) + data["unit_space"] + _PREFIXES[-1] + data["byte"]
 
